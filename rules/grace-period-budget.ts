@@ -1,0 +1,83 @@
+// terminationGracePeriodSeconds is one budget for everything: the countdown starts before the preStop hook,
+// so the hook's delay is spent from it, and what is left is all the app has to drain after SIGTERM before
+// SIGKILL. A grace of 0 skips the hooks altogether.
+import { insertIntoMap, replaceScalar } from '../src/core/edit.js';
+import type { Workload } from '../src/core/facts/k8s.js';
+import type { Span } from '../src/core/finding.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { DEFAULT_GRACE_SECONDS, MIN_DRAIN_SECONDS, describeWorkload, nodeSpan, pairSpan } from '../src/core/rule-helpers.js';
+import { BATCH_KINDS } from '../src/core/facts/k8s.js';
+
+export default defineRule({
+  id: 'grace-period-budget',
+  meta: {
+    type: 'problem',
+    category: 'shutdown',
+    description: 'Require terminationGracePeriodSeconds to cover the preStop delay plus time to drain',
+    remediation: 'Raise terminationGracePeriodSeconds to the preStop delay plus the drain time, or shorten the delay.',
+    severity: 'error',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
+    fixable: true,
+    messages: {
+      exceeds:
+        "preStop of container '{{container}}' holds it {{delay}}s but {{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}: the app is SIGKILLed {{when}} without a chance to drain.",
+      tight:
+        "preStop of container '{{container}}' holds it {{delay}}s of the {{grace}}s grace period{{defaulted}} of {{workload}}: only {{left}}s are left to drain in-flight requests after SIGTERM.",
+      zero:
+        '{{workload}} receives traffic but terminationGracePeriodSeconds is 0: preStop hooks are skipped and containers are killed at once, cutting every in-flight request.',
+      raiseGrace: 'Set terminationGracePeriodSeconds to {{seconds}} (preStop {{delay}}s + {{drain}}s to drain)',
+    },
+  },
+  check({ graph, options, report }) {
+    for (const workload of graph.workloads) {
+      if (BATCH_KINDS.has(workload.kind) || !workload.podSpec) continue;
+      const explicit = workload.terminationGracePeriodSeconds;
+      const grace = explicit ?? DEFAULT_GRACE_SECONDS;
+      const delays = workload.containers.flatMap((c) =>
+        c.preStop?.delaySeconds !== undefined ? [{ container: c, delay: c.preStop.delaySeconds }] : [],
+      );
+      const maxDelay = Math.max(0, ...delays.map((d) => d.delay));
+      const fix = (): FixDescriptor => graceFix(graph.textOf(workload.object.file), workload, maxDelay, options.drainSeconds);
+      if (explicit === 0) {
+        if (graph.isServed(workload)) {
+          report({ messageId: 'zero', data: { workload: describeWorkload(workload) }, at: pairSpan(graph, workload.object, workload.gracePair!), fix: fix() });
+        }
+        continue;
+      }
+      for (const { container, delay } of delays) {
+        const left = grace - delay;
+        if (left >= MIN_DRAIN_SECONDS) continue;
+        const related: { at: Span; message: string }[] = workload.gracePair
+          ? [{ at: pairSpan(graph, workload.object, workload.gracePair), message: `grace period of ${grace}s set here` }]
+          : [];
+        report({
+          messageId: left <= 0 ? 'exceeds' : 'tight',
+          severity: left <= 0 ? 'error' : 'warning',
+          data: {
+            container: container.name,
+            workload: describeWorkload(workload),
+            delay,
+            grace,
+            left,
+            defaulted: explicit === undefined ? ' (the default)' : '',
+            when: left < 0 ? 'while the hook is still running' : 'as the hook ends',
+          },
+          at: nodeSpan(graph, workload.object, container.preStop!.delayNode!),
+          related,
+          fix: fix(),
+        });
+      }
+    }
+  },
+});
+
+function graceFix(text: string, workload: Workload, delay: number, drain: number): FixDescriptor {
+  // Never size the budget below what this rule itself calls too tight.
+  drain = Math.max(drain, MIN_DRAIN_SECONDS);
+  const seconds = delay + drain;
+  const file = workload.object.file;
+  const edit = workload.gracePair?.value
+    ? replaceScalar(file, text, workload.gracePair.value, String(seconds))
+    : insertIntoMap(file, text, workload.podSpec!, { terminationGracePeriodSeconds: seconds });
+  return { messageId: 'raiseGrace', data: { seconds, delay, drain }, edits: [edit] };
+}

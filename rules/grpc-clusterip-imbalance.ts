@@ -1,0 +1,97 @@
+// kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
+// client behind a ClusterIP Service goes to the one pod picked when it connected, and pods added by a
+// scale-up get nothing until clients reconnect.
+import { block, insertDocumentAfter, insertIntoMap, replaceScalar, type YamlValue } from '../src/core/edit.js';
+import type { Service } from '../src/core/facts/k8s.js';
+import { grpcPortEvidence } from '../src/core/graph.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { describeWorkload, headSpan, nameSpan, nodeSpan } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'grpc-clusterip-imbalance',
+  meta: {
+    type: 'problem',
+    category: 'balancing',
+    description: 'Disallow gRPC/HTTP2 ports on a ClusterIP Service without client-side balancing or a mesh',
+    remediation:
+      'Add a headless sibling Service and dial it with round_robin (or a watching resolver), or put the workloads in a service mesh.',
+    severity: 'warning',
+    appliesTo: ['k8s:Service'],
+    hasSuggestions: true,
+    messages: {
+      pinned:
+        "Service '{{service}}' port {{port}} carries gRPC/HTTP2 ({{why}}) but kube-proxy balances per connection: each client channel sticks to one pod, and new pods get no traffic.",
+      addHeadlessSibling: "Add a headless Service '{{name}}' with the same selector and ports (for round_robin clients)",
+      makeHeadless: "Make '{{service}}' headless (clusterIP: None; the Service must be deleted and recreated)",
+    },
+  },
+  check({ graph, report }) {
+    for (const service of graph.services) {
+      if (service.headless || service.type === 'ExternalName') continue;
+      if (graph.meshOfService(service)) continue;
+      for (const port of service.ports) {
+        const evidence = grpcPortEvidence(graph, port);
+        if (!evidence) continue;
+        const why =
+          evidence.reason === 'appProtocol'
+            ? `appProtocol ${port.appProtocol}`
+            : evidence.reason === 'name'
+              ? `port name '${port.name}'`
+              : `target port '${evidence.target!.containerPort!.name}'`;
+        const related = graph.workloadsSelectedBy(service).map((w) => ({
+          at: nameSpan(w.object),
+          message: `${describeWorkload(w)} receives this traffic`,
+        }));
+        if (evidence.target?.containerPort) {
+          related.push({
+            at: nodeSpan(graph, evidence.target.workload.object, evidence.target.containerPort.node),
+            message: `container port named '${evidence.target.containerPort.name}'`,
+          });
+        }
+        report({
+          messageId: 'pinned',
+          data: { service: service.name, port: port.port ?? port.name ?? '?', why },
+          at: headSpan(graph, service.object, port.node),
+          related,
+          suggest: suggestions(graph.textOf(service.object.file), service, graph.services),
+        });
+      }
+    }
+  },
+});
+
+function suggestions(text: string, service: Service, all: readonly Service[]): FixDescriptor[] {
+  const out: FixDescriptor[] = [];
+  const { object } = service;
+  const siblingName = `${service.name}-headless`;
+  const exists = all.some((s) => s.name === siblingName && s.namespace === service.namespace);
+  if (!exists && service.spec) {
+    const ports = service.ports.map((p) => p.node.toJSON() as YamlValue);
+    const metadata: Record<string, YamlValue> = { name: siblingName };
+    if (service.namespace) metadata.namespace = service.namespace;
+    if (Object.keys(object.labels).length > 0) metadata.labels = object.labels;
+    const spec: Record<string, YamlValue> = { clusterIP: 'None' };
+    if (service.selector) spec.selector = service.selector;
+    spec.ports = ports.map((p) => stripNodePort(p));
+    const doc = block({ apiVersion: 'v1', kind: 'Service', metadata, spec }, 0).join('\n');
+    out.push({
+      messageId: 'addHeadlessSibling',
+      data: { name: siblingName },
+      edits: [insertDocumentAfter(object.file, text, object.span[1], doc)],
+    });
+  }
+  // Only a ClusterIP-type Service can be headless; NodePort/LoadBalancer keep their VIP.
+  if (service.type === 'ClusterIP' && service.spec) {
+    const edit = service.clusterIPPair?.value
+      ? replaceScalar(object.file, text, service.clusterIPPair.value, 'None')
+      : insertIntoMap(object.file, text, service.spec, { clusterIP: 'None' });
+    out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
+  }
+  return out;
+}
+
+function stripNodePort(port: YamlValue): YamlValue {
+  if (typeof port !== 'object' || port === null || Array.isArray(port)) return port;
+  const { nodePort: _nodePort, ...rest } = port;
+  return rest;
+}

@@ -1,0 +1,52 @@
+// Without a readinessProbe a new pod is added to the Service's endpoints as soon as its containers start,
+// before the app listens: the first connections of every rollout and scale-up are refused. For gRPC the
+// harm lasts: a channel that connects then stays pinned to that pod.
+import { insertIntoMap, type YamlValue } from '../src/core/edit.js';
+import { isGrpcPortName } from '../src/core/graph.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { containerSpan, describeWorkload } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'readiness-probe',
+  meta: {
+    type: 'problem',
+    category: 'shutdown',
+    description: 'Require a readinessProbe on containers that receive traffic',
+    remediation: 'Add a readinessProbe (grpc, httpGet or tcpSocket) so pods get traffic only once they can serve it.',
+    severity: 'warning',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
+    hasSuggestions: true,
+    messages: {
+      missing:
+        "Container '{{container}}' of {{workload}} receives traffic but has no readinessProbe: new pods get connections before they can serve them.",
+      addTcp: 'Add a tcpSocket readinessProbe on port {{port}}',
+      addGrpc: 'Add a grpc readinessProbe on port {{port}} (the server must implement grpc.health.v1)',
+    },
+  },
+  check({ graph, report }) {
+    for (const workload of graph.workloads) {
+      for (const container of graph.servedContainers(workload)) {
+        if (container.readinessProbe) continue;
+        const text = graph.textOf(workload.object.file);
+        const file = workload.object.file;
+        const suggest: FixDescriptor[] = [];
+        const port = container.ports[0];
+        const add = (probe: Record<string, YamlValue>, messageId: string, shown: string | number): void => {
+          suggest.push({ messageId, data: { port: shown }, edits: [insertIntoMap(file, text, container.node, { readinessProbe: probe })] });
+        };
+        // gRPC probes need a port number (named ports are rejected for grpc probes).
+        if (port && isGrpcPortName(port.name) && port.containerPort) add({ grpc: { port: port.containerPort } }, 'addGrpc', port.containerPort);
+        if (port && (port.name || port.containerPort)) {
+          const ref = port.name ?? port.containerPort!;
+          add({ tcpSocket: { port: ref }, periodSeconds: 5 }, 'addTcp', ref);
+        }
+        report({
+          messageId: 'missing',
+          data: { container: container.name, workload: describeWorkload(workload) },
+          at: containerSpan(graph, container),
+          suggest,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,58 @@
+// Meshes (Istio, Linkerd) and Gateway API implementations decide whether to speak HTTP/2 to a backend
+// and to balance per request from `appProtocol`; a port that is gRPC only by name is balanced as TCP by
+// some of them and sent HTTP/1.1 by others.
+import { insertIntoMap } from '../src/core/edit.js';
+import { isGrpcPortName } from '../src/core/graph.js';
+import { defineRule } from '../src/core/rule.js';
+import { headSpan, nodeSpan } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'service-app-protocol',
+  meta: {
+    type: 'suggestion',
+    category: 'balancing',
+    description: 'Require appProtocol on Service ports that carry gRPC/HTTP2',
+    remediation: 'Declare the protocol with appProtocol: kubernetes.io/h2c (cleartext HTTP/2) or grpc (Istio).',
+    severity: 'warning',
+    appliesTo: ['k8s:Service'],
+    fixable: true,
+    messages: {
+      missing:
+        "Service '{{service}}' port {{port}} looks like gRPC ({{why}}) but declares no appProtocol: meshes and Gateway API may treat it as opaque TCP or HTTP/1.1.",
+      addAppProtocol: 'Add appProtocol: {{appProtocol}}',
+    },
+  },
+  check({ graph, options, report }) {
+    for (const service of graph.services) {
+      if (service.type === 'ExternalName') continue;
+      const text = graph.textOf(service.object.file);
+      for (const port of service.ports) {
+        if (port.appProtocol || port.protocol !== 'TCP') continue;
+        let why: string | undefined;
+        let related: { at: ReturnType<typeof nodeSpan>; message: string }[] = [];
+        if (isGrpcPortName(port.name)) {
+          why = `port name '${port.name}'`;
+        } else {
+          const target = graph.targetsOf(port).find((t) => isGrpcPortName(t.containerPort?.name));
+          if (target?.containerPort) {
+            why = `target port '${target.containerPort.name}'`;
+            related = [{ at: nodeSpan(graph, target.workload.object, target.containerPort.node), message: `container port named '${target.containerPort.name}'` }];
+          }
+        }
+        if (!why) continue;
+        const fix = {
+          messageId: 'addAppProtocol',
+          data: { appProtocol: options.appProtocol },
+          edits: [insertIntoMap(service.object.file, text, port.node, { appProtocol: options.appProtocol })],
+        };
+        report({
+          messageId: 'missing',
+          data: { service: service.name, port: port.port ?? port.name ?? '?', why },
+          at: headSpan(graph, service.object, port.node),
+          related,
+          fix,
+        });
+      }
+    }
+  },
+});

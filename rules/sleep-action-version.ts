@@ -1,0 +1,77 @@
+// The native `sleep` lifecycle action (KEP-3960) is alpha in 1.29 behind PodLifecycleSleepAction (off),
+// beta and on by default from 1.30, GA in 1.34; `seconds: 0` (KEP-4818) needs
+// PodLifecycleSleepActionAllowZero, alpha in 1.32, beta (on) in 1.33. Older API servers reject the pod.
+import type { Node } from 'yaml';
+import { block } from '../src/core/edit.js';
+import type { Container, Hook } from '../src/core/facts/k8s.js';
+import { pairOf } from '../src/core/facts/yaml-util.js';
+import { compareMinor } from '../src/core/options.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { nodeSpan, zeroSleepSupported } from '../src/core/rule-helpers.js';
+import { columnOf, replaceScalar } from '../src/core/edit.js';
+
+export default defineRule({
+  id: 'sleep-action-version',
+  meta: {
+    type: 'problem',
+    category: 'shutdown',
+    description: 'Disallow lifecycle sleep actions the target Kubernetes version does not accept',
+    remediation: 'Use an exec `sleep` hook on clusters older than 1.30, and a sleep of at least 1 second before 1.33.',
+    severity: 'error',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout', 'k8s:Job', 'k8s:CronJob'],
+    hasSuggestions: true,
+    messages: {
+      unsupported:
+        "The {{hook}} sleep action of container '{{container}}' needs Kubernetes 1.29 or later; the API server of {{version}} rejects this pod.",
+      alpha:
+        "The {{hook}} sleep action of container '{{container}}' is alpha in Kubernetes 1.29 (feature gate PodLifecycleSleepAction is off by default): the API server rejects it unless the gate is on.",
+      zero:
+        "A {{hook}} sleep of 0 seconds in container '{{container}}' needs Kubernetes 1.33 (PodLifecycleSleepActionAllowZero); {{version}} rejects it.",
+      useExec: 'Replace with exec: {command: ["sleep", "{{seconds}}"]} (needs a sleep binary in the image)',
+      useOneSecond: 'Sleep 1 second instead',
+    },
+  },
+  check({ graph, options, report }) {
+    const version = options.kubernetesVersion;
+    for (const workload of graph.workloads) {
+      for (const container of workload.containers) {
+        for (const [hookName, hook] of [['preStop', container.preStop], ['postStart', container.postStart]] as const) {
+          if (hook?.type !== 'sleep') continue;
+          const text = graph.textOf(workload.object.file);
+          const data = { hook: hookName, container: container.name, version, seconds: hook.delaySeconds ?? 1 };
+          const at = nodeSpan(graph, workload.object, pairOf(hook.node, 'sleep', workload.object.doc)!.key as Node);
+          if (compareMinor(version, 29) < 0 || compareMinor(version, 29) === 0) {
+            report({
+              messageId: compareMinor(version, 29) < 0 ? 'unsupported' : 'alpha',
+              data,
+              at,
+              suggest: [execFix(text, container, hook, hook.delaySeconds ?? 1)],
+            });
+          } else if (hook.delaySeconds === 0 && !zeroSleepSupported(version)) {
+            report({
+              messageId: 'zero',
+              data,
+              at: nodeSpan(graph, workload.object, hook.delayNode!),
+              suggest: [{ messageId: 'useOneSecond', edits: [replaceScalar(workload.object.file, text, hook.delayNode!, '1')] }],
+            });
+          }
+        }
+      }
+    }
+  },
+});
+
+/** Swap the `sleep:` pair for an exec hook at the same indent. */
+function execFix(text: string, container: Container, hook: Hook, seconds: number): FixDescriptor {
+  const pair = pairOf(hook.node, 'sleep', container.workload.object.doc)!;
+  const start = (pair.key as Node).range![0];
+  let end = (pair.value as Node).range![1];
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  const column = columnOf(text, start);
+  const lines = block({ exec: { command: ['sleep', String(seconds)] } }, column);
+  return {
+    messageId: 'useExec',
+    data: { seconds },
+    edits: [{ file: container.workload.object.file, start, end, text: lines.join('\n').slice(column) }],
+  };
+}

@@ -1,0 +1,118 @@
+// Minimal text edits for YAML: insert a block at the right indent after a map's last pair, swap one
+// scalar, append a document. Never re-stringify a file: comments, quoting and layout of every other line
+// stay byte-identical (the yaml library's own toString() rewrites flow maps, spacing and indents).
+import { isMap, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
+import type { TextEdit } from './finding.js';
+import { range } from './facts/yaml-util.js';
+
+export type YamlValue = string | number | boolean | YamlValue[] | { [key: string]: YamlValue };
+
+/** Insert `value`'s keys as new pairs at the end of `map` (block or flow). */
+export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, Node>, value: Record<string, YamlValue>): TextEdit {
+  if (map.flow) {
+    const close = text.lastIndexOf('}', map.range![1]);
+    const body = Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`).join(', ');
+    const needsComma = map.items.length > 0;
+    return { file, start: close, end: close, text: `${needsComma ? ', ' : ''}${body}` };
+  }
+  const last = map.items[map.items.length - 1]!;
+  const lastNode = (last.value ?? last.key) as Node;
+  let at = lastNode.range![1];
+  if (text[at - 1] !== '\n') {
+    const nl = text.indexOf('\n', at);
+    at = nl === -1 ? text.length : nl + 1;
+  }
+  const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
+  const lines = block(value, column, indentStep(text, map));
+  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
+  return { file, start: at, end: at, text: `${prefix}${lines.join('\n')}\n` };
+}
+
+/** Replace a scalar's text (its trailing comment and spacing survive). */
+export function replaceScalar(file: string, text: string, node: Node, newText: string): TextEdit {
+  const [start, end] = range(node, text);
+  return { file, start, end, text: newText };
+}
+
+/** Append a YAML document after the document whose content ends at `contentEnd`. */
+export function insertDocumentAfter(file: string, text: string, contentEnd: number, documentText: string): TextEdit {
+  let at = contentEnd;
+  if (at > 0 && text[at - 1] !== '\n') {
+    const nl = text.indexOf('\n', at);
+    at = nl === -1 ? text.length : nl + 1;
+  }
+  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
+  return { file, start: at, end: at, text: `${prefix}---\n${documentText.endsWith('\n') ? documentText : `${documentText}\n`}` };
+}
+
+/** Block YAML for a value, each line indented by `column` spaces. Lists of scalars are written in flow style. */
+export function block(value: Record<string, YamlValue>, column: number, step = 2): string[] {
+  const pad = ' '.repeat(column);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    if (isPlainObject(v)) {
+      out.push(`${pad}${key(k)}:`, ...block(v, column + step, step));
+    } else if (Array.isArray(v) && v.some((item) => isPlainObject(item))) {
+      out.push(`${pad}${key(k)}:`);
+      for (const item of v) {
+        const inner = isPlainObject(item) ? block(item, column + step + 2, step) : [`${' '.repeat(column + step + 2)}${flow(item)}`];
+        out.push(`${' '.repeat(column + step)}- ${inner[0]!.trimStart()}`, ...inner.slice(1));
+      }
+    } else {
+      out.push(`${pad}${key(k)}: ${flow(v)}`);
+    }
+  }
+  return out;
+}
+
+export function flow(value: YamlValue): string {
+  if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
+  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`).join(', ')}}`;
+  if (typeof value === 'string') return scalarString(value);
+  return String(value);
+}
+
+/** A string that stays a string when read back: plain when unambiguous, JSON-quoted otherwise. */
+export function scalarString(value: string): string {
+  const plain = /^[A-Za-z_./][A-Za-z0-9_./-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|y|n|~)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
+}
+
+function key(k: string): string {
+  return /^[A-Za-z0-9_./-]+$/.test(k) ? k : JSON.stringify(k);
+}
+
+function isPlainObject(v: unknown): v is Record<string, YamlValue> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function columnOf(text: string, offset: number): number {
+  return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+
+/** The indent step the author uses: from a nested block map under `map` or above it, else 2. */
+function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
+  const own = columnOf(text, (map.items[0]!.key as Node).range![0]);
+  for (const item of map.items) {
+    const value = item.value as Node | null;
+    if (isMap(value) && !value.flow && value.items[0]) {
+      const step = columnOf(text, (value.items[0].key as Node).range![0]) - own;
+      if (step > 0) return step;
+    }
+    if (isSeq(value) && !value.flow && value.items[0]) {
+      const step = columnOf(text, (value.items[0] as Node).range![0]) - own - 2;
+      if (step > 0) return step;
+    }
+  }
+  // Fall back on the file's first indented line, which is the first nesting level.
+  const m = /\n( +)[^\s#-]/.exec(text);
+  return m ? Math.min(m[1]!.length, 8) : 2;
+}
+
+/** Apply edits to a text (non-overlapping; applied from the end so offsets stay valid). */
+export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let out = text;
+  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}

@@ -1,0 +1,85 @@
+// Per-file facts and the extractors that produce them. Each extractor claims files by path, rejects
+// irrelevant ones with a cheap text test, and adds its own field to FileFacts. Extraction never throws
+// for bad input: problems become ParseProblems with a file and a line.
+import path from 'node:path';
+import type { ParseProblem } from '../finding.js';
+import type { KubeconnOptions } from '../options.js';
+import { LineIndex } from '../text.js';
+import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
+
+/** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
+export type CommentSyntax = 'hash' | 'slash';
+
+export interface FileFacts {
+  file: string;
+  text: string;
+  lines: LineIndex;
+  commentSyntax: CommentSyntax;
+  problems: ParseProblem[];
+  manifests?: ManifestFacts;
+}
+
+export interface Extractor {
+  name: string;
+  /** Does this extractor read files at this path (by name alone)? */
+  claims(file: string): boolean;
+  /** Cheap text test run before parsing; false skips the file. */
+  mayMatter(text: string): boolean;
+  extract(facts: FileFacts, options: KubeconnOptions): void;
+}
+
+export const YAML_FILE = /\.ya?ml$/i;
+
+const manifestExtractor: Extractor = {
+  name: 'manifests',
+  claims: (file) => YAML_FILE.test(file),
+  mayMatter: mayHoldManifests,
+  extract(facts) {
+    facts.manifests = extractManifests(facts.file, facts.text, facts.lines, facts.problems);
+  },
+};
+
+/** Every extractor, in order. Later issues register Dockerfile, shell, gRPC-code and Backstage extractors here. */
+export const extractors: Extractor[] = [manifestExtractor];
+
+export function commentSyntaxOf(file: string): CommentSyntax {
+  return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';
+}
+
+/** Does any extractor want this path? Front ends use it to decide which files to read at all. */
+export function isAnalysable(file: string): boolean {
+  return extractors.some((e) => e.claims(file));
+}
+
+export function extractFacts(file: string, text: string, options: KubeconnOptions): FileFacts {
+  const facts: FileFacts = { file, text, lines: new LineIndex(text), commentSyntax: commentSyntaxOf(file), problems: [] };
+  const claimed = extractors.filter((e) => e.claims(file));
+  if (claimed.length === 0) return facts;
+  const skip = skipReason(text, options);
+  if (skip) {
+    facts.problems.push({ file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: skip, fatal: true });
+    return facts;
+  }
+  for (const extractor of claimed) {
+    if (!extractor.mayMatter(text)) continue;
+    try {
+      extractor.extract(facts, options);
+    } catch (error) {
+      // A parser bug must not take the workspace down: report it where the user can see it.
+      facts.problems.push({
+        file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, fatal: true,
+        message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
+      });
+    }
+  }
+  return facts;
+}
+
+function skipReason(text: string, options: KubeconnOptions): string | undefined {
+  if (text.length > options.maxFileBytes) {
+    const mb = (text.length / 1024 / 1024).toFixed(1);
+    return `Skipped: the file is ${mb} MB, over the ${(options.maxFileBytes / 1024 / 1024).toFixed(1)} MB limit (setting maxFileBytes).`;
+  }
+  if (text.includes('\u0000')) return 'Skipped: the file looks binary (it contains NUL bytes).';
+  return undefined;
+}

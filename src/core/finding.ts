@@ -1,0 +1,62 @@
+// What the engine hands to every front end: a finding with its exact span, evidence elsewhere,
+// and the edits that fix it. Fixes are computed at report time and travel with the finding.
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A half-open range of UTF-16 offsets [start, end) in one file. */
+export interface Span {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export interface TextEdit extends Span {
+  text: string;
+}
+
+/** A fix or a suggestion: one or more edits, possibly in several files (cross-file edits are editor-only). */
+export interface Fix {
+  /** For suggestions: what the edit does, shown in the editor and in ESLint's suggestion list. */
+  message: string;
+  messageId?: string;
+  edits: TextEdit[];
+}
+
+export interface Located extends Span {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface RelatedLocation extends Located {
+  message: string;
+}
+
+export interface Finding extends Located {
+  ruleId: string;
+  messageId: string;
+  message: string;
+  severity: Severity;
+  related: RelatedLocation[];
+  /** A safe edit, applied by `--fix`, `eslint --fix` and fix-on-save. */
+  fix?: Fix;
+  /** Edits that change behaviour or topology: offered, never applied automatically. */
+  suggestions: Fix[];
+}
+
+/** A file that could not be read or parsed (whole or in part); reported as ESLint's `fatal` message. */
+export interface ParseProblem extends Located {
+  message: string;
+  /** true when nothing of the file could be analysed; false when other documents still were. */
+  fatal: boolean;
+}
+
+export function compareFindings(a: Located & { ruleId?: string }, b: Located & { ruleId?: string }): number {
+  return (
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+    a.start - b.start ||
+    a.end - b.end ||
+    (a.ruleId ?? '').localeCompare(b.ruleId ?? '')
+  );
+}

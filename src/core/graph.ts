@@ -1,0 +1,216 @@
+// The cross-file joins. Manifests: Service → workloads it selects (same namespace, selector ⊆ pod labels),
+// Service port → container ports (targetPort by number or name), workload → HPA, workload/namespace → mesh.
+// A manifest without `metadata.namespace` gets its namespace at apply time (kubectl -n, Kustomize), so it
+// joins with objects of any namespace; two explicit namespaces must be equal.
+import type { FileFacts } from './facts/index.js';
+import {
+  BATCH_KINDS,
+  isWorkloadKind,
+  toHpa,
+  toService,
+  toWorkload,
+  type Container,
+  type HorizontalPodAutoscaler,
+  type Service,
+  type ServicePort,
+  type Workload,
+} from './facts/k8s.js';
+import type { K8sObject } from './facts/manifests.js';
+
+export type Mesh = 'linkerd' | 'istio';
+
+export interface MeshEvidence {
+  mesh: Mesh;
+  /** The object whose label or annotation says so (the workload or its Namespace). */
+  object: K8sObject;
+  key: string;
+}
+
+export interface PortTarget {
+  workload: Workload;
+  container: Container;
+  /** The container port the Service port resolves to, when declared. */
+  containerPort?: Container['ports'][number];
+}
+
+export class Graph {
+  readonly objects: K8sObject[] = [];
+  readonly services: Service[] = [];
+  readonly workloads: Workload[] = [];
+  readonly hpas: HorizontalPodAutoscaler[] = [];
+  readonly namespaces = new Map<string, K8sObject>();
+  private readonly selectedBy = new Map<Workload, Service[]>();
+  private readonly selects = new Map<Service, Workload[]>();
+
+  constructor(readonly files: ReadonlyMap<string, FileFacts>) {
+    for (const facts of files.values()) {
+      for (const object of facts.manifests?.objects ?? []) {
+        this.objects.push(object);
+        if (object.kind === 'Service' && object.apiVersion === 'v1') this.services.push(toService(object));
+        else if (isWorkloadKind(object.kind)) this.workloads.push(toWorkload(object));
+        else if (object.kind === 'HorizontalPodAutoscaler') this.hpas.push(toHpa(object));
+        else if (object.kind === 'Namespace') this.namespaces.set(object.name, object);
+      }
+    }
+    this.linkSelectors();
+  }
+
+  private linkSelectors(): void {
+    // Index pod-label pairs once so each Service looks at candidate workloads only, not all of them.
+    const byLabel = new Map<string, Workload[]>();
+    for (const w of this.workloads) {
+      for (const [k, v] of Object.entries(w.podLabels)) {
+        const key = `${k}=${v}`;
+        const list = byLabel.get(key);
+        if (list) list.push(w);
+        else byLabel.set(key, [w]);
+      }
+    }
+    for (const service of this.services) {
+      const selector = service.selector;
+      const entries = selector ? Object.entries(selector) : [];
+      if (entries.length === 0) {
+        this.selects.set(service, []);
+        continue;
+      }
+      const candidates = byLabel.get(`${entries[0]![0]}=${entries[0]![1]}`) ?? [];
+      const matched = candidates.filter(
+        (w) => sameNamespace(service.namespace, w.namespace) && entries.every(([k, v]) => w.podLabels[k] === v),
+      );
+      this.selects.set(service, matched);
+      for (const w of matched) {
+        const list = this.selectedBy.get(w);
+        if (list) list.push(service);
+        else this.selectedBy.set(w, [service]);
+      }
+    }
+  }
+
+  workloadsSelectedBy(service: Service): Workload[] {
+    return this.selects.get(service) ?? [];
+  }
+
+  servicesSelecting(workload: Workload): Service[] {
+    return this.selectedBy.get(workload) ?? [];
+  }
+
+  /** Containers (and their declared port) that a Service port sends traffic to. */
+  targetsOf(port: ServicePort): PortTarget[] {
+    const target = port.targetPort ?? port.port;
+    const out: PortTarget[] = [];
+    for (const workload of this.workloadsSelectedBy(port.service)) {
+      for (const container of workload.containers) {
+        const containerPort = container.ports.find((p) =>
+          typeof target === 'string' ? p.name === target : p.containerPort === target,
+        );
+        if (containerPort) out.push({ workload, container, containerPort });
+      }
+      // Undeclared numeric ports still receive traffic: with a single container, that is the one.
+      if (typeof target === 'number' && !out.some((t) => t.workload === workload) && workload.containers.length === 1) {
+        out.push({ workload, container: workload.containers[0]! });
+      }
+    }
+    return out;
+  }
+
+  hpaFor(workload: Workload): HorizontalPodAutoscaler | undefined {
+    return this.hpas.find(
+      (h) => h.targetKind === workload.kind && h.targetName === workload.name && sameNamespace(h.object.namespace, workload.namespace),
+    );
+  }
+
+  /** A workload whose pods receive traffic: selected by a Service or declaring container ports; never a batch job. */
+  isServed(workload: Workload): boolean {
+    if (BATCH_KINDS.has(workload.kind)) return false;
+    return this.servicesSelecting(workload).length > 0 || workload.containers.some((c) => c.ports.length > 0);
+  }
+
+  /**
+   * The containers of a served workload that take traffic: those with declared ports or targeted by a
+   * Service port; when none can be told apart, all of them. Init containers never are.
+   */
+  servedContainers(workload: Workload): Container[] {
+    if (!this.isServed(workload)) return [];
+    const targeted = new Set<Container>();
+    for (const service of this.servicesSelecting(workload)) {
+      for (const port of service.ports) for (const t of this.targetsOf(port)) if (t.workload === workload) targeted.add(t.container);
+    }
+    const chosen = workload.containers.filter((c) => c.ports.length > 0 || targeted.has(c));
+    return chosen.length > 0 ? chosen : workload.containers;
+  }
+
+  /** Is this workload's traffic handled by a service mesh (sidecar or ambient)? */
+  meshOf(workload: Workload): MeshEvidence | undefined {
+    const pod = { ...workload.podLabels, ...workload.podAnnotations };
+    const object = workload.object;
+    const linkerd = pod['linkerd.io/inject'];
+    const istio = pod['sidecar.istio.io/inject'];
+    const ambient = pod['istio.io/dataplane-mode'];
+    if (linkerd === 'enabled' || linkerd === 'ingress') return { mesh: 'linkerd', object, key: 'linkerd.io/inject' };
+    if (istio === 'true') return { mesh: 'istio', object, key: 'sidecar.istio.io/inject' };
+    if (pod['istio.io/rev']) return { mesh: 'istio', object, key: 'istio.io/rev' };
+    if (ambient === 'ambient') return { mesh: 'istio', object, key: 'istio.io/dataplane-mode' };
+    const ns = workload.namespace ? this.namespaces.get(workload.namespace) : undefined;
+    if (!ns) return undefined;
+    if (ns.annotations['linkerd.io/inject'] === 'enabled' && linkerd !== 'disabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
+    if (istio !== 'false') {
+      if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
+      if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
+    }
+    if (ns.labels['istio.io/dataplane-mode'] === 'ambient' && ambient !== 'none') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
+    return undefined;
+  }
+
+  /** Mesh evidence for a Service: from any workload it selects, else from its Namespace. */
+  meshOfService(service: Service): MeshEvidence | undefined {
+    for (const w of this.workloadsSelectedBy(service)) {
+      const mesh = this.meshOf(w);
+      if (mesh) return mesh;
+    }
+    const ns = service.namespace ? this.namespaces.get(service.namespace) : undefined;
+    if (!ns) return undefined;
+    if (ns.annotations['linkerd.io/inject'] === 'enabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
+    if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
+    if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
+    if (ns.labels['istio.io/dataplane-mode'] === 'ambient') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
+    return undefined;
+  }
+
+  textOf(file: string): string {
+    const facts = this.files.get(file);
+    if (!facts) throw new Error(`kubeconn: no facts for ${file}`);
+    return facts.text;
+  }
+}
+
+export function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+const GRPC_APP_PROTOCOLS = new Set(['grpc', 'h2c', 'http2', 'kubernetes.io/h2c']);
+
+/** Port names that say HTTP/2: `grpc`, `grpc-*`, `h2c*`, `http2*` (Istio's `<protocol>[-suffix]` convention). */
+export function isGrpcPortName(name: string | undefined): boolean {
+  if (!name) return false;
+  const n = name.toLowerCase();
+  return n === 'grpc' || n.startsWith('grpc-') || n.startsWith('h2c') || n.startsWith('http2');
+}
+
+export function isGrpcAppProtocol(appProtocol: string | undefined): boolean {
+  return appProtocol !== undefined && GRPC_APP_PROTOCOLS.has(appProtocol.toLowerCase());
+}
+
+export interface GrpcPortEvidence {
+  reason: 'appProtocol' | 'name' | 'containerPortName';
+  /** For containerPortName: the container port that is so named. */
+  target?: PortTarget;
+}
+
+/** Why a Service port is taken to carry gRPC/HTTP2 from the manifests alone, or undefined. */
+export function grpcPortEvidence(graph: Graph, port: ServicePort): GrpcPortEvidence | undefined {
+  if (isGrpcAppProtocol(port.appProtocol)) return { reason: 'appProtocol' };
+  if (port.appProtocol) return undefined; // declared as something else (http, tcp, kubernetes.io/ws…)
+  if (isGrpcPortName(port.name)) return { reason: 'name' };
+  const target = graph.targetsOf(port).find((t) => isGrpcPortName(t.containerPort?.name));
+  return target ? { reason: 'containerPortName', target } : undefined;
+}

@@ -1,0 +1,59 @@
+// Offsets ↔ positions. Offsets are JS string indices (UTF-16 code units), the unit of yaml, tree-sitter
+// (web), LSP and VS Code; lines and columns here are 1-based, as ESLint and the CLI print them.
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** Line starts of one text, built once and binary-searched: every report of a file shares it. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  /** 1-based line and column of an offset (clamped to the text). */
+  position(offset: number): Position {
+    const at = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: at - this.starts[lo]! + 1 };
+  }
+
+  /** Offset of a 1-based line and column. */
+  offset(line: number, column: number): number {
+    const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
+    return Math.min(start + column - 1, this.text.length);
+  }
+
+  lineStart(offset: number): number {
+    return this.offset(this.position(offset).line, 1);
+  }
+
+  /** Offset just past the end of the line holding `offset` (after its newline, or the text's end). */
+  nextLineStart(offset: number): number {
+    const nl = this.text.indexOf('\n', offset);
+    return nl === -1 ? this.text.length : nl + 1;
+  }
+}
+
+/** Replace `{{name}}` placeholders, as ESLint does for messages. */
+export function formatMessage(template: string, data: Record<string, unknown> | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, key: string) =>
+    key in data ? String(data[key]) : whole,
+  );
+}
