@@ -8,4 +8,5 @@ export { docsPath, DOCS_BASE_URL, type Rule, type RuleMeta } from './rule.js';
 export { allRules } from '../../rules/index.js';
 export { LineIndex } from './text.js';
 
-export { initKubeconn, registerInitializer } from './init.js';
+export { initKubeconn } from './init.js';
+export { setWasmLocator } from './facts/treesitter.js';
