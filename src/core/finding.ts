@@ -48,6 +48,8 @@ export interface Finding extends Located {
 /** A file that could not be read or parsed (whole or in part); reported as ESLint's `fatal` message. */
 export interface ParseProblem extends Located {
   message: string;
+  /** syntax: the text does not parse (ESLint's "Parsing error"); skipped: not read on purpose (size, binary); internal: a kubeconn bug. */
+  kind: 'syntax' | 'skipped' | 'internal';
   /** true when nothing of the file could be analysed; false when other documents still were. */
   fatal: boolean;
 }

@@ -57,7 +57,7 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   if (claimed.length === 0) return facts;
   const skip = skipReason(text, options);
   if (skip) {
-    facts.problems.push({ file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: skip, fatal: true });
+    facts.problems.push({ file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: skip, kind: 'skipped', fatal: true });
     return facts;
   }
   for (const extractor of claimed) {
@@ -67,7 +67,7 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
     } catch (error) {
       // A parser bug must not take the workspace down: report it where the user can see it.
       facts.problems.push({
-        file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, fatal: true,
+        file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, kind: 'internal', fatal: true,
         message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
       });
     }

@@ -71,6 +71,7 @@ export function extractManifests(
           endLine: endAt.line,
           endColumn: endAt.column,
           message: `YAML syntax error in document ${index + 1}: ${firstLine(err.message)}`,
+          kind: 'syntax',
           fatal: list.length === 1,
         });
       }

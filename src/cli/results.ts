@@ -1,0 +1,101 @@
+// Findings in ESLint's result shape, so `--format json` is exactly what `eslint --format json` prints and
+// any ESLint formatter (SARIF included) can read kubeconn's output.
+import type { Finding, Fix, ParseProblem } from '../core/finding.js';
+import { applyEdits } from '../core/edit.js';
+
+export interface EslintFix {
+  range: [number, number];
+  text: string;
+}
+
+export interface EslintMessage {
+  ruleId: string | null;
+  severity: 1 | 2;
+  message: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  messageId?: string;
+  nodeType: null;
+  fatal?: true;
+  fix?: EslintFix;
+  suggestions?: { desc: string; messageId?: string; fix: EslintFix }[];
+}
+
+export interface EslintResult {
+  filePath: string;
+  messages: EslintMessage[];
+  suppressedMessages: [];
+  errorCount: number;
+  fatalErrorCount: number;
+  warningCount: number;
+  fixableErrorCount: number;
+  fixableWarningCount: number;
+  source?: string;
+  usedDeprecatedRules: [];
+}
+
+/** ESLint carries one {range, text} per fix: several edits in one file merge into one replacement. */
+export function mergeFix(fix: Fix, file: string, text: string): EslintFix | undefined {
+  if (fix.edits.some((e) => e.file !== file) || fix.edits.length === 0) return undefined;
+  const start = Math.min(...fix.edits.map((e) => e.start));
+  const end = Math.max(...fix.edits.map((e) => e.end));
+  const shifted = fix.edits.map((e) => ({ start: e.start - start, end: e.end - start, text: e.text }));
+  return { range: [start, end], text: applyEdits(text.slice(start, end), shifted) };
+}
+
+export function toMessage(finding: Finding, text: string): EslintMessage {
+  const fix = finding.fix && mergeFix(finding.fix, finding.file, text);
+  const suggestions = finding.suggestions.flatMap((s) => {
+    const merged = mergeFix(s, finding.file, text);
+    return merged ? [{ desc: s.message, messageId: s.messageId, fix: merged }] : [];
+  });
+  return {
+    ruleId: `kubeconn/${finding.ruleId}`,
+    severity: finding.severity === 'error' ? 2 : 1,
+    message: finding.message,
+    line: finding.line,
+    column: finding.column,
+    endLine: finding.endLine,
+    endColumn: finding.endColumn,
+    messageId: finding.messageId,
+    nodeType: null,
+    ...(fix ? { fix } : {}),
+    ...(suggestions.length ? { suggestions } : {}),
+  };
+}
+
+export function problemMessage(problem: ParseProblem): EslintMessage {
+  if (problem.kind === 'skipped') {
+    return { ruleId: null, severity: 1, message: problem.message, line: problem.line, column: problem.column, nodeType: null };
+  }
+  return {
+    ruleId: null,
+    fatal: true,
+    severity: 2,
+    message: `Parsing error: ${problem.message}`,
+    line: problem.line,
+    column: problem.column,
+    nodeType: null,
+  };
+}
+
+export function toResult(file: string, text: string | undefined, findings: Finding[], problems: ParseProblem[]): EslintResult {
+  const messages = [...problems.map(problemMessage), ...findings.map((f) => toMessage(f, text ?? ''))].sort(
+    (a, b) => a.line - b.line || a.column - b.column,
+  );
+  const count = (pred: (m: EslintMessage) => boolean) => messages.filter(pred).length;
+  return {
+    filePath: file,
+    messages,
+    suppressedMessages: [],
+    errorCount: count((m) => m.severity === 2),
+    fatalErrorCount: count((m) => m.fatal === true),
+    warningCount: count((m) => m.severity === 1),
+    fixableErrorCount: count((m) => m.severity === 2 && m.fix !== undefined),
+    fixableWarningCount: count((m) => m.severity === 1 && m.fix !== undefined),
+    ...(messages.length > 0 && text !== undefined ? { source: text } : {}),
+    usedDeprecatedRules: [],
+  };
+}

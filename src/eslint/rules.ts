@@ -1,0 +1,61 @@
+// One ESLint rule per kubeconn rule, generated from the rule modules: each reports the core's findings
+// of its rule for the file being linted. Fixes and suggestions whose edits stay in that file become ESLint
+// fixes and suggestions; edits that span files are editor-only (the VS Code extension applies them).
+import type { Finding, Fix } from '../core/finding.js';
+import type { KubeconnOptions } from '../core/options.js';
+import { DOCS_BASE_URL, docsPath, type Rule } from '../core/rule.js';
+import { findingsFor } from './engine.js';
+
+interface Loc {
+  line: number;
+  column: number;
+}
+
+interface EslintFixer {
+  replaceTextRange(range: [number, number], text: string): unknown;
+}
+
+interface EslintContext {
+  filename: string;
+  physicalFilename: string;
+  cwd: string;
+  settings: { kubeconn?: Partial<KubeconnOptions> };
+  sourceCode: { text: string; getLocFromIndex(index: number): Loc };
+  report(descriptor: unknown): void;
+}
+
+export function toEslintRule(rule: Rule): object {
+  return {
+    meta: {
+      type: rule.meta.type,
+      docs: { description: rule.meta.description, url: DOCS_BASE_URL + docsPath(rule.id), recommended: rule.meta.recommended !== false },
+      fixable: rule.meta.fixable ? 'code' : undefined,
+      hasSuggestions: rule.meta.hasSuggestions ?? false,
+      schema: [],
+      messages: {},
+    },
+    create(context: EslintContext) {
+      return {
+        Program() {
+          const file = context.physicalFilename ?? context.filename;
+          for (const finding of findingsFor(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn)) {
+            if (finding.ruleId !== rule.id) continue;
+            context.report(toDescriptor(finding, context));
+          }
+        },
+      };
+    },
+  };
+}
+
+function toDescriptor(finding: Finding, context: EslintContext): object {
+  const { sourceCode } = context;
+  const local = (fix: Fix): boolean => fix.edits.every((e) => e.file === finding.file);
+  const fixer = (fix: Fix) => (f: EslintFixer) => fix.edits.map((e) => f.replaceTextRange([e.start, e.end], e.text));
+  return {
+    message: finding.message,
+    loc: { start: sourceCode.getLocFromIndex(finding.start), end: sourceCode.getLocFromIndex(finding.end) },
+    fix: finding.fix && local(finding.fix) ? fixer(finding.fix) : undefined,
+    suggest: finding.suggestions.filter(local).map((s) => ({ desc: s.message, fix: fixer(s) })),
+  };
+}

@@ -1,0 +1,93 @@
+// Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
+// vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
+import fs from 'node:fs';
+import path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { isAnalysable } from '../core/facts/index.js';
+
+const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
+
+export interface WalkOptions {
+  /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */
+  exclude?: readonly string[];
+}
+
+/** Every analysable file under the given paths (files are taken as given), sorted, absolute. */
+export function collectFiles(paths: readonly string[], options: WalkOptions = {}): string[] {
+  const out = new Set<string>();
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    const stat = fs.statSync(abs, { throwIfNoEntry: false });
+    if (!stat) throw new FileError(`No such file or directory: ${p}`);
+    if (stat.isFile()) out.add(abs);
+    else if (stat.isDirectory()) walk(abs, abs, [rootIgnore(abs, options.exclude ?? [])], out);
+  }
+  return [...out].sort();
+}
+
+interface Scope {
+  dir: string;
+  rules: Ignore;
+}
+
+function rootIgnore(root: string, exclude: readonly string[]): Scope {
+  const rules = ignore().add([...exclude]);
+  // .gitignore files above the root still apply (the repository's top-level one).
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, '.git'))) {
+      addGitignore(rules, dir, root);
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  return { dir: root, rules };
+}
+
+function addGitignore(rules: Ignore, dir: string, root: string): void {
+  const file = path.join(dir, '.gitignore');
+  if (!fs.existsSync(file) || dir === root) return;
+  // Re-base patterns of an outer .gitignore onto the root we walk: keep only those that can match below it.
+  const prefix = path.relative(dir, root).split(path.sep).join('/');
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const pattern = line.trim();
+    if (!pattern || pattern.startsWith('#')) continue;
+    if (!pattern.includes('/') || pattern.startsWith('**/')) rules.add(pattern);
+    else if (pattern.replace(/^\//, '').startsWith(`${prefix}/`)) rules.add(pattern.replace(/^\//, '').slice(prefix.length + 1));
+  }
+}
+
+function walk(dir: string, root: string, scopes: Scope[], out: Set<string>): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return; // unreadable folder: nothing to analyse there
+  }
+  const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
+  const here = gitignore ? [...scopes, { dir, rules: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }] : scopes;
+  for (const entry of entries) {
+    const abs = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (ALWAYS_SKIPPED.has(entry.name) || ignored(here, abs, true)) continue;
+      walk(abs, root, here, out);
+    } else if (entry.isFile() && isAnalysable(abs) && !ignored(here, abs, false)) {
+      out.add(abs);
+    }
+  }
+}
+
+function ignored(scopes: readonly Scope[], abs: string, isDir: boolean): boolean {
+  return scopes.some((s) => {
+    const rel = path.relative(s.dir, abs).split(path.sep).join('/');
+    return rel !== '' && !rel.startsWith('..') && s.rules.ignores(isDir ? `${rel}/` : rel);
+  });
+}
+
+export function readText(file: string): string {
+  return fs.readFileSync(file, 'utf8');
+}
+
+/** A user-caused problem with a path (missing file): printed, exit code 2. */
+export class FileError extends Error {
+  override name = 'FileError';
+}
