@@ -1,0 +1,365 @@
+import rule from '../../rules/grpc-clusterip-imbalance.js';
+import { runRuleTests, yaml } from '../helpers/rule-tester.js';
+
+const deployment = (podMetadata = '{labels: {app: orders}}') => yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata:
+    name: orders
+  spec:
+    replicas: 3
+    selector:
+      matchLabels: {app: orders}
+    template:
+      metadata: ${podMetadata}
+      spec:
+        containers:
+          - name: orders
+            image: orders:1
+            ports:
+              - name: grpc-api
+                containerPort: 50051
+`;
+
+runRuleTests(rule, {
+  valid: [
+    {
+      name: 'headless Service: clients resolve every pod',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: orders
+          spec:
+            clusterIP: None
+            selector: {app: orders}
+            ports:
+              - name: grpc
+                port: 50051
+        `,
+      },
+    },
+    {
+      name: 'plain HTTP port',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: web
+          spec:
+            selector: {app: web}
+            ports:
+              - name: http
+                port: 80
+        `,
+      },
+    },
+    {
+      name: 'port named grpc but declared as HTTP/1.1 by appProtocol',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: gateway
+          spec:
+            ports:
+              - name: grpc-web
+                port: 8080
+                appProtocol: http
+        `,
+      },
+    },
+    {
+      name: 'ExternalName Service',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: ext
+          spec:
+            type: ExternalName
+            externalName: api.example.com
+            ports:
+              - name: grpc
+                port: 443
+        `,
+      },
+    },
+    {
+      name: 'namespace with Istio sidecar injection: the mesh balances per request',
+      files: {
+        'ns.yaml': yaml`
+          apiVersion: v1
+          kind: Namespace
+          metadata:
+            name: shop
+            labels:
+              istio-injection: enabled
+        `,
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: orders
+            namespace: shop
+          spec:
+            selector: {app: orders}
+            ports:
+              - name: grpc
+                port: 50051
+        `,
+      },
+    },
+    {
+      name: 'selected pods are injected by Linkerd',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: orders
+          spec:
+            selector: {app: orders}
+            ports:
+              - name: grpc
+                port: 50051
+        `,
+        'deploy.yaml': deployment("{labels: {app: orders}, annotations: {linkerd.io/inject: enabled}}"),
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'port named grpc on a ClusterIP Service, with both suggestions',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: orders
+            namespace: shop
+          spec:
+            selector:
+              app: orders
+            ports:
+              - name: grpc # gRPC API
+                port: 50051
+        `,
+      },
+      output: null,
+      errors: [
+        {
+          messageId: 'pinned',
+          line: 10,
+          column: 7,
+          endLine: 10,
+          endColumn: 17,
+          severity: 'warning',
+          message:
+            "Service 'orders' port 50051 carries gRPC/HTTP2 (port name 'grpc') but kube-proxy balances per connection: each client channel sticks to one pod, and new pods get no traffic.",
+          suggestions: [
+            {
+              messageId: 'addHeadlessSibling',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders
+                    namespace: shop
+                  spec:
+                    selector:
+                      app: orders
+                    ports:
+                      - name: grpc # gRPC API
+                        port: 50051
+                  ---
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders-headless
+                    namespace: shop
+                  spec:
+                    clusterIP: None
+                    selector:
+                      app: orders
+                    ports:
+                      - name: grpc
+                        port: 50051
+                `,
+              },
+            },
+            {
+              messageId: 'makeHeadless',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders
+                    namespace: shop
+                  spec:
+                    selector:
+                      app: orders
+                    ports:
+                      - name: grpc # gRPC API
+                        port: 50051
+                    clusterIP: None
+                `,
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'appProtocol h2c on a NodePort Service: only the sibling (a NodePort cannot be headless), nodePort dropped',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: edge
+          spec:
+            type: NodePort
+            ports:
+              - port: 9000
+                nodePort: 30900
+                appProtocol: kubernetes.io/h2c
+          ---
+          apiVersion: v1
+          kind: ConfigMap
+          metadata:
+            name: after
+        `,
+      },
+      errors: [
+        {
+          messageId: 'pinned',
+          line: 8,
+          column: 7,
+          endLine: 8,
+          endColumn: 17,
+          suggestions: [
+            {
+              messageId: 'addHeadlessSibling',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: edge
+                  spec:
+                    type: NodePort
+                    ports:
+                      - port: 9000
+                        nodePort: 30900
+                        appProtocol: kubernetes.io/h2c
+                  ---
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: edge-headless
+                  spec:
+                    clusterIP: None
+                    ports:
+                      - port: 9000
+                        appProtocol: kubernetes.io/h2c
+                  ---
+                  apiVersion: v1
+                  kind: ConfigMap
+                  metadata:
+                    name: after
+                `,
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'evidence from the container port name in another file; the explicit clusterIP is swapped in place',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata:
+            name: orders
+          spec:
+            clusterIP: 10.96.0.12   # allocated
+            selector: {app: orders}
+            ports:
+              - name: tcp
+                port: 50051
+                targetPort: grpc-api
+        `,
+        'deploy.yaml': deployment(),
+      },
+      errors: [
+        {
+          messageId: 'pinned',
+          line: 9,
+          column: 7,
+          endLine: 9,
+          endColumn: 16,
+          related: ['deploy.yaml:4:9', 'deploy.yaml:16:15'],
+          suggestions: [
+            {
+              messageId: 'addHeadlessSibling',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders
+                  spec:
+                    clusterIP: 10.96.0.12   # allocated
+                    selector: {app: orders}
+                    ports:
+                      - name: tcp
+                        port: 50051
+                        targetPort: grpc-api
+                  ---
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders-headless
+                  spec:
+                    clusterIP: None
+                    selector:
+                      app: orders
+                    ports:
+                      - name: tcp
+                        port: 50051
+                        targetPort: grpc-api
+                `,
+              },
+            },
+            {
+              messageId: 'makeHeadless',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: orders
+                  spec:
+                    clusterIP: None   # allocated
+                    selector: {app: orders}
+                    ports:
+                      - name: tcp
+                        port: 50051
+                        targetPort: grpc-api
+                `,
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
