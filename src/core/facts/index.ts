@@ -6,6 +6,11 @@ import type { ParseProblem } from '../finding.js';
 import type { KubeconnOptions } from '../options.js';
 import { LineIndex } from '../text.js';
 import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
+import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
+import { shellExtractor, type ScriptFacts } from './shell.js';
+import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
+import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
+import { backstageExtractor, type BackstageFacts } from './backstage.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -17,6 +22,15 @@ export interface FileFacts {
   commentSyntax: CommentSyntax;
   problems: ParseProblem[];
   manifests?: ManifestFacts;
+  /** Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* (src/core/facts/dockerfile.ts). */
+  dockerfile?: DockerfileFacts;
+  /** Shell scripts: *.sh, extensionless files with a shell #! line (src/core/facts/shell.ts). */
+  script?: ScriptFacts;
+  packageJson?: PackageJsonFacts;
+  /** gRPC dial sites and servers in Go, Python, JS/TS, Java, C# (src/core/facts/grpc/). */
+  grpc?: GrpcFacts;
+  /** Backstage catalog entities (src/core/facts/backstage.ts). */
+  backstage?: BackstageFacts;
 }
 
 export interface Extractor {
@@ -40,7 +54,7 @@ const manifestExtractor: Extractor = {
 };
 
 /** Every extractor, in order. Later issues register Dockerfile, shell, gRPC-code and Backstage extractors here. */
-export const extractors: Extractor[] = [manifestExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';
