@@ -16,6 +16,8 @@ import {
   type Workload,
 } from './facts/k8s.js';
 import type { K8sObject } from './facts/manifests.js';
+import { ImageIndex } from './images.js';
+import { Catalog, DialIndex } from './dial.js';
 
 export type Mesh = 'linkerd' | 'istio';
 
@@ -174,6 +176,24 @@ export class Graph {
     if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
     if (ns.labels['istio.io/dataplane-mode'] === 'ambient') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
     return undefined;
+  }
+
+  private imageIndex?: ImageIndex;
+  /** Image ↔ Dockerfile ↔ container links (src/core/images.ts), built on first use. */
+  get images(): ImageIndex {
+    return (this.imageIndex ??= new ImageIndex(this));
+  }
+
+  private dialIndex?: DialIndex;
+  /** gRPC dial sites and servers linked to Services, workloads and each other (src/core/dial.ts), built on first use. */
+  get dials(): DialIndex {
+    return (this.dialIndex ??= new DialIndex(this));
+  }
+
+  private catalogIndex?: Catalog;
+  /** Backstage catalog entities and their workloads (src/core/dial.ts), built on first use. */
+  get catalog(): Catalog {
+    return (this.catalogIndex ??= new Catalog(this));
   }
 
   textOf(file: string): string {
