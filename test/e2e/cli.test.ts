@@ -1,0 +1,155 @@
+// The real `kubeconn` binary in a temporary project: exit codes, formats, --fix, parse errors, file walking.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { yaml } from '../helpers/rule-tester.js';
+import { kubeconn, makeProject, type Result } from './project.js';
+
+const service = yaml`
+  apiVersion: v1
+  kind: Service
+  metadata: {name: orders}
+  spec:
+    selector: {app: orders}
+    ports:
+      - name: grpc
+        port: 50051
+`;
+const deployment = yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: orders}
+  spec:
+    template:
+      metadata: {labels: {app: orders}}
+      spec:
+        terminationGracePeriodSeconds: 10 # short
+        containers:
+          - name: orders
+            ports: [{name: grpc, containerPort: 50051}]
+            readinessProbe: {grpc: {port: 50051}}
+            lifecycle:
+              preStop:
+                exec: {command: [sleep, "10"]}
+`;
+
+describe('kubeconn CLI', () => {
+  const projects: { cleanup(): void }[] = [];
+  after(() => projects.forEach((p) => p.cleanup()));
+
+  it('exits 0 with no output on a clean project, and lists its rules', () => {
+    const p = makeProject({ 'k8s/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n', 'ci.yml': 'on: push\njobs: {}\n' });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check']);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, '');
+    assert.equal(r.status, 0);
+    const rules = kubeconn(p.dir, ['rules']);
+    assert.match(rules.stdout, /^grpc-clusterip-imbalance\s+warning\s+Disallow gRPC/m);
+  });
+
+  it('reports in ESLint JSON shape across files, exits 1 on errors', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', 'k8s', '--format', 'json']);
+    assert.equal(r.status, 1, r.stderr);
+    const results = (JSON.parse(r.stdout) as Result[]).filter((x) => x.messages.length > 0);
+    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['k8s/deploy.yaml', 'k8s/svc.yaml']);
+    const deploy = results[0]!;
+    assert.deepEqual(Object.keys(deploy).sort(), [
+      'errorCount', 'fatalErrorCount', 'filePath', 'fixableErrorCount', 'fixableWarningCount', 'messages', 'source', 'suppressedMessages', 'usedDeprecatedRules', 'warningCount',
+    ]);
+    const grace = deploy.messages.find((m) => m.ruleId === 'kubeconn/grace-period-budget')!;
+    assert.deepEqual({ line: grace.line, column: grace.column, endLine: grace.endLine, endColumn: grace.endColumn, severity: grace.severity },
+      { line: 15, column: 31, endLine: 15, endColumn: 44, severity: 2 });
+    const at = deployment.indexOf('10 # short');
+    assert.deepEqual(grace.fix, { range: [at, at + 2], text: '20' });
+    const svc = results[1]!;
+    assert.deepEqual(svc.messages.map((m) => m.ruleId), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    assert.equal(svc.messages[0]!.suggestions!.length, 2);
+  });
+
+  it('--fix writes the safe fixes and leaves comments and other lines alone', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', '--fix', '--format', 'json']);
+    assert.equal(r.status, 0, r.stdout);
+    assert.equal(p.read('k8s/deploy.yaml'), deployment.replace('terminationGracePeriodSeconds: 10 # short', 'terminationGracePeriodSeconds: 20 # short'));
+    assert.equal(p.read('k8s/svc.yaml'), `${service}      appProtocol: kubernetes.io/h2c\n`);
+    const again = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
+    // What is left has no fix: the topology change is a suggestion.
+    assert.deepEqual(again.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance']);
+  });
+
+  it('reports a syntax error as a fatal message with its line, and still analyses the other documents', () => {
+    const broken = `${service}---\napiVersion: v1\nkind: Service\nmetadata: {name: bad\nspec: {}\n`;
+    const p = makeProject({ 'k8s/svc.yaml': broken });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', '--format', 'json']);
+    assert.equal(r.status, 1);
+    const result = (JSON.parse(r.stdout) as Result[]).find((x) => x.filePath.endsWith('svc.yaml'));
+    const fatal = result!.messages.find((m) => m.fatal)!;
+    assert.equal(fatal.ruleId, null);
+    assert.equal(fatal.line, 13);
+    assert.match(fatal.message, /^Parsing error: YAML syntax error in document 2/);
+    assert.ok(result!.messages.some((m) => m.ruleId === 'kubeconn/grpc-clusterip-imbalance'), 'document 1 is still analysed');
+  });
+
+  it('--rule, --quiet and --max-warnings', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service });
+    projects.push(p);
+    assert.equal(kubeconn(p.dir, ['check']).status, 0);
+    assert.equal(kubeconn(p.dir, ['check', '--max-warnings', '0']).status, 1);
+    const off = kubeconn(p.dir, ['check', '--rule', 'grpc-clusterip-imbalance=off', '--rule', 'kubeconn/service-app-protocol=off']);
+    assert.equal(off.stdout, '');
+    const err = kubeconn(p.dir, ['check', '--rule', 'service-app-protocol=error', '--quiet']);
+    assert.equal(err.status, 1);
+    assert.match(err.stdout, /error {2}Service 'orders' port 50051 looks like gRPC/);
+    assert.doesNotMatch(err.stdout, /grpc-clusterip-imbalance/);
+  });
+
+  it('exits 2 with a clear message on usage errors', () => {
+    const p = makeProject();
+    projects.push(p);
+    for (const [args, message] of [
+      [['check', '--format', 'xml'], /--format must be stylish, json or sarif/],
+      [['check', 'nope/'], /No such file or directory: nope\//],
+      [['check', '--rule', 'made-up=off'], /unknown rule 'made-up'/],
+      [['check', '--kubernetes-version', 'latest'], /kubernetesVersion must look like "1.30"/],
+      [['check', '--bogus'], /Unknown option '--bogus'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+    ] as const) {
+      const r = kubeconn(p.dir, [...args]);
+      assert.equal(r.status, 2, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('walks folders but skips node_modules, vendor and .gitignore\'d paths', () => {
+    const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n';
+    const p = makeProject({
+      'deploy/pod.yaml': bad,
+      'vendor/lib/pod.yaml': bad,
+      'generated/pod.yaml': bad,
+      'deploy/.gitignore': 'ignored.yaml\n',
+      'deploy/ignored.yaml': bad,
+      '.gitignore': 'generated/\n',
+    });
+    projects.push(p);
+    p.write('node_modules/dep/pod.yaml', bad);
+    const results = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
+    const yamlFiles = results.map((x) => path.relative(p.dir, x.filePath)).filter((f) => f.endsWith('.yaml'));
+    assert.deepEqual(yamlFiles, ['deploy/pod.yaml']);
+  });
+
+  it('prints SARIF 2.1.0 with one result per finding and the rules\' docs', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', '--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string }[] }[] };
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(sarif.runs[0]!.results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    const rule = sarif.runs[0]!.tool.driver.rules.find((x) => x.id === 'kubeconn/service-app-protocol')!;
+    assert.match(rule.helpUri ?? '', /docs\/rules\/service-app-protocol\.md$/);
+  });
+});

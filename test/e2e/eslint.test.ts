@@ -1,0 +1,133 @@
+// The real `eslint` with the plugin in a temporary project: the same findings as the CLI, the same fixes,
+// directive comments, parse errors, SARIF through Microsoft's formatter; and ESLint's own RuleTester.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { RuleTester } from 'eslint';
+import plugin from '../../src/eslint/index.js';
+import { repoRoot } from '../helpers/paths.js';
+import { yaml } from '../helpers/rule-tester.js';
+import { eslint, kubeconn, makeProject, summarize, type Result } from './project.js';
+
+const ALL_CONFIG = "import kubeconn from 'kubeconn';\nexport default [...kubeconn.configs.all];\n";
+
+describe('ESLint plugin', () => {
+  const projects: { cleanup(): void }[] = [];
+  after(() => projects.forEach((p) => p.cleanup()));
+
+  it('`eslint .` and `kubeconn check` agree finding for finding on examples/shop', () => {
+    const p = makeProject({}, path.join(repoRoot, 'examples', 'shop'));
+    projects.push(p);
+    p.write('eslint.config.js', ALL_CONFIG);
+    const viaEslint = eslint(p.dir, ['--format', 'json', '.']);
+    assert.equal(viaEslint.stderr, '');
+    const viaCli = kubeconn(p.dir, ['check', '--format', 'json']);
+    const ours = summarize(JSON.parse(viaCli.stdout) as Result[], p.dir);
+    const theirs = summarize(JSON.parse(viaEslint.stdout) as Result[], p.dir);
+    assert.ok(ours.length >= 8, `expected the shop's mistakes, got ${ours.length}`);
+    assert.deepEqual(theirs, ours);
+    assert.equal(viaEslint.status, viaCli.status, 'same exit status (1: errors found)');
+  });
+
+  it('`eslint --fix .` writes the same files as `kubeconn check --fix`', () => {
+    const a = makeProject({}, path.join(repoRoot, 'examples', 'shop'));
+    const b = makeProject({}, path.join(repoRoot, 'examples', 'shop'));
+    projects.push(a, b);
+    a.write('eslint.config.js', ALL_CONFIG);
+    b.write('eslint.config.js', ALL_CONFIG);
+    eslint(a.dir, ['--fix', '.']);
+    kubeconn(b.dir, ['check', '--fix']);
+    const files = (dir: string) =>
+      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith('node_modules') && fs.statSync(path.join(dir, f)).isFile()).sort();
+    assert.deepEqual(files(a.dir), files(b.dir));
+    let changed = 0;
+    for (const f of files(a.dir)) {
+      assert.equal(a.read(f), b.read(f), f);
+      const original = path.join(repoRoot, 'examples', 'shop', f);
+      if (fs.existsSync(original) && a.read(f) !== fs.readFileSync(original, 'utf8')) changed++;
+    }
+    assert.ok(changed > 0, 'some file was fixed');
+    // After fixing, nothing fixable is left and everything still parses.
+    const again = JSON.parse(eslint(a.dir, ['--format', 'json', '.']).stdout) as Result[];
+    assert.deepEqual(again.flatMap((r) => r.messages.filter((m) => m.fix || m.fatal)), []);
+  });
+
+  it('honours eslint-disable comments in YAML and reports parse errors as fatal', () => {
+    const p = makeProject({
+      'pod.yaml': yaml`
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: p}
+        spec:
+          containers:
+            # eslint-disable-next-line kubeconn/prestop-sleep, kubeconn/readiness-probe -- a debug pod
+            - {name: c, ports: [{containerPort: 80}]}
+      `,
+      'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x\n',
+    });
+    projects.push(p);
+    const results = JSON.parse(eslint(p.dir, ['--format', 'json', '.']).stdout) as Result[];
+    const byFile = Object.fromEntries(results.map((r) => [path.basename(r.filePath), r]));
+    assert.deepEqual(byFile['pod.yaml']!.messages, []);
+    const [fatal] = byFile['broken.yaml']!.messages;
+    assert.equal(fatal!.fatal, true);
+    assert.equal(fatal!.line, 4);
+    assert.match(fatal!.message, /Parsing error: YAML syntax error/);
+  });
+
+  it('produces SARIF through @microsoft/eslint-formatter-sarif', () => {
+    const p = makeProject({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: grpc, port: 1}]\n' });
+    projects.push(p);
+    const r = eslint(p.dir, ['--format', '@microsoft/eslint-formatter-sarif', '.']);
+    const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    const results = sarif.runs[0]!.results;
+    assert.deepEqual(results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    assert.deepEqual(results[0]!.locations[0]!.physicalLocation.region, { startLine: 5, startColumn: 12, endLine: 5, endColumn: 22 });
+  });
+});
+
+// Let RuleTester report each case as a node:test test.
+Object.assign(RuleTester, { describe, it, itOnly: it.only });
+
+describe('ESLint RuleTester on the generated rules', () => {
+  const tester = new RuleTester({ plugins: { kubeconn: plugin }, language: 'kubeconn/yaml' } as never);
+  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      ports: [{containerPort: 80}]\n';
+  tester.run('kubeconn/prestop-sleep', plugin.rules['prestop-sleep'] as never, {
+    valid: [{ filename: 'pod.yaml', code: pod.replace('ports', 'lifecycle: {preStop: {sleep: {seconds: 3}}}\n      ports') }],
+    invalid: [
+      {
+        filename: 'pod.yaml',
+        code: pod,
+        errors: [
+          {
+            message:
+              "Container 'c' of Pod 'p' receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
+            line: 6,
+            column: 7,
+            endLine: 6,
+            endColumn: 14,
+          },
+        ],
+        output: `${pod}      lifecycle:\n        preStop:\n          sleep:\n            seconds: 5\n`,
+      },
+    ],
+  });
+  tester.run('kubeconn/readiness-probe', plugin.rules['readiness-probe'] as never, {
+    valid: [],
+    invalid: [
+      {
+        filename: 'pod.yaml',
+        code: pod,
+        errors: [
+          {
+            message: "Container 'c' of Pod 'p' receives traffic but has no readinessProbe: new pods get connections before they can serve them.",
+            line: 6,
+            column: 7,
+            suggestions: [{ desc: 'Add a tcpSocket readinessProbe on port 80', output: `${pod}      readinessProbe:\n        tcpSocket:\n          port: 80\n        periodSeconds: 5\n` }],
+          },
+        ],
+      },
+    ],
+  });
+});
