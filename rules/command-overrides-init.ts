@@ -1,0 +1,57 @@
+// In Kubernetes `command:` replaces the image ENTRYPOINT, so a pod command silently drops an init the image
+// put in front (tini, dumb-init, catatonit, s6-overlay's /init): no more signal forwarding or zombie reaping.
+// `args:` replaces only CMD and keeps the init.
+import type { Scalar } from 'yaml';
+import { flow } from '../src/core/edit.js';
+import { pairOf, range } from '../src/core/facts/yaml-util.js';
+import { basename, evaluateContainer, INITS } from '../src/core/pid1.js';
+import { defineRule } from '../src/core/rule.js';
+import { describeWorkload, nodeSpan } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'command-overrides-init',
+  meta: {
+    type: 'problem',
+    category: 'signals',
+    description: 'Disallow a container `command:` that replaces an init process set as the image ENTRYPOINT',
+    remediation: 'Set the program in `args:` (which replaces only CMD), or start the `command:` with the init.',
+    severity: 'warning',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout', 'k8s:Job', 'k8s:CronJob'],
+    fixable: true,
+    hasSuggestions: true,
+    messages: {
+      dropsInit:
+        "Container '{{container}}' of {{workload}} sets `command:`, which replaces the image ENTRYPOINT '{{entrypoint}}': {{init}} no longer runs as PID 1, so nothing forwards SIGTERM or reaps zombies.",
+      moveToArgs: 'Rename `command:` to `args:` so the image ENTRYPOINT ({{init}}) stays in front',
+      prependInit: 'Start `command:` with {{entrypoint}}',
+    },
+  },
+  check({ graph, options, report }) {
+    for (const workload of graph.workloads) {
+      for (const container of workload.containers) {
+        const evaluation = evaluateContainer(graph, container, options);
+        const entrypoint = evaluation?.image?.entrypoint;
+        const command = container.command;
+        if (!evaluation || !entrypoint || !command || !container.commandNode) continue;
+        const init = entrypoint[0]?.value;
+        if (!init || !INITS.has(basename(init)) || INITS.has(basename(command[0] ?? ''))) continue;
+        if (entrypoint.some((w) => w.shellForm)) continue;
+        const { doc, file } = workload.object;
+        const text = graph.textOf(file);
+        const entry = entrypoint.map((w) => w.value ?? '');
+        const data = { container: container.name, workload: describeWorkload(workload), entrypoint: JSON.stringify(entry), init: basename(init) };
+        const pair = pairOf(container.node, 'command', doc);
+        const key = pair?.key as Scalar | undefined;
+        const [valueStart, valueEnd] = range(container.commandNode, text);
+        report({
+          messageId: 'dropsInit',
+          data,
+          at: nodeSpan(graph, workload.object, container.commandNode),
+          related: [{ at: entrypoint[0]!.at, message: `the image ENTRYPOINT starts ${basename(init)} here` }],
+          fix: !container.argsNode && key?.range ? { messageId: 'moveToArgs', data, edits: [{ file, start: key.range[0], end: key.range[1], text: 'args' }] } : undefined,
+          suggest: container.argsNode ? [{ messageId: 'prependInit', data, edits: [{ file, start: valueStart, end: valueEnd, text: flow([...entry, ...command]) }] }] : undefined,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,74 @@
+// ENTRYPOINT/CMD in shell form (or exec form wrapping `sh -c`) make a shell PID 1. Measured (test/pid1): dash,
+// Debian's /bin/sh, forks even a lone command and drops SIGTERM; bash and busybox ash exec only the last
+// simple command of `-c`. The app then never gets SIGTERM and is SIGKILLed mid-request at the end of the grace
+// period. Unlike hadolint DL3025 / BuildKit JSONArgsRecommended this still fires when SHELL is set, stays quiet
+// where the shell provably execs the app, and fixes it.
+import type { DfCommand } from '../src/core/facts/dockerfile.js';
+import { rootImageOf } from '../src/core/images.js';
+import { commandText, evaluateImage, execInsertion, problemSpan, whyDropped, type ShellProblem } from '../src/core/pid1.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+
+export default defineRule({
+  id: 'dockerfile-exec-form',
+  meta: {
+    type: 'problem',
+    category: 'signals',
+    description: 'Require ENTRYPOINT/CMD to run the app as PID 1 instead of as the child of a shell',
+    remediation: 'Write ENTRYPOINT/CMD in exec form (a JSON array), or put `exec` before the command that starts the app.',
+    severity: 'error',
+    appliesTo: ['dockerfile'],
+    fixable: true,
+    messages: {
+      shellForm:
+        "{{keyword}} in shell form makes `{{shell}}` PID 1 and '{{command}}' its child: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+      shellWrapper:
+        "{{keyword}} wraps the app in `{{shell}} -c` and '{{command}}' runs as its child: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+      useExecForm: 'Rewrite as exec form: {{json}}',
+      insertExec: "Insert `exec` before '{{command}}'",
+    },
+  },
+  check({ graph, report }) {
+    for (const dockerfile of graph.images.dockerfiles) {
+      const image = evaluateImage(graph, dockerfile);
+      if (!image) continue;
+      const facts = graph.images.facts(dockerfile)!;
+      const base = rootImageOf(facts, image.stage);
+      for (const problem of image.evaluation.problems) {
+        if (problem.kind !== 'shell' || problem.layer !== 'dockerfile' || problem.code.at.file !== dockerfile) continue;
+        const shellForm = problem.code.shellForm;
+        const instruction = shellForm ?? instructionAt(image.stage, problem.code.at.start);
+        const command = commandText(problem);
+        report({
+          messageId: shellForm ? 'shellForm' : 'shellWrapper',
+          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, why: whyDropped(problem, base) },
+          severity: problem.certain ? 'error' : 'warning',
+          at: instruction ? { file: dockerfile, start: instruction.start, end: instruction.end } : problemSpan(problem),
+          fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', graph.textOf(dockerfile), command),
+        });
+      }
+    }
+  },
+});
+
+function instructionAt(stage: { entrypoint?: DfCommand; cmd?: DfCommand }, offset: number): DfCommand | undefined {
+  return [stage.entrypoint, stage.cmd].find((c) => c && c.start <= offset && offset <= c.end);
+}
+
+/**
+ * Shell form that is one simple command with literal words becomes a JSON array (unless it is an ENTRYPOINT
+ * with a CMD: exec form would start passing CMD to it). Everything else gets `exec` before the command.
+ */
+function fixFor(problem: ShellProblem, shellForm: DfCommand | undefined, keepsCmdOut: boolean, text: string, command: string): FixDescriptor | undefined {
+  const cmd = problem.command;
+  if (shellForm && cmd && !keepsCmdOut && problem.script.statements.length === 1 && problem.script.statements[0] === cmd) {
+    const words = [cmd.name, ...cmd.args];
+    const code = problem.code.value ?? '';
+    const literal = words.every((w) => w && w.value !== undefined && !/[*?[~]/.test(w.text)) && code.slice(0, cmd.start).trim() === '' && code.slice(cmd.end).trim() === '';
+    if (literal && !/[<>|&;`$]/.test(code.slice(cmd.start, cmd.end))) {
+      const json = `[${words.map((w) => JSON.stringify(w!.value)).join(', ')}]`;
+      return { messageId: 'useExecForm', data: { json }, edits: [{ file: problem.code.at.file, start: shellForm.argsStart, end: shellForm.argsEnd, text: json }] };
+    }
+  }
+  const edit = execInsertion(problem, text);
+  return edit ? { messageId: 'insertExec', data: { command }, edits: [edit] } : undefined;
+}

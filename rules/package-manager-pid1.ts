@@ -1,0 +1,96 @@
+// `npm start` (yarn, pnpm, npx) as the main process: measured (test/pid1), npm exits at once on SIGTERM — also
+// under tini and as `exec npm start` — and the kernel kills the app it started mid-drain. Run `node` directly.
+import path from 'node:path';
+import type { TextEdit } from '../src/core/finding.js';
+import { evaluateContainer, evaluateImage, type ArgWord, type PackageManagerProblem } from '../src/core/pid1.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import type { Graph } from '../src/core/graph.js';
+
+export default defineRule({
+  id: 'package-manager-pid1',
+  meta: {
+    type: 'problem',
+    category: 'signals',
+    description: 'Disallow npm, yarn, pnpm or npx as the main process of a container',
+    remediation: 'Start the app with `node` directly (CMD ["node", "server.js"]); the package manager does not pass SIGTERM on and waits for nothing.',
+    severity: 'error',
+    appliesTo: ['dockerfile', 'shell', 'k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:Pod'],
+    fixable: true,
+    hasSuggestions: true,
+    messages: {
+      packageManager:
+        "'{{invocation}}' runs the app as a child of {{name}}: on SIGTERM {{name}} exits at once and the kernel kills the app mid-request instead of letting it drain.",
+      useNode: 'Run {{json}} (scripts.{{script}} of {{packageJson}})',
+    },
+  },
+  check({ graph, options, report }) {
+    const problems = new Map<string, { problem: PackageManagerProblem; context?: string }>();
+    for (const dockerfile of graph.images.dockerfiles) {
+      for (const p of evaluateImage(graph, dockerfile)?.evaluation.problems ?? []) {
+        if (p.kind === 'package-manager') problems.set(key(p.word), { problem: p, context: graph.images.buildContextOf(dockerfile) });
+      }
+    }
+    for (const workload of graph.workloads) {
+      for (const container of workload.containers) {
+        const evaluation = evaluateContainer(graph, container, options);
+        for (const p of evaluation?.evaluation.problems ?? []) {
+          if (p.kind === 'package-manager' && !problems.has(key(p.word))) problems.set(key(p.word), { problem: p, context: evaluation?.link?.context });
+        }
+      }
+    }
+    for (const { problem, context } of problems.values()) {
+      const script = scriptName(problem);
+      const invocation = [problem.name, ...problem.args.map((a) => a.value ?? '…')].join(' ').slice(0, 60);
+      const replacement = context && script ? nodeCommand(graph, context, script) : undefined;
+      const edits = replacement ? replaceEdits(graph, problem, replacement.argv) : undefined;
+      const fix: FixDescriptor | undefined = replacement && edits
+        ? { messageId: 'useNode', data: { json: JSON.stringify(replacement.argv), script, packageJson: replacement.file }, edits }
+        : undefined;
+      // `npm start` also runs prestart/poststart and sets npm_* variables: then only suggest.
+      const safe = fix && !replacement!.hasHooks && problem.layer === 'dockerfile';
+      report({
+        messageId: 'packageManager',
+        data: { invocation, name: problem.name },
+        at: problem.word.at,
+        fix: safe ? fix : undefined,
+        suggest: fix && !safe ? [fix] : undefined,
+      });
+    }
+  },
+});
+
+function key(word: ArgWord): string {
+  return `${word.at.file}\0${word.at.start}`;
+}
+
+/** `npm start`, `npm run start`, `yarn start`, `pnpm run dev` → the package.json script name. */
+function scriptName(problem: PackageManagerProblem): string | undefined {
+  const words = problem.args.map((a) => a.value);
+  if (problem.name === 'npx') return undefined;
+  let i = 0;
+  while (words[i]?.startsWith('-')) i++;
+  if (words[i] === 'run' || words[i] === 'run-script') i++;
+  const name = words[i];
+  if (!name || words.length > i + 1) return undefined;
+  return name;
+}
+
+/** `node …` from package.json scripts.<name> when it is a plain node command. */
+function nodeCommand(graph: Graph, context: string, script: string): { argv: string[]; file: string; hasHooks: boolean } | undefined {
+  const file = path.posix.join(context, 'package.json');
+  const pkg = graph.files.get(file)?.packageJson;
+  const command = pkg?.scripts[script];
+  if (!command || !/^node(\s+[\w@%+=:,./-]+)*\s*$/.test(command.trim())) return undefined;
+  return { argv: command.trim().split(/\s+/), file, hasHooks: `pre${script}` in pkg.scripts || `post${script}` in pkg.scripts };
+}
+
+/** Replace the words from the package manager to the end of its command line (exec-form JSON or YAML list). */
+function replaceEdits(graph: Graph, problem: PackageManagerProblem, argv: string[]): TextEdit[] | undefined {
+  const words = [problem.word, ...problem.args];
+  if (problem.layer !== 'dockerfile' || problem.word.shellForm || words.some((w) => w.at.file !== problem.word.at.file)) return undefined;
+  const first = words[0]!.at;
+  const last = words[words.length - 1]!.at;
+  // Only when the words are one exec-form array (not ENTRYPOINT ["npm"] + CMD ["start"]).
+  if (graph.textOf(first.file).slice(first.start, last.end).includes(']')) return undefined;
+  return [{ file: first.file, start: first.start, end: last.end, text: argv.map((a) => JSON.stringify(a)).join(', ') }];
+}

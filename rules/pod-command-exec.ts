@@ -1,0 +1,52 @@
+// A container `command:`/`args:` of the form `sh -c "…"` makes the shell PID 1. Measured (test/pid1): dash
+// forks even the last command, bash execs only the last simple command of the top-level list, busybox ash
+// the last command; anything after the app, a pipeline or `&` keeps the shell in front of it for sure.
+import { BATCH_KINDS } from '../src/core/facts/k8s.js';
+import { commandText, evaluateContainer, execInsertion, problemSpan, whyDropped } from '../src/core/pid1.js';
+import { defineRule } from '../src/core/rule.js';
+import { describeWorkload } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'pod-command-exec',
+  meta: {
+    type: 'problem',
+    category: 'signals',
+    description: 'Require `sh -c` container commands to exec the long-running process',
+    remediation: 'Put `exec` before the command that starts the app (`sh -c "migrate && exec app"`), or run the app directly without a shell.',
+    severity: 'error',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
+    fixable: true,
+    messages: {
+      wrapped:
+        "Container '{{container}}' of {{workload}} runs '{{command}}' as a child of `{{shell}} -c`: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+      insertExec: "Insert `exec` before '{{command}}'",
+    },
+  },
+  check({ graph, options, report }) {
+    for (const workload of graph.workloads) {
+      if (BATCH_KINDS.has(workload.kind)) continue;
+      for (const container of workload.containers) {
+        const evaluation = evaluateContainer(graph, container, options);
+        if (!evaluation) continue;
+        for (const problem of evaluation.evaluation.problems) {
+          if (problem.kind !== 'shell' || problem.layer !== 'pod') continue;
+          const command = commandText(problem);
+          const edit = execInsertion(problem, graph.textOf(problem.code.at.file));
+          const image = evaluation.image ? undefined : container.image;
+          report({
+            messageId: 'wrapped',
+            data: { container: container.name, workload: describeWorkload(workload), command, shell: problem.via.value, why: whyDropped(problem, image ?? imageBase(evaluation)) },
+            severity: problem.certain ? 'error' : 'warning',
+            at: problemSpan(problem),
+            related: evaluation.link ? [{ at: { file: evaluation.link.dockerfile, start: 0, end: 0 }, message: `image built from ${evaluation.link.dockerfile}` }] : [],
+            fix: edit ? { messageId: 'insertExec', data: { command }, edits: [edit] } : undefined,
+          });
+        }
+      }
+    }
+  },
+});
+
+function imageBase(evaluation: { image?: { stage: { base: string } } }): string | undefined {
+  return evaluation.image?.stage.base;
+}

@@ -1,0 +1,76 @@
+// A preStop `exec` hook runs a program inside the container. Images built FROM scratch, distroless or
+// Chainguard static have no `sleep` and no `sh`: the hook fails ("executable file not found in $PATH") and
+// SIGTERM follows at once, so the delay it was meant to add is gone. The native sleep action needs no binary.
+import { block, flow } from '../src/core/edit.js';
+import { pairOf, range } from '../src/core/facts/yaml-util.js';
+import { imageLacksExecutable, rootImageOf, shellOfImage } from '../src/core/images.js';
+import { basename } from '../src/core/pid1.js';
+import { defineRule } from '../src/core/rule.js';
+import { describeWorkload, nodeSpan, sleepActionSupported } from '../src/core/rule-helpers.js';
+import type { Container } from '../src/core/facts/k8s.js';
+import type { Graph } from '../src/core/graph.js';
+import type { KubeconnOptions } from '../src/core/options.js';
+
+export default defineRule({
+  id: 'prestop-exec-binary',
+  meta: {
+    type: 'problem',
+    category: 'shutdown',
+    description: 'Disallow preStop exec hooks that call a program the image does not contain',
+    remediation: 'Use the native sleep action (lifecycle.preStop.sleep.seconds, Kubernetes 1.30+) or copy the binary into the image.',
+    severity: 'error',
+    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
+    fixable: true,
+    messages: {
+      missingBinary:
+        "The preStop hook of container '{{container}}' ({{workload}}) runs '{{binary}}', but the image is built on '{{base}}', which has no '{{binary}}': the hook fails with \"executable file not found\" and the container gets SIGTERM at once.",
+      useSleepAction: 'Replace the exec hook with sleep: {seconds: {{seconds}}}',
+    },
+  },
+  check({ graph, options, report }) {
+    for (const workload of graph.workloads) {
+      for (const container of [...workload.containers, ...workload.initContainers]) {
+        const hook = container.preStop;
+        const binary = hook?.type === 'exec' ? hook.command?.[0] : undefined;
+        if (!hook || !binary || !hook.commandNode) continue;
+        const base = imageWithout(graph, container, options, binary);
+        if (!base) continue;
+        const { doc, file } = workload.object;
+        const text = graph.textOf(file);
+        const execPair = pairOf(hook.node, 'exec', doc);
+        const seconds = hook.delaySeconds;
+        const pureSleep = seconds !== undefined && isPureSleep(hook.command!);
+        let fix;
+        if (pureSleep && execPair?.key && sleepActionSupported(options.kubernetesVersion)) {
+          const key = execPair.key as { range?: [number, number, number] };
+          const [, end] = range(execPair.value as Parameters<typeof range>[0], text);
+          const column = key.range![0] - text.lastIndexOf('\n', key.range![0] - 1) - 1;
+          const replacement = hook.node.flow ? `sleep: ${flow({ seconds: seconds! })}` : block({ sleep: { seconds: seconds! } }, column).join('\n').trimStart();
+          fix = { messageId: 'useSleepAction', data: { seconds }, edits: [{ file, start: key.range![0], end, text: replacement }] };
+        }
+        report({
+          messageId: 'missingBinary',
+          data: { container: container.name, workload: describeWorkload(workload), binary: basename(binary), base },
+          at: nodeSpan(graph, workload.object, hook.commandNode),
+          fix,
+        });
+      }
+    }
+  },
+});
+
+/** The base image, when the container's image is known to lack `binary`. */
+export function imageWithout(graph: Graph, container: Container, options: Pick<KubeconnOptions, 'imageMap'>, binary: string): string | undefined {
+  const link = graph.images.dockerfilesForContainer(container, options)[0];
+  const facts = link && graph.images.facts(link.dockerfile);
+  const stage = link && graph.images.finalStage(link.dockerfile, link.target);
+  if (facts && stage) return imageLacksExecutable(facts, stage, binary) ? rootImageOf(facts, stage) : undefined;
+  return container.image && shellOfImage(container.image) === 'none' ? container.image : undefined;
+}
+
+/** `sleep 5`, `/bin/sleep 5`, `sh -c "sleep 5"`: nothing but a delay, which the sleep action does too. */
+function isPureSleep(command: string[]): boolean {
+  if (basename(command[0] ?? '') === 'sleep') return command.length === 2;
+  const script = command[command.indexOf('-c') + 1];
+  return command.includes('-c') && script !== undefined && /^\s*(?:exec\s+)?(?:\/[\w/]*\/)?sleep\s+[0-9.]+[smh]?\s*$/.test(script);
+}
