@@ -65,8 +65,8 @@ function suggestions(text: string, service: Service, all: readonly Service[]): F
   const { object } = service;
   const siblingName = `${service.name}-headless`;
   const exists = all.some((s) => s.name === siblingName && s.namespace === service.namespace);
-  if (!exists && service.spec) {
-    const ports = service.ports.map((p) => p.node.toJSON() as YamlValue);
+  const ports = portsAsValues(service);
+  if (!exists && service.spec && ports) {
     const metadata: Record<string, YamlValue> = { name: siblingName };
     if (service.namespace) metadata.namespace = service.namespace;
     if (Object.keys(object.labels).length > 0) metadata.labels = object.labels;
@@ -88,6 +88,15 @@ function suggestions(text: string, service: Service, all: readonly Service[]): F
     out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
   }
   return out;
+}
+
+/** The ports as plain values for the sibling; undefined when aliases make them unsafe to copy (alias bombs). */
+function portsAsValues(service: Service): YamlValue[] | undefined {
+  try {
+    return service.ports.map((p) => p.node.toJS(service.object.doc, { maxAliasCount: 20 }) as YamlValue);
+  } catch {
+    return undefined;
+  }
 }
 
 function stripNodePort(port: YamlValue): YamlValue {

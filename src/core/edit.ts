@@ -24,8 +24,9 @@ export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, N
   }
   const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
   const lines = block(value, column, indentStep(text, map));
-  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-  return { file, start: at, end: at, text: `${prefix}${lines.join('\n')}\n` };
+  const eol = eolOf(text);
+  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '';
+  return { file, start: at, end: at, text: `${prefix}${lines.join(eol)}${eol}` };
 }
 
 /** Replace a scalar's text (its trailing comment and spacing survive). */
@@ -41,8 +42,10 @@ export function insertDocumentAfter(file: string, text: string, contentEnd: numb
     const nl = text.indexOf('\n', at);
     at = nl === -1 ? text.length : nl + 1;
   }
-  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-  return { file, start: at, end: at, text: `${prefix}---\n${documentText.endsWith('\n') ? documentText : `${documentText}\n`}` };
+  const eol = eolOf(text);
+  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '';
+  const body = documentText.replace(/\n$/, '').split('\n').join(eol);
+  return { file, start: at, end: at, text: `${prefix}---${eol}${body}${eol}` };
 }
 
 /** Block YAML for a value, each line indented by `column` spaces. Lists of scalars are written in flow style. */
@@ -84,6 +87,12 @@ function key(k: string): string {
 
 function isPlainObject(v: unknown): v is Record<string, YamlValue> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The file's line ending: edits keep CRLF files CRLF. */
+export function eolOf(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl > 0 && text[nl - 1] === '\r' ? '\r\n' : '\n';
 }
 
 export function columnOf(text: string, offset: number): number {
