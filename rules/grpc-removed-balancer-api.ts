@@ -1,0 +1,44 @@
+// grpc-go removed its first balancer API: `grpc.WithBalancer` / `grpc.RoundRobin` (PR #3431) and later
+// `grpc.WithBalancerName` (PR #5232, ~v1.46). Code that still uses them does not build against current
+// grpc-go; the policy is now chosen with a service config.
+import { codeEdits, codeSpan } from '../src/core/grpc-rule-helpers.js';
+import { defineRule, type ReportDescriptor } from '../src/core/rule.js';
+
+export default defineRule({
+  id: 'grpc-removed-balancer-api',
+  meta: {
+    type: 'problem',
+    category: 'balancing',
+    description: 'Disallow the balancer APIs removed from grpc-go (WithBalancerName, WithBalancer, RoundRobin)',
+    remediation: 'Choose the policy with grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`).',
+    severity: 'error',
+    appliesTo: ['code:go'],
+    fixable: true,
+    hasSuggestions: true,
+    messages: {
+      removed: 'grpc.{{api}} was removed from grpc-go ({{when}}); choose the balancing policy with a service config.',
+      useServiceConfig: 'Replace with grpc.WithDefaultServiceConfig selecting {{policy}}',
+    },
+  },
+  check({ graph, report }) {
+    for (const facts of graph.files.values()) {
+      const apis = facts.grpc?.removedApis ?? [];
+      for (const api of apis) {
+        // grpc.RoundRobin inside grpc.WithBalancer(...) is reported with its caller.
+        if (api.api === 'RoundRobin' && apis.some((o) => o.api === 'WithBalancer' && o.at[0] <= api.at[0] && api.at[1] <= o.at[1])) continue;
+        const descriptor: ReportDescriptor = {
+          messageId: 'removed',
+          data: { api: api.api, when: api.api === 'WithBalancerName' ? 'v1.46, PR #5232' : 'PR #3431' },
+          at: codeSpan(facts.file, api.at),
+        };
+        if (api.rewrite) {
+          const fix = { messageId: 'useServiceConfig', data: { policy: api.rewrite.policy }, edits: codeEdits(facts.file, api.rewrite.edits) };
+          // WithBalancer carried its own naming.Resolver: replacing it changes resolution, so only suggest it.
+          if (api.rewrite.safe) descriptor.fix = fix;
+          else descriptor.suggest = [fix];
+        }
+        report(descriptor);
+      }
+    }
+  },
+});

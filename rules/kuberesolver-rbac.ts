@@ -1,0 +1,106 @@
+// kuberesolver reads the Kubernetes API from inside the client pod: v6 lists and watches EndpointSlices
+// (discovery.k8s.io), v5 and older Endpoints (core). Without a Role granting list+watch bound to the pod's
+// ServiceAccount every call fails with "forbidden" and the channel never gets an address.
+import { block, insertDocumentAfter } from '../src/core/edit.js';
+import type { Workload } from '../src/core/facts/k8s.js';
+import type { K8sObject } from '../src/core/facts/manifests.js';
+import { codeSpan, describeService } from '../src/core/grpc-rule-helpers.js';
+import type { Graph } from '../src/core/graph.js';
+import { defineRule } from '../src/core/rule.js';
+import { describeWorkload, nameSpan } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'kuberesolver-rbac',
+  meta: {
+    type: 'problem',
+    category: 'balancing',
+    description: 'Require RBAC that lets kuberesolver list and watch the endpoints it resolves',
+    remediation: 'Bind a Role granting get, list and watch on endpointslices (v6) or endpoints (v5 and older) to the client ServiceAccount.',
+    severity: 'error',
+    appliesTo: ['code:go'],
+    hasSuggestions: true,
+    messages: {
+      forbidden:
+        "kuberesolver v{{version}} in {{workload}} needs list and watch on {{resource}} in namespace '{{namespace}}', but no Role bound to ServiceAccount '{{account}}' grants it: resolution fails with 403.",
+      addRole: "Add Role '{{role}}' and RoleBinding for ServiceAccount '{{account}}'",
+    },
+  },
+  check({ graph, report }) {
+    for (const link of graph.dials.links) {
+      const facts = graph.files.get(link.file)?.grpc;
+      if (link.target?.scheme !== 'kubernetes' || !facts?.kuberesolver) continue;
+      const version = facts.kuberesolver.version;
+      const slices = version >= 6;
+      const resource = slices ? 'endpointslices' : 'endpoints';
+      const group = slices ? 'discovery.k8s.io' : '';
+      for (const container of graph.dials.containersRunning(link.file)) {
+        const workload = container.workload;
+        const account = workload.serviceAccountName ?? 'default';
+        const namespace = link.service?.namespace ?? link.target.namespace ?? workload.namespace;
+        if (!namespace || granted(graph, workload, account, namespace, group, resource)) continue;
+        const role = `${workload.name}-kuberesolver`;
+        const docs = [
+          block({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: role, namespace }, rules: [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch'] }] }, 0).join('\n'),
+          block({
+            apiVersion: 'rbac.authorization.k8s.io/v1',
+            kind: 'RoleBinding',
+            metadata: { name: role, namespace },
+            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+            subjects: [{ kind: 'ServiceAccount', name: account, namespace: workload.namespace ?? namespace }],
+          }, 0).join('\n'),
+        ];
+        const file = workload.object.file;
+        const text = graph.textOf(file);
+        report({
+          messageId: 'forbidden',
+          data: { version, workload: describeWorkload(workload), resource, namespace, account },
+          at: codeSpan(link.file, link.site.targetAt),
+          related: [
+            { at: nameSpan(workload.object), message: `${describeWorkload(workload)} runs this client as ServiceAccount '${account}'` },
+            ...(link.service ? [{ at: nameSpan(link.service.object), message: `Service '${describeService(link.service)}' is resolved through the API` }] : []),
+          ],
+          suggest: [{ messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], `${docs[0]}\n---\n${docs[1]}`)] }],
+        });
+      }
+    }
+  },
+});
+
+type Plain = Record<string, unknown>;
+
+/** Is there a (Cluster)Role granting list+watch on the resource, bound to the account, valid in the namespace? */
+function granted(graph: Graph, workload: Workload, account: string, namespace: string, group: string, resource: string): boolean {
+  const roles = new Map<string, Plain>();
+  for (const o of graph.objects) if (o.kind === 'Role' || o.kind === 'ClusterRole') roles.set(`${o.kind}/${o.kind === 'Role' ? (o.namespace ?? '') : ''}/${o.name}`, plain(o));
+  for (const o of graph.objects) {
+    if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') continue;
+    if (o.kind === 'RoleBinding' && o.namespace && o.namespace !== namespace) continue;
+    const binding = plain(o);
+    const subjects = Array.isArray(binding.subjects) ? (binding.subjects as Plain[]) : [];
+    const bound = subjects.some(
+      (s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace),
+    );
+    if (!bound) continue;
+    const ref = (binding.roleRef ?? {}) as Plain;
+    const key = ref.kind === 'ClusterRole' ? `ClusterRole//${String(ref.name)}` : `Role/${o.namespace ?? ''}/${String(ref.name)}`;
+    const role = roles.get(key) ?? (ref.kind === 'Role' ? [...roles.entries()].find(([k]) => k.startsWith('Role/') && k.endsWith(`/${String(ref.name)}`))?.[1] : undefined);
+    if (role && allows(role, group, resource)) return true;
+  }
+  return false;
+}
+
+function allows(role: Plain, group: string, resource: string): boolean {
+  const rules = Array.isArray(role.rules) ? (role.rules as Plain[]) : [];
+  const verbs = new Set<string>();
+  for (const r of rules) {
+    const groups = (r.apiGroups as string[] | undefined) ?? [];
+    const resources = (r.resources as string[] | undefined) ?? [];
+    if (!(groups.includes(group) || groups.includes('*')) || !(resources.includes(resource) || resources.includes('*'))) continue;
+    for (const v of (r.verbs as string[] | undefined) ?? []) verbs.add(v);
+  }
+  return verbs.has('*') || (verbs.has('list') && verbs.has('watch'));
+}
+
+function plain(o: K8sObject): Plain {
+  return (o.root.toJSON() ?? {}) as Plain;
+}

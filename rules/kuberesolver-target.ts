@@ -1,0 +1,76 @@
+// kuberesolver (sercand/kuberesolver) watches a Service's endpoints and hands grpc-go every ready pod. Its
+// target is read differently from DNS: a numeric port is dialed literally on the pods (no Service port →
+// targetPort translation), the scheme works only once registered, and a missing namespace means the client
+// pod's own namespace.
+import { codeSpan, envRelated, rewriteTarget } from '../src/core/grpc-rule-helpers.js';
+import { defineRule, type ReportDescriptor } from '../src/core/rule.js';
+import { nodeSpan } from '../src/core/rule-helpers.js';
+
+export default defineRule({
+  id: 'kuberesolver-target',
+  meta: {
+    type: 'problem',
+    category: 'balancing',
+    description: 'Require kuberesolver targets to name a registered scheme, the pod port and the Service namespace',
+    remediation: 'Register kuberesolver (RegisterInCluster), dial the port by name or targetPort, and write the namespace: kubernetes:///svc.ns:portname.',
+    severity: 'error',
+    appliesTo: ['code:go'],
+    fixable: true,
+    messages: {
+      servicePort:
+        "kuberesolver dials port {{port}} on the pods of '{{service}}', but that is the Service port: the pods listen on {{targetPort}}.",
+      unregistered:
+        "Scheme '{{scheme}}:' is never registered (kuberesolver.RegisterInCluster or grpc.WithResolvers): grpc-go falls back to DNS on the whole target and the dial fails.",
+      namespaceOmitted:
+        "The target omits the namespace, so kuberesolver looks for '{{service}}' in the client's namespace '{{clientNamespace}}', but it lives in '{{namespace}}'.",
+      usePort: "Dial port '{{port}}'",
+      addNamespace: "Write the namespace: '{{target}}'",
+    },
+  },
+  check({ graph, report }) {
+    const registered = graph.dials.kuberesolverSchemes;
+    for (const link of graph.dials.links) {
+      const { target, site } = link;
+      if (site.language !== 'go' || target?.scheme !== 'kubernetes') continue;
+      const at = codeSpan(link.file, site.targetAt);
+      const related = envRelated(graph, link);
+      if (!registered.has(target.schemeText ?? 'kubernetes') && !site.withResolvers) {
+        report({ messageId: 'unregistered', data: { scheme: target.schemeText }, at, related });
+      }
+      const clientNs = link.client?.workload.namespace ?? graph.dials.containersRunning(link.file)[0]?.workload.namespace;
+      if (!link.service && !target.namespace && clientNs && target.service) {
+        const elsewhere = graph.services.filter((s) => s.name === target.service && s.namespace && s.namespace !== clientNs);
+        if (elsewhere.length === 1) {
+          const ns = elsewhere[0]!.namespace!;
+          const fixed = link.text!.replace(`//${target.host}`, `//${target.host}.${ns}`).replace(`/${target.host}`, `/${target.host}.${ns}`);
+          const edits = fixed !== link.text ? rewriteTarget(graph, link, fixed) : undefined;
+          report({
+            messageId: 'namespaceOmitted',
+            data: { service: target.service, clientNamespace: clientNs, namespace: ns },
+            at,
+            related: [...related, { at: nodeSpan(graph, elsewhere[0]!.object, elsewhere[0]!.object.root), message: `Service '${target.service}' in namespace '${ns}'` }],
+            fix: edits ? { messageId: 'addNamespace', data: { target: fixed }, edits } : undefined,
+          });
+        }
+      }
+      const port = link.port;
+      if (!port || !target.port || !/^\d+$/.test(target.port) || port.port !== Number(target.port)) continue;
+      const targetPort = port.targetPort;
+      if (targetPort === undefined || targetPort === port.port) continue;
+      const replacement = port.name ?? (typeof targetPort === 'number' ? String(targetPort) : undefined);
+      const descriptor: ReportDescriptor = {
+        messageId: 'servicePort',
+        data: { port: target.port, service: link.service!.name, targetPort },
+        at,
+        related: [...related, { at: nodeSpan(graph, port.service.object, port.node), message: `port ${port.port} → targetPort ${targetPort}` }],
+      };
+      const idx = link.text!.lastIndexOf(`:${target.port}`);
+      if (replacement && idx !== -1) {
+        const fixed = `${link.text!.slice(0, idx)}:${replacement}${link.text!.slice(idx + target.port.length + 1)}`;
+        const edits = rewriteTarget(graph, link, fixed);
+        if (edits) descriptor.fix = { messageId: 'usePort', data: { port: replacement }, edits };
+      }
+      report(descriptor);
+    }
+  },
+});
