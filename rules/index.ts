@@ -12,10 +12,26 @@ import entrypointScriptExec from './entrypoint-script-exec.js';
 import packageManagerPid1 from './package-manager-pid1.js';
 import podCommandExec from './pod-command-exec.js';
 import prestopExecBinary from './prestop-exec-binary.js';
+import grpcClientLoadBalancing from './grpc-client-load-balancing.js';
+import grpcClientStaleEndpoints from './grpc-client-stale-endpoints.js';
+import grpcServerMaxConnectionAge from './grpc-server-max-connection-age.js';
+import grpcRemovedBalancerApi from './grpc-removed-balancer-api.js';
+import grpcServiceConfig from './grpc-service-config.js';
+import kuberesolverTarget from './kuberesolver-target.js';
+import kuberesolverRbac from './kuberesolver-rbac.js';
+import meshHeadlessConflict from './mesh-headless-conflict.js';
 
 export const allRules: readonly Rule[] = [
   grpcClusteripImbalance,
   serviceAppProtocol,
+  grpcClientLoadBalancing,
+  grpcClientStaleEndpoints,
+  grpcServerMaxConnectionAge,
+  grpcRemovedBalancerApi,
+  grpcServiceConfig,
+  kuberesolverTarget,
+  kuberesolverRbac,
+  meshHeadlessConflict,
   prestopSleep,
   graceperiodBudget,
   sleepActionVersion,
