@@ -5,7 +5,7 @@
 // where the shell provably execs the app, and fixes it.
 import type { DfCommand } from '../src/core/facts/dockerfile.js';
 import { rootImageOf } from '../src/core/images.js';
-import { commandText, evaluateImage, execInsertion, problemSpan, whyDropped, type ShellProblem } from '../src/core/pid1.js';
+import { commandText, consequence, evaluateImage, execInsertion, problemSpan, whyDropped, type ShellProblem } from '../src/core/pid1.js';
 import { defineRule, type FixDescriptor } from '../src/core/rule.js';
 
 export default defineRule({
@@ -20,9 +20,9 @@ export default defineRule({
     fixable: true,
     messages: {
       shellForm:
-        "{{keyword}} in shell form makes `{{shell}}` PID 1 and '{{command}}' its child: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+        "{{keyword}} in shell form makes `{{shell}}` PID 1 and '{{command}}' its child: {{why}}. {{consequence}}",
       shellWrapper:
-        "{{keyword}} wraps the app in `{{shell}} -c` and '{{command}}' runs as its child: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+        "{{keyword}} wraps the app in `{{shell}} -c` and '{{command}}' runs as its child: {{why}}. {{consequence}}",
       useExecForm: 'Rewrite as exec form: {{json}}',
       insertExec: "Insert `exec` before '{{command}}'",
     },
@@ -40,7 +40,7 @@ export default defineRule({
         const command = commandText(problem);
         report({
           messageId: shellForm ? 'shellForm' : 'shellWrapper',
-          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, why: whyDropped(problem, base) },
+          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, consequence: consequence(problem.certain), why: whyDropped(problem, base) },
           severity: problem.certain ? 'error' : 'warning',
           at: instruction ? { file: dockerfile, start: instruction.start, end: instruction.end } : problemSpan(problem),
           fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', graph.textOf(dockerfile), command),

@@ -2,7 +2,7 @@
 // forks even the last command, bash execs only the last simple command of the top-level list, busybox ash
 // the last command; anything after the app, a pipeline or `&` keeps the shell in front of it for sure.
 import { BATCH_KINDS } from '../src/core/facts/k8s.js';
-import { commandText, evaluateContainer, execInsertion, problemSpan, whyDropped } from '../src/core/pid1.js';
+import { commandText, consequence, evaluateContainer, execInsertion, problemSpan, whyDropped } from '../src/core/pid1.js';
 import { defineRule } from '../src/core/rule.js';
 import { describeWorkload } from '../src/core/rule-helpers.js';
 
@@ -18,7 +18,7 @@ export default defineRule({
     fixable: true,
     messages: {
       wrapped:
-        "Container '{{container}}' of {{workload}} runs '{{command}}' as a child of `{{shell}} -c`: {{why}}. SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.",
+        "Container '{{container}}' of {{workload}} runs '{{command}}' as a child of `{{shell}} -c`: {{why}}. {{consequence}}",
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
@@ -35,7 +35,7 @@ export default defineRule({
           const image = evaluation.image ? undefined : container.image;
           report({
             messageId: 'wrapped',
-            data: { container: container.name, workload: describeWorkload(workload), command, shell: problem.via.value, why: whyDropped(problem, image ?? imageBase(evaluation)) },
+            data: { container: container.name, workload: describeWorkload(workload), command, shell: problem.via.value, consequence: consequence(problem.certain), why: whyDropped(problem, image ?? imageBase(evaluation)) },
             severity: problem.certain ? 'error' : 'warning',
             at: problemSpan(problem),
             related: evaluation.link ? [{ at: { file: evaluation.link.dockerfile, start: 0, end: 0 }, message: `image built from ${evaluation.link.dockerfile}` }] : [],

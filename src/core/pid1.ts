@@ -535,3 +535,10 @@ export function problemSpan(problem: ShellProblem): Span {
   }
   return code.at;
 }
+
+/** The end of a message: what happens to the app (certain), or what happens if /bin/sh is dash. */
+export function consequence(certain: boolean): string {
+  return certain
+    ? 'SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.'
+    : 'Where it is dash, SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.';
+}
