@@ -1,0 +1,280 @@
+// Keeps the core's Workspace in step with the editor: a background scan of every analysable file on
+// activation, open editors overlaying disk content, debounced re-analysis on edits, and file events
+// (save, create, delete, rename, changes made outside the editor). It never analyses on its own: it
+// feeds texts to the core and announces each AnalysisResult. Files are keyed by absolute fsPath.
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { isAnalysable, Workspace, type AnalysisResult, type KubeconnOptions } from '../core/index.js';
+import type { Log } from './log.js';
+import { globToRegExp } from './settings.js';
+
+export interface EngineStats {
+  /** Files read by the last full scan and its duration (reading + extraction + first analysis). */
+  scannedFiles: number;
+  scanMs: number;
+  /** Duration of each analysis (core `analyze()` only), most recent last; at most 500 kept. */
+  analysisMs: number[];
+  /** From a document change to its diagnostics being published (debounce included); at most 500 kept. */
+  editToResultMs: number[];
+}
+
+const READ_CONCURRENCY = 32;
+const READ_BATCH = 64;
+const SLICE_MS = 15;
+const NEW_FOLDER_RECHECK_MS = 1000;
+
+export class Engine implements vscode.Disposable {
+  readonly workspace: Workspace;
+  readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, analysisMs: [], editToResultMs: [] };
+  /** Delay between the last edit and the re-analysis. */
+  debounceMs = 150;
+  private readonly uris = new Map<string, vscode.Uri>();
+  private readonly emitter = new vscode.EventEmitter<AnalysisResult>();
+  readonly onDidAnalyze = this.emitter.event;
+  private timer: NodeJS.Timeout | undefined;
+  private firstPendingChange: number | undefined;
+  private excludes: RegExp[] = [];
+  private last: AnalysisResult | undefined;
+  private scanning: Promise<void> | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly log: Log,
+    options: Partial<KubeconnOptions>,
+    exclude: string[],
+  ) {
+    this.workspace = new Workspace(options);
+    this.setExclude(exclude);
+  }
+
+  get result(): AnalysisResult | undefined {
+    return this.last;
+  }
+
+  /** Start following editor and file-system events. */
+  listen(): void {
+    const guard = this.log.guard.bind(this.log);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.disposables.push(
+      watcher,
+      vscode.workspace.onDidOpenTextDocument(guard('open', (doc: vscode.TextDocument) => this.fromDocument(doc))),
+      vscode.workspace.onDidChangeTextDocument(guard('edit', (e: vscode.TextDocumentChangeEvent) => {
+        if (e.contentChanges.length > 0) this.fromDocument(e.document);
+      })),
+      vscode.workspace.onDidSaveTextDocument(guard('save', (doc: vscode.TextDocument) => this.fromDocument(doc))),
+      // A document closed without saving: what counts again is the file on disk.
+      vscode.workspace.onDidCloseTextDocument(guard('close', (doc: vscode.TextDocument) => this.wants(doc.uri) && this.fromDisk(doc.uri))),
+      vscode.workspace.onDidRenameFiles(guard('rename', async (e: vscode.FileRenameEvent) => {
+        for (const { oldUri, newUri } of e.files) {
+          this.forget(oldUri);
+          await this.addTree(newUri);
+        }
+      })),
+      vscode.workspace.onDidDeleteFiles(guard('delete', (e: vscode.FileDeleteEvent) => e.files.forEach((uri) => this.forget(uri)))),
+      vscode.workspace.onDidCreateFiles(guard('create', (e: vscode.FileCreateEvent) => Promise.all(e.files.map((uri) => this.addTree(uri))))),
+      watcher.onDidCreate(guard('watch-create', (uri: vscode.Uri) => this.addTree(uri))),
+      watcher.onDidChange(guard('watch-change', (uri: vscode.Uri) => this.wants(uri) && !this.openDocument(uri) && this.fromDisk(uri))),
+      watcher.onDidDelete(guard('watch-delete', (uri: vscode.Uri) => this.forget(uri))),
+      vscode.workspace.onDidChangeWorkspaceFolders(guard('folders', () => this.scan())),
+    );
+  }
+
+  setExclude(globs: string[]): void {
+    this.excludes = globs.map(globToRegExp);
+  }
+
+  /** New options: the core re-extracts everything; files newly (un)excluded need a rescan. */
+  async configure(options: Partial<KubeconnOptions>, exclude: string[]): Promise<void> {
+    this.workspace.setOptions(options);
+    this.setExclude(exclude);
+    for (const [file, uri] of [...this.uris]) if (!this.wants(uri)) this.remove(file);
+    await this.scan();
+  }
+
+  key(uri: vscode.Uri): string {
+    return uri.fsPath;
+  }
+
+  uriOf(file: string): vscode.Uri {
+    return this.uris.get(file) ?? vscode.Uri.file(file);
+  }
+
+  /** Is this a file kubeconn reads: on disk, inside a workspace folder, claimed by an extractor, not excluded? */
+  wants(uri: vscode.Uri): boolean {
+    if (uri.scheme !== 'file' || !isAnalysable(uri.fsPath)) return false;
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return false;
+    const relative = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+    return !this.excludes.some((re) => re.test(relative));
+  }
+
+  /** Scan every workspace folder (once at a time; a second call waits for the running scan, then rescans). */
+  scan(): Promise<void> {
+    const run = async (): Promise<void> => {
+      const started = performance.now();
+      const found = await vscode.workspace.findFiles('**/*');
+      const uris = found.filter((uri) => this.wants(uri));
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'kubeconn: scanning' },
+        async (progress) => {
+          let done = 0;
+          for (let i = 0; i < uris.length; i += READ_BATCH) {
+            const batch = uris.slice(i, i + READ_BATCH);
+            const texts = await Promise.all(batch.map((uri) => this.read(uri)));
+            // Extract file by file in slices of a few milliseconds, so the extension host never stalls
+            // for long (other extensions, and our own edit handling, share its event loop).
+            let slice = performance.now();
+            for (let j = 0; j < batch.length; j++) {
+              const text = texts[j];
+              const uri = batch[j]!;
+              if (text === undefined || this.openDocument(uri)) continue;
+              const file = this.key(uri);
+              this.uris.set(file, uri);
+              if (this.workspace.setFile(file, text)) this.workspace.factsOf(file);
+              if (performance.now() - slice > SLICE_MS) {
+                await new Promise((resolve) => setImmediate(resolve));
+                slice = performance.now();
+              }
+            }
+            done += batch.length;
+            progress.report({ message: `${done}/${uris.length} files` });
+          }
+        },
+      );
+      for (const doc of vscode.workspace.textDocuments) this.fromDocument(doc, false);
+      const live = new Set(uris.map((u) => this.key(u)));
+      for (const file of this.workspace.files()) if (!live.has(file) && !this.openDocument(this.uriOf(file))) this.remove(file);
+      this.analyzeNow();
+      this.stats.scannedFiles = uris.length;
+      this.stats.scanMs = performance.now() - started;
+      this.log.info(`scanned ${uris.length} files in ${this.stats.scanMs.toFixed(0)} ms`);
+    };
+    const previous = this.scanning ?? Promise.resolve();
+    const next = previous.then(run, run);
+    this.scanning = next;
+    return next;
+  }
+
+  /** Take an open document's text (it overlays the file on disk). */
+  fromDocument(doc: vscode.TextDocument, schedule = true): void {
+    if (!this.wants(doc.uri)) return;
+    const file = this.key(doc.uri);
+    this.uris.set(file, doc.uri);
+    if (this.workspace.setFile(file, doc.getText()) && schedule) this.schedule();
+  }
+
+  private async read(uri: vscode.Uri): Promise<string | undefined> {
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async fromDisk(uri: vscode.Uri, schedule = true): Promise<void> {
+    if (this.openDocument(uri)) return;
+    const text = await this.read(uri);
+    // Gone between the event and the read (or unreadable): treat as deleted.
+    if (text === undefined) return this.forget(uri);
+    if (this.openDocument(uri)) return; // opened while we were reading: the editor wins
+    const file = this.key(uri);
+    this.uris.set(file, uri);
+    if (this.workspace.setFile(file, text) && schedule) this.schedule();
+  }
+
+  /** A created (or renamed-to) file or folder. */
+  private async addTree(uri: vscode.Uri): Promise<void> {
+    if (this.wants(uri)) return this.fromDisk(uri);
+    if (uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return;
+    let stat: vscode.FileStat;
+    try {
+      stat = await vscode.workspace.fs.stat(uri);
+    } catch {
+      return;
+    }
+    if (stat.type !== vscode.FileType.Directory) return;
+    await this.readFolder(uri);
+    // Files written into a new folder before the watcher watches it raise no event of their own: look again.
+    setTimeout(this.log.guard('new folder', () => this.readFolder(uri)), NEW_FOLDER_RECHECK_MS);
+  }
+
+  private async readFolder(uri: vscode.Uri): Promise<void> {
+    const inside = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'));
+    await mapLimit(inside.filter((u) => this.wants(u)), READ_CONCURRENCY, (u) => this.fromDisk(u));
+  }
+
+  /** A deleted (or renamed-from) file or folder. */
+  private forget(uri: vscode.Uri): void {
+    if (uri.scheme !== 'file') return;
+    const file = this.key(uri);
+    const prefix = file.endsWith(path.sep) ? file : file + path.sep;
+    for (const known of this.workspace.files()) if (known === file || known.startsWith(prefix)) this.remove(known);
+  }
+
+  private remove(file: string): void {
+    if (this.workspace.removeFile(file)) this.schedule();
+  }
+
+  private openDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+    const wanted = uri.toString();
+    return vscode.workspace.textDocuments.find((d) => d.uri.toString() === wanted && !d.isClosed);
+  }
+
+  private schedule(): void {
+    this.firstPendingChange ??= performance.now();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(this.log.guard('analysis', () => this.analyzeNow()), this.debounceMs);
+  }
+
+  /** Analyse pending changes right away (code actions call this so their edits match the text). */
+  analyzeNow(): AnalysisResult | undefined {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const version = this.workspace.version;
+    if (this.last && this.lastVersion === version) return this.last;
+    const started = performance.now();
+    let result: AnalysisResult;
+    try {
+      result = this.workspace.analyze();
+    } catch (error) {
+      // Keep showing the previous results; the next change retries.
+      this.log.internalError('analysis', error);
+      return this.last;
+    }
+    const ended = performance.now();
+    push(this.stats.analysisMs, ended - started);
+    if (this.firstPendingChange !== undefined) push(this.stats.editToResultMs, ended - this.firstPendingChange);
+    this.firstPendingChange = undefined;
+    this.last = result;
+    this.lastVersion = version;
+    this.emitter.fire(result);
+    return result;
+  }
+
+  private lastVersion = -1;
+
+  /** Resolves when no scan and no debounced analysis is pending. */
+  async idle(): Promise<void> {
+    await this.scanning;
+    if (this.timer) this.analyzeNow();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.emitter.dispose();
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function push(list: number[], value: number): void {
+  list.push(value);
+  if (list.length > 500) list.shift();
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

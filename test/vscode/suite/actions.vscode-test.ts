@@ -1,0 +1,153 @@
+/// <reference types="mocha" />
+// Code actions straight from the findings: the fix (preferred), each suggestion, fix-all across files
+// (one WorkspaceEdit), disable for the line / the object, the docs, and source.fixAll.kubeconn.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { codeActions, kubeconn, kubeconnDiagnostics, revertAll, scratch, waitFor, waitForDiagnostics } from './helpers.js';
+
+async function actionsFor(uri: vscode.Uri, code: string): Promise<{ diagnostic: vscode.Diagnostic; actions: vscode.CodeAction[] }> {
+  const [diagnostic] = await waitForDiagnostics(uri, code, 1);
+  const actions = (await codeActions(uri, diagnostic!.range, vscode.CodeActionKind.QuickFix)).filter((a) => a.diagnostics?.some((d) => d.code && (d.code as { value: string }).value === code));
+  return { diagnostic: diagnostic!, actions };
+}
+
+async function apply(action: vscode.CodeAction | undefined, titles: string[]): Promise<void> {
+  assert.ok(action, `action not offered; have: ${titles.join(' | ')}`);
+  assert.ok(action.edit, `${action.title} has no edit`);
+  assert.ok(await vscode.workspace.applyEdit(action.edit));
+}
+
+async function text(uri: vscode.Uri): Promise<string> {
+  return (await vscode.workspace.openTextDocument(uri)).getText();
+}
+
+suite('code actions', () => {
+  teardown(revertAll);
+
+  test('the fix is offered as the preferred action and removes the diagnostic (prestop-sleep)', async () => {
+    const s = await scratch('imbalance');
+    const uri = s.uri('deployment.yaml');
+    const { actions } = await actionsFor(uri, 'prestop-sleep');
+    const titles = actions.map((a) => a.title);
+    const fix = actions.find((a) => a.isPreferred);
+    assert.equal(fix?.title, 'Add lifecycle.preStop.sleep.seconds: 5');
+    assert.equal(actions.filter((a) => a.isPreferred).length, 1);
+    assert.ok(titles.includes('Disable kubeconn/prestop-sleep for this line'));
+    assert.ok(titles.includes("Disable kubeconn/prestop-sleep for Deployment 'ledger' (kubeconn.io/ignore)"));
+    assert.ok(titles.includes('Show documentation for kubeconn/prestop-sleep'));
+    await apply(fix, titles);
+    assert.match(await text(uri), /\n {10}lifecycle:\n {12}preStop:\n {14}sleep:\n {16}seconds: 5\n/);
+    await waitForDiagnostics(uri, 'prestop-sleep', 0);
+  });
+
+  test('the grace-period fix sizes terminationGracePeriodSeconds (preStop 25 s + drain 10 s)', async () => {
+    const s = await scratch('grace');
+    const uri = s.uri('deployment.yaml');
+    const { actions } = await actionsFor(uri, 'grace-period-budget');
+    await apply(actions.find((a) => a.isPreferred), actions.map((a) => a.title));
+    assert.match(await text(uri), /terminationGracePeriodSeconds: 35\n/);
+    await waitForDiagnostics(uri, 'grace-period-budget', 0);
+  });
+
+  test('each suggestion applies: make the Service headless (diagnostic gone), add a headless sibling', async () => {
+    const a = await scratch('imbalance');
+    const first = await actionsFor(a.uri('service.yaml'), 'grpc-clusterip-imbalance');
+    const titles = first.actions.map((x) => x.title);
+    const makeHeadless = first.actions.find((x) => x.title.startsWith("Make 'ledger' headless"));
+    assert.equal(makeHeadless?.isPreferred, false, 'a suggestion is never preferred');
+    await apply(makeHeadless, titles);
+    assert.match(await text(a.uri('service.yaml')), /\n {2}clusterIP: None\n/);
+    await waitForDiagnostics(a.uri('service.yaml'), 'grpc-clusterip-imbalance', 0);
+
+    const b = await scratch('imbalance');
+    const second = await actionsFor(b.uri('service.yaml'), 'grpc-clusterip-imbalance');
+    const sibling = second.actions.find((x) => x.title.startsWith("Add a headless Service 'ledger-headless'"));
+    await apply(sibling, second.actions.map((x) => x.title));
+    assert.match(await text(b.uri('service.yaml')), /\n---\napiVersion: v1\nkind: Service\nmetadata:\n {2}name: ledger-headless\n/);
+    // The sibling now exists, so the suggestion is no longer offered.
+    await waitFor('the sibling suggestion to go', async () => {
+      const again = await actionsFor(b.uri('service.yaml'), 'grpc-clusterip-imbalance');
+      return !again.actions.some((x) => x.title.startsWith('Add a headless Service')) || undefined;
+    });
+  });
+
+  test('the appProtocol fix removes service-app-protocol and leaves the imbalance', async () => {
+    const s = await scratch('imbalance');
+    const uri = s.uri('service.yaml');
+    const { actions } = await actionsFor(uri, 'service-app-protocol');
+    await apply(actions.find((a) => a.isPreferred), actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'service-app-protocol', 0);
+    assert.match(await text(uri), /appProtocol: kubernetes\.io\/h2c/);
+  });
+
+  test('fix all prestop-sleep problems: one WorkspaceEdit across two files', async () => {
+    const s = await scratch('multi');
+    await waitForDiagnostics(s.uri('b.yaml'), 'prestop-sleep', 1);
+    const { actions } = await actionsFor(s.uri('a.yaml'), 'prestop-sleep');
+    const all = actions.find((a) => a.title === 'Fix all kubeconn/prestop-sleep problems');
+    assert.ok(all?.edit, actions.map((a) => a.title).join(' | '));
+    const files = all.edit.entries().map(([uri]) => uri.fsPath);
+    assert.ok(files.includes(s.uri('a.yaml').fsPath) && files.includes(s.uri('b.yaml').fsPath), files.join(', '));
+    await apply(all, []);
+    await waitForDiagnostics(s.uri('a.yaml'), 'prestop-sleep', 0);
+    await waitForDiagnostics(s.uri('b.yaml'), 'prestop-sleep', 0);
+  });
+
+  test('disable for this line: a directive comment, then a second rule joins the same directive', async () => {
+    const s = await scratch('imbalance');
+    const uri = s.uri('service.yaml');
+    const first = await actionsFor(uri, 'grpc-clusterip-imbalance');
+    await apply(first.actions.find((a) => a.title === 'Disable kubeconn/grpc-clusterip-imbalance for this line'), first.actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'grpc-clusterip-imbalance', 0);
+    assert.match(await text(uri), /\n {4}# eslint-disable-next-line kubeconn\/grpc-clusterip-imbalance\n {4}- name: grpc\n/);
+    const second = await actionsFor(uri, 'service-app-protocol');
+    await apply(second.actions.find((a) => a.title === 'Disable kubeconn/service-app-protocol for this line'), second.actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'service-app-protocol', 0);
+    assert.match(await text(uri), /# eslint-disable-next-line kubeconn\/grpc-clusterip-imbalance, kubeconn\/service-app-protocol\n/);
+  });
+
+  test('disable for this object: the kubeconn.io/ignore annotation', async () => {
+    const s = await scratch('imbalance');
+    const uri = s.uri('deployment.yaml');
+    const { actions } = await actionsFor(uri, 'prestop-sleep');
+    await apply(actions.find((a) => a.title.startsWith('Disable kubeconn/prestop-sleep for Deployment')), actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'prestop-sleep', 0);
+    assert.match(await text(uri), /\n {2}namespace: [\w-]+\n {2}annotations:\n {4}kubeconn\.io\/ignore: prestop-sleep\n/);
+  });
+
+  test('show documentation runs a command with the rule id', async () => {
+    const s = await scratch('imbalance');
+    const { actions } = await actionsFor(s.uri('service.yaml'), 'grpc-clusterip-imbalance');
+    const docs = actions.find((a) => a.title === 'Show documentation for kubeconn/grpc-clusterip-imbalance');
+    assert.equal(docs?.command?.command, 'kubeconn.showDocumentation');
+    assert.deepEqual(docs?.command?.arguments, ['grpc-clusterip-imbalance']);
+  });
+
+  test('source.fixAll.kubeconn applies every safe fix of the document, and runs on save', async () => {
+    const api = await kubeconn();
+    const s = await scratch('imbalance');
+    const uri = s.uri('deployment.yaml');
+    await waitForDiagnostics(uri, 'prestop-sleep', 1);
+    const [fixAll] = await codeActions(uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.append('kubeconn'));
+    assert.equal(fixAll?.kind?.value, 'source.fixAll.kubeconn');
+    assert.deepEqual(fixAll!.edit!.entries().map(([u]) => u.fsPath), [uri.fsPath]);
+
+    // Fix on save, through the editor's own codeActionsOnSave.
+    const service = s.uri('service.yaml');
+    await waitForDiagnostics(service, 'service-app-protocol', 1);
+    const config = vscode.workspace.getConfiguration('editor', { languageId: 'yaml' });
+    await config.update('codeActionsOnSave', { 'source.fixAll.kubeconn': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
+    try {
+      const doc = await vscode.workspace.openTextDocument(service);
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# saved with fix-on-save\n'));
+      await doc.save();
+      await waitFor('appProtocol on save', () => doc.getText().includes('appProtocol: kubernetes.io/h2c') || undefined);
+      await waitForDiagnostics(service, 'service-app-protocol', 0);
+      assert.equal(kubeconnDiagnostics(service, 'grpc-clusterip-imbalance').length, 1, 'suggestions are never applied on save');
+    } finally {
+      await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
+    }
+    assert.deepEqual(api.log.errors, []);
+  });
+});

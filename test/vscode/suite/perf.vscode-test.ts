@@ -1,0 +1,140 @@
+/// <reference types="mocha" />
+// Performance inside the extension host, printed (not asserted): edit-to-diagnostics on a 5,000-line
+// manifest, and a full scan of a generated corpus of 5,000 Deployment+Service pairs, with the longest
+// stall of the extension host's event loop during that scan.
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { closeAll, kubeconn, waitFor, workspaceRoot } from './helpers.js';
+
+function pair(i: number, ns: string): string {
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: svc-${i}
+  namespace: ${ns}
+spec:
+  selector:
+    app: app-${i}
+  ports:
+    - name: grpc
+      port: 9090
+      targetPort: grpc
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-${i}
+  namespace: ${ns}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: app-${i}
+  template:
+    metadata:
+      labels:
+        app: app-${i}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+        - name: app
+          image: registry.example/app-${i}:1.0.${i}
+          ports:
+            - name: grpc
+              containerPort: 9090
+          readinessProbe:
+            grpc:
+              port: 9090
+          lifecycle:
+            preStop:
+              sleep:
+                seconds: ${i % 7 === 0 ? 28 : 5}
+          env:
+            - name: PEER_ADDR
+              value: svc-${i + 1}.${ns}.svc.cluster.local:9090
+`;
+}
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+}
+
+const ms = (v: number): string => `${v.toFixed(1)} ms`;
+
+suite('performance (printed)', () => {
+  suiteTeardown(closeAll);
+
+  test('edit-to-diagnostics on a 5,000-line manifest', async () => {
+    const api = await kubeconn();
+    const dir = path.join(workspaceRoot(), 'perf');
+    mkdirSync(dir, { recursive: true });
+    const docs: string[] = [];
+    for (let i = 0; i < 110; i++) docs.push(pair(i, 'perf-big'));
+    const file = path.join(dir, 'big.yaml');
+    writeFileSync(file, docs.join('---\n'));
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    assert.ok(doc.lineCount >= 5000, `${doc.lineCount} lines`);
+    const editor = await vscode.window.showTextDocument(doc);
+    await waitFor('big.yaml analysed', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'kubeconn'));
+    await api.engine.idle();
+    const analysisBefore = api.engine.stats.analysisMs.length;
+    const latencyBefore = api.engine.stats.editToResultMs.length;
+    const lines = doc.getText().split('\n').flatMap((l, i) => (l === '  replicas: 2' ? [i] : []));
+    const rounds = 40;
+    for (let k = 0; k < rounds; k++) {
+      const line = doc.lineAt(lines[k % lines.length]!);
+      const count = api.engine.stats.analysisMs.length;
+      await editor.edit((b) => b.replace(line.range, `  replicas: ${k % 2 === 0 ? 3 : 2}`));
+      await waitFor('re-analysis', () => api.engine.stats.analysisMs.length > count || undefined);
+    }
+    const analysis = api.engine.stats.analysisMs.slice(analysisBefore);
+    const latency = api.engine.stats.editToResultMs.slice(latencyBefore);
+    console.log(`    [perf] 5,000-line manifest (${doc.lineCount} lines, ${api.engine.workspace.files().length} files in the workspace): analysis p50 ${ms(quantile(analysis, 0.5))}, p95 ${ms(quantile(analysis, 0.95))}, max ${ms(Math.max(...analysis))} over ${analysis.length} edits; edit→diagnostics incl. ${api.engine.debounceMs} ms debounce p95 ${ms(quantile(latency, 0.95))}`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    rmSync(dir, { recursive: true, force: true });
+    await waitFor('big.yaml forgotten', () => !api.engine.workspace.has(file) || undefined);
+  });
+
+  test('full scan of 5,000 Deployment+Service pairs', async function () {
+    this.timeout(240_000);
+    const api = await kubeconn();
+    const config = vscode.workspace.getConfiguration('kubeconn');
+    // Write the corpus while it is excluded, so that the scan measured below reads it cold.
+    await config.update('exclude', ['**/node_modules/**', 'corpus/**'], vscode.ConfigurationTarget.Workspace);
+    await api.engine.idle();
+    const dir = path.join(workspaceRoot(), 'corpus');
+    const perFile = 10;
+    for (let f = 0; f < 5000 / perFile; f++) {
+      const docs: string[] = [];
+      for (let i = f * perFile; i < (f + 1) * perFile; i++) docs.push(pair(i, `team-${f % 20}`));
+      mkdirSync(path.join(dir, `team-${f % 20}`), { recursive: true });
+      writeFileSync(path.join(dir, `team-${f % 20}`, `pairs-${f}.yaml`), docs.join('---\n'));
+    }
+    let maxStall = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      maxStall = Math.max(maxStall, now - last - 10);
+      last = now;
+    }, 10);
+    try {
+      await config.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitFor('the corpus scanned', () => api.engine.workspace.has(path.join(dir, 'team-0', 'pairs-0.yaml')) || undefined, 120_000);
+      await api.engine.idle();
+    } finally {
+      clearInterval(ticker);
+    }
+    const { scannedFiles, scanMs, analysisMs } = api.engine.stats;
+    const result = api.engine.result!;
+    console.log(`    [perf] full scan: ${scannedFiles} files (5,000 pairs in ${5000 / perFile} files + the rest of the workspace) in ${ms(scanMs)}; final analysis ${ms(analysisMs.at(-1)!)}; ${result.findings.length} findings; longest event-loop stall during the scan ${ms(maxStall)}`);
+    const catalogStart = performance.now();
+    const catalog = api.catalog()!;
+    console.log(`    [perf] catalog of ${catalog.components.length} components built in ${ms(performance.now() - catalogStart)}`);
+    assert.ok(result.graph.services.length >= 5000);
+    rmSync(dir, { recursive: true, force: true });
+    await waitFor('the corpus forgotten', () => !api.engine.workspace.has(path.join(dir, 'team-0', 'pairs-0.yaml')) || undefined, 60_000);
+  });
+});
