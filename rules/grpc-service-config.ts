@@ -20,6 +20,7 @@ export default defineRule({
       invalidJson: 'The service config passed to {{option}} is not valid JSON ({{error}}): the channel rejects it and keeps pick_first.',
       unknownPolicy: "The service config names the unknown balancing policy '{{policy}}': no gRPC client ships it, so the channel falls back.",
       legacyPolicy: "The service config uses the deprecated \"loadBalancingPolicy\": \"{{policy}}\"; write \"loadBalancingConfig\": [{\"{{policy}}\": {}}].",
+      legacyIgnored: "grpc-js ignores the deprecated \"loadBalancingPolicy\": \"{{policy}}\" (it reads only loadBalancingConfig): this channel still uses pick_first.",
       lbPolicyNameIgnored: "grpc-js ignores 'grpc.lb_policy_name' (not a supported channel option): this channel still uses pick_first.",
       useLoadBalancingConfig: 'Rewrite as loadBalancingConfig',
       useServiceConfig: "Replace with 'grpc.service_config' selecting {{policy}}",
@@ -35,7 +36,7 @@ export default defineRule({
         if (reading.error?.kind === 'json') report({ messageId: 'invalidJson', data: { option: config.option, error: reading.error.message }, at });
         else if (reading.error?.kind === 'unknownPolicy') report({ messageId: 'unknownPolicy', data: { policy: reading.error.policy }, at });
         else if (reading.error?.kind === 'legacy') {
-          report({ messageId: 'legacyPolicy', data: { policy: reading.error.policy }, at, fix: legacyFix(file, text, config, reading.error.policy, site.language) });
+          report({ messageId: site.language === 'js' ? 'legacyIgnored' : 'legacyPolicy', data: { policy: reading.error.policy }, at, fix: legacyFix(file, text, config, reading.error.policy, site.language) });
         }
       }
       const option = site.lbPolicyNameOption;

@@ -15,6 +15,7 @@ const QUERY = `
 `;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const FIELDS = '\u0000fields\u0000';
 const TIME_UNITS: Record<string, number> = { Nanosecond: 1e-6, Microsecond: 1e-3, Millisecond: 1, Second: 1000, Minute: 60_000, Hour: 3_600_000 };
 
 export function extractGo(tree: Tree, text: string): GrpcFacts {
@@ -197,23 +198,25 @@ function serverSite(call: Node, age: AgeReading, params: Node[], listens: Return
     listens,
   };
   const existing = params[0];
+  // Edits are planned now, while the tree is alive; the closure only fills in the durations.
+  let plan: CodeEdit[] | undefined;
   if (!age.age) {
-    site.ageEdit = (ageSeconds, graceSeconds) => {
-      const fields = `MaxConnectionAge: ${goDuration(ageSeconds)}, MaxConnectionAgeGrace: ${goDuration(graceSeconds)}`;
-      if (existing) {
-        const body = existing.childForFieldName('body')!;
-        const inner = body.namedChildren.filter((n) => n?.type === 'keyed_element');
-        const lastEl = inner[inner.length - 1];
-        const edit: CodeEdit = lastEl
-          ? appendArgument(body, lastEl, fields, text)
-          : { start: body.startIndex + 1, end: body.startIndex + 1, text: fields };
-        return [edit, ...importEdits(root, text, ['time'])];
-      }
-      if (args.some((a) => a.type === 'variadic_argument')) return [];
-      const option = `grpc.KeepaliveParams(keepalive.ServerParameters{${fields}})`;
+    if (existing) {
+      const body = existing.childForFieldName('body')!;
+      const inner = body.namedChildren.filter((n) => n?.type === 'keyed_element');
+      const lastEl = inner[inner.length - 1];
+      const edit: CodeEdit = lastEl ? appendArgument(body, lastEl, FIELDS, text) : { start: body.startIndex + 1, end: body.startIndex + 1, text: FIELDS };
+      plan = [edit, ...importEdits(root, text, ['time'])];
+    } else if (!args.some((a) => a.type === 'variadic_argument')) {
+      const option = `grpc.KeepaliveParams(keepalive.ServerParameters{${FIELDS}})`;
       const edit: CodeEdit = { start: argList.startIndex + 1, end: argList.startIndex + 1, text: args.length > 0 ? `${option}, ` : option };
-      return [edit, ...importEdits(root, text, ['google.golang.org/grpc/keepalive', 'time'])];
-    };
+      plan = [edit, ...importEdits(root, text, ['google.golang.org/grpc/keepalive', 'time'])];
+    }
+  }
+  if (plan) {
+    const edits = plan;
+    site.ageEdit = (ageSeconds, graceSeconds) =>
+      edits.map((e) => ({ ...e, text: e.text.replace(FIELDS, `MaxConnectionAge: ${goDuration(ageSeconds)}, MaxConnectionAgeGrace: ${goDuration(graceSeconds)}`) }));
   }
   return site;
 }

@@ -109,18 +109,18 @@ function serverSite(cls: string, fn: string, call: Node, args: Node[], chain: Re
   };
   // maxConnectionAge is a NettyServerBuilder method; other builders get no automatic edit.
   if (!site.maxConnectionAge && cls === 'NettyServerBuilder') {
-    site.ageEdit = (age, grace) => {
-      const edits: CodeEdit[] = [
-        { start: call.endIndex, end: call.endIndex, text: `.maxConnectionAge(${age}, TimeUnit.SECONDS).maxConnectionAgeGrace(${grace}, TimeUnit.SECONDS)` },
-      ];
-      if (!/\bTimeUnit\b/.test(text) || !/import\s+java\.util\.concurrent\.(TimeUnit|\*)\s*;/.test(text)) {
-        const imports = root.namedChildren.filter((n) => n?.type === 'import_declaration');
-        const anchor = imports[imports.length - 1] ?? root.namedChildren.find((n) => n?.type === 'package_declaration');
-        if (anchor) edits.push({ start: anchor.endIndex, end: anchor.endIndex, text: '\nimport java.util.concurrent.TimeUnit;' });
-        else edits.push({ start: 0, end: 0, text: 'import java.util.concurrent.TimeUnit;\n' });
-      }
-      return edits;
-    };
+    // Planned now, while the tree is alive; the closure only fills in the numbers.
+    const at = call.endIndex;
+    const imports: CodeEdit[] = [];
+    if (!/import\s+java\.util\.concurrent\.(TimeUnit|\*)\s*;/.test(text)) {
+      const list = root.namedChildren.filter((n) => n?.type === 'import_declaration');
+      const anchor = list[list.length - 1] ?? root.namedChildren.find((n) => n?.type === 'package_declaration');
+      imports.push(anchor ? { start: anchor.endIndex, end: anchor.endIndex, text: '\nimport java.util.concurrent.TimeUnit;' } : { start: 0, end: 0, text: 'import java.util.concurrent.TimeUnit;\n' });
+    }
+    site.ageEdit = (age, grace) => [
+      { start: at, end: at, text: `.maxConnectionAge(${age}, TimeUnit.SECONDS).maxConnectionAgeGrace(${grace}, TimeUnit.SECONDS)` },
+      ...imports,
+    ];
   }
   return site;
 }

@@ -14,6 +14,7 @@ const QUERY = `
 `;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENTRIES = '\u0000entries\u0000';
 const CREDENTIALS = /credentials|Credentials/;
 
 export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcFacts {
@@ -88,7 +89,8 @@ function dialSite(ctor: string, node: Node, argList: Node, args: Node[], ev: Eva
         }
         site.serviceConfigs.push({ json, at: rangeOf(value), option: 'grpc.service_config' });
         const reading = readServiceConfig(json);
-        if (reading.policy) site.lb.push({ policy: reading.policy, via: 'serviceConfig', at: rangeOf(value) });
+        // grpc-js parses the deprecated loadBalancingPolicy but never reads it (docs/evidence/grpc-balancing.md §4).
+        if (reading.policy && reading.error?.kind !== 'legacy') site.lb.push({ policy: reading.policy, via: 'serviceConfig', at: rangeOf(value) });
       } else if (key === 'grpc.lb_policy_name') {
         site.lbPolicyNameOption = { at: rangeOf(pair.childForFieldName('key')!), value: hooks.literal(value)?.text, pair: rangeOf(pair) };
       } else if (key === 'grpc.service_config_disable_resolution') {
@@ -166,10 +168,11 @@ function serverSite(node: Node, argList: Node, listens: Alt[]): ServerSite {
     listens,
   };
   if (!site.maxConnectionAge && (list || !options)) {
-    site.ageEdit = (age, grace) => {
-      const entries = `'grpc.max_connection_age_ms': ${age * 1000}, 'grpc.max_connection_age_grace_ms': ${grace * 1000}`;
-      return [options ? appendPair(options, entries) : { start: argList.startIndex + 1, end: argList.startIndex + 1, text: `{ ${entries} }` }];
-    };
+    // Planned now, while the tree is alive; the closure only fills in the numbers.
+    const plan = options ? appendPair(options, ENTRIES) : { start: argList.startIndex + 1, end: argList.startIndex + 1, text: `{ ${ENTRIES} }` };
+    site.ageEdit = (age, grace) => [
+      { ...plan, text: plan.text.replace(ENTRIES, `'grpc.max_connection_age_ms': ${age * 1000}, 'grpc.max_connection_age_grace_ms': ${grace * 1000}`) },
+    ];
   }
   return site;
 }

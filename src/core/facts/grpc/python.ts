@@ -13,6 +13,7 @@ const QUERY = `
 `;
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ENTRIES = '\u0000entries\u0000';
 
 export function extractPython(tree: Tree, text: string): GrpcFacts {
   const root = tree.rootNode;
@@ -173,10 +174,11 @@ function serverSite(call: Node, args: Node, listens: Alt[]): ServerSite {
     listens,
   };
   if (!site.maxConnectionAge && (list || !optionsNode)) {
-    site.ageEdit = (age, grace) => {
-      const entries = `("grpc.max_connection_age_ms", ${age * 1000}), ("grpc.max_connection_age_grace_ms", ${grace * 1000})`;
-      return [list ? appendToSequence(optionsNode!, entries) : appendKeyword(args, `options=[${entries}]`)];
-    };
+    // Planned now, while the tree is alive; the closure only fills in the numbers.
+    const plan = list ? appendToSequence(optionsNode!, ENTRIES) : appendKeyword(args, `options=[${ENTRIES}]`);
+    site.ageEdit = (age, grace) => [
+      { ...plan, text: plan.text.replace(ENTRIES, `("grpc.max_connection_age_ms", ${age * 1000}), ("grpc.max_connection_age_grace_ms", ${grace * 1000})`) },
+    ];
   }
   return site;
 }
