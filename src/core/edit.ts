@@ -109,8 +109,10 @@ function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
       if (step > 0) return step;
     }
     if (isSeq(value) && !value.flow && value.items[0]) {
-      const step = columnOf(text, (value.items[0] as Node).range![0]) - own - 2;
-      if (step > 0) return step;
+      // An item's range starts after its dash: measure the dash, which sits at the nesting indent.
+      const dash = text.lastIndexOf('-', (value.items[0] as Node).range![0]);
+      const step = columnOf(text, dash) - own;
+      if (dash !== -1 && step > 0) return step;
     }
   }
   // Fall back on the file's first indented line, which is the first nesting level.

@@ -4,6 +4,8 @@
 // comments itself; the engine applies them in the CLI and the editor.
 import type { CommentSyntax, FileFacts } from './facts/index.js';
 import type { Finding } from './finding.js';
+import type { K8sObject } from './facts/manifests.js';
+import { getIn, stringMap } from './facts/yaml-util.js';
 
 export const IGNORE_ANNOTATION = 'kubeconn.io/ignore';
 export const RULE_PREFIX = 'kubeconn/';
@@ -65,11 +67,20 @@ export function ignoredByAnnotation(annotations: Record<string, string>): Set<st
   return new Set((value ?? '').split(',').map((s) => s.trim().replace(RULE_PREFIX, '')).filter(Boolean));
 }
 
+/** The annotation on the object itself, or on its pod template (where pod-level settings usually live). */
 export function isSuppressedByAnnotation(finding: Finding, facts: FileFacts | undefined): boolean {
   for (const object of facts?.manifests?.objects ?? []) {
     if (finding.start < object.span[0] || finding.start > object.span[1]) continue;
-    const ignored = ignoredByAnnotation(object.annotations);
-    if (ignored.has('all') || ignored.has(finding.ruleId)) return true;
+    for (const annotations of [object.annotations, podTemplateAnnotations(object)]) {
+      const ignored = ignoredByAnnotation(annotations);
+      if (ignored.has('all') || ignored.has(finding.ruleId)) return true;
+    }
   }
   return false;
+}
+
+function podTemplateAnnotations(object: K8sObject): Record<string, string> {
+  const { doc, root } = object;
+  const template = getIn(root, ['spec', 'template'], doc) ?? getIn(root, ['spec', 'jobTemplate', 'spec', 'template'], doc);
+  return template ? stringMap(getIn(template, ['metadata', 'annotations'], doc), doc) : {};
 }

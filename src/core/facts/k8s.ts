@@ -2,7 +2,7 @@
 // with their pod template and containers, HPAs and Namespaces. Views keep the yaml nodes, so a rule can
 // both read a value and point at (or edit) the exact text that holds it.
 import type { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import type { K8sObject } from './manifests.js';
+import { TEMPLATED, type K8sObject } from './manifests.js';
 import {
   asMap,
   asScalar,
@@ -217,7 +217,7 @@ function containersOf(workload: Workload, key: string, init: boolean): Container
     out.push({
       workload,
       node,
-      name: str(get(node, 'name', doc), doc) ?? '',
+      name: str(get(node, 'name', doc), doc) || (workload.object.helm ? TEMPLATED : '<unnamed>'),
       init,
       image: str(imageNode, doc),
       imageNode,

@@ -25,7 +25,12 @@ export interface K8sObject {
   span: [number, number];
   /** Range to report on when the object as a whole is meant: its `name` value, or `kind`. */
   nameSpan: [number, number];
+  /** From a Helm template: names and values may be masked template expressions. */
+  helm: boolean;
 }
+
+/** Shown for a name that a Helm template computes (`name: {{ include "x.fullname" . }}`). */
+export const TEMPLATED = '<templated>';
 
 export interface ManifestFacts {
   objects: K8sObject[];
@@ -77,13 +82,13 @@ export function extractManifests(
       }
       return;
     }
-    const object = toObject(file, index, doc as YDoc, source);
+    const object = toObject(file, index, doc as YDoc, source, helm);
     if (object) objects.push(object);
   });
   return { objects, helm };
 }
 
-function toObject(file: string, index: number, doc: YDoc, text: string): K8sObject | undefined {
+function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean): K8sObject | undefined {
   const root = doc.contents;
   if (!isMap(root)) return undefined;
   const kind = str(get(root, 'kind', doc), doc);
@@ -98,7 +103,7 @@ function toObject(file: string, index: number, doc: YDoc, text: string): K8sObje
     index,
     kind,
     apiVersion,
-    name: str(nameNode, doc) ?? '',
+    name: str(nameNode, doc) || (helm ? TEMPLATED : ''),
     namespace: metadata ? str(get(metadata, 'namespace', doc), doc) : undefined,
     labels: stringMap(metadata && get(metadata, 'labels', doc), doc),
     annotations: stringMap(metadata && get(metadata, 'annotations', doc), doc),
@@ -106,6 +111,7 @@ function toObject(file: string, index: number, doc: YDoc, text: string): K8sObje
     root: root as YAMLMap<Scalar, YNode>,
     span: [root.range![0], root.range![2]],
     nameSpan: range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text),
+    helm,
   };
 }
 
