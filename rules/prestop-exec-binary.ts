@@ -3,13 +3,9 @@
 // SIGTERM follows at once, so the delay it was meant to add is gone. The native sleep action needs no binary.
 import { block, flow } from '../src/core/edit.js';
 import { pairOf, range } from '../src/core/facts/yaml-util.js';
-import { imageLacksExecutable, rootImageOf, shellOfImage } from '../src/core/images.js';
 import { basename } from '../src/core/pid1.js';
 import { defineRule } from '../src/core/rule.js';
 import { describeWorkload, nodeSpan, sleepActionSupported } from '../src/core/rule-helpers.js';
-import type { Container } from '../src/core/facts/k8s.js';
-import type { Graph } from '../src/core/graph.js';
-import type { KubeconnOptions } from '../src/core/options.js';
 
 export default defineRule({
   id: 'prestop-exec-binary',
@@ -33,7 +29,7 @@ export default defineRule({
         const hook = container.preStop;
         const binary = hook?.type === 'exec' ? hook.command?.[0] : undefined;
         if (!hook || !binary || !hook.commandNode) continue;
-        const base = imageWithout(graph, container, options, binary);
+        const base = graph.images.baseLacking(container, binary, options);
         if (!base) continue;
         const { doc, file } = workload.object;
         const text = graph.textOf(file);
@@ -58,15 +54,6 @@ export default defineRule({
     }
   },
 });
-
-/** The base image, when the container's image is known to lack `binary`. */
-export function imageWithout(graph: Graph, container: Container, options: Pick<KubeconnOptions, 'imageMap'>, binary: string): string | undefined {
-  const link = graph.images.dockerfilesForContainer(container, options)[0];
-  const facts = link && graph.images.facts(link.dockerfile);
-  const stage = link && graph.images.finalStage(link.dockerfile, link.target);
-  if (facts && stage) return imageLacksExecutable(facts, stage, binary) ? rootImageOf(facts, stage) : undefined;
-  return container.image && shellOfImage(container.image) === 'none' ? container.image : undefined;
-}
 
 /** `sleep 5`, `/bin/sleep 5`, `sh -c "sleep 5"`: nothing but a delay, which the sleep action does too. */
 function isPureSleep(command: string[]): boolean {

@@ -32,7 +32,10 @@ export default defineRule({
           messageId: 'missing',
           data: { container: container.name, workload: describeWorkload(workload) },
           at: containerSpan(graph, container),
-          fix: preStopFix(graph.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
+          // Before 1.30 the fix is an exec `sleep`: useless in an image without one (prestop-exec-binary).
+          fix: !sleepActionSupported(options.kubernetesVersion) && graph.images.baseLacking(container, 'sleep', options)
+            ? undefined
+            : preStopFix(graph.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
         });
       }
     }

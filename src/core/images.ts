@@ -8,6 +8,7 @@
 //   containersForSourceFile(file)       containers built from the build context that holds a source file
 //   finalStage(dockerfile, target?)     the stage that becomes the image (the last, or skaffold/compose `target`)
 //   resolveInImage(dockerfile, stage, path)  the workspace file (or COPY heredoc) that ends up at `path` in the image
+//   baseLacking(container, executable)  the base image, when the container's image has no such executable
 //
 // How a container's image finds its Dockerfile, in order: options.imageMap (image without tag → Dockerfile),
 // skaffold.yaml `build.artifacts[].image` (+ `context`, `docker.dockerfile`, `docker.target`), a
@@ -181,6 +182,15 @@ export class ImageIndex {
       if (out.length > 0) break;
     }
     return out;
+  }
+
+  /** The base image when the container's image is known to lack `executable` (scratch, distroless, static). */
+  baseLacking(container: Container, executable: string, options?: Pick<KubeconnOptions, 'imageMap'>): string | undefined {
+    const link = this.dockerfilesForContainer(container, options)[0];
+    const facts = link && this.facts(link.dockerfile);
+    const stage = link && this.finalStage(link.dockerfile, link.target);
+    if (facts && stage) return imageLacksExecutable(facts, stage, executable) ? rootImageOf(facts, stage) : undefined;
+    return container.image && shellOfImage(container.image) === 'none' ? container.image : undefined;
   }
 
   private allContainers(): Container[] {

@@ -1,4 +1,5 @@
 import rule from '../../rules/prestop-exec-binary.js';
+import prestopSleep from '../../rules/prestop-sleep.js';
 import { runRuleTests, yaml } from '../helpers/rule-tester.js';
 
 const deployment = (hook: string): string => yaml`
@@ -45,6 +46,34 @@ runRuleTests(rule, {
       name: 'image name alone says Chainguard static',
       files: { 'k8s/orders.yaml': deployment('exec: {command: ["curl", "-X", "POST", "localhost:8080/drain"]}').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/static:latest') },
       errors: [{ messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 77 }],
+      output: null,
+    },
+  ],
+});
+
+// rules/prestop-sleep.ts keeps its finding but offers no exec `sleep` fix for such an image before 1.30.
+runRuleTests(prestopSleep, {
+  valid: [],
+  invalid: [
+    {
+      name: 'prestop-sleep: no exec-sleep fix for a distroless image on Kubernetes 1.29',
+      options: { kubernetesVersion: '1.29' },
+      files: {
+        'k8s/orders.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: orders}
+          spec:
+            template:
+              spec:
+                containers:
+                  - name: orders
+                    image: ghcr.io/acme/orders:2.1
+                    ports: [{containerPort: 9090}]
+        `,
+        'orders/Dockerfile': distroless,
+      },
+      errors: [{ messageId: 'missing', line: 8, column: 11, endLine: 8, endColumn: 23 }],
       output: null,
     },
   ],
