@@ -5,7 +5,7 @@ import { insertIntoMap, replaceScalar } from '../src/core/edit.js';
 import type { Workload } from '../src/core/facts/k8s.js';
 import type { Span } from '../src/core/finding.js';
 import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { DEFAULT_GRACE_SECONDS, MIN_DRAIN_SECONDS, describeWorkload, nodeSpan, pairSpan } from '../src/core/rule-helpers.js';
+import { DEFAULT_GRACE_SECONDS, MIN_DRAIN_SECONDS, describeWorkload, nameSpan, nodeSpan, pairSpan } from '../src/core/rule-helpers.js';
 import { BATCH_KINDS } from '../src/core/facts/k8s.js';
 
 export default defineRule({
@@ -26,6 +26,8 @@ export default defineRule({
       zero:
         '{{workload}} receives traffic but terminationGracePeriodSeconds is 0: preStop hooks are skipped and containers are killed at once, cutting every in-flight request.',
       raiseGrace: 'Set terminationGracePeriodSeconds to {{seconds}} (preStop {{delay}}s + {{drain}}s to drain)',
+      codeDrain:
+        '{{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}, but preStop {{delay}}s plus the {{drainSeconds}}s {{what}} in its code need {{need}}s: the app is SIGKILLed mid-drain.',
     },
   },
   check({ graph, options, report }) {
@@ -43,6 +45,18 @@ export default defineRule({
           report({ messageId: 'zero', data: { workload: describeWorkload(workload) }, at: pairSpan(graph, workload.object, workload.gracePair!), fix: fix() });
         }
         continue;
+      }
+      // The code's own drain (a shutdown timeout, gRPC MaxConnectionAgeGrace) must fit after the preStop delay.
+      const drain = graph.dials.drainOf(workload);
+      if (drain && grace < maxDelay + drain.seconds && delays.every((d) => grace - d.delay >= MIN_DRAIN_SECONDS)) {
+        const need = maxDelay + Math.ceil(drain.seconds);
+        report({
+          messageId: 'codeDrain',
+          data: { workload: describeWorkload(workload), grace, defaulted: explicit === undefined ? ' (the default)' : '', delay: maxDelay, drainSeconds: drain.seconds, what: drain.what, need },
+          at: workload.gracePair ? pairSpan(graph, workload.object, workload.gracePair) : nameSpan(workload.object),
+          related: [{ at: { file: drain.file, start: drain.at[0], end: drain.at[1] }, message: `${drain.what} of ${drain.seconds}s` }],
+          fix: graceFix(graph.textOf(workload.object.file), workload, maxDelay, Math.ceil(drain.seconds)),
+        });
       }
       for (const { container, delay } of delays) {
         const left = grace - delay;

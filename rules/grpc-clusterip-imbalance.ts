@@ -30,10 +30,17 @@ export default defineRule({
       if (service.headless || service.type === 'ExternalName') continue;
       if (graph.meshOfService(service)) continue;
       for (const port of service.ports) {
-        const evidence = grpcPortEvidence(graph, port);
+        // Client evidence: a gRPC dial site in the workspace reaches this port (whatever the port is named).
+        // A meshed client's proxy balances per request, so it is no evidence of pinning.
+        const dialers = graph.dials
+          .linksTo(service)
+          .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !graph.dials.meshOfClient(l));
+        const evidence = grpcPortEvidence(graph, port) ?? (dialers.length > 0 ? { reason: 'client' as const, target: undefined } : undefined);
         if (!evidence) continue;
         const why =
-          evidence.reason === 'appProtocol'
+          evidence.reason === 'client'
+            ? `dialed by ${dialers[0]!.site.api} in ${dialers[0]!.file}`
+            : evidence.reason === 'appProtocol'
             ? `appProtocol ${port.appProtocol}`
             : evidence.reason === 'name'
               ? `port name '${port.name}'`
@@ -48,6 +55,7 @@ export default defineRule({
             message: `container port named '${evidence.target.containerPort.name}'`,
           });
         }
+        for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
         report({
           messageId: 'pinned',
           data: { service: service.name, port: port.port ?? port.name ?? '?', why },

@@ -95,6 +95,28 @@ export class DialIndex {
     return this.servers.filter((s) => s.containers.some((c) => workloads.has(c.workload)));
   }
 
+  /**
+   * The longest drain the code of a workload asks for after SIGTERM: a visible shutdown timeout (Go
+   * `Shutdown(ctx)` under `context.WithTimeout`, `GracefulStop` raced by a timer) or the server's
+   * MaxConnectionAgeGrace (how long in-flight RPCs on a closing connection are allowed to run).
+   */
+  drainOf(workload: Workload): { seconds: number; file: string; at: [number, number]; what: string } | undefined {
+    let best: { seconds: number; file: string; at: [number, number]; what: string } | undefined;
+    const consider = (seconds: number | undefined, file: string, at: [number, number], what: string) => {
+      if (seconds !== undefined && seconds > 0 && (!best || seconds > best.seconds)) best = { seconds, file, at, what };
+    };
+    for (const facts of this.graph.files.values()) {
+      const grpc = facts.grpc;
+      if (!grpc || !this.containersRunning(facts.file).some((c) => c.workload === workload)) continue;
+      for (const t of grpc.shutdownTimeouts) consider(t.seconds, facts.file, t.at, 'shutdown timeout');
+      for (const s of grpc.servers) {
+        const grace = s.maxConnectionAgeGrace;
+        if (grace?.ms !== undefined) consider(grace.ms / 1000, facts.file, grace.at, 'MaxConnectionAgeGrace');
+      }
+    }
+    return best;
+  }
+
   meshOfClient(link: DialLink): MeshEvidence | undefined {
     const clients = link.client ? [link.client] : this.containersRunning(link.file);
     for (const c of clients) {
