@@ -8,9 +8,17 @@ export type YDoc = Document.Parsed;
 /** Follow an alias (one hop; aliases to aliases are resolved by yaml itself). */
 export function deref(node: unknown, doc: YDoc): Node | undefined {
   if (node == null) return undefined;
-  if (isAlias(node)) return (node.resolve(doc) as Node | undefined) ?? undefined;
+  if (isAlias(node)) {
+    // yaml's Alias.resolve walks the whole document for the anchor on every call; parsed documents are
+    // never mutated (edits are text edits and re-parse), so one walk per alias is enough.
+    let target = resolvedAliases.get(node);
+    if (target === undefined) resolvedAliases.set(node, (target = (node.resolve(doc) as Node | undefined) ?? null));
+    return target ?? undefined;
+  }
   return node as Node;
 }
+
+const resolvedAliases = new WeakMap<object, Node | null>();
 
 export function pairOf(map: unknown, key: string, doc: YDoc): Pair<Scalar, Node> | undefined {
   const m = deref(map, doc);
