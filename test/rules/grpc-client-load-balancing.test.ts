@@ -1,12 +1,47 @@
 import rule from '../../rules/grpc-client-load-balancing.js';
-import { code, runRuleTests } from '../helpers/rule-tester.js';
-import { app } from './grpc-k8s.js';
+import { code, runRuleTests, type InvalidCase, type ValidCase } from '../helpers/rule-tester.js';
+import { app, client, LANGS, quoted, spanOf, type Lang } from './grpc-k8s.js';
 
 const headless = app({ name: 'orders', namespace: 'shop', headless: true, portName: 'grpc' });
 const clusterIp = app({ name: 'orders', namespace: 'shop', portName: 'grpc', targetPort: 'grpc' });
 
+/** Each language's default address form for a headless Service (.NET needs the dns scheme to resolve at all). */
+const headlessTarget = (lang: Lang) => (lang === 'csharp' ? 'dns:///orders.shop:50051' : 'orders.shop:50051');
+
+const perLanguageValid: ValidCase[] = LANGS.map((lang) => {
+  const c = client(lang, headlessTarget(lang), { rr: true });
+  return { name: `${lang}: round_robin over the headless Service`, files: { 'k8s/orders.yaml': headless, [c.file]: c.text } };
+});
+
+const perLanguageInvalid: InvalidCase[] = LANGS.flatMap((lang): InvalidCase[] => {
+  const pick = client(lang, headlessTarget(lang));
+  const fixed = client(lang, headlessTarget(lang), { rr: true });
+  const pinned = client(lang, lang === 'csharp' ? 'http://orders.shop:50051' : 'orders.shop:50051');
+  return [
+    {
+      name: `${lang}: pick_first over a headless Service; the fix adds round_robin`,
+      files: { [pick.file]: pick.text, 'k8s/orders.yaml': headless },
+      errors: [{ messageId: 'pickFirst', ...spanOf(pick.text, quoted(lang, headlessTarget(lang))) }],
+      output: { [pick.file]: fixed.text },
+    },
+    {
+      name: `${lang}: a ClusterIP name pins the channel to one pod`,
+      files: { [pinned.file]: pinned.text, 'k8s/orders.yaml': clusterIp },
+      errors: [
+        {
+          messageId: lang === 'csharp' ? 'passthrough' : 'clusterIp',
+          ...spanOf(pinned.text, quoted(lang, lang === 'csharp' ? 'http://orders.shop:50051' : 'orders.shop:50051')),
+          suggestions: undefined,
+        },
+      ],
+      output: null,
+    },
+  ];
+});
+
 runRuleTests(rule, {
   valid: [
+    ...perLanguageValid,
     {
       name: 'go: NewClient, dns:/// headless name, round_robin service config',
       files: {
@@ -127,6 +162,98 @@ runRuleTests(rule, {
     },
   ],
   invalid: [
+    ...perLanguageInvalid,
+    {
+      name: 'go: Dial without a scheme is passthrough even to a headless Service; suggestions rewrite the target',
+      files: {
+        'client/main.go': code`
+          package main
+
+          import "google.golang.org/grpc"
+
+          func main() { grpc.Dial("orders.shop:50051") }
+        `,
+        'k8s/orders.yaml': headless,
+      },
+      errors: [
+        {
+          messageId: 'passthrough',
+          line: 5,
+          column: 25,
+          endLine: 5,
+          endColumn: 44,
+          suggestions: [
+            {
+              messageId: 'useHeadless',
+              output: {
+                'client/main.go': code`
+                  package main
+
+                  import "google.golang.org/grpc"
+
+                  func main() { grpc.Dial("dns:///orders.shop.svc.cluster.local:50051", grpc.WithDefaultServiceConfig(\`{"loadBalancingConfig":[{"round_robin":{}}]}\`)) }
+                `,
+              },
+            },
+            {
+              messageId: 'useKuberesolver',
+              output: {
+                'client/main.go': code`
+                  package main
+
+                  import "google.golang.org/grpc"
+
+                  func main() { grpc.Dial("kubernetes:///orders.shop:grpc", grpc.WithDefaultServiceConfig(\`{"loadBalancingConfig":[{"round_robin":{}}]}\`)) }
+                `,
+              },
+            },
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'python: target from an env var set in the Deployment; the suggestion edits the manifest, the code and adds the headless Service',
+      files: {
+        'services/frontend/client.py': code`
+          import os
+          import grpc
+
+          channel = grpc.insecure_channel(os.environ["ORDERS_ADDR"])
+        `,
+        'k8s/orders.yaml': clusterIp,
+        'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, image: 'example/frontend:2', env: { ORDERS_ADDR: 'orders.shop.svc.cluster.local:50051' } }),
+      },
+      errors: [
+        {
+          messageId: 'clusterIp',
+          line: 4,
+          column: 33,
+          endLine: 4,
+          endColumn: 58,
+          related: ['k8s/frontend.yaml:36:22'],
+          suggestions: [
+            {
+              messageId: 'useHeadless',
+              output: {
+                'services/frontend/client.py': code`
+                  import os
+                  import grpc
+
+                  channel = grpc.insecure_channel(os.environ["ORDERS_ADDR"], options=[("grpc.service_config", '{"loadBalancingConfig":[{"round_robin":{}}]}')])
+                `,
+                'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, image: 'example/frontend:2', env: { ORDERS_ADDR: 'dns:///orders-headless.shop.svc.cluster.local:50051' } }),
+                'k8s/orders.yaml': clusterIp.replace(
+                  '---\n',
+                  '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  clusterIP: None\n  selector:\n    app: orders\n  ports:\n    - name: grpc\n      port: 50051\n      targetPort: grpc\n---\n',
+                ),
+              },
+            },
+          ],
+        },
+      ],
+      output: null,
+    },
     {
       name: 'go: NewClient to a headless Service with pick_first: fix adds round_robin',
       files: {
