@@ -1,0 +1,144 @@
+import rule from '../../rules/grpc-server-max-connection-age.js';
+import { code, runRuleTests } from '../helpers/rule-tester.js';
+import { app, spanOf } from './grpc-k8s.js';
+
+const orders = app({ name: 'orders', portName: 'grpc' });
+const meshed = app({ name: 'orders', portName: 'grpc', podAnnotations: { 'sidecar.istio.io/inject': 'true' } });
+const http = app({ name: 'orders', portName: 'http', port: 8080 });
+
+const go = code`
+  package main
+
+  import (
+  	"net"
+
+  	"google.golang.org/grpc"
+  )
+
+  func main() {
+  	lis, _ := net.Listen("tcp", ":50051")
+  	s := grpc.NewServer()
+  	s.Serve(lis)
+  }
+`;
+const goFixed = code`
+  package main
+
+  import (
+  	"net"
+
+  	"google.golang.org/grpc"
+  	"google.golang.org/grpc/keepalive"
+  	"time"
+  )
+
+  func main() {
+  	lis, _ := net.Listen("tcp", ":50051")
+  	s := grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second}))
+  	s.Serve(lis)
+  }
+`;
+const goExistingParams = code`
+  package main
+
+  import (
+  	"time"
+
+  	"google.golang.org/grpc"
+  	"google.golang.org/grpc/keepalive"
+  )
+
+  var kasp = keepalive.ServerParameters{Time: 2 * time.Hour}
+
+  func main() { grpc.NewServer(grpc.KeepaliveParams(kasp)) }
+`;
+const python = code`
+  import grpc
+  from concurrent import futures
+
+  server = grpc.server(futures.ThreadPoolExecutor(max_workers=10))
+  server.add_insecure_port("[::]:50051")
+`;
+const js = code`
+  import * as grpc from '@grpc/grpc-js';
+
+  const server = new grpc.Server();
+  server.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});
+`;
+const java = code`
+  import io.grpc.netty.NettyServerBuilder;
+
+  class Main {
+    void run() {
+      var server = NettyServerBuilder.forPort(50051).addService(new OrdersImpl()).build();
+    }
+  }
+`;
+
+runRuleTests(rule, {
+  valid: [
+    { name: 'go: MaxConnectionAge set', files: { 'k8s/orders.yaml': orders, 'orders/main.go': go.replace('grpc.NewServer()', 'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Minute}))') } },
+    { name: 'python: grpc.max_connection_age_ms set', files: { 'k8s/orders.yaml': orders, 'orders/server.py': python.replace('max_workers=10)', 'max_workers=10), options=[("grpc.max_connection_age_ms", 60000)]') } },
+    { name: 'js: grpc.max_connection_age_ms set', files: { 'k8s/orders.yaml': orders, 'orders/server.ts': js.replace('new grpc.Server()', "new grpc.Server({ 'grpc.max_connection_age_ms': 60000 })") } },
+    { name: 'java: maxConnectionAge set', files: { 'k8s/orders.yaml': orders, 'orders/Main.java': java.replace('.forPort(50051)', '.forPort(50051).maxConnectionAge(5, TimeUnit.MINUTES)') } },
+    {
+      name: 'csharp: ASP.NET Core has no max connection age setting',
+      files: { 'k8s/orders.yaml': orders, 'orders/Program.cs': 'var app = builder.Build();\napp.MapGrpcService<OrdersService>();\n// Grpc.AspNetCore\n' },
+    },
+    { name: 'go: meshed workload', files: { 'k8s/orders.yaml': meshed, 'orders/main.go': go } },
+    { name: 'go: the Service does not carry gRPC and nobody dials it', files: { 'k8s/orders.yaml': http, 'orders/main.go': go } },
+    { name: 'go: code of no workload', files: { 'k8s/orders.yaml': orders, 'tools/main.go': go } },
+    { name: 'go: options from a parameter (cannot tell)', files: { 'k8s/orders.yaml': orders, 'orders/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc serve(opts []grpc.ServerOption) { grpc.NewServer(opts...) }\n' } },
+  ],
+  invalid: [
+    {
+      name: 'go: no keepalive; the fix adds KeepaliveParams and the imports',
+      files: { 'orders/main.go': go, 'k8s/orders.yaml': orders },
+      errors: [{ messageId: 'noAge', ...spanOf(go, 'grpc.NewServer()'), related: ['k8s/orders.yaml:4:9'] }],
+      output: { 'orders/main.go': goFixed },
+    },
+    {
+      name: 'go: ServerParameters without MaxConnectionAge gets the fields',
+      files: { 'orders/main.go': goExistingParams, 'k8s/orders.yaml': orders },
+      errors: [{ messageId: 'noAge', ...spanOf(goExistingParams, 'grpc.NewServer(grpc.KeepaliveParams(kasp))') }],
+      output: { 'orders/main.go': goExistingParams.replace('Time: 2 * time.Hour', 'Time: 2 * time.Hour, MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second') },
+    },
+    {
+      name: 'python: grpc.server without options',
+      files: { 'orders/server.py': python, 'k8s/orders.yaml': orders },
+      errors: [{ messageId: 'noAge', ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))') }],
+      output: {
+        'orders/server.py': python.replace('max_workers=10))', 'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 10000)])'),
+      },
+    },
+    {
+      name: 'js: new grpc.Server() with a client dialing the Service (port named tcp)',
+      files: {
+        'orders/server.ts': js,
+        'k8s/orders.yaml': app({ name: 'orders' }),
+        'frontend/client.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n',
+      },
+      errors: [{ messageId: 'noAge', ...spanOf(js, 'new grpc.Server()') }],
+      output: { 'orders/server.ts': js.replace('new grpc.Server()', "new grpc.Server({ 'grpc.max_connection_age_ms': 300000, 'grpc.max_connection_age_grace_ms': 10000 })") },
+    },
+    {
+      name: 'java: NettyServerBuilder without maxConnectionAge; the fix adds it and the TimeUnit import',
+      files: { 'orders/Main.java': java, 'k8s/orders.yaml': orders },
+      errors: [{ messageId: 'noAge', ...spanOf(java, 'NettyServerBuilder.forPort(50051)') }],
+      output: {
+        'orders/Main.java': java
+          .replace('.forPort(50051)', '.forPort(50051).maxConnectionAge(300, TimeUnit.SECONDS).maxConnectionAgeGrace(10, TimeUnit.SECONDS)')
+          .replace('NettyServerBuilder;', 'NettyServerBuilder;\nimport java.util.concurrent.TimeUnit;'),
+      },
+    },
+    {
+      name: 'drainSeconds sets the grace',
+      files: { 'orders/server.py': python, 'k8s/orders.yaml': orders },
+      options: { drainSeconds: 20 },
+      errors: [{ messageId: 'noAge', ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))') }],
+      output: {
+        'orders/server.py': python.replace('max_workers=10))', 'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 20000)])'),
+      },
+    },
+  ],
+});
