@@ -69,7 +69,7 @@ export function extractGo(tree: Tree, text: string): GrpcFacts {
 
   const age = readServerParams(serverParams);
   const listenAlts = listens.flatMap((n) => ev.evaluate(n));
-  for (const call of serverCalls) facts.servers.push(serverSite(call, age, serverParams, listenAlts, root, text));
+  for (const call of serverCalls) facts.servers.push(serverSite(call, age, serverParams, listenAlts, root, text, scope));
   if (kuberesolver) facts.kuberesolver = kuberesolver;
   // A timeout counts as a shutdown budget only next to a shutdown call.
   if (/\.(GracefulStop|Shutdown)\(/.test(text)) {
@@ -182,10 +182,17 @@ function readServerParams(literals: Node[]): AgeReading {
   return out;
 }
 
-function serverSite(call: Node, age: AgeReading, params: Node[], listens: ReturnType<Evaluator['evaluate']>, root: Node, text: string): ServerSite {
+function serverSite(call: Node, age: AgeReading, params: Node[], listens: ReturnType<Evaluator['evaluate']>, root: Node, text: string, scope: FileScope): ServerSite {
   const argList = call.childForFieldName('arguments')!;
   const args = argList.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-  const opaque = args.some((a) => !(a.type === 'call_expression' && a.childForFieldName('function')?.text.startsWith('grpc.')));
+  // Options the file cannot show: a parameter, a package-level value from elsewhere, a helper's result.
+  const opaque = args.some((a) => {
+    const id = a.type === 'variadic_argument' ? a.namedChild(0) : a;
+    if (!id) return true;
+    if (id.type === 'call_expression') return !id.childForFieldName('function')?.text.startsWith('grpc.');
+    if (id.type === 'identifier') return hooks.parameterOf(id) !== undefined || !scope.bindings.has(id.text);
+    return true;
+  });
   const site: ServerSite = {
     language: 'go',
     api: 'grpc.NewServer',
@@ -193,7 +200,7 @@ function serverSite(call: Node, age: AgeReading, params: Node[], listens: Return
     maxConnectionAge: age.age,
     maxConnectionAgeGrace: age.grace,
     // Options assembled elsewhere (a parameter, another file) may set the age; options built in this file are visible.
-    ageUnknown: !age.age && opaque && !/grpc\.ServerOption/.test(text),
+    ageUnknown: !age.age && opaque,
     ageUnsupported: false,
     listens,
   };
