@@ -248,8 +248,9 @@ function importEdits(root: Node, text: string, paths: string[]): CodeEdit[] {
     const close = block.endIndex - 1;
     return [{ start: close, end: close, text: missing.map((p) => `\t"${p}"\n`).join('') }];
   }
-  const pkg = root.namedChildren.find((n) => n?.type === 'package_clause');
-  const at = pkg ? pkg.endIndex : 0;
+  const imports = root.namedChildren.filter((n) => n?.type === 'import_declaration');
+  const anchor = imports[imports.length - 1] ?? root.namedChildren.find((n) => n?.type === 'package_clause');
+  const at = anchor ? anchor.endIndex : 0;
   void text;
   return [{ start: at, end: at, text: `\n\nimport (\n${missing.map((p) => `\t"${p}"\n`).join('')})` }];
 }
