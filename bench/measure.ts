@@ -65,6 +65,8 @@ export interface ChildRun {
   ms: number;
   /** Peak resident set in bytes, when /usr/bin/time is available. */
   peakRss?: number;
+  /** User + system CPU time in ms (less sensitive to other load than wall time), from /usr/bin/time. */
+  cpuMs?: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -76,7 +78,7 @@ const TIME = '/usr/bin/time';
 export function timeChild(command: string, args: string[], cwd: string): Promise<ChildRun> {
   const useTime = fs.existsSync(TIME);
   const report = path.join(os.tmpdir(), `kubeconn-bench-time-${process.pid}.txt`);
-  const [cmd, argv] = useTime ? [TIME, ['-f', '%M', '-o', report, command, ...args]] : [command, args];
+  const [cmd, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', report, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,12 +90,14 @@ export function timeChild(command: string, args: string[], cwd: string): Promise
     child.on('close', (code) => {
       const ms = performance.now() - started;
       let peakRss: number | undefined;
+      let cpuMs: number | undefined;
       if (useTime) {
-        const kb = Number(fs.readFileSync(report, 'utf8').trim().split('\n').pop());
-        if (Number.isFinite(kb)) peakRss = kb * 1024;
+        const [kb, user, sys] = fs.readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+        if (Number.isFinite(kb)) peakRss = kb! * 1024;
+        if (Number.isFinite(user) && Number.isFinite(sys)) cpuMs = (user! + sys!) * 1000;
         fs.rmSync(report, { force: true });
       }
-      resolve({ ms, peakRss, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolve({ ms, peakRss, cpuMs, code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
 }
