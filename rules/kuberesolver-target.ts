@@ -42,7 +42,9 @@ export default defineRule({
         const elsewhere = graph.services.filter((s) => s.name === target.service && s.namespace && s.namespace !== clientNs);
         if (elsewhere.length === 1) {
           const ns = elsewhere[0]!.namespace!;
-          const fixed = link.text!.replace(`//${target.host}`, `//${target.host}.${ns}`).replace(`/${target.host}`, `/${target.host}.${ns}`);
+          const hostAt = link.text!.indexOf(target.host!, link.text!.indexOf(':') + 1);
+          const end = hostAt + target.host!.length;
+          const fixed = hostAt === -1 ? link.text! : `${link.text!.slice(0, end)}.${ns}${link.text!.slice(end)}`;
           const edits = fixed !== link.text ? rewriteTarget(graph, link, fixed) : undefined;
           report({
             messageId: 'namespaceOmitted',
