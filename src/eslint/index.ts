@@ -16,7 +16,8 @@ const pkg = createRequire(import.meta.url)('../../../package.json') as { version
 export const FILES = {
   yaml: ['**/*.yaml', '**/*.yml'],
   dockerfile: ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/Containerfile', '**/Containerfile.*'],
-  code: ['**/*.go', '**/*.py', '**/*.java', '**/*.cs', '**/*.sh', '**/*.bash'],
+  // Extensionless entrypoint scripts are found by their shebang in the CLI; ESLint needs names to match.
+  code: ['**/*.go', '**/*.py', '**/*.java', '**/*.cs', '**/*.sh', '**/*.bash', '**/*entrypoint', '**/*-start', '**/*-run'],
   /** Run under ESLint's own JavaScript language; the rules read the source text, not the ESTree. */
   javascript: ['**/*.js', '**/*.mjs', '**/*.cjs'],
   /** TypeScript and JSX, which ESLint's default parser cannot read: given the tolerant text parser. */
