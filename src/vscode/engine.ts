@@ -24,7 +24,7 @@ const SLICE_MS = 15;
 const NEW_FOLDER_RECHECK_MS = 1000;
 
 export class Engine implements vscode.Disposable {
-  readonly workspace: Workspace;
+  private ws: Workspace;
   readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, analysisMs: [], editToResultMs: [] };
   /** Delay between the last edit and the re-analysis. */
   debounceMs = 150;
@@ -43,8 +43,13 @@ export class Engine implements vscode.Disposable {
     options: Partial<KubeconnOptions>,
     exclude: string[],
   ) {
-    this.workspace = new Workspace(options);
+    this.ws = new Workspace(options);
     this.setExclude(exclude);
+  }
+
+  /** The core workspace (replaced by a fresh one when the settings change). */
+  get workspace(): Workspace {
+    return this.ws;
   }
 
   get result(): AnalysisResult | undefined {
@@ -72,9 +77,18 @@ export class Engine implements vscode.Disposable {
       })),
       vscode.workspace.onDidDeleteFiles(guard('delete', (e: vscode.FileDeleteEvent) => e.files.forEach((uri) => this.forget(uri)))),
       vscode.workspace.onDidCreateFiles(guard('create', (e: vscode.FileCreateEvent) => Promise.all(e.files.map((uri) => this.addTree(uri))))),
-      watcher.onDidCreate(guard('watch-create', (uri: vscode.Uri) => this.addTree(uri))),
-      watcher.onDidChange(guard('watch-change', (uri: vscode.Uri) => this.wants(uri) && !this.openDocument(uri) && this.fromDisk(uri))),
-      watcher.onDidDelete(guard('watch-delete', (uri: vscode.Uri) => this.forget(uri))),
+      watcher.onDidCreate(guard('watch-create', (uri: vscode.Uri) => {
+        this.log.debug(`created ${uri.fsPath}`);
+        return this.addTree(uri);
+      })),
+      watcher.onDidChange(guard('watch-change', (uri: vscode.Uri) => {
+        this.log.debug(`changed ${uri.fsPath}`);
+        return this.wants(uri) && !this.openDocument(uri) && this.fromDisk(uri);
+      })),
+      watcher.onDidDelete(guard('watch-delete', (uri: vscode.Uri) => {
+        this.log.debug(`deleted ${uri.fsPath}`);
+        this.forget(uri);
+      })),
       vscode.workspace.onDidChangeWorkspaceFolders(guard('folders', () => this.scan())),
     );
   }
@@ -83,11 +97,15 @@ export class Engine implements vscode.Disposable {
     this.excludes = globs.map(globToRegExp);
   }
 
-  /** New options: the core re-extracts everything; files newly (un)excluded need a rescan. */
+  /**
+   * New options change what every file's facts say. Rather than re-extracting all files in one go
+   * (Workspace.setOptions), start a fresh workspace and let the scan fill it in time slices; the
+   * previous results stay published until the scan's analysis replaces them.
+   */
   async configure(options: Partial<KubeconnOptions>, exclude: string[]): Promise<void> {
-    this.workspace.setOptions(options);
     this.setExclude(exclude);
-    for (const [file, uri] of [...this.uris]) if (!this.wants(uri)) this.remove(file);
+    this.ws = new Workspace(options);
+    this.lastVersion = -1;
     await this.scan();
   }
 
@@ -111,6 +129,23 @@ export class Engine implements vscode.Disposable {
   /** Scan every workspace folder (once at a time; a second call waits for the running scan, then rescans). */
   scan(): Promise<void> {
     const run = async (): Promise<void> => {
+      this.scansRunning++;
+      try {
+        await this.scanOnce();
+      } finally {
+        this.scansRunning--;
+      }
+    };
+    const previous = this.scanning ?? Promise.resolve();
+    const next = previous.then(run, run);
+    this.scanning = next;
+    return next;
+  }
+
+  private scansRunning = 0;
+
+  private async scanOnce(): Promise<void> {
+    {
       const started = performance.now();
       const found = await vscode.workspace.findFiles('**/*');
       const uris = found.filter((uri) => this.wants(uri));
@@ -148,11 +183,7 @@ export class Engine implements vscode.Disposable {
       this.stats.scannedFiles = uris.length;
       this.stats.scanMs = performance.now() - started;
       this.log.info(`scanned ${uris.length} files in ${this.stats.scanMs.toFixed(0)} ms`);
-    };
-    const previous = this.scanning ?? Promise.resolve();
-    const next = previous.then(run, run);
-    this.scanning = next;
-    return next;
+    }
   }
 
   /** Take an open document's text (it overlays the file on disk). */
@@ -172,8 +203,9 @@ export class Engine implements vscode.Disposable {
   }
 
   private async fromDisk(uri: vscode.Uri, schedule = true): Promise<void> {
-    if (this.openDocument(uri)) return;
+    if (this.openDocument(uri)) return this.log.debug(`open in an editor: ${uri.fsPath}`);
     const text = await this.read(uri);
+    if (schedule) this.log.debug(`read ${uri.fsPath}: ${text === undefined ? 'failed' : `${text.length} chars`}`);
     // Gone between the event and the read (or unreadable): treat as deleted.
     if (text === undefined) return this.forget(uri);
     if (this.openDocument(uri)) return; // opened while we were reading: the editor wins
@@ -184,23 +216,48 @@ export class Engine implements vscode.Disposable {
 
   /** A created (or renamed-to) file or folder. */
   private async addTree(uri: vscode.Uri): Promise<void> {
-    if (this.wants(uri)) return this.fromDisk(uri);
     if (uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return;
     let stat: vscode.FileStat;
     try {
       stat = await vscode.workspace.fs.stat(uri);
     } catch {
+      return; // gone again
+    }
+    // Ask the file system, not the name: extractors may claim extension-less names (scripts) that a folder can have.
+    if (!(stat.type & vscode.FileType.Directory)) {
+      if (this.wants(uri)) await this.fromDisk(uri);
       return;
     }
-    if (stat.type !== vscode.FileType.Directory) return;
+    if (this.excludedFolder(uri)) return;
     await this.readFolder(uri);
     // Files written into a new folder before the watcher watches it raise no event of their own: look again.
     setTimeout(this.log.guard('new folder', () => this.readFolder(uri)), NEW_FOLDER_RECHECK_MS);
   }
 
-  private async readFolder(uri: vscode.Uri): Promise<void> {
-    const inside = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*'));
-    await mapLimit(inside.filter((u) => this.wants(u)), READ_CONCURRENCY, (u) => this.fromDisk(u));
+  /** Read the analysable files under a folder (the file system directly: the search index may lag behind). */
+  private async readFolder(uri: vscode.Uri, depth = 0): Promise<void> {
+    let entries: [string, vscode.FileType][];
+    try {
+      entries = await vscode.workspace.fs.readDirectory(uri);
+    } catch {
+      return;
+    }
+    const files: vscode.Uri[] = [];
+    for (const [name, type] of entries) {
+      const child = vscode.Uri.joinPath(uri, name);
+      if (type & vscode.FileType.Directory) {
+        if (depth < 32 && !(type & vscode.FileType.SymbolicLink) && !this.excludedFolder(child)) await this.readFolder(child, depth + 1);
+      } else if (this.wants(child)) files.push(child);
+    }
+    this.log.debug(`folder ${uri.fsPath}: ${files.length} analysable of ${entries.length} entries`);
+    await mapLimit(files, READ_CONCURRENCY, (u) => this.fromDisk(u));
+  }
+
+  private excludedFolder(uri: vscode.Uri): boolean {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return true;
+    const relative = path.relative(folder.uri.fsPath, uri.fsPath).split(path.sep).join('/');
+    return this.excludes.some((re) => re.test(`${relative}/`) || re.test(`${relative}/x`));
   }
 
   /** A deleted (or renamed-from) file or folder. */
@@ -223,6 +280,9 @@ export class Engine implements vscode.Disposable {
   private schedule(): void {
     this.firstPendingChange ??= performance.now();
     if (this.timer) clearTimeout(this.timer);
+    // A running scan analyses when it is done; a partial workspace is never published.
+    if (this.scansRunning > 0) return;
+    this.log.debug(`analysis in ${this.debounceMs} ms`);
     this.timer = setTimeout(this.log.guard('analysis', () => this.analyzeNow()), this.debounceMs);
   }
 

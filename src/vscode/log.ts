@@ -13,11 +13,26 @@ export class Log implements vscode.Disposable {
     this.channel = vscode.window.createOutputChannel('kubeconn', { log: true });
   }
 
+  /** The last lines logged (tests print them when something times out). */
+  readonly recent: string[] = [];
+
+  private remember(line: string): void {
+    this.recent.push(`${new Date().toISOString().slice(11, 23)} ${line}`);
+    if (this.recent.length > 200) this.recent.shift();
+  }
+
+  debug(message: string): void {
+    this.remember(message);
+    this.channel.debug(message);
+  }
+
   info(message: string): void {
+    this.remember(message);
     this.channel.info(message);
   }
 
   warn(message: string): void {
+    this.remember(message);
     this.channel.warn(message);
   }
 
@@ -25,6 +40,7 @@ export class Log implements vscode.Disposable {
   internalError(context: string, error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     this.errors.push(err);
+    this.remember(`ERROR ${context}: ${err.message}`);
     this.channel.error(`${context}: ${err.stack ?? err.message}`);
     if (this.shownError) return;
     this.shownError = true;

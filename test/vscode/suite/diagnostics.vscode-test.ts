@@ -57,7 +57,10 @@ suite('diagnostics', () => {
     const labelLine = doc.lineAt(14);
     assert.equal(labelLine.text.trim(), 'app: ledger');
     await editor.edit((b) => b.replace(labelLine.range, '        tier: backend'));
-    await waitFor('the related workload to go', () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.relatedInformation?.length === 0 || undefined);
+    await waitFor('the related workload to go', () => {
+      const [d] = kubeconnDiagnostics(service, 'grpc-clusterip-imbalance');
+      return (d && (d.relatedInformation ?? []).length === 0) || undefined;
+    });
     // Closing without saving: the file on disk counts again.
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     await waitFor('the related workload to come back', () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.relatedInformation?.length === 1);

@@ -78,7 +78,10 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) {
+      const log = api ? `\n      kubeconn log:\n      ${api.log.recent.slice(-25).join('\n      ')}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}${log}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
