@@ -38,7 +38,9 @@ export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcF
       continue;
     }
     // A client: grpc.Client/Channel, or any constructor handed channel credentials as its second argument.
-    const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(args[1]!.text));
+    const creds = args[1];
+    const credsText = creds ? `${creds.text} ${(scope.bindings.get(creds.text) ?? []).map((b) => ('type' in b ? b.text : '')).join(' ')}` : '';
+    const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(credsText));
     if (isClient && args[0]) facts.dials.push(dialSite(ctor, cap.new!, cap.args!, args, ev, lbElsewhere));
   }
   for (const { node, args } of servers) facts.servers.push(serverSite(node, args, listens));
