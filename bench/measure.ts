@@ -51,14 +51,14 @@ export async function interleave<B, S>(runs: number, baseline: () => B | Promise
   return out;
 }
 
-/** Heap growth (bytes) caused by building `make()`'s result and keeping it alive, measured after full GCs. */
+/** JS heap growth (bytes) caused by building `make()`'s result and keeping it alive, measured after full GCs. */
 export function retained<T>(make: () => T): { heap: number; rss: number; value: T } {
   collect();
   const before = process.memoryUsage();
   const value = make();
   collect();
   const after = process.memoryUsage();
-  return { heap: after.heapUsed + after.external - before.heapUsed - before.external, rss: after.rss - before.rss, value };
+  return { heap: after.heapUsed - before.heapUsed, rss: after.rss - before.rss, value };
 }
 
 export interface ChildRun {
