@@ -15,7 +15,10 @@ const QUERY = `
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ENTRIES = '\u0000entries\u0000';
-const CREDENTIALS = /credentials|Credentials/;
+/** Channel credentials as clients are built with them (not the credential classes' own plumbing). */
+const CREDENTIALS = /\b(credentials|ChannelCredentials)\s*\.\s*(create\w*|combine\w*)|\bcreate(Insecure|Ssl|FromSecureContext)\b/;
+/** grpc-js internals that take credentials but are not client constructors. */
+const NOT_A_CLIENT = /Credentials|Connector|LoadBalancer|InternalChannel|ChannelImplementation|Subchannel|Transport/;
 
 export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcFacts {
   const root = tree.rootNode;
@@ -29,7 +32,7 @@ export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcF
     const cap = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
     const args = argsOf(cap.args!);
     if (cap.bind) {
-      if (args[0] && args[1] && CREDENTIALS.test(args[1].text)) listens.push(...ev.evaluate(args[0]));
+      if (args[0] && args[1] && /credentials|Credentials/.test(args[1].text)) listens.push(...ev.evaluate(args[0]));
       continue;
     }
     const ctor = cap.ctor!.text;
@@ -40,7 +43,7 @@ export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcF
     // A client: grpc.Client/Channel, or any constructor handed channel credentials as its second argument.
     const creds = args[1];
     const credsText = creds ? `${creds.text} ${(scope.bindings.get(creds.text) ?? []).map((b) => ('type' in b ? b.text : '')).join(' ')}` : '';
-    const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(credsText));
+    const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(credsText) && !NOT_A_CLIENT.test(ctor));
     if (isClient && args[0]) facts.dials.push(dialSite(ctor, cap.new!, cap.args!, args, ev, lbElsewhere));
   }
   for (const { node, args } of servers) facts.servers.push(serverSite(node, args, listens));
