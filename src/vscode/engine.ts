@@ -12,6 +12,8 @@ export interface EngineStats {
   /** Files read by the last full scan and its duration (reading + extraction + first analysis). */
   scannedFiles: number;
   scanMs: number;
+  /** Of scanMs: the final analysis (linking + every rule), one synchronous step. */
+  scanAnalysisMs: number;
   /** Duration of each analysis (core `analyze()` only), most recent last; at most 500 kept. */
   analysisMs: number[];
   /** From a document change to its diagnostics being published (debounce included); at most 500 kept. */
@@ -25,7 +27,7 @@ const NEW_FOLDER_RECHECK_MS = 1000;
 
 export class Engine implements vscode.Disposable {
   private ws: Workspace;
-  readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, analysisMs: [], editToResultMs: [] };
+  readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, scanAnalysisMs: 0, analysisMs: [], editToResultMs: [] };
   /** Delay between the last edit and the re-analysis. */
   debounceMs = 150;
   private readonly uris = new Map<string, vscode.Uri>();
@@ -179,7 +181,9 @@ export class Engine implements vscode.Disposable {
       for (const doc of vscode.workspace.textDocuments) this.fromDocument(doc, false);
       const live = new Set(uris.map((u) => this.key(u)));
       for (const file of this.workspace.files()) if (!live.has(file) && !this.openDocument(this.uriOf(file))) this.remove(file);
+      const analysisStarted = performance.now();
       this.analyzeNow();
+      this.stats.scanAnalysisMs = performance.now() - analysisStarted;
       this.stats.scannedFiles = uris.length;
       this.stats.scanMs = performance.now() - started;
       this.log.info(`scanned ${uris.length} files in ${this.stats.scanMs.toFixed(0)} ms`);

@@ -66,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
     if (!result) return undefined;
     if (catalogCache?.result !== result) {
       const groupBy = vscode.workspace.getConfiguration('kubeconn').get<string>('catalog.groupBy', 'auto');
-      catalogCache = { result, catalog: buildCatalog(result, allRules, settings.options.rules ?? {}, groupBy === 'namespace' ? 'namespace' : 'system') };
+      catalogCache = { result, catalog: buildCatalog(result, allRules, settings.options.rules ?? {}, groupBy === 'namespace' ? 'namespace' : 'system', engine.workspace.options) };
     }
     return catalogCache.catalog;
   };

@@ -42,7 +42,7 @@ export class KubeconnHover implements vscode.HoverProvider {
         const [start, end] = range(container.imageNode, graph.textOf(file));
         if (!within(start, end) || !container.image) continue;
         const users = graph.workloads.filter((x) => x.containers.some((k) => k.image === container.image));
-        const links = graphLinks(graph).imageLinks(container.image, w);
+        const links = graphLinks(graph, this.engine.workspace.options).imageLinks(container.image, w);
         const lines = [
           `**Image** \`${container.image}\``,
           `Run by ${users.map((u) => link(placeOf(u.object))).join(', ')}`,
@@ -51,7 +51,7 @@ export class KubeconnHover implements vscode.HoverProvider {
         return this.hover(document, [start, end], lines);
       }
     }
-    for (const call of graphLinks(graph).calls()) {
+    for (const call of graphLinks(graph, this.engine.workspace.options).calls()) {
       if (call.site.file !== file || !within(call.site.start, call.site.end)) continue;
       const c = catalog.components.find((x) => x.service?.file === call.service.object.file && x.service.start === call.service.object.nameSpan[0]);
       return this.hover(document, [call.site.start, call.site.end], [`Dials **Service ${call.service.name}**`, ...(c ? describeComponent(c, link) : [])]);

@@ -1,16 +1,18 @@
 // What the catalog and the hovers read from the graph beyond Services and workloads: who dials a
-// Service (gRPC dial sites, env-var targets), which Dockerfile and entrypoint script build an image, and
-// the Backstage entities that name components. Those joins live in the core (graph.ts); this adapter
-// only reads them, and reads whatever of them the graph offers.
+// Service (gRPC dial sites in code, linked through env vars by the core), which Dockerfile builds an
+// image, and the Backstage entities that claim workloads. Those joins live in the core (graph.dials,
+// graph.images, graph.catalog); this adapter only turns them into places the editor can open.
+import path from 'node:path';
+import type { KubeconnOptions } from '../../core/index.js';
 import type { Graph } from '../../core/graph.js';
 import type { Service, Workload } from '../../core/facts/k8s.js';
 import type { Place } from './model.js';
 
 export interface Call {
   service: Service;
-  /** The dial site (code) or the env var (manifest) that targets the Service. */
+  /** The dial site's target argument in code. */
   site: Place;
-  /** The workload that makes the call, when the graph knows it. */
+  /** The workload that runs the calling code, when the core knows it. */
   fromWorkload?: Workload;
 }
 
@@ -22,19 +24,62 @@ export interface EntityClaim {
   system?: string;
   place: Place;
   span: [number, number];
-  claims(componentName: string, labels: Record<string, string>): boolean;
 }
 
 export interface GraphLinks {
   calls(): Call[];
   imageLinks(image: string, workload: Workload): Link[];
-  entities(): EntityClaim[];
+  entityOf(workload: Workload): EntityClaim | undefined;
 }
 
-export function graphLinks(_graph: Graph): GraphLinks {
+export function graphLinks(graph: Graph, options: Pick<KubeconnOptions, 'imageMap'> = { imageMap: {} }): GraphLinks {
+  let calls: Call[] | undefined;
   return {
-    calls: () => [],
-    imageLinks: () => [],
-    entities: () => [],
+    calls() {
+      if (calls) return calls;
+      calls = [];
+      const seen = new Set<string>();
+      for (const link of graph.dials.links) {
+        if (!link.service) continue;
+        const key = `${link.file}\0${link.site.targetAt[0]}\0${link.service.object.file}\0${link.service.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const from = link.client?.workload ?? graph.dials.containersRunning(link.file)[0]?.workload;
+        calls.push({
+          service: link.service,
+          site: {
+            label: `${link.site.api} in ${path.basename(link.file)}`,
+            detail: link.text,
+            file: link.file,
+            start: link.site.targetAt[0],
+            end: link.site.targetAt[1],
+            line: graph.files.get(link.file)?.lines.position(link.site.targetAt[0]).line,
+          },
+          fromWorkload: from,
+        });
+      }
+      return calls;
+    },
+    imageLinks(image, workload) {
+      const out: Link[] = [];
+      for (const container of workload.containers) {
+        if (container.image !== image) continue;
+        for (const link of graph.images.dockerfilesForContainer(container, options)) {
+          if (out.some((l) => l.place.file === link.dockerfile)) continue;
+          out.push({ place: { label: `${path.basename(path.dirname(link.dockerfile))}/${path.basename(link.dockerfile)}`, detail: `via ${link.via}`, file: link.dockerfile, start: 0, end: 0 } });
+        }
+      }
+      return out;
+    },
+    entityOf(workload) {
+      const [entity] = graph.catalog.componentsOf(workload);
+      if (!entity) return undefined;
+      const o = entity.object;
+      return {
+        system: entity.system,
+        place: { label: `Component ${entity.name}`, detail: entity.system ? `System ${entity.system}` : undefined, file: o.file, start: o.nameSpan[0], end: o.nameSpan[1] },
+        span: o.span,
+      };
+    },
   };
 }

@@ -3,7 +3,7 @@
 // each with a scorecard. The scorecard is read off the core's findings by rule category, nothing is
 // analysed here: a check fails when a finding of its category lies inside one of the component's
 // objects (or in a file the graph links to it, such as its Dockerfile).
-import type { AnalysisResult, Finding, Rule } from '../../core/index.js';
+import type { AnalysisResult, Finding, KubeconnOptions, Rule } from '../../core/index.js';
 import type { Service, Workload } from '../../core/facts/k8s.js';
 import type { K8sObject } from '../../core/facts/manifests.js';
 import { graphLinks, type Link } from './links.js';
@@ -25,6 +25,8 @@ export interface Place {
   file: string;
   start: number;
   end: number;
+  /** 1-based line of `start`, when known. */
+  line?: number;
 }
 
 export interface Component {
@@ -101,9 +103,10 @@ export function buildCatalog(
   rules: readonly Rule[],
   ruleLevels: Record<string, string>,
   groupBy: 'namespace' | 'system' = 'namespace',
+  options: Pick<KubeconnOptions, 'imageMap'> = { imageMap: {} },
 ): Catalog {
   const { graph } = result;
-  const links = graphLinks(graph);
+  const links = graphLinks(graph, options);
   const components: Component[] = [];
   const owned = new OwnedIndex();
   const byService = new Map<Service, Component>();
@@ -160,6 +163,7 @@ export function buildCatalog(
     components.push(component);
   }
 
+  const ruleById = new Map(rules.map((r) => [r.id, r]));
   // Who calls whom, as far as the graph knows (dial sites, env-var targets).
   const edges: Edge[] = [];
   for (const call of links.calls()) {
@@ -173,20 +177,31 @@ export function buildCatalog(
     edge.evidence.push(call.site);
   }
 
-  // Backstage entities claim components (by kubernetes-id); their System names the group.
-  for (const entity of links.entities()) {
-    for (const component of components) {
-      if (!entity.claims(component.name, component.workloads.length > 0 ? labelsOf(graph, component) : {})) continue;
-      component.system = entity.system;
-      component.entity = entity.place;
-      owned.add({ component, file: entity.place.file, start: entity.span[0], end: entity.span[1] });
-    }
+  // Backstage Components claim workloads (kubernetes-id or label selector); their System names the group.
+  for (const [workload, component] of byWorkload) {
+    const entity = links.entityOf(workload);
+    if (!entity || component.entity) continue;
+    component.system = entity.system;
+    component.entity = entity.place;
+    owned.add({ component, file: entity.place.file, start: entity.span[0], end: entity.span[1] });
   }
 
   // Findings → components → checks.
-  const ruleById = new Map(rules.map((r) => [r.id, r]));
+  // A finding in a file no object spans (code, entrypoint scripts) belongs to the workload whose image
+  // the core says is built from that file.
+  const runner = new Map<string, Component | undefined>();
+  const ownerOfSource = (file: string): Component | undefined => {
+    if (!runner.has(file)) {
+      const container = graph.images.containersForSourceFile(file).find((c) => byWorkload.has(c.workload));
+      runner.set(file, container && byWorkload.get(container.workload));
+    }
+    return runner.get(file);
+  };
+  const balancingAt = new Set<string>();
   for (const finding of result.findings) {
-    const owner = owned.find(finding.file, finding.start);
+    const owner = owned.find(finding.file, finding.start) ?? ownerOfSource(finding.file);
+    const rule = ruleById.get(finding.ruleId);
+    if (rule && checkOf(rule) === 'balanced') balancingAt.add(`${finding.file}:${finding.line}`);
     if (owner && !owner.findings.includes(finding)) owner.findings.push(finding);
     for (const r of finding.related) {
       // A finding at a dial site (client code) that names a Service as evidence also counts for that Service.
@@ -205,9 +220,13 @@ export function buildCatalog(
       return { id, label, findings, status: findings.length > 0 ? 'fail' : allOff ? 'off' : 'pass' };
     });
   }
+  // An edge is imbalanced when the callee fails its balancing check or a balancing finding sits on a dial site of the edge.
+  const byId = new Map(components.map((c) => [c.id, c]));
   for (const edge of edges) {
-    const callee = components.find((c) => c.id === edge.to)!;
-    edge.imbalanced = callee.checks.find((c) => c.id === 'balanced')!.status === 'fail';
+    const callee = byId.get(edge.to)!;
+    edge.imbalanced =
+      callee.checks.find((c) => c.id === 'balanced')!.status === 'fail' ||
+      edge.evidence.some((p) => balancingAt.has(`${p.file}:${p.line ?? -1}`));
   }
 
   components.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
@@ -245,15 +264,6 @@ class OwnedIndex {
     }
     return best?.component;
   }
-}
-
-function labelsOf(graph: AnalysisResult['graph'], component: Component): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const w of graph.workloads) {
-    if (!component.workloads.some((p) => p.file === w.object.file && p.start === w.object.nameSpan[0])) continue;
-    Object.assign(labels, w.object.labels, w.podLabels);
-  }
-  return labels;
 }
 
 export type { Link };

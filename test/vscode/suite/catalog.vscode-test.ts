@@ -2,11 +2,12 @@
 // The catalog (through its TreeDataProvider), scorecards read from findings by rule category, the
 // entity page's HTML (strict CSP, SVG graph with imbalanced edges) and the hovers.
 import * as assert from 'node:assert/strict';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CatalogNode } from '../../../src/vscode/catalog/tree.js';
 import type { Catalog, Component } from '../../../src/vscode/catalog/model.js';
 import { renderEntityPage } from '../../../src/vscode/catalog/page.js';
-import { closeAll, kubeconn, scratch, wsUri } from './helpers.js';
+import { closeAll, kubeconn, scratch, waitFor, wsUri } from './helpers.js';
 
 async function components(): Promise<Map<string, { node: CatalogNode; item: vscode.TreeItem; component: Component }>> {
   const api = await kubeconn();
@@ -47,6 +48,55 @@ suite('catalog', () => {
     assert.equal(status(all.get('shop/payments')!.component).grace, 'fail');
     assert.match(String(orders.item.description), /^\d\/4 checks pass$/);
     assert.equal(orders.item.contextValue, 'component');
+  });
+
+  test('callers, images and who-dials-whom come from the core graph (dial sites, Dockerfiles)', async () => {
+    const api = await kubeconn();
+    const all = await components();
+    const orders = all.get('shop/orders')!.component;
+    assert.ok(orders.callers.some((c) => c.file.endsWith('server.js') && /OrdersClient/.test(c.label)), JSON.stringify(orders.callers));
+    assert.ok(orders.images[0]!.links.some((l) => l.file.endsWith(['services', 'orders', 'Dockerfile'].join(path.sep))), JSON.stringify(orders.images));
+    const edge = api.catalog()!.edges.find((e) => e.from === 'shop/Service/frontend' && e.to === 'shop/Service/orders');
+    assert.ok(edge, JSON.stringify(api.catalog()!.edges.map((e) => `${e.from}→${e.to}`)));
+    assert.equal(edge.imbalanced, true);
+    const html = api.entityPageHtml(orders.id, 'n')!;
+    assert.match(html, /data-from="shop\/Service\/frontend" data-to="shop\/Service\/orders"><title>[^<]*<\/title><path class="edge imbalanced"/);
+    // The Callers section of the tree lists the dial site and opens it.
+    const callers = api.catalogTree.getChildren(all.get('shop/orders')!.node).find((n) => n.type === 'section' && n.label === 'Callers')!;
+    const [site] = api.catalogTree.getChildren(callers);
+    assert.equal(api.catalogTree.getTreeItem(site!).command?.command, 'kubeconn.open');
+  });
+
+  test('a hover on a dial site names the Service it reaches', async () => {
+    await kubeconn();
+    const uri = wsUri('shop', 'services', 'frontend', 'server.js');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const offset = doc.getText().indexOf('new OrdersClient');
+    assert.ok(offset >= 0);
+    const target = doc.getText().indexOf('(', offset) + 2;
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, doc.positionAt(target));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /Dials \*\*Service orders\*\*/);
+  });
+
+  test('Backstage: a catalog-info.yaml Component groups its workload under its System', async () => {
+    const api = await kubeconn();
+    const s = await scratch('backstage');
+    await api.engine.idle();
+    const roots = api.catalogTree.getChildren();
+    const checkout = roots.find((n) => n.type === 'group' && n.group.name === 'checkout');
+    assert.ok(checkout, roots.map((n) => String(api.catalogTree.getTreeItem(n).label)).join(', '));
+    assert.equal(api.catalogTree.getTreeItem(checkout).description, 'System');
+    const [cart] = api.catalogTree.getChildren(checkout);
+    assert.ok(cart?.type === 'component' && cart.component.name === 'cart' && cart.component.namespace === s.ns);
+    assert.equal(cart.component.system, 'checkout');
+    assert.equal(cart.component.entity?.file, s.uri('catalog-info.yaml').fsPath);
+    // Removing the entity falls back to namespaces.
+    await vscode.workspace.fs.delete(s.uri('catalog-info.yaml'));
+    await waitFor('namespace groups again', async () => {
+      await api.engine.idle();
+      return api.catalogTree.getChildren().some((n) => n.type === 'group' && n.group.kind === 'namespace' && n.group.name === 'shop') || undefined;
+    });
   });
 
   test('a fixture scorecard: only the grace check fails, and its finding opens at the right place', async () => {

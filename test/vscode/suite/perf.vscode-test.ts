@@ -127,9 +127,9 @@ suite('performance (printed)', () => {
     } finally {
       clearInterval(ticker);
     }
-    const { scannedFiles, scanMs, analysisMs } = api.engine.stats;
+    const { scannedFiles, scanMs, scanAnalysisMs } = api.engine.stats;
     const result = api.engine.result!;
-    console.log(`    [perf] full scan: ${scannedFiles} files (5,000 pairs in ${5000 / perFile} files + the rest of the workspace) in ${ms(scanMs)}; final analysis ${ms(analysisMs.at(-1)!)}; ${result.findings.length} findings; longest event-loop stall during the scan ${ms(maxStall)}`);
+    console.log(`    [perf] full scan: ${scannedFiles} files (5,000 pairs in ${5000 / perFile} files + the rest of the workspace) in ${ms(scanMs)}; of which the final analysis + publishing ${ms(scanAnalysisMs)}; ${result.findings.length} findings; longest event-loop stall during the scan ${ms(maxStall)}`);
     const catalogStart = performance.now();
     const catalog = api.catalog()!;
     console.log(`    [perf] catalog of ${catalog.components.length} components built in ${ms(performance.now() - catalogStart)}`);
