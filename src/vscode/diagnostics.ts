@@ -8,6 +8,13 @@ import type { Engine } from './engine.js';
 
 export const SOURCE = 'kubeconn';
 export const PARSE_CODE = 'parse-error';
+/** Codes of parse problems by kind: a syntax error, a file skipped on purpose (size, binary), a kubeconn bug. */
+const PROBLEM_CODES: Record<ParseProblem['kind'], string> = { syntax: PARSE_CODE, skipped: 'skipped', internal: 'internal-error' };
+const PROBLEM_SEVERITY: Record<ParseProblem['kind'], vscode.DiagnosticSeverity> = {
+  syntax: vscode.DiagnosticSeverity.Error,
+  skipped: vscode.DiagnosticSeverity.Information,
+  internal: vscode.DiagnosticSeverity.Warning,
+};
 
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -86,9 +93,9 @@ export class DiagnosticsView implements vscode.Disposable {
 
   private fromProblem(problem: ParseProblem): vscode.Diagnostic {
     const range = rangeOf(problem);
-    const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
+    const diagnostic = new vscode.Diagnostic(range, problem.message, PROBLEM_SEVERITY[problem.kind] ?? vscode.DiagnosticSeverity.Error);
     diagnostic.source = SOURCE;
-    diagnostic.code = PARSE_CODE;
+    diagnostic.code = PROBLEM_CODES[problem.kind] ?? PARSE_CODE;
     return diagnostic;
   }
 
@@ -112,7 +119,7 @@ export class DiagnosticsView implements vscode.Disposable {
 export function ruleIdOf(diagnostic: vscode.Diagnostic): string | undefined {
   const code = diagnostic.code;
   const value = typeof code === 'object' ? code.value : code;
-  return value === undefined || value === PARSE_CODE ? undefined : String(value);
+  return value === undefined || Object.values(PROBLEM_CODES).includes(String(value)) ? undefined : String(value);
 }
 
 function signatureOf(findings: Finding[], problems: ParseProblem[]): string {
