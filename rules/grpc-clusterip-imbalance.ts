@@ -26,6 +26,7 @@ export default defineRule({
     },
   },
   check({ graph, report }) {
+    const serviceKeys = new Set(graph.services.map((s) => `${s.namespace ?? ''}/${s.name}`));
     for (const service of graph.services) {
       if (service.headless || service.type === 'ExternalName') continue;
       if (graph.meshOfService(service)) continue;
@@ -61,18 +62,18 @@ export default defineRule({
           data: { service: service.name, port: port.port ?? port.name ?? '?', why },
           at: headSpan(graph, service.object, port.node),
           related,
-          suggest: suggestions(graph.textOf(service.object.file), service, graph.services),
+          suggest: suggestions(graph.textOf(service.object.file), service, serviceKeys),
         });
       }
     }
   },
 });
 
-function suggestions(text: string, service: Service, all: readonly Service[]): FixDescriptor[] {
+function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
   const out: FixDescriptor[] = [];
   const { object } = service;
   const siblingName = `${service.name}-headless`;
-  const exists = all.some((s) => s.name === siblingName && s.namespace === service.namespace);
+  const exists = serviceKeys.has(`${service.namespace ?? ''}/${siblingName}`);
   const ports = portsAsValues(service);
   if (!exists && service.spec && ports) {
     const metadata: Record<string, YamlValue> = { name: siblingName };

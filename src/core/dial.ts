@@ -36,6 +36,13 @@ export interface DialLink {
   namespace?: string;
 }
 
+export interface Drain {
+  seconds: number;
+  file: string;
+  at: [number, number];
+  what: string;
+}
+
 export interface ServerLink extends CodeSite<ServerSite> {
   containers: Container[];
 }
@@ -75,10 +82,35 @@ export class DialIndex {
     if (cached) return cached;
     const images: SourceContainers = this.graph.images;
     cached = images.containersForSourceFile(file).filter((c) => !c.init);
-    if (cached.length === 0) cached = byFolderName(this.graph, file);
+    if (cached.length === 0) cached = this.byFolderName(file);
     this.containersCache.set(file, cached);
     return cached;
   }
+
+  /** Fallback code → containers: an image whose repository's last segment names a folder on the file's path (the deepest wins). */
+  private byFolderName(file: string): Container[] {
+    if (!this.byImageName) {
+      this.byImageName = new Map();
+      for (const w of this.graph.workloads) {
+        for (const c of w.containers) {
+          if (!c.image) continue;
+          const repo = c.image.split('@')[0]!.replace(/:[^/:]*$/, '').toLowerCase();
+          const name = repo.slice(repo.lastIndexOf('/') + 1);
+          const list = this.byImageName.get(name);
+          if (list) list.push(c);
+          else this.byImageName.set(name, [c]);
+        }
+      }
+    }
+    const folders = path.posix.dirname(file.replace(/\\/g, '/')).toLowerCase().split('/');
+    for (let depth = folders.length - 1; depth >= 0; depth--) {
+      const hit = this.byImageName.get(folders[depth]!);
+      if (hit) return hit;
+    }
+    return [];
+  }
+
+  private byImageName: Map<string, Container[]> | undefined;
 
   linksTo(service: Service): DialLink[] {
     return this.byService.get(service) ?? [];
@@ -100,22 +132,35 @@ export class DialIndex {
    * `Shutdown(ctx)` under `context.WithTimeout`, `GracefulStop` raced by a timer) or the server's
    * MaxConnectionAgeGrace (how long in-flight RPCs on a closing connection are allowed to run).
    */
-  drainOf(workload: Workload): { seconds: number; file: string; at: [number, number]; what: string } | undefined {
-    let best: { seconds: number; file: string; at: [number, number]; what: string } | undefined;
-    const consider = (seconds: number | undefined, file: string, at: [number, number], what: string) => {
-      if (seconds !== undefined && seconds > 0 && (!best || seconds > best.seconds)) best = { seconds, file, at, what };
-    };
-    for (const facts of this.graph.files.values()) {
-      const grpc = facts.grpc;
-      if (!grpc || !this.containersRunning(facts.file).some((c) => c.workload === workload)) continue;
-      for (const t of grpc.shutdownTimeouts) consider(t.seconds, facts.file, t.at, 'shutdown timeout');
-      for (const s of grpc.servers) {
-        const grace = s.maxConnectionAgeGrace;
-        if (grace?.ms !== undefined) consider(grace.ms / 1000, facts.file, grace.at, 'MaxConnectionAgeGrace');
+  drainOf(workload: Workload): Drain | undefined {
+    if (!this.drains) {
+      // One pass over the code files, not one per workload: 5,000 workloads × thousands of files add up.
+      const drains = new Map<Workload, Drain>();
+      for (const facts of this.graph.files.values()) {
+        const grpc = facts.grpc;
+        if (!grpc) continue;
+        const candidates: Drain[] = [];
+        for (const t of grpc.shutdownTimeouts) candidates.push({ seconds: t.seconds!, file: facts.file, at: t.at, what: 'shutdown timeout' });
+        for (const srv of grpc.servers) {
+          const grace = srv.maxConnectionAgeGrace;
+          if (grace?.ms !== undefined) candidates.push({ seconds: grace.ms / 1000, file: facts.file, at: grace.at, what: 'MaxConnectionAgeGrace' });
+        }
+        const useful = candidates.filter((c) => c.seconds !== undefined && c.seconds > 0);
+        if (useful.length === 0) continue;
+        for (const container of this.containersRunning(facts.file)) {
+          for (const c of useful) {
+            const best = drains.get(container.workload);
+            if (!best || c.seconds > best.seconds) drains.set(container.workload, c);
+          }
+        }
       }
+      this.drains = drains;
     }
-    return best;
+    return this.drains.get(workload);
   }
+
+  private drains: Map<Workload, Drain> | undefined;
+  private servicesByName: Map<string, Service[]> | undefined;
 
   meshOfClient(link: DialLink): MeshEvidence | undefined {
     const clients = link.client ? [link.client] : this.containersRunning(link.file);
@@ -168,7 +213,11 @@ export class DialIndex {
     const clientNs = (client ?? this.containersRunning(dial.file)[0])?.workload.namespace;
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
-    const services = this.graph.services.filter((s) => s.name === target.service && sameNamespace(ns, s.namespace));
+    if (!this.servicesByName) {
+      this.servicesByName = new Map();
+      for (const svc of this.graph.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
+    }
+    const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
     if (services.length !== 1 && !(services.length > 1 && ns)) return link;
     const service = services.find((s) => s.namespace === ns) ?? services[0]!;
     link.service = service;
@@ -186,23 +235,6 @@ function portFor(service: Service, target: ParsedTarget): ServicePort | undefine
     return service.ports.find((sp) => sp.port === n) ?? service.ports.find((sp) => sp.targetPort === n);
   }
   return service.ports.find((sp) => sp.name === p);
-}
-
-/** Fallback code → containers: an image whose repository's last segment names a folder on the file's path. */
-function byFolderName(graph: Graph, file: string): Container[] {
-  const folders = path.posix.dirname(file.replace(/\\/g, '/')).toLowerCase().split('/');
-  let best: { depth: number; containers: Container[] } | undefined;
-  for (const w of graph.workloads) {
-    for (const c of w.containers) {
-      if (!c.image) continue;
-      const repo = c.image.split('@')[0]!.replace(/:[^/:]*$/, '').toLowerCase();
-      const depth = folders.lastIndexOf(repo.slice(repo.lastIndexOf('/') + 1));
-      if (depth === -1) continue;
-      if (!best || depth > best.depth) best = { depth, containers: [c] };
-      else if (depth === best.depth) best.containers.push(c);
-    }
-  }
-  return best?.containers ?? [];
 }
 
 /** Backstage: Components that own a workload (`backstage.io/kubernetes-id` label or the label selector). */

@@ -48,9 +48,9 @@ export class Graph {
     for (const facts of files.values()) {
       for (const object of facts.manifests?.objects ?? []) {
         this.objects.push(object);
-        if (object.kind === 'Service' && object.apiVersion === 'v1') this.services.push(toService(object));
-        else if (isWorkloadKind(object.kind)) this.workloads.push(toWorkload(object));
-        else if (object.kind === 'HorizontalPodAutoscaler') this.hpas.push(toHpa(object));
+        if (object.kind === 'Service' && object.apiVersion === 'v1') this.services.push(cached(object, toService));
+        else if (isWorkloadKind(object.kind)) this.workloads.push(cached(object, toWorkload));
+        else if (object.kind === 'HorizontalPodAutoscaler') this.hpas.push(cached(object, toHpa));
         else if (object.kind === 'Namespace') this.namespaces.set(object.name, object);
       }
     }
@@ -201,6 +201,20 @@ export class Graph {
     if (!facts) throw new Error(`kubeconn: no facts for ${file}`);
     return facts.text;
   }
+}
+
+/**
+ * Typed views are pure functions of an object, and an unchanged file keeps its objects between analyses:
+ * build each view once, so an edit re-links the graph without re-reading 10,000 untouched objects.
+ */
+const views = new WeakMap<K8sObject, unknown>();
+function cached<T>(object: K8sObject, build: (o: K8sObject) => T): T {
+  let view = views.get(object) as T | undefined;
+  if (view === undefined) {
+    view = build(object);
+    views.set(object, view);
+  }
+  return view;
 }
 
 export function sameNamespace(a: string | undefined, b: string | undefined): boolean {

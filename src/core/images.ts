@@ -57,9 +57,13 @@ export class ImageIndex {
 
   constructor(private readonly graph: Graph) {}
 
+  /** Computed once per graph: link() asks for it once per container. */
   get dockerfiles(): string[] {
-    return [...this.graph.files.values()].filter((f) => f.dockerfile).map((f) => f.file);
+    this.dockerfileList ??= [...this.graph.files.values()].filter((f) => f.dockerfile).map((f) => f.file);
+    return this.dockerfileList;
   }
+
+  private dockerfileList: string[] | undefined;
 
   facts(dockerfile: string): DockerfileFacts | undefined {
     return this.graph.files.get(dockerfile)?.dockerfile;

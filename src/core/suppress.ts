@@ -69,14 +69,27 @@ export function ignoredByAnnotation(annotations: Record<string, string>): Set<st
 
 /** The annotation on the object itself, or on its pod template (where pod-level settings usually live). */
 export function isSuppressedByAnnotation(finding: Finding, facts: FileFacts | undefined): boolean {
-  for (const object of facts?.manifests?.objects ?? []) {
-    if (finding.start < object.span[0] || finding.start > object.span[1]) continue;
-    for (const annotations of [object.annotations, podTemplateAnnotations(object)]) {
-      const ignored = ignoredByAnnotation(annotations);
-      if (ignored.has('all') || ignored.has(finding.ruleId)) return true;
-    }
+  if (!facts?.manifests) return false;
+  for (const { span, ignored } of ignoreSpans(facts)) {
+    if (finding.start < span[0] || finding.start > span[1]) continue;
+    if (ignored.has('all') || ignored.has(finding.ruleId)) return true;
   }
   return false;
+}
+
+/** Objects of a file that carry the annotation, computed once per extracted file. */
+const ignoreSpansOf = new WeakMap<FileFacts, { span: [number, number]; ignored: Set<string> }[]>();
+function ignoreSpans(facts: FileFacts): { span: [number, number]; ignored: Set<string> }[] {
+  let list = ignoreSpansOf.get(facts);
+  if (!list) {
+    list = [];
+    for (const object of facts.manifests?.objects ?? []) {
+      const ignored = new Set([...ignoredByAnnotation(object.annotations), ...ignoredByAnnotation(podTemplateAnnotations(object))]);
+      if (ignored.size > 0) list.push({ span: object.span, ignored });
+    }
+    ignoreSpansOf.set(facts, list);
+  }
+  return list;
 }
 
 function podTemplateAnnotations(object: K8sObject): Record<string, string> {
