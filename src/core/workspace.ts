@@ -23,6 +23,7 @@ export class Workspace {
   private readonly texts = new Map<string, string>();
   private readonly facts = new Map<string, FileFacts>();
   private readonly dirty = new Set<string>();
+  private readonly reusable = new Map<string, FileFacts>();
   private result: AnalysisResult | undefined;
   private opts: KubeconnOptions;
   /** Bumped on every change; front ends use it to drop stale results. */
@@ -39,6 +40,7 @@ export class Workspace {
   /** Replace the options; every file is re-extracted (limits and versions change what facts say). */
   setOptions(options: Partial<KubeconnOptions>): void {
     this.opts = resolveOptions(options);
+    for (const [file, facts] of this.facts) this.reusable.set(file, facts);
     for (const file of this.texts.keys()) this.dirty.add(file);
     this.invalidate();
   }
@@ -46,6 +48,9 @@ export class Workspace {
   /** Add or update a file. Returns false when the text is unchanged (nothing to re-analyse). */
   setFile(file: string, text: string): boolean {
     if (this.texts.get(file) === text) return false;
+    // The old facts may be reused by the extractor (unchanged document chunks); nothing else keeps them.
+    const old = this.facts.get(file);
+    if (old) this.reusable.set(file, old);
     this.texts.set(file, text);
     this.dirty.add(file);
     this.invalidate();
@@ -55,6 +60,7 @@ export class Workspace {
   removeFile(file: string): boolean {
     if (!this.texts.delete(file)) return false;
     this.facts.delete(file);
+    this.reusable.delete(file);
     this.dirty.delete(file);
     this.invalidate();
     return true;
@@ -118,9 +124,10 @@ export class Workspace {
   private extractDirty(): void {
     for (const file of this.dirty) {
       const text = this.texts.get(file);
-      if (text !== undefined) this.facts.set(file, extractFacts(file, text, this.opts));
+      if (text !== undefined) this.facts.set(file, extractFacts(file, text, this.opts, this.reusable.get(file)));
     }
     this.dirty.clear();
+    this.reusable.clear();
   }
 
   private locate(span: Span): Located {

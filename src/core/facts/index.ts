@@ -39,7 +39,8 @@ export interface Extractor {
   claims(file: string): boolean;
   /** Cheap text test run before parsing; false skips the file. */
   mayMatter(text: string): boolean;
-  extract(facts: FileFacts, options: KubeconnOptions): void;
+  /** `previous`: this file's facts before the edit, which an extractor may reuse (they are discarded after). */
+  extract(facts: FileFacts, options: KubeconnOptions, previous?: FileFacts): void;
 }
 
 export const YAML_FILE = /\.ya?ml$/i;
@@ -48,8 +49,8 @@ const manifestExtractor: Extractor = {
   name: 'manifests',
   claims: (file) => YAML_FILE.test(file),
   mayMatter: mayHoldManifests,
-  extract(facts) {
-    facts.manifests = extractManifests(facts.file, facts.text, facts.lines, facts.problems);
+  extract(facts, _options, previous) {
+    facts.manifests = extractManifests(facts.file, facts.text, facts.lines, facts.problems, previous?.manifests);
   },
 };
 
@@ -65,7 +66,7 @@ export function isAnalysable(file: string): boolean {
   return extractors.some((e) => e.claims(file));
 }
 
-export function extractFacts(file: string, text: string, options: KubeconnOptions): FileFacts {
+export function extractFacts(file: string, text: string, options: KubeconnOptions, previous?: FileFacts): FileFacts {
   const facts: FileFacts = { file, text, lines: new LineIndex(text), commentSyntax: commentSyntaxOf(file), problems: [] };
   const claimed = extractors.filter((e) => e.claims(file));
   if (claimed.length === 0) return facts;
@@ -77,7 +78,7 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   for (const extractor of claimed) {
     if (!extractor.mayMatter(text)) continue;
     try {
-      extractor.extract(facts, options);
+      extractor.extract(facts, options, previous);
     } catch (error) {
       // A parser bug must not take the workspace down: report it where the user can see it.
       facts.problems.push({

@@ -3,7 +3,7 @@
 // Helm templates (`{{ … }}`) are masked with spaces of the same length before parsing, so every offset
 // and line still points into the real file; what survives the masking is analysed, documents that do not
 // parse after masking are skipped silently (they are templates, not YAML), and fixes become suggestions.
-import { isMap, parseAllDocuments, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, isMap, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
 import { asMap, get, range, str, stringMap, type YDoc, type YNode } from './yaml-util.js';
@@ -36,7 +36,20 @@ export interface ManifestFacts {
   objects: K8sObject[];
   /** True when the file had Helm template expressions that were masked. */
   helm: boolean;
+  /** Large multi-document files are parsed per document chunk, so an edit re-parses one chunk. */
+  chunks?: Chunk[];
 }
+
+/** A slice of a file from one `---` line to the next, with the documents parsed from it (absolute offsets). */
+interface Chunk {
+  start: number;
+  text: string;
+  docs: YDoc[];
+}
+
+/** Files with at least this many `---` lines are parsed in chunks (small files: one parse is cheaper). */
+const CHUNKED_MIN_DOCUMENTS = 16;
+const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
 
 const TEMPLATE = /\{\{[\s\S]*?\}\}/g;
 
@@ -54,10 +67,13 @@ export function extractManifests(
   text: string,
   lines: LineIndex,
   problems: ParseProblem[],
+  previous?: ManifestFacts,
 ): ManifestFacts {
   const helm = text.includes('{{');
   const source = helm ? maskHelm(text) : text;
-  const docs = parseAllDocuments(source, { uniqueKeys: !helm, prettyErrors: false });
+  const options = { uniqueKeys: !helm, prettyErrors: false };
+  const chunks = chunkable(source) ? parseChunks(source, options, previous?.chunks) : undefined;
+  const docs = chunks ? chunks.flatMap((c) => c.docs) : parseAllDocuments(source, options);
   const list = Array.isArray(docs) ? docs : [];
   const objects: K8sObject[] = [];
   list.forEach((doc, index) => {
@@ -85,7 +101,52 @@ export function extractManifests(
     const object = toObject(file, index, doc as YDoc, source, helm);
     if (object) objects.push(object);
   });
-  return { objects, helm };
+  return { objects, helm, chunks };
+}
+
+/**
+ * Chunked parsing, for editing large manifests: a `---` line at column 0 always starts a YAML document, so
+ * the file splits into chunks that parse independently. Each chunk is parsed with the parser's offset set to
+ * its start, so ranges are absolute. On an edit, a chunk whose text is unchanged keeps its documents (their
+ * ranges shifted if the chunk moved); only changed chunks are parsed again. Directives (`%YAML`) and `...`
+ * markers tie documents together: such files are parsed whole.
+ */
+function chunkable(source: string): boolean {
+  if (/^(%|\.\.\.)/m.test(source)) return false;
+  let count = 0;
+  DOCUMENT_START.lastIndex = 0;
+  while (DOCUMENT_START.exec(source) && ++count < CHUNKED_MIN_DOCUMENTS);
+  return count >= CHUNKED_MIN_DOCUMENTS;
+}
+
+function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
+  const starts = [0];
+  for (const m of source.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  const reusable = new Map<string, Chunk[]>();
+  for (const old of previous ?? []) reusable.set(old.text, [...(reusable.get(old.text) ?? []), old]);
+  return starts.map((start, i) => {
+    const text = source.slice(start, starts[i + 1] ?? source.length);
+    const old = reusable.get(text)?.shift();
+    if (old) {
+      if (old.start !== start) for (const doc of old.docs) shiftDocument(doc, start - old.start);
+      return { start, text, docs: old.docs };
+    }
+    const parser = new Parser();
+    parser.offset = start;
+    const docs = Array.from(new Composer(options).compose(parser.parse(text), false, start + text.length)) as YDoc[];
+    return { start, text, docs };
+  });
+}
+
+function shiftDocument(doc: YDoc, delta: number): void {
+  const shift = (r: [number, number, number]): [number, number, number] => [r[0] + delta, r[1] + delta, r[2] + delta];
+  doc.range = shift(doc.range);
+  visit(doc, {
+    Node(_, node) {
+      if (node.range) node.range = shift(node.range);
+    },
+  });
+  for (const e of [...doc.errors, ...doc.warnings]) e.pos = [e.pos[0] + delta, e.pos[1] + delta];
 }
 
 function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean): K8sObject | undefined {
