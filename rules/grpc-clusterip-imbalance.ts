@@ -1,6 +1,7 @@
 // kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
 // client behind a ClusterIP Service goes to the one pod picked when it connected, and pods added by a
 // scale-up get nothing until clients reconnect.
+import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import { block, insertDocumentAfter, insertIntoMap, replaceScalar, type YamlValue } from '../src/core/edit.js';
 import type { Service } from '../src/core/facts/k8s.js';
 import { grpcPortEvidence } from '../src/core/graph.js';
@@ -76,13 +77,22 @@ function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<st
   const exists = serviceKeys.has(`${service.namespace ?? ''}/${siblingName}`);
   const ports = portsAsValues(service);
   if (!exists && service.spec && ports) {
-    const metadata: Record<string, YamlValue> = { name: siblingName };
-    if (service.namespace) metadata.namespace = service.namespace;
-    if (Object.keys(object.labels).length > 0) metadata.labels = object.labels;
-    const spec: Record<string, YamlValue> = { clusterIP: 'None' };
-    if (service.selector) spec.selector = service.selector;
-    spec.ports = ports.map((p) => stripNodePort(p));
-    const doc = block({ apiVersion: 'v1', kind: 'Service', metadata, spec }, 0).join('\n');
+    // Typed against the Kubernetes API (type-only import), so the generated manifest is a valid Service.
+    const sibling: V1Service = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: siblingName,
+        ...(service.namespace ? { namespace: service.namespace } : {}),
+        ...(Object.keys(object.labels).length > 0 ? { labels: object.labels } : {}),
+      },
+      spec: {
+        clusterIP: 'None',
+        ...(service.selector ? { selector: service.selector } : {}),
+        ports: ports.map((p) => stripNodePort(p)) as unknown as V1ServicePort[],
+      },
+    };
+    const doc = block(sibling as unknown as Record<string, YamlValue>, 0).join('\n');
     out.push({
       messageId: 'addHeadlessSibling',
       data: { name: siblingName },
