@@ -152,15 +152,7 @@ export class Graph {
     if (istio === 'true') return { mesh: 'istio', object, key: 'sidecar.istio.io/inject' };
     if (pod['istio.io/rev']) return { mesh: 'istio', object, key: 'istio.io/rev' };
     if (ambient === 'ambient') return { mesh: 'istio', object, key: 'istio.io/dataplane-mode' };
-    const ns = workload.namespace ? this.namespaces.get(workload.namespace) : undefined;
-    if (!ns) return undefined;
-    if (ns.annotations['linkerd.io/inject'] === 'enabled' && linkerd !== 'disabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
-    if (istio !== 'false') {
-      if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
-      if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
-    }
-    if (ns.labels['istio.io/dataplane-mode'] === 'ambient' && ambient !== 'none') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
-    return undefined;
+    return this.meshOfNamespace(workload.namespace, { linkerd, istio, ambient });
   }
 
   /** Mesh evidence for a Service: from any workload it selects, else from its Namespace. */
@@ -169,12 +161,19 @@ export class Graph {
       const mesh = this.meshOf(w);
       if (mesh) return mesh;
     }
-    const ns = service.namespace ? this.namespaces.get(service.namespace) : undefined;
+    return this.meshOfNamespace(service.namespace, {});
+  }
+
+  /** Namespace-wide injection, unless the pod opts out (`linkerd.io/inject: disabled`, `sidecar.istio.io/inject: "false"`, ambient `none`). */
+  private meshOfNamespace(name: string | undefined, pod: { linkerd?: string; istio?: string; ambient?: string }): MeshEvidence | undefined {
+    const ns = name ? this.namespaces.get(name) : undefined;
     if (!ns) return undefined;
-    if (ns.annotations['linkerd.io/inject'] === 'enabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
-    if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
-    if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
-    if (ns.labels['istio.io/dataplane-mode'] === 'ambient') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
+    if (ns.annotations['linkerd.io/inject'] === 'enabled' && pod.linkerd !== 'disabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
+    if (pod.istio !== 'false') {
+      if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
+      if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
+    }
+    if (ns.labels['istio.io/dataplane-mode'] === 'ambient' && pod.ambient !== 'none') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
     return undefined;
   }
 

@@ -54,7 +54,7 @@ const manifestExtractor: Extractor = {
   },
 };
 
-/** Every extractor, in order. Later issues register Dockerfile, shell, gRPC-code and Backstage extractors here. */
+/** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
 export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
