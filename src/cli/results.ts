@@ -16,11 +16,9 @@ export interface EslintMessage {
   column: number;
   endLine?: number;
   endColumn?: number;
-  messageId?: string;
-  nodeType: null;
   fatal?: true;
   fix?: EslintFix;
-  suggestions?: { desc: string; messageId?: string; fix: EslintFix }[];
+  suggestions?: { desc: string; fix: EslintFix }[];
 }
 
 export interface EslintResult {
@@ -49,7 +47,7 @@ export function toMessage(finding: Finding, text: string): EslintMessage {
   const fix = finding.fix && mergeFix(finding.fix, finding.file, text);
   const suggestions = finding.suggestions.flatMap((s) => {
     const merged = mergeFix(s, finding.file, text);
-    return merged ? [{ desc: s.message, messageId: s.messageId, fix: merged }] : [];
+    return merged ? [{ desc: s.message, fix: merged }] : [];
   });
   return {
     ruleId: `kubeconn/${finding.ruleId}`,
@@ -59,8 +57,6 @@ export function toMessage(finding: Finding, text: string): EslintMessage {
     column: finding.column,
     endLine: finding.endLine,
     endColumn: finding.endColumn,
-    messageId: finding.messageId,
-    nodeType: null,
     ...(fix ? { fix } : {}),
     ...(suggestions.length ? { suggestions } : {}),
   };
@@ -68,7 +64,7 @@ export function toMessage(finding: Finding, text: string): EslintMessage {
 
 export function problemMessage(problem: ParseProblem): EslintMessage {
   if (problem.kind === 'skipped') {
-    return { ruleId: null, severity: 1, message: problem.message, line: problem.line, column: problem.column, nodeType: null };
+    return { ruleId: null, severity: 1, message: problem.message, line: problem.line, column: problem.column };
   }
   return {
     ruleId: null,
@@ -77,7 +73,6 @@ export function problemMessage(problem: ParseProblem): EslintMessage {
     message: `Parsing error: ${problem.message}`,
     line: problem.line,
     column: problem.column,
-    nodeType: null,
   };
 }
 

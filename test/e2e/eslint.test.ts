@@ -27,6 +27,9 @@ describe('ESLint plugin', () => {
     const theirs = summarize(JSON.parse(viaEslint.stdout) as Result[], p.dir);
     assert.ok(ours.length >= 8, `expected the shop's mistakes, got ${ours.length}`);
     assert.deepEqual(theirs, ours);
+    // The same JSON shape, key for key (ESLint 10's JSON formatter).
+    const keys = (results: Result[]) => [...new Set(results.flatMap((r) => r.messages.map((m) => Object.keys(m).sort().join(','))))].sort();
+    assert.deepEqual(keys(JSON.parse(viaCli.stdout) as Result[]), keys(JSON.parse(viaEslint.stdout) as Result[]));
     assert.equal(viaEslint.status, viaCli.status, 'same exit status (1: errors found)');
   });
 
