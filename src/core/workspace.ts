@@ -84,16 +84,30 @@ export class Workspace {
   }
 
   analyze(): AnalysisResult {
+    const steps = this.analyzeSteps();
+    for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
+  }
+
+  /**
+   * The same analysis as analyze(), yielding between its steps (linking, each rule) so that a caller on a
+   * shared event loop (the editor's extension host) can pause between them. It works on a snapshot of the
+   * facts: if the workspace changes while it is paused, the result it returns is for the snapshot and is not
+   * cached (compare `version` before and after).
+   */
+  *analyzeSteps(): Generator<string, AnalysisResult> {
     if (this.result) return this.result;
+    const version = this.version;
     this.extractDirty();
-    const graph = new Graph(this.facts);
+    const files = new Map(this.facts);
+    const graph = new Graph(files);
+    yield 'graph';
     const findings: Finding[] = [];
     for (const rule of this.rules) {
       const level = this.opts.rules[rule.id];
       if (level === 'off') continue;
       const severityOverride: Severity | undefined = level === 'warn' ? 'warning' : level;
       const report = (d: ReportDescriptor): void => {
-        findings.push(this.toFinding(rule, d, severityOverride));
+        findings.push(this.toFinding(files, rule, d, severityOverride));
       };
       try {
         rule.check({ graph, options: this.opts, report });
@@ -101,11 +115,13 @@ export class Workspace {
         (error as Error).message = `rule ${rule.id} failed: ${(error as Error).message}`;
         throw error;
       }
+      yield rule.id;
     }
-    const kept = this.suppress(dedupe(findings)).sort(compareFindings);
-    const problems = [...this.facts.values()].flatMap((f) => f.problems).sort(compareFindings);
-    this.result = { findings: kept, problems, graph, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
-    return this.result;
+    const kept = this.suppress(files, dedupe(findings)).sort(compareFindings);
+    const problems = [...files.values()].flatMap((f) => f.problems).sort(compareFindings);
+    const result = { findings: kept, problems, graph, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
+    if (this.version === version) this.result = result;
+    return result;
   }
 
   findingsFor(file: string): Finding[] {
@@ -130,15 +146,15 @@ export class Workspace {
     this.reusable.clear();
   }
 
-  private locate(span: Span): Located {
-    const facts = this.facts.get(span.file);
+  private locate(files: ReadonlyMap<string, FileFacts>, span: Span): Located {
+    const facts = files.get(span.file);
     if (!facts) throw new Error(`kubeconn: a rule reported on ${span.file}, which is not in the workspace`);
     const start = facts.lines.position(span.start);
     const end = facts.lines.position(span.end);
     return { ...span, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
   }
 
-  private toFinding(rule: Rule, d: ReportDescriptor, severityOverride: Severity | undefined): Finding {
+  private toFinding(files: ReadonlyMap<string, FileFacts>, rule: Rule, d: ReportDescriptor, severityOverride: Severity | undefined): Finding {
     const message = (messageId: string, data?: Record<string, unknown>): string => {
       const template = rule.meta.messages[messageId];
       if (template === undefined) throw new Error(`rule ${rule.id}: unknown messageId ${messageId}`);
@@ -148,26 +164,26 @@ export class Workspace {
     let fix = d.fix ? toFix(d.fix) : undefined;
     const suggestions = (d.suggest ?? []).map(toFix);
     // A Helm template is not the YAML we parsed: offer its fixes, never apply them unattended.
-    if (fix && fix.edits.some((e) => this.facts.get(e.file)?.manifests?.helm)) {
+    if (fix && fix.edits.some((e) => files.get(e.file)?.manifests?.helm)) {
       suggestions.unshift(fix);
       fix = undefined;
     }
     return {
-      ...this.locate(d.at),
+      ...this.locate(files, d.at),
       ruleId: rule.id,
       messageId: d.messageId,
       message: message(d.messageId, d.data),
       severity: severityOverride ?? d.severity ?? rule.meta.severity,
-      related: (d.related ?? []).map((r) => ({ ...this.locate(r.at), message: r.message })),
+      related: (d.related ?? []).map((r) => ({ ...this.locate(files, r.at), message: r.message })),
       fix,
       suggestions,
     };
   }
 
-  private suppress(findings: Finding[]): Finding[] {
+  private suppress(files: ReadonlyMap<string, FileFacts>, findings: Finding[]): Finding[] {
     const directives = new Map<string, ReturnType<typeof parseDirectives>>();
     return findings.filter((f) => {
-      const facts = this.facts.get(f.file);
+      const facts = files.get(f.file);
       if (isSuppressedByAnnotation(f, facts)) return false;
       if (!this.opts.applyDirectiveComments || !facts) return true;
       let list = directives.get(f.file);

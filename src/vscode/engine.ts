@@ -182,7 +182,7 @@ export class Engine implements vscode.Disposable {
       const live = new Set(uris.map((u) => this.key(u)));
       for (const file of this.workspace.files()) if (!live.has(file) && !this.openDocument(this.uriOf(file))) this.remove(file);
       const analysisStarted = performance.now();
-      this.analyzeNow();
+      await this.analyzeInSlices();
       this.stats.scanAnalysisMs = performance.now() - analysisStarted;
       this.stats.scannedFiles = uris.length;
       this.stats.scanMs = performance.now() - started;
@@ -305,6 +305,47 @@ export class Engine implements vscode.Disposable {
       this.log.internalError('analysis', error);
       return this.last;
     }
+    return this.publish(result, version, started);
+  }
+
+  /**
+   * The scan's analysis of a whole workspace, run step by step (linking, then each rule) with pauses when a
+   * slice exceeds SLICE_MS, so a large workspace does not hold the extension host for seconds. If the
+   * workspace changes meanwhile, that result is stale: analyse again (and, failing that, in one step).
+   */
+  private async analyzeInSlices(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ws = this.workspace;
+      const version = ws.version;
+      if (this.last && this.lastVersion === version) return;
+      const started = performance.now();
+      let result: AnalysisResult;
+      try {
+        const steps = ws.analyzeSteps();
+        let slice = performance.now();
+        let step = steps.next();
+        while (!step.done) {
+          if (performance.now() - slice > SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = performance.now();
+          }
+          step = steps.next();
+        }
+        result = step.value;
+      } catch (error) {
+        this.log.internalError('analysis', error);
+        return;
+      }
+      if (ws !== this.workspace || ws.version !== version) continue;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.publish(result, version, started);
+      return;
+    }
+    this.analyzeNow();
+  }
+
+  private publish(result: AnalysisResult, version: number, started: number): AnalysisResult {
     const ended = performance.now();
     push(this.stats.analysisMs, ended - started);
     if (this.firstPendingChange !== undefined) push(this.stats.editToResultMs, ended - this.firstPendingChange);
