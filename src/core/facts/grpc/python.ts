@@ -119,9 +119,7 @@ function jsonOf(value: Node, ev: Evaluator): string | undefined {
     const v = arg ? pyValue(arg) : undefined;
     return v === undefined ? undefined : JSON.stringify(v);
   }
-  const alts = ev.evaluate(value);
-  const parts = alts.length === 1 ? alts[0]!.parts : null;
-  return parts?.length === 1 && parts[0]!.kind === 'lit' ? parts[0]!.text : undefined;
+  return ev.plainLiteral(value);
 }
 
 function pyValue(node: Node): unknown {

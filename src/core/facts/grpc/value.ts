@@ -47,6 +47,13 @@ const MAX_DEPTH = 8;
 const MAX_ALTS = 32;
 
 export class Evaluator {
+  /** The node's value when it evaluates to exactly one literal string, with nothing unknown in it. */
+  plainLiteral(node: Node): string | undefined {
+    const alts = this.evaluate(node);
+    const parts = alts.length === 1 ? alts[0]!.parts : null;
+    return parts?.length === 1 && parts[0]!.kind === 'lit' ? parts[0]!.text : undefined;
+  }
+
   private readonly active = new Set<number>();
 
   constructor(
