@@ -28,6 +28,17 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'a #!/usr/bin/env bash script (postgres shape) whose last command lost its exec',
+      files: {
+        'svc/Dockerfile': dockerfile,
+        'svc/docker-entrypoint.sh': '#!/usr/bin/env bash\n_main() {\n  if [ "$(id -u)" = 0 ]; then\n    exec gosu app "$0" "$@"\n  fi\n  "$@"\n}\nif ! _is_sourced; then\n  _main "$@"\nfi\n',
+      },
+      errors: [{ file: 'svc/docker-entrypoint.sh', messageId: 'notExec', line: 6, column: 3, endLine: 6, endColumn: 7, related: ['svc/Dockerfile:3:13'] }],
+      output: {
+        'svc/docker-entrypoint.sh': '#!/usr/bin/env bash\n_main() {\n  if [ "$(id -u)" = 0 ]; then\n    exec gosu app "$0" "$@"\n  fi\n  exec "$@"\n}\nif ! _is_sourced; then\n  _main "$@"\nfi\n',
+      },
+    },
+    {
       name: 'the script starts the server as its last command without exec',
       files: { 'svc/Dockerfile': dockerfile, 'svc/docker-entrypoint.sh': '#!/bin/sh\nset -e\necho "starting"\nnode server.js --port 8080\n' },
       errors: [{ file: 'svc/docker-entrypoint.sh', messageId: 'notExec', line: 4, column: 1, endLine: 4, endColumn: 27, related: ['svc/Dockerfile:3:13'] }],

@@ -74,10 +74,12 @@ export function parseShell(text: string): ShellScript {
 }
 
 function interpreterOf(text: string): string | undefined {
-  const m = /^#!\s*(\S+)(?:[ \t]+(\S+))?/.exec(text);
+  const m = /^#![ \t]*(\S+)([^\n]*)/.exec(text);
   if (!m) return undefined;
   const bin = m[1]!;
-  return bin.endsWith('/env') && m[2] ? m[2] : bin;
+  if (!bin.endsWith('/env')) return bin;
+  // `/usr/bin/env [-S] [-i] bash …`: the first word that is not an option.
+  return m[2]!.trim().split(/[ \t]+/).find((w) => w && !w.startsWith('-')) ?? bin;
 }
 
 interface Ctx {
@@ -231,7 +233,8 @@ export function mayBeScriptPath(file: string): boolean {
   return !base.includes('.') && !NOT_SCRIPTS.test(base) && base.length > 0;
 }
 
-const SHEBANG = /^#![ \t]*\S*\b(sh|bash|ash|dash|ksh|zsh|busybox)\b/;
+/** A shell `#!` line: `#!/bin/sh`, `#!/bin/bash -e`, and through env: `#!/usr/bin/env bash`, `#!/usr/bin/env -S bash -e`. */
+const SHEBANG = /^#![ \t]*(?:\S*\/)?(?:env[ \t]+(?:-\S+[ \t]+)*)?(sh|bash|ash|dash|ksh|zsh|busybox)\b/;
 
 export const shellExtractor: Extractor = {
   name: 'shell',
