@@ -79,6 +79,33 @@ describe('ESLint plugin', () => {
     assert.match(fatal!.message, /Parsing error: YAML syntax error/);
   });
 
+  it('TypeScript under configs.all: parsed without a TS parser, comments honoured, same findings as the CLI', () => {
+    const p = makeProject({
+      'k8s/orders.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: shop}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051, appProtocol: kubernetes.io/h2c}]\n',
+      'src/client.ts': [
+        "import * as grpc from '@grpc/grpc-js';",
+        "import { OrdersClient } from './gen/orders_grpc_pb';",
+        'interface Options { deadlineMs: number }',
+        'export const opts: Options = { deadlineMs: 500 };',
+        "const client = new OrdersClient('orders.shop.svc.cluster.local:50051', grpc.credentials.createInsecure());",
+        '// eslint-disable-next-line kubeconn/grpc-client-load-balancing -- one replica, measured',
+        "const other = new OrdersClient('orders.shop:50051', grpc.credentials.createInsecure());",
+        'export { client, other };',
+        '',
+      ].join('\n'),
+    });
+    projects.push(p);
+    p.write('eslint.config.js', ALL_CONFIG);
+    const viaEslint = JSON.parse(eslint(p.dir, ['--format', 'json', '.']).stdout) as Result[];
+    const viaCli = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
+    const ours = summarize(viaCli, p.dir);
+    assert.deepEqual(summarize(viaEslint, p.dir), ours);
+    assert.deepEqual(
+      ours.map((l) => l.split(' ').slice(0, 2).join(' ')),
+      ['k8s/orders.yaml:6:12-6:22 kubeconn/grpc-clusterip-imbalance', 'src/client.ts:5:33-5:70 kubeconn/grpc-client-load-balancing'],
+    );
+  });
+
   it('produces SARIF through @microsoft/eslint-formatter-sarif', () => {
     const p = makeProject({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: grpc, port: 1}]\n' });
     projects.push(p);
