@@ -4,8 +4,8 @@
 // (`MapGrpcService<T>()`), which have no MaxConnectionAge setting.
 import type { Node, Tree } from 'web-tree-sitter';
 import { query } from '../treesitter.js';
-import type { CodeEdit, DialSite, GrpcFacts } from './index.js';
-import { Evaluator, rangeOf, unescapeC, walk, type FileScope, type LangHooks, type Part } from './value.js';
+import type { DialSite, GrpcFacts } from './index.js';
+import { appendToBraces, Evaluator, rangeOf, unescapeC, walk, type FileScope, type LangHooks, type Part } from './value.js';
 
 const QUERY = `
 (invocation_expression function: (member_access_expression expression: (_) @owner name: [(identifier) (generic_name)] @fn) arguments: (argument_list) @args
@@ -28,7 +28,7 @@ export function extractCsharp(tree: Tree, text: string): GrpcFacts {
     if (fn.startsWith('MapGrpcService')) {
       facts.servers.push({ language: 'csharp', api: fn, call: rangeOf(call), ageUnknown: false, ageUnsupported: true, listens: [] });
     } else if (fn === 'ForAddress' && cap.owner!.text === 'GrpcChannel' && args[0]) {
-      facts.dials.push(forAddress(call, cap.args!, args, ev, refresh));
+      facts.dials.push(forAddress(call, args, ev, refresh));
     } else if (fn.startsWith('AddGrpcClient')) {
       const site = addGrpcClient(call, ev, refresh);
       if (site) facts.dials.push(site);
@@ -62,7 +62,7 @@ function baseSite(api: string, call: Node, target: Node, ev: Evaluator, refresh:
   };
 }
 
-function forAddress(call: Node, argList: Node, args: Node[], ev: Evaluator, refresh: boolean): DialSite {
+function forAddress(call: Node, args: Node[], ev: Evaluator, refresh: boolean): DialSite {
   const site = baseSite('GrpcChannel.ForAddress', call, args[0]!, ev, refresh);
   const options = args[1];
   if (!options) {
@@ -75,8 +75,7 @@ function forAddress(call: Node, argList: Node, args: Node[], ev: Evaluator, refr
     return site;
   }
   readLb(site, initializer);
-  if (site.lb.length === 0 && !site.lbUnknown) site.roundRobinEdit = [appendInitializer(initializer, 'ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } }')];
-  void argList;
+  if (site.lb.length === 0 && !site.lbUnknown) site.roundRobinEdit = [appendToBraces(initializer, 'ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } }')];
   return site;
 }
 
@@ -112,17 +111,6 @@ function addGrpcClient(call: Node, ev: Evaluator, refresh: boolean): DialSite | 
   while (top.parent && (top.parent.type === 'member_access_expression' || top.parent.type === 'invocation_expression')) top = top.parent;
   readLb(site, top);
   return site;
-}
-
-function appendInitializer(init: Node, code: string): CodeEdit {
-  const items = init.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-  const last = items[items.length - 1];
-  if (!last) return { start: init.startIndex + 1, end: init.endIndex - 1, text: ` ${code} ` };
-  if (last.startPosition.row === init.startPosition.row) return { start: last.endIndex, end: last.endIndex, text: `, ${code}` };
-  const src = init.text;
-  const lineStart = src.lastIndexOf('\n', last.startIndex - init.startIndex - 1) + 1;
-  const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
-  return { start: last.endIndex, end: last.endIndex, text: `,\n${indent}${code}` };
 }
 
 const hooks: LangHooks = {

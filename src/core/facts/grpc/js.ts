@@ -3,9 +3,9 @@
 // the unsupported `grpc.lb_policy_name`), and `new grpc.Server({...})` with `grpc.max_connection_age_ms`.
 import type { Node, Tree } from 'web-tree-sitter';
 import { query, type GrammarName } from '../treesitter.js';
-import type { CodeEdit, DialSite, Duration, GrpcFacts, ServerSite } from './index.js';
+import type { DialSite, Duration, GrpcFacts, ServerSite } from './index.js';
 import { readServiceConfig, ROUND_ROBIN_CONFIG } from './service-config.js';
-import { Evaluator, rangeOf, unescapeC, walk, type Alt, type FileScope, type LangHooks, type Part } from './value.js';
+import { appendToBraces, Evaluator, rangeOf, unescapeC, walk, type Alt, type FileScope, type LangHooks, type Part } from './value.js';
 
 const QUERY = `
 (new_expression constructor: (_) @ctor arguments: (arguments) @args) @new
@@ -44,7 +44,7 @@ export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcF
     const creds = args[1];
     const credsText = creds ? `${creds.text} ${(scope.bindings.get(creds.text) ?? []).map((b) => ('type' in b ? b.text : '')).join(' ')}` : '';
     const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(credsText) && !NOT_A_CLIENT.test(ctor));
-    if (isClient && args[0]) facts.dials.push(dialSite(ctor, cap.new!, cap.args!, args, ev, lbElsewhere));
+    if (isClient && args[0]) facts.dials.push(dialSite(ctor, cap.new!, args, ev, lbElsewhere));
   }
   for (const { node, args } of servers) facts.servers.push(serverSite(node, args, listens));
   return facts;
@@ -67,7 +67,7 @@ function pairs(obj: Node): { key: string; value: Node; pair: Node }[] {
   return out;
 }
 
-function dialSite(ctor: string, node: Node, argList: Node, args: Node[], ev: Evaluator, lbElsewhere: boolean): DialSite {
+function dialSite(ctor: string, node: Node, args: Node[], ev: Evaluator, lbElsewhere: boolean): DialSite {
   const target = args[0]!;
   const options = args[2];
   const site: DialSite = {
@@ -102,13 +102,12 @@ function dialSite(ctor: string, node: Node, argList: Node, args: Node[], ev: Eva
         site.disableServiceConfig = true;
       }
     }
-    site.roundRobinEdit = [appendPair(options, entry)];
+    site.roundRobinEdit = [appendToBraces(options, entry)];
   } else if (options) {
     site.lbUnknown = lbElsewhere;
   } else if (args[1]) {
     site.roundRobinEdit = [{ start: args[1].endIndex, end: args[1].endIndex, text: `, { ${entry} }` }];
   }
-  void argList;
   return site;
 }
 
@@ -172,7 +171,7 @@ function serverSite(node: Node, argList: Node, listens: Alt[]): ServerSite {
   };
   if (!site.maxConnectionAge && (list || !options)) {
     // Planned now, while the tree is alive; the closure only fills in the numbers.
-    const plan = options ? appendPair(options, ENTRIES) : { start: argList.startIndex + 1, end: argList.startIndex + 1, text: `{ ${ENTRIES} }` };
+    const plan = options ? appendToBraces(options, ENTRIES) : { start: argList.startIndex + 1, end: argList.startIndex + 1, text: `{ ${ENTRIES} }` };
     site.ageEdit = (age, grace) => [
       { ...plan, text: plan.text.replace(ENTRIES, `'grpc.max_connection_age_ms': ${age * 1000}, 'grpc.max_connection_age_grace_ms': ${grace * 1000}`) },
     ];
@@ -191,18 +190,6 @@ function numberOf(node: Node): number | undefined {
     return op === '*' ? l * r : op === '+' ? l + r : undefined;
   }
   return undefined;
-}
-
-function appendPair(obj: Node, code: string): CodeEdit {
-  const items = obj.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-  const last = items[items.length - 1];
-  if (!last) return { start: obj.startIndex + 1, end: obj.endIndex - 1, text: ` ${code} ` };
-  const multiline = last.startPosition.row !== obj.startPosition.row;
-  if (!multiline) return { start: last.endIndex, end: last.endIndex, text: `, ${code}` };
-  const src = obj.text;
-  const lineStart = src.lastIndexOf('\n', last.startIndex - obj.startIndex - 1) + 1;
-  const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
-  return { start: last.endIndex, end: last.endIndex, text: `,\n${indent}${code}` };
 }
 
 const hooks: LangHooks = {

@@ -228,3 +228,18 @@ export function unescapeC(body: string): string {
     return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
   });
 }
+
+/**
+ * Insert `code` as the last entry of a brace list (a JS object, a C# initializer): `{}` becomes `{ code }`,
+ * a one-line list gets `, code`, a multi-line list gets `,` and a new line at the last entry's indent.
+ */
+export function appendToBraces(list: Node, code: string): { start: number; end: number; text: string } {
+  const items = list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
+  const last = items[items.length - 1];
+  if (!last) return { start: list.startIndex + 1, end: list.endIndex - 1, text: ` ${code} ` };
+  if (last.startPosition.row === list.startPosition.row) return { start: last.endIndex, end: last.endIndex, text: `, ${code}` };
+  const src = list.text;
+  const lineStart = src.lastIndexOf('\n', last.startIndex - list.startIndex - 1) + 1;
+  const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
+  return { start: last.endIndex, end: last.endIndex, text: `,\n${indent}${code}` };
+}
