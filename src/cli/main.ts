@@ -6,8 +6,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { allRules } from '../../rules/index.js';
-import { applyEdits } from '../core/edit.js';
-import type { TextEdit } from '../core/finding.js';
+import { applyEdits, selectFixes } from '../core/edit.js';
+import type { Fix } from '../core/finding.js';
 import { initKubeconn } from '../core/init.js';
 import { OptionsError, type KubeconnOptions, type RuleLevel } from '../core/options.js';
 import { Workspace } from '../core/workspace.js';
@@ -176,23 +176,14 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
 export function applyFixes(ws: Workspace, write = true): Set<string> {
   const changed = new Set<string>();
   for (let pass = 0; pass < 10; pass++) {
-    const byFile = new Map<string, TextEdit[][]>();
+    const byFile = new Map<string, Fix[]>();
     for (const f of ws.analyze().findings) {
       if (!f.fix || f.fix.edits.some((e) => e.file !== f.file)) continue;
-      byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix.edits]);
+      byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix]);
     }
     if (byFile.size === 0) break;
     for (const [file, fixes] of byFile) {
-      const chosen: TextEdit[] = [];
-      const seen = new Set<string>();
-      for (const edits of fixes.sort((a, b) => a[0]!.start - b[0]!.start)) {
-        const key = JSON.stringify(edits.map((e) => [e.start, e.end, e.text]));
-        if (seen.has(key)) continue;
-        if (edits.some((e) => chosen.some((c) => e.start < c.end && c.start < e.end) || chosen.some((c) => c.start === e.start && c.end === e.end))) continue;
-        seen.add(key);
-        chosen.push(...edits);
-      }
-      ws.setFile(file, applyEdits(ws.text(file)!, chosen));
+      ws.setFile(file, applyEdits(ws.text(file)!, selectFixes(fixes)));
       changed.add(file);
     }
   }

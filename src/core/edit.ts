@@ -2,7 +2,7 @@
 // scalar, append a document. Never re-stringify a file: comments, quoting and layout of every other line
 // stay byte-identical (the yaml library's own toString() rewrites flow maps, spacing and indents).
 import { isMap, isSeq, type Node, type Scalar, type YAMLMap } from 'yaml';
-import type { TextEdit } from './finding.js';
+import type { Fix, TextEdit } from './finding.js';
 import { range } from './facts/yaml-util.js';
 
 export type YamlValue = string | number | boolean | YamlValue[] | { [key: string]: YamlValue };
@@ -126,4 +126,23 @@ export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' 
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
+}
+
+/**
+ * The fixes that can be applied together in one pass, as ESLint decides: in order of position, a fix is
+ * skipped when one of its edits overlaps or touches an edit already taken (a later pass picks it up), and
+ * a fix identical to one taken is the same fix reported twice. Returns the edits of the fixes taken.
+ */
+export function selectFixes(fixes: readonly Pick<Fix, 'edits'>[]): TextEdit[] {
+  const taken: TextEdit[] = [];
+  const seen = new Set<string>();
+  const first = (f: Pick<Fix, 'edits'>) => Math.min(...f.edits.map((e) => e.start));
+  for (const fix of [...fixes].sort((a, b) => first(a) - first(b))) {
+    const key = JSON.stringify(fix.edits.map((e) => [e.file, e.start, e.end, e.text]));
+    if (seen.has(key)) continue;
+    if (fix.edits.some((e) => taken.some((t) => t.file === e.file && e.start <= t.end && t.start <= e.end))) continue;
+    seen.add(key);
+    taken.push(...fix.edits);
+  }
+  return taken;
 }

@@ -4,7 +4,8 @@
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../core/index.js';
 import type { DiagnosticsView } from './diagnostics.js';
-import { disableLineEdit, disableObjectEdit, mergeFixes, toWorkspaceEdit } from './edits.js';
+import { selectFixes } from '../core/edit.js';
+import { disableLineEdit, disableObjectEdit, toWorkspaceEdit } from './edits.js';
 import type { Engine } from './engine.js';
 
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('kubeconn');
@@ -90,7 +91,7 @@ export class KubeconnCodeActions implements vscode.CodeActionProvider {
   private fixAllOfRule(ruleId: string, diagnostic: vscode.Diagnostic): vscode.CodeAction | undefined {
     const fixes = (this.engine.result?.findings ?? []).filter((f) => f.ruleId === ruleId && f.fix).map((f) => f.fix!);
     if (fixes.length < 2) return undefined;
-    const edit = toWorkspaceEdit(this.engine, mergeFixes(fixes));
+    const edit = toWorkspaceEdit(this.engine, selectFixes(fixes));
     if (!edit) return undefined;
     const action = new vscode.CodeAction(`Fix all kubeconn/${ruleId} problems`, vscode.CodeActionKind.QuickFix);
     action.edit = edit;
@@ -105,7 +106,7 @@ export class KubeconnCodeActions implements vscode.CodeActionProvider {
       .filter((f) => f.fix && f.fix.edits.every((e) => e.file === file))
       .map((f) => f.fix!);
     if (fixes.length === 0) return undefined;
-    const edit = toWorkspaceEdit(this.engine, mergeFixes(fixes));
+    const edit = toWorkspaceEdit(this.engine, selectFixes(fixes));
     if (!edit) return undefined;
     const action = new vscode.CodeAction('Fix all kubeconn problems', FIX_ALL_KIND);
     action.edit = edit;

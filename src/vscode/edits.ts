@@ -2,7 +2,7 @@
 // "disable" edits: a directive comment above the line, or the object's `kubeconn.io/ignore` annotation.
 // Positions come from the text the core analysed; if an open editor has moved on since, no edit is made.
 import * as vscode from 'vscode';
-import type { Finding, Fix, TextEdit } from '../core/index.js';
+import type { Finding, TextEdit } from '../core/index.js';
 import { insertIntoMap, replaceScalar } from '../core/edit.js';
 import { asMap, asScalar, get, pairOf } from '../core/facts/yaml-util.js';
 import { ignoredByAnnotation, IGNORE_ANNOTATION, RULE_PREFIX } from '../core/suppress.js';
@@ -25,20 +25,6 @@ function isCurrent(engine: Engine, file: string, analysed: string): boolean {
   const uri = engine.uriOf(file).toString();
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
   return !doc || doc.getText() === analysed;
-}
-
-/**
- * As many of `fixes` as can be applied together: a fix is skipped when one of its edits overlaps (or
- * inserts at the same place as) an edit already taken; running fix-all again picks it up.
- */
-export function mergeFixes(fixes: readonly Fix[]): TextEdit[] {
-  const taken: TextEdit[] = [];
-  const clashes = (a: TextEdit, b: TextEdit): boolean => a.file === b.file && a.start <= b.end && b.start <= a.end;
-  for (const fix of fixes) {
-    if (fix.edits.some((e) => taken.some((t) => clashes(e, t)))) continue;
-    taken.push(...fix.edits);
-  }
-  return taken;
 }
 
 const NEXT_LINE = /^(\s*)(#|\/\/)\s*eslint-disable-next-line\b(.*)$/;

@@ -3,7 +3,7 @@
 // and re-analysed: it must parse without new problems, and a fix must make its finding go away.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../src/core/edit.js';
+import { applyEdits, selectFixes } from '../../src/core/edit.js';
 import type { Finding, TextEdit } from '../../src/core/finding.js';
 import type { KubeconnOptions } from '../../src/core/options.js';
 import type { Rule } from '../../src/core/rule.js';
@@ -79,7 +79,7 @@ export function runRuleTests(rule: Rule, cases: { valid: ValidCase[]; invalid: I
             if (c.output === null) {
               assert.equal(fixes.length, 0, 'expected no fix');
             } else {
-              const out = applyAll(c.files, nonOverlapping(fixes.flatMap((x) => x.edits)));
+              const out = applyAll(c.files, selectFixes(fixes));
               assert.deepEqual(changed(c.files, out), c.output, 'fix output');
               await assertFixedCleanly(rule, c, out, findings);
             }
@@ -124,18 +124,6 @@ export function applyAll(files: Files, edits: readonly TextEdit[]): Files {
   const byFile = new Map<string, TextEdit[]>();
   for (const e of edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
   for (const [file, list] of byFile) out[file] = applyEdits(out[file] ?? '', list);
-  return out;
-}
-
-/** ESLint applies non-overlapping fixes in one pass; identical edits (the same fix twice) count once. */
-function nonOverlapping(edits: TextEdit[]): TextEdit[] {
-  const sorted = [...edits].sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start);
-  const out: TextEdit[] = [];
-  for (const e of sorted) {
-    const prev = out[out.length - 1];
-    if (prev && prev.file === e.file && (e.start < prev.end || (e.start === prev.start && e.end === prev.end))) continue;
-    out.push(e);
-  }
   return out;
 }
 
