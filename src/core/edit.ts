@@ -16,17 +16,11 @@ export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, N
     return { file, start: close, end: close, text: `${needsComma ? ', ' : ''}${body}` };
   }
   const last = map.items[map.items.length - 1]!;
-  const lastNode = (last.value ?? last.key) as Node;
-  let at = lastNode.range![1];
-  if (text[at - 1] !== '\n') {
-    const nl = text.indexOf('\n', at);
-    at = nl === -1 ? text.length : nl + 1;
-  }
+  const at = lineEndAfter(text, ((last.value ?? last.key) as Node).range![1]);
   const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
   const lines = block(value, column, indentStep(text, map));
   const eol = eolOf(text);
-  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '';
-  return { file, start: at, end: at, text: `${prefix}${lines.join(eol)}${eol}` };
+  return { file, start: at, end: at, text: `${newlineIfUnterminated(text, at)}${lines.join(eol)}${eol}` };
 }
 
 /** Replace a scalar's text (its trailing comment and spacing survive). */
@@ -37,15 +31,10 @@ export function replaceScalar(file: string, text: string, node: Node, newText: s
 
 /** Append a YAML document after the document whose content ends at `contentEnd`. */
 export function insertDocumentAfter(file: string, text: string, contentEnd: number, documentText: string): TextEdit {
-  let at = contentEnd;
-  if (at > 0 && text[at - 1] !== '\n') {
-    const nl = text.indexOf('\n', at);
-    at = nl === -1 ? text.length : nl + 1;
-  }
+  const at = contentEnd > 0 ? lineEndAfter(text, contentEnd) : 0;
   const eol = eolOf(text);
-  const prefix = at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : '';
   const body = documentText.replace(/\n$/, '').split('\n').join(eol);
-  return { file, start: at, end: at, text: `${prefix}---${eol}${body}${eol}` };
+  return { file, start: at, end: at, text: `${newlineIfUnterminated(text, at)}---${eol}${body}${eol}` };
 }
 
 /** Block YAML for a value, each line indented by `column` spaces. Lists of scalars are written in flow style. */
@@ -87,6 +76,18 @@ function key(k: string): string {
 
 function isPlainObject(v: unknown): v is Record<string, YamlValue> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Where a new line may be inserted after `offset`: `offset` itself when a line ends there, else after its line's end. */
+function lineEndAfter(text: string, offset: number): number {
+  if (text[offset - 1] === '\n') return offset;
+  const nl = text.indexOf('\n', offset);
+  return nl === -1 ? text.length : nl + 1;
+}
+
+/** Inserting at the end of a file whose last line has no newline: start with one. */
+function newlineIfUnterminated(text: string, at: number): string {
+  return at === text.length && text.length > 0 && !text.endsWith('\n') ? eolOf(text) : '';
 }
 
 /** The file's line ending: edits keep CRLF files CRLF. */

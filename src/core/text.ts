@@ -16,10 +16,6 @@ export class LineIndex {
     this.starts = starts;
   }
 
-  get lineCount(): number {
-    return this.starts.length;
-  }
-
   /** 1-based line and column of an offset (clamped to the text). */
   position(offset: number): Position {
     const at = Math.max(0, Math.min(offset, this.text.length));
@@ -39,15 +35,6 @@ export class LineIndex {
     return Math.min(start + column - 1, this.text.length);
   }
 
-  lineStart(offset: number): number {
-    return this.offset(this.position(offset).line, 1);
-  }
-
-  /** Offset just past the end of the line holding `offset` (after its newline, or the text's end). */
-  nextLineStart(offset: number): number {
-    const nl = this.text.indexOf('\n', offset);
-    return nl === -1 ? this.text.length : nl + 1;
-  }
 }
 
 /** Replace `{{name}}` placeholders, as ESLint does for messages. */
