@@ -30,12 +30,29 @@ export function workspaceFor(cwd: string, settings: Partial<KubeconnOptions> | u
 /** Findings of one rule for the file ESLint is linting, with `text` as ESLint sees it. */
 export function findingsFor(cwd: string, filename: string, text: string, settings: Partial<KubeconnOptions> | undefined): Finding[] {
   const inProject = path.isAbsolute(filename) && !path.relative(cwd, filename).startsWith('..');
-  const ws = inProject ? workspaceFor(cwd, settings) : new Workspace({ ...settings, applyDirectiveComments: false });
+  const ws = inProject ? workspaceFor(cwd, settings) : standaloneFor(filename, settings);
   ws.setFile(filename, text);
   return ws.findingsFor(filename);
+}
+
+/**
+ * A file outside the project (stdin, RuleTester) is analysed on its own. Every kubeconn rule asks for the
+ * same file in turn, so its workspace is kept (a few at most) and analysed once per text, not once per rule.
+ */
+const standalone = new Map<string, Workspace>();
+const STANDALONE_KEPT = 16;
+function standaloneFor(filename: string, settings: Partial<KubeconnOptions> | undefined): Workspace {
+  const key = `${filename}\0${JSON.stringify(settings ?? {})}`;
+  let ws = standalone.get(key);
+  if (ws) standalone.delete(key);
+  else ws = new Workspace({ ...settings, applyDirectiveComments: false });
+  standalone.set(key, ws);
+  if (standalone.size > STANDALONE_KEPT) standalone.delete(standalone.keys().next().value!);
+  return ws;
 }
 
 /** For tests: forget cached workspaces. */
 export function resetWorkspaces(): void {
   workspaces.clear();
+  standalone.clear();
 }
