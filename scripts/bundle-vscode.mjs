@@ -5,7 +5,8 @@
 // host (test/vscode/suite/index.ts and the files it imports → dist-vscode/test/suite/index.cjs).
 // Usage: node scripts/bundle-vscode.mjs [--tests] [--production]
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,20 +47,12 @@ await build({
   metafile: false,
 });
 
-// The grammars: web-tree-sitter's runtime and every GRAMMAR_FILES entry of the core's loader.
-const loader = readFileSync(path.join(root, 'src/core/facts/treesitter.ts'), 'utf8');
-const block = /GRAMMAR_FILES[^=]*=\s*\{([\s\S]*?)\};/.exec(loader);
-if (!block) throw new Error('bundle-vscode: cannot find GRAMMAR_FILES in src/core/facts/treesitter.ts');
-const wasm = ['web-tree-sitter/web-tree-sitter.wasm', ...[...block[1].matchAll(/['"]([^'"]+\.wasm)['"]/g)].map((m) => m[1])];
+// The grammars (the same copy step as the npm build) and web-tree-sitter's runtime .wasm.
 const grammars = path.join(out, 'grammars');
-rmSync(grammars, { recursive: true, force: true });
-mkdirSync(grammars, { recursive: true });
-let wasmBytes = 0;
-for (const rel of wasm) {
-  const from = require.resolve(rel);
-  copyFileSync(from, path.join(grammars, path.basename(rel)));
-  wasmBytes += statSync(from).size;
-}
+execFileSync(process.execPath, [path.join(root, 'scripts/copy-grammars.mjs'), grammars]);
+copyFileSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), path.join(grammars, 'web-tree-sitter.wasm'));
+const wasm = readdirSync(grammars);
+const wasmBytes = wasm.reduce((n, f) => n + statSync(path.join(grammars, f)).size, 0);
 
 if (args.has('--tests')) {
   // One CommonJS file that imports every test module (contract: test/vscode/suite/README.md); mocha

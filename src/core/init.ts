@@ -1,11 +1,8 @@
-// Async set-up before analysis: loading the WebAssembly grammars (tree-sitter) that the shell-script and
-// gRPC-code extractors parse with. Analysis itself is synchronous; front ends await initKubeconn() once
-// (ESLint's plugin module does it with top-level await, the CLI and the extension at start).
-import { loadGrammars } from './facts/treesitter.js';
-
-let ready: Promise<void> | undefined;
+// Set-up before analysis: starting the WebAssembly runtime (tree-sitter) that the shell-script and gRPC-code
+// extractors parse with. It settles without I/O (see facts/treesitter.ts), grammars load on first use, and
+// analysis itself is synchronous; front ends await initKubeconn() once before they analyse.
+import { initRuntime } from './facts/treesitter.js';
 
 export function initKubeconn(): Promise<void> {
-  ready ??= loadGrammars();
-  return ready;
+  return initRuntime();
 }

@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
   const log = new Log();
   context.subscriptions.push(log);
   // The bundle ships the grammars next to itself (scripts/bundle-vscode.mjs copies them).
-  setWasmLocator((relative) => path.join(context.extensionPath, 'dist-vscode', 'grammars', path.basename(relative)));
+  setWasmLocator((file) => path.join(context.extensionPath, 'dist-vscode', 'grammars', file));
 
   let settings = readSettings();
   const shownSettingsErrors = new Set<string>();

@@ -5,7 +5,7 @@
 import type { Tree } from 'web-tree-sitter';
 import type { FileFacts, Extractor } from '../index.js';
 import type { KubeconnOptions } from '../../options.js';
-import { isGrammarLoaded, parse, type GrammarName } from '../treesitter.js';
+import { parse, type GrammarName } from '../treesitter.js';
 import type { Alt, Range } from './value.js';
 import { extractGo } from './go.js';
 import { extractPython } from './python.js';
@@ -173,7 +173,6 @@ export const grpcExtractor: Extractor = {
     const lang = languageOfFile(facts.file)!;
     // Generated stubs (*.pb.go, *_pb2_grpc.py, *_grpc_pb.js) register services but never dial or configure.
     if (/(\.pb\.go|_pb2(_grpc)?\.pyi?|_grpc_pb\.[jt]s|_pb\.[jt]s|Grpc\.cs)$/.test(facts.file)) return;
-    if (!isGrammarLoaded(lang.grammar)) throw new Error(`the ${lang.grammar} grammar is not loaded (await initKubeconn())`);
     const tree = parse(lang.grammar, facts.text);
     try {
       const grpc = readers[lang.language](tree, facts.text, lang.grammar);
