@@ -1,4 +1,5 @@
-// Settings shared by every front end (CLI flags, ESLint `settings.kubeconn`, VS Code `kubeconn.*`).
+// Settings shared by every front end: the project config file (.kubeconn.yaml, src/core/config.ts), then CLI
+// flags, ESLint `settings.kubeconn` or VS Code `kubeconn.*` over it.
 
 export type RuleLevel = 'off' | 'info' | 'warn' | 'error';
 
@@ -19,6 +20,12 @@ export interface KubeconnOptions {
   imageMap: Record<string, string>;
   /** Whether the engine itself honours `eslint-disable` comments (ESLint does it on its own). */
   applyDirectiveComments: boolean;
+  /** gitignore-style patterns of files never analysed (front ends apply them when they collect files). */
+  exclude: string[];
+  /** Patterns analysed although excluded by default (test data, fixtures). */
+  include: string[];
+  /** Helm rendering: extra values files (absolute paths), release name and namespace. */
+  helm: { valuesFiles: string[]; releaseName?: string; releaseNamespace?: string };
 }
 
 export const defaultOptions: KubeconnOptions = {
@@ -30,6 +37,9 @@ export const defaultOptions: KubeconnOptions = {
   maxFileBytes: 5 * 1024 * 1024,
   imageMap: {},
   applyDirectiveComments: true,
+  exclude: [],
+  include: [],
+  helm: { valuesFiles: [] },
 };
 
 /** Merge user settings over the defaults, rejecting values that would make rules lie. */

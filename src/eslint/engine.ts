@@ -1,38 +1,72 @@
 // One core Workspace per project (ESLint's cwd) and settings: filled from disk on first use, so a file is
 // linted with the evidence of every other file (the Service sees the client that dials it), then kept in
 // step with the text ESLint lints (its --fix passes included). Results are cached per workspace version.
+//
+// Options: the project's .kubeconn.yaml, then `settings.kubeconn` over it (ESLint settings win). Mistakes in
+// either are reported as lint messages on the file being linted, never thrown (a throw in a rule would be
+// printed by ESLint as a crash of that rule); the valid keys still apply.
 import path from 'node:path';
+import { configToOptions, mergeOptions, validateConfig, type ConfigProblem } from '../core/config.js';
 import type { Finding } from '../core/finding.js';
-import type { KubeconnOptions } from '../core/options.js';
+import { OptionsError, type KubeconnOptions } from '../core/options.js';
 import { Workspace } from '../core/workspace.js';
-import { collectFiles, readText } from '../node/files.js';
+import { loadProjectConfig } from '../node/config-file.js';
+import { collectFiles, excludedBySettings, readText } from '../node/files.js';
+import { allRules } from '../../rules/index.js';
 
-const workspaces = new Map<string, Workspace>();
-
-export function workspaceFor(cwd: string, settings: Partial<KubeconnOptions> | undefined): Workspace {
-  const key = `${cwd}\0${JSON.stringify(settings ?? {})}`;
-  let ws = workspaces.get(key);
-  if (!ws) {
-    // ESLint reads directive comments itself; the engine must not drop those findings first.
-    ws = new Workspace({ ...settings, applyDirectiveComments: false });
-    for (const file of collectFiles([cwd])) {
-      try {
-        ws.setFile(file, readText(file));
-      } catch {
-        // Unreadable files are ESLint's to report when it lints them.
-      }
-    }
-    workspaces.set(key, ws);
-  }
-  return ws;
+interface Project {
+  ws: Workspace;
+  problems: ConfigProblem[];
 }
 
-/** Findings of one rule for the file ESLint is linting, with `text` as ESLint sees it. */
-export function findingsFor(cwd: string, filename: string, text: string, settings: Partial<KubeconnOptions> | undefined): Finding[] {
+const projects = new Map<string, Project>();
+const RULE_IDS = allRules.map((r) => r.id);
+
+function projectFor(cwd: string, settings: unknown): Project {
+  const key = `${cwd}\0${JSON.stringify(settings ?? {})}`;
+  let project = projects.get(key);
+  if (project) return project;
+  const fromFile = loadProjectConfig(cwd, RULE_IDS);
+  const fromSettings = validateConfig(settings, RULE_IDS, 'settings.kubeconn in the ESLint config');
+  const problems = [...fromFile.problems, ...fromSettings.problems];
+  // ESLint reads directive comments itself; the engine must not drop those findings first.
+  const fromEslint = configToOptions(fromSettings.config, (p) => path.resolve(cwd, p));
+  const options = mergeOptions(fromFile.options, fromEslint, { applyDirectiveComments: false });
+  let ws: Workspace;
+  try {
+    ws = new Workspace(options);
+  } catch (error) {
+    if (!(error instanceof OptionsError)) throw error;
+    problems.push({ source: 'kubeconn options', line: 1, column: 1, key: '', message: error.message });
+    ws = new Workspace({ applyDirectiveComments: false });
+  }
+  for (const file of collectFiles([cwd], { exclude: ws.options.exclude, include: ws.options.include })) {
+    try {
+      ws.setFile(file, readText(file));
+    } catch {
+      // Unreadable files are ESLint's to report when it lints them.
+    }
+  }
+  project = { ws, problems };
+  projects.set(key, project);
+  return project;
+}
+
+export interface FileAnalysis {
+  findings: Finding[];
+  /** Config mistakes, to report once on this file. */
+  configProblems: ConfigProblem[];
+}
+
+/** Findings for the file ESLint is linting, with `text` as ESLint sees it. */
+export function analyseForEslint(cwd: string, filename: string, text: string, settings: unknown): FileAnalysis {
   const inProject = path.isAbsolute(filename) && !path.relative(cwd, filename).startsWith('..');
-  const ws = inProject ? workspaceFor(cwd, settings) : standaloneFor(filename, settings);
+  if (!inProject) return { findings: standaloneFindings(filename, text, settings), configProblems: [] };
+  const { ws, problems } = projectFor(cwd, settings);
+  // A file kubeconn's settings exclude (test data, `exclude:`) gets no findings, as in the CLI.
+  if (excludedBySettings(path.relative(cwd, filename), ws.options)) return { findings: [], configProblems: problems };
   ws.setFile(filename, text);
-  return ws.findingsFor(filename);
+  return { findings: ws.findingsFor(filename), configProblems: problems };
 }
 
 /**
@@ -41,18 +75,13 @@ export function findingsFor(cwd: string, filename: string, text: string, setting
  */
 const standalone = new Map<string, Workspace>();
 const STANDALONE_KEPT = 16;
-function standaloneFor(filename: string, settings: Partial<KubeconnOptions> | undefined): Workspace {
+function standaloneFindings(filename: string, text: string, settings: unknown): Finding[] {
   const key = `${filename}\0${JSON.stringify(settings ?? {})}`;
   let ws = standalone.get(key);
   if (ws) standalone.delete(key);
-  else ws = new Workspace({ ...settings, applyDirectiveComments: false });
+  else ws = new Workspace(mergeOptions(configToOptions(validateConfig(settings, RULE_IDS, 'settings.kubeconn').config), { applyDirectiveComments: false }));
   standalone.set(key, ws);
   if (standalone.size > STANDALONE_KEPT) standalone.delete(standalone.keys().next().value!);
-  return ws;
-}
-
-/** For tests: forget cached workspaces. */
-export function resetWorkspaces(): void {
-  workspaces.clear();
-  standalone.clear();
+  ws.setFile(filename, text);
+  return ws.findingsFor(filename);
 }

@@ -1,10 +1,11 @@
 // One ESLint rule per kubeconn rule, generated from the rule modules: each reports the core's findings
 // of its rule for the file being linted. Fixes and suggestions whose edits stay in that file become ESLint
-// fixes and suggestions; edits that span files are editor-only (the VS Code extension applies them).
+// fixes and suggestions; edits that span files are editor-only (the language server applies them).
+// Rules declare no `meta.languages`: they read only the source text, so they run under kubeconn's languages,
+// ESLint's JavaScript, typescript-eslint's parser or eslint-plugin-yml's language alike.
 import type { Finding, Fix } from '../core/finding.js';
-import type { KubeconnOptions } from '../core/options.js';
 import { DOCS_BASE_URL, docsPath, type Rule } from '../core/rule.js';
-import { findingsFor } from './engine.js';
+import { analyseForEslint } from './engine.js';
 
 interface Loc {
   line: number;
@@ -19,7 +20,7 @@ interface EslintContext {
   filename: string;
   physicalFilename: string;
   cwd: string;
-  settings: { kubeconn?: Partial<KubeconnOptions> };
+  settings: { kubeconn?: unknown };
   sourceCode: { text: string; getLocFromIndex(index: number): Loc };
   report(descriptor: unknown): void;
 }
@@ -38,7 +39,13 @@ export function toEslintRule(rule: Rule): object {
       return {
         Program() {
           const file = context.physicalFilename ?? context.filename;
-          for (const finding of findingsFor(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn)) {
+          const { findings, configProblems } = analyseForEslint(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn);
+          if (configProblems.length > 0 && claimConfigReport(context.sourceCode)) {
+            for (const p of configProblems) {
+              context.report({ message: `kubeconn config: ${p.source}:${p.line}:${p.column}: ${p.message}`, loc: { line: 1, column: 0 } });
+            }
+          }
+          for (const finding of findings) {
             if (finding.ruleId !== rule.id) continue;
             context.report(toDescriptor(finding, context));
           }
@@ -46,6 +53,17 @@ export function toEslintRule(rule: Rule): object {
       };
     },
   };
+}
+
+/**
+ * Config problems are reported by the first kubeconn rule that runs on a file, not by all of them: every
+ * rule of one lint pass shares that pass's SourceCode object.
+ */
+const configReported = new WeakSet<object>();
+function claimConfigReport(sourceCode: object): boolean {
+  if (configReported.has(sourceCode)) return false;
+  configReported.add(sourceCode);
+  return true;
 }
 
 function toDescriptor(finding: Finding, context: EslintContext): object {

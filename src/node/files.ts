@@ -7,9 +7,31 @@ import { isAnalysable } from '../core/facts/index.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
 
+/**
+ * Folders of test inputs, not deployed manifests: skipped unless the `include` setting names them. Their
+ * Pods, Services and scripts exist to exercise other tools, and reporting on them is noise.
+ */
+export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/'];
+
 export interface WalkOptions {
   /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */
   exclude?: readonly string[];
+  /** Patterns analysed although DEFAULT_EXCLUDE skips them (the `include` setting). */
+  include?: readonly string[];
+}
+
+/** Does kubeconn skip this file (relative to the project root) because of the exclude/include settings? */
+export function excludedBySettings(relative: string, options: WalkOptions = {}): boolean {
+  const rel = relative.split(path.sep).join('/');
+  if (rel === '' || rel.startsWith('..')) return false;
+  return settingsIgnore(options).ignores(rel);
+}
+
+function settingsIgnore(options: WalkOptions): Ignore {
+  return ignore()
+    .add(DEFAULT_EXCLUDE)
+    .add([...(options.exclude ?? [])])
+    .add((options.include ?? []).map((p) => `!${p}`));
 }
 
 /** Every analysable file under the given paths (files are taken as given), sorted, absolute. */
@@ -20,7 +42,7 @@ export function collectFiles(paths: readonly string[], options: WalkOptions = {}
     const stat = fs.statSync(abs, { throwIfNoEntry: false });
     if (!stat) throw new FileError(`No such file or directory: ${p}`);
     if (stat.isFile()) out.add(abs);
-    else if (stat.isDirectory()) walk(abs, abs, [rootIgnore(abs, options.exclude ?? [])], out);
+    else if (stat.isDirectory()) walk(abs, abs, [rootIgnore(abs, options)], out);
   }
   return [...out].sort();
 }
@@ -30,8 +52,8 @@ interface Scope {
   rules: Ignore;
 }
 
-function rootIgnore(root: string, exclude: readonly string[]): Scope {
-  const rules = ignore().add([...exclude]);
+function rootIgnore(root: string, options: WalkOptions): Scope {
+  const rules = settingsIgnore(options);
   // .gitignore files above the root still apply (the repository's top-level one).
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) {

@@ -22,7 +22,7 @@ export function makeProject(files: Record<string, string> = {}, copyFrom?: strin
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'e2e', private: true, type: 'module' }));
   fs.writeFileSync(
     path.join(dir, 'eslint.config.js'),
-    "import kubeconn from 'kubeconn';\nexport default [kubeconn.configs.recommended];\n",
+    "import kubeconn from 'kubeconn';\nexport default [...kubeconn.configs.recommended];\n",
   );
   const project: Project = {
     dir,
