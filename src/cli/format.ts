@@ -1,28 +1,13 @@
-// Output formats of `kubeconn check`: stylish (ESLint's look, plus the cross-file evidence), json (ESLint's
-// JSON formatter, byte for byte in shape) and sarif (Microsoft's ESLint SARIF formatter, as CI uploads expect).
+// Output formats of `kubeconn check`: stylish (ESLint's look with paths relative to the working folder, plus
+// the cross-file evidence), json (ESLint's JSON formatter, in shape) and sarif (sarif.ts).
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { Finding } from '../core/finding.js';
-import { allRules } from '../../rules/index.js';
-import { DOCS_BASE_URL, docsPath } from '../core/rule.js';
 import type { EslintResult } from './results.js';
 
 export type Format = 'stylish' | 'json' | 'sarif';
 
 export function formatJson(results: EslintResult[]): string {
   return JSON.stringify(results);
-}
-
-export function formatSarif(results: EslintResult[], cwd: string): string {
-  const require = createRequire(import.meta.url);
-  const sarif = require('@microsoft/eslint-formatter-sarif') as (r: EslintResult[], data: object) => string;
-  const rulesMeta = Object.fromEntries(
-    allRules.map((r) => [
-      `kubeconn/${r.id}`,
-      { type: r.meta.type, docs: { description: r.meta.description, url: DOCS_BASE_URL + docsPath(r.id) } },
-    ]),
-  );
-  return sarif(results, { rulesMeta, cwd });
 }
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
@@ -33,29 +18,38 @@ export function formatStylish(results: EslintResult[], findings: ReadonlyMap<str
   const out: string[] = [];
   let errors = 0;
   let warnings = 0;
+  let infos = 0;
   let fixableErrors = 0;
   let fixableWarnings = 0;
   for (const result of results) {
     if (result.messages.length === 0) continue;
-    out.push('', result.filePath);
+    out.push('', relative(cwd, result.filePath));
     const byPosition = findings.get(result.filePath) ?? [];
     for (const m of result.messages) {
-      const level = m.severity === 2 ? paint(31, 'error') : paint(33, 'warning');
+      const level = m.severity === 2 ? paint(31, 'error') : m.level === 'info' ? paint(36, 'info   ') : paint(33, 'warning');
       out.push(`  ${dim(`${m.line}:${m.column}`)}  ${level}  ${m.message}  ${dim(m.ruleId ?? '')}`);
       const finding = byPosition.find((f) => `kubeconn/${f.ruleId}` === m.ruleId && f.line === m.line && f.column === m.column && f.message === m.message);
-      for (const r of finding?.related ?? []) out.push(dim(`      ↳ ${path.relative(cwd, r.file) || r.file}:${r.line}:${r.column} ${r.message}`));
+      for (const r of finding?.related ?? []) out.push(dim(`      ↳ ${relative(cwd, r.file)}:${r.line}:${r.column} ${r.message}`));
     }
     errors += result.errorCount;
     warnings += result.warningCount;
+    infos += result.messages.filter((m) => m.level === 'info').length;
     fixableErrors += result.fixableErrorCount;
     fixableWarnings += result.fixableWarningCount;
   }
-  const total = errors + warnings;
+  const total = errors + warnings + infos;
   if (total === 0) return '';
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  out.push('', paint(errors ? 31 : 33, `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`));
+  const infoPart = infos > 0 ? `, ${infos} info` : '';
+  out.push('', paint(errors ? 31 : 33, `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infoPart})`));
   if (fixableErrors + fixableWarnings > 0) {
     out.push(paint(errors ? 31 : 33, `  ${plural(fixableErrors, 'error')} and ${plural(fixableWarnings, 'warning')} potentially fixable with the \`--fix\` option.`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A path for the terminal: relative to the working folder (never an absolute machine path when inside it). */
+function relative(cwd: string, file: string): string {
+  const rel = path.relative(cwd, file);
+  return rel === '' ? file : rel;
 }

@@ -1,6 +1,6 @@
-// `kubeconn check [paths…]`: zero-configuration analysis of a project from disk, the same engine and
-// findings as the ESLint plugin and the editor. Exit codes: 0 clean (warnings allowed), 1 errors found,
-// 2 usage or internal error.
+// `kubeconn check [paths…]`: analysis of a project from disk, the same engine and findings as the ESLint
+// plugin and the editor. Zero configuration; a `.kubeconn.yaml` found from the first path upward applies,
+// flags win over it. Exit codes: 0 clean (warnings allowed), 1 errors found, 2 usage, config or internal error.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,8 +12,11 @@ import { initKubeconn } from '../core/init.js';
 import { OptionsError, type KubeconnOptions, type RuleLevel } from '../core/options.js';
 import { Workspace } from '../core/workspace.js';
 import { collectFiles, FileError, readText } from '../node/files.js';
-import { formatJson, formatSarif, formatStylish, type Format } from './format.js';
+import { mergeOptions } from '../core/config.js';
+import { formatConfigProblem, loadProjectConfig } from '../node/config-file.js';
+import { formatJson, formatStylish, type Format } from './format.js';
 import { toResult } from './results.js';
+import { toSarif } from './sarif.js';
 
 const USAGE = `Usage: kubeconn check [paths...] [options]
        kubeconn rules
@@ -24,6 +27,10 @@ every file under them is analysed together, so a client in one file is linked to
 
 Options:
   --fix                        apply the safe fixes and write the files
+  --config <file>              the project config (default: .kubeconn.yaml found upward)
+  --no-config                  ignore any project config file
+  --stdin                      lint the text on stdin as the file --stdin-filename names
+  --stdin-filename <path>      where the stdin text lives in the project (with --stdin)
   --format <stylish|json|sarif>  output format (json is ESLint's JSON shape)            [stylish]
   -o, --output-file <file>     write the report to a file
   --rule <id>=<off|info|warn|error>  set a rule's level (repeatable)
@@ -64,6 +71,10 @@ async function run(argv: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         fix: { type: 'boolean' },
+        config: { type: 'string' },
+        'no-config': { type: 'boolean' },
+        stdin: { type: 'boolean' },
+        'stdin-filename': { type: 'string' },
         format: { type: 'string', default: 'stylish' },
         'output-file': { type: 'string', short: 'o' },
         rule: { type: 'string', multiple: true },
@@ -102,9 +113,20 @@ async function run(argv: string[]): Promise<number> {
   const format = values.format as Format;
   if (!['stylish', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be stylish, json or sarif, got '${format}'`);
 
-  const options = toOptions(values);
+  if (values['no-config'] && values.config) throw new UsageError('--config and --no-config cannot be used together');
+  if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename needs --stdin');
+  if (values.stdin && values.fix) throw new UsageError('--fix cannot write to stdin; pipe the text through `kubeconn check --stdin --format json` and apply the fixes it lists');
   const roots = paths.length > 0 ? paths : ['.'];
-  const files = collectFiles(roots, { exclude: values.exclude });
+  const ruleIds = allRules.map((r) => r.id);
+  const project = values['no-config']
+    ? { options: {}, problems: [] }
+    : loadProjectConfig(firstFolder(roots[0]!), ruleIds, values.config ? path.resolve(values.config) : undefined);
+  if (project.problems.length > 0) {
+    for (const problem of project.problems) process.stderr.write(`kubeconn: ${formatConfigProblem(problem)}\n`);
+    return 2;
+  }
+  const options = mergeOptions(project.options, toOptions(values));
+  const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
   const ws = new Workspace(options);
   for (const file of files) {
@@ -114,16 +136,39 @@ async function run(argv: string[]): Promise<number> {
       throw new FileError(`cannot read ${file}: ${(error as Error).message}`);
     }
   }
+  let reported = files;
+  if (values.stdin) {
+    const name = values['stdin-filename'] ? path.resolve(values['stdin-filename']) : path.resolve('<stdin>.yaml');
+    ws.setFile(name, fs.readFileSync(0, 'utf8'));
+    reported = [name];
+  }
   if (values.fix) applyFixes(ws);
 
   const result = ws.analyze();
-  const results = files.map((file) => {
-    const findings = (result.byFile.get(file) ?? []).filter((f) => !values.quiet || f.severity === 'error');
+  const cwd = process.cwd();
+  const keep = (severity: string) => !values.quiet || severity === 'error';
+  const results = reported.map((file) => {
+    const findings = (result.byFile.get(file) ?? []).filter((f) => keep(f.severity));
     return toResult(file, ws.text(file), findings, result.problemsByFile.get(file) ?? []);
   });
-  const cwd = process.cwd();
-  const report =
-    format === 'json' ? `${formatJson(results)}\n` : format === 'sarif' ? `${formatSarif(results, cwd)}\n` : formatStylish(results, result.byFile, cwd);
+  let report: string;
+  if (format === 'json') report = `${formatJson(results)}\n`;
+  else if (format === 'sarif') {
+    const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+    const inReport = new Set(reported);
+    report = `${JSON.stringify(
+      toSarif({
+        rules: allRules,
+        version,
+        root: cwd,
+        findings: result.findings.filter((f) => inReport.has(f.file) && keep(f.severity)),
+        problems: result.problems.filter((p) => inReport.has(p.file)),
+        textOf: (file) => ws.text(file),
+      }),
+      null,
+      2,
+    )}\n`;
+  } else report = formatStylish(results, result.byFile, cwd);
   if (values['output-file']) fs.writeFileSync(values['output-file'], report);
   else process.stdout.write(report);
 
@@ -131,6 +176,12 @@ async function run(argv: string[]): Promise<number> {
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}
+
+/** The folder a config search starts from: the path itself, or the folder of a file path. */
+function firstFolder(p: string): string {
+  const abs = path.resolve(p);
+  return fs.statSync(abs, { throwIfNoEntry: false })?.isFile() ? path.dirname(abs) : abs;
 }
 
 function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
@@ -159,8 +210,9 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
   }
   if (values['max-warnings'] !== undefined) int('max-warnings');
   return {
-    rules,
-    imageMap,
+    rules: Object.keys(rules).length > 0 ? rules : undefined,
+    imageMap: Object.keys(imageMap).length > 0 ? imageMap : undefined,
+    exclude: (values.exclude as string[] | undefined)?.length ? (values.exclude as string[]) : undefined,
     kubernetesVersion: values['kubernetes-version'] as string | undefined,
     preStopSeconds: int('pre-stop-seconds'),
     drainSeconds: int('drain-seconds'),

@@ -17,6 +17,8 @@ export interface EslintMessage {
   endLine?: number;
   endColumn?: number;
   fatal?: true;
+  /** Only on kubeconn's info findings: ESLint's JSON has two severities, so info is severity 1 with this mark. */
+  level?: 'info';
   fix?: EslintFix;
   suggestions?: { desc: string; fix: EslintFix }[];
 }
@@ -52,6 +54,7 @@ export function toMessage(finding: Finding, text: string): EslintMessage {
   return {
     ruleId: `kubeconn/${finding.ruleId}`,
     severity: finding.severity === 'error' ? 2 : 1,
+    ...(finding.severity === 'info' ? { level: 'info' as const } : {}),
     message: finding.message,
     line: finding.line,
     column: finding.column,
@@ -87,9 +90,10 @@ export function toResult(file: string, text: string | undefined, findings: Findi
     suppressedMessages: [],
     errorCount: count((m) => m.severity === 2),
     fatalErrorCount: count((m) => m.fatal === true),
-    warningCount: count((m) => m.severity === 1),
+    // Info findings are neither errors nor warnings (they never fail --max-warnings).
+    warningCount: count((m) => m.severity === 1 && m.level !== 'info'),
     fixableErrorCount: count((m) => m.severity === 2 && m.fix !== undefined),
-    fixableWarningCount: count((m) => m.severity === 1 && m.fix !== undefined),
+    fixableWarningCount: count((m) => m.severity === 1 && m.level !== 'info' && m.fix !== undefined),
     ...(messages.length > 0 && text !== undefined ? { source: text } : {}),
     usedDeprecatedRules: [],
   };
