@@ -29,6 +29,8 @@ Options:
   --fix                        apply the safe fixes and write the files
   --config <file>              the project config (default: .kubeconn.yaml found upward)
   --no-config                  ignore any project config file
+  --project <dir>              analyse every file under <dir> as evidence, report only the paths given
+                               (pre-commit: a staged client file is still linked to its manifests)
   --stdin                      lint the text on stdin as the file --stdin-filename names
   --stdin-filename <path>      where the stdin text lives in the project (with --stdin)
   --format <stylish|json|sarif>  output format (json is ESLint's JSON shape)            [stylish]
@@ -73,6 +75,7 @@ async function run(argv: string[]): Promise<number> {
         fix: { type: 'boolean' },
         config: { type: 'string' },
         'no-config': { type: 'boolean' },
+        project: { type: 'string' },
         stdin: { type: 'boolean' },
         'stdin-filename': { type: 'string' },
         format: { type: 'string', default: 'stylish' },
@@ -116,16 +119,18 @@ async function run(argv: string[]): Promise<number> {
   if (values['no-config'] && values.config) throw new UsageError('--config and --no-config cannot be used together');
   if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename needs --stdin');
   if (values.stdin && values.fix) throw new UsageError('--fix cannot write to stdin; pipe the text through `kubeconn check --stdin --format json` and apply the fixes it lists');
-  const roots = paths.length > 0 ? paths : ['.'];
+  const project = values.project;
+  if (project !== undefined && !fs.statSync(project, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--project: not a folder: ${project}`);
+  const roots = project !== undefined ? [project] : paths.length > 0 ? paths : ['.'];
   const ruleIds = allRules.map((r) => r.id);
-  const project = values['no-config']
+  const config = values['no-config']
     ? { options: {}, problems: [] }
     : loadProjectConfig(firstFolder(roots[0]!), ruleIds, values.config ? path.resolve(values.config) : undefined);
-  if (project.problems.length > 0) {
-    for (const problem of project.problems) process.stderr.write(`kubeconn: ${formatConfigProblem(problem)}\n`);
+  if (config.problems.length > 0) {
+    for (const problem of config.problems) process.stderr.write(`kubeconn: ${formatConfigProblem(problem)}\n`);
     return 2;
   }
-  const options = mergeOptions(project.options, toOptions(values));
+  const options = mergeOptions(config.options, toOptions(values));
   const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
   const ws = new Workspace(options);
@@ -137,6 +142,11 @@ async function run(argv: string[]): Promise<number> {
     }
   }
   let reported = files;
+  if (project !== undefined && paths.length > 0) {
+    // Only the named files are reported (those the project walk skipped as unanalysable are not files of ours).
+    const wanted = new Set(collectFiles(paths, { exclude: options.exclude, include: options.include }));
+    reported = files.filter((f) => wanted.has(f));
+  }
   if (values.stdin) {
     const name = values['stdin-filename'] ? path.resolve(values['stdin-filename']) : path.resolve('<stdin>.yaml');
     ws.setFile(name, fs.readFileSync(0, 'utf8'));

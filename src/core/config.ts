@@ -121,7 +121,7 @@ export function validateConfig(
       path.push(name);
       keyOnly = true;
       message = `unknown rule '${name}'${didYouMean(name, ruleIds)}`;
-    } else if (error.keyword === 'enum' && error.instancePath.startsWith('/rules/') && error.schemaPath.includes('propertyNames')) {
+    } else if (error.schemaPath.includes('/propertyNames/')) {
       continue; // reported by the propertyNames error of the same key
     } else {
       message = `${path.join('.') || 'the config'} ${error.message ?? 'is invalid'}${error.keyword === 'enum' ? `: ${(error.params as { allowedValues: unknown[] }).allowedValues.map(String).join(', ')}` : ''}`;
@@ -131,6 +131,7 @@ export function validateConfig(
     bad.add(`${key}\0${message}`);
     problems.push({ source, ...locate(path, keyOnly), key, message });
   }
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { config: dropInvalid(value as Record<string, unknown>, problems.map((p) => p.key), ruleIds), problems };
 }
 

@@ -152,4 +152,52 @@ describe('kubeconn CLI', () => {
     const rule = sarif.runs[0]!.tool.driver.rules.find((x) => x.id === 'kubeconn/service-app-protocol')!;
     assert.match(rule.helpUri ?? '', /docs\/rules\/service-app-protocol\.md$/);
   });
+
+  it('--stdin lints the piped text as the named file, with the rest of the project as evidence', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', '--stdin', '--stdin-filename', 'k8s/deploy.yaml', '--format', 'json'], deployment);
+    assert.equal(r.stderr, '');
+    const results = JSON.parse(r.stdout) as Result[];
+    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['k8s/deploy.yaml']);
+    // The budget finding needs nothing else; the preStop one needs the Service of the other file to know it is served.
+    assert.ok(results[0]!.messages.some((m) => m.ruleId === 'kubeconn/grace-period-budget'), JSON.stringify(results[0]!.messages));
+    const usage = kubeconn(p.dir, ['check', '--stdin', '--fix']);
+    assert.equal(usage.status, 2);
+    assert.match(usage.stderr, /--fix cannot write to stdin/);
+  });
+
+  it('--project analyses the whole folder but reports only the paths given (pre-commit on staged files)', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment, 'cmd/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n' });
+    projects.push(p);
+    const r = kubeconn(p.dir, ['check', '--project', '.', 'cmd/main.go', '--format', 'json']);
+    const results = JSON.parse(r.stdout) as Result[];
+    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['cmd/main.go']);
+    assert.deepEqual(results[0]!.messages.map((m) => m.ruleId), ['kubeconn/grpc-client-load-balancing'], 'the client is linked to the Service in k8s/');
+  });
+
+  it('reads .kubeconn.yaml from the project and stops with file:line:column on a config mistake', () => {
+    const p = makeProject({ 'k8s/svc.yaml': service, '.kubeconn.yaml': 'rules:\n  service-app-protocol: off\n' });
+    projects.push(p);
+    const clean = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
+    assert.deepEqual(clean.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance']);
+    // A flag wins over the file.
+    const flagged = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json', '--rule', 'service-app-protocol=error']).stdout) as Result[];
+    assert.equal(flagged.flatMap((x) => x.messages).length, 2);
+    p.write('.kubeconn.yaml', 'rules:\n  service-app-protocl: off\n');
+    const bad = kubeconn(p.dir, ['check']);
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stderr, "kubeconn: .kubeconn.yaml:2:3: unknown rule 'service-app-protocl' (did you mean 'service-app-protocol'?)\n");
+    assert.equal(kubeconn(p.dir, ['check', '--no-config', '--format', 'json']).status, 0);
+  });
+
+  it('skips test data folders unless the config includes them', () => {
+    const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n';
+    const p = makeProject({ 'deploy/pod.yaml': bad, 'pkg/testdata/pod.yaml': bad, 'test/fixtures/pod.yaml': bad });
+    projects.push(p);
+    const files = (r: Result[]) => r.filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));
+    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), ['deploy/pod.yaml']);
+    p.write('.kubeconn.yaml', 'include: [pkg/testdata/]\n');
+    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), ['deploy/pod.yaml', 'pkg/testdata/pod.yaml']);
+  });
 });

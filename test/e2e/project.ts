@@ -37,14 +37,24 @@ export function makeProject(files: Record<string, string> = {}, copyFrom?: strin
   return project;
 }
 
+/** Make packages of this checkout's node_modules resolvable from a project (as if the user installed them). */
+export function linkPackages(dir: string, names: string[]): void {
+  for (const name of names) {
+    const target = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(target)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.symlinkSync(path.join(repoRoot, 'node_modules', name), target);
+  }
+}
+
 export interface Run {
   status: number | null;
   stdout: string;
   stderr: string;
 }
 
-export function kubeconn(cwd: string, args: string[]): Run {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kubeconn.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+export function kubeconn(cwd: string, args: string[], input?: string): Run {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kubeconn.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, input });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
