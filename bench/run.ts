@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { initKubeconn } from '../src/core/init.js';
-import { Workspace } from '../src/core/workspace.js';
+import { createWorkspace, Workspace } from '../src/api.js';
 import { extractors } from '../src/core/facts/index.js';
 import { parse, type GrammarName } from '../src/core/facts/treesitter.js';
 import { writeK8sCorpus } from './gen-k8s.js';
@@ -153,14 +153,14 @@ function rate(count: number, ms: number, digits = 0): string {
 }
 
 function workspaceOf(files: readonly { file: string; text: string }[]): Workspace {
-  const ws = new Workspace();
+  const ws = createWorkspace();
   for (const f of files) ws.setFile(f.file, f.text);
   return ws;
 }
 
 function analyse(files: readonly { file: string; text: string }[]): { findings: number; problems: number; objects: number } {
   const result = workspaceOf(files).analyze();
-  return { findings: result.findings.length, problems: result.problems.length, objects: result.graph.objects.length };
+  return { findings: result.findings.length, problems: result.problems.length, objects: result.model.objects.length };
 }
 
 function editReplicas(lines: readonly string[], e: number): string {

@@ -1,12 +1,9 @@
 // In Kubernetes `command:` replaces the image ENTRYPOINT, so a pod command silently drops an init the image
 // put in front (tini, dumb-init, catatonit, s6-overlay's /init): no more signal forwarding or zombie reaping.
 // `args:` replaces only CMD and keeps the init.
+import { basename, defineRule, flow, INITS, pairOf, range } from '../src/core/rule-api.js';
+import { describeWorkload, nodeSpan } from './lib/common.js';
 import type { Scalar } from 'yaml';
-import { flow } from '../src/core/edit.js';
-import { pairOf, range } from '../src/core/facts/yaml-util.js';
-import { basename, evaluateContainer, INITS } from '../src/core/pid1.js';
-import { defineRule } from '../src/core/rule.js';
-import { describeWorkload, nodeSpan } from '../src/core/rule-helpers.js';
 
 export default defineRule({
   id: 'command-overrides-init',
@@ -26,10 +23,10 @@ export default defineRule({
       prependInit: 'Start `command:` with {{entrypoint}}',
     },
   },
-  check({ graph, options, report }) {
-    for (const workload of graph.workloads) {
+  check({ model, options, report }) {
+    for (const workload of model.workloads) {
       for (const container of workload.containers) {
-        const evaluation = evaluateContainer(graph, container, options);
+        const evaluation = model.pid1.evaluateContainer(container);
         const entrypoint = evaluation?.image?.entrypoint;
         const command = container.command;
         if (!evaluation || !entrypoint || !command || !container.commandNode) continue;
@@ -37,7 +34,7 @@ export default defineRule({
         if (!init || !INITS.has(basename(init)) || INITS.has(basename(command[0] ?? ''))) continue;
         if (entrypoint.some((w) => w.shellForm)) continue;
         const { doc, file } = workload.object;
-        const text = graph.textOf(file);
+        const text = model.textOf(file);
         const entry = entrypoint.map((w) => w.value ?? '');
         const data = { container: container.name, workload: describeWorkload(workload), entrypoint: JSON.stringify(entry), init: basename(init) };
         const pair = pairOf(container.node, 'command', doc);
@@ -46,7 +43,7 @@ export default defineRule({
         report({
           messageId: 'dropsInit',
           data,
-          at: nodeSpan(graph, workload.object, container.commandNode),
+          at: nodeSpan(workload.object, container.commandNode),
           related: [{ at: entrypoint[0]!.at, message: `the image ENTRYPOINT starts ${basename(init)} here` }],
           fix: !container.argsNode && key?.range ? { messageId: 'moveToArgs', data, edits: [{ file, start: key.range[0], end: key.range[1], text: 'args' }] } : undefined,
           suggest: container.argsNode ? [{ messageId: 'prependInit', data, edits: [{ file, start: valueStart, end: valueEnd, text: flow([...entry, ...command]) }] }] : undefined,

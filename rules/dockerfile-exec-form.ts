@@ -3,10 +3,8 @@
 // simple command of `-c`. The app then never gets SIGTERM and is SIGKILLed mid-request at the end of the grace
 // period. Unlike hadolint DL3025 / BuildKit JSONArgsRecommended this still fires when SHELL is set, stays quiet
 // where the shell provably execs the app, and fixes it.
-import type { DfCommand } from '../src/core/facts/dockerfile.js';
-import { rootImageOf } from '../src/core/images.js';
-import { commandText, consequence, evaluateImage, execInsertion, problemSpan, whyDropped, type ShellProblem } from '../src/core/pid1.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { defineRule, type DfCommand, type FixDescriptor, rootImageOf, type ShellProblem } from '../src/core/rule-api.js';
+import { commandText, consequence, execInsertion, problemSpan, whyDropped } from './lib/pid1-text.js';
 
 export default defineRule({
   id: 'dockerfile-exec-form',
@@ -27,11 +25,11 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ graph, report }) {
-    for (const dockerfile of graph.images.dockerfiles) {
-      const image = evaluateImage(graph, dockerfile);
+  check({ model, report }) {
+    for (const dockerfile of model.images.dockerfiles) {
+      const image = model.pid1.evaluateImage(dockerfile);
       if (!image) continue;
-      const facts = graph.images.facts(dockerfile)!;
+      const facts = model.images.facts(dockerfile)!;
       const base = rootImageOf(facts, image.stage);
       for (const problem of image.evaluation.problems) {
         if (problem.kind !== 'shell' || problem.layer !== 'dockerfile' || problem.code.at.file !== dockerfile) continue;
@@ -43,7 +41,7 @@ export default defineRule({
           data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, consequence: consequence(problem.certain), why: whyDropped(problem, base) },
           severity: problem.certain ? 'error' : 'warning',
           at: instruction ? { file: dockerfile, start: instruction.start, end: instruction.end } : problemSpan(problem),
-          fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', graph.textOf(dockerfile), command),
+          fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', model.textOf(dockerfile), command),
         });
       }
     }

@@ -2,9 +2,8 @@
 // execs its last command by itself (measured for dash, bash and busybox ash: test/pid1), so without `exec` the
 // shell stays PID 1 and drops SIGTERM; under tini or dumb-init the shell dies of it, the init exits and the
 // kernel kills the app mid-drain. `app & wait` needs a TERM trap that forwards the signal and waits again.
-import type { Span } from '../src/core/finding.js';
-import { commandText, evaluateContainer, evaluateImage, execInsertion, problemSpan, whyDropped, type Pid1Evaluation, type ShellProblem } from '../src/core/pid1.js';
-import { defineRule } from '../src/core/rule.js';
+import { defineRule, type Pid1Evaluation, type ShellProblem, type Span } from '../src/core/rule-api.js';
+import { commandText, execInsertion, problemSpan, whyDropped } from './lib/pid1-text.js';
 
 export default defineRule({
   id: 'entrypoint-script-exec',
@@ -26,7 +25,7 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ graph, options, report }) {
+  check({ model, options, report }) {
     const seen = new Map<string, { problem: ShellProblem; related: { at: Span; message: string }[]; init?: string }>();
     const collect = (evaluation: Pid1Evaluation, startedBy: string): void => {
       for (const problem of evaluation.problems) {
@@ -41,13 +40,13 @@ export default defineRule({
         seen.set(key, entry);
       }
     };
-    for (const dockerfile of graph.images.dockerfiles) {
-      const image = evaluateImage(graph, dockerfile);
+    for (const dockerfile of model.images.dockerfiles) {
+      const image = model.pid1.evaluateImage(dockerfile);
       if (image) collect(image.evaluation, 'the image');
     }
-    for (const workload of graph.workloads) {
+    for (const workload of model.workloads) {
       for (const container of workload.containers) {
-        const evaluation = evaluateContainer(graph, container, options);
+        const evaluation = model.pid1.evaluateContainer(container);
         if (evaluation?.command || evaluation?.args) collect(evaluation.evaluation, `container '${container.name}'`);
       }
     }
@@ -57,7 +56,7 @@ export default defineRule({
         ? `Under ${init.split('/').pop()} the shell is not PID 1 but dies of SIGTERM; ${init.split('/').pop()} then exits and the kernel kills the app.`
         : 'The shell is PID 1 and has no SIGTERM handler, so the kernel drops the signal.';
       const messageId = { 'not-exec': 'notExec', 'not-last': 'notLast', background: 'background', 'trap-no-wait': 'trapNoWait' }[problem.reason];
-      const edit = execInsertion(problem, graph.textOf(problem.code.at.file));
+      const edit = execInsertion(problem, model.textOf(problem.code.at.file));
       report({
         messageId,
         data: { command, why: whyDropped(problem), pid1 },

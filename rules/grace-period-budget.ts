@@ -1,12 +1,8 @@
 // terminationGracePeriodSeconds is one budget for everything: the countdown starts before the preStop hook,
 // so the hook's delay is spent from it, and what is left is all the app has to drain after SIGTERM before
 // SIGKILL. A grace of 0 skips the hooks altogether.
-import { insertIntoMap, replaceScalar } from '../src/core/edit.js';
-import type { Workload } from '../src/core/facts/k8s.js';
-import type { Span } from '../src/core/finding.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { DEFAULT_GRACE_SECONDS, MIN_DRAIN_SECONDS, describeWorkload, nameSpan, nodeSpan, pairSpan } from '../src/core/rule-helpers.js';
-import { BATCH_KINDS } from '../src/core/facts/k8s.js';
+import { BATCH_KINDS, defineRule, type FixDescriptor, insertIntoMap, replaceScalar, type Span, type Workload } from '../src/core/rule-api.js';
+import { DEFAULT_GRACE_SECONDS, describeWorkload, MIN_DRAIN_SECONDS, nameSpan, nodeSpan, pairSpan } from './lib/common.js';
 
 export default defineRule({
   id: 'grace-period-budget',
@@ -30,8 +26,8 @@ export default defineRule({
         '{{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}, but preStop {{delay}}s plus the {{drainSeconds}}s {{what}} in its code need {{need}}s: the app is SIGKILLed mid-drain.',
     },
   },
-  check({ graph, options, report }) {
-    for (const workload of graph.workloads) {
+  check({ model, options, report }) {
+    for (const workload of model.workloads) {
       if (BATCH_KINDS.has(workload.kind) || !workload.podSpec) continue;
       const explicit = workload.terminationGracePeriodSeconds;
       const grace = explicit ?? DEFAULT_GRACE_SECONDS;
@@ -39,30 +35,30 @@ export default defineRule({
         c.preStop?.delaySeconds !== undefined ? [{ container: c, delay: c.preStop.delaySeconds }] : [],
       );
       const maxDelay = Math.max(0, ...delays.map((d) => d.delay));
-      const fix = (): FixDescriptor => graceFix(graph.textOf(workload.object.file), workload, maxDelay, options.drainSeconds);
+      const fix = (): FixDescriptor => graceFix(model.textOf(workload.object.file), workload, maxDelay, options.drainSeconds);
       if (explicit === 0) {
-        if (graph.isServed(workload)) {
-          report({ messageId: 'zero', data: { workload: describeWorkload(workload) }, at: pairSpan(graph, workload.object, workload.gracePair!), fix: fix() });
+        if (model.isServed(workload)) {
+          report({ messageId: 'zero', data: { workload: describeWorkload(workload) }, at: pairSpan(workload.object, workload.gracePair!), fix: fix() });
         }
         continue;
       }
       // The code's own drain (a shutdown timeout, gRPC MaxConnectionAgeGrace) must fit after the preStop delay.
-      const drain = graph.dials.drainOf(workload);
+      const drain = model.dials.drainOf(workload);
       if (drain && grace < maxDelay + drain.seconds && delays.every((d) => grace - d.delay >= MIN_DRAIN_SECONDS)) {
         const need = maxDelay + Math.ceil(drain.seconds);
         report({
           messageId: 'codeDrain',
           data: { workload: describeWorkload(workload), grace, defaulted: explicit === undefined ? ' (the default)' : '', delay: maxDelay, drainSeconds: drain.seconds, what: drain.what, need },
-          at: workload.gracePair ? pairSpan(graph, workload.object, workload.gracePair) : nameSpan(workload.object),
+          at: workload.gracePair ? pairSpan(workload.object, workload.gracePair) : nameSpan(workload.object),
           related: [{ at: { file: drain.file, start: drain.at[0], end: drain.at[1] }, message: `${drain.what} of ${drain.seconds}s` }],
-          fix: graceFix(graph.textOf(workload.object.file), workload, maxDelay, Math.ceil(drain.seconds)),
+          fix: graceFix(model.textOf(workload.object.file), workload, maxDelay, Math.ceil(drain.seconds)),
         });
       }
       for (const { container, delay } of delays) {
         const left = grace - delay;
         if (left >= MIN_DRAIN_SECONDS) continue;
         const related: { at: Span; message: string }[] = workload.gracePair
-          ? [{ at: pairSpan(graph, workload.object, workload.gracePair), message: `grace period of ${grace}s set here` }]
+          ? [{ at: pairSpan(workload.object, workload.gracePair), message: `grace period of ${grace}s set here` }]
           : [];
         report({
           messageId: left <= 0 ? 'exceeds' : 'tight',
@@ -76,7 +72,7 @@ export default defineRule({
             defaulted: explicit === undefined ? ' (the default)' : '',
             when: left < 0 ? 'while the hook is still running' : 'as the hook ends',
           },
-          at: nodeSpan(graph, workload.object, container.preStop!.delayNode!),
+          at: nodeSpan(workload.object, container.preStop!.delayNode!),
           related,
           fix: fix(),
         });

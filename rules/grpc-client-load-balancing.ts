@@ -1,22 +1,8 @@
 // A gRPC channel that reaches a Kubernetes Service through one address sends every call to one pod: pick_first
 // (the default in every gRPC implementation) over a headless name, grpc-go's Dial without a scheme
 // (passthrough), a .NET http(s) address, or any policy over a ClusterIP name (kube-proxy gives one VIP).
-import type { DialLink } from '../src/core/dial.js';
-import {
-  addHeadlessSiblingEdit,
-  codeEdits,
-  codeSpan,
-  describeService,
-  effectivePolicy,
-  effectiveScheme,
-  envRelated,
-  fqdn,
-  headlessSibling,
-  podPortNumber,
-  rewriteTarget,
-} from '../src/core/grpc-rule-helpers.js';
-import type { Graph } from '../src/core/graph.js';
-import { defineRule, type FixDescriptor, type ReportDescriptor } from '../src/core/rule.js';
+import { type AnalysisModel, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor } from '../src/core/rule-api.js';
+import { addHeadlessSiblingEdit, codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, fqdn, headlessSibling, podPortNumber, rewriteTarget } from './lib/grpc.js';
 
 export default defineRule({
   id: 'grpc-client-load-balancing',
@@ -41,49 +27,49 @@ export default defineRule({
       useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (register kuberesolver and grant it RBAC)",
     },
   },
-  check({ graph, report }) {
-    for (const link of graph.dials.links) {
+  check({ model, report }) {
+    for (const link of model.dials.links) {
       const { service, site } = link;
       if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') continue;
-      if (graph.dials.meshOfClient(link) || graph.meshOfService(service)) continue; // the mesh balances per request
-      if (singlePod(graph, link)) continue;
+      if (model.dials.meshOfClient(link) || model.meshOfService(service)) continue; // the mesh balances per request
+      if (singlePod(model, link)) continue;
       const scheme = effectiveScheme(link);
       const policy = effectivePolicy(link);
-      const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(graph, link) };
+      const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(model, link) };
       const data = { api: site.api, service: describeService(service), policy, target: link.text };
       if (scheme === 'passthrough' || scheme === 'http' || scheme === 'https') {
         const why = scheme === 'passthrough' ? (link.target.explicitScheme ? 'passthrough' : `${site.api} has no default resolver: passthrough`) : `${scheme}:// address: no resolver`;
-        report({ ...base, messageId: 'passthrough', data: { ...data, why }, suggest: topologySuggestions(graph, link) });
+        report({ ...base, messageId: 'passthrough', data: { ...data, why }, suggest: topologySuggestions(model, link) });
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
         if (policy !== 'pick_first') continue;
         const descriptor: ReportDescriptor = { ...base, messageId: 'pickFirst', data };
         if (site.roundRobinEdit) descriptor.fix = { messageId: 'addRoundRobin', edits: codeEdits(link.file, site.roundRobinEdit) };
         report(descriptor);
       } else if (scheme === 'dns') {
-        report({ ...base, messageId: 'clusterIp', data, suggest: topologySuggestions(graph, link) });
+        report({ ...base, messageId: 'clusterIp', data, suggest: topologySuggestions(model, link) });
       }
     }
   },
 });
 
 /** One pod and no autoscaler: nothing to balance (yet). */
-function singlePod(graph: Graph, link: DialLink): boolean {
-  const workloads = graph.workloadsSelectedBy(link.service!);
-  return workloads.length === 1 && workloads[0]!.replicas === 1 && !graph.hpaFor(workloads[0]!);
+function singlePod(model: AnalysisModel, link: DialLink): boolean {
+  const workloads = model.workloadsSelectedBy(link.service!);
+  return workloads.length === 1 && workloads[0]!.replicas === 1 && !model.hpaFor(workloads[0]!);
 }
 
 /** Rewrite the target to a headless name (adding the sibling Service if needed), or to kuberesolver in Go. */
-function topologySuggestions(graph: Graph, link: DialLink): FixDescriptor[] {
+function topologySuggestions(model: AnalysisModel, link: DialLink): FixDescriptor[] {
   const service = link.service!;
   const out: FixDescriptor[] = [];
   const rr = link.site.lb.some((l) => l.policy === 'round_robin') || !link.site.roundRobinEdit ? [] : codeEdits(link.file, link.site.roundRobinEdit);
-  const podPort = link.port ? podPortNumber(graph, link.port) : undefined;
+  const podPort = link.port ? podPortNumber(model, link.port) : undefined;
   if (podPort !== undefined && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
-    const sibling = headlessSibling(graph, service);
-    const added = sibling ? undefined : addHeadlessSiblingEdit(graph, service);
+    const sibling = headlessSibling(model, service);
+    const added = sibling ? undefined : addHeadlessSiblingEdit(model, service);
     const name = sibling?.name ?? added!.name;
     const target = `dns:///${fqdn(name, service.namespace ?? link.namespace)}:${podPort}`;
-    const rewrite = rewriteTarget(graph, link, target);
+    const rewrite = rewriteTarget(model, link, target);
     if (rewrite) {
       out.push({
         messageId: 'useHeadless',
@@ -95,7 +81,7 @@ function topologySuggestions(graph: Graph, link: DialLink): FixDescriptor[] {
   if (link.site.language === 'go' && link.port) {
     const portRef = link.port.name ?? String(podPort ?? '');
     const target = `kubernetes:///${service.name}${service.namespace ?? link.namespace ? `.${service.namespace ?? link.namespace}` : ''}${portRef ? `:${portRef}` : ''}`;
-    const rewrite = rewriteTarget(graph, link, target);
+    const rewrite = rewriteTarget(model, link, target);
     if (rewrite && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
       out.push({ messageId: 'useKuberesolver', data: { target }, edits: [...rewrite, ...rr] });
     }

@@ -2,8 +2,8 @@
 // resolvers re-resolve only when a connection breaks (never on a timer; grpc-go waits at least 30 s), so
 // pods added by a scale-up stay idle until the server ends connections (MaxConnectionAge) or the client
 // polls (.NET's DnsResolverFactory refreshInterval).
-import { codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from '../src/core/grpc-rule-helpers.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule-api.js';
+import { codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from './lib/grpc.js';
 import { MAX_CONNECTION_AGE_SECONDS } from './grpc-server-max-connection-age.js';
 
 export default defineRule({
@@ -23,13 +23,13 @@ export default defineRule({
       useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints",
     },
   },
-  check({ graph, options, report }) {
-    for (const link of graph.dials.links) {
+  check({ model, options, report }) {
+    for (const link of model.dials.links) {
       const { service, site } = link;
       if (!service?.headless || !link.target || site.lbUnknown || site.refreshInterval) continue;
       if (effectiveScheme(link) !== 'dns' || effectivePolicy(link) === 'pick_first') continue;
-      if (graph.dials.meshOfClient(link) || graph.meshOfService(service)) continue;
-      const servers = graph.dials.serversBehind(service);
+      if (model.dials.meshOfClient(link) || model.meshOfService(service)) continue;
+      const servers = model.dials.serversBehind(service);
       // Without the server's code we cannot tell; a server that ends connections makes clients re-resolve.
       if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) continue;
       const suggest: FixDescriptor[] = [];
@@ -41,15 +41,15 @@ export default defineRule({
       }
       if (site.language === 'go' && link.port) {
         const ns = service.namespace ?? link.namespace;
-        const target = `kubernetes:///${service.name}${ns ? `.${ns}` : ''}:${link.port.name ?? podPortNumber(graph, link.port)}`;
-        const rewrite = rewriteTarget(graph, link, target);
+        const target = `kubernetes:///${service.name}${ns ? `.${ns}` : ''}:${link.port.name ?? podPortNumber(model, link.port)}`;
+        const rewrite = rewriteTarget(model, link, target);
         if (rewrite) suggest.push({ messageId: 'useKuberesolver', data: { target }, edits: rewrite });
       }
       report({
         messageId: 'stale',
         data: { api: site.api, service: describeService(service) },
         at: codeSpan(link.file, site.targetAt),
-        related: [...envRelated(graph, link), ...servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: 'server without a max connection age' }))],
+        related: [...envRelated(model, link), ...servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: 'server without a max connection age' }))],
         suggest,
       });
     }

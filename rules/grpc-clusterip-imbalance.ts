@@ -1,12 +1,9 @@
 // kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
 // client behind a ClusterIP Service goes to the one pod picked when it connected, and pods added by a
 // scale-up get nothing until clients reconnect.
+import { block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type YamlValue } from '../src/core/rule-api.js';
+import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { block, insertDocumentAfter, insertIntoMap, replaceScalar, type YamlValue } from '../src/core/edit.js';
-import type { Service } from '../src/core/facts/k8s.js';
-import { grpcPortEvidence } from '../src/core/graph.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { describeWorkload, headSpan, nameSpan, nodeSpan } from '../src/core/rule-helpers.js';
 
 export default defineRule({
   id: 'grpc-clusterip-imbalance',
@@ -26,18 +23,18 @@ export default defineRule({
       makeHeadless: "Make '{{service}}' headless (clusterIP: None; the Service must be deleted and recreated)",
     },
   },
-  check({ graph, report }) {
-    const serviceKeys = new Set(graph.services.map((s) => `${s.namespace ?? ''}/${s.name}`));
-    for (const service of graph.services) {
+  check({ model, report }) {
+    const serviceKeys = new Set(model.services.map((s) => `${s.namespace ?? ''}/${s.name}`));
+    for (const service of model.services) {
       if (service.headless || service.type === 'ExternalName') continue;
-      if (graph.meshOfService(service)) continue;
+      if (model.meshOfService(service)) continue;
       for (const port of service.ports) {
         // Client evidence: a gRPC dial site in the workspace reaches this port (whatever the port is named).
         // A meshed client's proxy balances per request, so it is no evidence of pinning.
-        const dialers = graph.dials
+        const dialers = model.dials
           .linksTo(service)
-          .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !graph.dials.meshOfClient(l));
-        const evidence = grpcPortEvidence(graph, port) ?? (dialers.length > 0 ? { reason: 'client' as const, target: undefined } : undefined);
+          .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !model.dials.meshOfClient(l));
+        const evidence = grpcPortEvidence(model, port) ?? (dialers.length > 0 ? { reason: 'client' as const, target: undefined } : undefined);
         if (!evidence) continue;
         const why =
           evidence.reason === 'client'
@@ -47,13 +44,13 @@ export default defineRule({
             : evidence.reason === 'name'
               ? `port name '${port.name}'`
               : `target port '${evidence.target!.containerPort!.name}'`;
-        const related = graph.workloadsSelectedBy(service).map((w) => ({
+        const related = model.workloadsSelectedBy(service).map((w) => ({
           at: nameSpan(w.object),
           message: `${describeWorkload(w)} receives this traffic`,
         }));
         if (evidence.target?.containerPort) {
           related.push({
-            at: nodeSpan(graph, evidence.target.workload.object, evidence.target.containerPort.node),
+            at: nodeSpan(evidence.target.workload.object, evidence.target.containerPort.node),
             message: `container port named '${evidence.target.containerPort.name}'`,
           });
         }
@@ -61,9 +58,9 @@ export default defineRule({
         report({
           messageId: 'pinned',
           data: { service: service.name, port: port.port ?? port.name ?? '?', why },
-          at: headSpan(graph, service.object, port.node),
+          at: headSpan(service.object, port.node),
           related,
-          suggest: suggestions(graph.textOf(service.object.file), service, serviceKeys),
+          suggest: suggestions(model.textOf(service.object.file), service, serviceKeys),
         });
       }
     }

@@ -1,8 +1,8 @@
 // grpc-go removed its first balancer API: `grpc.WithBalancer` / `grpc.RoundRobin` (PR #3431) and later
 // `grpc.WithBalancerName` (PR #5232, ~v1.46). Code that still uses them does not build against current
 // grpc-go; the policy is now chosen with a service config.
-import { codeEdits, codeSpan } from '../src/core/grpc-rule-helpers.js';
-import { defineRule, type ReportDescriptor } from '../src/core/rule.js';
+import { defineRule, type ReportDescriptor } from '../src/core/rule-api.js';
+import { codeEdits, codeSpan } from './lib/grpc.js';
 
 export default defineRule({
   id: 'grpc-removed-balancer-api',
@@ -20,8 +20,8 @@ export default defineRule({
       useServiceConfig: 'Replace with grpc.WithDefaultServiceConfig selecting {{policy}}',
     },
   },
-  check({ graph, report }) {
-    for (const facts of graph.files.values()) {
+  check({ model, report }) {
+    for (const facts of model.files.values()) {
       const apis = facts.grpc?.removedApis ?? [];
       for (const api of apis) {
         // grpc.RoundRobin inside grpc.WithBalancer(...) is reported with its caller.

@@ -2,12 +2,9 @@
 // connection stays pinned to the pod it first reached, and DNS/headless clients never re-resolve (grpc-go's
 // resolver waits for a connection to break), so pods added by a scale-up get no traffic. A max age makes the
 // server send GOAWAY after a while; clients reconnect and re-resolve.
-import type { ServerLink } from '../src/core/dial.js';
-import { codeEdits, codeSpan, describeService } from '../src/core/grpc-rule-helpers.js';
-import type { Graph } from '../src/core/graph.js';
-import { grpcPortEvidence } from '../src/core/graph.js';
-import { defineRule } from '../src/core/rule.js';
-import { describeWorkload, nameSpan } from '../src/core/rule-helpers.js';
+import { type AnalysisModel, defineRule, grpcPortEvidence, type ServerLink } from '../src/core/rule-api.js';
+import { describeWorkload, nameSpan } from './lib/common.js';
+import { codeEdits, codeSpan, describeService } from './lib/grpc.js';
 
 /** Connection age inserted by the fix: long enough to be cheap, short enough to rebalance within minutes. */
 export const MAX_CONNECTION_AGE_SECONDS = 300;
@@ -35,11 +32,11 @@ export default defineRule({
       addAge: 'Set MaxConnectionAge to {{age}}s with a {{grace}}s grace',
     },
   },
-  check({ graph, options, report }) {
-    for (const server of graph.dials.servers) {
+  check({ model, options, report }) {
+    for (const server of model.dials.servers) {
       const { site } = server;
       if (site.maxConnectionAge || site.ageUnknown || site.ageUnsupported) continue;
-      const reached = reachingService(graph, server);
+      const reached = reachingService(model, server);
       if (!reached) continue;
       const grace = options.drainSeconds;
       const edits = site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, grace) ?? [];
@@ -55,13 +52,13 @@ export default defineRule({
 });
 
 /** A non-meshed Service in front of the server's workload that carries gRPC (dialed by a client, or declared). */
-function reachingService(graph: Graph, server: ServerLink) {
+function reachingService(model: AnalysisModel, server: ServerLink) {
   for (const container of server.containers) {
     const workload = container.workload;
-    if (graph.meshOf(workload)) continue; // the mesh proxy balances per request and holds the connections
-    for (const service of graph.servicesSelecting(workload)) {
+    if (model.meshOf(workload)) continue; // the mesh proxy balances per request and holds the connections
+    for (const service of model.servicesSelecting(workload)) {
       if (service.type === 'ExternalName') continue;
-      const grpc = graph.dials.linksTo(service).length > 0 || service.ports.some((p) => grpcPortEvidence(graph, p)) || graph.catalog.grpcApisBehind(service).length > 0;
+      const grpc = model.dials.linksTo(service).length > 0 || service.ports.some((p) => grpcPortEvidence(model, p)) || model.catalog.grpcApisBehind(service).length > 0;
       if (grpc) return { service, workload };
     }
   }

@@ -1,10 +1,8 @@
 // A service config is JSON read at run time: a typo, an unknown policy name or the deprecated
 // `loadBalancingPolicy` string fail silently or fall back to pick_first. grpc-js does not support the
 // `grpc.lb_policy_name` channel option at all (absent from its options list and source): it is ignored.
-import type { ServiceConfigLiteral } from '../src/core/facts/grpc/index.js';
-import { readServiceConfig } from '../src/core/facts/grpc/service-config.js';
-import { codeSpan } from '../src/core/grpc-rule-helpers.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { defineRule, type FixDescriptor, readServiceConfig, type ServiceConfigLiteral } from '../src/core/rule-api.js';
+import { codeSpan } from './lib/grpc.js';
 
 export default defineRule({
   id: 'grpc-service-config',
@@ -26,10 +24,10 @@ export default defineRule({
       useServiceConfig: "Replace with 'grpc.service_config' selecting {{policy}}",
     },
   },
-  check({ graph, report }) {
-    for (const dial of graph.dials.dials) {
+  check({ model, report }) {
+    for (const dial of model.dials.dials) {
       const { file, site } = dial;
-      const text = graph.textOf(file);
+      const text = model.textOf(file);
       for (const config of site.serviceConfigs) {
         const reading = readServiceConfig(config.json);
         const at = codeSpan(file, config.at);

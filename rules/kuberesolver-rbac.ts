@@ -1,13 +1,9 @@
 // kuberesolver reads the Kubernetes API from inside the client pod: v6 lists and watches EndpointSlices
 // (discovery.k8s.io), v5 and older Endpoints (core). Without a Role granting list+watch bound to the pod's
 // ServiceAccount every call fails with "forbidden" and the channel never gets an address.
-import { block, insertDocumentAfter } from '../src/core/edit.js';
-import type { Workload } from '../src/core/facts/k8s.js';
-import type { K8sObject } from '../src/core/facts/manifests.js';
-import { codeSpan, describeService } from '../src/core/grpc-rule-helpers.js';
-import type { Graph } from '../src/core/graph.js';
-import { defineRule } from '../src/core/rule.js';
-import { describeWorkload, nameSpan } from '../src/core/rule-helpers.js';
+import { type AnalysisModel, block, defineRule, insertDocumentAfter, type K8sObject, type Workload } from '../src/core/rule-api.js';
+import { describeWorkload, nameSpan } from './lib/common.js';
+import { codeSpan, describeService } from './lib/grpc.js';
 
 export default defineRule({
   id: 'kuberesolver-rbac',
@@ -25,19 +21,19 @@ export default defineRule({
       addRole: "Add Role '{{role}}' and RoleBinding for ServiceAccount '{{account}}'",
     },
   },
-  check({ graph, report }) {
-    for (const link of graph.dials.links) {
-      const facts = graph.files.get(link.file)?.grpc;
+  check({ model, report }) {
+    for (const link of model.dials.links) {
+      const facts = model.files.get(link.file)?.grpc;
       if (link.target?.scheme !== 'kubernetes' || !facts?.kuberesolver) continue;
       const version = facts.kuberesolver.version;
       const slices = version >= 6;
       const resource = slices ? 'endpointslices' : 'endpoints';
       const group = slices ? 'discovery.k8s.io' : '';
-      for (const container of graph.dials.containersRunning(link.file)) {
+      for (const container of model.dials.containersRunning(link.file)) {
         const workload = container.workload;
         const account = workload.serviceAccountName ?? 'default';
         const namespace = link.service?.namespace ?? link.target.namespace ?? workload.namespace;
-        if (!namespace || granted(graph, workload, account, namespace, group, resource)) continue;
+        if (!namespace || granted(model, workload, account, namespace, group, resource)) continue;
         const role = `${workload.name}-kuberesolver`;
         const docs = [
           block({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: role, namespace }, rules: [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch'] }] }, 0).join('\n'),
@@ -50,7 +46,7 @@ export default defineRule({
           }, 0).join('\n'),
         ];
         const file = workload.object.file;
-        const text = graph.textOf(file);
+        const text = model.textOf(file);
         report({
           messageId: 'forbidden',
           data: { version, workload: describeWorkload(workload), resource, namespace, account },
@@ -69,10 +65,10 @@ export default defineRule({
 type Plain = Record<string, unknown>;
 
 /** Is there a (Cluster)Role granting list+watch on the resource, bound to the account, valid in the namespace? */
-function granted(graph: Graph, workload: Workload, account: string, namespace: string, group: string, resource: string): boolean {
+function granted(model: AnalysisModel, workload: Workload, account: string, namespace: string, group: string, resource: string): boolean {
   const roles = new Map<string, Plain>();
-  for (const o of graph.objects) if (o.kind === 'Role' || o.kind === 'ClusterRole') roles.set(`${o.kind}/${o.kind === 'Role' ? (o.namespace ?? '') : ''}/${o.name}`, plain(o));
-  for (const o of graph.objects) {
+  for (const o of model.objects) if (o.kind === 'Role' || o.kind === 'ClusterRole') roles.set(`${o.kind}/${o.kind === 'Role' ? (o.namespace ?? '') : ''}/${o.name}`, plain(o));
+  for (const o of model.objects) {
     if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') continue;
     if (o.kind === 'RoleBinding' && o.namespace && o.namespace !== namespace) continue;
     const binding = plain(o);

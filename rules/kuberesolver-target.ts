@@ -2,9 +2,9 @@
 // target is read differently from DNS: a numeric port is dialed literally on the pods (no Service port →
 // targetPort translation), the scheme works only once registered, and a missing namespace means the client
 // pod's own namespace.
-import { codeSpan, envRelated, rewriteTarget } from '../src/core/grpc-rule-helpers.js';
-import { defineRule, type ReportDescriptor } from '../src/core/rule.js';
-import { nodeSpan } from '../src/core/rule-helpers.js';
+import { defineRule, type ReportDescriptor } from '../src/core/rule-api.js';
+import { nodeSpan } from './lib/common.js';
+import { codeSpan, envRelated, rewriteTarget } from './lib/grpc.js';
 
 export default defineRule({
   id: 'kuberesolver-target',
@@ -27,30 +27,30 @@ export default defineRule({
       addNamespace: "Write the namespace: '{{target}}'",
     },
   },
-  check({ graph, report }) {
-    const registered = graph.dials.kuberesolverSchemes;
-    for (const link of graph.dials.links) {
+  check({ model, report }) {
+    const registered = model.dials.kuberesolverSchemes;
+    for (const link of model.dials.links) {
       const { target, site } = link;
       if (site.language !== 'go' || target?.scheme !== 'kubernetes') continue;
       const at = codeSpan(link.file, site.targetAt);
-      const related = envRelated(graph, link);
+      const related = envRelated(model, link);
       if (!registered.has(target.schemeText ?? 'kubernetes') && !site.withResolvers) {
         report({ messageId: 'unregistered', data: { scheme: target.schemeText }, at, related });
       }
-      const clientNs = link.client?.workload.namespace ?? graph.dials.containersRunning(link.file)[0]?.workload.namespace;
+      const clientNs = link.client?.workload.namespace ?? model.dials.containersRunning(link.file)[0]?.workload.namespace;
       if (!link.service && !target.namespace && clientNs && target.service) {
-        const elsewhere = graph.services.filter((s) => s.name === target.service && s.namespace && s.namespace !== clientNs);
+        const elsewhere = model.services.filter((s) => s.name === target.service && s.namespace && s.namespace !== clientNs);
         if (elsewhere.length === 1) {
           const ns = elsewhere[0]!.namespace!;
           const hostAt = link.text!.indexOf(target.host!, link.text!.indexOf(':') + 1);
           const end = hostAt + target.host!.length;
           const fixed = hostAt === -1 ? link.text! : `${link.text!.slice(0, end)}.${ns}${link.text!.slice(end)}`;
-          const edits = fixed !== link.text ? rewriteTarget(graph, link, fixed) : undefined;
+          const edits = fixed !== link.text ? rewriteTarget(model, link, fixed) : undefined;
           report({
             messageId: 'namespaceOmitted',
             data: { service: target.service, clientNamespace: clientNs, namespace: ns },
             at,
-            related: [...related, { at: nodeSpan(graph, elsewhere[0]!.object, elsewhere[0]!.object.root), message: `Service '${target.service}' in namespace '${ns}'` }],
+            related: [...related, { at: nodeSpan(elsewhere[0]!.object, elsewhere[0]!.object.root), message: `Service '${target.service}' in namespace '${ns}'` }],
             fix: edits ? { messageId: 'addNamespace', data: { target: fixed }, edits } : undefined,
           });
         }
@@ -64,12 +64,12 @@ export default defineRule({
         messageId: 'servicePort',
         data: { port: target.port, service: link.service!.name, targetPort },
         at,
-        related: [...related, { at: nodeSpan(graph, port.service.object, port.node), message: `port ${port.port} → targetPort ${targetPort}` }],
+        related: [...related, { at: nodeSpan(port.service.object, port.node), message: `port ${port.port} → targetPort ${targetPort}` }],
       };
       const idx = link.text!.lastIndexOf(`:${target.port}`);
       if (replacement && idx !== -1) {
         const fixed = `${link.text!.slice(0, idx)}:${replacement}${link.text!.slice(idx + target.port.length + 1)}`;
-        const edits = rewriteTarget(graph, link, fixed);
+        const edits = rewriteTarget(model, link, fixed);
         if (edits) descriptor.fix = { messageId: 'usePort', data: { port: replacement }, edits };
       }
       report(descriptor);

@@ -1,8 +1,8 @@
 // A mesh balances per request only for traffic to a Service's virtual IP. A client that dials a headless
 // Service connects to pod IPs directly: Linkerd cannot retrieve endpoints for headless Services and does not
 // balance them, and the client's own policy pins or spreads connections as if there were no mesh.
-import { codeSpan, describeService, envRelated, fqdn, rewriteTarget, clusterIpSibling } from '../src/core/grpc-rule-helpers.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
+import { defineRule, type FixDescriptor } from '../src/core/rule-api.js';
+import { clusterIpSibling, codeSpan, describeService, envRelated, fqdn, rewriteTarget } from './lib/grpc.js';
 
 export default defineRule({
   id: 'mesh-headless-conflict',
@@ -20,27 +20,27 @@ export default defineRule({
       useClusterIp: "Dial the ClusterIP Service '{{target}}'",
     },
   },
-  check({ graph, report }) {
-    for (const link of graph.dials.links) {
+  check({ model, report }) {
+    for (const link of model.dials.links) {
       const { service, site } = link;
       if (!service?.headless || !link.target) continue;
-      const client = graph.dials.meshOfClient(link);
-      const server = graph.meshOfService(service);
+      const client = model.dials.meshOfClient(link);
+      const server = model.meshOfService(service);
       const mesh = client ?? server;
       if (!mesh) continue;
       const suggest: FixDescriptor[] = [];
-      const sibling = clusterIpSibling(graph, service);
+      const sibling = clusterIpSibling(model, service);
       const port = sibling?.ports.find((p) => p.name === link.port?.name) ?? sibling?.ports[0];
       if (sibling && port?.port !== undefined) {
         const target = `${fqdn(sibling.name, sibling.namespace ?? link.namespace)}:${port.port}`;
-        const edits = rewriteTarget(graph, link, target);
+        const edits = rewriteTarget(model, link, target);
         if (edits) suggest.push({ messageId: 'useClusterIp', data: { target }, edits });
       }
       report({
         messageId: 'headlessInMesh',
         data: { side: client ? 'The client' : `Service '${describeService(service)}'`, mesh: mesh.mesh, api: site.api, service: describeService(service) },
         at: codeSpan(link.file, site.targetAt),
-        related: envRelated(graph, link),
+        related: envRelated(model, link),
         suggest,
       });
     }

@@ -1,10 +1,7 @@
 // `npm start` (yarn, pnpm, npx) as the main process: measured (test/pid1), npm exits at once on SIGTERM — also
 // under tini and as `exec npm start` — and the kernel kills the app it started mid-drain. Run `node` directly.
+import { type AnalysisModel, type ArgWord, defineRule, type FixDescriptor, type PackageManagerProblem, type TextEdit } from '../src/core/rule-api.js';
 import path from 'node:path';
-import type { TextEdit } from '../src/core/finding.js';
-import { evaluateContainer, evaluateImage, type ArgWord, type PackageManagerProblem } from '../src/core/pid1.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import type { Graph } from '../src/core/graph.js';
 
 export default defineRule({
   id: 'package-manager-pid1',
@@ -23,16 +20,16 @@ export default defineRule({
       useNode: 'Run {{json}} (scripts.{{script}} of {{packageJson}})',
     },
   },
-  check({ graph, options, report }) {
+  check({ model, options, report }) {
     const problems = new Map<string, { problem: PackageManagerProblem; context?: string }>();
-    for (const dockerfile of graph.images.dockerfiles) {
-      for (const p of evaluateImage(graph, dockerfile)?.evaluation.problems ?? []) {
-        if (p.kind === 'package-manager') problems.set(key(p.word), { problem: p, context: graph.images.buildContextOf(dockerfile) });
+    for (const dockerfile of model.images.dockerfiles) {
+      for (const p of model.pid1.evaluateImage(dockerfile)?.evaluation.problems ?? []) {
+        if (p.kind === 'package-manager') problems.set(key(p.word), { problem: p, context: model.images.buildContextOf(dockerfile) });
       }
     }
-    for (const workload of graph.workloads) {
+    for (const workload of model.workloads) {
       for (const container of workload.containers) {
-        const evaluation = evaluateContainer(graph, container, options);
+        const evaluation = model.pid1.evaluateContainer(container);
         for (const p of evaluation?.evaluation.problems ?? []) {
           if (p.kind === 'package-manager' && !problems.has(key(p.word))) problems.set(key(p.word), { problem: p, context: evaluation?.link?.context });
         }
@@ -41,8 +38,8 @@ export default defineRule({
     for (const { problem, context } of problems.values()) {
       const script = scriptName(problem);
       const invocation = [problem.name, ...problem.args.map((a) => a.value ?? '…')].join(' ').slice(0, 60);
-      const replacement = context && script ? nodeCommand(graph, context, script) : undefined;
-      const edits = replacement ? replaceEdits(graph, problem, replacement.argv) : undefined;
+      const replacement = context && script ? nodeCommand(model, context, script) : undefined;
+      const edits = replacement ? replaceEdits(model, problem, replacement.argv) : undefined;
       const fix: FixDescriptor | undefined = replacement && edits
         ? { messageId: 'useNode', data: { json: JSON.stringify(replacement.argv), script, packageJson: replacement.file }, edits }
         : undefined;
@@ -76,21 +73,21 @@ function scriptName(problem: PackageManagerProblem): string | undefined {
 }
 
 /** `node …` from package.json scripts.<name> when it is a plain node command. */
-function nodeCommand(graph: Graph, context: string, script: string): { argv: string[]; file: string; hasHooks: boolean } | undefined {
+function nodeCommand(model: AnalysisModel, context: string, script: string): { argv: string[]; file: string; hasHooks: boolean } | undefined {
   const file = path.posix.join(context, 'package.json');
-  const pkg = graph.files.get(file)?.packageJson;
+  const pkg = model.files.get(file)?.packageJson;
   const command = pkg?.scripts[script];
   if (!command || !/^node(\s+[\w@%+=:,./-]+)*\s*$/.test(command.trim())) return undefined;
   return { argv: command.trim().split(/\s+/), file, hasHooks: `pre${script}` in pkg.scripts || `post${script}` in pkg.scripts };
 }
 
 /** Replace the words from the package manager to the end of its command line (exec-form JSON or YAML list). */
-function replaceEdits(graph: Graph, problem: PackageManagerProblem, argv: string[]): TextEdit[] | undefined {
+function replaceEdits(model: AnalysisModel, problem: PackageManagerProblem, argv: string[]): TextEdit[] | undefined {
   const words = [problem.word, ...problem.args];
   if (problem.layer !== 'dockerfile' || problem.word.shellForm || words.some((w) => w.at.file !== problem.word.at.file)) return undefined;
   const first = words[0]!.at;
   const last = words[words.length - 1]!.at;
   // Only when the words are one exec-form array (not ENTRYPOINT ["npm"] + CMD ["start"]).
-  if (graph.textOf(first.file).slice(first.start, last.end).includes(']')) return undefined;
+  if (model.textOf(first.file).slice(first.start, last.end).includes(']')) return undefined;
   return [{ file: first.file, start: first.start, end: last.end, text: argv.map((a) => JSON.stringify(a)).join(', ') }];
 }

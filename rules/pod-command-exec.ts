@@ -1,10 +1,9 @@
 // A container `command:`/`args:` of the form `sh -c "…"` makes the shell PID 1. Measured (test/pid1): dash
 // forks even the last command, bash execs only the last simple command of the top-level list, busybox ash
 // the last command; anything after the app, a pipeline or `&` keeps the shell in front of it for sure.
-import { BATCH_KINDS } from '../src/core/facts/k8s.js';
-import { commandText, consequence, evaluateContainer, execInsertion, problemSpan, whyDropped } from '../src/core/pid1.js';
-import { defineRule } from '../src/core/rule.js';
-import { describeWorkload } from '../src/core/rule-helpers.js';
+import { BATCH_KINDS, defineRule } from '../src/core/rule-api.js';
+import { describeWorkload } from './lib/common.js';
+import { commandText, consequence, execInsertion, problemSpan, whyDropped } from './lib/pid1-text.js';
 
 export default defineRule({
   id: 'pod-command-exec',
@@ -22,16 +21,16 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ graph, options, report }) {
-    for (const workload of graph.workloads) {
+  check({ model, options, report }) {
+    for (const workload of model.workloads) {
       if (BATCH_KINDS.has(workload.kind)) continue;
       for (const container of workload.containers) {
-        const evaluation = evaluateContainer(graph, container, options);
+        const evaluation = model.pid1.evaluateContainer(container);
         if (!evaluation) continue;
         for (const problem of evaluation.evaluation.problems) {
           if (problem.kind !== 'shell' || problem.layer !== 'pod') continue;
           const command = commandText(problem);
-          const edit = execInsertion(problem, graph.textOf(problem.code.at.file));
+          const edit = execInsertion(problem, model.textOf(problem.code.at.file));
           const image = evaluation.image ? undefined : container.image;
           report({
             messageId: 'wrapped',

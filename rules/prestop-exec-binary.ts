@@ -1,11 +1,8 @@
 // A preStop `exec` hook runs a program inside the container. Images built FROM scratch, distroless or
 // Chainguard static have no `sleep` and no `sh`: the hook fails ("executable file not found in $PATH") and
 // SIGTERM follows at once, so the delay it was meant to add is gone. The native sleep action needs no binary.
-import { block, flow } from '../src/core/edit.js';
-import { pairOf, range } from '../src/core/facts/yaml-util.js';
-import { basename } from '../src/core/pid1.js';
-import { defineRule } from '../src/core/rule.js';
-import { describeWorkload, nodeSpan, sleepActionSupported } from '../src/core/rule-helpers.js';
+import { basename, block, defineRule, flow, pairOf, range } from '../src/core/rule-api.js';
+import { describeWorkload, nodeSpan, sleepActionSupported } from './lib/common.js';
 
 export default defineRule({
   id: 'prestop-exec-binary',
@@ -23,16 +20,16 @@ export default defineRule({
       useSleepAction: 'Replace the exec hook with sleep: {seconds: {{seconds}}}',
     },
   },
-  check({ graph, options, report }) {
-    for (const workload of graph.workloads) {
+  check({ model, options, report }) {
+    for (const workload of model.workloads) {
       for (const container of [...workload.containers, ...workload.initContainers]) {
         const hook = container.preStop;
         const binary = hook?.type === 'exec' ? hook.command?.[0] : undefined;
         if (!hook || !binary || !hook.commandNode) continue;
-        const base = graph.images.baseLacking(container, binary, options);
+        const base = model.images.baseLacking(container, binary);
         if (!base) continue;
         const { doc, file } = workload.object;
-        const text = graph.textOf(file);
+        const text = model.textOf(file);
         const execPair = pairOf(hook.node, 'exec', doc);
         const seconds = hook.delaySeconds;
         const pureSleep = seconds !== undefined && isPureSleep(hook.command!);
@@ -47,7 +44,7 @@ export default defineRule({
         report({
           messageId: 'missingBinary',
           data: { container: container.name, workload: describeWorkload(workload), binary: basename(binary), base },
-          at: nodeSpan(graph, workload.object, hook.commandNode),
+          at: nodeSpan(workload.object, hook.commandNode),
           fix,
         });
       }

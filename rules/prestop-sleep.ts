@@ -1,11 +1,8 @@
 // When a pod is deleted, SIGTERM and the removal of its endpoints happen at the same time; kube-proxy,
 // ingress controllers and meshes learn about the removal a little later and keep sending new connections
 // to a process that is already shutting down. A preStop delay keeps the app serving until they catch up.
-import { insertIntoMap, type YamlValue } from '../src/core/edit.js';
-import type { Container } from '../src/core/facts/k8s.js';
-import { pairOf } from '../src/core/facts/yaml-util.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { containerSpan, describeWorkload, sleepActionSupported } from '../src/core/rule-helpers.js';
+import { type Container, defineRule, type FixDescriptor, insertIntoMap, pairOf, type YamlValue } from '../src/core/rule-api.js';
+import { containerSpan, describeWorkload, sleepActionSupported } from './lib/common.js';
 
 export default defineRule({
   id: 'prestop-sleep',
@@ -24,18 +21,18 @@ export default defineRule({
       addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action needs Kubernetes 1.30)',
     },
   },
-  check({ graph, options, report }) {
-    for (const workload of graph.workloads) {
-      for (const container of graph.servedContainers(workload)) {
+  check({ model, options, report }) {
+    for (const workload of model.workloads) {
+      for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({
           messageId: 'missing',
           data: { container: container.name, workload: describeWorkload(workload) },
-          at: containerSpan(graph, container),
+          at: containerSpan(container),
           // Before 1.30 the fix is an exec `sleep`: useless in an image without one (prestop-exec-binary).
-          fix: !sleepActionSupported(options.kubernetesVersion) && graph.images.baseLacking(container, 'sleep', options)
+          fix: !sleepActionSupported(options.kubernetesVersion) && model.images.baseLacking(container, 'sleep')
             ? undefined
-            : preStopFix(graph.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
+            : preStopFix(model.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
         });
       }
     }

@@ -1,10 +1,8 @@
 // Without a readinessProbe a new pod is added to the Service's endpoints as soon as its containers start,
 // before the app listens: the first connections of every rollout and scale-up are refused. For gRPC the
 // harm lasts: a channel that connects then stays pinned to that pod.
-import { insertIntoMap, type YamlValue } from '../src/core/edit.js';
-import { isGrpcPortName } from '../src/core/graph.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { containerSpan, describeWorkload } from '../src/core/rule-helpers.js';
+import { defineRule, type FixDescriptor, insertIntoMap, isGrpcPortName, type YamlValue } from '../src/core/rule-api.js';
+import { containerSpan, describeWorkload } from './lib/common.js';
 
 export default defineRule({
   id: 'readiness-probe',
@@ -23,11 +21,11 @@ export default defineRule({
       addGrpc: 'Add a grpc readinessProbe on port {{port}} (the server must implement grpc.health.v1)',
     },
   },
-  check({ graph, report }) {
-    for (const workload of graph.workloads) {
-      for (const container of graph.servedContainers(workload)) {
+  check({ model, report }) {
+    for (const workload of model.workloads) {
+      for (const container of model.servedContainers(workload)) {
         if (container.readinessProbe) continue;
-        const text = graph.textOf(workload.object.file);
+        const text = model.textOf(workload.object.file);
         const file = workload.object.file;
         const suggest: FixDescriptor[] = [];
         const port = container.ports[0];
@@ -43,7 +41,7 @@ export default defineRule({
         report({
           messageId: 'missing',
           data: { container: container.name, workload: describeWorkload(workload) },
-          at: containerSpan(graph, container),
+          at: containerSpan(container),
           suggest,
         });
       }

@@ -1,10 +1,8 @@
 // Meshes (Istio, Linkerd) and Gateway API implementations decide whether to speak HTTP/2 to a backend
 // and to balance per request from `appProtocol`; a port that is gRPC only by name is balanced as TCP by
 // some of them and sent HTTP/1.1 by others.
-import { insertIntoMap } from '../src/core/edit.js';
-import { isGrpcPortName } from '../src/core/graph.js';
-import { defineRule } from '../src/core/rule.js';
-import { headSpan, nodeSpan } from '../src/core/rule-helpers.js';
+import { defineRule, insertIntoMap, isGrpcPortName } from '../src/core/rule-api.js';
+import { headSpan, nodeSpan } from './lib/common.js';
 
 export default defineRule({
   id: 'service-app-protocol',
@@ -22,10 +20,10 @@ export default defineRule({
       addAppProtocol: 'Add appProtocol: {{appProtocol}}',
     },
   },
-  check({ graph, options, report }) {
-    for (const service of graph.services) {
+  check({ model, options, report }) {
+    for (const service of model.services) {
       if (service.type === 'ExternalName') continue;
-      const text = graph.textOf(service.object.file);
+      const text = model.textOf(service.object.file);
       for (const port of service.ports) {
         if (port.appProtocol || port.protocol !== 'TCP') continue;
         let why: string | undefined;
@@ -33,10 +31,10 @@ export default defineRule({
         if (isGrpcPortName(port.name)) {
           why = `port name '${port.name}'`;
         } else {
-          const target = graph.targetsOf(port).find((t) => isGrpcPortName(t.containerPort?.name));
+          const target = model.targetsOf(port).find((t) => isGrpcPortName(t.containerPort?.name));
           if (target?.containerPort) {
             why = `target port '${target.containerPort.name}'`;
-            related = [{ at: nodeSpan(graph, target.workload.object, target.containerPort.node), message: `container port named '${target.containerPort.name}'` }];
+            related = [{ at: nodeSpan(target.workload.object, target.containerPort.node), message: `container port named '${target.containerPort.name}'` }];
           }
         }
         if (!why) continue;
@@ -48,7 +46,7 @@ export default defineRule({
         report({
           messageId: 'missing',
           data: { service: service.name, port: port.port ?? port.name ?? '?', why },
-          at: headSpan(graph, service.object, port.node),
+          at: headSpan(service.object, port.node),
           related,
           fix,
         });

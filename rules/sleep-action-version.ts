@@ -1,14 +1,9 @@
 // The native `sleep` lifecycle action (KEP-3960) is alpha in 1.29 behind PodLifecycleSleepAction (off),
 // beta and on by default from 1.30, GA in 1.34; `seconds: 0` (KEP-4818) needs
 // PodLifecycleSleepActionAllowZero, alpha in 1.32, beta (on) in 1.33. Older API servers reject the pod.
+import { block, columnOf, compareMinor, type Container, defineRule, type FixDescriptor, type Hook, pairOf, replaceScalar } from '../src/core/rule-api.js';
+import { nodeSpan, zeroSleepSupported } from './lib/common.js';
 import type { Node } from 'yaml';
-import { block } from '../src/core/edit.js';
-import type { Container, Hook } from '../src/core/facts/k8s.js';
-import { pairOf } from '../src/core/facts/yaml-util.js';
-import { compareMinor } from '../src/core/options.js';
-import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { nodeSpan, zeroSleepSupported } from '../src/core/rule-helpers.js';
-import { columnOf, replaceScalar } from '../src/core/edit.js';
 
 export default defineRule({
   id: 'sleep-action-version',
@@ -31,15 +26,15 @@ export default defineRule({
       useOneSecond: 'Sleep 1 second instead',
     },
   },
-  check({ graph, options, report }) {
+  check({ model, options, report }) {
     const version = options.kubernetesVersion;
-    for (const workload of graph.workloads) {
+    for (const workload of model.workloads) {
       for (const container of workload.containers) {
         for (const [hookName, hook] of [['preStop', container.preStop], ['postStart', container.postStart]] as const) {
           if (hook?.type !== 'sleep') continue;
-          const text = graph.textOf(workload.object.file);
+          const text = model.textOf(workload.object.file);
           const data = { hook: hookName, container: container.name, version, seconds: hook.delaySeconds ?? 1 };
-          const at = nodeSpan(graph, workload.object, pairOf(hook.node, 'sleep', workload.object.doc)!.key as Node);
+          const at = nodeSpan(workload.object, pairOf(hook.node, 'sleep', workload.object.doc)!.key as Node);
           if (compareMinor(version, 29) < 0 || compareMinor(version, 29) === 0) {
             report({
               messageId: compareMinor(version, 29) < 0 ? 'unsupported' : 'alpha',
@@ -51,7 +46,7 @@ export default defineRule({
             report({
               messageId: 'zero',
               data,
-              at: nodeSpan(graph, workload.object, hook.delayNode!),
+              at: nodeSpan(workload.object, hook.delayNode!),
               suggest: [{ messageId: 'useOneSecond', edits: [replaceScalar(workload.object.file, text, hook.delayNode!, '1')] }],
             });
           }

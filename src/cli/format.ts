@@ -1,7 +1,7 @@
 // Output formats of `kubeconn check`: stylish (ESLint's look with paths relative to the working folder, plus
 // the cross-file evidence), json (ESLint's JSON formatter, in shape) and sarif (sarif.ts).
+import type { Finding } from '../api.js';
 import path from 'node:path';
-import type { Finding } from '../core/finding.js';
 import type { EslintResult } from './results.js';
 
 export type Format = 'stylish' | 'json' | 'sarif';

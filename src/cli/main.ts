@@ -1,18 +1,12 @@
 // `kubeconn check [paths…]`: analysis of a project from disk, the same engine and findings as the ESLint
 // plugin and the editor. Zero configuration; a `.kubeconn.yaml` found from the first path upward applies,
 // flags win over it. Exit codes: 0 clean (warnings allowed), 1 errors found, 2 usage, config or internal error.
+import { allRules, applyEdits, type Fix, initKubeconn, type KubeconnOptions, mergeOptions, OptionsError, type RuleLevel, selectFixes, Workspace } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { allRules } from '../../rules/index.js';
-import { applyEdits, selectFixes } from '../core/edit.js';
-import type { Fix } from '../core/finding.js';
-import { initKubeconn } from '../core/init.js';
-import { OptionsError, type KubeconnOptions, type RuleLevel } from '../core/options.js';
-import { Workspace } from '../core/workspace.js';
 import { collectFiles, FileError, readText } from '../node/files.js';
-import { mergeOptions } from '../core/config.js';
 import { formatConfigProblem, loadProjectConfig } from '../node/config-file.js';
 import { formatJson, formatStylish, type Format } from './format.js';
 import { toResult } from './results.js';
@@ -133,7 +127,7 @@ async function run(argv: string[]): Promise<number> {
   const options = mergeOptions(config.options, toOptions(values));
   const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
-  const ws = new Workspace(options);
+  const ws = new Workspace(options, allRules);
   for (const file of files) {
     try {
       ws.setFile(file, readText(file));

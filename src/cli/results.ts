@@ -1,7 +1,6 @@
 // Findings in ESLint's result shape, so `--format json` is exactly what `eslint --format json` prints and
 // any ESLint formatter (SARIF included) can read kubeconn's output.
-import type { Finding, Fix, ParseProblem } from '../core/finding.js';
-import { applyEdits } from '../core/edit.js';
+import { applyEdits, type Finding, type Fix, type ParseProblem } from '../api.js';
 
 export interface EslintFix {
   range: [number, number];

@@ -3,10 +3,8 @@
 // with related locations (the cross-file evidence) and fixes (safe fixes only), paths relative to the
 // analysed root under the %SRCROOT% base id. Parse problems are tool execution notifications.
 // test/cli/sarif.test.ts validates the output against the official SARIF 2.1.0 schema.
+import { DOCS_BASE_URL, docsPath, type Finding, LineIndex, type ParseProblem, type Rule, type Severity, type TextEdit } from '../api.js';
 import path from 'node:path';
-import type { Finding, ParseProblem, Severity, TextEdit } from '../core/finding.js';
-import { DOCS_BASE_URL, docsPath, type Rule } from '../core/rule.js';
-import { LineIndex } from '../core/text.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SRCROOT = '%SRCROOT%';

@@ -3,11 +3,15 @@
 
 export type Severity = 'error' | 'warning' | 'info';
 
-/** A half-open range of UTF-16 offsets [start, end) in one file. */
-export interface Span {
-  file: string;
+/** A half-open range of UTF-16 offsets [start, end) in the file the fact that holds it was read from. */
+export interface TextRange {
   start: number;
   end: number;
+}
+
+/** A TextRange in a named file: the one span type findings, related locations and edits use. */
+export interface Span extends TextRange {
+  file: string;
 }
 
 export interface TextEdit extends Span {

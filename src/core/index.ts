@@ -1,12 +1,28 @@
-// The public API of the analysis core, shared by the CLI, the ESLint plugin and the VS Code extension.
+// The public API of the analysis core: everything a front end (CLI, ESLint plugin, language server, VS Code
+// extension) uses, and nothing else; front ends import the core only from here. The rule registry is not
+// part of the core: front ends pass it to the Workspace (src/api.ts wires the default one).
 export { Workspace, type AnalysisResult } from './workspace.js';
-export type { Finding, Fix, ParseProblem, RelatedLocation, Severity, Span, TextEdit } from './finding.js';
+export type { RuleNotice } from './engine.js';
+export { AnalysisModel } from './model/index.js';
+export type { Finding, Fix, Located, ParseProblem, RelatedLocation, Severity, Span, TextEdit, TextRange } from './finding.js';
+export { compareFindings } from './finding.js';
 export { defaultOptions, resolveOptions, OptionsError, type KubeconnOptions, type RuleLevel } from './options.js';
-export { isAnalysable } from './facts/index.js';
-export { applyEdits } from './edit.js';
-export { docsPath, DOCS_BASE_URL, type Rule, type RuleMeta } from './rule.js';
-export { allRules } from '../../rules/index.js';
+export {
+  CONFIG_FILE_NAMES,
+  configSchema,
+  configToOptions,
+  mergeOptions,
+  parseConfigFile,
+  validateConfig,
+  type ConfigProblem,
+  type UserConfig,
+} from './config.js';
+export { commentSyntaxOf, extractFacts, isAnalysable, type CommentSyntax, type FileFacts } from './facts/index.js';
+export { applyEdits, selectFixes } from './edit.js';
+export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
 export { LineIndex } from './text.js';
-
 export { initKubeconn } from './init.js';
 export { setWasmLocator } from './facts/treesitter.js';
+export { disableLineEdit, disableObjectEdit } from './suppress-edits.js';
+export { buildCatalog, checkOf, CHECKS, type Catalog, type Check, type CheckId, type CheckStatus, type Component, type Edge, type Group, type Place } from './catalog/model.js';
+export { hoverAt, type HoverContent, type HoverLine } from './catalog/hover.js';

@@ -1,7 +1,7 @@
 // The shape of a rule: metadata (docs, messages, default severity) and a check over the whole graph that
 // reports on the entity it examines. Rules do no I/O; fixes are edits computed at report time.
 import type { Fix, Severity, Span, TextEdit } from './finding.js';
-import type { Graph } from './graph.js';
+import type { AnalysisModel } from './model/index.js';
 import type { KubeconnOptions } from './options.js';
 
 export type RuleCategory = 'balancing' | 'shutdown' | 'signals';
@@ -44,9 +44,15 @@ export interface ReportDescriptor {
 }
 
 export interface RuleContext {
-  graph: Graph;
+  /** The analysis model: every object, link and verdict of the workspace, read-only. */
+  model: AnalysisModel;
   options: KubeconnOptions;
   report(descriptor: ReportDescriptor): void;
+  /**
+   * Run `check` for each entity (Services, workloads, containers, code sites, files). An exception in one
+   * becomes an internal-error notice naming the rule and that entity; the other entities are still checked.
+   */
+  each<T>(entities: Iterable<T>, check: (entity: T) => void): void;
 }
 
 export interface Rule {

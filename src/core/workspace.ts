@@ -1,19 +1,20 @@
-// The engine's entry point: files in (from disk or an editor's unsaved text), findings out.
-// Incremental: setFile re-extracts that one file's facts; the graph is re-linked and the rules re-run
-// only when something changed since the last analysis, and the result is cached until the next change.
-import { allRules } from '../../rules/index.js';
+// The core's entry point: files in (from disk or an editor's unsaved text), findings out. The rules are
+// handed in by the front end (the core never imports rules/). Incremental: setFile re-extracts that one
+// file's facts; the model is rebuilt and the rules re-run only when something changed since the last
+// analysis, and the result is cached until the next change.
+import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { extractFacts, type FileFacts } from './facts/index.js';
-import { compareFindings, type Finding, type Fix, type Located, type ParseProblem, type Severity, type Span } from './finding.js';
-import { Graph } from './graph.js';
+import { compareFindings, type Finding, type ParseProblem } from './finding.js';
+import { AnalysisModel } from './model/index.js';
 import { resolveOptions, type KubeconnOptions } from './options.js';
-import type { FixDescriptor, ReportDescriptor, Rule } from './rule.js';
-import { isSuppressedByAnnotation, isSuppressedByComment, parseDirectives } from './suppress.js';
-import { formatMessage } from './text.js';
+import type { Rule } from './rule.js';
 
 export interface AnalysisResult {
   findings: Finding[];
   problems: ParseProblem[];
-  graph: Graph;
+  /** Rules that failed (kubeconn bugs); the other rules' findings are all there. */
+  notices: RuleNotice[];
+  model: AnalysisModel;
   /** Findings per file (files with none are absent). */
   byFile: Map<string, Finding[]>;
   problemsByFile: Map<string, ParseProblem[]>;
@@ -29,7 +30,10 @@ export class Workspace {
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
 
-  constructor(options: Partial<KubeconnOptions> = {}, readonly rules: readonly Rule[] = allRules) {
+  constructor(
+    options: Partial<KubeconnOptions>,
+    readonly rules: readonly Rule[],
+  ) {
     this.opts = resolveOptions(options);
   }
 
@@ -99,27 +103,16 @@ export class Workspace {
     const version = this.version;
     this.extractDirty();
     const files = new Map(this.facts);
-    const graph = new Graph(files);
-    yield 'graph';
-    const findings: Finding[] = [];
+    const model = new AnalysisModel(files, this.opts);
+    yield 'model';
+    const run: RuleRun = { findings: [], notices: [] };
     for (const rule of this.rules) {
-      const level = this.opts.rules[rule.id];
-      if (level === 'off') continue;
-      const severityOverride: Severity | undefined = level === 'warn' ? 'warning' : level;
-      const report = (d: ReportDescriptor): void => {
-        findings.push(this.toFinding(files, rule, d, severityOverride));
-      };
-      try {
-        rule.check({ graph, options: this.opts, report });
-      } catch (error) {
-        (error as Error).message = `rule ${rule.id} failed: ${(error as Error).message}`;
-        throw error;
-      }
+      runRule(rule, model, this.opts, run);
       yield rule.id;
     }
-    const kept = this.suppress(files, dedupe(findings)).sort(compareFindings);
+    const kept = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
     const problems = [...files.values()].flatMap((f) => f.problems).sort(compareFindings);
-    const result = { findings: kept, problems, graph, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
+    const result = { findings: kept, problems, notices: run.notices, model, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
     if (this.version === version) this.result = result;
     return result;
   }
@@ -146,61 +139,6 @@ export class Workspace {
     this.reusable.clear();
   }
 
-  private locate(files: ReadonlyMap<string, FileFacts>, span: Span): Located {
-    const facts = files.get(span.file);
-    if (!facts) throw new Error(`kubeconn: a rule reported on ${span.file}, which is not in the workspace`);
-    const start = facts.lines.position(span.start);
-    const end = facts.lines.position(span.end);
-    return { ...span, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-  }
-
-  private toFinding(files: ReadonlyMap<string, FileFacts>, rule: Rule, d: ReportDescriptor, severityOverride: Severity | undefined): Finding {
-    const message = (messageId: string, data?: Record<string, unknown>): string => {
-      const template = rule.meta.messages[messageId];
-      if (template === undefined) throw new Error(`rule ${rule.id}: unknown messageId ${messageId}`);
-      return formatMessage(template, data);
-    };
-    const toFix = (f: FixDescriptor): Fix => ({ message: message(f.messageId, f.data), messageId: f.messageId, edits: f.edits });
-    let fix = d.fix ? toFix(d.fix) : undefined;
-    const suggestions = (d.suggest ?? []).map(toFix);
-    // A Helm template is not the YAML we parsed: offer its fixes, never apply them unattended.
-    if (fix && fix.edits.some((e) => files.get(e.file)?.manifests?.helm)) {
-      suggestions.unshift(fix);
-      fix = undefined;
-    }
-    return {
-      ...this.locate(files, d.at),
-      ruleId: rule.id,
-      messageId: d.messageId,
-      message: message(d.messageId, d.data),
-      severity: severityOverride ?? d.severity ?? rule.meta.severity,
-      related: (d.related ?? []).map((r) => ({ ...this.locate(files, r.at), message: r.message })),
-      fix,
-      suggestions,
-    };
-  }
-
-  private suppress(files: ReadonlyMap<string, FileFacts>, findings: Finding[]): Finding[] {
-    const directives = new Map<string, ReturnType<typeof parseDirectives>>();
-    return findings.filter((f) => {
-      const facts = files.get(f.file);
-      if (isSuppressedByAnnotation(f, facts)) return false;
-      if (!this.opts.applyDirectiveComments || !facts) return true;
-      let list = directives.get(f.file);
-      if (!list) directives.set(f.file, (list = parseDirectives(facts.text, facts.commentSyntax)));
-      return !isSuppressedByComment(f, list);
-    });
-  }
-}
-
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = `${f.ruleId}\0${f.file}\0${f.start}\0${f.end}\0${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
 
 function groupByFile<T extends { file: string }>(items: T[]): Map<string, T[]> {

@@ -5,14 +5,10 @@
 // Options: the project's .kubeconn.yaml, then `settings.kubeconn` over it (ESLint settings win). Mistakes in
 // either are reported as lint messages on the file being linted, never thrown (a throw in a rule would be
 // printed by ESLint as a crash of that rule); the valid keys still apply.
+import { allRules, type ConfigProblem, configToOptions, type Finding, type KubeconnOptions, mergeOptions, OptionsError, validateConfig, Workspace } from '../api.js';
 import path from 'node:path';
-import { configToOptions, mergeOptions, validateConfig, type ConfigProblem } from '../core/config.js';
-import type { Finding } from '../core/finding.js';
-import { OptionsError, type KubeconnOptions } from '../core/options.js';
-import { Workspace } from '../core/workspace.js';
 import { loadProjectConfig } from '../node/config-file.js';
 import { collectFiles, excludedBySettings, readText } from '../node/files.js';
-import { allRules } from '../../rules/index.js';
 
 interface Project {
   ws: Workspace;
@@ -34,11 +30,11 @@ function projectFor(cwd: string, settings: unknown): Project {
   const options = mergeOptions(fromFile.options, fromEslint, { applyDirectiveComments: false });
   let ws: Workspace;
   try {
-    ws = new Workspace(options);
+    ws = new Workspace(options, allRules);
   } catch (error) {
     if (!(error instanceof OptionsError)) throw error;
     problems.push({ source: 'kubeconn options', line: 1, column: 1, key: '', message: error.message });
-    ws = new Workspace({ applyDirectiveComments: false });
+    ws = new Workspace({ applyDirectiveComments: false }, allRules);
   }
   for (const file of collectFiles([cwd], { exclude: ws.options.exclude, include: ws.options.include })) {
     try {
@@ -79,7 +75,7 @@ function standaloneFindings(filename: string, text: string, settings: unknown): 
   const key = `${filename}\0${JSON.stringify(settings ?? {})}`;
   let ws = standalone.get(key);
   if (ws) standalone.delete(key);
-  else ws = new Workspace(mergeOptions(configToOptions(validateConfig(settings, RULE_IDS, 'settings.kubeconn').config), { applyDirectiveComments: false }));
+  else ws = new Workspace(mergeOptions(configToOptions(validateConfig(settings, RULE_IDS, 'settings.kubeconn').config), { applyDirectiveComments: false }), allRules);
   standalone.set(key, ws);
   if (standalone.size > STANDALONE_KEPT) standalone.delete(standalone.keys().next().value!);
   ws.setFile(filename, text);

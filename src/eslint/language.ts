@@ -1,10 +1,7 @@
 // kubeconn's ESLint languages: `kubeconn/yaml` (Kubernetes manifests, Helm templates, catalog-info.yaml),
 // `kubeconn/dockerfile` and `kubeconn/code` (Go, Python, Java, C#, shell). They parse with the core's own
 // extractors; a file whose syntax is broken is a parse error (ESLint's "Parsing error", fatal).
-import type { CommentSyntax } from '../core/facts/index.js';
-import { extractFacts } from '../core/facts/index.js';
-import { defaultOptions } from '../core/options.js';
-import { LineIndex } from '../core/text.js';
+import { type CommentSyntax, defaultOptions, extractFacts, LineIndex } from '../api.js';
 import { KubeconnSourceCode, type ProgramNode } from './source-code.js';
 
 interface File {

@@ -8,10 +8,8 @@
 // analyses: YAML (kubeconn/yaml, or eslint-plugin-yml's language when installed), Helm templates,
 // Dockerfiles, shell, Go, Python, Java, C# (kubeconn/any), JavaScript (ESLint's own language, untouched) and
 // TypeScript (typescript-eslint's parser when installed, else a tolerant text parser).
+import { allRules, commentSyntaxOf, initKubeconn } from '../api.js';
 import { createRequire } from 'node:module';
-import { commentSyntaxOf } from '../core/facts/index.js';
-import { initKubeconn } from '../core/init.js';
-import { allRules } from '../../rules/index.js';
 import { KubeconnLanguage } from './language.js';
 import { eslintPluginYml, typescriptEslintParser } from './peers.js';
 import { toEslintRule } from './rules.js';

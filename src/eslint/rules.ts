@@ -3,8 +3,7 @@
 // fixes and suggestions; edits that span files are editor-only (the language server applies them).
 // Rules declare no `meta.languages`: they read only the source text, so they run under kubeconn's languages,
 // ESLint's JavaScript, typescript-eslint's parser or eslint-plugin-yml's language alike.
-import type { Finding, Fix } from '../core/finding.js';
-import { DOCS_BASE_URL, docsPath, type Rule } from '../core/rule.js';
+import { DOCS_BASE_URL, docsPath, type Finding, type Fix, type Rule } from '../api.js';
 import { analyseForEslint } from './engine.js';
 
 interface Loc {

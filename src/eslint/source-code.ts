@@ -1,8 +1,8 @@
 // ESLint SourceCode for kubeconn's languages. Rules do not walk an AST (the core has already analysed the
 // file), so the tree is a single `Program` node; what ESLint needs from us is locations and the comments
 // that carry directives (`# eslint-disable-next-line kubeconn/prestop-sleep`), as in @eslint/json.
+import type { CommentSyntax } from '../api.js';
 import { ConfigCommentParser, Directive, TextSourceCodeBase, VisitNodeStep } from '@eslint/plugin-kit';
-import type { CommentSyntax } from '../core/facts/index.js';
 
 export interface Loc {
   line: number;

@@ -2,7 +2,7 @@
 // kubeconn's rules read the source text (analysed by tree-sitter in the core), so ESLint only needs a valid
 // empty Program with the file's comments, which carry `eslint-disable` directives. Projects that use
 // typescript-eslint keep their parser by placing their config after kubeconn's (later configs win).
-import { LineIndex } from '../core/text.js';
+import { LineIndex } from '../api.js';
 import { findComments } from './source-code.js';
 
 export const textParser = {

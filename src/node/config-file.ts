@@ -1,10 +1,9 @@
 // Finding and reading the project config file from disk, for the CLI, the ESLint plugin and the editor:
 // the nearest `.kubeconn.yaml` (or kubeconn.config.{yaml,yml,json}) in the start folder or above it, up to
 // the repository root (a folder with .git) or the file system root.
+import { CONFIG_FILE_NAMES, type ConfigProblem, configToOptions, type KubeconnOptions, parseConfigFile } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CONFIG_FILE_NAMES, configToOptions, parseConfigFile, type ConfigProblem } from '../core/config.js';
-import type { KubeconnOptions } from '../core/options.js';
 
 export interface ProjectConfig {
   /** The config file found, if any. */

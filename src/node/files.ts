@@ -1,9 +1,9 @@
 // Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
 // vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
+import { isAnalysable } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { isAnalysable } from '../core/facts/index.js';
 
 const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
 

@@ -1,10 +1,9 @@
 // Quick fixes straight from the findings: the fix (preferred: the core only attaches safe edits as
 // `fix`), every suggestion, fix-all for the rule, disable for the line or the object, the rule's docs;
 // and `source.fixAll.kubeconn` for fix-on-save. No action is derived from message text.
+import { type Finding, type Fix, selectFixes } from '../api.js';
 import * as vscode from 'vscode';
-import type { Finding, Fix } from '../core/index.js';
 import type { DiagnosticsView } from './diagnostics.js';
-import { selectFixes } from '../core/edit.js';
 import { disableLineEdit, disableObjectEdit, toWorkspaceEdit } from './edits.js';
 import type { Engine } from './engine.js';
 

@@ -2,8 +2,8 @@
 // the rule's page in the installed extension, and cross-file evidence as relatedInformation. The view
 // remembers which Finding each diagnostic came from (by rule id and range, never by message text), so
 // code actions use the edits that travelled with the finding.
+import { type AnalysisResult, docsPath, type Finding, type ParseProblem } from '../api.js';
 import * as vscode from 'vscode';
-import { docsPath, type AnalysisResult, type Finding, type ParseProblem } from '../core/index.js';
 import type { Engine } from './engine.js';
 
 export const SOURCE = 'kubeconn';

@@ -2,9 +2,9 @@
 // activation, open editors overlaying disk content, debounced re-analysis on edits, and file events
 // (save, create, delete, rename, changes made outside the editor). It never analyses on its own: it
 // feeds texts to the core and announces each AnalysisResult. Files are keyed by absolute fsPath.
+import { allRules, type AnalysisResult, isAnalysable, type KubeconnOptions, Workspace } from '../api.js';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { isAnalysable, Workspace, type AnalysisResult, type KubeconnOptions } from '../core/index.js';
 import type { Log } from './log.js';
 import { globToRegExp } from './settings.js';
 
@@ -45,7 +45,7 @@ export class Engine implements vscode.Disposable {
     options: Partial<KubeconnOptions>,
     exclude: string[],
   ) {
-    this.ws = new Workspace(options);
+    this.ws = new Workspace(options, allRules);
     this.setExclude(exclude);
   }
 
@@ -106,7 +106,7 @@ export class Engine implements vscode.Disposable {
    */
   async configure(options: Partial<KubeconnOptions>, exclude: string[]): Promise<void> {
     this.setExclude(exclude);
-    this.ws = new Workspace(options);
+    this.ws = new Workspace(options, allRules);
     this.lastVersion = -1;
     await this.scan();
   }

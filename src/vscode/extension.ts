@@ -1,11 +1,10 @@
 // The VS Code extension: a thin adapter over the analysis core (src/core). It wires the engine (files in),
 // diagnostics and code actions (findings out), hovers, the catalog view and entity pages, settings and the
 // status bar. activate() returns a small API that the extension's own tests drive.
+import { allRules, buildCatalog, type Catalog, initKubeconn, setWasmLocator } from '../api.js';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { allRules, initKubeconn, setWasmLocator } from '../core/index.js';
-import { buildCatalog, type Catalog } from './catalog/model.js';
 import { renderEntityPage } from './catalog/page.js';
 import { CatalogTree, ENTITY_PAGE_COMMAND, OPEN_COMMAND } from './catalog/tree.js';
 import { KubeconnCodeActions, SHOW_DOCS_COMMAND } from './codeActions.js';
@@ -66,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
     if (!result) return undefined;
     if (catalogCache?.result !== result) {
       const groupBy = vscode.workspace.getConfiguration('kubeconn').get<string>('catalog.groupBy', 'auto');
-      catalogCache = { result, catalog: buildCatalog(result, allRules, settings.options.rules ?? {}, groupBy === 'namespace' ? 'namespace' : 'system', engine.workspace.options) };
+      catalogCache = { result, catalog: buildCatalog(result, allRules, settings.options.rules ?? {}, groupBy === 'namespace' ? 'namespace' : 'system') };
     }
     return catalogCache.catalog;
   };

@@ -1,9 +1,9 @@
 // `kubeconn.*` settings → engine options. Each setting is validated on its own with the core's
 // resolveOptions, so one bad value falls back to its default (with a message naming it) and the
 // others still apply.
+import { type KubeconnOptions, OptionsError, resolveOptions, type RuleLevel } from '../api.js';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { OptionsError, resolveOptions, type KubeconnOptions, type RuleLevel } from '../core/index.js';
 
 export interface EditorSettings {
   options: Partial<KubeconnOptions>;

@@ -1,7 +1,7 @@
 // The status-bar item: kubeconn's error/warning counts across the workspace (parse problems included);
 // a click opens the Problems panel.
+import type { AnalysisResult } from '../api.js';
 import * as vscode from 'vscode';
-import type { AnalysisResult } from '../core/index.js';
 
 export interface Counts {
   errors: number;

@@ -4,12 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits } from '../../src/core/edit.js';
 import { initKubeconn } from '../../src/core/init.js';
-import { Workspace } from '../../src/core/workspace.js';
+import { createWorkspace } from '../../src/api.js';
 import { yaml } from '../helpers/rule-tester.js';
 
 async function analyse(files: Record<string, string>, options = {}) {
   await initKubeconn();
-  const ws = new Workspace(options);
+  const ws = createWorkspace(options);
   for (const [f, t] of Object.entries(files)) ws.setFile(f, t);
   return { ws, result: ws.analyze() };
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { applyFixes } from '../../src/cli/main.js';
 import { initKubeconn } from '../../src/core/init.js';
-import { Workspace } from '../../src/core/workspace.js';
+import { createWorkspace } from '../../src/api.js';
 import { collectFiles, readText } from '../../src/node/files.js';
 import { fixturesDir } from '../helpers/paths.js';
 
@@ -19,7 +19,7 @@ describe('fixture folders', () => {
     it(name, async () => {
       await initKubeconn();
       const input = path.join(root, name, 'input');
-      const ws = new Workspace();
+      const ws = createWorkspace();
       for (const file of collectFiles([input])) ws.setFile(file, readText(file));
       const before = ws.analyze();
       const rel = (f: string) => path.relative(input, f).split(path.sep).join('/');

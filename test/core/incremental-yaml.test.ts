@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAllDocuments, visit } from 'yaml';
 import { initKubeconn } from '../../src/core/init.js';
-import { Workspace } from '../../src/core/workspace.js';
+import { createWorkspace, Workspace } from '../../src/api.js';
 
 function pair(i: number): string {
   return [
@@ -44,7 +44,7 @@ function snapshot(ws: Workspace): string {
 }
 
 async function fresh(text: string): Promise<string> {
-  const ws = new Workspace();
+  const ws = createWorkspace();
   ws.setFile('big.yaml', text);
   return snapshot(ws);
 }
@@ -62,7 +62,7 @@ function nodes(docs: { contents: unknown }[]): string[] {
 describe('chunked re-parsing of a large manifest', () => {
   it('chunks give the same nodes and ranges as parsing the whole file at once', async () => {
     await initKubeconn();
-    const ws = new Workspace();
+    const ws = createWorkspace();
     const text = big.replace('port: 5003', 'port: [5003').replace('\n---\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4', '\n--- # a comment\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4');
     ws.setFile('big.yaml', text);
     const chunked = ws.factsOf('big.yaml')!.manifests!.chunks!.flatMap((c) => c.docs);
@@ -73,7 +73,7 @@ describe('chunked re-parsing of a large manifest', () => {
 
   it('every edit gives the same findings, problems and fixes as a fresh parse', async () => {
     await initKubeconn();
-    const ws = new Workspace();
+    const ws = createWorkspace();
     ws.setFile('big.yaml', big);
     assert.ok((ws.factsOf('big.yaml')!.manifests!.chunks?.length ?? 0) > 16, 'the file is parsed in chunks');
     assert.equal(snapshot(ws), await fresh(big));

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { initKubeconn } from '../../src/core/init.js';
-import { Workspace } from '../../src/core/workspace.js';
+import { createWorkspace } from '../../src/api.js';
 import { yaml } from '../helpers/rule-tester.js';
 
 const svc = yaml`
@@ -17,8 +17,8 @@ const svc = yaml`
 describe('stepped analysis', () => {
   it('yields after linking and after each rule, and gives what analyze() gives', async () => {
     await initKubeconn();
-    const a = new Workspace();
-    const b = new Workspace();
+    const a = createWorkspace();
+    const b = createWorkspace();
     a.setFile('svc.yaml', svc);
     b.setFile('svc.yaml', svc);
     const steps = a.analyzeSteps();
@@ -28,7 +28,7 @@ describe('stepped analysis', () => {
       names.push(step.value);
       step = steps.next();
     }
-    assert.equal(names[0], 'graph');
+    assert.equal(names[0], 'model');
     assert.deepEqual(names.slice(1), a.rules.map((r) => r.id));
     assert.equal(JSON.stringify(step.value.findings), JSON.stringify(b.analyze().findings));
     assert.equal(a.analyze(), step.value, 'cached');
@@ -36,7 +36,7 @@ describe('stepped analysis', () => {
 
   it('a change during the steps: the stale result is not cached', async () => {
     await initKubeconn();
-    const ws = new Workspace();
+    const ws = createWorkspace();
     ws.setFile('svc.yaml', svc);
     const steps = ws.analyzeSteps();
     steps.next();

@@ -118,7 +118,7 @@ describe('the npm package, installed into a new project', () => {
       "if (!plugin.rules['prestop-sleep'] || !Array.isArray(plugin.configs.recommended)) process.exit(3);",
       "import('kubeconn/core').then(async (core) => {",
       '  await core.initKubeconn();',
-      "  const ws = new core.Workspace();",
+      "  const ws = core.createWorkspace();",
       "  ws.setFile('/x/pod.yaml', 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: p}\\nspec:\\n  containers: [{name: c, ports: [{containerPort: 80}]}]\\n');",
       '  console.log(ws.analyze().findings.map((f) => f.ruleId).sort().join(","));',
       '});',

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { initKubeconn } from '../../src/core/init.js';
-import { Workspace } from '../../src/core/workspace.js';
+import { createWorkspace, Workspace } from '../../src/api.js';
 import { fixturesDir } from '../helpers/paths.js';
 
 const root = path.join(fixturesDir, 'boutique');
 
 function load(): Workspace {
-  const ws = new Workspace();
+  const ws = createWorkspace();
   const walk = (dir: string): void => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
@@ -26,7 +26,7 @@ function load(): Workspace {
 describe('boutique fixture', () => {
   it('links every dial site through the env of the workload that runs it', async () => {
     await initKubeconn();
-    const { graph } = load().analyze();
+    const { model: graph } = load().analyze();
     const links = graph.dials.links.map((l) => `${l.file} ${l.env.map((e) => e.name).join(',')} → ${l.service?.name}:${l.port?.port} (client ${l.client?.workload.name})`).sort();
     assert.deepEqual(links, [
       'src/frontend/main.go CART_SERVICE_ADDR → cartservice:7070 (client frontend)',

@@ -9,12 +9,15 @@ import path from 'node:path';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import type { Extractor, FileFacts } from './index.js';
 import type { LineIndex } from '../text.js';
+import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 
 export interface DfString {
   value: string;
   /** Source range of the JSON string, quotes included. */
   start: number;
   end: number;
+  /** The code of a `-c` flag (`["sh", "-c", "exec app"]`), parsed (offsets into `value`). */
+  script?: ShellScript;
 }
 
 export interface DfCommand {
@@ -33,6 +36,8 @@ export interface DfCommand {
    * continuations made shell continuations, comment lines inside them blanked), so offsets map 1:1.
    */
   shellText?: string;
+  /** Shell form: shellText parsed (offsets into shellText, which map 1:1 onto the arguments). */
+  script?: ShellScript;
   /** Stage the instruction is written in (it may be inherited by later stages). */
   stage: number;
 }
@@ -48,8 +53,9 @@ export interface DfCopy {
   chmod?: string;
   /** WORKDIR when the instruction runs (relative destinations are relative to it). */
   workdir: string;
-  /** `COPY <<EOF /entrypoint.sh`: the file content written inline, and its offset in the Dockerfile. */
-  heredoc?: { content: string; start: number };
+  /** `COPY <<EOF /entrypoint.sh`: the file content written inline, its offset in the Dockerfile, and the
+   * content parsed as a shell script when it is one (no `#!`, or a shell `#!`). */
+  heredoc?: { content: string; start: number; script?: ShellScript };
 }
 
 export interface DfStage {
@@ -207,8 +213,14 @@ function toCommand(
 ): DfCommand {
   const base = { keyword, start, end, argsStart, argsEnd, stage };
   const argv = jsonStrings(instruction, text, off);
-  if (argv) return { ...base, form: 'exec', argv };
-  return { ...base, form: 'shell', shellText: shellView(text.slice(argsStart, argsEnd), escape) };
+  if (argv) {
+    argv.forEach((word, i) => {
+      if (i > 0 && isCommandFlag(argv[i - 1]!.value)) word.script = parseShell(word.value);
+    });
+    return { ...base, form: 'exec', argv };
+  }
+  const shellText = shellView(text.slice(argsStart, argsEnd), escape);
+  return { ...base, form: 'shell', shellText, script: parseShell(shellText) };
 }
 
 /** Exec form's strings, or undefined for shell form (Docker falls back to shell form when the JSON is invalid). */
@@ -271,7 +283,7 @@ function toCopy(instruction: Instruction, keyword: 'COPY' | 'ADD', text: string,
     const content = heredocs[0]?.getContentRange();
     if (!dest || !content) return undefined;
     const contentStart = off(content.start);
-    return { keyword, start, end, sources: [], dest: unquote(dest), workdir, from: flags.get('from'), chmod: flags.get('chmod'), heredoc: { content: text.slice(contentStart, off(content.end)), start: contentStart } };
+    return { keyword, start, end, sources: [], dest: unquote(dest), workdir, from: flags.get('from'), chmod: flags.get('chmod'), heredoc: heredocOf(text.slice(contentStart, off(content.end)), contentStart) };
   }
   let list = words;
   if (/^\s*(?:--\S+\s+)*\[/.test(raw)) {
@@ -296,4 +308,10 @@ export function substitute(value: string, args: ReadonlyMap<string, string>): st
     if (known !== undefined && known !== '') return known;
     return op ? fallback ?? '' : whole;
   });
+}
+
+/** A COPY heredoc; parsed when it is a shell script (no `#!` line, or a shell's). */
+function heredocOf(content: string, start: number): NonNullable<DfCopy['heredoc']> {
+  const shell = !content.startsWith('#!') || /^#!.*\b(sh|bash|ash|dash)\b/.test(content);
+  return shell ? { content, start, script: parseShell(content) } : { content, start };
 }

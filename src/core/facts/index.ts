@@ -11,6 +11,7 @@ import { shellExtractor, type ScriptFacts } from './shell.js';
 import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
 import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
+import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -31,6 +32,8 @@ export interface FileFacts {
   grpc?: GrpcFacts;
   /** Backstage catalog entities (src/core/facts/backstage.ts). */
   backstage?: BackstageFacts;
+  /** Image builds declared by skaffold/compose files (src/core/facts/build-config.ts). */
+  buildConfig?: BuildConfigFacts;
 }
 
 export interface Extractor {
@@ -55,7 +58,7 @@ const manifestExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

@@ -3,10 +3,12 @@
 // Helm templates (`{{ … }}`) are masked with spaces of the same length before parsing, so every offset
 // and line still points into the real file; what survives the masking is analysed, documents that do not
 // parse after masking are skipped silently (they are templates, not YAML), and fixes become suggestions.
-import { Composer, isMap, isPair, parseAllDocuments, Parser, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
 import { asMap, get, range, str, stringMap, type YDoc, type YNode } from './yaml-util.js';
+import { FileSource, type ObjectSource } from './source.js';
+import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 
 export interface K8sObject {
   file: string;
@@ -27,6 +29,8 @@ export interface K8sObject {
   nameSpan: [number, number];
   /** From a Helm template: names and values may be masked template expressions. */
   helm: boolean;
+  /** Where the object's nodes are written: reports and edits go through it. */
+  source: ObjectSource;
 }
 
 /** Shown for a name that a Helm template computes (`name: {{ include "x.fullname" . }}`). */
@@ -103,10 +107,13 @@ export function extractManifests(
     }
     // A document reused from before the edit keeps its object (spans shifted with it), and so its typed views.
     let object = reusedObjects.get(doc as YDoc);
-    if (object && object.file === file && object.helm === helm) object.index = index;
-    else object = toObject(file, index, doc as YDoc, source, helm);
+    if (object && object.file === file && object.helm === helm) {
+      object.index = index;
+      object.source = new FileSource(file, source);
+    } else object = toObject(file, index, doc as YDoc, source, helm);
     if (object) {
       objects.push(object);
+      if (!reusedObjects.has(doc as YDoc) && source.includes('-c')) parseShellCode(doc as YDoc);
       reusedObjects.set(doc as YDoc, object);
     }
   });
@@ -194,7 +201,34 @@ function toObject(file: string, index: number, doc: YDoc, text: string, helm: bo
     span: [root.range![0], root.range![2]],
     nameSpan: range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text),
     helm,
+    source: new FileSource(file, text),
   };
+}
+
+/** `sh -c` code written in pod specs (`command`/`args`, exec hooks), parsed at extraction (shellCodeOf). */
+const shellCode = new WeakMap<YNode, ShellScript>();
+
+/** The parsed code of a `-c` flag's scalar in a `command`/`args` list, when it is one. */
+export function shellCodeOf(node: YNode | undefined): ShellScript | undefined {
+  return node ? shellCode.get(node) : undefined;
+}
+
+function parseShellCode(doc: YDoc): void {
+  visit(doc, {
+    Map(_, map) {
+      // A container (or exec handler): `command` then `args` form one argv.
+      const words = ['command', 'args'].flatMap((key) => {
+        const value = map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+        return isSeq(value) ? value.items : [];
+      });
+      words.forEach((word, i) => {
+        const previous = words[i - 1];
+        if (i > 0 && isScalar(word) && typeof word.value === 'string' && isScalar(previous) && isCommandFlag(String(previous.value))) {
+          shellCode.set(word as YNode, parseShell(word.value));
+        }
+      });
+    },
+  });
 }
 
 function firstLine(message: string): string {

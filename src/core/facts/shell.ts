@@ -15,6 +15,8 @@ export interface ShWord {
   value?: string;
   /** `"$@"`, `$@`, `"${@}"`: the script's arguments. */
   allArgs?: boolean;
+  /** The word is the code of a `-c` flag (`sh -c 'exec app'`): that code, parsed (offsets into `value`). */
+  script?: ShellScript;
 }
 
 export interface ShCommand {
@@ -56,6 +58,15 @@ export interface ShellScript {
 
 export interface ScriptFacts {
   script: ShellScript;
+}
+
+/** How deep `sh -c '… sh -c "…"'` code is parsed ahead (deeper code is left unparsed: unknown). */
+const MAX_NESTED_CODE = 3;
+let nesting = 0;
+
+/** Is this word a shell option that takes the code to run (`-c`, `-ec`, `-xc`)? */
+export function isCommandFlag(value: string | undefined): boolean {
+  return value !== undefined && /^-[a-z]*c[a-z]*$/i.test(value);
 }
 
 /** Parse shell code. Offsets in the result are offsets into `text`. */
@@ -179,6 +190,18 @@ function toCommand(node: Node, ctx: Ctx): ShCommand {
     background: false,
   };
   if (command.name?.value === 'trap') recordTrap(command, ctx);
+  // `exec sh -c 'node app'`, `su -c '…'`: code run by a nested shell is parsed now, not when evaluated.
+  command.args.forEach((word, i) => {
+    const previous = i === 0 ? command.name : command.args[i - 1];
+    if (word.value !== undefined && isCommandFlag(previous?.value) && nesting < MAX_NESTED_CODE) {
+      nesting++;
+      try {
+        word.script = parseShell(word.value);
+      } finally {
+        nesting--;
+      }
+    }
+  });
   return command;
 }
 

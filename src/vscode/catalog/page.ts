@@ -2,7 +2,7 @@
 // and a who-dials-whom graph of its group drawn as inline SVG (imbalanced edges marked). The page loads
 // nothing: no network, no external files; a strict Content-Security-Policy allows only its own nonce'd
 // style and script, which posts "open this place" messages back to the extension.
-import type { Catalog, Component, Edge, Place } from './model.js';
+import type { Catalog, Component, Edge, Place } from '../../api.js';
 
 export interface PageContext {
   nonce: string;

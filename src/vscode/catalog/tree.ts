@@ -1,8 +1,8 @@
 // The catalog view: groups (namespace or Backstage System) → components with a scorecard → the failed
 // checks' findings, and the component's workloads, images and callers. Every leaf opens what it names.
+import type { Finding } from '../../api.js';
 import * as vscode from 'vscode';
-import type { Finding } from '../../core/index.js';
-import type { Catalog, Check, Component, Group, Place } from './model.js';
+import type { Catalog, Check, Component, Group, Place } from '../../api.js';
 
 export const OPEN_COMMAND = 'kubeconn.open';
 export const ENTITY_PAGE_COMMAND = 'kubeconn.openEntityPage';

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CatalogNode } from '../../../src/vscode/catalog/tree.js';
-import type { Catalog, Component } from '../../../src/vscode/catalog/model.js';
+import type { Catalog, Component } from '../../../src/api.js';
 import { renderEntityPage } from '../../../src/vscode/catalog/page.js';
 import { closeAll, kubeconn, scratch, waitFor, wsUri } from './helpers.js';
 

@@ -133,7 +133,7 @@ suite('performance (printed)', () => {
     const catalogStart = performance.now();
     const catalog = api.catalog()!;
     console.log(`    [perf] catalog of ${catalog.components.length} components built in ${ms(performance.now() - catalogStart)}`);
-    assert.ok(result.graph.services.length >= 5000);
+    assert.ok(result.model.services.length >= 5000);
     rmSync(dir, { recursive: true, force: true });
     await waitFor('the corpus forgotten', () => !api.engine.workspace.has(path.join(dir, 'team-0', 'pairs-0.yaml')) || undefined, 60_000);
   });

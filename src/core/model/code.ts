@@ -1,4 +1,4 @@
-// Joins gRPC code to the manifests: dial site → target text (literals, constants, env vars resolved through
+// The code side of the model. Joins gRPC code to the manifests: dial site → target text (literals, constants, env vars resolved through
 // the `env` of the containers that run the code) → Service and port → selected workloads → the gRPC
 // servers in their code. Code → containers goes through the image index (nearest Dockerfile's build context →
 // image → containers); without Dockerfiles, an image whose last path segment names a folder of the code file.
@@ -6,12 +6,14 @@
 // An env var that the running containers do not set still resolves when every container in the workspace
 // that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern).
 import path from 'node:path';
-import type { BackstageEntity } from './facts/backstage.js';
-import type { DialSite, GrpcFacts, ServerSite } from './facts/grpc/index.js';
-import { parseTarget, type ParsedTarget } from './facts/grpc/target.js';
-import { renderParts, type Alt } from './facts/grpc/value.js';
-import type { Container, EnvVar, Service, ServicePort, Workload } from './facts/k8s.js';
-import { sameNamespace, type Graph, type MeshEvidence } from './graph.js';
+import type { FileFacts } from '../facts/index.js';
+import type { DialSite, GrpcFacts, ServerSite } from '../facts/grpc/index.js';
+import { parseTarget, type ParsedTarget } from '../facts/grpc/target.js';
+import { renderParts, type Alt } from '../facts/grpc/value.js';
+import type { Container, EnvVar, Service, ServicePort, Workload } from '../facts/k8s.js';
+import type { ImageIndex } from './images.js';
+import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
+import type { MeshEvidence, MeshIndex } from './mesh.js';
 
 export interface CodeSite<T> {
   file: string;
@@ -47,11 +49,6 @@ export interface ServerLink extends CodeSite<ServerSite> {
   containers: Container[];
 }
 
-/** The part of the image index (src/core/images.ts) the linker needs. */
-interface SourceContainers {
-  containersForSourceFile(file: string): Container[];
-}
-
 export class DialIndex {
   readonly dials: CodeSite<DialSite>[] = [];
   readonly servers: ServerLink[] = [];
@@ -62,26 +59,37 @@ export class DialIndex {
   private readonly containersCache = new Map<string, Container[]>();
   private readonly envValues = new Map<string, EnvVar[]>();
 
-  constructor(private readonly graph: Graph) {
-    for (const facts of graph.files.values()) {
+  constructor(
+    files: ReadonlyMap<string, FileFacts>,
+    private readonly k8s: KubernetesIndex,
+    private readonly images: ImageIndex,
+    private readonly mesh: MeshIndex,
+  ) {
+    this.files = files;
+    for (const facts of files.values()) {
       const grpc = facts.grpc;
       if (!grpc) continue;
       for (const site of grpc.dials) this.dials.push({ file: facts.file, site, facts: grpc });
       for (const site of grpc.servers) this.servers.push({ file: facts.file, site, facts: grpc, containers: this.containersRunning(facts.file) });
       for (const r of grpc.kuberesolver?.registers ?? []) this.kuberesolverSchemes.add(r.scheme);
     }
-    for (const w of graph.workloads) {
+    for (const w of k8s.workloads) {
       for (const c of w.containers) for (const e of c.env) if (e.value !== undefined) this.envValues.set(e.name, [...(this.envValues.get(e.name) ?? []), e]);
     }
+    for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
     for (const dial of this.dials) this.linkDial(dial);
+    this.drains = this.collectDrains();
   }
+
+  private readonly files: ReadonlyMap<string, FileFacts>;
+  private readonly servicesByName = new Map<string, Service[]>();
+  private readonly drains: Map<Workload, Drain>;
 
   /** Containers whose image is built from the code file's folder. */
   containersRunning(file: string): Container[] {
     let cached = this.containersCache.get(file);
     if (cached) return cached;
-    const images: SourceContainers = this.graph.images;
-    cached = images.containersForSourceFile(file).filter((c) => !c.init);
+    cached = this.images.containersForSourceFile(file).filter((c) => !c.init);
     if (cached.length === 0) cached = this.byFolderName(file);
     this.containersCache.set(file, cached);
     return cached;
@@ -91,7 +99,7 @@ export class DialIndex {
   private byFolderName(file: string): Container[] {
     if (!this.byImageName) {
       this.byImageName = new Map();
-      for (const w of this.graph.workloads) {
+      for (const w of this.k8s.workloads) {
         for (const c of w.containers) {
           if (!c.image) continue;
           const repo = c.image.split('@')[0]!.replace(/:[^/:]*$/, '').toLowerCase();
@@ -123,7 +131,7 @@ export class DialIndex {
 
   /** Servers behind a Service: in the code of the workloads it selects. */
   serversBehind(service: Service): ServerLink[] {
-    const workloads = new Set(this.graph.workloadsSelectedBy(service));
+    const workloads = new Set(this.k8s.workloadsSelectedBy(service));
     return this.servers.filter((s) => s.containers.some((c) => workloads.has(c.workload)));
   }
 
@@ -133,39 +141,37 @@ export class DialIndex {
    * MaxConnectionAgeGrace (how long in-flight RPCs on a closing connection are allowed to run).
    */
   drainOf(workload: Workload): Drain | undefined {
-    if (!this.drains) {
-      // One pass over the code files, not one per workload: 5,000 workloads × thousands of files add up.
-      const drains = new Map<Workload, Drain>();
-      for (const facts of this.graph.files.values()) {
-        const grpc = facts.grpc;
-        if (!grpc) continue;
-        const candidates: Drain[] = [];
-        for (const t of grpc.shutdownTimeouts) candidates.push({ seconds: t.seconds!, file: facts.file, at: t.at, what: 'shutdown timeout' });
-        for (const srv of grpc.servers) {
-          const grace = srv.maxConnectionAgeGrace;
-          if (grace?.ms !== undefined) candidates.push({ seconds: grace.ms / 1000, file: facts.file, at: grace.at, what: 'MaxConnectionAgeGrace' });
-        }
-        const useful = candidates.filter((c) => c.seconds !== undefined && c.seconds > 0);
-        if (useful.length === 0) continue;
-        for (const container of this.containersRunning(facts.file)) {
-          for (const c of useful) {
-            const best = drains.get(container.workload);
-            if (!best || c.seconds > best.seconds) drains.set(container.workload, c);
-          }
-        }
-      }
-      this.drains = drains;
-    }
     return this.drains.get(workload);
   }
 
-  private drains: Map<Workload, Drain> | undefined;
-  private servicesByName: Map<string, Service[]> | undefined;
+  /** One pass over the code files, not one per workload: 5,000 workloads × thousands of files add up. */
+  private collectDrains(): Map<Workload, Drain> {
+    const drains = new Map<Workload, Drain>();
+    for (const facts of this.files.values()) {
+      const grpc = facts.grpc;
+      if (!grpc) continue;
+      const candidates: Drain[] = [];
+      for (const t of grpc.shutdownTimeouts) candidates.push({ seconds: t.seconds!, file: facts.file, at: t.at, what: 'shutdown timeout' });
+      for (const srv of grpc.servers) {
+        const grace = srv.maxConnectionAgeGrace;
+        if (grace?.ms !== undefined) candidates.push({ seconds: grace.ms / 1000, file: facts.file, at: grace.at, what: 'MaxConnectionAgeGrace' });
+      }
+      const useful = candidates.filter((c) => c.seconds !== undefined && c.seconds > 0);
+      if (useful.length === 0) continue;
+      for (const container of this.containersRunning(facts.file)) {
+        for (const c of useful) {
+          const best = drains.get(container.workload);
+          if (!best || c.seconds > best.seconds) drains.set(container.workload, c);
+        }
+      }
+    }
+    return drains;
+  }
 
   meshOfClient(link: DialLink): MeshEvidence | undefined {
     const clients = link.client ? [link.client] : this.containersRunning(link.file);
     for (const c of clients) {
-      const mesh = this.graph.meshOf(c.workload);
+      const mesh = this.mesh.meshOf(c.workload);
       if (mesh) return mesh;
     }
     return undefined;
@@ -213,10 +219,6 @@ export class DialIndex {
     const clientNs = (client ?? this.containersRunning(dial.file)[0])?.workload.namespace;
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
-    if (!this.servicesByName) {
-      this.servicesByName = new Map();
-      for (const svc of this.graph.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
-    }
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
     if (services.length !== 1 && !(services.length > 1 && ns)) return link;
     const service = services.find((s) => s.namespace === ns) ?? services[0]!;
@@ -237,67 +239,3 @@ function portFor(service: Service, target: ParsedTarget): ServicePort | undefine
   return service.ports.find((sp) => sp.name === p);
 }
 
-/** Backstage: Components that own a workload (`backstage.io/kubernetes-id` label or the label selector). */
-export class Catalog {
-  readonly entities: BackstageEntity[] = [];
-
-  constructor(private readonly graph: Graph) {
-    for (const f of graph.files.values()) this.entities.push(...(f.backstage?.entities ?? []));
-  }
-
-  get components(): BackstageEntity[] {
-    return this.entities.filter((e) => e.kind === 'Component');
-  }
-
-  get apis(): BackstageEntity[] {
-    return this.entities.filter((e) => e.kind === 'API');
-  }
-
-  get systems(): BackstageEntity[] {
-    return this.entities.filter((e) => e.kind === 'System');
-  }
-
-  /** Workloads a Component runs as. */
-  workloadsOf(component: BackstageEntity): Workload[] {
-    return this.graph.workloads.filter((w) => {
-      if (component.kubernetesNamespace && w.namespace && w.namespace !== component.kubernetesNamespace) return false;
-      const labels = { ...w.object.labels, ...w.podLabels };
-      if (component.kubernetesId && labels['backstage.io/kubernetes-id'] === component.kubernetesId) return true;
-      const sel = component.kubernetesLabelSelector;
-      return sel !== undefined && Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => labels[k] === v);
-    });
-  }
-
-  componentsOf(workload: Workload): BackstageEntity[] {
-    return this.components.filter((c) => this.workloadsOf(c).includes(workload));
-  }
-
-  /** The API entity a ref names. */
-  api(ref: { namespace: string; name: string }): BackstageEntity | undefined {
-    return this.apis.find((a) => a.name === ref.name && a.namespace === ref.namespace);
-  }
-
-  /** gRPC APIs (spec.type grpc) the Components behind a Service provide: catalog evidence that it speaks gRPC. */
-  grpcApisBehind(service: Service): { component: BackstageEntity; api: BackstageEntity }[] {
-    const out: { component: BackstageEntity; api: BackstageEntity }[] = [];
-    for (const w of this.graph.workloadsSelectedBy(service)) {
-      for (const component of this.componentsOf(w)) {
-        for (const ref of component.providesApis) {
-          const api = this.api(ref);
-          if (api?.type?.toLowerCase() === 'grpc' && !out.some((o) => o.api === api)) out.push({ component, api });
-        }
-      }
-    }
-    return out;
-  }
-
-  /** Components that consume an API. */
-  consumersOf(api: BackstageEntity): BackstageEntity[] {
-    return this.components.filter((c) => c.consumesApis.some((r) => r.name === api.name && r.namespace === api.namespace));
-  }
-
-  /** Entities of a System (Components, APIs, Resources with spec.system). */
-  inSystem(system: string): BackstageEntity[] {
-    return this.entities.filter((e) => e.system === system);
-  }
-}

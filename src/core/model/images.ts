@@ -1,25 +1,16 @@
 // Image ↔ Dockerfile ↔ container linking, and what we know about base images (which /bin/sh they ship).
+// Built once per analysis (model/index.ts), with the options: every container is linked up front.
 //
-// API (through `graph.images`, built lazily on first use):
-//   dockerfiles                         every Dockerfile in the workspace (paths)
-//   dockerfilesForContainer(c, opts?)   Dockerfiles that build a container's image, best first, with how we know
-//   containersBuiltFrom(dockerfile)     containers (of any workload) whose image that Dockerfile builds
-//   buildContextOf(dockerfile)          the build context folder (skaffold/compose `context`, else its folder)
-//   containersForSourceFile(file)       containers built from the build context that holds a source file
-//   finalStage(dockerfile, target?)     the stage that becomes the image (the last, or skaffold/compose `target`)
-//   resolveInImage(dockerfile, stage, path)  the workspace file (or COPY heredoc) that ends up at `path` in the image
-//   baseLacking(container, executable)  the base image, when the container's image has no such executable
-//
-// How a container's image finds its Dockerfile, in order: options.imageMap (image without tag → Dockerfile),
-// skaffold.yaml `build.artifacts[].image` (+ `context`, `docker.dockerfile`, `docker.target`), a
-// docker-compose `services.<name>.image` with `build`, then by name: the image's last path segment (or the
-// container's name) names the Dockerfile's folder (`…/orders/Dockerfile`) or the file (`orders.Dockerfile`).
+// How a container's image finds its Dockerfile, in order: the `imageMap` setting (image without tag →
+// Dockerfile), build configurations (facts/build-config.ts: skaffold artifacts, compose services with
+// `build`), then by name: the image's last path segment (or the container's name) names the Dockerfile's
+// folder (`…/orders/Dockerfile`) or the file (`orders.Dockerfile`).
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import type { DfCopy, DfStage, DockerfileFacts } from './facts/dockerfile.js';
-import type { Container } from './facts/k8s.js';
-import type { Graph } from './graph.js';
-import type { KubeconnOptions } from './options.js';
+import type { BuildDecl } from '../facts/build-config.js';
+import type { DfCopy, DfStage, DockerfileFacts } from '../facts/dockerfile.js';
+import type { FileFacts } from '../facts/index.js';
+import type { ShellScript } from '../facts/shell.js';
+import type { Container } from '../facts/k8s.js';
 
 const posix = path.posix;
 
@@ -29,48 +20,49 @@ export interface DockerfileLink {
   target?: string;
   context: string;
   via: 'imageMap' | 'skaffold' | 'compose' | 'folder';
-  /** The file that says so (skaffold.yaml, compose file), when not a naming convention. */
-  evidence?: string;
 }
 
 export interface FileInImage {
   /** Workspace file copied there. */
   file?: string;
   /** `COPY <<EOF path`: the content and its offset in the Dockerfile. */
-  heredoc?: { content: string; start: number; dockerfile: string };
+  heredoc?: { content: string; start: number; dockerfile: string; script?: ShellScript };
   copy: DfCopy;
 }
 
-interface BuildDecl {
-  image?: string;
-  service?: string;
-  context: string;
-  dockerfile: string;
-  target?: string;
-  via: 'skaffold' | 'compose';
-  file: string;
-}
-
 export class ImageIndex {
-  private decls?: BuildDecl[];
-  private readonly linkCache = new Map<Container, DockerfileLink[]>();
+  /** Every Dockerfile of the workspace, sorted by path. */
+  readonly dockerfiles: string[];
+  private readonly decls: BuildDecl[];
+  private readonly links = new Map<Container, DockerfileLink[]>();
+  private readonly builtFrom = new Map<string, Container[]>();
+  private readonly fileSet: ReadonlySet<string>;
 
-  constructor(private readonly graph: Graph) {}
-
-  /** Computed once per graph: link() asks for it once per container. */
-  get dockerfiles(): string[] {
-    this.dockerfileList ??= [...this.graph.files.values()].filter((f) => f.dockerfile).map((f) => f.file);
-    return this.dockerfileList;
+  /**
+   * Links every container (of `containers`) to the Dockerfiles that build its image, once, with the
+   * `imageMap` setting applied everywhere (image → Dockerfile, relative to nothing: absolute paths).
+   */
+  constructor(
+    private readonly files: ReadonlyMap<string, FileFacts>,
+    containers: readonly Container[],
+    private readonly imageMap: Readonly<Record<string, string>>,
+  ) {
+    this.dockerfiles = [...files.values()].filter((f) => f.dockerfile).map((f) => f.file).sort();
+    this.decls = [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []);
+    this.fileSet = new Set([...files.keys()].map(norm));
+    for (const container of containers) {
+      const links = this.link(container);
+      this.links.set(container, links);
+      for (const l of links) this.builtFrom.set(l.dockerfile, [...(this.builtFrom.get(l.dockerfile) ?? []), container]);
+    }
   }
 
-  private dockerfileList: string[] | undefined;
-
   facts(dockerfile: string): DockerfileFacts | undefined {
-    return this.graph.files.get(dockerfile)?.dockerfile;
+    return this.files.get(dockerfile)?.dockerfile;
   }
 
   buildContextOf(dockerfile: string): string {
-    const decl = this.declarations().find((d) => d.dockerfile === norm(dockerfile));
+    const decl = this.decls.find((d) => d.dockerfile === norm(dockerfile));
     return decl ? decl.context : posix.dirname(norm(dockerfile));
   }
 
@@ -79,22 +71,18 @@ export class ImageIndex {
     return (target && stages.find((s) => s.name === target.toLowerCase())) || stages[stages.length - 1];
   }
 
-  dockerfilesForContainer(container: Container, options?: Pick<KubeconnOptions, 'imageMap'>): DockerfileLink[] {
-    if (!options) {
-      const cached = this.linkCache.get(container);
-      if (cached) return cached;
-    }
-    const links = this.link(container, options?.imageMap ?? {});
-    if (!options) this.linkCache.set(container, links);
-    return links;
+  /** Dockerfiles that build a container's image, best first. */
+  dockerfilesForContainer(container: Container): DockerfileLink[] {
+    return this.links.get(container) ?? [];
   }
 
-  containersBuiltFrom(dockerfile: string, options?: Pick<KubeconnOptions, 'imageMap'>): Container[] {
-    const file = norm(dockerfile);
-    return this.allContainers().filter((c) => this.dockerfilesForContainer(c, options).some((l) => l.dockerfile === file));
+  /** Containers (of any workload) whose image the Dockerfile builds. */
+  containersBuiltFrom(dockerfile: string): Container[] {
+    return this.builtFrom.get(norm(dockerfile)) ?? [];
   }
 
-  containersForSourceFile(file: string, options?: Pick<KubeconnOptions, 'imageMap'>): Container[] {
+  /** Containers built from the build context that holds a source file (the deepest context wins). */
+  containersForSourceFile(file: string): Container[] {
     const target = norm(file);
     let best: { context: string; dockerfile: string } | undefined;
     for (const dockerfile of this.dockerfiles) {
@@ -102,7 +90,7 @@ export class ImageIndex {
       if (!within(target, context)) continue;
       if (!best || context.length > best.context.length) best = { context, dockerfile };
     }
-    return best ? this.containersBuiltFrom(best.dockerfile, options) : [];
+    return best ? this.containersBuiltFrom(best.dockerfile) : [];
   }
 
   /** The workspace file (or heredoc) that a COPY/ADD puts at `imagePath` in a stage, following --from stages. */
@@ -126,7 +114,7 @@ export class ImageIndex {
         if (from) {
           const found = this.resolveInImage(dockerfile, from.index, candidate, depth + 1);
           if (found) return found;
-        } else if (this.graph.files.has(candidate)) {
+        } else if (this.fileSet.has(candidate)) {
           return { file: candidate, copy };
         }
       }
@@ -153,11 +141,12 @@ export class ImageIndex {
 
   private hasFilesUnder(dir: string): boolean {
     const prefix = dir === '.' || dir === '' ? '' : `${dir}/`;
-    for (const file of this.graph.files.keys()) if (norm(file).startsWith(prefix)) return true;
+    for (const file of this.fileSet) if (file.startsWith(prefix)) return true;
     return false;
   }
 
-  private link(container: Container, imageMap: Record<string, string>): DockerfileLink[] {
+  private link(container: Container): DockerfileLink[] {
+    const imageMap = this.imageMap;
     const image = container.image;
     const dockerfiles = this.dockerfiles;
     if (!image || dockerfiles.length === 0) return [];
@@ -171,11 +160,11 @@ export class ImageIndex {
       const file = dockerfiles.find((d) => norm(d) === norm(target) || norm(d).endsWith(`/${norm(target)}`));
       if (file) add({ dockerfile: file, context: this.buildContextOf(file), via: 'imageMap' });
     }
-    for (const decl of this.declarations()) {
+    for (const decl of this.decls) {
       const byImage = decl.image !== undefined && sameRepository(imageRepository(decl.image), repo);
       const byService = decl.image === undefined && decl.service !== undefined && lastSegment(repo) === decl.service;
       const file = dockerfiles.find((d) => norm(d) === decl.dockerfile);
-      if ((byImage || byService) && file) add({ dockerfile: file, target: decl.target, context: decl.context, via: decl.via, evidence: decl.file });
+      if ((byImage || byService) && file) add({ dockerfile: file, target: decl.target, context: decl.context, via: decl.via });
     }
     if (out.length > 0) return out;
     for (const name of [lastSegment(repo), container.name.toLowerCase()]) {
@@ -189,87 +178,14 @@ export class ImageIndex {
   }
 
   /** The base image when the container's image is known to lack `executable` (scratch, distroless, static). */
-  baseLacking(container: Container, executable: string, options?: Pick<KubeconnOptions, 'imageMap'>): string | undefined {
-    const link = this.dockerfilesForContainer(container, options)[0];
+  baseLacking(container: Container, executable: string): string | undefined {
+    const link = this.dockerfilesForContainer(container)[0];
     const facts = link && this.facts(link.dockerfile);
     const stage = link && this.finalStage(link.dockerfile, link.target);
     if (facts && stage) return imageLacksExecutable(facts, stage, executable) ? rootImageOf(facts, stage) : undefined;
     return container.image && shellOfImage(container.image) === 'none' ? container.image : undefined;
   }
 
-  private allContainers(): Container[] {
-    return this.graph.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
-  }
-
-  /** skaffold.yaml artifacts and docker-compose services that build images. */
-  private declarations(): BuildDecl[] {
-    if (this.decls) return this.decls;
-    const decls: BuildDecl[] = [];
-    for (const facts of this.graph.files.values()) {
-      const base = posix.basename(norm(facts.file));
-      const dir = posix.dirname(norm(facts.file));
-      const skaffold = /^skaffold(?:[.-].*)?\.ya?ml$/i.test(base);
-      const compose = /^(?:docker-)?compose(?:[.-].*)?\.ya?ml$/i.test(base);
-      if (!skaffold && !compose) continue;
-      for (const doc of safeDocs(facts.text)) {
-        if (skaffold) for (const a of artifactsOf(doc)) decls.push(skaffoldDecl(a, dir, facts.file));
-        else for (const [service, spec] of Object.entries(record(record(doc).services))) {
-          const d = composeDecl(service, record(spec), dir, facts.file);
-          if (d) decls.push(d);
-        }
-      }
-    }
-    return (this.decls = decls);
-  }
-}
-
-function skaffoldDecl(a: Record<string, unknown>, dir: string, file: string): BuildDecl {
-  const context = posix.join(dir, typeof a.context === 'string' ? a.context : '.');
-  const docker = record(a.docker);
-  const dockerfile = typeof docker.dockerfile === 'string' ? docker.dockerfile : 'Dockerfile';
-  return {
-    image: typeof a.image === 'string' ? a.image : undefined,
-    context,
-    dockerfile: posix.join(context, dockerfile),
-    target: typeof docker.target === 'string' ? docker.target : undefined,
-    via: 'skaffold',
-    file,
-  };
-}
-
-function artifactsOf(doc: unknown): Record<string, unknown>[] {
-  const root = record(doc);
-  const lists = [record(root.build).artifacts, ...(Array.isArray(root.profiles) ? root.profiles.map((p) => record(record(p).build).artifacts) : [])];
-  return lists.flatMap((l) => (Array.isArray(l) ? l.map(record) : []));
-}
-
-function composeDecl(service: string, spec: Record<string, unknown>, dir: string, file: string): BuildDecl | undefined {
-  const build = spec.build;
-  if (build === undefined) return undefined;
-  const b = typeof build === 'string' ? { context: build } : record(build);
-  const context = posix.join(dir, typeof b.context === 'string' ? b.context : '.');
-  const dockerfile = typeof b.dockerfile === 'string' ? b.dockerfile : 'Dockerfile';
-  return {
-    image: typeof spec.image === 'string' ? spec.image : undefined,
-    service: service.toLowerCase(),
-    context,
-    dockerfile: posix.join(context, dockerfile),
-    target: typeof b.target === 'string' ? b.target : undefined,
-    via: 'compose',
-    file,
-  };
-}
-
-function safeDocs(text: string): unknown[] {
-  try {
-    return parseAllDocuments(text).map((d) => d.toJS({ maxAliasCount: 100 }) as unknown);
-  } catch {
-    return [];
-  }
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** `ghcr.io/acme/orders:1.2@sha256:…` → `ghcr.io/acme/orders` (lowercased). */

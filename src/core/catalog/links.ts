@@ -1,11 +1,9 @@
-// What the catalog and the hovers read from the graph beyond Services and workloads: who dials a
-// Service (gRPC dial sites in code, linked through env vars by the core), which Dockerfile builds an
-// image, and the Backstage entities that claim workloads. Those joins live in the core (graph.dials,
-// graph.images, graph.catalog); this adapter only turns them into places the editor can open.
+// What the catalog and the hovers read from the model beyond Services and workloads: who dials a Service
+// (gRPC dial sites in code, linked through env vars), which Dockerfile builds an image, and the Backstage
+// entities that claim workloads, as places a front end can open.
 import path from 'node:path';
-import type { KubeconnOptions } from '../../core/index.js';
-import type { Graph } from '../../core/graph.js';
-import type { Service, Workload } from '../../core/facts/k8s.js';
+import type { Service, Workload } from '../facts/k8s.js';
+import type { AnalysisModel } from '../model/index.js';
 import type { Place } from './model.js';
 
 export interface Call {
@@ -32,7 +30,7 @@ export interface GraphLinks {
   entityOf(workload: Workload): EntityClaim | undefined;
 }
 
-export function graphLinks(graph: Graph, options: Pick<KubeconnOptions, 'imageMap'> = { imageMap: {} }): GraphLinks {
+export function graphLinks(graph: AnalysisModel): GraphLinks {
   let calls: Call[] | undefined;
   return {
     calls() {
@@ -64,7 +62,7 @@ export function graphLinks(graph: Graph, options: Pick<KubeconnOptions, 'imageMa
       const out: Link[] = [];
       for (const container of workload.containers) {
         if (container.image !== image) continue;
-        for (const link of graph.images.dockerfilesForContainer(container, options)) {
+        for (const link of graph.images.dockerfilesForContainer(container)) {
           if (out.some((l) => l.place.file === link.dockerfile)) continue;
           out.push({ place: { label: `${path.basename(path.dirname(link.dockerfile))}/${path.basename(link.dockerfile)}`, detail: `via ${link.via}`, file: link.dockerfile, start: 0, end: 0 } });
         }

@@ -1,26 +1,22 @@
-// Small helpers rules share: spans of yaml nodes, the version gates of the sleep action.
+// Small helpers rules share: where to report on a Kubernetes object's nodes (through the object's source,
+// so a report on a rendered or patched object lands in the file that defines the value), how to name
+// objects in messages, and the version gates of the sleep action.
 import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
-import type { Span } from './finding.js';
-import type { Container, Workload } from './facts/k8s.js';
-import type { K8sObject } from './facts/manifests.js';
-import { headRange, pairRange, range } from './facts/yaml-util.js';
-import type { Graph } from './graph.js';
-import { compareMinor } from './options.js';
+import { compareMinor, headRange, type Container, type K8sObject, type Span, type Workload } from '../../src/core/rule-api.js';
 
-export function nodeSpan(graph: Graph, object: K8sObject, node: Node): Span {
-  const [start, end] = range(node, graph.textOf(object.file));
-  return { file: object.file, start, end };
+/** Where a node is written; the object's name when the node exists only after a transformation. */
+export function nodeSpan(object: K8sObject, node: Node): Span {
+  return object.source.span(node) ?? nameSpan(object);
 }
 
-export function pairSpan(graph: Graph, object: K8sObject, pair: Pair<Scalar, Node>): Span {
-  const [start, end] = pairRange(pair, graph.textOf(object.file));
-  return { file: object.file, start, end };
+export function pairSpan(object: K8sObject, pair: Pair<Scalar, Node>): Span {
+  return object.source.pairSpan(pair) ?? nameSpan(object);
 }
 
 /** The first line of a map: where a report on a whole port or container is shown. */
-export function headSpan(graph: Graph, object: K8sObject, map: YAMLMap<Scalar, Node>): Span {
-  const [start, end] = headRange(map, graph.textOf(object.file));
-  return { file: object.file, start, end };
+export function headSpan(object: K8sObject, map: YAMLMap<Scalar, Node>): Span {
+  const [start, end] = headRange(map, object.source.text);
+  return object.source.rangeSpan(start, end) ?? nameSpan(object);
 }
 
 export function nameSpan(object: K8sObject): Span {
@@ -28,8 +24,8 @@ export function nameSpan(object: K8sObject): Span {
 }
 
 /** Where to report on a container: its `name:` line (or its first line). */
-export function containerSpan(graph: Graph, container: Container): Span {
-  return headSpan(graph, container.workload.object, container.node);
+export function containerSpan(container: Container): Span {
+  return headSpan(container.workload.object, container.node);
 }
 
 export function describeWorkload(w: Workload): string {

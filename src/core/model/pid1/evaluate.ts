@@ -11,15 +11,15 @@
 //   - `app & wait` needs a TERM trap that kills the child AND waits for it again: `wait` returns as soon as the
 //     trap ran, the script ends, and the kernel kills the draining app.
 //   - npm (also under tini, also `exec npm start`) exits at once on SIGTERM; the app is killed mid-drain.
+// This module is the evaluator only: it reads shell code already parsed in the facts stage (every `sh -c`
+// string, shell-form CMD, heredoc and script carries its ShellScript) and never parses anything itself.
+// Where a command line comes from (images, pod specs, scripts in the image) is entrypoints.ts's business;
+// what the rules say about a verdict is in rules/lib/pid1-text.ts.
 import path from 'node:path';
-import type { Span } from './finding.js';
-import type { DfCommand, DfStage, DockerfileFacts } from './facts/dockerfile.js';
-import type { Container } from './facts/k8s.js';
-import { parseShell, type ShCommand, type ShellScript, type ShStatement, type ShWord } from './facts/shell.js';
-import { range } from './facts/yaml-util.js';
-import type { Graph } from './graph.js';
-import { rootImageOf, shellOfImage, type DockerfileLink, type ShellFlavour } from './images.js';
-import type { KubeconnOptions } from './options.js';
+import type { Span } from '../../finding.js';
+import type { DfCommand } from '../../facts/dockerfile.js';
+import type { ShCommand, ShellScript, ShStatement, ShWord } from '../../facts/shell.js';
+import type { ShellFlavour } from '../images.js';
 
 export type Layer = 'dockerfile' | 'pod' | 'script';
 
@@ -33,6 +33,8 @@ export interface ArgWord {
   codeStart?: number;
   /** Shell form: the code is run by the image's SHELL, not written as `sh -c` by the user. */
   shellForm?: DfCommand;
+  /** When the word is shell code (`sh -c` code, shell form): the code as parsed in the facts stage. */
+  script?: ShellScript;
 }
 
 export type Reason =
@@ -156,7 +158,10 @@ export function evaluateArgv(argv: ArgWord[], ctx: Pid1Context, depth = 0): Pid1
       return { ...result, drains: false };
     }
     const script = depth < 6 ? ctx.resolveScript(word.value) : undefined;
-    if (script) return merge(result, evaluateCode(script.script, 'file', 'dash', true, { ...word, at: { file: script.file, start: script.offset, end: script.offset }, layer: 'script', codeStart: script.offset }, word, rest, ctx, depth, script.file));
+    if (script) {
+      const code: ArgWord = { ...word, at: { file: script.file, start: script.offset, end: script.offset }, layer: 'script', codeStart: script.offset };
+      return merge(result, evaluateCode(script.script, { mode: 'file', flavour: 'dash', fromShebang: true, code, via: word, args: rest, ctx, depth, scriptFile: script.file }));
+    }
     return result; // the app itself (we assume it handles SIGTERM: that is the code's business)
   }
   return result;
@@ -209,13 +214,14 @@ function evaluateShellWord(shell: ArgWord, args: ArgWord[], ctx: Pid1Context, de
   const target = args[i];
   if (!target) return { drains: undefined, problems: [] };
   if (commandMode) {
-    if (target.value === undefined) return { drains: undefined, problems: [] };
-    const script = parseShell(target.value);
-    return evaluateCode(script, 'c', flavour, false, target, shell, args.slice(i + 2), ctx, depth);
+    // The facts stage parsed every static `-c` code; computed code (`sh -c "$CMD"`) is unknown.
+    if (target.value === undefined || !target.script) return { drains: undefined, problems: [] };
+    return evaluateCode(target.script, { mode: 'c', flavour, fromShebang: false, code: target, via: shell, args: args.slice(i + 2), ctx, depth });
   }
   const ref = target.value ? ctx.resolveScript(target.value) : undefined;
   if (!ref) return { drains: undefined, problems: [] };
-  return evaluateCode(ref.script, 'file', flavour, false, { ...target, at: { file: ref.file, start: ref.offset, end: ref.offset }, layer: 'script', codeStart: ref.offset }, shell, args.slice(i + 1), ctx, depth, ref.file);
+  const code: ArgWord = { ...target, at: { file: ref.file, start: ref.offset, end: ref.offset }, layer: 'script', codeStart: ref.offset };
+  return evaluateCode(ref.script, { mode: 'file', flavour, fromShebang: false, code, via: shell, args: args.slice(i + 1), ctx, depth, scriptFile: ref.file });
 }
 
 interface Terminal {
@@ -227,22 +233,28 @@ interface Terminal {
   trailing: boolean;
 }
 
-/**
- * Evaluate shell code. `mode` 'c' is `sh -c` (implicit exec possible), 'file' a script. `scriptFile` is the
- * workspace file for scripts, `fromShebang` when the script is run by its own #! line.
- */
-function evaluateCode(
-  script: ShellScript,
-  mode: 'c' | 'file',
-  flavour: ShellFlavour,
-  fromShebang: boolean,
-  code: ArgWord,
-  via: ArgWord,
-  args: ArgWord[],
-  ctx: Pid1Context,
-  depth: number,
-  scriptFile?: string,
-): Pid1Evaluation {
+/** How a piece of shell code is run. */
+interface CodeRun {
+  /** 'c': `sh -c` code (implicit exec possible); 'file': a script. */
+  mode: 'c' | 'file';
+  flavour: ShellFlavour;
+  /** The script is run by its own #! line. */
+  fromShebang: boolean;
+  /** The code's word (where it is written). */
+  code: ArgWord;
+  /** What ran this code: the shell word, the ENTRYPOINT, the pod command. */
+  via: ArgWord;
+  /** The code's own arguments (`"$@"`). */
+  args: ArgWord[];
+  ctx: Pid1Context;
+  depth: number;
+  /** The workspace file, for scripts. */
+  scriptFile?: string;
+}
+
+/** Evaluate shell code as it is run. */
+function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
+  const { mode, flavour, fromShebang, code, via, args, ctx, depth, scriptFile } = run;
   const layer: Layer = scriptFile ? 'script' : code.layer;
   const problem = (reason: Reason, command: ShCommand | undefined, certain: boolean, execFixable: boolean): Pid1Evaluation => ({
     drains: certain ? false : undefined,
@@ -355,190 +367,8 @@ function wordsOf(words: ShWord[], code: ArgWord, args: ArgWord[]): ArgWord[] {
   return words.flatMap((w) => {
     if (w.allArgs) return args;
     const at = code.codeStart !== undefined ? { file: code.at.file, start: code.codeStart + w.start, end: code.codeStart + w.end } : code.at;
-    return [{ value: w.value, at, layer: code.layer }];
+    // Nested code (`exec sh -c '…'`) maps 1:1 onto the file only when its word is unquoted in the outer code.
+    return [{ value: w.value, at, layer: code.layer, script: w.script }];
   });
 }
 
-// --- roots: an image's own command line, a container's command line ----------------------------------------
-
-/** ENTRYPOINT + CMD of a stage as ArgWords (shell form becomes SHELL + code). */
-export function imageArgv(file: string, facts: DockerfileFacts, stage: DfStage): { entrypoint?: ArgWord[]; cmd?: ArgWord[] } {
-  const words = (command: DfCommand | undefined): ArgWord[] | undefined => {
-    if (!command) return undefined;
-    if (command.form === 'exec') return command.argv!.map((s) => ({ value: s.value, at: { file, start: s.start, end: s.end }, layer: 'dockerfile' as const }));
-    const keyword = { file, start: command.start, end: command.start + command.keyword.length };
-    const shell = facts.stages[command.stage]?.shell ?? stage.shell;
-    return [
-      ...shell.map((value) => ({ value, at: keyword, layer: 'dockerfile' as const, shellForm: command })),
-      { value: command.shellText, at: { file, start: command.argsStart, end: command.argsEnd }, layer: 'dockerfile' as const, codeStart: command.argsStart, shellForm: command },
-    ];
-  };
-  return { entrypoint: words(stage.entrypoint), cmd: words(stage.cmd) };
-}
-
-/** Script resolution inside a stage's filesystem (WORKDIR for relative paths, PATH for bare names). */
-export function scriptResolver(graph: Graph, dockerfile: string, stage: DfStage): (p: string) => ScriptRef | undefined {
-  return (p) => {
-    const candidates = p.includes('/')
-      ? [path.posix.resolve(stage.workdir, p)]
-      : ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin', stage.workdir].map((d) => path.posix.join(d, p));
-    for (const candidate of candidates) {
-      const found = graph.images.resolveInImage(dockerfile, stage.index, candidate);
-      if (found?.heredoc) {
-        if (!found.heredoc.content.startsWith('#!') || /^#!.*\b(sh|bash|ash|dash)\b/.test(found.heredoc.content)) {
-          return { file: dockerfile, script: parseShell(found.heredoc.content), offset: found.heredoc.start };
-        }
-      }
-      const script = found?.file ? graph.files.get(found.file)?.script : undefined;
-      if (script && found?.file) return { file: found.file, script: script.script, offset: 0 };
-    }
-    return undefined;
-  };
-}
-
-export interface ImageEvaluation {
-  dockerfile: string;
-  stage: DfStage;
-  argv: ArgWord[];
-  entrypoint?: ArgWord[];
-  cmd?: ArgWord[];
-  evaluation: Pid1Evaluation;
-}
-
-const imageCache = new WeakMap<Graph, Map<string, ImageEvaluation | undefined>>();
-const containerCache = new WeakMap<Graph, Map<Container, ContainerEvaluation | undefined>>();
-
-/** The PID 1 verdict of the image a Dockerfile builds (final stage, or `target`), as `docker run` would start it. */
-export function evaluateImage(graph: Graph, dockerfile: string, target?: string): ImageEvaluation | undefined {
-  let cache = imageCache.get(graph);
-  if (!cache) imageCache.set(graph, (cache = new Map()));
-  const key = `${dockerfile}\0${target ?? ''}`;
-  if (cache.has(key)) return cache.get(key);
-  const facts = graph.images.facts(dockerfile);
-  const stage = graph.images.finalStage(dockerfile, target);
-  let result: ImageEvaluation | undefined;
-  if (facts && stage) {
-    const { entrypoint, cmd } = imageArgv(dockerfile, facts, stage);
-    // An ENTRYPOINT inherited from an external base image is unknown; official images' entrypoints exec "$@".
-    const argv = [...(entrypoint ?? []), ...(stage.entrypoint?.form === 'shell' ? [] : cmd ?? [])];
-    const ctx: Pid1Context = { flavour: shellOfImage(rootImageOf(facts, stage)), resolveScript: scriptResolver(graph, dockerfile, stage) };
-    result = { dockerfile, stage, argv, entrypoint, cmd, evaluation: argv.length > 0 ? evaluateArgv(argv, ctx) : { drains: undefined, problems: [] } };
-  }
-  cache.set(key, result);
-  return result;
-}
-
-export interface ContainerEvaluation {
-  container: Container;
-  link?: DockerfileLink;
-  image?: ImageEvaluation;
-  /** command/args as written in the pod spec (undefined when not set). */
-  command?: ArgWord[];
-  args?: ArgWord[];
-  argv: ArgWord[];
-  evaluation: Pid1Evaluation;
-}
-
-/**
- * The PID 1 verdict of a container: `command:` replaces the image ENTRYPOINT, `args:` replaces CMD (and a
- * `command:` without `args:` drops CMD too). Undefined when neither the pod nor a linked image says.
- */
-export function evaluateContainer(graph: Graph, container: Container, options: Pick<KubeconnOptions, 'imageMap'>): ContainerEvaluation | undefined {
-  let cache = containerCache.get(graph);
-  if (!cache) containerCache.set(graph, (cache = new Map()));
-  if (cache.has(container)) return cache.get(container);
-  const link = graph.images.dockerfilesForContainer(container, options)[0];
-  const image = link ? evaluateImage(graph, link.dockerfile, link.target) : undefined;
-  const command = yamlWords(graph, container, 'command');
-  const args = yamlWords(graph, container, 'args');
-  let result: ContainerEvaluation | undefined;
-  if (command || (args && image)) {
-    const argv = [...(command ?? image?.entrypoint ?? []), ...(args ?? (command ? [] : image?.cmd ?? []))];
-    const facts = link ? graph.images.facts(link.dockerfile) : undefined;
-    const flavour = image && facts ? shellOfImage(rootImageOf(facts, image.stage)) : container.image ? shellOfImage(container.image) : 'unknown';
-    const ctx: Pid1Context = { flavour, resolveScript: image ? scriptResolver(graph, image.dockerfile, image.stage) : () => undefined };
-    result = { container, link, image, command, args, argv, evaluation: evaluateArgv(argv, ctx) };
-  }
-  cache.set(container, result);
-  return result;
-}
-
-function yamlWords(graph: Graph, container: Container, key: 'command' | 'args'): ArgWord[] | undefined {
-  const node = key === 'command' ? container.commandNode : container.argsNode;
-  const values = key === 'command' ? container.command : container.args;
-  if (!node || !values || !('items' in node)) return undefined;
-  const file = container.workload.object.file;
-  const text = graph.textOf(file);
-  const items = (node as { items: unknown[] }).items;
-  return values.map((value, i) => {
-    const item = items[i] as Parameters<typeof range>[0] | undefined;
-    const [start, end] = item ? range(item, text) : range(node, text);
-    const source = text.slice(start, end);
-    // Plain or simply quoted scalars map 1:1 onto the file; folded/escaped ones do not (fixes then search).
-    const codeStart = source === value ? start : (source === `"${value}"` || source === `'${value}'`) ? start + 1 : undefined;
-    return { value, at: { file, start, end }, layer: 'pod' as const, codeStart };
-  });
-}
-
-// --- what rules say and edit ---------------------------------------------------------------------------------
-
-/** The long-running command's text as written (one line, shortened). */
-export function commandText(problem: ShellProblem): string {
-  const source = problem.layer === 'script' || problem.code.value === undefined ? undefined : problem.code.value;
-  const cmd = problem.command;
-  if (!cmd) return source?.trim().slice(0, 60) ?? 'the app';
-  const text = source ?? '';
-  const raw = source !== undefined ? text.slice(cmd.start, cmd.end) : [cmd.name?.text, ...cmd.args.map((a) => a.text)].filter(Boolean).join(' ');
-  const one = raw.replace(/\\?\s*\n\s*/g, ' ').trim();
-  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
-}
-
-/** Why the app does not get SIGTERM, as a clause for messages. */
-export function whyDropped(problem: ShellProblem, image?: string): string {
-  if (problem.reason === 'not-last') return 'more commands follow it, so no shell execs it';
-  if (problem.reason === 'background') return 'it runs in the background and no TERM trap forwards the signal to it';
-  if (problem.reason === 'trap-no-wait') return 'the TERM trap kills it but nothing waits for it again, so the shell exits and the kernel kills it mid-drain';
-  const cmd = problem.command;
-  if (cmd === undefined) return 'the shell runs it as a child (pipelines, loops and subshells are never exec\'d)';
-  if (problem.layer === 'script') return 'a script\'s shell never execs its last command by itself';
-  if (!problem.certain) return `/bin/sh of ${image ? `'${image}'` : 'the image'} is not known: dash (Debian, Ubuntu) forks it and drops SIGTERM, only bash and busybox ash exec it`;
-  if (problem.flavour === 'dash') return `/bin/sh${image ? ` of '${image}'` : ''} is dash, which forks even the last command and stays PID 1`;
-  if (problem.flavour === 'bash') return 'bash execs only the last command of the top-level list, not inside if/fi or once a trap is set';
-  return 'the shell runs it as a child';
-}
-
-/** Insert `exec ` before the long-running command, when that is safe; undefined otherwise. */
-export function execInsertion(problem: ShellProblem, fileText: string): { file: string; start: number; end: number; text: string } | undefined {
-  const cmd = problem.command;
-  if (!problem.execFixable || !cmd) return undefined;
-  const { code } = problem;
-  if (code.codeStart !== undefined) {
-    const at = code.codeStart + cmd.nameStart;
-    return { file: code.at.file, start: at, end: at, text: 'exec ' };
-  }
-  if (code.value === undefined) return undefined;
-  // The code sits in a folded or escaped string: find the command's own text in the source, once.
-  const needle = code.value.slice(cmd.nameStart, cmd.end);
-  const source = fileText.slice(code.at.start, code.at.end);
-  const first = source.indexOf(needle);
-  if (needle.length < 2 || first === -1 || source.indexOf(needle, first + 1) !== -1) return undefined;
-  return { file: code.at.file, start: code.at.start + first, end: code.at.start + first, text: 'exec ' };
-}
-
-/** Report span of a shell problem: the command in a script or exact code, else the code string. */
-export function problemSpan(problem: ShellProblem): Span {
-  const { code, command } = problem;
-  const target = command ?? problem.script.statements[0];
-  if (code.codeStart !== undefined && target) {
-    const end = command ? command.end : target.end;
-    return { file: code.at.file, start: code.codeStart + target.start, end: code.codeStart + end };
-  }
-  return code.at;
-}
-
-/** The end of a message: what happens to the app (certain), or what happens if /bin/sh is dash. */
-export function consequence(certain: boolean): string {
-  return certain
-    ? 'SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.'
-    : 'Where it is dash, SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.';
-}

@@ -1,11 +1,14 @@
-// The catalog: the system's components (each Service with the workloads it selects, their images and
+// The component catalog (shown by the editor's tree and entity page, the language server's catalog request
+// and the CLI): the system's components (each Service with the workloads it selects, their images and
 // who calls it; workloads no Service selects stand alone), grouped by namespace or by Backstage System,
 // each with a scorecard. The scorecard is read off the core's findings by rule category, nothing is
 // analysed here: a check fails when a finding of its category lies inside one of the component's
 // objects (or in a file the graph links to it, such as its Dockerfile).
-import type { AnalysisResult, Finding, KubeconnOptions, Rule } from '../../core/index.js';
-import type { Service, Workload } from '../../core/facts/k8s.js';
-import type { K8sObject } from '../../core/facts/manifests.js';
+import type { Service, Workload } from '../facts/k8s.js';
+import type { K8sObject } from '../facts/manifests.js';
+import type { Finding } from '../finding.js';
+import type { Rule } from '../rule.js';
+import type { AnalysisResult } from '../workspace.js';
 import { graphLinks, type Link } from './links.js';
 
 export type CheckId = 'balanced' | 'drains' | 'grace' | 'sigterm';
@@ -103,10 +106,9 @@ export function buildCatalog(
   rules: readonly Rule[],
   ruleLevels: Record<string, string>,
   groupBy: 'namespace' | 'system' = 'namespace',
-  options: Pick<KubeconnOptions, 'imageMap'> = { imageMap: {} },
 ): Catalog {
-  const { graph } = result;
-  const links = graphLinks(graph, options);
+  const graph = result.model;
+  const links = graphLinks(graph);
   const components: Component[] = [];
   const owned = new OwnedIndex();
   const byService = new Map<Service, Component>();

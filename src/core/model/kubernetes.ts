@@ -1,8 +1,9 @@
-// The cross-file joins. Manifests: Service → workloads it selects (same namespace, selector ⊆ pod labels),
-// Service port → container ports (targetPort by number or name), workload → HPA, workload/namespace → mesh.
-// A manifest without `metadata.namespace` gets its namespace at apply time (kubectl -n, Kustomize), so it
-// joins with objects of any namespace; two explicit namespaces must be equal.
-import type { FileFacts } from './facts/index.js';
+// The Kubernetes side of the model: every object, the typed views rules read (Services, workloads, HPAs,
+// Namespaces), and the joins between them — Service → workloads it selects (same namespace, selector ⊆ pod
+// labels), Service port → container ports (targetPort by number or name), workload → HPA. A manifest without
+// `metadata.namespace` gets its namespace at apply time (kubectl -n, Kustomize), so it joins with objects of
+// any namespace; two explicit namespaces must be equal.
+import type { FileFacts } from '../facts/index.js';
 import {
   BATCH_KINDS,
   isWorkloadKind,
@@ -14,19 +15,8 @@ import {
   type Service,
   type ServicePort,
   type Workload,
-} from './facts/k8s.js';
-import type { K8sObject } from './facts/manifests.js';
-import { ImageIndex } from './images.js';
-import { Catalog, DialIndex } from './dial.js';
-
-export type Mesh = 'linkerd' | 'istio';
-
-export interface MeshEvidence {
-  mesh: Mesh;
-  /** The object whose label or annotation says so (the workload or its Namespace). */
-  object: K8sObject;
-  key: string;
-}
+} from '../facts/k8s.js';
+import type { K8sObject } from '../facts/manifests.js';
 
 export interface PortTarget {
   workload: Workload;
@@ -35,7 +25,7 @@ export interface PortTarget {
   containerPort?: Container['ports'][number];
 }
 
-export class Graph {
+export class KubernetesIndex {
   readonly objects: K8sObject[] = [];
   readonly services: Service[] = [];
   readonly workloads: Workload[] = [];
@@ -141,60 +131,6 @@ export class Graph {
     return chosen.length > 0 ? chosen : workload.containers;
   }
 
-  /** Is this workload's traffic handled by a service mesh (sidecar or ambient)? */
-  meshOf(workload: Workload): MeshEvidence | undefined {
-    const pod = { ...workload.podLabels, ...workload.podAnnotations };
-    const object = workload.object;
-    const linkerd = pod['linkerd.io/inject'];
-    const istio = pod['sidecar.istio.io/inject'];
-    const ambient = pod['istio.io/dataplane-mode'];
-    if (linkerd === 'enabled' || linkerd === 'ingress') return { mesh: 'linkerd', object, key: 'linkerd.io/inject' };
-    if (istio === 'true') return { mesh: 'istio', object, key: 'sidecar.istio.io/inject' };
-    if (pod['istio.io/rev']) return { mesh: 'istio', object, key: 'istio.io/rev' };
-    if (ambient === 'ambient') return { mesh: 'istio', object, key: 'istio.io/dataplane-mode' };
-    return this.meshOfNamespace(workload.namespace, { linkerd, istio, ambient });
-  }
-
-  /** Mesh evidence for a Service: from any workload it selects, else from its Namespace. */
-  meshOfService(service: Service): MeshEvidence | undefined {
-    for (const w of this.workloadsSelectedBy(service)) {
-      const mesh = this.meshOf(w);
-      if (mesh) return mesh;
-    }
-    return this.meshOfNamespace(service.namespace, {});
-  }
-
-  /** Namespace-wide injection, unless the pod opts out (`linkerd.io/inject: disabled`, `sidecar.istio.io/inject: "false"`, ambient `none`). */
-  private meshOfNamespace(name: string | undefined, pod: { linkerd?: string; istio?: string; ambient?: string }): MeshEvidence | undefined {
-    const ns = name ? this.namespaces.get(name) : undefined;
-    if (!ns) return undefined;
-    if (ns.annotations['linkerd.io/inject'] === 'enabled' && pod.linkerd !== 'disabled') return { mesh: 'linkerd', object: ns, key: 'linkerd.io/inject' };
-    if (pod.istio !== 'false') {
-      if (ns.labels['istio-injection'] === 'enabled') return { mesh: 'istio', object: ns, key: 'istio-injection' };
-      if (ns.labels['istio.io/rev']) return { mesh: 'istio', object: ns, key: 'istio.io/rev' };
-    }
-    if (ns.labels['istio.io/dataplane-mode'] === 'ambient' && pod.ambient !== 'none') return { mesh: 'istio', object: ns, key: 'istio.io/dataplane-mode' };
-    return undefined;
-  }
-
-  private imageIndex?: ImageIndex;
-  /** Image ↔ Dockerfile ↔ container links (src/core/images.ts), built on first use. */
-  get images(): ImageIndex {
-    return (this.imageIndex ??= new ImageIndex(this));
-  }
-
-  private dialIndex?: DialIndex;
-  /** gRPC dial sites and servers linked to Services, workloads and each other (src/core/dial.ts), built on first use. */
-  get dials(): DialIndex {
-    return (this.dialIndex ??= new DialIndex(this));
-  }
-
-  private catalogIndex?: Catalog;
-  /** Backstage catalog entities and their workloads (src/core/dial.ts), built on first use. */
-  get catalog(): Catalog {
-    return (this.catalogIndex ??= new Catalog(this));
-  }
-
   textOf(file: string): string {
     const facts = this.files.get(file);
     if (!facts) throw new Error(`kubeconn: no facts for ${file}`);
@@ -240,7 +176,7 @@ export interface GrpcPortEvidence {
 }
 
 /** Why a Service port is taken to carry gRPC/HTTP2 from the manifests alone, or undefined. */
-export function grpcPortEvidence(graph: Graph, port: ServicePort): GrpcPortEvidence | undefined {
+export function grpcPortEvidence(graph: Pick<KubernetesIndex, 'targetsOf'>, port: ServicePort): GrpcPortEvidence | undefined {
   if (isGrpcAppProtocol(port.appProtocol)) return { reason: 'appProtocol' };
   if (port.appProtocol) return undefined; // declared as something else (http, tcp, kubernetes.io/ws…)
   if (isGrpcPortName(port.name)) return { reason: 'name' };

@@ -1,12 +1,21 @@
 // Helpers the gRPC rules share: spans of code ranges, rewriting a dial target where its value is written
 // (the code literal, or the `env` value in the manifest that feeds it), the headless sibling of a Service.
-import { block, insertDocumentAfter, replaceScalar, scalarString, type YamlValue } from './edit.js';
-import type { DialLink } from './dial.js';
-import type { CodeEdit, Range } from './facts/grpc/index.js';
-import type { Service, ServicePort } from './facts/k8s.js';
-import type { Span, TextEdit } from './finding.js';
-import type { Graph } from './graph.js';
-import { nodeSpan } from './rule-helpers.js';
+import {
+  block,
+  insertDocumentAfter,
+  replaceScalar,
+  scalarString,
+  type AnalysisModel,
+  type CodeEdit,
+  type DialLink,
+  type Range,
+  type Service,
+  type ServicePort,
+  type Span,
+  type TextEdit,
+  type YamlValue,
+} from '../../src/core/rule-api.js';
+import { nodeSpan } from './common.js';
 
 export function codeSpan(file: string, range: Range): Span {
   return { file, start: range[0], end: range[1] };
@@ -17,15 +26,15 @@ export function codeEdits(file: string, edits: readonly CodeEdit[]): TextEdit[] 
 }
 
 /** Related locations for a link: the env var that set the target, when it came from a manifest. */
-export function envRelated(graph: Graph, link: DialLink): { at: Span; message: string }[] {
+export function envRelated(model: AnalysisModel, link: DialLink): { at: Span; message: string }[] {
   return link.env.map((e) => ({
-    at: nodeSpan(graph, findOwner(graph, e), e.valueNode ?? e.node),
+    at: nodeSpan(findOwner(model, e), e.valueNode ?? e.node),
     message: `${e.name}=${e.value} set here`,
   }));
 }
 
-function findOwner(graph: Graph, env: DialLink['env'][number]): Service['object'] {
-  for (const w of graph.workloads) for (const c of w.containers) if (c.env.includes(env)) return w.object;
+function findOwner(model: AnalysisModel, env: DialLink['env'][number]): Service['object'] {
+  for (const w of model.workloads) for (const c of w.containers) if (c.env.includes(env)) return w.object;
   throw new Error('kubeconn: env var without a workload');
 }
 
@@ -33,43 +42,43 @@ function findOwner(graph: Graph, env: DialLink['env'][number]): Service['object'
  * Edits that make the link's target read `newText`: the code literal when the target is one, or the manifest
  * env value when the target is exactly one env var. Undefined when the value is assembled from pieces.
  */
-export function rewriteTarget(graph: Graph, link: DialLink, newText: string): TextEdit[] | undefined {
+export function rewriteTarget(model: AnalysisModel, link: DialLink, newText: string): TextEdit[] | undefined {
   const parts = link.alt.parts;
   if (!parts || parts.length !== 1) return undefined;
   const part = parts[0]!;
   if (part.kind === 'lit') return [{ file: link.file, start: part.at[0], end: part.at[1], text: newText }];
   const env = link.env.find((e) => e.name === part.name);
   if (!env?.valueNode) return undefined;
-  const owner = findOwner(graph, env);
-  return [replaceScalar(owner.file, graph.textOf(owner.file), env.valueNode, scalarString(newText))];
+  const owner = findOwner(model, env);
+  return [replaceScalar(owner.file, model.textOf(owner.file), env.valueNode, scalarString(newText))];
 }
 
 /** The pod port a Service port forwards to, as a number (named target ports resolved through the containers). */
-export function podPortNumber(graph: Graph, port: ServicePort): number | undefined {
+export function podPortNumber(model: AnalysisModel, port: ServicePort): number | undefined {
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
-  return graph.targetsOf(port).find((t) => t.containerPort?.containerPort !== undefined)?.containerPort?.containerPort;
+  return model.targetsOf(port).find((t) => t.containerPort?.containerPort !== undefined)?.containerPort?.containerPort;
 }
 
 /** An existing headless Service with the same selector in the same namespace. */
-export function headlessSibling(graph: Graph, service: Service): Service | undefined {
+export function headlessSibling(model: AnalysisModel, service: Service): Service | undefined {
   if (service.headless) return service;
   const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return graph.services.find(
+  return model.services.find(
     (s) => s !== service && s.headless && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
   );
 }
 
 /** A ClusterIP Service with the same selector (for meshed clients that should not dial pods directly). */
-export function clusterIpSibling(graph: Graph, service: Service): Service | undefined {
+export function clusterIpSibling(model: AnalysisModel, service: Service): Service | undefined {
   const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return graph.services.find(
+  return model.services.find(
     (s) => s !== service && !s.headless && s.type !== 'ExternalName' && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
   );
 }
 
 /** Edit adding `<name>-headless` (clusterIP: None, same selector and ports) after the Service's document. */
-export function addHeadlessSiblingEdit(graph: Graph, service: Service): { name: string; edit: TextEdit } {
+export function addHeadlessSiblingEdit(model: AnalysisModel, service: Service): { name: string; edit: TextEdit } {
   const name = `${service.name}-headless`;
   const metadata: Record<string, YamlValue> = { name };
   if (service.namespace) metadata.namespace = service.namespace;
@@ -85,7 +94,7 @@ export function addHeadlessSiblingEdit(graph: Graph, service: Service): { name: 
   });
   const doc = block({ apiVersion: 'v1', kind: 'Service', metadata, spec }, 0).join('\n');
   const { object } = service;
-  return { name, edit: insertDocumentAfter(object.file, graph.textOf(object.file), object.span[1], doc) };
+  return { name, edit: insertDocumentAfter(object.file, model.textOf(object.file), object.span[1], doc) };
 }
 
 /** `svc.ns.svc.cluster.local` when the namespace is known, else the bare name. */

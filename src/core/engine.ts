@@ -1,0 +1,147 @@
+// Running the rules over a model: each rule reports findings through its context; the engine turns reports
+// into located findings (messages formatted, fixes that touch Helm-masked text demoted to suggestions),
+// deduplicates them, and applies suppressions. A rule that throws never takes the analysis down: the
+// exception becomes an internal-error notice naming the rule (and the entity, when the rule runs per entity
+// through `context.each`), and every other rule's findings still come out.
+import type { FileFacts } from './facts/index.js';
+import { compareFindings, type Finding, type Fix, type Located, type Severity, type Span } from './finding.js';
+import type { AnalysisModel } from './model/index.js';
+import type { KubeconnOptions } from './options.js';
+import type { FixDescriptor, ReportDescriptor, Rule, RuleContext } from './rule.js';
+import { isSuppressedByAnnotation, isSuppressedByComment, parseDirectives } from './suppress.js';
+import { formatMessage } from './text.js';
+
+/** A rule failed (a kubeconn bug): shown to the user with the rule and, when known, where it was looking. */
+export interface RuleNotice {
+  ruleId: string;
+  message: string;
+  /** The entity the rule was examining, when it ran per entity. */
+  at?: Located;
+}
+
+export interface RuleRun {
+  findings: Finding[];
+  notices: RuleNotice[];
+}
+
+/** Run one rule; its reports go to `findings`, a throw becomes a notice. */
+export function runRule(rule: Rule, model: AnalysisModel, options: KubeconnOptions, out: RuleRun): void {
+  const level = options.rules[rule.id];
+  if (level === 'off') return;
+  const severityOverride: Severity | undefined = level === 'warn' ? 'warning' : level;
+  const files = model.files;
+  const notice = (error: unknown, entity?: unknown): void => {
+    const span = entity === undefined ? undefined : entitySpan(entity);
+    out.notices.push({
+      ruleId: rule.id,
+      message: `kubeconn internal error in rule ${rule.id}${span ? ` on ${describeEntity(entity)}` : ''}: ${(error as Error)?.message ?? String(error)}`,
+      at: span && files.has(span.file) ? locate(files, span) : undefined,
+    });
+  };
+  const context: RuleContext = {
+    model,
+    options,
+    report(d: ReportDescriptor) {
+      out.findings.push(toFinding(files, rule, d, severityOverride));
+    },
+    each<T>(entities: Iterable<T>, check: (entity: T) => void) {
+      for (const entity of entities) {
+        try {
+          check(entity);
+        } catch (error) {
+          notice(error, entity);
+        }
+      }
+    },
+  };
+  try {
+    rule.check(context);
+  } catch (error) {
+    notice(error);
+  }
+}
+
+/** The findings that survive suppression (annotations always; directive comments unless ESLint applies them). */
+export function finishFindings(files: ReadonlyMap<string, FileFacts>, findings: Finding[], applyDirectiveComments: boolean): Finding[] {
+  const directives = new Map<string, ReturnType<typeof parseDirectives>>();
+  return dedupe(findings)
+    .filter((f) => {
+      const facts = files.get(f.file);
+      if (isSuppressedByAnnotation(f, facts)) return false;
+      if (!applyDirectiveComments || !facts) return true;
+      let list = directives.get(f.file);
+      if (!list) directives.set(f.file, (list = parseDirectives(facts.text, facts.commentSyntax)));
+      return !isSuppressedByComment(f, list);
+    })
+    .sort(compareFindings);
+}
+
+function locate(files: ReadonlyMap<string, FileFacts>, span: Span): Located {
+  const facts = files.get(span.file);
+  if (!facts) throw new Error(`kubeconn: a rule reported on ${span.file}, which is not in the workspace`);
+  const start = facts.lines.position(span.start);
+  const end = facts.lines.position(span.end);
+  return { ...span, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+}
+
+function toFinding(files: ReadonlyMap<string, FileFacts>, rule: Rule, d: ReportDescriptor, severityOverride: Severity | undefined): Finding {
+  const message = (messageId: string, data?: Record<string, unknown>): string => {
+    const template = rule.meta.messages[messageId];
+    if (template === undefined) throw new Error(`rule ${rule.id}: unknown messageId ${messageId}`);
+    return formatMessage(template, data);
+  };
+  const toFix = (f: FixDescriptor): Fix => ({ message: message(f.messageId, f.data), messageId: f.messageId, edits: f.edits });
+  let fix = d.fix ? toFix(d.fix) : undefined;
+  const suggestions = (d.suggest ?? []).map(toFix);
+  // A Helm template is not the YAML we parsed: offer its fixes, never apply them unattended.
+  if (fix && fix.edits.some((e) => files.get(e.file)?.manifests?.helm)) {
+    suggestions.unshift(fix);
+    fix = undefined;
+  }
+  return {
+    ...locate(files, d.at),
+    ruleId: rule.id,
+    messageId: d.messageId,
+    message: message(d.messageId, d.data),
+    severity: severityOverride ?? d.severity ?? rule.meta.severity,
+    related: (d.related ?? []).map((r) => ({ ...locate(files, r.at), message: r.message })),
+    fix,
+    suggestions,
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.ruleId}\0${f.file}\0${f.start}\0${f.end}\0${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Where an entity a rule iterates over is written: Kubernetes objects and views, containers, code sites, files. */
+function entitySpan(entity: unknown): Span | undefined {
+  const e = entity as Record<string, unknown> | string;
+  if (typeof e === 'string') return { file: e, start: 0, end: 0 };
+  const object = (e.object ?? (e.workload as Record<string, unknown> | undefined)?.object ?? (e.service as Record<string, unknown> | undefined)?.object) as
+    | { file: string; nameSpan: [number, number] }
+    | undefined;
+  if (object?.nameSpan) return { file: object.file, start: object.nameSpan[0], end: object.nameSpan[1] };
+  if (typeof e.file === 'string') {
+    const site = e.site as { call?: [number, number] } | undefined;
+    return { file: e.file, start: site?.call?.[0] ?? 0, end: site?.call?.[1] ?? 0 };
+  }
+  return undefined;
+}
+
+function describeEntity(entity: unknown): string {
+  const e = entity as Record<string, unknown> | string;
+  if (typeof e === 'string') return e.slice(e.lastIndexOf('/') + 1);
+  const kind = (e.kind ?? (e.object as Record<string, unknown> | undefined)?.kind) as string | undefined;
+  const name = e.name as string | undefined;
+  if (kind && name) return `${kind} '${name}'`;
+  if (name) return `'${name}'`;
+  if (typeof e.file === 'string') return (e.file as string).slice((e.file as string).lastIndexOf('/') + 1);
+  return 'an entity';
+}

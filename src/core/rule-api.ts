@@ -1,0 +1,21 @@
+// What rule modules (rules/*.ts and rules/lib/) may use of the core: the rule shape, the model's types and
+// queries, fact types, and the edit builders. Rules import from here only, so the core's layout can change
+// without touching them.
+export { defineRule, docsPath, type FixDescriptor, type ReportDescriptor, type Rule, type RuleContext, type RuleMeta } from './rule.js';
+export type { Fix, Severity, Span, TextEdit, TextRange } from './finding.js';
+export { compareMinor, parseVersion, type KubeconnOptions } from './options.js';
+export { block, columnOf, eolOf, flow, insertDocumentAfter, insertIntoMap, replaceScalar, scalarString, type YamlValue } from './edit.js';
+export { insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar } from './object-edits.js';
+export { asMap, asScalar, asSeq, get, getIn, headRange, num, pairOf, pairRange, range, str, stringList, stringMap } from './facts/yaml-util.js';
+export { BATCH_KINDS, sleepSecondsOf, type Container, type ContainerPort, type EnvVar, type Hook, type Service, type ServicePort, type Workload } from './facts/k8s.js';
+export { TEMPLATED, type K8sObject } from './facts/manifests.js';
+export type { DfCommand, DfStage, DockerfileFacts } from './facts/dockerfile.js';
+export type { CodeEdit, DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, ServiceConfigLiteral } from './facts/grpc/index.js';
+export { readServiceConfig, ROUND_ROBIN_CONFIG } from './facts/grpc/service-config.js';
+export type { ParsedTarget } from './facts/grpc/target.js';
+export { AnalysisModel, type MeshEvidence, type PortTarget } from './model/index.js';
+export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
+export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, type DockerfileLink, type ShellFlavour } from './model/images.js';
+export type { DialLink, Drain, ServerLink } from './model/code.js';
+export { basename, INITS, type ArgWord, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellProblem } from './model/pid1/evaluate.js';
+export type { ContainerEvaluation, ImageEvaluation } from './model/pid1/entrypoints.js';
