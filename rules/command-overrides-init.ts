@@ -23,8 +23,8 @@ export default defineRule({
       prependInit: 'Start `command:` with {{entrypoint}}',
     },
   },
-  check({ model, options, report }) {
-    for (const workload of model.workloads) {
+  check({ model, options, report, each }) {
+    each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         const entrypoint = evaluation?.image?.entrypoint;
@@ -49,6 +49,6 @@ export default defineRule({
           suggest: container.argsNode ? [{ messageId: 'prependInit', data, edits: [{ file, start: valueStart, end: valueEnd, text: flow([...entry, ...command]) }] }] : undefined,
         });
       }
-    }
+    });
   },
 });

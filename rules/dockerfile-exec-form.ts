@@ -25,10 +25,10 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ model, report }) {
-    for (const dockerfile of model.images.dockerfiles) {
+  check({ model, report, each }) {
+    each(model.images.dockerfiles, (dockerfile) => {
       const image = model.pid1.evaluateImage(dockerfile);
-      if (!image) continue;
+      if (!image) return;
       const facts = model.images.facts(dockerfile)!;
       const base = rootImageOf(facts, image.stage);
       for (const problem of image.evaluation.problems) {
@@ -44,7 +44,7 @@ export default defineRule({
           fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', model.textOf(dockerfile), command),
         });
       }
-    }
+    });
   },
 });
 

@@ -25,7 +25,7 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ model, options, report }) {
+  check({ model, options, report, each }) {
     const seen = new Map<string, { problem: ShellProblem; related: { at: Span; message: string }[]; init?: string }>();
     const collect = (evaluation: Pid1Evaluation, startedBy: string): void => {
       for (const problem of evaluation.problems) {
@@ -40,17 +40,17 @@ export default defineRule({
         seen.set(key, entry);
       }
     };
-    for (const dockerfile of model.images.dockerfiles) {
+    each(model.images.dockerfiles, (dockerfile) => {
       const image = model.pid1.evaluateImage(dockerfile);
       if (image) collect(image.evaluation, 'the image');
-    }
-    for (const workload of model.workloads) {
+    });
+    each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         if (evaluation?.command || evaluation?.args) collect(evaluation.evaluation, `container '${container.name}'`);
       }
-    }
-    for (const { problem, related, init } of seen.values()) {
+    });
+    each(seen.values(), ({ problem, related, init }) => {
       const command = commandText(problem);
       const pid1 = init
         ? `Under ${init.split('/').pop()} the shell is not PID 1 but dies of SIGTERM; ${init.split('/').pop()} then exits and the kernel kills the app.`
@@ -64,6 +64,6 @@ export default defineRule({
         related,
         fix: edit ? { messageId: 'insertExec', data: { command }, edits: [edit] } : undefined,
       });
-    }
+    });
   },
 });

@@ -26,9 +26,9 @@ export default defineRule({
         '{{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}, but preStop {{delay}}s plus the {{drainSeconds}}s {{what}} in its code need {{need}}s: the app is SIGKILLed mid-drain.',
     },
   },
-  check({ model, options, report }) {
-    for (const workload of model.workloads) {
-      if (BATCH_KINDS.has(workload.kind) || !workload.podSpec) continue;
+  check({ model, options, report, each }) {
+    each(model.workloads, (workload) => {
+      if (BATCH_KINDS.has(workload.kind) || !workload.podSpec) return;
       const explicit = workload.terminationGracePeriodSeconds;
       const grace = explicit ?? DEFAULT_GRACE_SECONDS;
       const delays = workload.containers.flatMap((c) =>
@@ -40,7 +40,7 @@ export default defineRule({
         if (model.isServed(workload)) {
           report({ messageId: 'zero', data: { workload: describeWorkload(workload) }, at: pairSpan(workload.object, workload.gracePair!), fix: fix() });
         }
-        continue;
+        return;
       }
       // The code's own drain (a shutdown timeout, gRPC MaxConnectionAgeGrace) must fit after the preStop delay.
       const drain = model.dials.drainOf(workload);
@@ -77,7 +77,7 @@ export default defineRule({
           fix: fix(),
         });
       }
-    }
+    });
   },
 });
 

@@ -27,12 +27,12 @@ export default defineRule({
       useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (register kuberesolver and grant it RBAC)",
     },
   },
-  check({ model, report }) {
-    for (const link of model.dials.links) {
+  check({ model, report, each }) {
+    each(model.dials.links, (link) => {
       const { service, site } = link;
-      if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') continue;
-      if (model.dials.meshOfClient(link) || model.meshOfService(service)) continue; // the mesh balances per request
-      if (singlePod(model, link)) continue;
+      if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') return;
+      if (model.dials.meshOfClient(link) || model.meshOfService(service)) return; // the mesh balances per request
+      if (singlePod(model, link)) return;
       const scheme = effectiveScheme(link);
       const policy = effectivePolicy(link);
       const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(model, link) };
@@ -41,14 +41,14 @@ export default defineRule({
         const why = scheme === 'passthrough' ? (link.target.explicitScheme ? 'passthrough' : `${site.api} has no default resolver: passthrough`) : `${scheme}:// address: no resolver`;
         report({ ...base, messageId: 'passthrough', data: { ...data, why }, suggest: topologySuggestions(model, link) });
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
-        if (policy !== 'pick_first') continue;
+        if (policy !== 'pick_first') return;
         const descriptor: ReportDescriptor = { ...base, messageId: 'pickFirst', data };
         if (site.roundRobinEdit) descriptor.fix = { messageId: 'addRoundRobin', edits: codeEdits(link.file, site.roundRobinEdit) };
         report(descriptor);
       } else if (scheme === 'dns') {
         report({ ...base, messageId: 'clusterIp', data, suggest: topologySuggestions(model, link) });
       }
-    }
+    });
   },
 });
 

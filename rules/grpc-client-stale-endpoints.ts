@@ -23,15 +23,15 @@ export default defineRule({
       useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints",
     },
   },
-  check({ model, options, report }) {
-    for (const link of model.dials.links) {
+  check({ model, options, report, each }) {
+    each(model.dials.links, (link) => {
       const { service, site } = link;
-      if (!service?.headless || !link.target || site.lbUnknown || site.refreshInterval) continue;
-      if (effectiveScheme(link) !== 'dns' || effectivePolicy(link) === 'pick_first') continue;
-      if (model.dials.meshOfClient(link) || model.meshOfService(service)) continue;
+      if (!service?.headless || !link.target || site.lbUnknown || site.refreshInterval) return;
+      if (effectiveScheme(link) !== 'dns' || effectivePolicy(link) === 'pick_first') return;
+      if (model.dials.meshOfClient(link) || model.meshOfService(service)) return;
       const servers = model.dials.serversBehind(service);
       // Without the server's code we cannot tell; a server that ends connections makes clients re-resolve.
-      if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) continue;
+      if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) return;
       const suggest: FixDescriptor[] = [];
       for (const server of servers) {
         const edits = server.site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, options.drainSeconds);
@@ -52,6 +52,6 @@ export default defineRule({
         related: [...envRelated(model, link), ...servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: 'server without a max connection age' }))],
         suggest,
       });
-    }
+    });
   },
 });

@@ -23,11 +23,11 @@ export default defineRule({
       makeHeadless: "Make '{{service}}' headless (clusterIP: None; the Service must be deleted and recreated)",
     },
   },
-  check({ model, report }) {
+  check({ model, report, each }) {
     const serviceKeys = new Set(model.services.map((s) => `${s.namespace ?? ''}/${s.name}`));
-    for (const service of model.services) {
-      if (service.headless || service.type === 'ExternalName') continue;
-      if (model.meshOfService(service)) continue;
+    each(model.services, (service) => {
+      if (service.headless || service.type === 'ExternalName') return;
+      if (model.meshOfService(service)) return;
       for (const port of service.ports) {
         // Client evidence: a gRPC dial site in the workspace reaches this port (whatever the port is named).
         // A meshed client's proxy balances per request, so it is no evidence of pinning.
@@ -63,7 +63,7 @@ export default defineRule({
           suggest: suggestions(model.textOf(service.object.file), service, serviceKeys),
         });
       }
-    }
+    });
   },
 });
 

@@ -20,8 +20,8 @@ export default defineRule({
       useServiceConfig: 'Replace with grpc.WithDefaultServiceConfig selecting {{policy}}',
     },
   },
-  check({ model, report }) {
-    for (const facts of model.files.values()) {
+  check({ model, report, each }) {
+    each(model.files.values(), (facts) => {
       const apis = facts.grpc?.removedApis ?? [];
       for (const api of apis) {
         // grpc.RoundRobin inside grpc.WithBalancer(...) is reported with its caller.
@@ -39,6 +39,6 @@ export default defineRule({
         }
         report(descriptor);
       }
-    }
+    });
   },
 });

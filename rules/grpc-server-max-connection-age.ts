@@ -32,12 +32,12 @@ export default defineRule({
       addAge: 'Set MaxConnectionAge to {{age}}s with a {{grace}}s grace',
     },
   },
-  check({ model, options, report }) {
-    for (const server of model.dials.servers) {
+  check({ model, options, report, each }) {
+    each(model.dials.servers, (server) => {
       const { site } = server;
-      if (site.maxConnectionAge || site.ageUnknown || site.ageUnsupported) continue;
+      if (site.maxConnectionAge || site.ageUnknown || site.ageUnsupported) return;
       const reached = reachingService(model, server);
-      if (!reached) continue;
+      if (!reached) return;
       const grace = options.drainSeconds;
       const edits = site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, grace) ?? [];
       report({
@@ -47,7 +47,7 @@ export default defineRule({
         related: [{ at: nameSpan(reached.service.object), message: `Service '${reached.service.name}' sends traffic to this server` }],
         fix: edits.length > 0 ? { messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace }, edits: codeEdits(server.file, edits) } : undefined,
       });
-    }
+    });
   },
 });
 

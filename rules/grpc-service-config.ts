@@ -24,8 +24,8 @@ export default defineRule({
       useServiceConfig: "Replace with 'grpc.service_config' selecting {{policy}}",
     },
   },
-  check({ model, report }) {
-    for (const dial of model.dials.dials) {
+  check({ model, report, each }) {
+    each(model.dials.dials, (dial) => {
       const { file, site } = dial;
       const text = model.textOf(file);
       for (const config of site.serviceConfigs) {
@@ -46,7 +46,7 @@ export default defineRule({
             : undefined;
         report({ messageId: 'lbPolicyNameIgnored', at: codeSpan(file, option.at), fix });
       }
-    }
+    });
   },
 });
 

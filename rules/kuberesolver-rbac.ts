@@ -21,10 +21,10 @@ export default defineRule({
       addRole: "Add Role '{{role}}' and RoleBinding for ServiceAccount '{{account}}'",
     },
   },
-  check({ model, report }) {
-    for (const link of model.dials.links) {
+  check({ model, report, each }) {
+    each(model.dials.links, (link) => {
       const facts = model.files.get(link.file)?.grpc;
-      if (link.target?.scheme !== 'kubernetes' || !facts?.kuberesolver) continue;
+      if (link.target?.scheme !== 'kubernetes' || !facts?.kuberesolver) return;
       const version = facts.kuberesolver.version;
       const slices = version >= 6;
       const resource = slices ? 'endpointslices' : 'endpoints';
@@ -58,7 +58,7 @@ export default defineRule({
           suggest: [{ messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], `${docs[0]}\n---\n${docs[1]}`)] }],
         });
       }
-    }
+    });
   },
 });
 

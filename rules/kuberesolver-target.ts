@@ -27,11 +27,11 @@ export default defineRule({
       addNamespace: "Write the namespace: '{{target}}'",
     },
   },
-  check({ model, report }) {
+  check({ model, report, each }) {
     const registered = model.dials.kuberesolverSchemes;
-    for (const link of model.dials.links) {
+    each(model.dials.links, (link) => {
       const { target, site } = link;
-      if (site.language !== 'go' || target?.scheme !== 'kubernetes') continue;
+      if (site.language !== 'go' || target?.scheme !== 'kubernetes') return;
       const at = codeSpan(link.file, site.targetAt);
       const related = envRelated(model, link);
       if (!registered.has(target.schemeText ?? 'kubernetes') && !site.withResolvers) {
@@ -56,9 +56,9 @@ export default defineRule({
         }
       }
       const port = link.port;
-      if (!port || !target.port || !/^\d+$/.test(target.port) || port.port !== Number(target.port)) continue;
+      if (!port || !target.port || !/^\d+$/.test(target.port) || port.port !== Number(target.port)) return;
       const targetPort = port.targetPort;
-      if (targetPort === undefined || targetPort === port.port) continue;
+      if (targetPort === undefined || targetPort === port.port) return;
       const replacement = port.name ?? (typeof targetPort === 'number' ? String(targetPort) : undefined);
       const descriptor: ReportDescriptor = {
         messageId: 'servicePort',
@@ -73,6 +73,6 @@ export default defineRule({
         if (edits) descriptor.fix = { messageId: 'usePort', data: { port: replacement }, edits };
       }
       report(descriptor);
-    }
+    });
   },
 });

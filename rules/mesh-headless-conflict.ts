@@ -20,14 +20,14 @@ export default defineRule({
       useClusterIp: "Dial the ClusterIP Service '{{target}}'",
     },
   },
-  check({ model, report }) {
-    for (const link of model.dials.links) {
+  check({ model, report, each }) {
+    each(model.dials.links, (link) => {
       const { service, site } = link;
-      if (!service?.headless || !link.target) continue;
+      if (!service?.headless || !link.target) return;
       const client = model.dials.meshOfClient(link);
       const server = model.meshOfService(service);
       const mesh = client ?? server;
-      if (!mesh) continue;
+      if (!mesh) return;
       const suggest: FixDescriptor[] = [];
       const sibling = clusterIpSibling(model, service);
       const port = sibling?.ports.find((p) => p.name === link.port?.name) ?? sibling?.ports[0];
@@ -43,6 +43,6 @@ export default defineRule({
         related: envRelated(model, link),
         suggest,
       });
-    }
+    });
   },
 });

@@ -20,22 +20,22 @@ export default defineRule({
       useNode: 'Run {{json}} (scripts.{{script}} of {{packageJson}})',
     },
   },
-  check({ model, options, report }) {
+  check({ model, options, report, each }) {
     const problems = new Map<string, { problem: PackageManagerProblem; context?: string }>();
-    for (const dockerfile of model.images.dockerfiles) {
+    each(model.images.dockerfiles, (dockerfile) => {
       for (const p of model.pid1.evaluateImage(dockerfile)?.evaluation.problems ?? []) {
         if (p.kind === 'package-manager') problems.set(key(p.word), { problem: p, context: model.images.buildContextOf(dockerfile) });
       }
-    }
-    for (const workload of model.workloads) {
+    });
+    each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         for (const p of evaluation?.evaluation.problems ?? []) {
           if (p.kind === 'package-manager' && !problems.has(key(p.word))) problems.set(key(p.word), { problem: p, context: evaluation?.link?.context });
         }
       }
-    }
-    for (const { problem, context } of problems.values()) {
+    });
+    each(problems.values(), ({ problem, context }) => {
       const script = scriptName(problem);
       const invocation = [problem.name, ...problem.args.map((a) => a.value ?? '…')].join(' ').slice(0, 60);
       const replacement = context && script ? nodeCommand(model, context, script) : undefined;
@@ -52,7 +52,7 @@ export default defineRule({
         fix: safe ? fix : undefined,
         suggest: fix && !safe ? [fix] : undefined,
       });
-    }
+    });
   },
 });
 

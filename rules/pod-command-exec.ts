@@ -21,9 +21,9 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ model, options, report }) {
-    for (const workload of model.workloads) {
-      if (BATCH_KINDS.has(workload.kind)) continue;
+  check({ model, options, report, each }) {
+    each(model.workloads, (workload) => {
+      if (BATCH_KINDS.has(workload.kind)) return;
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         if (!evaluation) continue;
@@ -42,7 +42,7 @@ export default defineRule({
           });
         }
       }
-    }
+    });
   },
 });
 

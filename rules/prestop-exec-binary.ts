@@ -20,8 +20,8 @@ export default defineRule({
       useSleepAction: 'Replace the exec hook with sleep: {seconds: {{seconds}}}',
     },
   },
-  check({ model, options, report }) {
-    for (const workload of model.workloads) {
+  check({ model, options, report, each }) {
+    each(model.workloads, (workload) => {
       for (const container of [...workload.containers, ...workload.initContainers]) {
         const hook = container.preStop;
         const binary = hook?.type === 'exec' ? hook.command?.[0] : undefined;
@@ -48,7 +48,7 @@ export default defineRule({
           fix,
         });
       }
-    }
+    });
   },
 });
 

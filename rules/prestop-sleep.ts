@@ -21,8 +21,8 @@ export default defineRule({
       addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action needs Kubernetes 1.30)',
     },
   },
-  check({ model, options, report }) {
-    for (const workload of model.workloads) {
+  check({ model, options, report, each }) {
+    each(model.workloads, (workload) => {
       for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({
@@ -35,7 +35,7 @@ export default defineRule({
             : preStopFix(model.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
         });
       }
-    }
+    });
   },
 });
 

@@ -21,8 +21,8 @@ export default defineRule({
       addGrpc: 'Add a grpc readinessProbe on port {{port}} (the server must implement grpc.health.v1)',
     },
   },
-  check({ model, report }) {
-    for (const workload of model.workloads) {
+  check({ model, report, each }) {
+    each(model.workloads, (workload) => {
       for (const container of model.servedContainers(workload)) {
         if (container.readinessProbe) continue;
         const text = model.textOf(workload.object.file);
@@ -45,6 +45,6 @@ export default defineRule({
           suggest,
         });
       }
-    }
+    });
   },
 });

@@ -20,9 +20,9 @@ export default defineRule({
       addAppProtocol: 'Add appProtocol: {{appProtocol}}',
     },
   },
-  check({ model, options, report }) {
-    for (const service of model.services) {
-      if (service.type === 'ExternalName') continue;
+  check({ model, options, report, each }) {
+    each(model.services, (service) => {
+      if (service.type === 'ExternalName') return;
       const text = model.textOf(service.object.file);
       for (const port of service.ports) {
         if (port.appProtocol || port.protocol !== 'TCP') continue;
@@ -51,6 +51,6 @@ export default defineRule({
           fix,
         });
       }
-    }
+    });
   },
 });

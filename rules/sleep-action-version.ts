@@ -26,9 +26,9 @@ export default defineRule({
       useOneSecond: 'Sleep 1 second instead',
     },
   },
-  check({ model, options, report }) {
+  check({ model, options, report, each }) {
     const version = options.kubernetesVersion;
-    for (const workload of model.workloads) {
+    each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         for (const [hookName, hook] of [['preStop', container.preStop], ['postStart', container.postStart]] as const) {
           if (hook?.type !== 'sleep') continue;
@@ -52,7 +52,7 @@ export default defineRule({
           }
         }
       }
-    }
+    });
   },
 });
 

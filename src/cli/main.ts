@@ -176,6 +176,11 @@ async function run(argv: string[]): Promise<number> {
   if (values['output-file']) fs.writeFileSync(values['output-file'], report);
   else process.stdout.write(report);
 
+  // A rule that failed is a kubeconn bug: every other finding is reported, and the exit code says so.
+  for (const n of result.notices) {
+    process.stderr.write(`kubeconn: ${n.message}${n.at ? ` (${path.relative(cwd, n.at.file) || n.at.file}:${n.at.line}:${n.at.column})` : ''}\n`);
+  }
+  if (result.notices.length > 0) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);

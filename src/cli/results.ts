@@ -65,6 +65,9 @@ export function toMessage(finding: Finding, text: string): EslintMessage {
 }
 
 export function problemMessage(problem: ParseProblem): EslintMessage {
+  if (problem.ruleId) {
+    return { ruleId: `kubeconn/${problem.ruleId}`, severity: 2, message: problem.message, line: problem.line, column: problem.column };
+  }
   if (problem.kind === 'skipped') {
     return { ruleId: null, severity: 1, message: problem.message, line: problem.line, column: problem.column };
   }

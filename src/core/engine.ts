@@ -30,6 +30,8 @@ export function runRule(rule: Rule, model: AnalysisModel, options: KubeconnOptio
   if (level === 'off') return;
   const severityOverride: Severity | undefined = level === 'warn' ? 'warning' : level;
   const files = model.files;
+  // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_RULE=<id> makes that rule throw on every entity.
+  const failing = process.env.KUBECONN_TEST_FAIL_RULE === rule.id;
   const notice = (error: unknown, entity?: unknown): void => {
     const span = entity === undefined ? undefined : entitySpan(entity);
     out.notices.push({
@@ -47,6 +49,7 @@ export function runRule(rule: Rule, model: AnalysisModel, options: KubeconnOptio
     each<T>(entities: Iterable<T>, check: (entity: T) => void) {
       for (const entity of entities) {
         try {
+          if (failing) throw new Error('simulated failure (KUBECONN_TEST_FAIL_RULE)');
           check(entity);
         } catch (error) {
           notice(error, entity);

@@ -56,6 +56,8 @@ export interface ParseProblem extends Located {
   kind: 'syntax' | 'skipped' | 'internal';
   /** true when nothing of the file could be analysed; false when other documents still were. */
   fatal: boolean;
+  /** For a rule that failed on an entity of this file: the rule (its other findings, and other rules', stand). */
+  ruleId?: string;
 }
 
 export function compareFindings(a: Located & { ruleId?: string }, b: Located & { ruleId?: string }): number {

@@ -50,6 +50,8 @@ function projectFor(cwd: string, settings: unknown): Project {
 
 export interface FileAnalysis {
   findings: Finding[];
+  /** Rules that failed on an entity of this file, or anywhere (no `file`): reported as messages of that rule. */
+  notices: { ruleId: string; message: string; line: number; column: number; inFile: boolean }[];
   /** Config mistakes, to report once on this file. */
   configProblems: ConfigProblem[];
 }
@@ -57,12 +59,12 @@ export interface FileAnalysis {
 /** Findings for the file ESLint is linting, with `text` as ESLint sees it. */
 export function analyseForEslint(cwd: string, filename: string, text: string, settings: unknown): FileAnalysis {
   const inProject = path.isAbsolute(filename) && !path.relative(cwd, filename).startsWith('..');
-  if (!inProject) return { findings: standaloneFindings(filename, text, settings), configProblems: [] };
+  if (!inProject) return { ...standaloneAnalysis(filename, text, settings), configProblems: [] };
   const { ws, problems } = projectFor(cwd, settings);
   // A file kubeconn's settings exclude (test data, `exclude:`) gets no findings, as in the CLI.
-  if (excludedBySettings(path.relative(cwd, filename), ws.options)) return { findings: [], configProblems: problems };
+  if (excludedBySettings(path.relative(cwd, filename), ws.options)) return { findings: [], notices: [], configProblems: problems };
   ws.setFile(filename, text);
-  return { findings: ws.findingsFor(filename), configProblems: problems };
+  return { ...analysisOf(ws, filename), configProblems: problems };
 }
 
 /**
@@ -71,7 +73,7 @@ export function analyseForEslint(cwd: string, filename: string, text: string, se
  */
 const standalone = new Map<string, Workspace>();
 const STANDALONE_KEPT = 16;
-function standaloneFindings(filename: string, text: string, settings: unknown): Finding[] {
+function standaloneAnalysis(filename: string, text: string, settings: unknown): Omit<FileAnalysis, 'configProblems'> {
   const key = `${filename}\0${JSON.stringify(settings ?? {})}`;
   let ws = standalone.get(key);
   if (ws) standalone.delete(key);
@@ -79,5 +81,17 @@ function standaloneFindings(filename: string, text: string, settings: unknown): 
   standalone.set(key, ws);
   if (standalone.size > STANDALONE_KEPT) standalone.delete(standalone.keys().next().value!);
   ws.setFile(filename, text);
-  return ws.findingsFor(filename);
+  return analysisOf(ws, filename);
+}
+
+function analysisOf(ws: Workspace, filename: string): Omit<FileAnalysis, 'configProblems'> {
+  const result = ws.analyze();
+  const notices = result.notices.filter((n) => !n.at || n.at.file === filename).map((n) => ({
+    ruleId: n.ruleId,
+    message: n.message,
+    line: n.at?.file === filename ? n.at.line : 1,
+    column: n.at?.file === filename ? n.at.column : 1,
+    inFile: n.at?.file === filename,
+  }));
+  return { findings: result.byFile.get(filename) ?? [], notices };
 }

@@ -38,7 +38,7 @@ export function toEslintRule(rule: Rule): object {
       return {
         Program() {
           const file = context.physicalFilename ?? context.filename;
-          const { findings, configProblems } = analyseForEslint(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn);
+          const { findings, notices, configProblems } = analyseForEslint(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn);
           if (configProblems.length > 0 && claimConfigReport(context.sourceCode)) {
             for (const p of configProblems) {
               context.report({ message: `kubeconn config: ${p.source}:${p.line}:${p.column}: ${p.message}`, loc: { line: 1, column: 0 } });
@@ -47,6 +47,11 @@ export function toEslintRule(rule: Rule): object {
           for (const finding of findings) {
             if (finding.ruleId !== rule.id) continue;
             context.report(toDescriptor(finding, context));
+          }
+          // This rule failed: on an entity of this file (reported there), or before reaching one (reported on
+          // every file, since it may have missed something anywhere). ESLint itself keeps running.
+          for (const n of notices) {
+            if (n.ruleId === rule.id) context.report({ message: n.message, loc: { line: n.line, column: n.column - 1 } });
           }
         },
       };

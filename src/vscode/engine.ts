@@ -352,6 +352,8 @@ export class Engine implements vscode.Disposable {
     this.firstPendingChange = undefined;
     this.last = result;
     this.lastVersion = version;
+    // A rule that failed before reaching an entity has no place to show its diagnostic: log it (and say so once).
+    for (const n of result.notices) if (!n.at) this.log.internalError(`rule ${n.ruleId}`, new Error(n.message));
     this.emitter.fire(result);
     return result;
   }
