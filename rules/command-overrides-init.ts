@@ -13,7 +13,6 @@ export default defineRule({
     description: 'Disallow a container `command:` that replaces an init process set as the image ENTRYPOINT',
     remediation: 'Set the program in `args:` (which replaces only CMD), or start the `command:` with the init.',
     severity: 'warning',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout', 'k8s:Job', 'k8s:CronJob'],
     fixable: true,
     hasSuggestions: true,
     messages: {

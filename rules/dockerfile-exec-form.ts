@@ -14,7 +14,6 @@ export default defineRule({
     description: 'Require ENTRYPOINT/CMD to run the app as PID 1 instead of as the child of a shell',
     remediation: 'Write ENTRYPOINT/CMD in exec form (a JSON array), or put `exec` before the command that starts the app.',
     severity: 'error',
-    appliesTo: ['dockerfile'],
     fixable: true,
     messages: {
       shellForm:

@@ -13,7 +13,6 @@ export default defineRule({
     description: 'Require entrypoint scripts to exec the app so that it receives SIGTERM',
     remediation: 'Start the app with `exec` as the last command of the script (`exec "$@"`, `exec gosu app "$@"`), or forward TERM with a trap and wait for the child again.',
     severity: 'error',
-    appliesTo: ['shell'],
     fixable: true,
     messages: {
       notExec:

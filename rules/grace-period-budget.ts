@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require terminationGracePeriodSeconds to cover the preStop delay plus time to drain',
     remediation: 'Raise terminationGracePeriodSeconds to the preStop delay plus the drain time, or shorten the delay.',
     severity: 'error',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
     fixable: true,
     messages: {
       exceeds:

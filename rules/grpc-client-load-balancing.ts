@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require gRPC clients of a Kubernetes Service to balance over its pods',
     remediation: 'Dial the headless Service with dns:/// and a round_robin service config (or kuberesolver in Go), or use a mesh.',
     severity: 'warning',
-    appliesTo: ['code:go', 'code:python', 'code:js', 'code:java', 'code:csharp'],
     fixable: true,
     hasSuggestions: true,
     messages: {

@@ -14,7 +14,6 @@ export default defineRule({
     description: 'Disallow DNS round_robin clients whose endpoint list only refreshes when a connection breaks',
     remediation: 'Set MaxConnectionAge on the server, poll DNS (.NET refreshInterval), or use a watching resolver such as kuberesolver (Go).',
     severity: 'warning',
-    appliesTo: ['code:go', 'code:python', 'code:js', 'code:java', 'code:csharp'],
     hasSuggestions: true,
     messages: {
       stale:

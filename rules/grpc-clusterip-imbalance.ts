@@ -14,7 +14,6 @@ export default defineRule({
     remediation:
       'Add a headless sibling Service and dial it with round_robin (or a watching resolver), or put the workloads in a service mesh.',
     severity: 'warning',
-    appliesTo: ['k8s:Service'],
     hasSuggestions: true,
     messages: {
       pinned:

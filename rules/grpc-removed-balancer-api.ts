@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Disallow the balancer APIs removed from grpc-go (WithBalancerName, WithBalancer, RoundRobin)',
     remediation: 'Choose the policy with grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`).',
     severity: 'error',
-    appliesTo: ['code:go'],
     fixable: true,
     hasSuggestions: true,
     messages: {

@@ -24,7 +24,6 @@ export default defineRule({
     description: 'Require gRPC servers reached through a Service to set a maximum connection age',
     remediation: 'Set MaxConnectionAge (e.g. 5 minutes) and MaxConnectionAgeGrace on the server so clients reconnect and re-resolve.',
     severity: 'warning',
-    appliesTo: ['code:go', 'code:python', 'code:js', 'code:java'],
     fixable: true,
     messages: {
       noAge:

@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require gRPC service configs and balancing options that the client actually applies',
     remediation: 'Write valid JSON with "loadBalancingConfig":[{"round_robin":{}}]; in grpc-js use grpc.service_config, not grpc.lb_policy_name.',
     severity: 'error',
-    appliesTo: ['code:go', 'code:python', 'code:js'],
     fixable: true,
     messages: {
       invalidJson: 'The service config passed to {{option}} is not valid JSON ({{error}}): the channel rejects it and keeps pick_first.',

@@ -13,7 +13,6 @@ export default defineRule({
     description: 'Require RBAC that lets kuberesolver list and watch the endpoints it resolves',
     remediation: 'Bind a Role granting get, list and watch on endpointslices (v6) or endpoints (v5 and older) to the client ServiceAccount.',
     severity: 'error',
-    appliesTo: ['code:go'],
     hasSuggestions: true,
     messages: {
       forbidden:

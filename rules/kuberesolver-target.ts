@@ -14,7 +14,6 @@ export default defineRule({
     description: 'Require kuberesolver targets to name a registered scheme, the pod port and the Service namespace',
     remediation: 'Register kuberesolver (RegisterInCluster), dial the port by name or targetPort, and write the namespace: kubernetes:///svc.ns:portname.',
     severity: 'error',
-    appliesTo: ['code:go'],
     fixable: true,
     messages: {
       servicePort:

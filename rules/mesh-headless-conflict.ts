@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Disallow meshed gRPC clients and servers dialing each other through a headless Service',
     remediation: 'Inside a mesh, dial the ClusterIP Service and let the proxy balance each request.',
     severity: 'warning',
-    appliesTo: ['code:go', 'code:python', 'code:js', 'code:java', 'code:csharp'],
     hasSuggestions: true,
     messages: {
       headlessInMesh:

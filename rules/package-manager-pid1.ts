@@ -11,7 +11,6 @@ export default defineRule({
     description: 'Disallow npm, yarn, pnpm or npx as the main process of a container',
     remediation: 'Start the app with `node` directly (CMD ["node", "server.js"]); the package manager does not pass SIGTERM on and waits for nothing.',
     severity: 'error',
-    appliesTo: ['dockerfile', 'shell', 'k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:Pod'],
     fixable: true,
     hasSuggestions: true,
     messages: {

@@ -13,7 +13,6 @@ export default defineRule({
     description: 'Require `sh -c` container commands to exec the long-running process',
     remediation: 'Put `exec` before the command that starts the app (`sh -c "migrate && exec app"`), or run the app directly without a shell.',
     severity: 'error',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
     fixable: true,
     messages: {
       wrapped:

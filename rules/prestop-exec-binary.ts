@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Disallow preStop exec hooks that call a program the image does not contain',
     remediation: 'Use the native sleep action (lifecycle.preStop.sleep.seconds, Kubernetes 1.30+) or copy the binary into the image.',
     severity: 'error',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
     fixable: true,
     messages: {
       missingBinary:

@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require a preStop delay on containers that receive traffic',
     remediation: 'Add lifecycle.preStop.sleep.seconds (Kubernetes 1.30+) or an exec `sleep` hook so endpoints are removed before SIGTERM.',
     severity: 'warning',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
     fixable: true,
     messages: {
       missing:

@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require a readinessProbe on containers that receive traffic',
     remediation: 'Add a readinessProbe (grpc, httpGet or tcpSocket) so pods get traffic only once they can serve it.',
     severity: 'warning',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout'],
     hasSuggestions: true,
     messages: {
       missing:

@@ -12,7 +12,6 @@ export default defineRule({
     description: 'Require appProtocol on Service ports that carry gRPC/HTTP2',
     remediation: 'Declare the protocol with appProtocol: kubernetes.io/h2c (cleartext HTTP/2) or grpc (Istio).',
     severity: 'warning',
-    appliesTo: ['k8s:Service'],
     fixable: true,
     messages: {
       missing:

@@ -13,7 +13,6 @@ export default defineRule({
     description: 'Disallow lifecycle sleep actions the target Kubernetes version does not accept',
     remediation: 'Use an exec `sleep` hook on clusters older than 1.30, and a sleep of at least 1 second before 1.33.',
     severity: 'error',
-    appliesTo: ['k8s:Deployment', 'k8s:StatefulSet', 'k8s:DaemonSet', 'k8s:ReplicaSet', 'k8s:Pod', 'k8s:Rollout', 'k8s:Job', 'k8s:CronJob'],
     hasSuggestions: true,
     messages: {
       unsupported:

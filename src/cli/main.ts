@@ -103,7 +103,9 @@ async function run(argv: string[]): Promise<number> {
   }
   const [command = 'check', ...paths] = positionals;
   if (command === 'rules') {
-    for (const r of allRules) process.stdout.write(`${r.id.padEnd(30)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n`);
+    for (const r of allRules) {
+      process.stdout.write(`${r.id.padEnd(32)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n${' '.repeat(42)}${r.meta.remediation}\n`);
+    }
     return 0;
   }
   if (command !== 'check') throw new UsageError(`unknown command '${command}'`);

@@ -11,12 +11,10 @@ export interface RuleMeta {
   category: RuleCategory;
   /** One sentence, starts with a verb ("Disallow …", "Require …"); equals the first line of the docs page. */
   description: string;
-  /** One sentence telling the user what to do (kube-linter's `remediation`). */
+  /** One sentence telling the user what to do (kube-linter's `remediation`): SARIF help, `kubeconn rules`. */
   remediation: string;
   /** Severity of a finding that does not set its own. */
   severity: Severity;
-  /** Kinds of input the rule reports on: `k8s:Service`, `dockerfile`, `code:go`… (docs and editor selectors). */
-  appliesTo: string[];
   messages: Record<string, string>;
   /** Whether some findings carry a safe fix (applied by --fix). */
   fixable?: boolean;

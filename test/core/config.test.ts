@@ -66,7 +66,7 @@ describe('project config (.kubeconn.yaml)', () => {
     assert.deepEqual(merged, { kubernetesVersion: '1.31', rules: { 'prestop-sleep': 'off', 'readiness-probe': 'error' }, exclude: ['a/', 'b/'] });
   });
 
-  it('the published schema equals what the registry generates (run scripts/gen-schema.mjs after adding a rule)', () => {
+  it('the published schema equals what the registry generates (run scripts/rules-sync.mjs after adding a rule)', () => {
     const published = JSON.parse(fs.readFileSync(path.join(repoRoot, 'schema/kubeconn.schema.json'), 'utf8')) as unknown;
     assert.deepEqual(published, configSchema(IDS));
   });

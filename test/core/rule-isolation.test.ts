@@ -18,7 +18,7 @@ describe('rule isolation', () => {
     await initKubeconn();
     const fragile = defineRule({
       id: 'fragile',
-      meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', appliesTo: [], messages: { seen: 'Saw {{name}}' } },
+      meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { seen: 'Saw {{name}}' } },
       check({ model, each, report }) {
         each(model.workloads, (w) => {
           if (w.name === 'bad') throw new TypeError("Cannot read properties of undefined (reading 'x')");
