@@ -2,6 +2,8 @@
 // (the default in every gRPC implementation) over a headless name, grpc-go's Dial without a scheme
 // (passthrough), a .NET http(s) address, or any policy over a ClusterIP name (kube-proxy gives one VIP).
 import type { DialLink } from '../src/core/dial.js';
+import { codeEditBuilder } from '../src/core/edit/code/index.js';
+import type { TextEdit } from '../src/core/finding.js';
 import {
   addHeadlessSiblingEdit,
   codeEdits,
@@ -57,7 +59,8 @@ export default defineRule({
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
         if (policy !== 'pick_first') continue;
         const descriptor: ReportDescriptor = { ...base, messageId: 'pickFirst', data };
-        if (site.roundRobinEdit) descriptor.fix = { messageId: 'addRoundRobin', edits: codeEdits(link.file, site.roundRobinEdit) };
+        const roundRobin = addRoundRobin(link);
+        if (roundRobin) descriptor.fix = { messageId: 'addRoundRobin', edits: roundRobin };
         report(descriptor);
       } else if (scheme === 'dns') {
         report({ ...base, messageId: 'clusterIp', data, suggest: topologySuggestions(graph, link) });
@@ -65,6 +68,12 @@ export default defineRule({
     }
   },
 });
+
+/** Edits that give the dial a round_robin policy, where its options can take one. */
+function addRoundRobin(link: DialLink): TextEdit[] | undefined {
+  const edits = codeEditBuilder(link.site.language).addChannelSetting(link.site, { kind: 'lbPolicy', policy: 'round_robin' });
+  return edits && codeEdits(link.file, edits);
+}
 
 /** One pod and no autoscaler: nothing to balance (yet). */
 function singlePod(graph: Graph, link: DialLink): boolean {
@@ -76,7 +85,7 @@ function singlePod(graph: Graph, link: DialLink): boolean {
 function topologySuggestions(graph: Graph, link: DialLink): FixDescriptor[] {
   const service = link.service!;
   const out: FixDescriptor[] = [];
-  const rr = link.site.lb.some((l) => l.policy === 'round_robin') || !link.site.roundRobinEdit ? [] : codeEdits(link.file, link.site.roundRobinEdit);
+  const rr = link.site.lb.some((l) => l.policy === 'round_robin') ? [] : (addRoundRobin(link) ?? []);
   const podPort = link.port ? podPortNumber(graph, link.port) : undefined;
   if (podPort !== undefined && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
     const sibling = headlessSibling(graph, service);

@@ -2,9 +2,9 @@
 // resolvers re-resolve only when a connection breaks (never on a timer; grpc-go waits at least 30 s), so
 // pods added by a scale-up stay idle until the server ends connections (MaxConnectionAge) or the client
 // polls (.NET's DnsResolverFactory refreshInterval).
-import { codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from '../src/core/grpc-rule-helpers.js';
+import { codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from '../src/core/grpc-rule-helpers.js';
 import { defineRule, type FixDescriptor } from '../src/core/rule.js';
-import { MAX_CONNECTION_AGE_SECONDS } from './grpc-server-max-connection-age.js';
+import { MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeEdits } from './grpc-server-max-connection-age.js';
 
 export default defineRule({
   id: 'grpc-client-stale-endpoints',
@@ -34,10 +34,8 @@ export default defineRule({
       if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) continue;
       const suggest: FixDescriptor[] = [];
       for (const server of servers) {
-        const edits = server.site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, options.drainSeconds);
-        if (edits?.length) {
-          suggest.push({ messageId: 'addServerAge', data: { file: server.file, age: MAX_CONNECTION_AGE_SECONDS, grace: options.drainSeconds }, edits: codeEdits(server.file, edits) });
-        }
+        const edits = maxConnectionAgeEdits(server, options.drainSeconds);
+        if (edits?.length) suggest.push({ messageId: 'addServerAge', data: { file: server.file, age: MAX_CONNECTION_AGE_SECONDS, grace: options.drainSeconds }, edits });
       }
       if (site.language === 'go' && link.port) {
         const ns = service.namespace ?? link.namespace;

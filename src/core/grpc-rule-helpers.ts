@@ -2,7 +2,8 @@
 // (the code literal, or the `env` value in the manifest that feeds it), the headless sibling of a Service.
 import { block, insertDocumentAfter, replaceScalar, scalarString, type YamlValue } from './edit.js';
 import type { DialLink } from './dial.js';
-import type { CodeEdit, Range } from './facts/grpc/index.js';
+import { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
+import type { Range } from './facts/grpc/index.js';
 import type { Service, ServicePort } from './facts/k8s.js';
 import type { Span, TextEdit } from './finding.js';
 import type { Graph } from './graph.js';
@@ -37,7 +38,10 @@ export function rewriteTarget(graph: Graph, link: DialLink, newText: string): Te
   const parts = link.alt.parts;
   if (!parts || parts.length !== 1) return undefined;
   const part = parts[0]!;
-  if (part.kind === 'lit') return [{ file: link.file, start: part.at[0], end: part.at[1], text: newText }];
+  if (part.kind === 'lit') {
+    const edits = codeEditBuilder(link.site.language).replaceStringContent(part.at, newText);
+    return edits && codeEdits(link.file, edits);
+  }
   const env = link.env.find((e) => e.name === part.name);
   if (!env?.valueNode) return undefined;
   const owner = findOwner(graph, env);
