@@ -1,7 +1,7 @@
 // A gRPC channel that reaches a Kubernetes Service through one address sends every call to one pod: pick_first
 // (the default in every gRPC implementation) over a headless name, grpc-go's Dial without a scheme
 // (passthrough), a .NET http(s) address, or any policy over a ClusterIP name (kube-proxy gives one VIP).
-import { type AnalysisModel, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor } from '../src/core/rule-api.js';
+import { type AnalysisModel, codeEditBuilder, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor, type TextEdit } from '../src/core/rule-api.js';
 import { addHeadlessSiblingEdit, codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, fqdn, headlessSibling, podPortNumber, rewriteTarget } from './lib/grpc.js';
 
 export default defineRule({
@@ -42,7 +42,8 @@ export default defineRule({
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
         if (policy !== 'pick_first') return;
         const descriptor: ReportDescriptor = { ...base, messageId: 'pickFirst', data };
-        if (site.roundRobinEdit) descriptor.fix = { messageId: 'addRoundRobin', edits: codeEdits(link.file, site.roundRobinEdit) };
+        const roundRobin = addRoundRobin(link);
+        if (roundRobin) descriptor.fix = { messageId: 'addRoundRobin', edits: roundRobin };
         report(descriptor);
       } else if (scheme === 'dns') {
         report({ ...base, messageId: 'clusterIp', data, suggest: topologySuggestions(model, link) });
@@ -50,6 +51,12 @@ export default defineRule({
     });
   },
 });
+
+/** Edits that give the dial a round_robin policy, where its options can take one. */
+function addRoundRobin(link: DialLink): TextEdit[] | undefined {
+  const edits = codeEditBuilder(link.site.language).addChannelSetting(link.site, { kind: 'lbPolicy', policy: 'round_robin' });
+  return edits && codeEdits(link.file, edits);
+}
 
 /** One pod and no autoscaler: nothing to balance (yet). */
 function singlePod(model: AnalysisModel, link: DialLink): boolean {
@@ -61,7 +68,7 @@ function singlePod(model: AnalysisModel, link: DialLink): boolean {
 function topologySuggestions(model: AnalysisModel, link: DialLink): FixDescriptor[] {
   const service = link.service!;
   const out: FixDescriptor[] = [];
-  const rr = link.site.lb.some((l) => l.policy === 'round_robin') || !link.site.roundRobinEdit ? [] : codeEdits(link.file, link.site.roundRobinEdit);
+  const rr = link.site.lb.some((l) => l.policy === 'round_robin') ? [] : (addRoundRobin(link) ?? []);
   const podPort = link.port ? podPortNumber(model, link.port) : undefined;
   if (podPort !== undefined && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
     const sibling = headlessSibling(model, service);

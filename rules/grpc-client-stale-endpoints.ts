@@ -3,8 +3,8 @@
 // pods added by a scale-up stay idle until the server ends connections (MaxConnectionAge) or the client
 // polls (.NET's DnsResolverFactory refreshInterval).
 import { defineRule, type FixDescriptor } from '../src/core/rule-api.js';
-import { codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from './lib/grpc.js';
-import { MAX_CONNECTION_AGE_SECONDS } from './grpc-server-max-connection-age.js';
+import { codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from './lib/grpc.js';
+import { MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeEdits } from './grpc-server-max-connection-age.js';
 
 export default defineRule({
   id: 'grpc-client-stale-endpoints',
@@ -33,10 +33,8 @@ export default defineRule({
       if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) return;
       const suggest: FixDescriptor[] = [];
       for (const server of servers) {
-        const edits = server.site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, options.drainSeconds);
-        if (edits?.length) {
-          suggest.push({ messageId: 'addServerAge', data: { file: server.file, age: MAX_CONNECTION_AGE_SECONDS, grace: options.drainSeconds }, edits: codeEdits(server.file, edits) });
-        }
+        const edits = maxConnectionAgeEdits(server, options.drainSeconds);
+        if (edits?.length) suggest.push({ messageId: 'addServerAge', data: { file: server.file, age: MAX_CONNECTION_AGE_SECONDS, grace: options.drainSeconds }, edits });
       }
       if (site.language === 'go' && link.port) {
         const ns = service.namespace ?? link.namespace;

@@ -1,7 +1,7 @@
 // grpc-go removed its first balancer API: `grpc.WithBalancer` / `grpc.RoundRobin` (PR #3431) and later
 // `grpc.WithBalancerName` (PR #5232, ~v1.46). Code that still uses them does not build against current
 // grpc-go; the policy is now chosen with a service config.
-import { defineRule, type ReportDescriptor } from '../src/core/rule-api.js';
+import { codeEditBuilder, defineRule, type RemovedApi, type ReportDescriptor } from '../src/core/rule-api.js';
 import { codeEdits, codeSpan } from './lib/grpc.js';
 
 export default defineRule({
@@ -30,10 +30,11 @@ export default defineRule({
           data: { api: api.api, when: api.api === 'WithBalancerName' ? 'v1.46, PR #5232' : 'PR #3431' },
           at: codeSpan(facts.file, api.at),
         };
-        if (api.rewrite) {
-          const fix = { messageId: 'useServiceConfig', data: { policy: api.rewrite.policy }, edits: codeEdits(facts.file, api.rewrite.edits) };
-          // WithBalancer carried its own naming.Resolver: replacing it changes resolution, so only suggest it.
-          if (api.rewrite.safe) descriptor.fix = fix;
+        const rewrite = rewriteOf(api);
+        const edits = rewrite && codeEditBuilder('go').replaceWithChannelSetting(api.at, { kind: 'lbPolicy', policy: rewrite.policy });
+        if (rewrite && edits) {
+          const fix = { messageId: 'useServiceConfig', data: { policy: rewrite.policy }, edits: codeEdits(facts.file, edits) };
+          if (rewrite.safe) descriptor.fix = fix;
           else descriptor.suggest = [fix];
         }
         report(descriptor);
@@ -41,3 +42,11 @@ export default defineRule({
     });
   },
 });
+
+/** The service-config policy that replaces a removed API, and whether the swap keeps behaviour (else: a suggestion). */
+function rewriteOf(api: RemovedApi): { policy: string; safe: boolean } | undefined {
+  if (api.api === 'WithBalancerName') return api.policy && /^[a-z_]+$/.test(api.policy) ? { policy: api.policy, safe: true } : undefined;
+  // grpc.WithBalancer(grpc.RoundRobin(r)) carried its own naming.Resolver: the rewrite drops it, so it is only suggested.
+  if (api.api === 'WithBalancer') return { policy: 'round_robin', safe: false };
+  return undefined;
+}

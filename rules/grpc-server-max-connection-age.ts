@@ -2,7 +2,7 @@
 // connection stays pinned to the pod it first reached, and DNS/headless clients never re-resolve (grpc-go's
 // resolver waits for a connection to break), so pods added by a scale-up get no traffic. A max age makes the
 // server send GOAWAY after a while; clients reconnect and re-resolve.
-import { type AnalysisModel, defineRule, grpcPortEvidence, type ServerLink } from '../src/core/rule-api.js';
+import { type AnalysisModel, codeEditBuilder, defineRule, grpcPortEvidence, type ServerLink, type TextEdit } from '../src/core/rule-api.js';
 import { describeWorkload, nameSpan } from './lib/common.js';
 import { codeEdits, codeSpan, describeService } from './lib/grpc.js';
 
@@ -38,17 +38,24 @@ export default defineRule({
       const reached = reachingService(model, server);
       if (!reached) return;
       const grace = options.drainSeconds;
-      const edits = site.ageEdit?.(MAX_CONNECTION_AGE_SECONDS, grace) ?? [];
+      const edits = maxConnectionAgeEdits(server, grace) ?? [];
       report({
         messageId: 'noAge',
         data: { api: site.api, workload: describeWorkload(reached.workload), service: describeService(reached.service), setting: SETTING[site.language] ?? 'MaxConnectionAge' },
         at: codeSpan(server.file, site.call),
         related: [{ at: nameSpan(reached.service.object), message: `Service '${reached.service.name}' sends traffic to this server` }],
-        fix: edits.length > 0 ? { messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace }, edits: codeEdits(server.file, edits) } : undefined,
+        fix: edits.length > 0 ? { messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace }, edits } : undefined,
       });
     });
   },
 });
+
+/** Edits that set MaxConnectionAge (MAX_CONNECTION_AGE_SECONDS) and its grace on a server, where its options can take them. */
+export function maxConnectionAgeEdits(server: ServerLink, graceSeconds: number): TextEdit[] | undefined {
+  const setting = { kind: 'maxConnectionAge', ageSeconds: MAX_CONNECTION_AGE_SECONDS, graceSeconds } as const;
+  const edits = codeEditBuilder(server.site.language).addServerSetting(server.site, setting, server.facts.imports);
+  return edits && codeEdits(server.file, edits);
+}
 
 /** A non-meshed Service in front of the server's workload that carries gRPC (dialed by a client, or declared). */
 function reachingService(model: AnalysisModel, server: ServerLink) {

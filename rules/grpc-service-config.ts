@@ -1,8 +1,8 @@
 // A service config is JSON read at run time: a typo, an unknown policy name or the deprecated
 // `loadBalancingPolicy` string fail silently or fall back to pick_first. grpc-js does not support the
 // `grpc.lb_policy_name` channel option at all (absent from its options list and source): it is ignored.
-import { defineRule, type FixDescriptor, readServiceConfig, type ServiceConfigLiteral } from '../src/core/rule-api.js';
-import { codeSpan } from './lib/grpc.js';
+import { codeEditBuilder, defineRule, type FixDescriptor, readServiceConfig, serviceConfigSelecting, type ServiceConfigLiteral } from '../src/core/rule-api.js';
+import { codeEdits, codeSpan } from './lib/grpc.js';
 
 export default defineRule({
   id: 'grpc-service-config',
@@ -41,7 +41,7 @@ export default defineRule({
         const policy = option.value ?? 'round_robin';
         const fix: FixDescriptor | undefined =
           site.serviceConfigs.length === 0 && option.value && /^[a-z_]+$/.test(option.value)
-            ? { messageId: 'useServiceConfig', data: { policy }, edits: [{ file, start: option.pair[0], end: option.pair[1], text: `'grpc.service_config': '{"loadBalancingConfig":[{"${policy}":{}}]}'` }] }
+            ? { messageId: 'useServiceConfig', data: { policy }, edits: codeEdits(file, codeEditBuilder('js').replaceWithChannelSetting(option.pair, { kind: 'lbPolicy', policy }) ?? []) }
             : undefined;
         report({ messageId: 'lbPolicyNameIgnored', at: codeSpan(file, option.at), fix });
       }
@@ -60,7 +60,7 @@ function legacyFix(file: string, text: string, config: ServiceConfigLiteral, pol
   if (Object.keys(parsed).length !== 1 || !/^[a-z_]+$/.test(policy)) return undefined;
   const quote = text[config.at[0]];
   if (quote !== '`' && quote !== "'" && quote !== '"') return undefined;
-  const json = `{"loadBalancingConfig":[{"${policy}":{}}]}`;
+  const json = serviceConfigSelecting(policy);
   const literal = quote === '`' ? `\`${json}\`` : quote === "'" ? `'${json}'` : language === 'go' ? `\`${json}\`` : `'${json}'`;
   return { messageId: 'useLoadBalancingConfig', edits: [{ file, start: config.at[0], end: config.at[1], text: literal }] };
 }

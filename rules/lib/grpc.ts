@@ -2,6 +2,7 @@
 // (the code literal, or the `env` value in the manifest that feeds it), the headless sibling of a Service.
 import {
   block,
+  codeEditBuilder,
   insertDocumentAfter,
   replaceScalar,
   scalarString,
@@ -46,7 +47,10 @@ export function rewriteTarget(model: AnalysisModel, link: DialLink, newText: str
   const parts = link.alt.parts;
   if (!parts || parts.length !== 1) return undefined;
   const part = parts[0]!;
-  if (part.kind === 'lit') return [{ file: link.file, start: part.at[0], end: part.at[1], text: newText }];
+  if (part.kind === 'lit') {
+    const edits = codeEditBuilder(link.site.language).replaceStringContent(part.at, newText);
+    return edits && codeEdits(link.file, edits);
+  }
   const env = link.env.find((e) => e.name === part.name);
   if (!env?.valueNode) return undefined;
   const owner = findOwner(model, env);

@@ -10,8 +10,9 @@ export { asMap, asScalar, asSeq, get, getIn, headRange, num, pairOf, pairRange, 
 export { BATCH_KINDS, sleepSecondsOf, type Container, type ContainerPort, type EnvVar, type Hook, type Service, type ServicePort, type Workload } from './facts/k8s.js';
 export { TEMPLATED, type K8sObject } from './facts/manifests.js';
 export type { DfCommand, DfStage, DockerfileFacts } from './facts/dockerfile.js';
-export type { CodeEdit, DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, ServiceConfigLiteral } from './facts/grpc/index.js';
-export { readServiceConfig, ROUND_ROBIN_CONFIG } from './facts/grpc/service-config.js';
+export type { DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, ServiceConfigLiteral } from './facts/grpc/index.js';
+export { readServiceConfig, serviceConfigSelecting } from './facts/grpc/service-config.js';
+export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
 export { AnalysisModel, type MeshEvidence, type PortTarget } from './model/index.js';
 export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';

@@ -1,198 +1,43 @@
-// @grpc/grpc-js in JavaScript and TypeScript: generated or generic clients `new XClient(target, creds,
-// options)`, `new grpc.Client(...)`, `new grpc.Channel(...)` with channel options (`grpc.service_config`,
+// @grpc/grpc-js in JavaScript and TypeScript as a table: generated or generic clients `new XClient(target,
+// creds, options)`, `new grpc.Client(...)`, `new grpc.Channel(...)` with channel options (`grpc.service_config`,
 // the unsupported `grpc.lb_policy_name`), and `new grpc.Server({...})` with `grpc.max_connection_age_ms`.
-import type { Node, Tree } from 'web-tree-sitter';
-import { query, type GrammarName } from '../treesitter.js';
-import type { DialSite, Duration, GrpcFacts, ServerSite } from './index.js';
-import { readServiceConfig, ROUND_ROBIN_CONFIG } from './service-config.js';
-import { appendToBraces, Evaluator, rangeOf, unescapeC, walk, type Alt, type FileScope, type LangHooks, type Part } from './value.js';
+import type { Node } from 'web-tree-sitter';
+import { CHANNEL_ARG } from './channel-args.js';
+import { binaryFields, field, itemsOf, NO_KEYWORDS, squash } from './layout.js';
+import type { ImportsLayout } from './shapes.js';
+import type { CallNode, LanguageTable, OptionForm, ReadContext, Syntax } from './table.js';
+import { rangeOf, unescapeC } from './value.js';
 
-const QUERY = `
-(new_expression constructor: (_) @ctor arguments: (arguments) @args) @new
-(call_expression function: (member_expression property: (property_identifier) @method) arguments: (arguments) @args
-  (#match? @method "^(bindAsync|bind)$")) @bind
-`;
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const ENTRIES = '\u0000entries\u0000';
+const COMMENTS = new Set(['comment']);
 /** Channel credentials as clients are built with them (not the credential classes' own plumbing). */
 const CREDENTIALS = /\b(credentials|ChannelCredentials)\s*\.\s*(create\w*|combine\w*)|\bcreate(Insecure|Ssl|FromSecureContext)\b/;
 /** grpc-js internals that take credentials but are not client constructors. */
 const NOT_A_CLIENT = /Credentials|Connector|LoadBalancer|InternalChannel|ChannelImplementation|Subchannel|Transport/;
 
-export function extractJs(tree: Tree, text: string, grammar: GrammarName): GrpcFacts {
-  const root = tree.rootNode;
-  const scope = collectScope(root);
-  const ev = new Evaluator(hooks, scope);
-  const facts: GrpcFacts = { language: 'js', dials: [], servers: [], shutdownTimeouts: [], removedApis: [] };
-  const listens: Alt[] = [];
-  const servers: { node: Node; args: Node }[] = [];
-  const lbElsewhere = /grpc\.service_config|grpc\.lb_policy_name/.test(text);
-  for (const match of query(grammar, QUERY).matches(root)) {
-    const cap = Object.fromEntries(match.captures.map((c) => [c.name, c.node]));
-    const args = argsOf(cap.args!);
-    if (cap.bind) {
-      if (args[0] && args[1] && /credentials|Credentials/.test(args[1].text)) listens.push(...ev.evaluate(args[0]));
-      continue;
-    }
-    const ctor = cap.ctor!.text;
-    if (/^(grpc\.)?Server$/.test(ctor)) {
-      servers.push({ node: cap.new!, args: cap.args! });
-      continue;
-    }
-    // A client: grpc.Client/Channel, or any constructor handed channel credentials as its second argument.
-    const creds = args[1];
-    const credsText = creds ? `${creds.text} ${(scope.bindings.get(creds.text) ?? []).map((b) => ('type' in b ? b.text : '')).join(' ')}` : '';
-    const isClient = /^(grpc\.)?(Client|Channel)$/.test(ctor) || (args.length >= 2 && CREDENTIALS.test(credsText) && !NOT_A_CLIENT.test(ctor));
-    if (isClient && args[0]) facts.dials.push(dialSite(ctor, cap.new!, args, ev, lbElsewhere));
-  }
-  for (const { node, args } of servers) facts.servers.push(serverSite(node, args, listens));
-  return facts;
-}
-
-function argsOf(args: Node): Node[] {
-  return args.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-}
-
-/** Pairs of an object literal with a string or identifier key. */
-function pairs(obj: Node): { key: string; value: Node; pair: Node }[] {
-  const out: { key: string; value: Node; pair: Node }[] = [];
-  for (const p of obj.namedChildren) {
-    if (p?.type !== 'pair') continue;
-    const k = p.childForFieldName('key')!;
-    const key = k.type === 'string' ? hooks.literal(k)?.text : k.text;
-    const value = p.childForFieldName('value');
-    if (key !== undefined && value) out.push({ key, value, pair: p });
-  }
-  return out;
-}
-
-function dialSite(ctor: string, node: Node, args: Node[], ev: Evaluator, lbElsewhere: boolean): DialSite {
-  const target = args[0]!;
-  const options = args[2];
-  const site: DialSite = {
-    language: 'js',
-    api: `new ${ctor}`,
-    call: rangeOf(node),
-    targetAt: rangeOf(target),
-    targets: ev.evaluate(target),
-    defaultScheme: 'dns',
-    lb: [],
-    lbUnknown: false,
-    serviceConfigs: [],
-    disableServiceConfig: false,
-    refreshInterval: false,
-  };
-  const entry = `'grpc.service_config': '${ROUND_ROBIN_CONFIG}'`;
-  if (options?.type === 'object') {
-    for (const { key, value, pair } of pairs(options)) {
-      if (key === 'grpc.service_config') {
-        const json = jsonOf(value, ev);
-        if (json === undefined) {
-          site.lbUnknown = true;
-          continue;
-        }
-        site.serviceConfigs.push({ json, at: rangeOf(value), option: 'grpc.service_config' });
-        const reading = readServiceConfig(json);
-        // grpc-js parses the deprecated loadBalancingPolicy but never reads it (docs/evidence/grpc-balancing.md §4).
-        if (reading.policy && reading.error?.kind !== 'legacy') site.lb.push({ policy: reading.policy, via: 'serviceConfig', at: rangeOf(value) });
-      } else if (key === 'grpc.lb_policy_name') {
-        site.lbPolicyNameOption = { at: rangeOf(pair.childForFieldName('key')!), value: hooks.literal(value)?.text, pair: rangeOf(pair) };
-      } else if (key === 'grpc.service_config_disable_resolution') {
-        site.disableServiceConfig = true;
-      }
-    }
-    site.roundRobinEdit = [appendToBraces(options, entry)];
-  } else if (options) {
-    site.lbUnknown = lbElsewhere;
-  } else if (args[1]) {
-    site.roundRobinEdit = [{ start: args[1].endIndex, end: args[1].endIndex, text: `, { ${entry} }` }];
-  }
-  return site;
-}
-
-/** JSON of a `grpc.service_config` value: a string, or `JSON.stringify({...})` of plain literals. */
-function jsonOf(value: Node, ev: Evaluator): string | undefined {
-  if (value.type === 'call_expression' && value.childForFieldName('function')?.text === 'JSON.stringify') {
-    const arg = argsOf(value.childForFieldName('arguments')!)[0];
-    const v = arg ? jsValue(arg) : undefined;
-    return v === undefined ? undefined : JSON.stringify(v);
-  }
-  return ev.plainLiteral(value);
-}
-
-function jsValue(node: Node): unknown {
-  switch (node.type) {
-    case 'string':
-      return hooks.literal(node)?.text;
-    case 'number':
-      return Number(node.text);
-    case 'true':
-      return true;
-    case 'false':
-      return false;
-    case 'array': {
-      const out = argsOf(node).map(jsValue);
-      return out.includes(undefined) ? undefined : out;
-    }
-    case 'object': {
-      const out: Record<string, unknown> = {};
-      for (const child of node.namedChildren) {
-        if (child?.type !== 'pair') return undefined;
-        const k = child.childForFieldName('key')!;
-        const key = k.type === 'string' ? hooks.literal(k)?.text : k.text;
-        const v = jsValue(child.childForFieldName('value')!);
-        if (key === undefined || v === undefined) return undefined;
-        out[key] = v;
-      }
-      return out;
-    }
-    default:
-      return undefined;
-  }
-}
-
-function serverSite(node: Node, argList: Node, listens: Alt[]): ServerSite {
-  const options = argsOf(argList)[0];
-  const list = options?.type === 'object' ? pairs(options) : undefined;
-  const read = (key: string): Duration | undefined => {
-    const e = list?.find((p) => p.key === key);
-    return e ? { ms: numberOf(e.value), at: rangeOf(e.pair) } : undefined;
-  };
-  const site: ServerSite = {
-    language: 'js',
-    api: `new ${node.childForFieldName('constructor')!.text}`,
-    call: rangeOf(node),
-    maxConnectionAge: read('grpc.max_connection_age_ms'),
-    maxConnectionAgeGrace: read('grpc.max_connection_age_grace_ms'),
-    ageUnknown: options !== undefined && list === undefined,
-    ageUnsupported: false,
-    listens,
-  };
-  if (!site.maxConnectionAge && (list || !options)) {
-    // Planned now, while the tree is alive; the closure only fills in the numbers.
-    const plan = options ? appendToBraces(options, ENTRIES) : { start: argList.startIndex + 1, end: argList.startIndex + 1, text: `{ ${ENTRIES} }` };
-    site.ageEdit = (age, grace) => [
-      { ...plan, text: plan.text.replace(ENTRIES, `'grpc.max_connection_age_ms': ${age * 1000}, 'grpc.max_connection_age_grace_ms': ${grace * 1000}`) },
-    ];
-  }
-  return site;
-}
-
-function numberOf(node: Node): number | undefined {
-  if (node.type === 'number') return Number(node.text.replace(/_/g, ''));
-  if (node.type === 'parenthesized_expression' && node.namedChild(0)) return numberOf(node.namedChild(0)!);
-  if (node.type === 'binary_expression') {
-    const l = numberOf(node.childForFieldName('left')!);
-    const r = numberOf(node.childForFieldName('right')!);
-    const op = node.childForFieldName('operator')?.text;
-    if (l === undefined || r === undefined) return undefined;
-    return op === '*' ? l * r : op === '+' ? l + r : undefined;
-  }
-  return undefined;
-}
-
-const hooks: LangHooks = {
+const syntax: Syntax = {
+  comments: COMMENTS,
+  spreads: new Set(['spread_element']),
+  call(node) {
+    const isNew = node.type === 'new_expression';
+    if (!isNew && node.type !== 'call_expression') return undefined;
+    const fn = node.childForFieldName(isNew ? 'constructor' : 'function');
+    const argList = node.childForFieldName('arguments');
+    if (!fn || argList?.type !== 'arguments') return undefined;
+    const member = fn.type === 'member_expression';
+    const nameNode = fn.type === 'identifier' ? fn : member ? fn.childForFieldName('property') : null;
+    return {
+      node,
+      kind: isNew ? 'new' : 'call',
+      callee: squash(fn.text),
+      name: nameNode?.text,
+      nameAt: nameNode ? rangeOf(nameNode) : undefined,
+      receiver: member ? (fn.childForFieldName('object') ?? undefined) : undefined,
+      args: itemsOf(argList, COMMENTS),
+      keywords: NO_KEYWORDS,
+      argList,
+    };
+  },
+  chained: () => undefined,
   literal(node) {
     if (node.type === 'number') return { text: node.text, at: rangeOf(node) };
     if (node.type === 'string') return { text: unescapeC(node.text.slice(1, -1)), at: [node.startIndex + 1, node.endIndex - 1] };
@@ -201,51 +46,67 @@ const hooks: LangHooks = {
     }
     return undefined;
   },
-  envRead(node) {
-    let name: string | undefined;
-    if (node.type === 'member_expression' && node.childForFieldName('object')?.text === 'process.env') name = node.childForFieldName('property')?.text;
-    else if (node.type === 'subscript_expression' && node.childForFieldName('object')?.text === 'process.env') {
-      const index = node.childForFieldName('index');
-      name = index ? hooks.literal(index)?.text : undefined;
-    }
-    return name && ENV_NAME.test(name) ? { name } : undefined;
-  },
-  concat(node) {
-    if (node.type === 'binary_expression' && node.childForFieldName('operator')?.text === '+') {
-      return [node.childForFieldName('left')!, node.childForFieldName('right')!];
-    }
-    if (node.type === 'template_string' && node.namedChildren.some((c) => c?.type === 'template_substitution')) {
-      const out: (Node | { text: string; at: [number, number] })[] = [];
-      let cursor = node.startIndex + 1;
-      for (const c of node.namedChildren) {
-        if (!c || c.type !== 'template_substitution') continue;
-        if (c.startIndex > cursor) out.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
-        const expr = c.namedChild(0);
-        if (!expr) return undefined;
-        out.push(expr);
-        cursor = c.endIndex;
-      }
-      if (node.endIndex - 1 > cursor) out.push({ text: node.text.slice(cursor - node.startIndex, -1), at: [cursor, node.endIndex - 1] });
-      return out;
-    }
-    return undefined;
-  },
-  orElse(node) {
-    const op = node.type === 'binary_expression' ? node.childForFieldName('operator')?.text : undefined;
-    return op === '||' || op === '??' ? [node.childForFieldName('left')!, node.childForFieldName('right')!] : undefined;
-  },
-  unwrap(node) {
+  number: (node) => (node.type === 'number' ? Number(node.text.replace(/_/g, '')) : undefined),
+  binary: (node) => binaryFields(node, ['binary_expression']),
+  transparent(node) {
     if (['parenthesized_expression', 'as_expression', 'non_null_expression', 'await_expression', 'satisfies_expression'].includes(node.type)) {
       return node.namedChild(0) ?? undefined;
     }
-    if (node.type === 'call_expression' && /^(String|Number)$/.test(node.childForFieldName('function')?.text ?? '')) {
-      return argsOf(node.childForFieldName('arguments')!)[0];
-    }
     return undefined;
+  },
+  interpolation(node) {
+    if (node.type !== 'template_string' || !node.namedChildren.some((c) => c?.type === 'template_substitution')) return undefined;
+    const out: ReturnType<NonNullable<Syntax['interpolation']>> = [];
+    let cursor = node.startIndex + 1;
+    for (const c of node.namedChildren) {
+      if (!c || c.type !== 'template_substitution') continue;
+      if (c.startIndex > cursor) out!.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
+      const expr = c.namedChild(0);
+      if (!expr) return undefined;
+      out!.push(expr);
+      cursor = c.endIndex;
+    }
+    if (node.endIndex - 1 > cursor) out!.push({ text: node.text.slice(cursor - node.startIndex, -1), at: [cursor, node.endIndex - 1] });
+    return out;
+  },
+  member(node) {
+    if (node.type !== 'member_expression') return undefined;
+    const [object, property] = [node.childForFieldName('object'), node.childForFieldName('property')];
+    return object && property ? { object: squash(object.text), property: property.text } : undefined;
+  },
+  index(node) {
+    if (node.type !== 'subscript_expression') return undefined;
+    const [object, key] = [node.childForFieldName('object'), node.childForFieldName('index')];
+    return object && key ? { object: squash(object.text), key } : undefined;
+  },
+  data(node) {
+    switch (node.type) {
+      case 'string': {
+        const text = syntax.literal(node)?.text;
+        return text === undefined ? undefined : { kind: 'value', value: text };
+      }
+      case 'number':
+        return { kind: 'value', value: Number(node.text) };
+      case 'true':
+      case 'false':
+        return { kind: 'value', value: node.type === 'true' };
+      case 'array':
+        return { kind: 'list', items: itemsOf(node, COMMENTS) };
+      case 'object': {
+        const entries: { key: string | undefined; value: Node }[] = [];
+        for (const pair of node.namedChildren) {
+          if (pair?.type !== 'pair') return undefined;
+          entries.push({ key: keyText(pair.childForFieldName('key')!), value: pair.childForFieldName('value')! });
+        }
+        return { kind: 'map', entries };
+      }
+      default:
+        return undefined;
+    }
   },
   refKey(node) {
     if (node.type === 'identifier') return node.text;
-    if (node.type === 'member_expression') return node.text.replace(/\s+/g, '').replace(/^this\./, '');
+    if (node.type === 'member_expression') return squash(node.text).replace(/^this\./, '');
     return undefined;
   },
   parameterOf(node) {
@@ -267,29 +128,107 @@ const hooks: LangHooks = {
     }
     return undefined;
   },
+  imports(root) {
+    const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
+    // A leading 'use strict' (or a #! line) stays first.
+    const header = first?.type === 'hash_bang_line' || (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string') ? first : undefined;
+    const out: ImportsLayout = { entries: [], headerEnd: header?.endIndex ?? 0 };
+    let requireEnd: number | undefined;
+    for (const stmt of root.namedChildren) {
+      if (stmt?.type === 'import_statement') {
+        const source = stmt.childForFieldName('source');
+        if (!source) continue;
+        const names: string[] = [];
+        for (const spec of stmt.descendantsOfType('import_specifier')) if (spec) names.push(spec.childForFieldName('name')?.text ?? '');
+        out.entries.push({ module: syntax.literal(source)?.text ?? '', names, at: rangeOf(source) });
+        out.lastImportEnd = stmt.endIndex;
+      } else if (stmt?.type === 'lexical_declaration' || stmt?.type === 'variable_declaration') {
+        for (const decl of stmt.namedChildren) {
+          const value = decl?.type === 'variable_declarator' ? decl.childForFieldName('value') : null;
+          const call = value ? syntax.call(value) : undefined;
+          const source = call?.callee === 'require' ? call.args[0] : undefined;
+          if (!source || !call) continue;
+          const pattern = decl!.childForFieldName('name');
+          const names = pattern?.type === 'object_pattern' ? pattern.namedChildren.map((p) => (p?.type === 'pair_pattern' ? p.childForFieldName('key') : p)?.text ?? '') : [];
+          out.entries.push({ module: syntax.literal(source)?.text ?? '', names, at: rangeOf(source) });
+          requireEnd = stmt.endIndex;
+        }
+      }
+    }
+    if (out.lastImportEnd === undefined && requireEnd !== undefined) {
+      out.lastImportEnd = requireEnd;
+      out.commonJs = true;
+    }
+    return out;
+  },
 };
 
-function collectScope(root: Node): FileScope {
-  const bindings = new Map<string, (Node | Part)[]>();
-  const calls = new Map<string, Node[][]>();
-  const bind = (key: string | undefined, value: Node | null | undefined) => {
-    if (key && value) bindings.set(key, [...(bindings.get(key) ?? []), value]);
-  };
-  for (const n of walk(root)) {
-    if (n.type === 'variable_declarator') {
-      const name = n.childForFieldName('name');
-      if (name?.type === 'identifier') bind(name.text, n.childForFieldName('value'));
-    } else if (n.type === 'assignment_expression') {
-      const left = n.childForFieldName('left');
-      bind(left ? hooks.refKey(left) : undefined, n.childForFieldName('right'));
-    } else if (n.type === 'public_field_definition' || n.type === 'field_definition') {
-      bind((n.childForFieldName('name') ?? n.childForFieldName('property'))?.text, n.childForFieldName('value'));
-    } else if (n.type === 'call_expression') {
-      const fn = n.childForFieldName('function');
-      const name = fn?.type === 'identifier' ? fn.text : fn?.type === 'member_expression' ? fn.childForFieldName('property')?.text : undefined;
-      const args = n.childForFieldName('arguments');
-      if (name && args?.type === 'arguments') calls.set(name, [...(calls.get(name) ?? []), argsOf(args)]);
-    }
-  }
-  return { bindings, calls };
+function keyText(key: Node): string | undefined {
+  return key.type === 'string' ? syntax.literal(key)?.text : key.text;
 }
+
+/** `{ 'grpc.service_config': …, … }`: the pairs of an object literal. */
+const objectPairs: OptionForm = (options) => {
+  if (options.type !== 'object') return undefined;
+  const entries = options.namedChildren.flatMap((p) => {
+    const [key, value] = p?.type === 'pair' ? [p.childForFieldName('key'), p.childForFieldName('value')] : [null, null];
+    const name = key ? keyText(key) : undefined;
+    return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p!), keyAt: rangeOf(key!) }] : [];
+  });
+  return { entries, list: options };
+};
+
+/** Generated clients (`new OrdersClient(target, creds, options)`) are recognised by the channel credentials they take. */
+function takesChannelCredentials(call: CallNode, ctx: ReadContext): boolean {
+  const creds = call.args[1];
+  if (!creds || NOT_A_CLIENT.test(call.callee)) return false;
+  const bound = (ctx.scope.bindings.get(creds.text) ?? []).map((b) => ('type' in b ? b.text : '')).join(' ');
+  return CREDENTIALS.test(`${creds.text} ${bound}`);
+}
+
+const MS = { units: {}, bare: 1 };
+const CHANNEL_OPTIONS = { arg: 2, form: objectPairs };
+
+export const jsTable: LanguageTable = {
+  language: 'js',
+  files: [
+    { name: /\.(js|mjs|cjs|jsx)$/i, grammar: 'javascript' },
+    { name: /\.(ts|mts|cts)$/i, grammar: 'typescript', not: /\.d\.ts$/ },
+    { name: /\.tsx$/i, grammar: 'tsx' },
+  ],
+  generated: /(_grpc_pb|_pb)\.[jt]s$/,
+  syntax,
+  bindings: [
+    { types: ['variable_declarator'], names: (n) => [n.childForFieldName('name')].filter((x): x is Node => x?.type === 'identifier'), values: field('value') },
+    { types: ['assignment_expression'], names: field('left'), values: field('right'), key: (n, s) => s.refKey(n) },
+    {
+      types: ['public_field_definition', 'field_definition'],
+      names: (n) => [n.childForFieldName('name') ?? n.childForFieldName('property')].filter((x): x is Node => x !== null),
+      values: field('value'),
+    },
+  ],
+  env: [{ member: 'process.env' }, { index: 'process.env' }],
+  wrappers: [{ call: /^(String|Number)$/, arg: 0 }],
+  formats: [],
+  orElse: ['||', '??'],
+  jsonSerializers: ['JSON.stringify'],
+  dials: [
+    { kind: 'new', call: /^(grpc\.)?(Client|Channel)$/, target: 0, options: CHANNEL_OPTIONS },
+    { kind: 'new', call: /^/, target: 0, options: CHANNEL_OPTIONS, when: takesChannelCredentials },
+  ],
+  servers: [
+    {
+      kind: 'new',
+      call: /^(grpc\.)?Server$/,
+      options: { arg: 0, form: objectPairs },
+      age: { maxAge: CHANNEL_ARG.maxConnectionAge, grace: CHANNEL_ARG.maxConnectionAgeGrace, unit: MS },
+    },
+  ],
+  channelOptions: {
+    [CHANNEL_ARG.serviceConfig]: { sets: 'serviceConfig', legacyIgnored: true },
+    [CHANNEL_ARG.lbPolicyName]: { sets: 'ignoredLbPolicyName' },
+    [CHANNEL_ARG.disableResolution]: { sets: 'disableServiceConfig' },
+  },
+  listens: [{ call: /\.(bind|bindAsync)$/, arg: 0, when: (call) => call.args[1] !== undefined && /credentials|Credentials/.test(call.args[1].text) }],
+  lbHint: /grpc\.service_config|grpc\.lb_policy_name/,
+};

@@ -2,7 +2,10 @@
 // balancing policy it selects, and what is wrong with it. `loadBalancingConfig` is a list of one-key
 // objects, the first policy the client knows wins; `loadBalancingPolicy` is the deprecated string form.
 
-export const ROUND_ROBIN_CONFIG = '{"loadBalancingConfig":[{"round_robin":{}}]}';
+/** The service config that selects one policy, written the way kubeconn's fixes write it. */
+export function serviceConfigSelecting(policy: string): string {
+  return `{"loadBalancingConfig":[{"${policy}":{}}]}`;
+}
 
 /** Policies shipped by the gRPC implementations (grpc-go, grpc-java, C-core, grpc-js, .NET). */
 export const KNOWN_POLICIES = new Set([

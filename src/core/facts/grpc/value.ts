@@ -49,9 +49,15 @@ const MAX_ALTS = 32;
 export class Evaluator {
   /** The node's value when it evaluates to exactly one literal string, with nothing unknown in it. */
   plainLiteral(node: Node): string | undefined {
+    return this.singleLiteral(node)?.text;
+  }
+
+  /** Like plainLiteral, with the place of the literal (which may sit in a constant elsewhere in the file). */
+  singleLiteral(node: Node): Extract<Part, { kind: 'lit' }> | undefined {
     const alts = this.evaluate(node);
     const parts = alts.length === 1 ? alts[0]!.parts : null;
-    return parts?.length === 1 && parts[0]!.kind === 'lit' ? parts[0]!.text : undefined;
+    const part = parts?.length === 1 ? parts[0]! : undefined;
+    return part?.kind === 'lit' ? part : undefined;
   }
 
   private readonly active = new Set<number>();
@@ -227,19 +233,4 @@ export function unescapeC(body: string): string {
     if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
     return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
   });
-}
-
-/**
- * Insert `code` as the last entry of a brace list (a JS object, a C# initializer): `{}` becomes `{ code }`,
- * a one-line list gets `, code`, a multi-line list gets `,` and a new line at the last entry's indent.
- */
-export function appendToBraces(list: Node, code: string): { start: number; end: number; text: string } {
-  const items = list.namedChildren.filter((n): n is Node => n !== null && n.type !== 'comment');
-  const last = items[items.length - 1];
-  if (!last) return { start: list.startIndex + 1, end: list.endIndex - 1, text: ` ${code} ` };
-  if (last.startPosition.row === list.startPosition.row) return { start: last.endIndex, end: last.endIndex, text: `, ${code}` };
-  const src = list.text;
-  const lineStart = src.lastIndexOf('\n', last.startIndex - list.startIndex - 1) + 1;
-  const indent = /^[ \t]*/.exec(src.slice(lineStart))![0];
-  return { start: last.endIndex, end: last.endIndex, text: `,\n${indent}${code}` };
 }

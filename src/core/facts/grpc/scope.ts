@@ -1,0 +1,226 @@
+// Scope and values from a language table: the file's bindings and calls (collected during the reader's one
+// walk), the evaluator's hooks built from the table's rows (environment reads, wrappers, formatting calls,
+// or-else operators), and the readers of numbers, durations and plain data every language shares.
+import type { Node } from 'web-tree-sitter';
+import { lastSegment } from './layout.js';
+import { matches, type CallNode, type DurationUnit, type EnvRow, type FormatRow, type LanguageTable, type LiteralValue, type ScopeHook, type Syntax } from './table.js';
+import type { FileScope, LangHooks, Part } from './value.js';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Collects bindings (declarations, assignments) and call arguments (for parameters fed by call sites). */
+export class ScopeBuilder {
+  private readonly bindings = new Map<string, (Node | Part)[]>();
+  private readonly calls = new Map<string, Node[][]>();
+  private readonly rows = new Map<string, LanguageTable['bindings'][number]>();
+  private readonly hook: ScopeHook | undefined;
+
+  constructor(private readonly table: LanguageTable) {
+    for (const row of table.bindings) for (const type of row.types) this.rows.set(type, row);
+    this.hook = table.scopeHook?.();
+  }
+
+  visit(node: Node, call: CallNode | undefined): void {
+    const row = this.rows.get(node.type);
+    if (row) {
+      const values = row.values(node);
+      row.names(node).forEach((name, i) => {
+        const value = values[i];
+        if (value) this.bind(row.key ? row.key(name, this.table.syntax) : name.text, value);
+      });
+    }
+    if (call?.kind === 'call' && call.name) {
+      const list = this.calls.get(call.name);
+      if (list) list.push(call.args);
+      else this.calls.set(call.name, [call.args]);
+    }
+    this.hook?.visit(node, call);
+  }
+
+  finish(): FileScope {
+    this.hook?.finish((key, value) => this.bind(key, value), this.table.syntax);
+    return { bindings: this.bindings, calls: this.calls };
+  }
+
+  private bind(key: string | undefined, value: Node | Part): void {
+    if (!key || key === '_') return;
+    const list = this.bindings.get(key);
+    if (list) list.push(value);
+    else this.bindings.set(key, [value]);
+  }
+}
+
+/** The evaluator's per-language knowledge, from the table's rows and its grammar adapter. */
+export function valueHooks(table: LanguageTable): LangHooks {
+  const { syntax } = table;
+  return {
+    literal: (node) => syntax.literal(node),
+    envRead(node) {
+      for (const row of table.env) {
+        const read = envRead(row, node, syntax);
+        if (read) return read;
+      }
+      return undefined;
+    },
+    concat(node) {
+      const bin = syntax.binary(node);
+      if (bin?.op === '+') return [bin.left, bin.right];
+      const pieces = syntax.interpolation(node);
+      if (pieces) return pieces;
+      const call = syntax.call(node);
+      const row = call?.kind === 'call' ? table.formats.find((f) => matches(f.call, call.callee)) : undefined;
+      return row ? formatPieces(row, call!, syntax) : undefined;
+    },
+    orElse(node) {
+      const bin = syntax.binary(node);
+      return bin && table.orElse.includes(bin.op) ? [bin.left, bin.right] : undefined;
+    },
+    unwrap(node) {
+      const inner = syntax.transparent(node);
+      if (inner) return inner;
+      const call = syntax.call(node);
+      const row = call && table.wrappers.find((w) => (w.kind ?? 'call') === call.kind && matches(w.call, call.callee));
+      return row ? call!.args[row.arg] : undefined;
+    },
+    refKey: (node) => syntax.refKey(node),
+    parameterOf: (node) => syntax.parameterOf(node),
+  };
+}
+
+function envRead(row: EnvRow, node: Node, syntax: Syntax): { name: string; fallback?: Node } | undefined {
+  const valid = (name: string | undefined) => (name !== undefined && ENV_NAME.test(name) ? name : undefined);
+  if ('member' in row) {
+    const m = syntax.member(node);
+    const name = m?.object === row.member ? valid(m.property) : undefined;
+    return name ? { name } : undefined;
+  }
+  if ('index' in row) {
+    const i = syntax.index(node);
+    const name = i && matches(row.index, i.object) ? valid(syntax.literal(i.key)?.text) : undefined;
+    return name ? { name } : undefined;
+  }
+  const call = syntax.call(node);
+  if (call?.kind !== 'call') return undefined;
+  if ('helper' in row) {
+    if (!call.name || !row.helper.test(call.name) || call.args.length > row.maxArgs) return undefined;
+    const name = valid(call.args[0] ? syntax.literal(call.args[0])?.text : undefined);
+    return name ? { name, fallback: call.args[row.fallbackArg] } : undefined;
+  }
+  if (!matches(row.call, call.callee)) return undefined;
+  const arg = call.args[row.nameArg ?? 0];
+  const name = valid(arg ? syntax.literal(arg)?.text : undefined);
+  if (!name) return undefined;
+  const fallback = (row.fallbackArg !== undefined ? call.args[row.fallbackArg] : undefined) ?? (row.fallbackKeyword ? call.keywords.get(row.fallbackKeyword) : undefined);
+  return fallback ? { name, fallback } : { name };
+}
+
+/** The pieces of a formatting call: literal text from the format string, the arguments in between. */
+function formatPieces(row: FormatRow, call: CallNode, syntax: Syntax): (Node | LiteralValue)[] | undefined {
+  const { args } = call;
+  if (row.dialect === 'hostPort') return args.length === 2 ? [args[0]!, { text: ':', at: [args[0]!.endIndex, args[0]!.endIndex] }, args[1]!] : undefined;
+  const formatNode = row.receiver ? call.receiver : args[0];
+  const format = formatNode ? syntax.literal(formatNode) : undefined;
+  if (!format) return undefined;
+  const values = row.receiver ? args : args.slice(1);
+  const out: (Node | LiteralValue)[] = [];
+  if (row.dialect === 'printf') {
+    let next = 0;
+    let last = 0;
+    for (const m of format.text.matchAll(/%[-+# 0]*\d*(?:\.\d+)?([svdq%])/g)) {
+      out.push({ text: format.text.slice(last, m.index), at: format.at });
+      last = m.index + m[0].length;
+      if (m[1] === '%') out.push({ text: '%', at: format.at });
+      else {
+        const value = values[next++];
+        if (!value) return undefined;
+        out.push(value);
+      }
+    }
+    out.push({ text: format.text.slice(last), at: format.at });
+    return out;
+  }
+  // Java's %s/%d must match the arguments one to one; Python's {} may leave some unused.
+  const pieces = format.text.split(row.dialect === 'java' ? /%[sd]/ : /\{\d*\}/);
+  if (row.dialect === 'java' ? pieces.length - 1 !== values.length : pieces.length - 1 > values.length) return undefined;
+  pieces.forEach((p, i) => {
+    out.push({ text: p, at: format.at });
+    if (i < pieces.length - 1) out.push(values[i]!);
+  });
+  return out;
+}
+
+/** A constant number: literals and `* + -` of them (through parentheses and the unit's conversions). */
+export function numberOf(node: Node, syntax: Syntax, conversions?: readonly string[]): number | undefined {
+  const inner = syntax.transparent(node);
+  if (inner) return numberOf(inner, syntax, conversions);
+  const literal = syntax.number(node);
+  if (literal !== undefined) return literal;
+  if (conversions) {
+    const call = syntax.call(node);
+    if (call?.kind === 'call' && conversions.includes(call.callee) && call.args[0]) return numberOf(call.args[0], syntax, conversions);
+  }
+  const bin = syntax.binary(node);
+  if (!bin || !['*', '+', '-'].includes(bin.op)) return undefined;
+  const l = numberOf(bin.left, syntax, conversions);
+  const r = numberOf(bin.right, syntax, conversions);
+  if (l === undefined || r === undefined) return undefined;
+  return bin.op === '*' ? l * r : bin.op === '+' ? l + r : l - r;
+}
+
+/** Milliseconds of a duration expression: a unit, a number in the unit's bare measure, or `n * unit`. */
+export function durationMs(node: Node, syntax: Syntax, unit: DurationUnit): number | undefined {
+  const inner = syntax.transparent(node);
+  if (inner) return durationMs(inner, syntax, unit);
+  const named = unitMs(node, syntax, unit);
+  if (named !== undefined) return named;
+  if (unit.conversions) {
+    const call = syntax.call(node);
+    if (call?.kind === 'call' && unit.conversions.includes(call.callee)) return call.args[0] ? durationMs(call.args[0], syntax, unit) : undefined;
+  }
+  const n = numberOf(node, syntax, unit.conversions);
+  if (n !== undefined) return unit.bare === undefined ? undefined : n * unit.bare;
+  const bin = syntax.binary(node);
+  if (bin?.op !== '*') return undefined;
+  const scale = (count: Node, other: Node) => {
+    const c = numberOf(count, syntax, unit.conversions);
+    if (c === undefined) return undefined;
+    const d = durationMs(other, syntax, unit);
+    return d === undefined ? null : c * d;
+  };
+  const left = scale(bin.left, bin.right);
+  if (left !== undefined) return left ?? undefined;
+  return scale(bin.right, bin.left) ?? undefined;
+}
+
+/** Milliseconds of an option whose unit is an argument (`maxConnectionAge(5, TimeUnit.MINUTES)`) or part of its value. */
+export function optionMs(value: Node | undefined, args: Node[], syntax: Syntax, unit: DurationUnit): number | undefined {
+  if (unit.unitArg === undefined) return value ? durationMs(value, syntax, unit) : undefined;
+  const amount = args[0] ? numberOf(args[0], syntax, unit.conversions) : undefined;
+  const perUnit = args[unit.unitArg] ? unitMs(args[unit.unitArg]!, syntax, unit) : undefined;
+  return amount !== undefined && perUnit !== undefined ? amount * perUnit : undefined;
+}
+
+function unitMs(node: Node, syntax: Syntax, unit: DurationUnit): number | undefined {
+  const key = syntax.refKey(node);
+  if (key === undefined) return undefined;
+  const name = Object.hasOwn(unit.units, key) ? key : lastSegment(key);
+  return Object.hasOwn(unit.units, name) ? unit.units[name] : undefined;
+}
+
+/** A literal's plain value (for `JSON.stringify({...})`), or undefined when any part is not a literal. */
+export function plainData(node: Node, syntax: Syntax): unknown {
+  const data = syntax.data(node);
+  if (!data) return undefined;
+  if (data.kind === 'value') return data.value;
+  if (data.kind === 'list') {
+    const out = data.items.map((n) => plainData(n, syntax));
+    return out.includes(undefined) ? undefined : out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const { key, value } of data.entries) {
+    const v = plainData(value, syntax);
+    if (key === undefined || v === undefined) return undefined;
+    out[key] = v;
+  }
+  return out;
+}
