@@ -258,7 +258,11 @@ class Parser {
         ts.i--;
         break;
       }
-      if (t.k === 'pipe') break;
+      if (t.k === 'pipe') {
+        const n = ts.peekNonSpace();
+        if (!n || !OPERAND.has(n.k)) throw new PErr(t.start, t.end, 'missing command after |');
+        break;
+      }
       throw new PErr(t.start, t.end, `unexpected ${desc(t)} in operand`);
     }
     if (args.length === 0) throw new PErr(ts.endPos, ts.endPos, 'empty command');
