@@ -104,13 +104,13 @@ function dependencies(md: GoMap): Dependency[] {
 }
 
 /** Load the chart in `dir` ('' or 'charts/x/') and its subcharts. */
-export function loadChart(files: ChartFiles, dir: string, parentPath: string | undefined, diags: Diagnostic[], depth = 0): LoadedChart {
+export function loadChart(files: ChartFiles, root: string, dir: string, parentPath: string | undefined, diags: Diagnostic[], depth = 0): LoadedChart {
   const chartFile = files.get(`${dir}Chart.yaml`);
-  const dirName = dir ? dir.replace(/\/$/, '').split('/').pop()! : 'chart';
+  const dirName = (dir ? dir.replace(/\/$/, '') : root.replace(/\\/g, '/').replace(/\/+$/, '')).split('/').pop() || 'chart';
   let md: GoMap;
   if (chartFile) md = metadataOf(parseValues(chartFile.key, chartFile.text, diags, false), chartFile.text, dirName);
   else {
-    diags.push({ file: `${dir}Chart.yaml`, start: 0, end: 0, message: 'Chart.yaml is missing', kind: 'chart' });
+    diags.push({ file: `${root.replace(/[\\/]+$/, '')}/${dir}Chart.yaml`, start: 0, end: 0, message: 'Chart.yaml is missing', kind: 'chart' });
     md = metadataOf({}, '', dirName);
   }
   const name = String(md['Name']);
@@ -133,13 +133,13 @@ export function loadChart(files: ChartFiles, dir: string, parentPath: string | u
   }
   const chart: LoadedChart = { name, dir, fullPath, metadata: md, defaults, templates, rels, subcharts: [], deps: dependencies(md), subDirs: [] };
   if (depth > 20) return chart;
-  const loaded = [...subDirs].map((d) => ({ d, c: loadChart(files, `${dir}charts/${d}/`, fullPath, diags, depth + 1) }));
+  const loaded = [...subDirs].map((d) => ({ d, c: loadChart(files, root, `${dir}charts/${d}/`, fullPath, diags, depth + 1) }));
   const used = new Set<LoadedChart>();
   for (const dep of chart.deps) {
     const hit = loaded.find((l) => l.c.name === dep.name) ?? loaded.find((l) => l.d === dep.name);
     if (!hit) continue;
     used.add(hit.c);
-    const c = dep.alias ? loadChart(files, hit.c.dir, undefined, [], depth + 1) : hit.c;
+    const c = dep.alias ? loadChart(files, root, hit.c.dir, undefined, [], depth + 1) : hit.c;
     if (dep.alias) renameChart(c, dep.alias, fullPath);
     chart.subcharts.push(c);
     chart.subDirs.push(hit.d);

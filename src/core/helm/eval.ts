@@ -29,6 +29,7 @@ interface Frame {
   vars: { name: string; val: Val }[];
 }
 
+const NO_ARGS: Arg[] = [];
 const NORMAL = 0;
 const BREAK = 1;
 const CONTINUE = 2;
@@ -71,14 +72,20 @@ export class Engine {
         out.lit(n.text, f.file, n.start);
         continue;
       }
-      this.budget.at = this.redirect ?? { file: f.file, start: n.start, end: n.end };
-      const expr: Origin = { kind: 'expression', file: f.file, start: n.start, end: n.end };
+      if (this.redirect) {
+        this.budget.atFile = this.redirect.file;
+        this.budget.at = this.redirect;
+      } else {
+        this.budget.atFile = f.file;
+        this.budget.at = n;
+      }
+      const expr = (): Origin => ({ kind: 'expression', file: f.file, start: n.start, end: n.end });
       switch (n.t) {
         case 'action': {
           const v = this.pipeSafe(n.pipe, f, dot, n, true);
           if (n.pipe.decl.length === 0) {
             const text = printValue(v, this.ph);
-            out.put(text, trackOf(v, text), expr);
+            if (text) out.put(text, trackOf(v, text), expr());
           }
           break;
         }
@@ -108,7 +115,7 @@ export class Engine {
           const d = this.env.defines.get(n.name);
           if (!d) {
             this.diag(f.file, n.start, n.end, `no template ${JSON.stringify(n.name)} associated with template`, 'eval');
-            out.put(this.ph(new Unknown(`missing template ${n.name}`)), undefined, expr);
+            out.put(this.ph(new Unknown(`missing template ${n.name}`)), undefined, expr());
             break;
           }
           this.enter(n.name);
@@ -124,7 +131,7 @@ export class Engine {
         case 'continue':
           return CONTINUE;
         case 'error':
-          out.put(this.ph(new Unknown(`template syntax error: ${n.message}`)), undefined, expr);
+          out.put(this.ph(new Unknown(`template syntax error: ${n.message}`)), undefined, expr());
           break;
       }
     }
@@ -177,6 +184,7 @@ export class Engine {
     }
     let count = 0;
     for (const k of keys) {
+      this.step();
       if (++count > LIMITS.range) {
         this.diag(f.file, n.start, n.end, `range stopped after ${LIMITS.range} iterations`, 'limit');
         break;
@@ -231,7 +239,7 @@ export class Engine {
   private command(args: Arg[], at: Span, f: Frame, dot: Val, final: Val | undefined): Val {
     this.step();
     const first = args[0]!;
-    const rest = args.slice(1);
+    const rest = args.length > 1 ? args.slice(1) : NO_ARGS;
     const noArgs = (): void => {
       if (rest.length || final) throw new TplError(`can't give argument to non-function ${first.t === 'string' ? JSON.stringify(first.value) : first.t}`);
     };
@@ -300,13 +308,7 @@ export class Engine {
   }
 
   private ctx(name: string, f: Frame, at: Span): CallCtx {
-    return {
-      name,
-      ph: this.ph,
-      diag: (m, k) => this.diag(f.file, at.start, at.end, m, k),
-      include: (n, d) => this.include(n, d, f, at),
-      tpl: (t, d) => this.tpl(t, d, f, at),
-    };
+    return new Ctx(this, name, f, at);
   }
 
   private call(name: string, ident: Span, at: Span, args: Arg[], final: Val | undefined, f: Frame, dot: Val): Val {
@@ -349,6 +351,7 @@ export class Engine {
     return NIL;
   }
 
+  /** @internal */
   include(nameVal: Val, data: Val, f: Frame, at: Span): Val {
     if (nameVal.v instanceof Unknown) return unknown(`include of an unknown template name`);
     const name = strval(this.ctx('include', f, at), nameVal);
@@ -364,6 +367,7 @@ export class Engine {
     }
   }
 
+  /** @internal */
   tpl(textVal: Val, data: Val, f: Frame, at: Span): Val {
     if (textVal.v instanceof Unknown) return textVal;
     const text = typeof textVal.v === 'string' ? textVal.v : strval(this.ctx('tpl', f, at), textVal);
@@ -392,5 +396,22 @@ export class Engine {
       for (const [name, prev] of added.reverse()) prev ? this.env.defines.set(name, prev) : this.env.defines.delete(name);
       this.redirect = saved;
     }
+  }
+}
+
+/** What a function call sees; one small object per call. */
+class Ctx implements CallCtx {
+  readonly ph: (u: Unknown) => string;
+  constructor(private readonly e: Engine, readonly name: string, private readonly f: Frame, private readonly at: Span) {
+    this.ph = e.ph;
+  }
+  diag(message: string, kind: DiagnosticKind): void {
+    this.e.diag(this.f.file, this.at.start, this.at.end, message, kind);
+  }
+  include(name: Val, data: Val): Val {
+    return this.e.include(name, data, this.f, this.at);
+  }
+  tpl(text: Val, data: Val): Val {
+    return this.e.tpl(text, data, this.f, this.at);
   }
 }

@@ -31,10 +31,11 @@ export class Budget {
   steps = 0;
   depth = 0;
   /** Where the current action is, for reporting an abort. */
-  at: { file: string; start: number; end: number } = { file: '', start: 0, end: 0 };
+  atFile = '';
+  at: { start: number; end: number } = { start: 0, end: 0 };
 
   fail(message: string): never {
-    throw new Abort(message, this.at.file, this.at.start, this.at.end);
+    throw new Abort(message, this.atFile, this.at.start, this.at.end);
   }
 }
 
@@ -48,7 +49,7 @@ function continues(last: Segment, start: number, o: Origin): boolean {
 }
 
 export class Out {
-  private readonly parts: string[] = [];
+  private buf = '';
   len = 0;
   readonly segs: Segment[] = [];
   readonly unc: Region[] = [];
@@ -67,7 +68,7 @@ export class Out {
     this.budget.written += text.length;
     if (this.budget.written > LIMITS.written) this.budget.fail(`rendering wrote more than ${LIMITS.written} characters`);
     if (this.len + text.length > LIMITS.output) this.budget.fail(`output is larger than ${LIMITS.output} characters`);
-    this.parts.push(text);
+    this.buf += text;
     this.len += text.length;
   }
 
@@ -102,8 +103,7 @@ export class Out {
   }
 
   text(): string {
-    if (this.parts.length > 1) this.parts.splice(0, this.parts.length, this.parts.join(''));
-    return this.parts[0] ?? '';
+    return this.buf;
   }
 
   result(): TStr {

@@ -71,11 +71,9 @@ function enabledCharts(top: LoadedChart, user: GoMap): Set<LoadedChart> {
 }
 
 /** Helm's template order: deeper paths first, then reverse-alphabetical; later defines win. */
-function helmOrder(a: string, b: string): number {
-  const da = a.split('/').length;
-  const db = b.split('/').length;
-  if (da !== db) return db - da;
-  return a < b ? 1 : a > b ? -1 : 0;
+function helmOrder(a: { name: string; depth: number }, b: { name: string; depth: number }): number {
+  if (a.depth !== b.depth) return b.depth - a.depth;
+  return a.name < b.name ? 1 : a.name > b.name ? -1 : 0;
 }
 
 const RENDERED = /\.(ya?ml|tpl)$/;
@@ -84,7 +82,7 @@ const HOOK = /^[ \t]*(["']?)helm\.sh\/hook\1[ \t]*:/m;
 export function renderChart(input: ChartInput, options: RenderOptions = {}): ChartRender {
   const diags: Diagnostic[] = [];
   const files = indexFiles(input);
-  const top = loadChart(files, '', undefined, diags);
+  const top = loadChart(files, input.root, '', undefined, diags);
   const user = userValues(files, input, options, diags);
   const on = enabledCharts(top, user);
   const values = copyValue(user) as GoMap;
@@ -92,9 +90,14 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
   coalesceTree(top, values, (c) => on.has(c), perChart);
 
   // Every template file of every enabled chart, parsed once; defines are global.
-  const entries: { chart: LoadedChart; key: string; rel: string; name: string; text: string }[] = [];
-  for (const chart of on) chart.templates.forEach((f, i) => entries.push({ chart, key: f.key, rel: chart.rels[i]!, name: `${chart.fullPath}/${chart.rels[i]}`, text: f.text }));
-  entries.sort((a, b) => helmOrder(a.name, b.name));
+  const entries: { chart: LoadedChart; key: string; rel: string; name: string; depth: number; text: string }[] = [];
+  for (const chart of on) {
+    chart.templates.forEach((f, i) => {
+      const name = `${chart.fullPath}/${chart.rels[i]}`;
+      entries.push({ chart, key: f.key, rel: chart.rels[i]!, name, depth: name.split('/').length, text: f.text });
+    });
+  }
+  entries.sort(helmOrder);
   const defines = new Map<string, Define>();
   for (const e of entries) {
     const parsed = parseCached(e.key, e.text);

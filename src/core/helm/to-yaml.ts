@@ -28,17 +28,18 @@ function analyze(s: string): Analysis {
   let blockInd = s.startsWith('---') || s.startsWith('...');
   let lineBreaks = false, special = false, leadSpace = false, leadBreak = false, trailSpace = false, trailBreak = false;
   let breakSpace = false, spaceBreak = false, precededByWs = true, prevSpace = false, prevBreak = false;
-  const cps = [...s].map((ch) => ch.codePointAt(0)!);
-  for (let i = 0; i < cps.length; i++) {
-    const c = cps[i]!;
-    const followedByWs = i + 1 >= cps.length || isBlank(cps[i + 1]);
-    const ch = String.fromCodePoint(c);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.codePointAt(i)!;
+    const w = c > 0xffff ? 2 : 1;
+    const followedByWs = i + w >= s.length || isBlank(s.charCodeAt(i + w));
+    const ch = s[i]!;
     if (i === 0) {
       if ('#,[]{}&*!|>\'"%@`'.includes(ch)) blockInd = true;
       else if ((ch === '?' || ch === ':' || ch === '-') && followedByWs) blockInd = true;
     } else if ((ch === ':' && followedByWs) || (ch === '#' && precededByWs)) blockInd = true;
     if (!isPrintable(c)) special = true;
-    const last = i === cps.length - 1;
+    const last = i + w >= s.length;
+    if (w === 2) i++;
     if (c === 0x20) {
       if (i === 0) leadSpace = true;
       if (last) trailSpace = true;

@@ -8,8 +8,28 @@ import { childProv, getKey, hasKey, isMap, markValuesContainer, setChildProv, se
 
 const NODE_BUDGET = 200_000;
 
-/** Parse one YAML document into plain JS (YAML 1.1 as Helm reads it); errors become diagnostics. */
+const cache = new Map<string, { text: string; withProv: boolean; value: unknown; diags: Diagnostic[] }>();
+
+/**
+ * Parse one YAML document into plain JS (YAML 1.1 as Helm reads it); errors become diagnostics.
+ * Results are cached by file and text: callers copy before they change anything (copyValue keeps provenance).
+ */
 export function parseYaml(file: string, text: string, diags: Diagnostic[], withProv: boolean): unknown {
+  const key = `${withProv ? 'p' : 'n'}${file}`;
+  const hit = cache.get(key);
+  if (hit && hit.text === text) {
+    diags.push(...hit.diags);
+    return hit.value;
+  }
+  const mine: Diagnostic[] = [];
+  const value = parseYamlUncached(file, text, mine, withProv);
+  if (cache.size > 500) cache.clear();
+  cache.set(key, { text, withProv, value, diags: mine });
+  diags.push(...mine);
+  return value;
+}
+
+function parseYamlUncached(file: string, text: string, diags: Diagnostic[], withProv: boolean): unknown {
   let doc: Document;
   try {
     doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, merge: true });
