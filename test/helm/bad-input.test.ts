@@ -102,6 +102,23 @@ describe('helm bad input', () => {
     assert.equal(r.templates[0]!.text, 'v: demo\n');
   });
 
+  it('pathological input: deep nesting, bad code points, cyclic dicts, alias bombs', () => {
+    const parens = withGood('a: {{ ' + '('.repeat(5000) + '1' + ')'.repeat(5000) + ' }}');
+    assert.deepEqual(parens.diags.map((d) => d[4]), ['parentheses nested more than 200 deep; the rest of the file is ignored']);
+    const ifs = withGood('a: 1\n' + '{{ if true }}'.repeat(5000) + 'x' + '{{ end }}'.repeat(5000));
+    assert.deepEqual([ifs.broken.text, ifs.diags.map((d) => d[4])], ['a: 1\n', ['blocks nested more than 200 deep; the rest of the file is ignored']]);
+    assert.deepEqual(withGood('{{ "\\U0011FFFF" }}').diags.map((d) => d[4]), ['escape sequence is invalid Unicode code point']);
+    const cycle = withGood('{{ $d := dict }}{{ $_ := set $d "me" $d }}{{ toJson $d | len }} {{ toYaml $d | len }}');
+    assert.equal(cycle.broken.text, '0 0');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (const [n, p] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) bomb.push(`${n}: &${n} [${Array(10).fill('*' + p).join(', ')}]`);
+    const t0 = performance.now();
+    const r = renderOne('n: {{ len .Values.a }}\n', { values: bomb.join('\n') });
+    assert.ok(performance.now() - t0 < 1000);
+    assert.deepEqual(r.r.diagnostics.map((d) => d.message), ['values file expands to too many nodes (alias bomb?); truncated']);
+    assert.equal(r.text, 'n: 10\n');
+  });
+
   it('never throws on random template text', () => {
     let seed = 42;
     const rand = (n: number): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);

@@ -7,7 +7,7 @@ import type { Arg, Define, Node, Pipe, Span } from './ast.js';
 import { strval, TplError, unknown, type CallCtx } from './call.js';
 import { lookupFunc } from './funcs.js';
 import { printValue } from './gofmt.js';
-import { Budget, LIMITS, Out } from './output.js';
+import { Abort, Budget, LIMITS, Out } from './output.js';
 import { parseCached } from './parse-cache.js';
 import { trackOf, tval } from './tracked.js';
 import type { Diagnostic, DiagnosticKind, Origin } from './types.js';
@@ -221,9 +221,11 @@ export class Engine {
       try {
         v = this.pipeline(p, f, dot);
       } catch (e) {
-        if (!(e instanceof TplError)) throw e;
-        this.diag(f.file, at.start, at.end, e.message, 'eval');
-        v = unknown(e.message);
+        if (e instanceof Abort || !(e instanceof Error)) throw e;
+        // TplError: Helm's own failure; anything else (a string too long, a bad code point…) likewise.
+        const message = e instanceof TplError ? e.message : `cannot evaluate: ${e.message}`;
+        this.diag(f.file, at.start, at.end, message, 'eval');
+        v = unknown(message);
       }
     }
     if (declare) for (const name of p.decl) this.declare(f, name, v, p.isAssign, at);

@@ -157,8 +157,8 @@ function fmtInt(n: number, verb: string, sp: Spec): string | undefined {
     case 'O': body = '0o' + a.toString(8); break;
     case 'x': body = (sp.sharp ? '0x' : '') + a.toString(16); break;
     case 'X': body = (sp.sharp ? '0X' : '') + a.toString(16).toUpperCase(); break;
-    case 'c': return String.fromCodePoint(a);
-    case 'q': return goQuote(String.fromCodePoint(a), "'");
+    case 'c': return a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd';
+    case 'q': return goQuote(a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd', "'");
     case 'U': return 'U+' + a.toString(16).toUpperCase().padStart(4, '0');
     default: return undefined;
   }

@@ -223,6 +223,7 @@ function escape(src: string, i: number, quote: string): [number, string] {
     const h = src.slice(i + 2, i + 2 + n);
     if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) throw new ActionError(i, i + 2, 'invalid escape in quoted string');
     const cp = parseInt(h, 16);
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new ActionError(i, i + 2 + n, 'escape sequence is invalid Unicode code point');
     // \x is a byte in Go; bytes ≥ 0x80 alone are not valid UTF-8, keep them as the code point.
     return [i + 2 + n, String.fromCodePoint(cp)];
   };

@@ -11,6 +11,9 @@ class PErr extends Error {
   }
 }
 
+/** An error after which the rest of the file is not parsed (nesting too deep). */
+class Fatal extends PErr {}
+
 type ActionItem = Extract<Item, { t: 'action' }>;
 interface Stop {
   kind: 'end' | 'else';
@@ -46,30 +49,40 @@ class Toks {
 const desc = (t: Tok): string => (t.k === 'space' ? 'space' : JSON.stringify(t.text));
 const OPERAND = new Set(['bool', 'char', 'dot', 'field', 'ident', 'number', 'nil', 'string', 'var', 'lparen']);
 
+/** Nested blocks and parentheses beyond this are an error (keeps recursion bounded). */
+const MAX_NESTING = 200;
+
 class Parser {
   private i = 0;
   private rangeDepth = 0;
+  private nesting = 0;
   readonly defines: Define[] = [];
   readonly errors: ParseError[] = [];
 
   constructor(readonly file: string, readonly items: Item[], readonly srcLen: number) {}
 
   parseTop(): Node[] {
-    const nodes: Node[] = [];
-    for (;;) {
-      const { nodes: more, stop } = this.list(true);
-      nodes.push(...more);
-      if (!stop) return nodes;
+    try {
+      return this.list(true).nodes;
+    } catch (e) {
+      if (!(e instanceof Fatal)) throw e;
+      this.error(e.start, e.end, `${e.message}; the rest of the file is ignored`);
+      return this.top;
     }
   }
 
+  /** Top-level nodes parsed so far (what is kept when a fatal error stops the parse). */
+  private top: Node[] = [];
+
   private error(start: number, end: number, message: string): void {
-    this.errors.push({ start, end, message });
+    if (this.errors.length < 100) this.errors.push({ start, end, message });
+    else if (this.errors.length === 100) this.errors.push({ start, end, message: 'too many errors' });
   }
 
   /** Nodes up to an {{end}} or {{else}} (returned as stop) or the end of the file. */
   private list(top: boolean): { nodes: Node[]; stop?: Stop } {
     const nodes: Node[] = [];
+    if (top) this.top = nodes;
     while (this.i < this.items.length) {
       const item = this.items[this.i++]!;
       if (item.t === 'text') {
@@ -118,7 +131,7 @@ class Parser {
         }
         nodes.push({ t: 'action', start: item.start, end: item.end, pipe: this.pipeline(ts, 'command', false) });
       } catch (e) {
-        if (!(e instanceof PErr)) throw e;
+        if (!(e instanceof PErr) || e instanceof Fatal) throw e;
         this.error(e.start, e.end, e.message);
         nodes.push({ t: 'error', start: item.start, end: item.end, message: e.message });
       }
@@ -134,11 +147,21 @@ class Parser {
   }
 
   private control(kind: 'if' | 'with' | 'range', item: ActionItem, toks: Tok[]): Node {
+    if (this.nesting >= MAX_NESTING) throw new Fatal(item.start, item.end, `blocks nested more than ${MAX_NESTING} deep`);
+    this.nesting++;
+    try {
+      return this.controlBody(kind, item, toks);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private controlBody(kind: 'if' | 'with' | 'range', item: ActionItem, toks: Tok[]): Node {
     let pipe: Pipe;
     try {
       pipe = this.pipeline(new Toks(toks, item.end), kind, false);
     } catch (e) {
-      if (!(e instanceof PErr)) throw e;
+      if (!(e instanceof PErr) || e instanceof Fatal) throw e;
       this.error(e.start, e.end, e.message);
       pipe = { start: item.start, end: item.end, decl: [], isAssign: false, cmds: [] };
     }
@@ -182,7 +205,7 @@ class Parser {
       const extra = ts.peekNonSpace();
       if (extra) throw new PErr(extra.start, extra.end, `unexpected ${desc(extra)} in {{define}}`);
     } catch (e) {
-      if (!(e instanceof PErr)) throw e;
+      if (!(e instanceof PErr) || e instanceof Fatal) throw e;
       this.error(e.start, e.end, e.message);
       name = '';
     }
@@ -315,7 +338,14 @@ class Parser {
       }
       case 'lparen': {
         ts.next();
-        const pipe = this.pipeline(ts, 'parenthesized pipeline', true);
+        if (this.nesting >= MAX_NESTING) throw new Fatal(t.start, t.end, `parentheses nested more than ${MAX_NESTING} deep`);
+        this.nesting++;
+        let pipe: Pipe;
+        try {
+          pipe = this.pipeline(ts, 'parenthesized pipeline', true);
+        } finally {
+          this.nesting--;
+        }
         const r = ts.next();
         if (r?.k !== 'rparen') throw new PErr(t.start, t.end, 'unclosed left paren');
         return { t: 'pipe', start: t.start, end: r.end, pipe };

@@ -117,9 +117,9 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
     try {
       engine.render(parseCached(e.key, e.text).nodes, e.key, dot, out);
     } catch (err) {
-      if (!(err instanceof Abort)) throw err;
       complete = false;
-      diags.push({ file: err.file || e.key, start: err.start, end: err.end, message: err.message, kind: 'limit' });
+      if (err instanceof Abort) diags.push({ file: err.file || e.key, start: err.start, end: err.end, message: err.message, kind: 'limit' });
+      else diags.push({ file: e.key, start: 0, end: 0, message: `rendering stopped: ${(err as Error)?.message ?? String(err)}`, kind: 'eval' });
     }
     const text = out.text();
     if (base.endsWith('.tpl') && !text.trim()) continue;

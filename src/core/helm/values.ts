@@ -61,6 +61,14 @@ interface St {
   file: string;
   doc: Document;
   withProv: boolean;
+  aliases?: Map<YamlNode, YamlNode | undefined>;
+}
+
+/** An alias's target, resolved once per alias (yaml's resolve walks the document). */
+function resolveAlias(node: YamlNode, st: St): YamlNode | undefined {
+  st.aliases ??= new Map();
+  if (!st.aliases.has(node)) st.aliases.set(node, (node as unknown as { resolve(d: Document): YamlNode | undefined }).resolve(st.doc));
+  return st.aliases.get(node);
 }
 
 function scalarValue(node: YamlNode & { value?: unknown; source?: string; format?: string }): unknown {
@@ -76,12 +84,12 @@ function scalarValue(node: YamlNode & { value?: unknown; source?: string; format
 function toJS(node: YamlNode | null, path: (string | number)[], st: St, depth: number): unknown {
   if (--st.budget < 0 || depth > 500 || !node) return null;
   if (isAlias(node)) {
-    const target = node.resolve(st.doc);
-    return target ? toJS(target as YamlNode, path, st, depth + 1) : null;
+    const target = resolveAlias(node, st);
+    return target ? toJS(target, path, st, depth + 1) : null;
   }
   if (isScalar(node)) return scalarValue(node);
   const prov = (n: YamlNode | null | undefined, p: (string | number)[]) => {
-    const target = n && isAlias(n) ? (n.resolve(st.doc) as YamlNode | undefined) : n;
+    const target = n && isAlias(n) ? resolveAlias(n, st) : n;
     const r = target?.range;
     return st.withProv && r ? { kind: 'value' as const, file: st.file, start: r[0], end: r[1], path: p } : undefined;
   };
