@@ -131,3 +131,16 @@ describe('helm template language: parse tree offsets', () => {
     }
   });
 });
+
+describe('helm template language: built-in objects', () => {
+  it('.Release, .Chart, .Template, .Capabilities', () => {
+    assert.equal(
+      out('{{ .Release.Name }} {{ .Release.Service }} {{ .Release.IsInstall }} {{ .Release.IsUpgrade }} {{ .Release.Revision }} {{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Major }}', undefined, { releaseName: 'r1' }),
+      'r1 Helm true false 1 demo 0.1.0 1.0 demo/templates/t.yaml demo/templates 1',
+    );
+  });
+
+  it('numbers a template builds are ints; numbers read from values are float64', () => {
+    assert.equal(out('{{ $d := dict "n" 1000000 }}{{ $d.n }} {{ $_ := set $d "m" 2000000 }}{{ $d.m }} {{ .Values.num }}', 'num: 1000000'), '1000000 2000000 1e+06');
+  });
+});

@@ -72,9 +72,12 @@ const provTable = new WeakMap<object, Map<string | number, ValueOrigin>>();
 /** Record that container[key] came from a values node. */
 export function setChildProv(container: object, key: string | number, origin: ValueOrigin | undefined): void {
   let m = provTable.get(container);
+  if (!origin) {
+    m?.delete(key);
+    return;
+  }
   if (!m) provTable.set(container, (m = new Map()));
-  if (origin) m.set(key, origin);
-  else m.delete(key);
+  m.set(key, origin);
 }
 
 export function childProv(container: object, key: string | number): ValueOrigin | undefined {
