@@ -114,7 +114,7 @@ describe('helm bad input', () => {
     for (const [n, p] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) bomb.push(`${n}: &${n} [${Array(10).fill('*' + p).join(', ')}]`);
     const t0 = performance.now();
     const r = renderOne('n: {{ len .Values.a }}\n', { values: bomb.join('\n') });
-    assert.ok(performance.now() - t0 < 1000);
+    assert.ok(performance.now() - t0 < 5000);
     assert.deepEqual(r.r.diagnostics.map((d) => d.message), ['values file expands to too many nodes (alias bomb?); truncated']);
     assert.equal(r.text, 'n: 10\n');
   });

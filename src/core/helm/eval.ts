@@ -4,12 +4,13 @@
 // and mark it uncertain.
 
 import type { Arg, Define, Node, Pipe, Span } from './ast.js';
-import { strval, TplError, unknown, type CallCtx } from './call.js';
+import { TplError, unknown, type CallCtx } from './call.js';
 import { lookupFunc } from './funcs.js';
 import { printValue } from './gofmt.js';
 import { Abort, Budget, LIMITS, Out } from './output.js';
-import { parseCached } from './parse-cache.js';
-import { trackOf, tval } from './tracked.js';
+import { andOr, range } from './eval-control.js';
+import { Ctx, include, tpl } from './eval-named.js';
+import { trackOf } from './tracked.js';
 import type { Diagnostic, DiagnosticKind, Origin } from './types.js';
 import { child, getKey, goType, isMap, NIL, sortedKeys, truth, Unknown, type Val } from './value.js';
 
@@ -24,21 +25,22 @@ export interface EngineEnv {
   counter: { n: number };
 }
 
-interface Frame {
+export interface Frame {
   file: string;
   vars: { name: string; val: Val }[];
 }
 
 const NO_ARGS: Arg[] = [];
-const NORMAL = 0;
-const BREAK = 1;
-const CONTINUE = 2;
-type Flow = 0 | 1 | 2;
+export const NORMAL = 0;
+export const BREAK = 1;
+export const CONTINUE = 2;
+export type Flow = 0 | 1 | 2;
 
 export class Engine {
   readonly budget = new Budget();
   private readonly seen = new Set<string>();
-  private redirect: { file: string; start: number; end: number } | undefined;
+  /** @internal While rendering a tpl string: where its diagnostics are reported. */
+  redirect: { file: string; start: number; end: number } | undefined;
 
   constructor(readonly env: EngineEnv, readonly templateName: string) {}
 
@@ -56,7 +58,8 @@ export class Engine {
     this.env.diags.push({ file, start, end, message, kind });
   }
 
-  private step(): void {
+  /** @internal */
+  step(): void {
     if (++this.budget.steps > LIMITS.steps) this.budget.fail(`rendering took more than ${LIMITS.steps} steps`);
   }
 
@@ -65,7 +68,8 @@ export class Engine {
     this.execList(nodes, { file, vars: [{ name: '$', val: dot }] }, dot, out);
   }
 
-  private execList(nodes: Node[], f: Frame, dot: Val, out: Out): Flow {
+  /** @internal */
+  execList(nodes: Node[], f: Frame, dot: Val, out: Out): Flow {
     for (const n of nodes) {
       this.step();
       if (n.t === 'text') {
@@ -106,7 +110,7 @@ export class Engine {
           break;
         }
         case 'range': {
-          const flow = this.range(n, f, dot, out);
+          const flow = range(this, n, f, dot, out);
           if (flow !== NORMAL) return flow;
           break;
         }
@@ -138,69 +142,16 @@ export class Engine {
     return NORMAL;
   }
 
-  private enter(name: string): void {
+  /** @internal Count one nested template call (include, template, tpl); fails past the depth limit. */
+  enter(name: string): void {
     if (++this.budget.depth > LIMITS.depth) {
       this.budget.depth--;
       this.budget.fail(`template ${JSON.stringify(name)} nested more than ${LIMITS.depth} deep (recursive include?) while rendering ${this.templateName}`);
     }
   }
 
-  private range(n: Extract<Node, { t: 'range' }>, f: Frame, dot: Val, out: Out): Flow {
-    const mark = f.vars.length;
-    const coll = this.pipeSafe(n.pipe, f, dot, n, false);
-    const v = coll.v;
-    let keys: Iterable<Val>;
-    let elem: (k: Val) => Val;
-    let size: number;
-    if (v instanceof Unknown) {
-      out.region(out.len, out.len, `{{range}} over an unknown value: ${v.reason}`);
-      return NORMAL;
-    } else if (Array.isArray(v)) {
-      size = v.length;
-      keys = v.map((_, i) => ({ v: i }));
-      elem = (k) => child(v, k.v as number);
-    } else if (isMap(v)) {
-      const ks = sortedKeys(v);
-      size = ks.length;
-      keys = ks.map((k) => ({ v: k }));
-      elem = (k) => child(v, k.v as string);
-    } else if (typeof v === 'number' && Number.isInteger(v) && !coll.float) {
-      size = Math.max(0, v);
-      keys = (function* () {
-        for (let i = 0; i < size; i++) yield { v: i };
-      })();
-      elem = (k) => k;
-    } else {
-      if (v !== null && v !== undefined) this.diag(f.file, n.start, n.end, `range can't iterate over ${goType(v, coll.float)}`, 'eval');
-      size = 0;
-      keys = [];
-      elem = (k) => k;
-    }
-    let flow: Flow = NORMAL;
-    if (size === 0) {
-      if (n.elseList) flow = this.execList(n.elseList, f, dot, out);
-      f.vars.length = mark;
-      return flow;
-    }
-    let count = 0;
-    for (const k of keys) {
-      this.step();
-      if (++count > LIMITS.range) {
-        this.diag(f.file, n.start, n.end, `range stopped after ${LIMITS.range} iterations`, 'limit');
-        break;
-      }
-      const e = elem(k);
-      const vals = n.pipe.decl.length === 2 ? [k, e] : [e];
-      n.pipe.decl.forEach((name, i) => this.declare(f, name, vals[i]!, n.pipe.isAssign, n));
-      const fl = this.execList(n.list, f, e, out);
-      f.vars.length = mark;
-      if (fl === BREAK) break;
-    }
-    f.vars.length = mark;
-    return NORMAL;
-  }
-
-  private declare(f: Frame, name: string, v: Val, assign: boolean, at: Span): void {
+  /** @internal */
+  declare(f: Frame, name: string, v: Val, assign: boolean, at: Span): void {
     if (assign) {
       for (let i = f.vars.length - 1; i >= 0; i--) {
         if (f.vars[i]!.name === name) {
@@ -214,7 +165,8 @@ export class Engine {
   }
 
   /** Evaluate a pipeline; a failure is reported and gives an unknown. Declares its variables if asked. */
-  private pipeSafe(p: Pipe, f: Frame, dot: Val, at: Span, declare: boolean): Val {
+  /** @internal */
+  pipeSafe(p: Pipe, f: Frame, dot: Val, at: Span, declare: boolean): Val {
     let v: Val;
     if (p.cmds.length === 0) v = unknown('template syntax error');
     else {
@@ -294,7 +246,8 @@ export class Engine {
     return cur;
   }
 
-  private arg(a: Arg, f: Frame, dot: Val): Val {
+  /** @internal */
+  arg(a: Arg, f: Frame, dot: Val): Val {
     switch (a.t) {
       case 'dot': return dot;
       case 'nil': return NIL;
@@ -309,13 +262,14 @@ export class Engine {
     }
   }
 
-  private ctx(name: string, f: Frame, at: Span): CallCtx {
+  /** @internal */
+  ctx(name: string, f: Frame, at: Span): CallCtx {
     return new Ctx(this, name, f, at);
   }
 
   private call(name: string, ident: Span, at: Span, args: Arg[], final: Val | undefined, f: Frame, dot: Val): Val {
     this.step();
-    if (name === 'and' || name === 'or') return this.andOr(name, args, final, f, dot, at);
+    if (name === 'and' || name === 'or') return andOr(this, name, args, final, f, dot, at);
     const fn = name === 'include' || name === 'tpl' ? { min: 2, max: 2 } : lookupFunc(name);
     if (!fn) {
       this.diag(f.file, ident.start, ident.end, `function ${JSON.stringify(name)} not defined`, 'function');
@@ -328,92 +282,10 @@ export class Engine {
       this.diag(f.file, at.start, at.end, `wrong number of args for ${name}: want ${want} got ${vals.length}`, 'function');
       return unknown(`${name} called with wrong arguments`);
     }
-    if (name === 'include') return this.include(vals[0]!, vals[1]!, f, at);
-    if (name === 'tpl') return this.tpl(vals[0]!, vals[1]!, f, at);
+    if (name === 'include') return include(this, vals[0]!, vals[1]!, f, at);
+    if (name === 'tpl') return tpl(this, vals[0]!, vals[1]!, f, at);
     const r = lookupFunc(name)!.fn(this.ctx(name, f, at), vals);
     if (typeof r.v === 'string' && r.v.length > LIMITS.output) this.budget.fail(`${name} produced more than ${LIMITS.output} characters`);
     return r;
-  }
-
-  private andOr(name: 'and' | 'or', args: Arg[], final: Val | undefined, f: Frame, dot: Val, at: Span): Val {
-    const n = args.length + (final ? 1 : 0);
-    if (n === 0) {
-      this.diag(f.file, at.start, at.end, `wrong number of args for ${name}: want at least 1 got 0`, 'function');
-      return unknown(`${name} called with wrong arguments`);
-    }
-    let seen: Unknown | undefined;
-    const stopOn = name === 'or';
-    for (let i = 0; i < n; i++) {
-      const v = i < args.length ? this.arg(args[i]!, f, dot) : final!;
-      const t = truth(v.v);
-      if (t === stopOn) return seen ? { v: new Unknown(seen.reason, t) } : v;
-      if (t === undefined) seen ??= v.v as Unknown;
-      if (i === n - 1) return seen && !(v.v instanceof Unknown) ? { v: new Unknown(seen.reason) } : v;
-    }
-    return NIL;
-  }
-
-  /** @internal */
-  include(nameVal: Val, data: Val, f: Frame, at: Span): Val {
-    if (nameVal.v instanceof Unknown) return unknown(`include of an unknown template name`);
-    const name = strval(this.ctx('include', f, at), nameVal);
-    const d = this.env.defines.get(name);
-    if (!d) throw new TplError(`no template ${JSON.stringify(name)} associated with template`);
-    this.enter(name);
-    try {
-      const out = new Out(this.budget);
-      this.execList(d.body, { file: d.file, vars: [{ name: '$', val: data }] }, data, out);
-      return tval(out.result());
-    } finally {
-      this.budget.depth--;
-    }
-  }
-
-  /** @internal */
-  tpl(textVal: Val, data: Val, f: Frame, at: Span): Val {
-    if (textVal.v instanceof Unknown) return textVal;
-    const text = typeof textVal.v === 'string' ? textVal.v : strval(this.ctx('tpl', f, at), textVal);
-    if (!text.includes('{{')) return { v: text, ...(textVal.src ? { src: textVal.src } : {}), ...(textVal.tr ? { tr: textVal.tr } : {}) };
-    const parsed = parseCached('<tpl>', text);
-    const saved = this.redirect;
-    this.redirect = saved ?? { file: f.file, start: at.start, end: at.end };
-    const added: [string, Define | undefined][] = [];
-    try {
-      for (const e of parsed.errors) this.diag('<tpl>', e.start, e.end, e.message, 'syntax');
-      for (const d of parsed.defines) {
-        added.push([d.name, this.env.defines.get(d.name)]);
-        this.env.defines.set(d.name, d);
-      }
-      this.enter('tpl');
-      const out = new Out(this.budget);
-      try {
-        this.execList(parsed.nodes, { file: '<tpl>', vars: [{ name: '$', val: data }] }, data, out);
-      } finally {
-        this.budget.depth--;
-      }
-      const r = out.result();
-      const segs = textVal.src && r.text.length ? [{ start: 0, end: r.text.length, origin: textVal.src }] : [];
-      return tval({ text: r.text, tr: { segs, unc: r.tr!.unc } });
-    } finally {
-      for (const [name, prev] of added.reverse()) prev ? this.env.defines.set(name, prev) : this.env.defines.delete(name);
-      this.redirect = saved;
-    }
-  }
-}
-
-/** What a function call sees; one small object per call. */
-class Ctx implements CallCtx {
-  readonly ph: (u: Unknown) => string;
-  constructor(private readonly e: Engine, readonly name: string, private readonly f: Frame, private readonly at: Span) {
-    this.ph = e.ph;
-  }
-  diag(message: string, kind: DiagnosticKind): void {
-    this.e.diag(this.f.file, this.at.start, this.at.end, message, kind);
-  }
-  include(name: Val, data: Val): Val {
-    return this.e.include(name, data, this.f, this.at);
-  }
-  tpl(text: Val, data: Val): Val {
-    return this.e.tpl(text, data, this.f, this.at);
   }
 }

@@ -3,7 +3,8 @@
 // inside strings stay as placeholders where the text around them is still right.
 
 import { def, firstUnknown, keepsUnknowns, strFn, strval, toInt, tstr, unknown, unknownIn, type CallCtx, type FnTable } from './call.js';
-import { fmtV, goQuote, sprintf } from './gofmt.js';
+import { fmtV, goQuote } from './gofmt.js';
+import { sprintf } from './sprintf.js';
 import { build, concatT, indentT, sliceT, tstrOf, tval, type Piece, type TStr } from './tracked.js';
 import { Unknown, type Val } from './value.js';
 
