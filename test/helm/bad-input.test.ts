@@ -130,3 +130,17 @@ describe('helm bad input', () => {
     }
   });
 });
+
+describe('helm diagnostics', () => {
+  it('a problem in a helper used by many templates is reported once', () => {
+    const files = new Map([
+      [`${ROOT}/Chart.yaml`, 'apiVersion: v2\nname: demo\nversion: 0.1.0\n'],
+      [`${ROOT}/templates/_helpers.tpl`, '{{- define "demo.bad" -}}{{ nosuchfn }}{{- end }}'],
+      [`${ROOT}/templates/a.yaml`, 'a: {{ include "demo.bad" . }}'],
+      [`${ROOT}/templates/b.yaml`, 'b: {{ include "demo.bad" . }}'],
+    ]);
+    const r = renderChart({ root: ROOT, files });
+    assert.deepEqual(r.diagnostics.map((d) => [d.file, d.start, d.kind]), [[`${ROOT}/templates/_helpers.tpl`, 28, 'function']]);
+    assert.deepEqual(r.templates.map((t) => t.text), ['a: __kc_unknown_1__', 'b: __kc_unknown_2__']);
+  });
+});

@@ -68,10 +68,12 @@ const SUB_FIELDS: Record<string, string> = {
 };
 const STRING_FIELDS = ['Name', 'Home', 'Version', 'Description', 'Icon', 'APIVersion', 'Condition', 'Tags', 'AppVersion', 'KubeVersion', 'Type'];
 
+const own = (names: Record<string, string>, k: string): string => (Object.prototype.hasOwnProperty.call(names, k) ? names[k]! : k);
+
 function rename(m: unknown, names: Record<string, string>): unknown {
   if (!isMap(m)) return m;
   const out: GoMap = {};
-  for (const [k, v] of Object.entries(m)) setKey(out, names[k] ?? k, v);
+  for (const [k, v] of Object.entries(m)) setKey(out, own(names, k), v);
   return out;
 }
 
@@ -80,7 +82,7 @@ function metadataOf(raw: GoMap, text: string, dirName: string): GoMap {
   const md: GoMap = {};
   for (const f of STRING_FIELDS) md[f] = '';
   md['Deprecated'] = false;
-  for (const [k, v] of Object.entries(raw)) setKey(md, FIELDS[k] ?? k, v);
+  for (const [k, v] of Object.entries(raw)) setKey(md, own(FIELDS, k), v);
   for (const [field, key] of [['Version', 'version'], ['AppVersion', 'appVersion']] as const) {
     if (typeof md[field] === 'number') {
       const m = new RegExp(`^${key}:\\s*["']?([^"'\\s#]+)`, 'm').exec(text);

@@ -22,6 +22,8 @@ export interface EngineEnv {
   diags: Diagnostic[];
   /** Placeholder id → reason, shared by every template of a chart render. */
   reasons: Map<number, string>;
+  /** Diagnostics already reported (a helper used by every template reports once). */
+  seen: Set<string>;
   counter: { n: number };
 }
 
@@ -38,7 +40,6 @@ export type Flow = 0 | 1 | 2;
 
 export class Engine {
   readonly budget = new Budget();
-  private readonly seen = new Set<string>();
   /** @internal While rendering a tpl string: where its diagnostics are reported. */
   redirect: { file: string; start: number; end: number } | undefined;
 
@@ -53,8 +54,8 @@ export class Engine {
   diag(file: string, start: number, end: number, message: string, kind: DiagnosticKind): void {
     if (this.redirect) ({ file, start, end } = this.redirect), (message = `tpl: ${message}`);
     const key = `${file}\0${start}\0${end}\0${message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
+    if (this.env.seen.has(key)) return;
+    this.env.seen.add(key);
     this.env.diags.push({ file, start, end, message, kind });
   }
 

@@ -26,7 +26,9 @@ export function goRegex(src: string): RegExp {
     .replace(/\(\?P</g, '(?<')
     .replace(/\\A/g, '^')
     .replace(/\\z/g, '$(?![\\s\\S])')
-    .replace(/\[:(\^?)([a-z]+):\]/g, (all, neg: string, name: string) => (POSIX[name] ? (neg ? `^${POSIX[name]}` : POSIX[name]!) : all));
+    .replace(/\[:(\^?)([a-z]+):\]/g, (all, neg: string, name: string) =>
+      Object.prototype.hasOwnProperty.call(POSIX, name) ? (neg ? `^${POSIX[name]}` : POSIX[name]!) : all,
+    );
   try {
     const re = new RegExp(s, flags);
     if (cache.size > 500) cache.clear();

@@ -105,7 +105,7 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
     for (const d of parsed.defines) defines.set(d.name, d);
   }
 
-  const env: EngineEnv = { defines, diags, reasons: new Map(), counter: { n: 0 } };
+  const env: EngineEnv = { defines, diags, reasons: new Map(), counter: { n: 0 }, seen: new Set() };
   const templates: RenderedTemplate[] = [];
   for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const base = e.rel.split('/').pop()!;
