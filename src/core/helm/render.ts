@@ -79,6 +79,10 @@ function helmOrder(a: { name: string; depth: number }, b: { name: string; depth:
 const RENDERED = /\.(ya?ml|tpl)$/;
 const HOOK = /^[ \t]*(["']?)helm\.sh\/hook\1[ \t]*:/m;
 
+/**
+ * Render every manifest template of a chart and its enabled subcharts. Never throws on bad charts:
+ * problems are `diagnostics`; a template that hit a limit is returned with `complete: false`.
+ */
 export function renderChart(input: ChartInput, options: RenderOptions = {}): ChartRender {
   const diags: Diagnostic[] = [];
   const files = indexFiles(input);
