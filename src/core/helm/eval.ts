@@ -12,7 +12,7 @@ import { andOr, range } from './eval-control.js';
 import { Ctx, include, tpl } from './eval-named.js';
 import { trackOf } from './tracked.js';
 import type { Diagnostic, DiagnosticKind, Origin } from './types.js';
-import { child, getKey, goType, isMap, NIL, sortedKeys, truth, Unknown, type Val } from './value.js';
+import { child, getKey, goType, isMap, NIL, truth, Unknown, type Val } from './value.js';
 
 /** A method of a built-in object (.Files.Get, .Capabilities.APIVersions.Has). */
 export type Method = (c: CallCtx, args: Val[]) => Val;

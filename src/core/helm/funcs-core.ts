@@ -65,7 +65,7 @@ export const coreFuncs: FnTable = {
     if (empty === undefined) return given;
     return empty ? d! : given;
   }),
-  empty: def(1, 1, (c, [x]) => {
+  empty: def(1, 1, (_c, [x]) => {
     const e = isEmptyVal(x!);
     return e === undefined ? unknown(`empty of an unknown value (${(x!.v as Unknown).reason})`) : { v: e };
   }),

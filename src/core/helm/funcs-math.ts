@@ -72,7 +72,7 @@ const idiv = (a: number, b: number): number => {
 
 /** A conversion that keeps the values node (the rendered number is still that node). */
 function conv(f: (v: unknown) => number, float: boolean) {
-  return def(1, 1, (c, [x]) => {
+  return def(1, 1, (_c, [x]) => {
     if (x!.v instanceof Unknown) return x!;
     const out: Val = { v: f(x!.v) };
     if (float) out.float = true;

@@ -16,10 +16,6 @@ function cut(c: CallCtx, s: TStr, a: number, b: number): Val {
   return keepsUnknowns(c.name, s.text, out.text) ?? tval(out);
 }
 
-function strings(c: CallCtx, args: Val[]): TStr[] {
-  return args.map((a) => tstr(c, a));
-}
-
 /** fmt.Sprint's operands: a space between two operands when neither is a string. */
 function sprint(c: CallCtx, args: Val[], ln: boolean): Val {
   const pieces: (TStr | string)[] = [];
@@ -167,7 +163,7 @@ export const stringFuncs: FnTable = {
     return width < 4 || str.length <= width ? str : str.slice(0, width - 3) + '...';
   }),
   initials: strFn(1, 1, (s) => (s as string).split(/\s+/).filter(Boolean).map((x) => x[0]).join('')),
-  plural: def(3, 3, (c, [one, many, n]) => (toInt(n!.v) === 1 ? one! : many!)),
+  plural: def(3, 3, (_c, [one, many, n]) => (toInt(n!.v) === 1 ? one! : many!)),
   snakecase: strFn(1, 1, (s) => words(s as string).map((w) => w.toLowerCase()).join('_')),
   kebabcase: strFn(1, 1, (s) => words(s as string).map((w) => w.toLowerCase()).join('-')),
   camelcase: strFn(1, 1, (s) => (s as string).split(/[_\s-]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')),

@@ -78,7 +78,7 @@ function rightDelimAt(src: string, i: number): 0 | 1 | 2 {
   return 0;
 }
 
-function closeAt(src: string, i: number, kind: 1 | 2): { end: number; trimRight: boolean } {
+function closeAt(i: number, kind: 1 | 2): { end: number; trimRight: boolean } {
   return kind === 2 ? { end: i + 4, trimRight: true } : { end: i + 2, trimRight: false };
 }
 
@@ -88,7 +88,7 @@ function lexAction(src: string, open: number, p: number): ActionResult {
     if (c < 0) return broken(src, open, { start: open, end: src.length, message: 'unclosed comment' }, src.length);
     const d = rightDelimAt(src, c + 2);
     if (!d) return broken(src, open, { start: open, end: c + 2, message: 'comment ends before closing delimiter' }, c + 2);
-    return closeAt(src, c + 2, d);
+    return closeAt(c + 2, d);
   }
   const toks: Tok[] = [];
   let depth = 0;
@@ -98,7 +98,7 @@ function lexAction(src: string, open: number, p: number): ActionResult {
       const d = rightDelimAt(src, i);
       if (d) {
         if (depth > 0) throw new ActionError(i, i + 2, 'unclosed left paren');
-        const { end, trimRight } = closeAt(src, i, d);
+        const { end, trimRight } = closeAt(i, d);
         return { item: { t: 'action', start: open, end, toks }, end, trimRight };
       }
       if (i >= src.length) throw new ActionError(open, src.length, 'unclosed action');
