@@ -144,6 +144,8 @@ export interface Bounded {
   child: ChildProcess;
   /** stdout+stderr so far. */
   output(): string;
+  /** stdout alone so far. */
+  stdout(): string;
   /** Resolves when the process has exited (code/signal). */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   /** SIGKILL the process group. */
@@ -155,7 +157,11 @@ export function spawnBounded(cmd: string, args: string[], opts: SpawnOptions & {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, ...spawnOpts });
   live.add(child);
   let out = '';
-  child.stdout?.on('data', (b: Buffer) => (out += b.toString()));
+  let stdout = '';
+  child.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+    stdout += b.toString();
+  });
   child.stderr?.on('data', (b: Buffer) => (out += b.toString()));
   const kill = () => {
     if (child.pid === undefined) return;
@@ -177,7 +183,7 @@ export function spawnBounded(cmd: string, args: string[], opts: SpawnOptions & {
       resolve({ code, signal, at: Date.now() });
     });
   });
-  return { child, output: () => out, exited, kill };
+  return { child, output: () => out, stdout: () => stdout, exited, kill };
 }
 
 export async function killAll(): Promise<void> {
