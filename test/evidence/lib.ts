@@ -62,8 +62,11 @@ export function packageVersion(pkg: EvidencePackage): string {
 /** Absolute path of a system command, or a MissingToolError naming the Debian package. */
 export function requireCommand(cmd: string, debPackage: string): string {
   const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
-  const p = r.stdout.trim();
-  if (r.status !== 0 || !p) {
+  let p = r.stdout.trim();
+  // Daemons such as nginx live in /usr/sbin, which a non-login PATH may lack.
+  if ((r.status !== 0 || !p) && !cmd.includes('/') && fs.existsSync(`/usr/sbin/${cmd}`)) p = `/usr/sbin/${cmd}`;
+  else if (r.status !== 0) p = '';
+  if (!p) {
     throw new MissingToolError(
       `evidence: \`${cmd}\` not found (Debian package ${debPackage}; scripts/install-test-deps.sh installs it). These tests must not be skipped.`,
     );
