@@ -146,7 +146,7 @@ describe('shells as PID 1: which -c strings are exec’d (facts A10–A13)', { c
           elapsedMs: r.elapsedMs,
           pid1Cmdline: r.pid1.cmdline,
         };
-        results.record(c.id, { shell: c.shell, script: c.script, argv, claim: c.claim, expectExec: c.expectExec, measured });
+        results.record(c.id, { order: cases.indexOf(c), shell: c.shell, script: c.script.replaceAll(F, '<fixtures>'), claim: c.claim, expectExec: c.expectExec, measured });
         const detail = `\n${JSON.stringify(measured)}\n${r.log}`;
         assert.equal(r.appPid === 1, c.expectExec, `app was PID 1${detail}`);
         assert.equal(r.gotTerm, c.expectExec, `gotTerm${detail}`);
