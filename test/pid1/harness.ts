@@ -26,6 +26,20 @@ export interface RunAsPid1Options {
   graceMs?: number;
   /** How long the app drains after SIGTERM. Default 1000 ms. */
   drainMs?: number;
+  /**
+   * Extra namespaces for unshare, e.g. `['--net']`: a new network namespace with only a down loopback, so a
+   * package manager's update check or registry access cannot leave the machine (or even the namespace).
+   */
+  unshareArgs?: string[];
+  /** Record the namespace's process tree just before SIGTERM (`Pid1Result.tree`). */
+  snapshotTree?: boolean;
+}
+
+/** One process of the namespace, as seen just before SIGTERM. Pids are the namespace's own. */
+export interface NsProcess {
+  pid: number;
+  ppid: number;
+  cmdline: string[];
 }
 
 export interface Pid1Result {
@@ -50,6 +64,8 @@ export interface Pid1Result {
   appPid: number | null;
   /** stdout+stderr of the run, then the app's event log. */
   log: string;
+  /** The namespace's processes just before SIGTERM, PID 1 first (only with `snapshotTree`). */
+  tree?: NsProcess[];
 }
 
 interface Exit {
@@ -135,6 +151,42 @@ function readCmdline(pid: number): string[] {
   }
 }
 
+/** The namespace pid of a host pid (last NSpid entry), or null. */
+function nsPidOf(hostPid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${hostPid}/status`, 'utf8');
+    const last = /^NSpid:\s*(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).at(-1);
+    return last === undefined ? null : Number(last);
+  } catch {
+    return null;
+  }
+}
+
+/** PID 1 (a host pid) and all its descendants, with namespace pids, PID 1 first then by pid. */
+export function namespaceTree(pid1HostPid: number): NsProcess[] {
+  const parent = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const ppid = readPpid(Number(name));
+    if (ppid !== null) parent.set(Number(name), ppid);
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && hops < 64; p = parent.get(p), hops++) {
+      if (p === pid1HostPid) return true;
+    }
+    return false;
+  };
+  const out: NsProcess[] = [];
+  for (const pid of parent.keys()) {
+    if (!inTree(pid)) continue;
+    const nsPid = nsPidOf(pid);
+    const nsPpid = pid === pid1HostPid ? 0 : nsPidOf(parent.get(pid)!);
+    if (nsPid === null || nsPpid === null) continue;
+    out.push({ pid: nsPid, ppid: nsPpid, cmdline: readCmdline(pid) });
+  }
+  return out.sort((a, b) => a.pid - b.pid);
+}
+
 function readMarker(dir: string, name: string): { pid: number; t: number } | null {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { pid: number; t: number };
@@ -167,7 +219,8 @@ export async function runAsPid1(argv: string[], opts: RunAsPid1Options): Promise
   // Mutated from event callbacks; an object so TypeScript does not narrow it to its initial null.
   const st: { exit: Exit | null; spawnError: Error | null } = { exit: null, spawnError: null };
   // detached: unshare leads its own process group (and session: no controlling tty, like `docker run` without -t).
-  const child: ChildProcess = spawn('unshare', [...UNSHARE_ARGS, ...argv], {
+  const unshareArgs = [...(opts.unshareArgs ?? []), ...UNSHARE_ARGS];
+  const child: ChildProcess = spawn('unshare', [...unshareArgs, ...argv], {
     cwd: opts.cwd,
     env,
     detached: true,
@@ -222,6 +275,7 @@ export async function runAsPid1(argv: string[], opts: RunAsPid1Options): Promise
     // 2. SIGTERM to the namespace's PID 1, as the runtime does.
     pid1 = findNamespacePid1(child.pid!);
     const cmdline = readCmdline(pid1);
+    const tree = opts.snapshotTree ? namespaceTree(pid1) : undefined;
     const sentAt = Date.now();
     process.kill(pid1, 'SIGTERM');
 
@@ -245,6 +299,7 @@ export async function runAsPid1(argv: string[], opts: RunAsPid1Options): Promise
       pid1: { hostPid: pid1, cmdline },
       appPid: ready?.pid ?? null,
       log: fullLog(),
+      ...(tree ? { tree } : {}),
     };
   } finally {
     if (!st.exit && child.pid !== undefined) {
