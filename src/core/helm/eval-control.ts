@@ -3,7 +3,8 @@
 
 import type { Arg, Node, Span } from './ast.js';
 import { unknown } from './call.js';
-import { BREAK, NORMAL, type Engine, type Flow, type Frame } from './eval.js';
+import type { Engine, Frame } from './eval.js';
+import { BREAK, NORMAL, type Flow } from './flow.js';
 import { LIMITS, type Out } from './output.js';
 import { child, goType, isMap, NIL, sortedKeys, truth, Unknown, type Val } from './value.js';
 

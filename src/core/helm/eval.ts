@@ -33,10 +33,8 @@ export interface Frame {
 }
 
 const NO_ARGS: Arg[] = [];
-export const NORMAL = 0;
-export const BREAK = 1;
-export const CONTINUE = 2;
-export type Flow = 0 | 1 | 2;
+import { BREAK, CONTINUE, NORMAL, type Flow } from './flow.js';
+export { BREAK, CONTINUE, NORMAL, type Flow };
 
 export class Engine {
   readonly budget = new Budget();
