@@ -72,15 +72,16 @@ function topologySuggestions(model: AnalysisModel, link: DialLink): FixDescripto
   const podPort = link.port ? podPortNumber(model, link.port) : undefined;
   if (podPort !== undefined && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
     const sibling = headlessSibling(model, service);
-    const added = sibling ? undefined : addHeadlessSiblingEdit(model, service);
+    const added = sibling ? undefined : addHeadlessSiblingEdit(service);
     const name = sibling?.name ?? added!.name;
     const target = `dns:///${fqdn(name, service.namespace ?? link.namespace)}:${podPort}`;
     const rewrite = rewriteTarget(model, link, target);
-    if (rewrite) {
+    // Only when the sibling can be added too (it cannot next to a templated or overlay-renamed Service).
+    if (rewrite && (!added || added.edit)) {
       out.push({
         messageId: 'useHeadless',
         data: { target, extra: added ? ` (adds Service '${name}')` : '' },
-        edits: [...rewrite, ...rr, ...(added ? [added.edit] : [])],
+        edits: [...rewrite, ...rr, ...(added?.edit ? [added.edit] : [])],
       });
     }
   }

@@ -1,7 +1,7 @@
 // Meshes (Istio, Linkerd) and Gateway API implementations decide whether to speak HTTP/2 to a backend
 // and to balance per request from `appProtocol`; a port that is gRPC only by name is balanced as TCP by
 // some of them and sent HTTP/1.1 by others.
-import { defineRule, insertIntoMap, isGrpcPortName } from '../src/core/rule-api.js';
+import { defineRule, insertIntoObjectMap, isGrpcPortName } from '../src/core/rule-api.js';
 import { headSpan, nodeSpan } from './lib/common.js';
 
 export default defineRule({
@@ -22,7 +22,6 @@ export default defineRule({
   check({ model, options, report, each }) {
     each(model.services, (service) => {
       if (service.type === 'ExternalName') return;
-      const text = model.textOf(service.object.file);
       for (const port of service.ports) {
         if (port.appProtocol || port.protocol !== 'TCP') continue;
         let why: string | undefined;
@@ -37,11 +36,8 @@ export default defineRule({
           }
         }
         if (!why) continue;
-        const fix = {
-          messageId: 'addAppProtocol',
-          data: { appProtocol: options.appProtocol },
-          edits: [insertIntoMap(service.object.file, text, port.node, { appProtocol: options.appProtocol })],
-        };
+        const edit = insertIntoObjectMap(service.object, port.node, { appProtocol: options.appProtocol });
+        const fix = edit && { messageId: 'addAppProtocol', data: { appProtocol: options.appProtocol }, edits: [edit] };
         report({
           messageId: 'missing',
           data: { service: service.name, port: port.port ?? port.name ?? '?', why },

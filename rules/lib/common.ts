@@ -15,8 +15,8 @@ export function pairSpan(object: K8sObject, pair: Pair<Scalar, Node>): Span {
 
 /** The first line of a map: where a report on a whole port or container is shown. */
 export function headSpan(object: K8sObject, map: YAMLMap<Scalar, Node>): Span {
-  const [start, end] = headRange(map, object.source.text);
-  return object.source.rangeSpan(start, end) ?? nameSpan(object);
+  const [start, end] = headRange(map, object.source.textOf(map));
+  return object.source.rangeSpan(map, start, end) ?? nameSpan(object);
 }
 
 export function nameSpan(object: K8sObject): Span {

@@ -3,8 +3,8 @@
 import {
   block,
   codeEditBuilder,
-  insertDocumentAfter,
-  replaceScalar,
+  insertDocumentAfterObject,
+  replaceObjectScalar,
   scalarString,
   type AnalysisModel,
   type CodeEdit,
@@ -34,7 +34,9 @@ export function envRelated(model: AnalysisModel, link: DialLink): { at: Span; me
   }));
 }
 
+/** The object whose node holds an env value: the ConfigMap it came from, or the container's workload. */
 function findOwner(model: AnalysisModel, env: DialLink['env'][number]): Service['object'] {
+  if (env.from) return env.from;
   for (const w of model.workloads) for (const c of w.containers) if (c.env.includes(env)) return w.object;
   throw new Error('kubeconn: env var without a workload');
 }
@@ -54,7 +56,8 @@ export function rewriteTarget(model: AnalysisModel, link: DialLink, newText: str
   const env = link.env.find((e) => e.name === part.name);
   if (!env?.valueNode) return undefined;
   const owner = findOwner(model, env);
-  return [replaceScalar(owner.file, model.textOf(owner.file), env.valueNode, scalarString(newText))];
+  const edit = replaceObjectScalar(owner, env.valueNode, scalarString(newText));
+  return edit && [edit];
 }
 
 /** The pod port a Service port forwards to, as a number (named target ports resolved through the containers). */
@@ -82,7 +85,7 @@ export function clusterIpSibling(model: AnalysisModel, service: Service): Servic
 }
 
 /** Edit adding `<name>-headless` (clusterIP: None, same selector and ports) after the Service's document. */
-export function addHeadlessSiblingEdit(model: AnalysisModel, service: Service): { name: string; edit: TextEdit } {
+export function addHeadlessSiblingEdit(service: Service): { name: string; edit: TextEdit | undefined } {
   const name = `${service.name}-headless`;
   const metadata: Record<string, YamlValue> = { name };
   if (service.namespace) metadata.namespace = service.namespace;
@@ -98,7 +101,7 @@ export function addHeadlessSiblingEdit(model: AnalysisModel, service: Service): 
   });
   const doc = block({ apiVersion: 'v1', kind: 'Service', metadata, spec }, 0).join('\n');
   const { object } = service;
-  return { name, edit: insertDocumentAfter(object.file, model.textOf(object.file), object.span[1], doc) };
+  return { name, edit: insertDocumentAfterObject(object, doc) };
 }
 
 /** `svc.ns.svc.cluster.local` when the namespace is known, else the bare name. */

@@ -40,11 +40,13 @@ export function runRule(rule: Rule, model: AnalysisModel, options: KubeconnOptio
       at: span && files.has(span.file) ? locate(files, span) : undefined,
     });
   };
+  const chartRoots = model.units.units.filter((u) => u.kind === 'helm').map((u) => `${u.root}/`);
+  const inChart = (file: string) => chartRoots.some((root) => file.startsWith(root));
   const context: RuleContext = {
     model,
     options,
     report(d: ReportDescriptor) {
-      out.findings.push(toFinding(files, rule, d, severityOverride));
+      out.findings.push(toFinding(files, rule, d, severityOverride, inChart));
     },
     each<T>(entities: Iterable<T>, check: (entity: T) => void) {
       for (const entity of entities) {
@@ -87,17 +89,28 @@ function locate(files: ReadonlyMap<string, FileFacts>, span: Span): Located {
   return { ...span, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
 }
 
-function toFinding(files: ReadonlyMap<string, FileFacts>, rule: Rule, d: ReportDescriptor, severityOverride: Severity | undefined): Finding {
+function toFinding(
+  files: ReadonlyMap<string, FileFacts>,
+  rule: Rule,
+  d: ReportDescriptor,
+  severityOverride: Severity | undefined,
+  inChart: (file: string) => boolean,
+): Finding {
   const message = (messageId: string, data?: Record<string, unknown>): string => {
     const template = rule.meta.messages[messageId];
     if (template === undefined) throw new Error(`rule ${rule.id}: unknown messageId ${messageId}`);
     return formatMessage(template, data);
   };
   const toFix = (f: FixDescriptor): Fix => ({ message: message(f.messageId, f.data), messageId: f.messageId, edits: f.edits });
+  // A template is not YAML: an edit of it is only safe when computed through the object's source map (it
+  // then touches literal template text or a values node); any other edit of a template is dropped.
+  const template = (file: string) => files.get(file)?.manifests?.helm === true;
+  const safe = (f: Fix) => f.edits.every((e) => !template(e.file) || e.viaSource === true);
   let fix = d.fix ? toFix(d.fix) : undefined;
-  const suggestions = (d.suggest ?? []).map(toFix);
-  // A Helm template is not the YAML we parsed: offer its fixes, never apply them unattended.
-  if (fix && fix.edits.some((e) => files.get(e.file)?.manifests?.helm)) {
+  if (fix && !safe(fix)) fix = undefined;
+  const suggestions = (d.suggest ?? []).map(toFix).filter(safe);
+  // A chart's templates and values are shared by every release: offer their fixes, never apply them unattended.
+  if (fix && fix.edits.some((e) => template(e.file) || inChart(e.file))) {
     suggestions.unshift(fix);
     fix = undefined;
   }

@@ -16,6 +16,8 @@ export interface Span extends TextRange {
 
 export interface TextEdit extends Span {
   text: string;
+  /** Computed through the edited object's source (facts/source.ts). Edits of Helm templates must be. */
+  viaSource?: boolean;
 }
 
 /** A fix or a suggestion: one or more edits, possibly in several files (cross-file edits are editor-only). */

@@ -113,7 +113,7 @@ export class Workspace {
     const kept = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
     const located = run.notices.flatMap((n): ParseProblem[] => (n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : []));
-    const problems = [...[...files.values()].flatMap((f) => f.problems), ...located].sort(compareFindings);
+    const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
     const result = { findings: kept, problems, notices: run.notices, model, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
     if (this.version === version) this.result = result;
     return result;

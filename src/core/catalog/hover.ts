@@ -39,7 +39,7 @@ export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, 
     }
     for (const container of [...w.containers, ...w.initContainers]) {
       if (!container.imageNode || o.file !== file || !container.image) continue;
-      const [start, end] = range(container.imageNode, o.source.text);
+      const [start, end] = range(container.imageNode, o.source.textOf(container.imageNode));
       if (!within(start, end)) continue;
       const users = model.workloads.filter((x) => x.containers.some((k) => k.image === container.image));
       const builds = links.imageLinks(container.image, w);

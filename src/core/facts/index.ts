@@ -12,6 +12,7 @@ import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
 import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
+import { kustomizationExtractor, type KustomizationFacts } from './kustomization.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -34,6 +35,8 @@ export interface FileFacts {
   backstage?: BackstageFacts;
   /** Image builds declared by skaffold/compose files (src/core/facts/build-config.ts). */
   buildConfig?: BuildConfigFacts;
+  /** kustomization.yaml (src/core/facts/kustomization.ts). */
+  kustomization?: KustomizationFacts;
 }
 
 export interface Extractor {
@@ -57,8 +60,16 @@ const manifestExtractor: Extractor = {
   },
 };
 
+/** Helm partials (`templates/_helpers.tpl`): nothing to extract, but charts render with their text. */
+const helmPartialExtractor: Extractor = {
+  name: 'helm-partial',
+  claims: (file) => /\.tpl$/i.test(file),
+  mayMatter: () => false,
+  extract() {},
+};
+
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

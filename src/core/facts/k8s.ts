@@ -71,6 +71,17 @@ export interface EnvVar {
   value?: string;
   node: YAMLMap<Scalar, YNode>;
   valueNode?: YNode;
+  /** `valueFrom.configMapKeyRef` / `secretKeyRef`: where the value is looked up (resolved by the model). */
+  ref?: { kind: 'ConfigMap' | 'Secret'; name: string; key: string };
+  /** The object whose node holds the value, when it is not the container's own workload (a ConfigMap). */
+  from?: K8sObject;
+}
+
+/** `envFrom` of a container: every key of a ConfigMap or Secret, optionally prefixed. */
+export interface EnvSource {
+  kind: 'ConfigMap' | 'Secret';
+  name: string;
+  prefix: string;
 }
 
 export interface Container {
@@ -89,6 +100,10 @@ export interface Container {
   commandNode?: YNode;
   args?: string[];
   argsNode?: YNode;
+  /** The env as written in the pod spec. */
+  declaredEnv: EnvVar[];
+  envFrom: EnvSource[];
+  /** The env the container runs with: declaredEnv with values looked up in ConfigMaps and Secrets, plus envFrom (set by the model). */
   env: EnvVar[];
 }
 
@@ -201,6 +216,7 @@ export function toWorkload(object: K8sObject): Workload {
   };
   workload.containers = containersOf(workload, 'containers', false);
   workload.initContainers = containersOf(workload, 'initContainers', true);
+  for (const c of [...workload.containers, ...workload.initContainers]) c.env = c.declaredEnv;
   return workload;
 }
 
@@ -235,13 +251,27 @@ function containersOf(workload: Workload, key: string, init: boolean): Container
       commandNode,
       args: stringList(argsNode, doc),
       argsNode,
-      env: (asSeq(get(node, 'env', doc), doc)?.items ?? []).flatMap((e) => {
+      declaredEnv: (asSeq(get(node, 'env', doc), doc)?.items ?? []).flatMap((e): EnvVar[] => {
         const envNode = asMap(e, doc);
         const name = envNode && str(get(envNode, 'name', doc), doc);
         if (!envNode || !name) return [];
         const valueNode = get(envNode, 'value', doc);
-        return [{ name, node: envNode, valueNode, value: str(valueNode, doc) }];
+        const valueFrom = get(envNode, 'valueFrom', doc);
+        const cm = get(valueFrom, 'configMapKeyRef', doc);
+        const secret = get(valueFrom, 'secretKeyRef', doc);
+        const refNode = cm ?? secret;
+        const refName = refNode && str(get(refNode, 'name', doc), doc);
+        const refKey = refNode && str(get(refNode, 'key', doc), doc);
+        const ref = refName && refKey ? { kind: cm ? ('ConfigMap' as const) : ('Secret' as const), name: refName, key: refKey } : undefined;
+        return [{ name, node: envNode, valueNode, value: str(valueNode, doc), ref }];
       }),
+      envFrom: (asSeq(get(node, 'envFrom', doc), doc)?.items ?? []).flatMap((e): EnvSource[] => {
+        const cm = get(e, 'configMapRef', doc);
+        const secret = get(e, 'secretRef', doc);
+        const name = str(get(cm ?? secret, 'name', doc), doc);
+        return name ? [{ kind: cm ? 'ConfigMap' : 'Secret', name, prefix: str(get(e, 'prefix', doc), doc) ?? '' }] : [];
+      }),
+      env: [],
     });
   }
   return out;

@@ -1,13 +1,16 @@
 // Kubernetes objects out of YAML files: multi-document, Helm-tolerant, with exact ranges.
 //
-// Helm templates (`{{ … }}`) are masked with spaces of the same length before parsing, so every offset
-// and line still points into the real file; what survives the masking is analysed, documents that do not
-// parse after masking are skipped silently (they are templates, not YAML), and fixes become suggestions.
+// Helm templates are files under a `templates/` folder (or any file whose actions use `.Values`,
+// `.Release`, `include`…): they are not YAML until rendered. The units stage (src/core/units/) renders the
+// templates of every chart against its values and analyses the output; what the extractor parses here is
+// the fallback for templates outside any chart: template actions masked with spaces of the same length, so
+// every offset and line still points into the real file. A `{{` inside a plain YAML string (a dashboard's
+// `legendFormat: "{{__name__}}"`) does not make a file a template.
 import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
 import { asMap, get, range, str, stringMap, type YDoc, type YNode } from './yaml-util.js';
-import { FileSource, type ObjectSource } from './source.js';
+import { FileSource, MaskedSource, type ObjectSource } from './source.js';
 import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 
 export interface K8sObject {
@@ -31,6 +34,19 @@ export interface K8sObject {
   helm: boolean;
   /** Where the object's nodes are written: reports and edits go through it. */
   source: ObjectSource;
+  /** The deployment unit the object belongs to (set by the units stage on every analysis). */
+  unit?: DeploymentUnit;
+}
+
+/** A set of objects deployed together (src/core/units/): selection and links stay inside one unit first. */
+export interface DeploymentUnit {
+  /** Stable id, e.g. `kustomize:deploy/overlays/prod`, `helm:charts/shop`, `folder:k8s/dev`. */
+  id: string;
+  kind: 'kustomize' | 'helm' | 'folder';
+  /** The folder the unit lives in ('/'-separated). */
+  root: string;
+  /** Units this one includes (an overlay's bases); a dial target may resolve into them. */
+  includes: DeploymentUnit[];
 }
 
 /** Shown for a name that a Helm template computes (`name: {{ include "x.fullname" . }}`). */
@@ -38,7 +54,7 @@ export const TEMPLATED = '<templated>';
 
 export interface ManifestFacts {
   objects: K8sObject[];
-  /** True when the file had Helm template expressions that were masked. */
+  /** True when the file is a Helm template (its objects are the masked fallback; charts render it). */
   helm: boolean;
   /** Large multi-document files are parsed per document chunk, so an edit re-parses one chunk. */
   chunks?: Chunk[];
@@ -65,6 +81,15 @@ export function mayHoldManifests(text: string): boolean {
   return /^[ \t-]*kind[ \t]*:/m.test(text);
 }
 
+/** Template actions a Helm chart writes; a bare `{{name}}` in a string is some other tool's placeholder. */
+const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$|include\b|template\b|define\b|if\b|with\b|range\b|end\b|toYaml\b|tpl\b|\/\*)/;
+
+/** Is this YAML file a Helm template (rendered by its chart), rather than YAML that happens to hold `{{`? */
+export function isHelmTemplate(file: string, text: string): boolean {
+  if (!text.includes('{{')) return false;
+  return /(^|[\\/])templates[\\/]/.test(file) || HELM_ACTION.test(text);
+}
+
 export function maskHelm(text: string): string {
   return text.replace(TEMPLATE, (expr) => expr.replace(/[^\n]/g, ' '));
 }
@@ -76,7 +101,7 @@ export function extractManifests(
   problems: ParseProblem[],
   previous?: ManifestFacts,
 ): ManifestFacts {
-  const helm = text.includes('{{');
+  const helm = isHelmTemplate(file, text);
   const source = helm ? maskHelm(text) : text;
   const options = { uniqueKeys: !helm, prettyErrors: false };
   const chunks = chunkable(source) ? parseChunks(source, options, previous?.chunks) : undefined;
@@ -109,8 +134,8 @@ export function extractManifests(
     let object = reusedObjects.get(doc as YDoc);
     if (object && object.file === file && object.helm === helm) {
       object.index = index;
-      object.source = new FileSource(file, source);
-    } else object = toObject(file, index, doc as YDoc, source, helm);
+      object.source = helm ? new MaskedSource(file, source, text) : new FileSource(file, source);
+    } else object = toObject(file, index, doc as YDoc, source, helm, text);
     if (object) {
       objects.push(object);
       if (!reusedObjects.has(doc as YDoc) && source.includes('-c')) parseShellCode(doc as YDoc);
@@ -177,7 +202,27 @@ function shiftDocument(doc: YDoc, delta: number): void {
     object.nameSpan = [object.nameSpan[0] + delta, object.nameSpan[1] + delta];
   }
 }
-function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean): K8sObject | undefined {
+function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean, original: string): K8sObject | undefined {
+  return objectFromDocument({ file, index, doc, text, helm, source: helm ? new MaskedSource(file, text, original) : new FileSource(file, text) });
+}
+
+export interface DocumentPlacement {
+  /** The file the object is reported in (a manifest, or the template a rendered document came from). */
+  file: string;
+  index: number;
+  doc: YDoc;
+  /** The text the document's ranges index into. */
+  text: string;
+  helm: boolean;
+  source: ObjectSource;
+  /** Maps a [start, end) of `text` to the reported file (rendered output → template); identity by default. */
+  place?: (start: number, end: number) => [number, number];
+}
+
+/** The Kubernetes object a parsed document holds, or undefined (CI configs, OpenAPI, values.yaml…). */
+export function objectFromDocument(p: DocumentPlacement): K8sObject | undefined {
+  const { file, index, doc, text, helm } = p;
+  const place = p.place ?? ((start: number, end: number): [number, number] => [start, end]);
   const root = doc.contents;
   if (!isMap(root)) return undefined;
   const kind = str(get(root, 'kind', doc), doc);
@@ -198,10 +243,10 @@ function toObject(file: string, index: number, doc: YDoc, text: string, helm: bo
     annotations: stringMap(metadata && get(metadata, 'annotations', doc), doc),
     doc,
     root: root as YAMLMap<Scalar, YNode>,
-    span: [root.range![0], root.range![2]],
-    nameSpan: range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text),
+    span: place(root.range![0], root.range![2]),
+    nameSpan: place(...range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text)),
     helm,
-    source: new FileSource(file, text),
+    source: p.source,
   };
 }
 

@@ -22,12 +22,12 @@ export interface ObjectSource {
   span(node: Node): Span | undefined;
   /** Repository span of a key-and-value pair. */
   pairSpan(pair: Pair): Span | undefined;
-  /** Repository span of [start, end) in `text`. */
-  rangeSpan(start: number, end: number): Span | undefined;
+  /** Repository span of [start, end) of the text `node` lives in (see textOf). */
+  rangeSpan(node: Node, start: number, end: number): Span | undefined;
   /** Where edits of this node are computed; undefined when the node cannot be edited (computed by a template). */
   editContext(node: Node): EditContext | undefined;
-  /** The text the object's node ranges index into, for readers that slice it (the file, or the rendered text). */
-  readonly text: string;
+  /** The text a node's range indexes into (its file, the rendered output, a base or patch file). */
+  textOf(node: Node): string;
 }
 
 /** A manifest as written in one file: every node is in that file, edits are edits of it. */
@@ -48,11 +48,46 @@ export class FileSource implements ObjectSource {
     return { file: this.file, start, end };
   }
 
-  rangeSpan(start: number, end: number): Span {
+  textOf(): string {
+    return this.text;
+  }
+
+  rangeSpan(_node: Node, start: number, end: number): Span {
     return { file: this.file, start, end };
   }
 
   editContext(): EditContext {
-    return { file: this.file, text: this.text, toRepository: (edit) => edit };
+    return { file: this.file, text: this.text, toRepository: (edit) => ({ ...edit, viaSource: true }) };
+  }
+}
+
+/**
+ * A Helm template outside any chart, parsed with its `{{ … }}` actions masked by spaces: nodes are in the
+ * file as with FileSource, but an edit that touches a masked action (or would be inserted inside one) is
+ * refused — it would edit template code blind.
+ */
+export class MaskedSource extends FileSource {
+  constructor(
+    file: string,
+    masked: string,
+    private readonly original: string,
+  ) {
+    super(file, masked);
+  }
+
+  override editContext(): EditContext {
+    return {
+      file: this.file,
+      text: this.text,
+      toRepository: (edit) => (this.touchesTemplate(edit.start, edit.end) ? undefined : { ...edit, viaSource: true }),
+    };
+  }
+
+  /** A replacement of masked text, or an insertion between two masked characters (inside an action). */
+  private touchesTemplate(start: number, end: number): boolean {
+    const masked = (i: number) => i >= 0 && i < this.text.length && this.text[i] !== this.original[i];
+    if (start === end) return masked(start - 1) && masked(start);
+    for (let i = start; i < end; i++) if (masked(i)) return true;
+    return false;
   }
 }

@@ -33,6 +33,8 @@ export interface DialLink {
   /** Env vars (with the manifest node) that fed the target. */
   env: EnvVar[];
   service?: Service;
+  /** Other Services the target could name just as well (same name, no unit or folder tells them apart). */
+  alternatives?: Service[];
   port?: ServicePort;
   /** Namespace the target is resolved in (written, or the client's). */
   namespace?: string;
@@ -168,6 +170,12 @@ export class DialIndex {
     return drains;
   }
 
+  /** The best Service for a target among those named alike, then any tied with it. */
+  private closest(services: Service[], client: Container | undefined, file: string, namespace: string | undefined): [Service, ...Service[]] {
+    const ranked = rankServices(services, client, file, namespace);
+    return ranked as [Service, ...Service[]];
+  }
+
   meshOfClient(link: DialLink): MeshEvidence | undefined {
     const clients = link.client ? [link.client] : this.containersRunning(link.file);
     for (const c of clients) {
@@ -220,12 +228,40 @@ export class DialIndex {
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
-    if (services.length !== 1 && !(services.length > 1 && ns)) return link;
-    const service = services.find((s) => s.namespace === ns) ?? services[0]!;
+    if (services.length === 0) return link;
+    const [service, ...tied] = this.closest(services, client ?? this.containersRunning(dial.file)[0], dial.file, ns);
     link.service = service;
+    if (tied.length > 0) link.alternatives = tied;
     link.port = portFor(service, target);
     return link;
   }
+}
+
+/**
+ * Services named alike, best first, with those tied for first after it: the client's own deployment unit
+ * first, then a unit that includes the client's or is included by it, then the nearest by folder; an
+ * explicit namespace match breaks a tie.
+ */
+function rankServices(services: Service[], client: Container | undefined, file: string, namespace: string | undefined): Service[] {
+  const unit = client?.workload.object.unit;
+  const score = (s: Service): number => {
+    const u = s.object.unit;
+    if (unit && u === unit) return 0;
+    if (unit && u && (unit.includes.includes(u) || u.includes.includes(unit))) return 1;
+    return 2 + folderDistance(path.posix.dirname(client?.workload.object.file ?? file), path.posix.dirname(s.object.file)) - (s.namespace === namespace && namespace !== undefined ? 0.5 : 0);
+  };
+  const scored = services.map((s) => ({ s, score: score(s) })).sort((a, b) => a.score - b.score);
+  const best = scored[0]!.score;
+  return scored.filter((x) => x.score === best).map((x) => x.s).concat(scored.filter((x) => x.score !== best).map((x) => x.s)).slice(0, scored.filter((x) => x.score === best).length);
+}
+
+/** Steps between two folders through their common ancestor. */
+function folderDistance(a: string, b: string): number {
+  const pa = a.split('/');
+  const pb = b.split('/');
+  let common = 0;
+  while (common < pa.length && common < pb.length && pa[common] === pb[common]) common++;
+  return pa.length - common + (pb.length - common);
 }
 
 /** The Service port a target's port means: by number (`port`, or for pod-direct dials the target port) or by name. */

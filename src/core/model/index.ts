@@ -2,7 +2,8 @@
 // in dependency order, then handed to the rules read-only. Nothing below this module imports it back: each
 // index receives the indexes it needs as constructor arguments.
 //
-//   facts ─▶ kubernetes (objects, typed views, selection, HPAs)
+//   facts ─▶ units (Helm charts rendered, Kustomize overlays built, plain manifests by folder)
+//         ─▶ kubernetes (objects, typed views, selection inside a unit, HPAs; env values from ConfigMaps)
 //         ─▶ mesh (workloads / namespaces in a service mesh)
 //         ─▶ images (container → Dockerfile, with the imageMap setting; build contexts)
 //         ─▶ code (gRPC dial sites → Services, servers → containers, drains)
@@ -15,11 +16,15 @@ import type { KubeconnOptions } from '../options.js';
 import { BackstageIndex } from './backstage.js';
 import { DialIndex } from './code.js';
 import { ImageIndex } from './images.js';
+import { resolveEnv } from './env.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
 import { Pid1Index } from './pid1/entrypoints.js';
+import { buildUnits, type Units } from '../units/index.js';
 
 export class AnalysisModel {
+  /** The deployment units and their objects, with the problems found building them. */
+  readonly units: Units;
   readonly k8s: KubernetesIndex;
   readonly mesh: MeshIndex;
   readonly images: ImageIndex;
@@ -33,7 +38,9 @@ export class AnalysisModel {
     readonly files: ReadonlyMap<string, FileFacts>,
     readonly options: KubeconnOptions,
   ) {
-    this.k8s = new KubernetesIndex(files);
+    this.units = buildUnits(files, options);
+    this.k8s = new KubernetesIndex(files, this.units.objects);
+    resolveEnv(this.k8s);
     this.mesh = new MeshIndex(this.k8s);
     const containers: Container[] = this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
     this.images = new ImageIndex(files, containers, options.imageMap);

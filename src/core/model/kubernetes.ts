@@ -17,6 +17,7 @@ import {
   type Workload,
 } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
+import { sameUnit } from '../units/index.js';
 
 export interface PortTarget {
   workload: Workload;
@@ -34,15 +35,17 @@ export class KubernetesIndex {
   private readonly selectedBy = new Map<Workload, Service[]>();
   private readonly selects = new Map<Service, Workload[]>();
 
-  constructor(readonly files: ReadonlyMap<string, FileFacts>) {
-    for (const facts of files.values()) {
-      for (const object of facts.manifests?.objects ?? []) {
-        this.objects.push(object);
-        if (object.kind === 'Service' && object.apiVersion === 'v1') this.services.push(cached(object, toService));
-        else if (isWorkloadKind(object.kind)) this.workloads.push(cached(object, toWorkload));
-        else if (object.kind === 'HorizontalPodAutoscaler') this.hpas.push(cached(object, toHpa));
-        else if (object.kind === 'Namespace') this.namespaces.set(object.name, object);
-      }
+  /** `objects`: every object of every deployment unit (src/core/units/), each with its unit. */
+  constructor(
+    readonly files: ReadonlyMap<string, FileFacts>,
+    objects: readonly K8sObject[],
+  ) {
+    for (const object of objects) {
+      this.objects.push(object);
+      if (object.kind === 'Service' && object.apiVersion === 'v1') this.services.push(cached(object, toService));
+      else if (isWorkloadKind(object.kind)) this.workloads.push(cached(object, toWorkload));
+      else if (object.kind === 'HorizontalPodAutoscaler') this.hpas.push(cached(object, toHpa));
+      else if (object.kind === 'Namespace') this.namespaces.set(object.name, object);
     }
     this.linkSelectors();
   }
@@ -66,8 +69,9 @@ export class KubernetesIndex {
         continue;
       }
       const candidates = byLabel.get(`${entries[0]![0]}=${entries[0]![1]}`) ?? [];
+      // A Service selects the pods of its own deployment unit (an overlay's bases included), never another variant's.
       const matched = candidates.filter(
-        (w) => sameNamespace(service.namespace, w.namespace) && entries.every(([k, v]) => w.podLabels[k] === v),
+        (w) => sameUnit(service.object, w.object) && sameNamespace(service.namespace, w.namespace) && entries.every(([k, v]) => w.podLabels[k] === v),
       );
       this.selects.set(service, matched);
       for (const w of matched) {
@@ -107,7 +111,11 @@ export class KubernetesIndex {
 
   hpaFor(workload: Workload): HorizontalPodAutoscaler | undefined {
     return this.hpas.find(
-      (h) => h.targetKind === workload.kind && h.targetName === workload.name && sameNamespace(h.object.namespace, workload.namespace),
+      (h) =>
+        h.targetKind === workload.kind &&
+        h.targetName === workload.name &&
+        sameNamespace(h.object.namespace, workload.namespace) &&
+        sameUnit(h.object, workload.object),
     );
   }
 

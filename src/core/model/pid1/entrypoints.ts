@@ -131,7 +131,7 @@ function yamlWords(container: Container, key: 'command' | 'args'): ArgWord[] | u
   if (!node || !values || !('items' in node)) return undefined;
   const object = container.workload.object;
   const file = object.file;
-  const text = object.source.text;
+  const text = object.source.textOf(node);
   const items = (node as { items: unknown[] }).items;
   return values.map((value, i) => {
     const item = items[i] as Parameters<typeof range>[0] | undefined;
