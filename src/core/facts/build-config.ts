@@ -1,7 +1,9 @@
 // Build configurations that say which Dockerfile builds which image, and from which build context:
-// skaffold.yaml (`build.artifacts[]`, also in profiles) and docker compose files (`services.<name>.build`).
-// Parsed once here, in the facts stage; a file that does not parse is a notice with its line, never a
-// silent skip. The image linker (model/images.ts) reads only these records.
+// skaffold.yaml (`build.artifacts[]`, also in profiles), docker compose files (`services.<name>.build`),
+// docker-bake.hcl/json (`target` blocks), GitHub workflow steps (docker/build-push-action `context`/`file`/
+// `tags`, and `docker build` in `run:`), and `docker build -f X -t image CTX` in Makefiles and shell
+// scripts. Parsed once here, in the facts stage; a file that does not parse is a notice with its line,
+// never a silent skip. The image linker (model/images.ts) reads only these records.
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Extractor, FileFacts } from './index.js';
@@ -18,7 +20,7 @@ export interface BuildDecl {
   dockerfile: string;
   /** Build stage (`target`). */
   target?: string;
-  via: 'skaffold' | 'compose';
+  via: 'skaffold' | 'compose' | 'bake' | 'workflow' | 'make' | 'script';
   /** Where the declaration is written. */
   at: TextRange;
 }
@@ -29,14 +31,36 @@ export interface BuildConfigFacts {
 
 const SKAFFOLD = /^skaffold(?:[.-].*)?\.ya?ml$/i;
 const COMPOSE = /^(?:docker-)?compose(?:[.-].*)?\.ya?ml$/i;
+const BAKE = /^docker-bake(?:\.override)?\.(?:hcl|json)$/i;
+const WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i;
+const MAKEFILE = /^(?:GNUmakefile|Makefile|makefile|.+\.mk)$/;
 const posix = path.posix;
 
 export const buildConfigExtractor: Extractor = {
   name: 'build-config',
-  claims: (file) => SKAFFOLD.test(path.basename(file)) || COMPOSE.test(path.basename(file)),
-  mayMatter: (text) => /\b(artifacts|build)\s*:/.test(text),
+  claims: (file) => {
+    const base = path.basename(file);
+    return SKAFFOLD.test(base) || COMPOSE.test(base) || BAKE.test(base) || MAKEFILE.test(base) || /\.(?:sh|bash)$/.test(base) || WORKFLOW.test(file.replace(/\\/g, '/'));
+  },
+  mayMatter: (text) => /\b(artifacts|build)\s*:|docker(?:\s+buildx)?\s+build|\btarget\s+"|build-push-action|"target"\s*:/.test(text),
   extract(facts: FileFacts) {
     const file = facts.file.replace(/\\/g, '/');
+    const base = posix.basename(file);
+    if (BAKE.test(base)) {
+      const decls = bakeDecls(facts.text, posix.dirname(file), base.endsWith('.json'));
+      if (decls.length > 0) facts.buildConfig = { decls };
+      return;
+    }
+    if (MAKEFILE.test(base) || /\.(?:sh|bash)$/.test(base)) {
+      const decls = commandDecls(facts.text, posix.dirname(file), MAKEFILE.test(base) ? 'make' : 'script');
+      if (decls.length > 0) facts.buildConfig = { decls };
+      return;
+    }
+    if (WORKFLOW.test(file)) {
+      const decls = workflowDecls(facts.text, repoRootOf(file));
+      if (decls.length > 0) facts.buildConfig = { decls };
+      return;
+    }
     const dir = posix.dirname(file);
     const skaffold = SKAFFOLD.test(posix.basename(file));
     const decls: BuildDecl[] = [];
@@ -107,6 +131,128 @@ function composeDecl(service: string, spec: Record<string, unknown>, dir: string
     via: 'compose',
     at,
   };
+}
+
+/** The repository root of a workflow file (`<root>/.github/workflows/x.yml`); workflow paths are relative to it. */
+function repoRootOf(workflow: string): string {
+  return posix.dirname(posix.dirname(posix.dirname(workflow)));
+}
+
+/** GitHub workflow steps: docker/build-push-action's `with`, and `docker build` in `run:` scripts. */
+function workflowDecls(text: string, root: string): BuildDecl[] {
+  let doc: unknown;
+  try {
+    doc = parseAllDocuments(text, { prettyErrors: false })[0]?.toJS({ maxAliasCount: 50 });
+  } catch {
+    return [];
+  }
+  const out: BuildDecl[] = [];
+  for (const job of Object.values(record(record(doc).jobs))) {
+    const steps = record(job).steps;
+    for (const step of Array.isArray(steps) ? steps.map(record) : []) {
+      if (typeof step.uses === 'string' && /^docker\/build-push-action@/.test(step.uses)) {
+        const w = record(step.with);
+        const context = typeof w.context === 'string' && !w.context.includes('${{') ? posix.join(root, w.context) : root;
+        const file = typeof w.file === 'string' && !w.file.includes('${{') ? posix.join(root, w.file) : posix.join(context, 'Dockerfile');
+        const tags = typeof w.tags === 'string' ? w.tags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean) : [];
+        const images = tags.map(tagImage).filter((t): t is string => t !== undefined);
+        for (const image of images.length > 0 ? images : [undefined]) {
+          out.push({ image, context, dockerfile: file, target: typeof w.target === 'string' ? w.target : undefined, via: 'workflow', at: { start: 0, end: 0 } });
+        }
+      }
+      if (typeof step.run === 'string') {
+        const dir = typeof step['working-directory'] === 'string' ? posix.join(root, step['working-directory']) : root;
+        out.push(...commandDecls(step.run, dir, 'workflow'));
+      }
+    }
+  }
+  return out;
+}
+
+/** `docker build [-f file] [-t tag]… [--target t] context` (also `docker buildx build`) in shell-like text. */
+export function commandDecls(text: string, dir: string, via: BuildDecl['via']): BuildDecl[] {
+  const out: BuildDecl[] = [];
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  for (const m of joined.matchAll(/\bdocker(?:\s+buildx)?\s+build\b([^\n;&|]*)/g)) {
+    const words = m[1]!.trim().split(/\s+/).filter(Boolean);
+    let dockerfile: string | undefined;
+    let target: string | undefined;
+    const tags: string[] = [];
+    const positionals: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const w = words[i]!;
+      const next = () => words[++i] ?? '';
+      if (w === '-f' || w === '--file') dockerfile = next();
+      else if (w.startsWith('--file=')) dockerfile = w.slice(7);
+      else if (w === '-t' || w === '--tag') tags.push(next());
+      else if (w.startsWith('--tag=')) tags.push(w.slice(6));
+      else if (w === '--target') target = next();
+      else if (w.startsWith('--target=')) target = w.slice(9);
+      else if (/^--(build-arg|platform|label|cache-from|cache-to|output|secret|ssh|network|progress|iidfile|metadata-file|builder|add-host|shm-size|ulimit)$/.test(w)) next();
+      else if (!w.startsWith('-')) positionals.push(w);
+    }
+    const ctxWord = positionals[positionals.length - 1];
+    if (!ctxWord || /[$`(]/.test(ctxWord) || ctxWord === '-' || /^[a-z]+:\/\//.test(ctxWord)) continue;
+    const context = posix.join(dir, unquote(ctxWord));
+    const file = dockerfile && !/[$`(]/.test(dockerfile) ? posix.join(dir, unquote(dockerfile)) : posix.join(context, 'Dockerfile');
+    const images = tags.map((t) => tagImage(unquote(t))).filter((t): t is string => t !== undefined);
+    const at = { start: m.index!, end: m.index! + m[0].length };
+    for (const image of images.length > 0 ? images : [undefined]) out.push({ image, context, dockerfile: file, target, via, at });
+  }
+  return out;
+}
+
+/** docker-bake targets: `target "api" { context = "services/api"  dockerfile = "Dockerfile"  tags = ["acme/api:1"] }`. */
+function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
+  const targets: { name: string; body: Record<string, unknown>; at: TextRange }[] = [];
+  if (json) {
+    try {
+      const doc = record(JSON.parse(text));
+      for (const [name, body] of Object.entries(record(doc.target))) targets.push({ name, body: record(body), at: { start: 0, end: 0 } });
+    } catch {
+      return [];
+    }
+  } else {
+    // The HCL bake files use: `target "name" { attr = "string" | ["list", …] | other }` (blocks may nest).
+    for (const m of text.matchAll(/\btarget\s+"([^"]+)"\s*\{/g)) {
+      let depth = 1;
+      let i = m.index! + m[0].length;
+      const start = i;
+      while (i < text.length && depth > 0) {
+        if (text[i] === '{') depth++;
+        else if (text[i] === '}') depth--;
+        i++;
+      }
+      const body: Record<string, unknown> = {};
+      for (const a of text.slice(start, i - 1).matchAll(/^\s*([A-Za-z_][\w-]*)\s*=\s*("(?:[^"\\]|\\.)*"|\[[^\]]*\])/gm)) {
+        const raw = a[2]!;
+        body[a[1]!] = raw.startsWith('[') ? [...raw.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]) : raw.slice(1, -1);
+      }
+      targets.push({ name: m[1]!, body, at: { start: m.index!, end: i } });
+    }
+  }
+  const out: BuildDecl[] = [];
+  for (const t of targets) {
+    const contextValue = typeof t.body.context === 'string' && !t.body.context.includes('${') ? t.body.context : '.';
+    const context = posix.join(dir, contextValue);
+    const dockerfile = posix.join(context, typeof t.body.dockerfile === 'string' ? t.body.dockerfile : 'Dockerfile');
+    const tags = Array.isArray(t.body.tags) ? t.body.tags.filter((x): x is string => typeof x === 'string') : [];
+    const images = tags.map(tagImage).filter((x): x is string => x !== undefined);
+    for (const image of images.length > 0 ? images : [undefined]) {
+      out.push({ image, service: image ? undefined : t.name.toLowerCase(), context, dockerfile, target: typeof t.body.target === 'string' ? t.body.target : undefined, via: 'bake', at: t.at });
+    }
+  }
+  return out;
+}
+
+/** The image of a tag (`ghcr.io/acme/orders:${{ github.sha }}` → `ghcr.io/acme/orders:x`), or undefined when computed. */
+function tagImage(tag: string): string | undefined {
+  const repo = tag.replace(/:[^/]*$/, '');
+  return repo && !/[$`{}()]/.test(repo) ? `${repo}:tag` : undefined;
+}
+
+function unquote(word: string): string {
+  return word.replace(/^(['"])(.*)\1$/, '$2');
 }
 
 function record(value: unknown): Record<string, unknown> {

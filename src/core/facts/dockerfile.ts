@@ -86,7 +86,8 @@ export interface DockerfileFacts {
   escape: string;
 }
 
-const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:\..+)?$|\.(?:Dockerfile|Containerfile)$/i;
+/** Dockerfile, Dockerfile.prod, Dockerfile-api, Dockerfile_api, api.Dockerfile, api.dockerfile, Containerfile… */
+const DOCKERFILE_NAME = /^(?:Dockerfile|Containerfile)(?:[._-].+)?$|\.(?:Dockerfile|Containerfile)$/i;
 
 export function isDockerfilePath(file: string): boolean {
   return DOCKERFILE_NAME.test(path.posix.basename(file.replace(/\\/g, '/')));

@@ -19,7 +19,7 @@ export interface DockerfileLink {
   /** Build stage named by skaffold/compose `target`. */
   target?: string;
   context: string;
-  via: 'imageMap' | 'skaffold' | 'compose' | 'folder';
+  via: 'imageMap' | 'skaffold' | 'compose' | 'bake' | 'workflow' | 'make' | 'script' | 'folder';
 }
 
 export interface FileInImage {
@@ -37,6 +37,9 @@ export class ImageIndex {
   private readonly links = new Map<Container, DockerfileLink[]>();
   private readonly builtFrom = new Map<string, Container[]>();
   private readonly fileSet: ReadonlySet<string>;
+  private readonly contexts = new Map<string, string>();
+  /** The deepest folder holding every file: the repository, as far as the analysis can tell. */
+  private readonly root: string;
 
   /**
    * Links every container (of `containers`) to the Dockerfiles that build its image, once, with the
@@ -50,6 +53,7 @@ export class ImageIndex {
     this.dockerfiles = [...files.values()].filter((f) => f.dockerfile).map((f) => f.file).sort();
     this.decls = [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []);
     this.fileSet = new Set([...files.keys()].map(norm));
+    this.root = commonFolder([...this.fileSet]);
     for (const container of containers) {
       const links = this.link(container);
       this.links.set(container, links);
@@ -61,9 +65,40 @@ export class ImageIndex {
     return this.files.get(dockerfile)?.dockerfile;
   }
 
+  /**
+   * The build context: as a build configuration declares it, else inferred — the Dockerfile's folder or an
+   * ancestor up to the repository root, whichever makes the COPY sources land on files that exist (or, for
+   * build outputs that are not in the repository, whose COPY sources name the Dockerfile's own folder from
+   * there: `COPY build/server/bin /app` next to build/server/Dockerfile means the repository root).
+   */
   buildContextOf(dockerfile: string): string {
-    const decl = this.decls.find((d) => d.dockerfile === norm(dockerfile));
-    return decl ? decl.context : posix.dirname(norm(dockerfile));
+    const file = norm(dockerfile);
+    let context = this.contexts.get(file);
+    if (context !== undefined) return context;
+    const decl = this.decls.find((d) => d.dockerfile === file);
+    context = decl ? decl.context : this.inferContext(file);
+    this.contexts.set(file, context);
+    return context;
+  }
+
+  private inferContext(dockerfile: string): string {
+    const own = posix.dirname(dockerfile);
+    const sources = (this.facts(dockerfile)?.stages ?? []).flatMap((s) => s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources));
+    const concrete = sources.filter((src) => src !== '.' && src !== './' && !/^[a-z]+:\/\//.test(src));
+    if (concrete.length === 0) return own;
+    let best = own;
+    let bestScore = -1;
+    for (let dir = own; ; dir = posix.dirname(dir)) {
+      let score = 0;
+      for (const src of concrete) {
+        const at = posix.join(dir, src.replace(/[*?[].*$/, ''));
+        if (this.fileSet.has(at) || this.hasFilesUnder(at)) score += 2;
+        else if (dir !== own && (at === own || at.startsWith(`${own}/`))) score += 1;
+      }
+      if (score > bestScore) (best = dir), (bestScore = score);
+      if (dir === this.root || dir === posix.dirname(dir) || !dir.startsWith(this.root)) break;
+    }
+    return bestScore > 0 ? best : own;
   }
 
   finalStage(dockerfile: string, target?: string): DfStage | undefined {
@@ -81,14 +116,25 @@ export class ImageIndex {
     return this.builtFrom.get(norm(dockerfile)) ?? [];
   }
 
-  /** Containers built from the build context that holds a source file (the deepest context wins). */
+  /**
+   * Containers whose image is built from a source file: the Dockerfile whose COPY/ADD sources (in any
+   * stage, resolved in its build context) hold the file — the most specific source wins; a `COPY . .` counts
+   * as the whole context, so with several root-context Dockerfiles only the one that copies the file's folder
+   * claims it.
+   */
   containersForSourceFile(file: string): Container[] {
     const target = norm(file);
-    let best: { context: string; dockerfile: string } | undefined;
+    let best: { score: number; dockerfile: string } | undefined;
     for (const dockerfile of this.dockerfiles) {
       const context = this.buildContextOf(dockerfile);
       if (!within(target, context)) continue;
-      if (!best || context.length > best.context.length) best = { context, dockerfile };
+      const copied = (this.facts(dockerfile)?.stages ?? []).flatMap((s) => s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources));
+      let score = -1;
+      for (const src of copied.length > 0 ? copied : ['.']) {
+        const at = posix.join(context, src.replace(/[*?[].*$/, ''));
+        if (within(target, at)) score = Math.max(score, at.length);
+      }
+      if (score >= 0 && (!best || score > best.score)) best = { score, dockerfile };
     }
     return best ? this.containersBuiltFrom(best.dockerfile) : [];
   }
@@ -218,8 +264,15 @@ function namesImage(dockerfile: string, name: string): boolean {
   const file = norm(dockerfile);
   const base = posix.basename(file).toLowerCase();
   const folder = posix.basename(posix.dirname(file)).toLowerCase();
-  if (base === `dockerfile.${name}` || base === `${name}.dockerfile` || base === `containerfile.${name}`) return true;
+  if ([`dockerfile.${name}`, `dockerfile-${name}`, `dockerfile_${name}`, `${name}.dockerfile`, `containerfile.${name}`, `containerfile-${name}`].includes(base)) return true;
   return /^(dockerfile|containerfile)$/.test(base) && folder === name;
+}
+
+function commonFolder(files: readonly string[]): string {
+  if (files.length === 0) return '/';
+  let prefix = posix.dirname(files[0]!);
+  for (const f of files) while (prefix !== '/' && prefix !== '.' && !within(f, prefix)) prefix = posix.dirname(prefix);
+  return prefix;
 }
 
 function norm(file: string): string {
