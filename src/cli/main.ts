@@ -37,6 +37,7 @@ Options:
   --image-map <image>=<Dockerfile>  place an image the linker cannot (repeatable)
   --exclude <glob>             skip matching files (gitignore syntax, repeatable)
   --max-file-size <bytes>      skip larger files                                        [5242880]
+  --debug                      say on stderr which parts of Helm charts and Kustomize overlays were unknown, and why
   --quiet                      report errors only
   --max-warnings <n>           exit 1 when there are more warnings than this
   -h, --help                   show this help
@@ -83,6 +84,7 @@ async function run(argv: string[]): Promise<number> {
         exclude: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
         quiet: { type: 'boolean' },
+        debug: { type: 'boolean' },
         'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -178,6 +180,10 @@ async function run(argv: string[]): Promise<number> {
   if (values['output-file']) fs.writeFileSync(values['output-file'], report);
   else process.stdout.write(report);
 
+  if (values.debug) {
+    for (const u of result.model.units.units) process.stderr.write(`kubeconn: unit ${u.id.replace(cwd + '/', '')}\n`);
+    for (const line of result.model.units.debug) process.stderr.write(`kubeconn: ${printable(line.split(cwd + '/').join(''))}\n`);
+  }
   // A rule that failed is a kubeconn bug: every other finding is reported, and the exit code says so.
   for (const n of result.notices) {
     process.stderr.write(`kubeconn: ${n.message}${n.at ? ` (${path.relative(cwd, n.at.file) || n.at.file}:${n.at.line}:${n.at.column})` : ''}\n`);
@@ -187,6 +193,11 @@ async function run(argv: string[]): Promise<number> {
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}
+
+/** Workspace text on a terminal: control characters shown as escapes, never interpreted. */
+function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** The folder a config search starts from: the path itself, or the folder of a file path. */
