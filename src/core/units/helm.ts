@@ -9,7 +9,7 @@ import type { FileFacts } from '../facts/index.js';
 import { objectFromDocument, type DeploymentUnit, type K8sObject } from '../facts/manifests.js';
 import type { YDoc } from '../facts/yaml-util.js';
 import type { ParseProblem } from '../finding.js';
-import { renderChart, type RenderedTemplate } from '../helm/index.js';
+import { originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
 import type { KubeconnOptions } from '../options.js';
 import { HelmSource } from './helm-source.js';
 
@@ -97,8 +97,13 @@ function renderUnit(
   const textOf = (file: string) => chartFiles.get(file) ?? renderOptions?.extraValues?.get(file);
   for (const t of render.templates) {
     if (!files.has(t.template)) continue;
-    for (const u of t.unknowns) debug.push(`${t.template}: rendered offset ${u.start}: unknown (${u.reason})`);
-    for (const u of t.uncertain) debug.push(`${t.template}: rendered offset ${u.start}-${u.end}: depends on an unknown condition (${u.reason})`);
+    const where = (offset: number): string => {
+      const o = originAt(t, offset);
+      const line = o ? files.get(o.file)?.lines.position(o.offset).line : undefined;
+      return o && line ? `${o.file}:${line}` : t.template;
+    };
+    for (const u of t.unknowns) debug.push(`${where(u.start)}: unknown (${u.reason})`);
+    for (const u of t.uncertain) debug.push(`${where(u.start)}: depends on an unknown condition (${u.reason})`);
     objects.push(...objectsOf(t, textOf, files, problems, problemAt));
   }
   return { unit, objects, problems, debug, templates: render.templates.map((t) => t.template) };
