@@ -193,7 +193,7 @@ export class DialIndex {
       const resolved = perContainer.filter((l) => l.text !== undefined);
       const candidates = resolved.length > 0 ? resolved : [this.resolve(dial, alt, undefined)];
       for (const link of candidates) {
-        const key = `${link.text}|${link.client?.workload.namespace ?? ''}|${link.service?.name ?? ''}`;
+        const key = `${link.text}|${link.client?.workload.namespace ?? ''}|${link.client?.workload.object.unit?.id ?? ''}|${link.service ? `${link.service.object.file}:${link.service.object.nameSpan[0]}` : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
         this.links.push(link);

@@ -9,7 +9,7 @@ import type { FileFacts } from '../facts/index.js';
 import { objectFromDocument, type DeploymentUnit, type K8sObject } from '../facts/manifests.js';
 import type { YDoc } from '../facts/yaml-util.js';
 import type { ParseProblem } from '../finding.js';
-import { originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
+import { isUnknownText, originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
 import type { KubeconnOptions } from '../options.js';
 import { HelmSource } from './helm-source.js';
 
@@ -136,7 +136,10 @@ function objectsOf(
       return;
     }
     const object = objectFromDocument({ file: t.template, index, doc: doc as YDoc, text: t.text, helm: true, source, place });
-    if (object) out.push(object);
+    if (!object) return;
+    // `namespace: {{ .Release.Namespace }}` is whatever namespace the chart is installed in: any, like an unset one.
+    if (object.namespace !== undefined && isUnknownText(object.namespace)) object.namespace = undefined;
+    out.push(object);
   });
   return out;
 }

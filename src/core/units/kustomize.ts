@@ -69,8 +69,10 @@ export function kustomizeUnits(files: ReadonlyMap<string, FileFacts>): Kustomize
     return result;
   };
   for (const dir of [...byDir.keys()].sort()) {
+    // A Component is applied into the kustomizations that list it, never deployed on its own.
+    if (referenced.has(dir) || byDir.get(dir)!.facts.component) continue;
     const result = build(dir, []);
-    if (!result || referenced.has(dir)) continue;
+    if (!result) continue;
     out.units.push({ unit: result.unit, objects: result.drafts.map((d) => toObject(d, result.unit)) });
   }
   return out;
