@@ -54,7 +54,8 @@ export const def = (min: number, max: number, fn: Fn): FnDef => ({ min, max, fn 
 export function strval(c: CallCtx, x: Val): string {
   const v = x.v;
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null && typeof (v as Record<symbol, unknown>)[STRINGER] === 'string') return (v as Record<symbol, string>)[STRINGER];
+  const stringer = typeof v === 'object' && v !== null ? (v as Record<symbol, unknown>)[STRINGER] : undefined;
+  if (typeof stringer === 'string') return stringer;
   return fmtV(v, c.ph, x.float);
 }
 
