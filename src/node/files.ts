@@ -11,7 +11,7 @@ const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']
  * Folders of test inputs, not deployed manifests: skipped unless the `include` setting names them. Their
  * Pods, Services and scripts exist to exercise other tools, and reporting on them is noise.
  */
-export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/'];
+export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/', 'test/e2e/', 'tests/e2e/', 'e2e/'];
 
 export interface WalkOptions {
   /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */

@@ -18,7 +18,7 @@ export class HelmSource implements ObjectSource {
     /** Texts of the files origins point into (templates, helpers, values files). */
     private readonly fileText: (file: string) => string | undefined,
   ) {
-    this.text = rendered.text;
+    this.text = rendered.text.replace(/^([ \t]*)_(_kc_unknown_\d+__[ \t]*)$/gm, '$1#$2');
   }
 
   textOf(): string {

@@ -109,6 +109,15 @@ function renderUnit(
   return { unit, objects, problems, debug, templates: render.templates.map((t) => t.template) };
 }
 
+/**
+ * A whole block the renderer could not know (an include from a library chart that is not vendored, a toYaml
+ * of an unknown) renders as a placeholder alone on its line, which is no YAML mapping entry: it is read as a
+ * comment of the same length (offsets stay true), so the rest of the document is still analysed.
+ */
+function blockUnknownsAsComments(text: string): string {
+  return text.replace(/^([ \t]*)_(_kc_unknown_\d+__[ \t]*)$/gm, '$1#$2');
+}
+
 function objectsOf(
   t: RenderedTemplate,
   textOf: (file: string) => string | undefined,
@@ -124,7 +133,7 @@ function objectsOf(
     return span && span.file === t.template ? [span.start, span.end] : [0, Math.min(templateLength, 1)];
   };
   const out: K8sObject[] = [];
-  const docs = parseAllDocuments(t.text, { prettyErrors: false, uniqueKeys: false });
+  const docs = parseAllDocuments(blockUnknownsAsComments(t.text), { prettyErrors: false, uniqueKeys: false });
   (Array.isArray(docs) ? docs : []).forEach((doc, index) => {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;
