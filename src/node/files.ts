@@ -8,10 +8,11 @@ import ignore, { type Ignore } from 'ignore';
 const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
 
 /**
- * Folders of test inputs, not deployed manifests: skipped unless the `include` setting names them. Their
- * Pods, Services and scripts exist to exercise other tools, and reporting on them is noise.
+ * Folders of test inputs and generated output, not the manifests a repository maintains: skipped unless the
+ * `include` setting names them. Their Pods, Services and scripts exist to exercise other tools (or are a
+ * chart's `rendered/` examples, duplicates of its templates), and reporting on them is noise.
  */
-export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/', 'test/e2e/', 'tests/e2e/', 'e2e/'];
+export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/', 'test/e2e/', 'tests/e2e/', 'e2e/', 'rendered/'];
 
 export interface WalkOptions {
   /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */

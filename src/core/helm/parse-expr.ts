@@ -187,5 +187,11 @@ export function parseNumber(text: string): { value: number; float: boolean } | u
   if ((m = /^0[oO]?([0-7]+)$/.exec(s))) return { value: sign * parseInt(m[1]!, 8), float: false };
   if (/^[0-9]+$/.test(s)) return { value: sign * parseInt(s, 10), float: false };
   if (/^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$/.test(s)) return { value: sign * parseFloat(s), float: true };
+  // Hexadecimal floats: 0x1p60, 0x1.8p-3 (mantissa in hex, binary exponent).
+  if ((m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([-+]?[0-9]+)$/.exec(s)) && (m[1] || m[2])) {
+    const frac = m[2] ?? '';
+    const mantissa = parseInt(`${m[1] || '0'}${frac}`, 16) / 16 ** frac.length;
+    return { value: sign * mantissa * 2 ** Number(m[3]), float: true };
+  }
   return undefined;
 }
