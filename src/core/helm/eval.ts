@@ -169,8 +169,22 @@ export class Engine {
     let v: Val;
     if (p.cmds.length === 0) v = unknown('template syntax error');
     else {
+      v = this.pipeline(p, f, dot, at);
+    }
+    if (declare) for (const name of p.decl) this.declare(f, name, v, p.isAssign, at);
+    return v;
+  }
+
+  /**
+   * A command that fails (a missing named template, a bad type) is reported and its value is unknown; the
+   * rest of the pipeline still runs on that unknown, so `include "x" . | nindent 8` keeps its newline and
+   * indent and the document around it stays YAML.
+   */
+  private pipeline(p: Pipe, f: Frame, dot: Val, at: Span): Val {
+    let v: Val | undefined;
+    for (const cmd of p.cmds) {
       try {
-        v = this.pipeline(p, f, dot);
+        v = this.command(cmd.args, cmd, f, dot, v);
       } catch (e) {
         if (e instanceof Abort || !(e instanceof Error)) throw e;
         // TplError: Helm's own failure; anything else (a string too long, a bad code point…) likewise.
@@ -179,13 +193,6 @@ export class Engine {
         v = unknown(message);
       }
     }
-    if (declare) for (const name of p.decl) this.declare(f, name, v, p.isAssign, at);
-    return v;
-  }
-
-  private pipeline(p: Pipe, f: Frame, dot: Val): Val {
-    let v: Val | undefined;
-    for (const cmd of p.cmds) v = this.command(cmd.args, cmd, f, dot, v);
     return v!;
   }
 
@@ -256,7 +263,7 @@ export class Engine {
       case 'field': return this.chain(dot, a.names, [], undefined, f, dot, a);
       case 'var': return this.chain(this.lookupVar(f, a.name), a.names, [], undefined, f, dot, a);
       case 'chain': return this.chain(this.arg(a.node, f, dot), a.names, [], undefined, f, dot, a);
-      case 'pipe': return this.pipeline(a.pipe, f, dot);
+      case 'pipe': return this.pipeline(a.pipe, f, dot, a);
       case 'ident': return this.call(a.name, a, a, [], undefined, f, dot);
     }
   }

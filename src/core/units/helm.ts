@@ -38,6 +38,14 @@ export function helmUnits(files: ReadonlyMap<string, FileFacts>, options: Kubeco
   for (const root of roots) {
     const chartFiles = new Map<string, string>();
     for (const [file, facts] of files) if (file.startsWith(`${root}/`)) chartFiles.set(file, facts.text);
+    // Dependencies on charts of the same repository (`repository: file://../partials`, library charts) are
+    // what `helm dependency build` would copy into charts/: read them from where they are.
+    for (const dep of localDependencies(files.get(`${root}/Chart.yaml`)?.text ?? files.get(`${root}/Chart.yml`)?.text ?? '', root)) {
+      if ([...chartFiles.keys()].some((f) => f.startsWith(`${root}/charts/${dep.name}/`))) continue;
+      for (const [file, facts] of files) {
+        if (file.startsWith(`${dep.dir}/`)) chartFiles.set(`${root}/charts/${dep.name}/${file.slice(dep.dir.length + 1)}`, facts.text);
+      }
+    }
     const extraValues = new Map<string, string>();
     for (const v of options.helm.valuesFiles) {
       const text = files.get(v)?.text;
@@ -64,6 +72,23 @@ export function helmUnits(files: ReadonlyMap<string, FileFacts>, options: Kubeco
     for (const t of entry.result.templates) out.rendered.add(t);
   }
   return out;
+}
+
+/** `dependencies` of a Chart.yaml with a `file://` repository: their names and folders. */
+function localDependencies(chartYaml: string, root: string): { name: string; dir: string }[] {
+  let doc: unknown;
+  try {
+    doc = parseAllDocuments(chartYaml)[0]?.toJS({ maxAliasCount: 20 });
+  } catch {
+    return [];
+  }
+  const deps = (doc as { dependencies?: unknown } | undefined)?.dependencies;
+  if (!Array.isArray(deps)) return [];
+  return deps.flatMap((d: { name?: unknown; repository?: unknown }) =>
+    typeof d?.name === 'string' && typeof d.repository === 'string' && d.repository.startsWith('file://')
+      ? [{ name: d.name, dir: posix.normalize(posix.join(root, d.repository.slice('file://'.length))) }]
+      : [],
+  );
 }
 
 /** Folders with Chart.yaml, except subcharts (rendered by their parent). */
