@@ -12,6 +12,7 @@ import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
 import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
+import { appConfigExtractor, type AppConfigFacts, type OptionsBinding } from './app-config.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -34,6 +35,10 @@ export interface FileFacts {
   backstage?: BackstageFacts;
   /** Image builds declared by skaffold/compose files (src/core/facts/build-config.ts). */
   buildConfig?: BuildConfigFacts;
+  /** Application config (Spring application*.yml/properties, .NET appsettings*.json, nginx grpc_pass) (src/core/facts/app-config.ts). */
+  appConfig?: AppConfigFacts;
+  /** .NET options classes bound to config sections in this C# file (src/core/facts/app-config.ts). */
+  optionsBindings?: OptionsBinding[];
 }
 
 export interface Extractor {
@@ -58,7 +63,7 @@ const manifestExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, appConfigExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

@@ -4,13 +4,18 @@
 // image → containers); without Dockerfiles, an image whose last path segment names a folder of the code file.
 //
 // An env var that the running containers do not set still resolves when every container in the workspace
-// that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern).
+// that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern). Application config keys
+// resolve through model/app-config.ts (the module's config files, env overrides), flags through the client
+// container's args. An `http(s)://` target is no gRPC channel except for the APIs that take one (.NET).
+// Addresses in configuration (model/grpc-evidence.ts) are linked too, as weaker evidence (`configLinks`).
 import path from 'node:path';
 import type { FileFacts } from '../facts/index.js';
 import type { DialSite, GrpcFacts, ServerSite } from '../facts/grpc/index.js';
 import { parseTarget, type ParsedTarget } from '../facts/grpc/target.js';
 import { renderParts, type Alt } from '../facts/grpc/value.js';
 import type { Container, EnvVar, Service, ServicePort, Workload } from '../facts/k8s.js';
+import type { AppConfigIndex, ConfigUse } from './app-config.js';
+import { collectConfigAddresses, type ConfigAddress } from './grpc-evidence.js';
 import type { ImageIndex } from './images.js';
 import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
 import type { MeshEvidence, MeshIndex } from './mesh.js';
@@ -22,6 +27,8 @@ export interface CodeSite<T> {
 }
 
 export interface DialLink {
+  /** A dial site in code (config addresses are `ConfigLink`s). */
+  evidence: 'dial';
   file: string;
   site: DialSite;
   alt: Alt;
@@ -32,9 +39,21 @@ export interface DialLink {
   target?: ParsedTarget;
   /** Env vars (with the manifest node) that fed the target. */
   env: EnvVar[];
+  /** Application config keys that fed the target (file values, env overrides, the code's defaults). */
+  config: ConfigUse[];
+  /** A policy set in application config (grpc-spring-boot-starter `default-load-balancing-policy`). */
+  configPolicy?: { policy: string; use: ConfigUse };
   service?: Service;
   port?: ServicePort;
   /** Namespace the target is resolved in (written, or the client's). */
+  namespace?: string;
+}
+
+/** An address in configuration that only a gRPC client would use, linked like a dial target: weaker evidence. */
+export interface ConfigLink extends ConfigAddress {
+  evidence: 'config';
+  service?: Service;
+  port?: ServicePort;
   namespace?: string;
 }
 
@@ -53,9 +72,12 @@ export class DialIndex {
   readonly dials: CodeSite<DialSite>[] = [];
   readonly servers: ServerLink[] = [];
   readonly links: DialLink[] = [];
+  /** Addresses in configuration (app config, env values, ConfigMaps, nginx) that say gRPC, linked to Services. */
+  readonly configLinks: ConfigLink[] = [];
   /** Schemes registered for kuberesolver anywhere in the workspace (`kubernetes` and custom ones). */
   readonly kuberesolverSchemes = new Set<string>();
   private readonly byService = new Map<Service, DialLink[]>();
+  private readonly configByService = new Map<Service, ConfigLink[]>();
   private readonly containersCache = new Map<string, Container[]>();
   private readonly envValues = new Map<string, EnvVar[]>();
 
@@ -64,6 +86,7 @@ export class DialIndex {
     private readonly k8s: KubernetesIndex,
     private readonly images: ImageIndex,
     private readonly mesh: MeshIndex,
+    private readonly appConfig: AppConfigIndex,
   ) {
     this.files = files;
     for (const facts of files.values()) {
@@ -78,6 +101,7 @@ export class DialIndex {
     }
     for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
     for (const dial of this.dials) this.linkDial(dial);
+    for (const address of collectConfigAddresses(files, appConfig, k8s.objects, k8s.workloads)) this.linkConfig(address);
     this.drains = this.collectDrains();
   }
 
@@ -122,6 +146,11 @@ export class DialIndex {
 
   linksTo(service: Service): DialLink[] {
     return this.byService.get(service) ?? [];
+  }
+
+  /** Config addresses that name a Service (weaker evidence than a dial site). */
+  configLinksTo(service: Service): ConfigLink[] {
+    return this.configByService.get(service) ?? [];
   }
 
   /** Server sites in the code of a workload's containers. */
@@ -184,8 +213,8 @@ export class DialIndex {
       const perContainer = containers.map((c) => this.resolve(dial, alt, c));
       const resolved = perContainer.filter((l) => l.text !== undefined);
       const candidates = resolved.length > 0 ? resolved : [this.resolve(dial, alt, undefined)];
-      for (const link of candidates) {
-        const key = `${link.text}|${link.client?.workload.namespace ?? ''}|${link.service?.name ?? ''}`;
+      for (const link of candidates.flatMap((l) => this.perAddress(l))) {
+        const key = `${link.text}|${link.target?.host ?? ''}|${link.client?.workload.namespace ?? ''}|${link.service?.name ?? ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
         this.links.push(link);
@@ -196,7 +225,9 @@ export class DialIndex {
 
   private resolve(dial: CodeSite<DialSite>, alt: Alt, client: Container | undefined): DialLink {
     const used: EnvVar[] = [];
-    const text = renderParts(alt.parts, (name) => {
+    const config: ConfigUse[] = [];
+    let fromArgs = false;
+    const env = (name: string) => {
       const own = client?.env.find((e) => e.name === name);
       if (own) {
         if (own.value === undefined) return undefined;
@@ -209,23 +240,90 @@ export class DialIndex {
         return all[0]!.value;
       }
       return undefined;
+    };
+    const envAccess = { get: env, names: () => [...(client?.env.map((e) => e.name) ?? []), ...this.envValues.keys()] };
+    const text = renderParts(alt.parts, {
+      env,
+      config: (part, fallback) => this.appConfig.resolve(dial.file, part, envAccess, fallback, config),
+      flag: (part, fallback) => {
+        const set = client && flagValue(client, part.name, env);
+        if (!set) return fallback();
+        fromArgs = true;
+        return set.value;
+      },
     });
-    const link: DialLink = { file: dial.file, site: dial.site, alt, client: used.some((e) => client?.env.includes(e)) ? client : undefined, text, env: used };
+    const fromClient = fromArgs || used.some((e) => client?.env.includes(e));
+    const link: DialLink = { evidence: 'dial', file: dial.file, site: dial.site, alt, client: fromClient ? client : undefined, text, env: used, config };
+    const policyKeys = dial.site.policyKeys;
+    if (policyKeys) {
+      for (const key of policyKeys.keys) {
+        const uses: ConfigUse[] = [];
+        const policy = this.appConfig.resolve(dial.file, { kind: 'config', dialect: policyKeys.dialect, key, at: dial.site.targetAt }, envAccess, () => undefined, uses);
+        if (policy !== undefined) {
+          link.configPolicy = { policy, use: uses.find((u) => u.top)! };
+          break;
+        }
+      }
+    }
     if (text === undefined) return link;
     const schemes = new Set(['kubernetes', ...this.kuberesolverSchemes]);
     const target = parseTarget(text, schemes);
     link.target = target;
-    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other') return link;
-    const clientNs = (client ?? this.containersRunning(dial.file)[0])?.workload.namespace;
+    // grpc-go, grpc-java, grpc-js and grpcio have no http resolver: such a channel never works, and is no gRPC evidence.
+    if ((target?.scheme === 'http' || target?.scheme === 'https') && !dial.site.httpTargets) return link;
+    this.attachService(link, target, (client ?? this.containersRunning(dial.file)[0])?.workload.namespace);
+    return link;
+  }
+
+  /** A `static://a:1,b:2` list: one link per address (each is dialed, and pinned, on its own). */
+  private perAddress(link: DialLink): DialLink[] {
+    const addresses = link.target?.addresses;
+    if (!addresses || addresses.length < 2) return [link];
+    return addresses.map((a) => {
+      const one: DialLink = { ...link, target: { ...link.target!, ...a }, service: undefined, port: undefined };
+      this.attachService(one, one.target, link.namespace ?? link.client?.workload.namespace ?? this.containersRunning(link.file)[0]?.workload.namespace);
+      return one;
+    });
+  }
+
+  /** The Service (and port) a parsed target names, in the target's namespace or the client's. */
+  private attachService(link: { service?: Service; port?: ServicePort; namespace?: string }, target: ParsedTarget | undefined, clientNs: string | undefined): void {
+    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other') return;
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
-    if (services.length !== 1 && !(services.length > 1 && ns)) return link;
+    if (services.length !== 1 && !(services.length > 1 && ns)) return;
     const service = services.find((s) => s.namespace === ns) ?? services[0]!;
     link.service = service;
     link.port = portFor(service, target);
-    return link;
   }
+
+  private linkConfig(address: ConfigAddress): void {
+    const link: ConfigLink = { ...address, evidence: 'config' };
+    const ns = address.workload?.namespace ?? address.object?.namespace ?? (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
+    this.attachService(link, address.target, ns);
+    this.configLinks.push(link);
+    if (link.service) this.configByService.set(link.service, [...(this.configByService.get(link.service) ?? []), link]);
+  }
+}
+
+/**
+ * A flag's value in a container's command line: `--name=value`, `-name=value`, `--name value`, `-name value`
+ * (Go's flag and pflag spellings), with `$(VAR)` expanded from the env as the kubelet does.
+ */
+function flagValue(client: Container, name: string, env: (name: string) => string | undefined): { value: string | undefined } | undefined {
+  const words = [...(client.command ?? []), ...(client.args ?? [])];
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(words[i]!);
+    if (m?.[1] !== name) continue;
+    const value = m[2] ?? words[i + 1];
+    if (value === undefined) return { value: undefined };
+    let unknown = false;
+    const expanded = value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, v: string) => env(v) ?? ((unknown = true), ''));
+    // Set, but to something we cannot read: unknown, not the default.
+    return { value: unknown ? undefined : expanded };
+  }
+  return undefined;
 }
 
 /** The Service port a target's port means: by number (`port`, or for pod-direct dials the target port) or by name. */
