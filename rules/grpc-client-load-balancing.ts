@@ -32,7 +32,7 @@ export default defineRule({
     each(model.dials.links, (link) => {
       const { service, site } = link;
       // Grpc.Net.Client without a balancing config: one connection even when the address cannot be read here.
-      if (site.oneConnection && link.text === undefined && firstUnreadLink(model, link) && !model.dials.meshOfClient(link)) {
+      if (site.oneConnection && link.text === undefined && !TEST_CODE.test(link.file) && firstUnreadLink(model, link) && !model.dials.meshOfClient(link)) {
         report({ messageId: 'oneConnection', data: { api: site.api }, at: codeSpan(link.file, site.targetAt), severity: 'info', suggest: rrSuggestion(link) });
         return;
       }
@@ -67,6 +67,9 @@ function addRoundRobin(link: DialLink): TextEdit[] | undefined {
   const edits = codeEditBuilder(link.site.language).addChannelSetting(link.site, { kind: 'lbPolicy', policy: 'round_robin' });
   return edits && codeEdits(link.file, edits);
 }
+
+/** Test code dials in-process test servers (`TestServer`, `WebApplicationFactory`): no Service behind it. */
+const TEST_CODE = /(^|\/)(tests?|__tests__|testdata|fixtures)\/|Tests?\.cs$/i;
 
 /** The first link of a dial site, when none of its links resolved: one report per site. */
 function firstUnreadLink(model: AnalysisModel, link: DialLink): boolean {

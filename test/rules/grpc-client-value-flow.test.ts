@@ -177,6 +177,22 @@ runRuleTests(clientRule, {
         'k8s/storefront.yaml': storefront(),
       },
     },
+    {
+      name: '.net: test code dialing an in-process test server is not reported',
+      files: {
+        'src/Cart/tests/CartServiceTests.cs': code`
+          using Grpc.Net.Client;
+
+          public class CartServiceTests
+          {
+              public void AddItem(HttpClient httpClient)
+              {
+                  var channel = GrpcChannel.ForAddress(httpClient.BaseAddress, new GrpcChannelOptions { HttpClient = httpClient });
+              }
+          }
+        `,
+      },
+    },
   ],
   invalid: [
     {

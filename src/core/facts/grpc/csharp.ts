@@ -162,7 +162,8 @@ const channelOptionList: OptionForm = (node) => {
     const key = syntax.literal(name)?.text ?? squash(name.text);
     return [{ name: key, value, args: [value], at: rangeOf(item) }];
   });
-  return { entries, list };
+  const others = itemsOf(list, COMMENTS).some((item) => item.type !== 'object_creation_expression');
+  return others ? { entries, list, opaque: true } : { entries, list };
 };
 
 /** Grpc.Core's classes, not another library's `Channel` or `Server`. */

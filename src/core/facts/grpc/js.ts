@@ -239,7 +239,8 @@ const objectPairs: OptionForm = (options) => {
     const name = key ? keyText(key) : undefined;
     return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p!), keyAt: rangeOf(key!) }] : [];
   });
-  return { entries, list: options };
+  // `{ ...base, … }`: what base holds is not written here.
+  return options.namedChildren.some((c) => c?.type === 'spread_element') ? { entries, list: options, opaque: true } : { entries, list: options };
 };
 
 /** Generated clients (`new OrdersClient(target, creds, options)`) are recognised by the channel credentials they take. */

@@ -165,7 +165,8 @@ const channelArgTuples: OptionForm = (options, s) => {
     const key = k ? s.literal(k)?.text : undefined;
     return key && v ? [{ name: key, value: v, args: [v], at: rangeOf(item) }] : [];
   });
-  return { entries, list: options };
+  // `[*base, …]` or an item that is a variable: not written out here.
+  return itemsOf(options, COMMENTS).some((item) => item.type !== 'tuple') ? { entries, list: options, opaque: true } : { entries, list: options };
 };
 
 const GRPC_OWNER = '(grpc|grpc\\.aio|aio)';

@@ -295,7 +295,7 @@ function readOptions(call: CallNode, at: OptionsAt, ctx: ReadContext): OptionsRe
   if (!node) return { entries: [], opaque: false, layout: args && { kind: 'none', args } };
   const read = at.form(node, syntax) ?? heldInVariable(node, at.form, ctx);
   if (!read) return { entries: [], opaque: true, layout: { kind: 'opaque', at: rangeOf(node) } };
-  return { entries: read.entries, opaque: false, layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined };
+  return { entries: read.entries, opaque: read.opaque ?? false, layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined };
 }
 
 /**

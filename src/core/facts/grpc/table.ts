@@ -110,8 +110,11 @@ export interface OptionEntry {
   keyAt?: Range;
 }
 
-/** Reads an options node: its entries and the list node that holds them, or undefined when the node is not written out (a variable, a call). */
-export type OptionForm = (node: Node, syntax: Syntax) => { entries: OptionEntry[]; list?: Node } | undefined;
+/**
+ * Reads an options node: its entries and the list node that holds them, or undefined when the node is not written
+ * out (a variable, a call). `opaque`: the list also holds entries that are not (a spread, a variable item).
+ */
+export type OptionForm = (node: Node, syntax: Syntax) => { entries: OptionEntry[]; list?: Node; opaque?: true } | undefined;
 
 /** Where a call's options are. */
 export type OptionsAt =
