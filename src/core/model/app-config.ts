@@ -1,4 +1,5 @@
-// Application config keys resolved for the code that reads them. Which files belong to which code: the config
+// Application config keys (and command-line flags) resolved for the code that reads them, with the env of the
+// container that runs it. Which files belong to which code: the config
 // files whose module root holds the code file, nearest root first (Spring: the folder above `src/main/resources`,
 // or of `config/`, else the file's own; .NET: the folder of `appsettings.json`); `src/test/resources` serve only
 // test code. What overrides what:
@@ -11,10 +12,13 @@
 //            then `appsettings.<Environment>.json` (ASPNETCORE_ENVIRONMENT / DOTNET_ENVIRONMENT, else
 //            Production), then `appsettings.json`. An options class's members are keys under the section it is
 //            bound to (`services.Configure<ServiceUrls>(config.GetSection("Urls"))`).
+// A flag (`flag.String("orders-addr", …)`) takes its value from the container's command and args, else its default.
 import path from 'node:path';
 import { springPlaceholders, type AppConfigFacts, type ConfigEntry, type OptionsBinding } from '../facts/app-config.js';
 import type { FileFacts } from '../facts/index.js';
-import { renderParts, type ConfigDialect, type Part } from '../facts/grpc/value.js';
+import type { DialSite } from '../facts/grpc/index.js';
+import { renderParts, type ConfigDialect, type Part, type PartValues } from '../facts/grpc/value.js';
+import type { Container } from '../facts/k8s.js';
 
 const posix = path.posix;
 
@@ -64,6 +68,41 @@ export class AppConfigIndex {
       for (const binding of facts.optionsBindings ?? []) this.bindings.push({ file, binding });
     }
     this.files = out.sort((a, b) => b.root.length - a.root.length || (a.file < b.file ? -1 : 1));
+  }
+
+  /**
+   * What renderParts needs for code in `codeFile` run by `client`: the env lookup (as the caller finds env vars),
+   * config keys, and flags from the client's args. The config keys used are collected in `config`.
+   */
+  valuesFor(codeFile: string, client: Container | undefined, env: (name: string) => string | undefined, workspaceEnv: () => Iterable<string>) {
+    const config: ConfigUse[] = [];
+    let fromArgs = false;
+    const access: EnvAccess = { get: env, names: () => [...(client?.env.map((e) => e.name) ?? []), ...workspaceEnv()] };
+    const values: PartValues = {
+      env,
+      config: (part, fallback) => this.resolve(codeFile, part, access, fallback, config),
+      flag: (part, fallback) => {
+        const set = client && flagValue(client, part.name, env);
+        if (!set) return fallback();
+        fromArgs = true;
+        return set.value;
+      },
+    };
+    return {
+      values,
+      config,
+      /** Some flag was set by the client's args. */
+      fromArgs: () => fromArgs,
+      /** The first of the keys that sets a policy (grpc-spring-boot-starter's `default-load-balancing-policy`). */
+      policy: (keys: NonNullable<DialSite['policyKeys']>): { policy: string; use: ConfigUse } | undefined => {
+        for (const key of keys.keys) {
+          const uses: ConfigUse[] = [];
+          const policy = this.resolve(codeFile, { kind: 'config', dialect: keys.dialect, key, at: [0, 0] }, access, () => undefined, uses);
+          if (policy !== undefined) return { policy, use: uses.find((u) => u.top)! };
+        }
+        return undefined;
+      },
+    };
   }
 
   /** The config files that apply to a code file, nearest module root first. */
@@ -165,6 +204,25 @@ export class AppConfigIndex {
     }
     return undefined;
   }
+}
+
+/**
+ * A flag's value in a container's command line: `--name=value`, `-name=value`, `--name value`, `-name value`
+ * (Go's flag and pflag spellings), with `$(VAR)` expanded from the env as the kubelet does. Undefined: not set.
+ */
+function flagValue(client: Container, name: string, env: (name: string) => string | undefined): { value: string | undefined } | undefined {
+  const words = [...(client.command ?? []), ...(client.args ?? [])];
+  for (let i = 0; i < words.length; i++) {
+    const m = /^--?([^=]+)(?:=(.*))?$/.exec(words[i]!);
+    if (m?.[1] !== name) continue;
+    const value = m[2] ?? words[i + 1];
+    if (value === undefined) return { value: undefined };
+    let unknown = false;
+    const expanded = value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, v: string) => env(v) ?? ((unknown = true), ''));
+    // Set, but to something we cannot read: unknown, not the default.
+    return { value: unknown ? undefined : expanded };
+  }
+  return undefined;
 }
 
 function rootOf(file: string, facts: AppConfigFacts): { root: string; testOnly: boolean } {

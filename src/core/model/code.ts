@@ -5,8 +5,8 @@
 //
 // An env var that the running containers do not set still resolves when every container in the workspace
 // that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern). Application config keys
-// resolve through model/app-config.ts (the module's config files, env overrides), flags through the client
-// container's args. An `http(s)://` target is no gRPC channel except for the APIs that take one (.NET).
+// and flags resolve through model/app-config.ts (the module's config files, env overrides; the client
+// container's args). An `http(s)://` target is no gRPC channel except for the APIs that take one (.NET).
 // Addresses in configuration (model/grpc-evidence.ts) are linked too, as weaker evidence (`configLinks`).
 import path from 'node:path';
 import type { FileFacts } from '../facts/index.js';
@@ -225,8 +225,6 @@ export class DialIndex {
 
   private resolve(dial: CodeSite<DialSite>, alt: Alt, client: Container | undefined): DialLink {
     const used: EnvVar[] = [];
-    const config: ConfigUse[] = [];
-    let fromArgs = false;
     const env = (name: string) => {
       const own = client?.env.find((e) => e.name === name);
       if (own) {
@@ -241,30 +239,13 @@ export class DialIndex {
       }
       return undefined;
     };
-    const envAccess = { get: env, names: () => [...(client?.env.map((e) => e.name) ?? []), ...this.envValues.keys()] };
-    const text = renderParts(alt.parts, {
-      env,
-      config: (part, fallback) => this.appConfig.resolve(dial.file, part, envAccess, fallback, config),
-      flag: (part, fallback) => {
-        const set = client && flagValue(client, part.name, env);
-        if (!set) return fallback();
-        fromArgs = true;
-        return set.value;
-      },
-    });
-    const fromClient = fromArgs || used.some((e) => client?.env.includes(e));
-    const link: DialLink = { evidence: 'dial', file: dial.file, site: dial.site, alt, client: fromClient ? client : undefined, text, env: used, config };
-    const policyKeys = dial.site.policyKeys;
-    if (policyKeys) {
-      for (const key of policyKeys.keys) {
-        const uses: ConfigUse[] = [];
-        const policy = this.appConfig.resolve(dial.file, { kind: 'config', dialect: policyKeys.dialect, key, at: dial.site.targetAt }, envAccess, () => undefined, uses);
-        if (policy !== undefined) {
-          link.configPolicy = { policy, use: uses.find((u) => u.top)! };
-          break;
-        }
-      }
-    }
+    // Config keys and flags (model/app-config.ts) read the same env.
+    const flow = this.appConfig.valuesFor(dial.file, client, env, () => this.envValues.keys());
+    const text = renderParts(alt.parts, flow.values);
+    const fromClient = flow.fromArgs() || used.some((e) => client?.env.includes(e));
+    const link: DialLink = { evidence: 'dial', file: dial.file, site: dial.site, alt, client: fromClient ? client : undefined, text, env: used, config: flow.config };
+    const configPolicy = dial.site.policyKeys && flow.policy(dial.site.policyKeys);
+    if (configPolicy) link.configPolicy = configPolicy;
     if (text === undefined) return link;
     const schemes = new Set(['kubernetes', ...this.kuberesolverSchemes]);
     const target = parseTarget(text, schemes);
@@ -305,25 +286,6 @@ export class DialIndex {
     this.configLinks.push(link);
     if (link.service) this.configByService.set(link.service, [...(this.configByService.get(link.service) ?? []), link]);
   }
-}
-
-/**
- * A flag's value in a container's command line: `--name=value`, `-name=value`, `--name value`, `-name value`
- * (Go's flag and pflag spellings), with `$(VAR)` expanded from the env as the kubelet does.
- */
-function flagValue(client: Container, name: string, env: (name: string) => string | undefined): { value: string | undefined } | undefined {
-  const words = [...(client.command ?? []), ...(client.args ?? [])];
-  for (let i = 0; i < words.length; i++) {
-    const m = /^--?([^=]+)(?:=(.*))?$/.exec(words[i]!);
-    if (m?.[1] !== name) continue;
-    const value = m[2] ?? words[i + 1];
-    if (value === undefined) return { value: undefined };
-    let unknown = false;
-    const expanded = value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (_, v: string) => env(v) ?? ((unknown = true), ''));
-    // Set, but to something we cannot read: unknown, not the default.
-    return { value: unknown ? undefined : expanded };
-  }
-  return undefined;
 }
 
 /** The Service port a target's port means: by number (`port`, or for pod-direct dials the target port) or by name. */
