@@ -199,6 +199,11 @@ describe('value flow: reader rows', () => {
     ]);
   });
 
+  it('csharp: `!`, casts and `??` keep a config read (with its default)', async () => {
+    const text = 'using Grpc.Net.Client;\nGrpcChannel.ForAddress(configuration["Urls:Orders"]!);\nGrpcChannel.ForAddress((string)configuration["Urls:Cart"] ?? "http://cart:8080");\nGrpcChannel.ForAddress(configuration["Urls:Ship"] ?? throw new InvalidOperationException());\n';
+    assert.deepEqual(targets(await read(csharpTable, text)), ['@Urls:Orders', '@Urls:Cart{http://cart:8080}', '@Urls:Ship{?}']);
+  });
+
   it('csharp: Grpc.Net.Client without LoadBalancingConfigs holds one connection; with one, or with options built elsewhere, it may not', async () => {
     const text = code`
       using Grpc.Net.Client;

@@ -60,7 +60,12 @@ const syntax: Syntax = {
   },
   number: (node) => (node.type === 'integer_literal' ? Number(node.text.replace(/[_lLuU]/g, '')) : undefined),
   binary: (node) => binaryFields(node, ['binary_expression']),
-  transparent: parenthesized,
+  transparent(node) {
+    // `x!` (null-forgiving) and `(string)x` keep the value.
+    if (node.type === 'postfix_unary_expression' && node.text.endsWith('!')) return node.namedChild(0) ?? undefined;
+    if (node.type === 'cast_expression') return node.childForFieldName('value') ?? undefined;
+    return parenthesized(node);
+  },
   interpolation(node) {
     if (node.type !== 'interpolated_string_expression') return undefined;
     const out: ReturnType<NonNullable<Syntax['interpolation']>> = [];

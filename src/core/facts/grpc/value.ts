@@ -140,9 +140,9 @@ export class Evaluator {
     if (either) {
       const left = this.evaluate(either[0], depth + 1);
       const fallback = this.single(either[1], depth + 1);
-      // `process.env.X || 'default'`: the env part gets the default; anything else keeps the left side.
+      // `process.env.X || 'default'`, `config["K"] ?? "d"`: the env or config part gets the default; anything else keeps the left side.
       return left.map((alt) =>
-        alt.parts?.length === 1 && alt.parts[0]!.kind === 'env' && alt.parts[0]!.fallback === undefined
+        alt.parts?.length === 1 && (alt.parts[0]!.kind === 'env' || alt.parts[0]!.kind === 'config') && alt.parts[0]!.fallback === undefined
           ? { parts: [{ ...alt.parts[0]!, fallback }], at: alt.at }
           : alt,
       );
