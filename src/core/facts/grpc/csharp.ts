@@ -99,7 +99,8 @@ const syntax: Syntax = {
   parameterOf: () => undefined,
   returnOf(node) {
     // `return x;`, or an expression body (`string Host() => Environment.GetEnvironmentVariable("HOST");`).
-    const value = node.type === 'return_statement' || node.type === 'arrow_expression_clause' ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type)) : undefined;
+    const type = node.type;
+    const value = type === 'return_statement' || type === 'arrow_expression_clause' ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type)) : undefined;
     for (let p = node.parent; p && value; p = p.parent) {
       if (p.type === 'lambda_expression' || p.type === 'declaration_list') return undefined;
       if (p.type === 'method_declaration' || p.type === 'local_function_statement') return { fn: p.childForFieldName('name')!.text, value, within: p };

@@ -131,10 +131,16 @@ const syntax: Syntax = {
   },
   returnOf(node) {
     // `return x;` in a named function, or an arrow function's expression body (`const host = () => process.env.HOST`).
-    const fnNode = node.type === 'return_statement' ? enclosingFunction(node) : node.parent?.type === 'arrow_function' && node.parent.childForFieldName('body')?.id === node.id ? node.parent : undefined;
-    const value = node.type === 'return_statement' ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type)) : node;
-    const fn = fnNode && functionName(fnNode);
-    return fn && value ? { fn, value, within: fnNode } : undefined;
+    if (node.type === 'return_statement') {
+      const fnNode = enclosingFunction(node);
+      const value = node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+      const fn = fnNode && functionName(fnNode);
+      return fn && value ? { fn, value, within: fnNode } : undefined;
+    }
+    if (node.type !== 'arrow_function') return undefined;
+    const body = node.childForFieldName('body');
+    const fn = body && body.type !== 'statement_block' ? functionName(node) : undefined;
+    return fn ? { fn, value: body!, within: node } : undefined;
   },
   destructured(node) {
     // `{ A }`, `{ A = 'd' }`, `{ A: b }`, `{ A: b = 'd' }` of `const {…} = process.env`.
