@@ -24,11 +24,18 @@ export default defineRule({
       addRoundRobin: 'Add a round_robin service config to this channel',
       useHeadless: "Dial the headless Service '{{target}}' with round_robin{{extra}}",
       useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (register kuberesolver and grant it RBAC)",
+      oneConnection:
+        '{{api}} has no LoadBalancingConfigs, so the channel holds one connection to one server whatever its address resolves to; if it reaches a Service with several pods, add a round_robin config.',
     },
   },
   check({ model, report, each }) {
     each(model.dials.links, (link) => {
       const { service, site } = link;
+      // Grpc.Net.Client without a balancing config: one connection even when the address cannot be read here.
+      if (site.oneConnection && link.text === undefined && !TEST_CODE.test(link.file) && firstUnreadLink(model, link) && !model.dials.meshOfClient(link)) {
+        report({ messageId: 'oneConnection', data: { api: site.api }, at: codeSpan(link.file, site.targetAt), severity: 'info', suggest: rrSuggestion(link) });
+        return;
+      }
       if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') return;
       if (model.dials.meshOfClient(link) || model.meshOfService(service)) return; // the mesh balances per request
       if (singlePod(model, link)) return;
@@ -36,8 +43,11 @@ export default defineRule({
       const policy = effectivePolicy(link);
       const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(model, link) };
       const data = { api: site.api, service: describeService(service), policy, target: link.text };
-      if (scheme === 'passthrough' || scheme === 'http' || scheme === 'https') {
-        const why = scheme === 'passthrough' ? (link.target.explicitScheme ? 'passthrough' : `${site.api} has no default resolver: passthrough`) : `${scheme}:// address: no resolver`;
+      if (scheme === 'passthrough' || scheme === 'http' || scheme === 'https' || scheme === 'static') {
+        const why =
+          scheme === 'passthrough'
+            ? link.target.explicitScheme ? 'passthrough' : `${site.api} has no default resolver: passthrough`
+            : scheme === 'static' ? 'static:// address: resolved once to one IP' : `${scheme}:// address: no resolver`;
         report({ ...base, messageId: 'passthrough', data: { ...data, why }, suggest: topologySuggestions(model, link) });
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
         if (policy !== 'pick_first') return;
@@ -56,6 +66,20 @@ export default defineRule({
 function addRoundRobin(link: DialLink): TextEdit[] | undefined {
   const edits = codeEditBuilder(link.site.language).addChannelSetting(link.site, { kind: 'lbPolicy', policy: 'round_robin' });
   return edits && codeEdits(link.file, edits);
+}
+
+/** Test code dials in-process test servers (`TestServer`, `WebApplicationFactory`): no Service behind it. */
+const TEST_CODE = /(^|\/)(tests?|__tests__|testdata|fixtures)\/|Tests?\.cs$/i;
+
+/** The first link of a dial site, when none of its links resolved: one report per site. */
+function firstUnreadLink(model: AnalysisModel, link: DialLink): boolean {
+  const ofSite = model.dials.links.filter((l) => l.site === link.site);
+  return ofSite[0] === link && ofSite.every((l) => l.text === undefined);
+}
+
+function rrSuggestion(link: DialLink): FixDescriptor[] {
+  const edits = addRoundRobin(link);
+  return edits ? [{ messageId: 'addRoundRobin', edits }] : [];
 }
 
 /** One pod and no autoscaler: nothing to balance (yet). */

@@ -41,7 +41,7 @@ export default defineRule({
       const edits = maxConnectionAgeEdits(server, grace) ?? [];
       report({
         messageId: 'noAge',
-        data: { api: site.api, workload: describeWorkload(reached.workload), service: describeService(reached.service), setting: SETTING[site.language] ?? 'MaxConnectionAge' },
+        data: { api: site.api, workload: describeWorkload(reached.workload), service: describeService(reached.service), setting: site.channelArgs ? 'grpc.max_connection_age_ms' : (SETTING[site.language] ?? 'MaxConnectionAge') },
         at: codeSpan(server.file, site.call),
         related: [{ at: nameSpan(reached.service.object), message: `Service '${reached.service.name}' sends traffic to this server` }],
         fix: edits.length > 0 ? { messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace }, edits } : undefined,

@@ -26,12 +26,14 @@ export function codeEdits(file: string, edits: readonly CodeEdit[]): TextEdit[] 
   return edits.map((e) => ({ file, ...e }));
 }
 
-/** Related locations for a link: the env var that set the target, when it came from a manifest. */
+/** Related locations for a link: the env vars and config file values that set the target. */
 export function envRelated(model: AnalysisModel, link: DialLink): { at: Span; message: string }[] {
-  return link.env.map((e) => ({
+  const env = link.env.map((e) => ({
     at: nodeSpan(findOwner(model, e), e.valueNode ?? e.node),
     message: `${e.name}=${e.value} set here`,
   }));
+  const config = link.config.flatMap((u) => (u.file && u.entry ? [{ at: codeSpan(u.file, u.entry.at), message: `${u.key}=${u.value} set here` }] : []));
+  return [...env, ...config];
 }
 
 /** The object whose node holds an env value: the ConfigMap it came from, or the container's workload. */
@@ -53,11 +55,51 @@ export function rewriteTarget(model: AnalysisModel, link: DialLink, newText: str
     const edits = codeEditBuilder(link.site.language).replaceStringContent(part.at, newText);
     return edits && codeEdits(link.file, edits);
   }
+  if (part.kind === 'config') return rewriteConfigValue(model, link, newText);
+  if (part.kind !== 'env') return undefined;
   const env = link.env.find((e) => e.name === part.name);
   if (!env?.valueNode) return undefined;
   const owner = findOwner(model, env);
   const edit = replaceObjectScalar(owner, env.valueNode, scalarString(newText));
   return edit && [edit];
+}
+
+/**
+ * The config value the code's key resolved to: in its file when written there plainly; in a Spring value that is
+ * one placeholder (`${ORDERS_ADDR:dns:///orders:9090}`), the env var that set it or the default; else the env var
+ * that overrode the key.
+ */
+function rewriteConfigValue(model: AnalysisModel, link: DialLink, newText: string): TextEdit[] | undefined {
+  const top = link.config.filter((u) => u.top);
+  const use = top[0];
+  if (!use || top.length !== 1) return undefined;
+  const content = use.from === 'file' && use.entry?.content && use.entry.value === model.textOf(use.file!).slice(...use.entry.content) ? use.entry.content : undefined;
+  if (content && !use.entry!.value.includes('${')) return replaceStringContentIn(use.file!, content, newText);
+  const inner = link.config.filter((u) => !u.top);
+  const placeholder = content && /^\$\{([^:}]+)(?::(.*))?\}$/s.exec(use.entry!.value);
+  if (placeholder && inner.length === 1 && inner[0]!.key === placeholder[1]) {
+    if (inner[0]!.from === 'env') return rewriteEnv(model, link, inner[0]!.env!, newText);
+    // The default after the first ':', when it is plain text.
+    if (inner[0]!.from === 'default' && placeholder[2] !== undefined && !placeholder[2].includes('${')) {
+      const start = content[0] + 2 + placeholder[1]!.length + 1;
+      return replaceStringContentIn(use.file!, [start, start + placeholder[2].length], newText);
+    }
+    return undefined;
+  }
+  return use.from === 'env' ? rewriteEnv(model, link, use.env!, newText) : undefined;
+}
+
+function rewriteEnv(model: AnalysisModel, link: DialLink, name: string, newText: string): TextEdit[] | undefined {
+  const env = link.env.find((e) => e.name === name);
+  if (!env?.valueNode) return undefined;
+  const owner = findOwner(model, env);
+  const edit = replaceObjectScalar(owner, env.valueNode, scalarString(newText));
+  return edit && [edit];
+}
+
+/** Text a config value holds as is, in YAML, properties and JSON alike. */
+function replaceStringContentIn(file: string, at: Range, text: string): TextEdit[] | undefined {
+  return /^[A-Za-z0-9/._\-[\]@%+~]+(:[A-Za-z0-9/._\-[\]@%+~]+)*$/.test(text) && !/^[-?:[\]]/.test(text) ? [{ file, start: at[0], end: at[1], text }] : undefined;
 }
 
 /** The pod port a Service port forwards to, as a number (named target ports resolved through the containers). */
@@ -111,6 +153,7 @@ export function fqdn(service: string, namespace: string | undefined): string {
 
 /** The balancing policy a dial site ends up with (gRPC's default is pick_first everywhere). */
 export function effectivePolicy(link: DialLink): string {
+  if (link.configPolicy) return link.configPolicy.policy;
   const lb = link.site.lb.find((l) => l.via !== 'withBalancerName') ?? link.site.lb[0];
   return lb?.policy ?? 'pick_first';
 }

@@ -13,6 +13,7 @@ import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
 import { kustomizationExtractor, type KustomizationFacts } from './kustomization.js';
+import { appConfigExtractor, type AppConfigFacts, type OptionsBinding } from './app-config.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -37,6 +38,10 @@ export interface FileFacts {
   buildConfig?: BuildConfigFacts;
   /** kustomization.yaml (src/core/facts/kustomization.ts). */
   kustomization?: KustomizationFacts;
+  /** Application config (Spring application*.yml/properties, .NET appsettings*.json, nginx grpc_pass) (src/core/facts/app-config.ts). */
+  appConfig?: AppConfigFacts;
+  /** .NET options classes bound to config sections in this C# file (src/core/facts/app-config.ts). */
+  optionsBindings?: OptionsBinding[];
 }
 
 export interface Extractor {
@@ -69,7 +74,7 @@ const helmPartialExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

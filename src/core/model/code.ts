@@ -4,13 +4,18 @@
 // image → containers); without Dockerfiles, an image whose last path segment names a folder of the code file.
 //
 // An env var that the running containers do not set still resolves when every container in the workspace
-// that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern).
+// that sets it agrees on one value (the Online Boutique `*_SERVICE_ADDR` pattern). Application config keys
+// and flags resolve through model/app-config.ts (the module's config files, env overrides; the client
+// container's args). An `http(s)://` target is no gRPC channel except for the APIs that take one (.NET).
+// Addresses in configuration (model/grpc-evidence.ts) are linked too, as weaker evidence (`configLinks`).
 import path from 'node:path';
 import type { FileFacts } from '../facts/index.js';
 import type { DialSite, GrpcFacts, ServerSite } from '../facts/grpc/index.js';
 import { parseTarget, type ParsedTarget } from '../facts/grpc/target.js';
 import { renderParts, type Alt } from '../facts/grpc/value.js';
 import type { Container, EnvVar, Service, ServicePort, Workload } from '../facts/k8s.js';
+import type { AppConfigIndex, ConfigUse } from './app-config.js';
+import { collectConfigAddresses, type ConfigAddress } from './grpc-evidence.js';
 import type { ImageIndex } from './images.js';
 import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
 import type { MeshEvidence, MeshIndex } from './mesh.js';
@@ -22,6 +27,8 @@ export interface CodeSite<T> {
 }
 
 export interface DialLink {
+  /** A dial site in code (config addresses are `ConfigLink`s). */
+  evidence: 'dial';
   file: string;
   site: DialSite;
   alt: Alt;
@@ -32,11 +39,23 @@ export interface DialLink {
   target?: ParsedTarget;
   /** Env vars (with the manifest node) that fed the target. */
   env: EnvVar[];
+  /** Application config keys that fed the target (file values, env overrides, the code's defaults). */
+  config: ConfigUse[];
+  /** A policy set in application config (grpc-spring-boot-starter `default-load-balancing-policy`). */
+  configPolicy?: { policy: string; use: ConfigUse };
   service?: Service;
   /** Other Services the target could name just as well (same name, no unit or folder tells them apart). */
   alternatives?: Service[];
   port?: ServicePort;
   /** Namespace the target is resolved in (written, or the client's). */
+  namespace?: string;
+}
+
+/** An address in configuration that only a gRPC client would use, linked like a dial target: weaker evidence. */
+export interface ConfigLink extends ConfigAddress {
+  evidence: 'config';
+  service?: Service;
+  port?: ServicePort;
   namespace?: string;
 }
 
@@ -55,9 +74,12 @@ export class DialIndex {
   readonly dials: CodeSite<DialSite>[] = [];
   readonly servers: ServerLink[] = [];
   readonly links: DialLink[] = [];
+  /** Addresses in configuration (app config, env values, ConfigMaps, nginx) that say gRPC, linked to Services. */
+  readonly configLinks: ConfigLink[] = [];
   /** Schemes registered for kuberesolver anywhere in the workspace (`kubernetes` and custom ones). */
   readonly kuberesolverSchemes = new Set<string>();
   private readonly byService = new Map<Service, DialLink[]>();
+  private readonly configByService = new Map<Service, ConfigLink[]>();
   private readonly containersCache = new Map<string, Container[]>();
   private readonly envValues = new Map<string, EnvVar[]>();
 
@@ -66,6 +88,7 @@ export class DialIndex {
     private readonly k8s: KubernetesIndex,
     private readonly images: ImageIndex,
     private readonly mesh: MeshIndex,
+    private readonly appConfig: AppConfigIndex,
   ) {
     this.files = files;
     for (const facts of files.values()) {
@@ -80,6 +103,7 @@ export class DialIndex {
     }
     for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
     for (const dial of this.dials) this.linkDial(dial);
+    for (const address of collectConfigAddresses(files, appConfig, k8s.objects, k8s.workloads)) this.linkConfig(address);
     this.drains = this.collectDrains();
   }
 
@@ -124,6 +148,11 @@ export class DialIndex {
 
   linksTo(service: Service): DialLink[] {
     return this.byService.get(service) ?? [];
+  }
+
+  /** Config addresses that name a Service (weaker evidence than a dial site). */
+  configLinksTo(service: Service): ConfigLink[] {
+    return this.configByService.get(service) ?? [];
   }
 
   /** Server sites in the code of a workload's containers. */
@@ -192,8 +221,8 @@ export class DialIndex {
       const perContainer = containers.map((c) => this.resolve(dial, alt, c));
       const resolved = perContainer.filter((l) => l.text !== undefined);
       const candidates = resolved.length > 0 ? resolved : [this.resolve(dial, alt, undefined)];
-      for (const link of candidates) {
-        const key = `${link.text}|${link.client?.workload.namespace ?? ''}|${link.client?.workload.object.unit?.id ?? ''}|${link.service ? `${link.service.object.file}:${link.service.object.nameSpan[0]}` : ''}`;
+      for (const link of candidates.flatMap((l) => this.perAddress(l))) {
+        const key = `${link.text}|${link.target?.host ?? ''}|${link.client?.workload.namespace ?? ''}|${link.client?.workload.object.unit?.id ?? ''}|${link.service ? `${link.service.object.file}:${link.service.object.nameSpan[0]}` : ''}`;
         if (seen.has(key)) continue;
         seen.add(key);
         this.links.push(link);
@@ -204,7 +233,7 @@ export class DialIndex {
 
   private resolve(dial: CodeSite<DialSite>, alt: Alt, client: Container | undefined): DialLink {
     const used: EnvVar[] = [];
-    const text = renderParts(alt.parts, (name) => {
+    const env = (name: string) => {
       const own = client?.env.find((e) => e.name === name);
       if (own) {
         if (own.value === undefined) return undefined;
@@ -217,23 +246,60 @@ export class DialIndex {
         return all[0]!.value;
       }
       return undefined;
-    });
-    const link: DialLink = { file: dial.file, site: dial.site, alt, client: used.some((e) => client?.env.includes(e)) ? client : undefined, text, env: used };
+    };
+    // Config keys and flags (model/app-config.ts) read the same env.
+    const flow = this.appConfig.valuesFor(dial.file, client, env, () => this.envValues.keys());
+    const text = renderParts(alt.parts, flow.values);
+    const fromClient = flow.fromArgs() || used.some((e) => client?.env.includes(e));
+    const link: DialLink = { evidence: 'dial', file: dial.file, site: dial.site, alt, client: fromClient ? client : undefined, text, env: used, config: flow.config };
+    const configPolicy = dial.site.policyKeys && flow.policy(dial.site.policyKeys);
+    if (configPolicy) link.configPolicy = configPolicy;
     if (text === undefined) return link;
     const schemes = new Set(['kubernetes', ...this.kuberesolverSchemes]);
     const target = parseTarget(text, schemes);
     link.target = target;
-    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other') return link;
-    const clientNs = (client ?? this.containersRunning(dial.file)[0])?.workload.namespace;
+    // grpc-go, grpc-java, grpc-js and grpcio have no http resolver: such a channel never works, and is no gRPC evidence.
+    if ((target?.scheme === 'http' || target?.scheme === 'https') && !dial.site.httpTargets) return link;
+    this.attachService(link, target, (client ?? this.containersRunning(dial.file)[0])?.workload.namespace, client, dial.file);
+    return link;
+  }
+
+  /** A `static://a:1,b:2` list: one link per address (each is dialed, and pinned, on its own). */
+  private perAddress(link: DialLink): DialLink[] {
+    const addresses = link.target?.addresses;
+    if (!addresses || addresses.length < 2) return [link];
+    return addresses.map((a) => {
+      const one: DialLink = { ...link, target: { ...link.target!, ...a }, service: undefined, alternatives: undefined, port: undefined };
+      this.attachService(one, one.target, link.namespace ?? link.client?.workload.namespace ?? this.containersRunning(link.file)[0]?.workload.namespace, link.client, link.file);
+      return one;
+    });
+  }
+
+  /** The Service (and port) a parsed target names, in the target's namespace or the client's. */
+  private attachService(
+    link: { service?: Service; alternatives?: Service[]; port?: ServicePort; namespace?: string },
+    target: ParsedTarget | undefined,
+    clientNs: string | undefined,
+    client: Container | undefined,
+    file: string,
+  ): void {
+    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other') return;
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
-    if (services.length === 0) return link;
-    const [service, ...tied] = this.closest(services, client ?? this.containersRunning(dial.file)[0], dial.file, ns);
+    if (services.length === 0) return;
+    const [service, ...tied] = this.closest(services, client ?? this.containersRunning(file)[0], file, ns);
     link.service = service;
     if (tied.length > 0) link.alternatives = tied;
     link.port = portFor(service, target);
-    return link;
+  }
+
+  private linkConfig(address: ConfigAddress): void {
+    const link: ConfigLink = { ...address, evidence: 'config' };
+    const ns = address.workload?.namespace ?? address.object?.namespace ?? (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
+    this.attachService(link, address.target, ns, address.workload?.containers[0] ?? this.containersRunning(address.file)[0], address.file);
+    this.configLinks.push(link);
+    if (link.service) this.configByService.set(link.service, [...(this.configByService.get(link.service) ?? []), link]);
   }
 }
 

@@ -6,6 +6,7 @@
 //         ─▶ kubernetes (objects, typed views, selection inside a unit, HPAs; env values from ConfigMaps)
 //         ─▶ mesh (workloads / namespaces in a service mesh)
 //         ─▶ images (container → Dockerfile, with the imageMap setting; build contexts)
+//         ─▶ app config (Spring / .NET config files and the code they belong to)
 //         ─▶ code (gRPC dial sites → Services, servers → containers, drains)
 //         ─▶ pid1 (the PID 1 verdict of every image and container)
 //         ─▶ backstage (catalog entities → workloads)
@@ -13,6 +14,7 @@ import type { FileFacts } from '../facts/index.js';
 import type { Container, HorizontalPodAutoscaler, Service, ServicePort, Workload } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
 import type { KubeconnOptions } from '../options.js';
+import { AppConfigIndex } from './app-config.js';
 import { BackstageIndex } from './backstage.js';
 import { DialIndex } from './code.js';
 import { ImageIndex } from './images.js';
@@ -28,6 +30,8 @@ export class AnalysisModel {
   readonly k8s: KubernetesIndex;
   readonly mesh: MeshIndex;
   readonly images: ImageIndex;
+  /** Application config files (Spring, .NET) and the keys code reads from them. */
+  readonly appConfig: AppConfigIndex;
   /** gRPC dial sites and servers linked to Services, workloads and each other. */
   readonly dials: DialIndex;
   readonly pid1: Pid1Index;
@@ -44,7 +48,8 @@ export class AnalysisModel {
     this.mesh = new MeshIndex(this.k8s);
     const containers: Container[] = this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
     this.images = new ImageIndex(files, containers, options.imageMap);
-    this.dials = new DialIndex(files, this.k8s, this.images, this.mesh);
+    this.appConfig = new AppConfigIndex(files);
+    this.dials = new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig);
     this.pid1 = new Pid1Index(files, this.images, containers);
     this.catalog = new BackstageIndex(files, this.k8s);
   }

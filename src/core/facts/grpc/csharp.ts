@@ -1,11 +1,15 @@
 // Grpc.Net.Client (.NET) as a table: `GrpcChannel.ForAddress(address, new GrpcChannelOptions { ServiceConfig =
 // new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } } })`, `services.AddGrpcClient<T>(o =>
 // o.Address = new Uri(...))`, a `DnsResolverFactory(refreshInterval: …)`, and ASP.NET Core servers
-// (`MapGrpcService<T>()`), which have no MaxConnectionAge setting.
+// (`MapGrpcService<T>()`), which have no MaxConnectionAge setting. Grpc.Core (C-core): `new Channel(target, creds,
+// options)` with `new ChannelOption("grpc.lb_policy_name", …)` entries, and `new Server(options) { Ports = … }`.
+// Addresses: `Environment.GetEnvironmentVariable`, IConfiguration (`config["Urls:Orders"]`, `GetValue<T>`,
+// `GetSection`), and members of options classes (`IOptions<ServiceUrls>` … `.Value.Orders`), helper methods.
 import type { Node } from 'web-tree-sitter';
-import { binaryFields, field, lastSegment, NO_KEYWORDS, parenthesized, squash } from './layout.js';
+import { CHANNEL_ARG } from './channel-args.js';
+import { binaryFields, field, itemsOf, lastSegment, NO_KEYWORDS, parenthesized, squash } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
-import type { CallNode, LanguageTable, OptionEntry, OptionForm, Syntax } from './table.js';
+import type { CallNode, LanguageTable, OptionEntry, OptionForm, ReadContext, Syntax } from './table.js';
 import { rangeOf, unescapeC, walk } from './value.js';
 
 const COMMENTS = new Set(['comment']);
@@ -56,7 +60,12 @@ const syntax: Syntax = {
   },
   number: (node) => (node.type === 'integer_literal' ? Number(node.text.replace(/[_lLuU]/g, '')) : undefined),
   binary: (node) => binaryFields(node, ['binary_expression']),
-  transparent: parenthesized,
+  transparent(node) {
+    // `x!` (null-forgiving) and `(string)x` keep the value.
+    if (node.type === 'postfix_unary_expression' && node.text.endsWith('!')) return node.namedChild(0) ?? undefined;
+    if (node.type === 'cast_expression') return node.childForFieldName('value') ?? undefined;
+    return parenthesized(node);
+  },
   interpolation(node) {
     if (node.type !== 'interpolated_string_expression') return undefined;
     const out: ReturnType<NonNullable<Syntax['interpolation']>> = [];
@@ -70,8 +79,17 @@ const syntax: Syntax = {
     }
     return out;
   },
-  member: () => undefined,
-  index: () => undefined,
+  member(node) {
+    if (node.type !== 'member_access_expression') return undefined;
+    const [object, name] = [node.childForFieldName('expression'), node.childForFieldName('name')];
+    return object && name ? { object: squash(object.text), property: name.text, objectNode: object } : undefined;
+  },
+  index(node) {
+    if (node.type !== 'element_access_expression') return undefined;
+    const object = node.childForFieldName('expression');
+    const key = argsOf(node.childForFieldName('subscript'))[0];
+    return object && key ? { object: squash(object.text), key, objectNode: object } : undefined;
+  },
   data: () => undefined,
   refKey(node) {
     if (node.type === 'identifier') return node.text;
@@ -79,6 +97,17 @@ const syntax: Syntax = {
     return undefined;
   },
   parameterOf: () => undefined,
+  returnOf(node) {
+    // `return x;`, or an expression body (`string Host() => Environment.GetEnvironmentVariable("HOST");`).
+    const type = node.type;
+    const value = type === 'return_statement' || type === 'arrow_expression_clause' ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type)) : undefined;
+    for (let p = node.parent; p && value; p = p.parent) {
+      if (p.type === 'lambda_expression' || p.type === 'declaration_list') return undefined;
+      if (p.type === 'method_declaration' || p.type === 'local_function_statement') return { fn: p.childForFieldName('name')!.text, value, within: p };
+    }
+    return undefined;
+  },
+  destructured: () => undefined,
   imports(root) {
     const out: ImportsLayout = { entries: [], headerEnd: 0 };
     for (const using of root.namedChildren) {
@@ -121,6 +150,99 @@ function assignedAddress(call: CallNode): Node | undefined {
   return assignmentsUnder(call.node).find((e) => e.name === 'Address')?.value;
 }
 
+/** `new[] { new ChannelOption("grpc.lb_policy_name", "round_robin") }`, a `List<ChannelOption> { … }`, `[ … ]`. */
+const channelOptionList: OptionForm = (node) => {
+  const list =
+    node.type === 'collection_expression'
+      ? node
+      : node.type === 'implicit_array_creation_expression'
+        ? node.namedChildren.find((c) => c?.type === 'initializer_expression')
+        : node.type === 'array_creation_expression' || node.type === 'object_creation_expression'
+          ? (node.childForFieldName('initializer') ?? node.namedChildren.find((c) => c?.type === 'initializer_expression'))
+          : undefined;
+  if (!list) return undefined;
+  const entries = itemsOf(list, COMMENTS).flatMap((item): OptionEntry[] => {
+    const type = item.type === 'object_creation_expression' ? item.childForFieldName('type')?.text : undefined;
+    const [name, value] = argsOf(item.childForFieldName('arguments'));
+    if (!type || lastSegment(type) !== 'ChannelOption' || !name || !value) return [];
+    const key = syntax.literal(name)?.text ?? squash(name.text);
+    return [{ name: key, value, args: [value], at: rangeOf(item) }];
+  });
+  const others = itemsOf(list, COMMENTS).some((item) => item.type !== 'object_creation_expression');
+  return others ? { entries, list, opaque: true } : { entries, list };
+};
+
+/** Grpc.Core's classes, not another library's `Channel` or `Server`. */
+const grpcCore = (call: CallNode, ctx: ReadContext) => call.callee.startsWith('Grpc.Core.') || /\busing\s+Grpc\.Core\s*;/.test(ctx.text);
+/** `new Channel(host, port, creds[, options])` rather than `new Channel(target, creds[, options])`. */
+const hostPortChannel = (call: CallNode) => call.args.length === 4 || (call.args.length === 3 && /credentials|creds/i.test(call.args[2]!.text));
+
+const CONFIG_ROOT = /(^|\.)_?(configuration|config|cfg|configRoot)$/i;
+const OPTIONS_TYPE = /^I(?:Options|OptionsSnapshot|OptionsMonitor)<\s*([\w.]+)\s*>$/;
+const NOT_OPTIONS_CLASS = /^(var|string|String|int|bool|object|dynamic|Uri|IConfiguration\w*)$|[<>[\]?]/;
+
+/**
+ * `options.Value.Orders` with `IOptions<ServiceUrls> options` (also IOptionsMonitor's `CurrentValue`), or
+ * `_urls.Orders` with `ServiceUrls _urls` (assigned from `options.Value`): the options class and the key below
+ * its section (`Orders`, `Grpc:Orders` for nested classes). The model finds the section the class is bound to.
+ */
+function optionsMember(node: Node): { type: string; key: string } | undefined {
+  if (node.type !== 'member_access_expression') return undefined;
+  const path: string[] = [];
+  let base: Node | null = node;
+  while (base?.type === 'member_access_expression') {
+    path.unshift(base.childForFieldName('name')?.text ?? '');
+    base = base.childForFieldName('expression');
+  }
+  if (base?.type === 'this_expression' || !base) return undefined;
+  if (base.type !== 'identifier') return undefined;
+  const declared = declarationOf(base);
+  if (!declared) return undefined;
+  const options = OPTIONS_TYPE.exec(declared.type);
+  if (options) {
+    const value = path.findIndex((p) => p === 'Value' || p === 'CurrentValue');
+    return value === 0 && path.length > 1 ? { type: lastSegment(options[1]!), key: path.slice(1).join(':') } : undefined;
+  }
+  if (declared.type === 'var' && declared.init) {
+    // `var urls = options.Value;` … `urls.Orders`
+    const init = declared.init;
+    if (init.type === 'member_access_expression' && ['Value', 'CurrentValue'].includes(init.childForFieldName('name')?.text ?? '')) {
+      const owner = init.childForFieldName('expression');
+      const ownerType = owner?.type === 'identifier' ? declarationOf(owner) : undefined;
+      const bound = ownerType && OPTIONS_TYPE.exec(ownerType.type);
+      return bound ? { type: lastSegment(bound[1]!), key: path.join(':') } : undefined;
+    }
+    return undefined;
+  }
+  return NOT_OPTIONS_CLASS.test(declared.type) ? undefined : { type: lastSegment(declared.type), key: path.join(':') };
+}
+
+/** The declared type (and initializer) of a name: a parameter, local, field or property visible from `use`. */
+function declarationOf(use: Node): { type: string; init?: Node } | undefined {
+  const name = use.text;
+  for (let scope = use.parent; scope; scope = scope.parent) {
+    const params = scope.childForFieldName('parameters') ?? (scope.type === 'class_declaration' || scope.type === 'record_declaration' ? scope.namedChildren.find((c) => c?.type === 'parameter_list') : null);
+    for (const param of params?.namedChildren ?? []) {
+      if (param?.type === 'parameter' && param.childForFieldName('name')?.text === name) return { type: squash(param.childForFieldName('type')?.text ?? '') };
+    }
+    for (const child of scope.namedChildren) {
+      if (!child) continue;
+      const declaration =
+        child.type === 'local_declaration_statement' || child.type === 'field_declaration' ? child.namedChildren.find((c) => c?.type === 'variable_declaration') : undefined;
+      for (const d of declaration?.namedChildren ?? []) {
+        if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.text !== name) continue;
+        const init = d.namedChildren.filter((c) => c !== null && c.id !== d.childForFieldName('name')?.id).pop();
+        return { type: squash(declaration!.childForFieldName('type')?.text ?? ''), init: init ?? undefined };
+      }
+      if (child.type === 'property_declaration' && child.childForFieldName('name')?.text === name) return { type: squash(child.childForFieldName('type')?.text ?? '') };
+    }
+    if (scope.type === 'class_declaration' || scope.type === 'record_declaration' || scope.type === 'struct_declaration') return undefined;
+  }
+  return undefined;
+}
+
+const MS = { units: {}, bare: 1 };
+
 export const csharpTable: LanguageTable = {
   language: 'csharp',
   files: [{ name: /\.cs$/i, grammar: 'c_sharp' }],
@@ -138,20 +260,46 @@ export const csharpTable: LanguageTable = {
     },
   ],
   env: [{ call: /^(System\.)?Environment\.GetEnvironmentVariable$/ }],
+  config: [
+    { index: CONFIG_ROOT, dialect: 'dotnet' },
+    { call: /\.GetValue(<[^>]*>)?$/, receiver: CONFIG_ROOT, keyArg: 0, fallbackArg: 1, dialect: 'dotnet' },
+    { call: /\.GetConnectionString$/, receiver: CONFIG_ROOT, keyArg: 0, prefix: 'ConnectionStrings', dialect: 'dotnet' },
+    { section: /\.(GetSection|GetRequiredSection)$/, receiver: CONFIG_ROOT, keyArg: 0, dialect: 'dotnet' },
+    { options: optionsMember, dialect: 'dotnet' },
+  ],
   wrappers: [{ kind: 'new', call: 'Uri', arg: 0 }],
   formats: [],
   orElse: ['??'],
   jsonSerializers: [],
   dials: [
-    { call: 'GrpcChannel.ForAddress', target: 0, options: { arg: 1, form: channelOptionsObject } },
-    { call: /\.AddGrpcClient(<.*>)?$/, api: 'AddGrpcClient', target: { find: assignedAddress }, options: { around: wholeStatement } },
+    // Grpc.Net.Client takes http(s) addresses, and without a LoadBalancingConfig holds one connection whatever they resolve to.
+    { call: 'GrpcChannel.ForAddress', target: 0, options: { arg: 1, form: channelOptionsObject }, httpTargets: true, oneConnectionUnlessBalanced: true },
+    { call: /\.AddGrpcClient(<.*>)?$/, api: 'AddGrpcClient', target: { find: assignedAddress }, options: { around: wholeStatement }, httpTargets: true, oneConnectionUnlessBalanced: true },
+    // Grpc.Core: C-core's channel args (it honours grpc.lb_policy_name).
+    { kind: 'new', call: /^(Grpc\.Core\.)?Channel$/, api: 'new Channel', when: (c, ctx) => grpcCore(c, ctx) && !hostPortChannel(c), target: 0, options: { arg: 2, form: channelOptionList }, channelArgs: true },
+    { kind: 'new', call: /^(Grpc\.Core\.)?Channel$/, api: 'new Channel', when: (c, ctx) => grpcCore(c, ctx) && hostPortChannel(c), target: { host: 0, port: 1 }, options: { arg: 3, form: channelOptionList }, channelArgs: true },
   ],
-  servers: [{ call: /\.MapGrpcService(<.*>)?$/, api: (call) => call.name ?? call.callee }],
+  servers: [
+    { call: /\.MapGrpcService(<.*>)?$/, api: (call) => call.name ?? call.callee },
+    {
+      kind: 'new',
+      call: /^(Grpc\.Core\.)?Server$/,
+      api: 'new Server',
+      when: grpcCore,
+      options: { arg: 0, form: channelOptionList },
+      age: { maxAge: CHANNEL_ARG.maxConnectionAge, grace: CHANNEL_ARG.maxConnectionAgeGrace, unit: MS },
+      channelArgs: true,
+    },
+  ],
   channelOptions: {
     // A ServiceConfig built elsewhere may choose any policy.
     ServiceConfig: { sets: 'unknown', unlessConstructed: true },
     LoadBalancingConfigs: { sets: 'lbPolicyObjects', via: 'loadBalancingConfigs', policies: { RoundRobinConfig: 'round_robin', PickFirstConfig: 'pick_first' } },
+    // Grpc.Core ChannelOption names (C-core channel args).
+    [CHANNEL_ARG.lbPolicyName]: { sets: 'lbPolicy', via: 'lbPolicyName', reportAt: 'value', unreadable: 'unknown' },
+    [CHANNEL_ARG.serviceConfig]: { sets: 'serviceConfig' },
+    [CHANNEL_ARG.disableResolution]: { sets: 'disableServiceConfig' },
   },
-  listens: [],
+  listens: [{ kind: 'new', call: /^(Grpc\.Core\.)?ServerPort$/, arg: 1 }],
   refreshInterval: /new\s+DnsResolverFactory\s*\(\s*refreshInterval\s*:/,
 };

@@ -1,6 +1,7 @@
 // grpc-go as a table: `grpc.NewClient` / `Dial` / `DialContext` with their DialOptions, `grpc.NewServer` with
 // `keepalive.ServerParameters`, `net.Listen`, kuberesolver imports and registrations, the removed balancer
 // APIs, and shutdown timeouts (`Shutdown(ctx)` under `context.WithTimeout`, `GracefulStop` raced by a timer).
+// Addresses: `os.Getenv`/`LookupEnv`, helpers that wrap them (one level), flag defaults set by the container's args.
 import type { Node } from 'web-tree-sitter';
 import { binaryFields, itemsOf, NO_KEYWORDS, squash } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
@@ -61,7 +62,7 @@ const syntax: Syntax = {
   member(node) {
     if (node.type !== 'selector_expression') return undefined;
     const [operand, field] = [node.childForFieldName('operand'), node.childForFieldName('field')];
-    return operand && field ? { object: squash(operand.text), property: field.text } : undefined;
+    return operand && field ? { object: squash(operand.text), property: field.text, objectNode: operand } : undefined;
   },
   index: () => undefined,
   data: () => undefined,
@@ -87,6 +88,16 @@ const syntax: Syntax = {
     }
     return undefined;
   },
+  returnOf(node) {
+    if (node.type !== 'return_statement') return undefined;
+    const value = node.namedChildren.find((c) => c?.type === 'expression_list')?.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+    for (let p = node.parent; p && value; p = p.parent) {
+      if (p.type === 'func_literal') return undefined;
+      if (p.type === 'function_declaration' || p.type === 'method_declaration') return { fn: p.childForFieldName('name')!.text, value, within: p };
+    }
+    return undefined;
+  },
+  destructured: () => undefined,
   imports(root) {
     const out: ImportsLayout = { entries: [], headerEnd: root.namedChildren.find((n) => n?.type === 'package_clause')?.endIndex ?? 0 };
     for (const decl of root.namedChildren) {
@@ -172,11 +183,14 @@ export const goTable: LanguageTable = {
   ],
   scopeHook: pointerSetters,
   env: [{ call: /^os\.(Getenv|LookupEnv)$/ }, { helper: /env/i, maxArgs: 2, fallbackArg: 1 }],
-  wrappers: [
-    // flag.String("addr", "localhost:50051", "usage"): the default is what runs unless a flag overrides it.
-    { call: /^flag\.(String|Int|Uint)$/, arg: 1 },
-    { call: /^(strconv\.Itoa|string)$/, arg: 0 },
+  // flag.String("addr", "localhost:50051", "usage"): the default runs unless the container's args set the flag.
+  flags: [
+    { call: /^p?flag\.(String|Int|Uint)$/, nameArg: 0, fallbackArg: 1 },
+    { call: /^p?flag\.(StringVar|IntVar|UintVar)$|\.(Persistent)?Flags\(\)\.(StringVar|IntVar)$/, nameArg: 1, fallbackArg: 2, binds: 0 },
+    { call: /^pflag\.StringP$|\.(Persistent)?Flags\(\)\.StringP$/, nameArg: 0, fallbackArg: 2 },
+    { call: /^pflag\.StringVarP$|\.(Persistent)?Flags\(\)\.StringVarP$/, nameArg: 1, fallbackArg: 3, binds: 0 },
   ],
+  wrappers: [{ call: /^(strconv\.Itoa|string)$/, arg: 0 }],
   formats: [
     { call: 'fmt.Sprintf', dialect: 'printf' },
     { call: 'net.JoinHostPort', dialect: 'hostPort' },

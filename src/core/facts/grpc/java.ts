@@ -1,10 +1,13 @@
 // grpc-java as a table: channel builders (`ManagedChannelBuilder` / `NettyChannelBuilder` / `OkHttpChannelBuilder`
 // `forTarget` / `forAddress`, `Grpc.newChannelBuilder`) read along their call chain for
-// `defaultLoadBalancingPolicy`, and server builders (`NettyServerBuilder.forPort(...).maxConnectionAge(...)`).
+// `defaultLoadBalancingPolicy` and the old `loadBalancerFactory` / `nameResolverFactory`, grpc-spring-boot-starter
+// (net.devh) `@GrpcClient("orders")` clients whose address is the config key `grpc.client.orders.address`, and
+// server builders (`NettyServerBuilder.forPort(...).maxConnectionAge(...)`). Addresses: `System.getenv`, Spring
+// `@Value("${key:default}")` fields and parameters, helper methods.
 import type { Node } from 'web-tree-sitter';
 import { binaryFields, field, itemsOf, NO_KEYWORDS, parenthesized, squash } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
-import type { CallNode, DialRow, DurationUnit, LanguageTable, ServerRow, Syntax } from './table.js';
+import type { CallNode, DialRow, DurationUnit, LanguageTable, ReadContext, ServerRow, Syntax } from './table.js';
 import { rangeOf, unescapeC } from './value.js';
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
@@ -16,7 +19,28 @@ const TIME_UNIT_ARG: DurationUnit = {
   unitArg: 1,
 };
 
+/** `@GrpcClient("orders")`, `@Value(value = "${x}")`: an annotation as a call (positional values, `key = value` pairs). */
+function annotationOf(node: Node): CallNode | undefined {
+  const name = node.childForFieldName('name');
+  if (!name) return undefined;
+  const argList = node.childForFieldName('arguments') ?? undefined;
+  const args: Node[] = [];
+  const keywords = new Map<string, Node>();
+  for (const a of argList ? itemsOf(argList, COMMENTS) : []) {
+    if (a.type !== 'element_value_pair') args.push(a);
+    else {
+      const [key, value] = [a.childForFieldName('key'), a.childForFieldName('value')];
+      if (key && value) keywords.set(key.text, value);
+    }
+  }
+  // `@Value(value = "…")` names its only element.
+  if (args.length === 0 && keywords.has('value')) args.push(keywords.get('value')!);
+  const callee = squash(name.text);
+  return { node, kind: 'annotation', callee: callee.slice(callee.lastIndexOf('.') + 1), name: name.text, nameAt: rangeOf(name), args, keywords, argList };
+}
+
 function callOf(node: Node): CallNode | undefined {
+  if (node.type === 'annotation' || node.type === 'marker_annotation') return annotationOf(node);
   const isNew = node.type === 'object_creation_expression';
   if (!isNew && node.type !== 'method_invocation') return undefined;
   const argList = node.childForFieldName('arguments');
@@ -61,6 +85,16 @@ const syntax: Syntax = {
     return undefined;
   },
   parameterOf: () => undefined,
+  returnOf(node) {
+    if (node.type !== 'return_statement') return undefined;
+    const value = node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+    for (let p = node.parent; p && value; p = p.parent) {
+      if (p.type === 'lambda_expression' || p.type === 'class_body') return undefined;
+      if (p.type === 'method_declaration') return { fn: p.childForFieldName('name')!.text, value, within: p };
+    }
+    return undefined;
+  },
+  destructured: () => undefined,
   imports(root) {
     const out: ImportsLayout = { entries: [], headerEnd: root.namedChildren.find((n) => n?.type === 'package_declaration')?.endIndex ?? 0 };
     for (const decl of root.namedChildren) {
@@ -76,6 +110,18 @@ const syntax: Syntax = {
   },
 };
 
+/** Fields and parameters injected by Spring's `@Value`: each name is bound to the annotation, read by the config row. */
+function valueAnnotated(node: Node): { names: Node[]; annotation: Node } | undefined {
+  const modifiers = node.namedChildren.find((c) => c?.type === 'modifiers');
+  const annotation = modifiers?.namedChildren.find((a) => a?.type === 'annotation' && a.childForFieldName('name')?.text.replace(/^.*\./, '') === 'Value');
+  if (!annotation) return undefined;
+  const names = node.type === 'formal_parameter' ? [node.childForFieldName('name')] : node.childrenForFieldName('declarator').map((d) => d?.childForFieldName('name') ?? null);
+  return { names: names.filter((n): n is Node => n !== null), annotation };
+}
+
+/** grpc-spring-boot-starter (net.devh) clients; Quarkus has a `@GrpcClient` of its own, with other config and defaults. */
+const springStarter = (_call: CallNode, ctx: ReadContext) => /\bnet\.devh\.boot\.grpc\b/.test(ctx.text);
+
 const CHANNEL_BUILDERS = '(ManagedChannelBuilder|NettyChannelBuilder|OkHttpChannelBuilder)';
 const AGE = { maxAge: 'maxConnectionAge', grace: 'maxConnectionAgeGrace', unit: TIME_UNIT_ARG };
 const chainDial = (call: RegExp, target: DialRow['target']): DialRow => ({ call, target, options: { chain: true } });
@@ -85,8 +131,19 @@ export const javaTable: LanguageTable = {
   language: 'java',
   files: [{ name: /\.java$/i, grammar: 'java' }],
   syntax,
-  bindings: [{ types: ['variable_declarator'], names: field('name'), values: field('value') }],
+  bindings: [
+    { types: ['variable_declarator'], names: field('name'), values: field('value') },
+    {
+      types: ['field_declaration', 'formal_parameter'],
+      names: (n) => valueAnnotated(n)?.names ?? [],
+      values: (n) => {
+        const v = valueAnnotated(n);
+        return v ? v.names.map(() => v.annotation) : [];
+      },
+    },
+  ],
   env: [{ call: 'System.getenv' }, { call: 'System.getenv().getOrDefault', fallbackArg: 1 }],
+  config: [{ annotation: 'Value', placeholders: 'spring' }],
   wrappers: [{ call: /^(Integer\.parseInt|String\.valueOf)$/, arg: 0 }],
   formats: [{ call: 'String.format', dialect: 'java' }],
   orElse: [],
@@ -94,6 +151,17 @@ export const javaTable: LanguageTable = {
   dials: [
     chainDial(new RegExp(`^${CHANNEL_BUILDERS}\\.forTarget$|^Grpc\\.newChannelBuilder$`), 0),
     chainDial(new RegExp(`^${CHANNEL_BUILDERS}\\.forAddress$|^Grpc\\.newChannelBuilderForAddress$`), { host: 0, port: 1 }),
+    // The starter builds the channel from `grpc.client.<name>.*` with round_robin unless configured otherwise
+    // (GrpcChannelProperties: DEFAULT_DEFAULT_LOAD_BALANCING_POLICY = "round_robin").
+    {
+      kind: 'annotation',
+      call: 'GrpcClient',
+      api: '@GrpcClient',
+      when: springStarter,
+      target: { configKey: (name) => `grpc.client.${name}.address`, nameArg: 0, dialect: 'spring' },
+      defaultPolicy: 'round_robin',
+      policyKeys: (name) => [`grpc.client.${name}.default-load-balancing-policy`, 'grpc.client.GLOBAL.default-load-balancing-policy'],
+    },
   ],
   servers: [
     chainServer('NettyServerBuilder.forPort', { listen: 0 }),
@@ -104,6 +172,14 @@ export const javaTable: LanguageTable = {
   ],
   channelOptions: {
     defaultLoadBalancingPolicy: { sets: 'lbPolicy', via: 'defaultLoadBalancingPolicy', reportAt: 'value', unreadable: 'unknown' },
+    // grpc-java before 1.x's LoadBalancerRegistry: the factory object is the policy.
+    loadBalancerFactory: {
+      sets: 'lbPolicyObjects',
+      via: 'loadBalancerFactory',
+      policies: { 'RoundRobinLoadBalancerFactory.getInstance': 'round_robin', RoundRobinLoadBalancerFactory: 'round_robin', 'PickFirstBalancerFactory.getInstance': 'pick_first' },
+    },
+    // A resolver of the program's own (KubernetesNameResolverProvider watches the endpoints): the scheme is its business.
+    nameResolverFactory: { sets: 'resolvers' },
     // A Map built elsewhere.
     defaultServiceConfig: { sets: 'unknown' },
     disableServiceConfigLookUp: { sets: 'disableServiceConfig' },

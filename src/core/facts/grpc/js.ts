@@ -1,6 +1,7 @@
 // @grpc/grpc-js in JavaScript and TypeScript as a table: generated or generic clients `new XClient(target,
 // creds, options)`, `new grpc.Client(...)`, `new grpc.Channel(...)` with channel options (`grpc.service_config`,
 // the unsupported `grpc.lb_policy_name`), and `new grpc.Server({...})` with `grpc.max_connection_age_ms`.
+// Addresses: `process.env.X`, `process.env['X']`, `const { X = 'd', Y: y } = process.env`, helper functions.
 import type { Node } from 'web-tree-sitter';
 import { CHANNEL_ARG } from './channel-args.js';
 import { binaryFields, field, itemsOf, NO_KEYWORDS, squash } from './layout.js';
@@ -72,12 +73,12 @@ const syntax: Syntax = {
   member(node) {
     if (node.type !== 'member_expression') return undefined;
     const [object, property] = [node.childForFieldName('object'), node.childForFieldName('property')];
-    return object && property ? { object: squash(object.text), property: property.text } : undefined;
+    return object && property ? { object: squash(object.text), property: property.text, objectNode: object } : undefined;
   },
   index(node) {
     if (node.type !== 'subscript_expression') return undefined;
     const [object, key] = [node.childForFieldName('object'), node.childForFieldName('index')];
-    return object && key ? { object: squash(object.text), key } : undefined;
+    return object && key ? { object: squash(object.text), key, objectNode: object } : undefined;
   },
   data(node) {
     switch (node.type) {
@@ -128,6 +129,39 @@ const syntax: Syntax = {
     }
     return undefined;
   },
+  returnOf(node) {
+    // `return x;` in a named function, or an arrow function's expression body (`const host = () => process.env.HOST`).
+    if (node.type === 'return_statement') {
+      const fnNode = enclosingFunction(node);
+      const value = node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+      const fn = fnNode && functionName(fnNode);
+      return fn && value ? { fn, value, within: fnNode } : undefined;
+    }
+    if (node.type !== 'arrow_function') return undefined;
+    const body = node.childForFieldName('body');
+    const fn = body && body.type !== 'statement_block' ? functionName(node) : undefined;
+    return fn ? { fn, value: body!, within: node } : undefined;
+  },
+  destructured(node) {
+    // `{ A }`, `{ A = 'd' }`, `{ A: b }`, `{ A: b = 'd' }` of `const {…} = process.env`.
+    const element = node.type === 'shorthand_property_identifier_pattern' && node.parent?.type === 'object_assignment_pattern' ? node.parent : node;
+    const pair = element.parent?.type === 'pair_pattern' ? element.parent : undefined;
+    const pattern = pair ? pair.parent : element.parent;
+    const declarator = pattern?.type === 'object_pattern' ? pattern.parent : undefined;
+    const object = declarator?.type === 'variable_declarator' && declarator.childForFieldName('name')?.id === pattern!.id ? declarator.childForFieldName('value') : null;
+    if (!object) return undefined;
+    let property: string | undefined;
+    let fallback: Node | undefined;
+    if (element.type === 'shorthand_property_identifier_pattern') property = element.text;
+    else if (element.type === 'object_assignment_pattern') {
+      property = element.childForFieldName('left')?.text;
+      fallback = element.childForFieldName('right') ?? undefined;
+    } else if (element.type === 'assignment_pattern' && pair) {
+      property = keyText(pair.childForFieldName('key')!);
+      fallback = element.childForFieldName('right') ?? undefined;
+    } else if (element.type === 'identifier' && pair) property = keyText(pair.childForFieldName('key')!);
+    return property ? { object: squash(object.text), property, fallback } : undefined;
+  },
   imports(root) {
     const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
     // A leading 'use strict' (or a #! line) stays first.
@@ -163,6 +197,42 @@ const syntax: Syntax = {
   },
 };
 
+const FUNCTION = /^(function_declaration|function_expression|arrow_function|method_definition|function|generator_function_declaration)$/;
+
+function enclosingFunction(node: Node): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (FUNCTION.test(p.type)) return p;
+  return undefined;
+}
+
+/** A function's name: declared, or the variable or property it is assigned to. */
+function functionName(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const parent = fn.parent;
+  if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.type === 'identifier' ? parent.childForFieldName('name')!.text : undefined;
+  if (parent?.type === 'pair') return keyText(parent.childForFieldName('key')!);
+  return undefined;
+}
+
+/** The names a destructuring pattern binds, each with the element that says where its value comes from. */
+function patternBindings(pattern: Node): { name: Node; element: Node }[] {
+  if (pattern.type !== 'object_pattern') return [];
+  return pattern.namedChildren.flatMap((el) => {
+    if (el?.type === 'shorthand_property_identifier_pattern') return [{ name: el, element: el }];
+    if (el?.type === 'object_assignment_pattern') {
+      const left = el.childForFieldName('left');
+      return left ? [{ name: left, element: left }] : [];
+    }
+    if (el?.type === 'pair_pattern') {
+      const value = el.childForFieldName('value');
+      if (value?.type === 'identifier') return [{ name: value, element: value }];
+      const left = value?.type === 'assignment_pattern' ? value.childForFieldName('left') : null;
+      return left?.type === 'identifier' ? [{ name: left, element: value! }] : [];
+    }
+    return [];
+  });
+}
+
 function keyText(key: Node): string | undefined {
   return key.type === 'string' ? syntax.literal(key)?.text : key.text;
 }
@@ -175,7 +245,8 @@ const objectPairs: OptionForm = (options) => {
     const name = key ? keyText(key) : undefined;
     return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p!), keyAt: rangeOf(key!) }] : [];
   });
-  return { entries, list: options };
+  // `{ ...base, … }`: what base holds is not written here.
+  return options.namedChildren.some((c) => c?.type === 'spread_element') ? { entries, list: options, opaque: true } : { entries, list: options };
 };
 
 /** Generated clients (`new OrdersClient(target, creds, options)`) are recognised by the channel credentials they take. */
@@ -200,6 +271,12 @@ export const jsTable: LanguageTable = {
   syntax,
   bindings: [
     { types: ['variable_declarator'], names: (n) => [n.childForFieldName('name')].filter((x): x is Node => x?.type === 'identifier'), values: field('value') },
+    // `const { ORDERS_ADDR = '' } = process.env`: each name is bound to its pattern element, read by the env row.
+    {
+      types: ['variable_declarator'],
+      names: (n) => patternBindings(n.childForFieldName('name')!).map((b) => b.name),
+      values: (n) => patternBindings(n.childForFieldName('name')!).map((b) => b.element),
+    },
     { types: ['assignment_expression'], names: field('left'), values: field('right'), key: (n, s) => s.refKey(n) },
     {
       types: ['public_field_definition', 'field_definition'],
@@ -207,7 +284,7 @@ export const jsTable: LanguageTable = {
       values: field('value'),
     },
   ],
-  env: [{ member: 'process.env' }, { index: 'process.env' }],
+  env: [{ member: 'process.env' }, { index: 'process.env' }, { destructure: 'process.env' }],
   wrappers: [{ call: /^(String|Number)$/, arg: 0 }],
   formats: [],
   orElse: ['||', '??'],

@@ -1,6 +1,7 @@
 // grpcio (C-core) in Python as a table: `grpc.insecure_channel` / `secure_channel` / `grpc.aio.*` with
 // `options=[(key, value)]` channel args (`grpc.lb_policy_name`, `grpc.service_config`), and
 // `grpc.server(..., options=[...])` with `grpc.max_connection_age_ms`, listening through `add_insecure_port`.
+// Addresses: `os.environ[...]`, `os.environ.get(…, default)`, `os.getenv(…, default)`, helper functions.
 import type { Node } from 'web-tree-sitter';
 import { CHANNEL_ARG } from './channel-args.js';
 import { binaryFields, field, itemsOf, parenthesized, squash } from './layout.js';
@@ -70,12 +71,12 @@ const syntax: Syntax = {
   member(node) {
     if (node.type !== 'attribute') return undefined;
     const [object, attribute] = [node.childForFieldName('object'), node.childForFieldName('attribute')];
-    return object && attribute ? { object: squash(object.text), property: attribute.text } : undefined;
+    return object && attribute ? { object: squash(object.text), property: attribute.text, objectNode: object } : undefined;
   },
   index(node) {
     if (node.type !== 'subscript') return undefined;
     const [value, key] = [node.childForFieldName('value'), node.childForFieldName('subscript')];
-    return value && key ? { object: squash(value.text), key } : undefined;
+    return value && key ? { object: squash(value.text), key, objectNode: value } : undefined;
   },
   data(node) {
     switch (node.type) {
@@ -125,6 +126,17 @@ const syntax: Syntax = {
     }
     return undefined;
   },
+  returnOf(node) {
+    if (node.type !== 'return_statement') return undefined;
+    const value = node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+    const first = value?.type === 'expression_list' ? value.namedChild(0) : value;
+    for (let p = node.parent; p && first; p = p.parent) {
+      if (p.type === 'lambda') return undefined;
+      if (p.type === 'function_definition') return { fn: p.childForFieldName('name')!.text, value: first, within: p };
+    }
+    return undefined;
+  },
+  destructured: () => undefined,
   imports(root) {
     const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
     const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : undefined;
@@ -153,7 +165,8 @@ const channelArgTuples: OptionForm = (options, s) => {
     const key = k ? s.literal(k)?.text : undefined;
     return key && v ? [{ name: key, value: v, args: [v], at: rangeOf(item) }] : [];
   });
-  return { entries, list: options };
+  // `[*base, …]` or an item that is a variable: not written out here.
+  return itemsOf(options, COMMENTS).some((item) => item.type !== 'tuple') ? { entries, list: options, opaque: true } : { entries, list: options };
 };
 
 const GRPC_OWNER = '(grpc|grpc\\.aio|aio)';

@@ -16,6 +16,7 @@ import {
   type DialRow,
   type LanguageTable,
   type OptionEntry,
+  type OptionForm,
   type OptionsAt,
   type ReadContext,
   type ServerRow,
@@ -43,7 +44,7 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
     if (candidates.length > 0) found.push({ call, candidates });
   }
   const scope = scopeBuilder.finish();
-  const ev = new Evaluator(valueHooks(table), scope);
+  const ev = new Evaluator(valueHooks(table, scope), scope);
   const ctx: ReadContext = { syntax, text, scope, ev };
 
   const facts: GrpcFacts = { language: table.language, dials: [], servers: [], shutdownTimeouts: [], removedApis: [], imports: syntax.imports(root, text) };
@@ -112,7 +113,7 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
 /** The rows a call may be, in the order they win (servers before dials: a grpc-js Server is no client). */
 function candidatesOf(table: Table, call: CallNode): Match[] {
   const out: Match[] = [];
-  const fits = (row: { call: string | RegExp; kind?: 'call' | 'new' }) => (row.kind ?? 'call') === call.kind && matches(row.call, call.callee);
+  const fits = (row: { call: string | RegExp; kind?: CallNode['kind'] }) => (row.kind ?? 'call') === call.kind && matches(row.call, call.callee);
   for (const row of table.servers) {
     if (fits(row)) out.push({ kind: 'server', row });
     if (row.ageLiteral && call.kind === 'new' && call.callee === row.ageLiteral.type) out.push({ kind: 'ageLiteral', type: row.ageLiteral.type });
@@ -133,11 +134,20 @@ function apiOf(row: DialRow | ServerRow, call: CallNode): string {
 function readDial(table: Table, call: CallNode, row: DialRow, ctx: ReadContext): DialSite | undefined {
   const { ev, syntax } = ctx;
   const t = row.target;
+  const configured = typeof t === 'object' && 'configKey' in t ? configTarget(call, t, ctx) : undefined;
   const target =
-    typeof t === 'number' ? call.args[t] : 'keyword' in t ? (call.keywords.get(t.keyword) ?? call.args[t.arg]) : 'host' in t ? call.args[t.host] : t.find(call, syntax);
+    typeof t === 'number'
+      ? call.args[t]
+      : 'keyword' in t
+        ? (call.keywords.get(t.keyword) ?? call.args[t.arg])
+        : 'host' in t
+          ? call.args[t.host]
+          : 'find' in t
+            ? t.find(call, syntax)
+            : configured?.node;
   if (!target) return undefined;
   let targetAt = rangeOf(target);
-  let targets = ev.evaluate(target);
+  let targets = configured ? configured.targets : ev.evaluate(target);
   const port = typeof t === 'object' && 'port' in t ? call.args[t.port] : undefined;
   if (port) {
     // forAddress(host, port): every host alternative joined with every port alternative.
@@ -166,7 +176,22 @@ function readDial(table: Table, call: CallNode, row: DialRow, ctx: ReadContext):
     if (meaning) applyChannelOption(site, entry, meaning, table, ctx);
   }
   if (options?.opaque && site.lb.length === 0 && (table.lbHint?.test(ctx.text) ?? true)) site.lbUnknown = true;
+  if (row.channelArgs) site.channelArgs = true;
+  if (row.httpTargets) site.httpTargets = true;
+  if (row.oneConnectionUnlessBalanced && site.lb.length === 0 && !site.lbUnknown) site.oneConnection = true;
+  if (row.defaultPolicy && site.lb.length === 0) site.lb.push({ policy: row.defaultPolicy, via: 'apiDefault', at: site.call });
+  if (row.policyKeys && configured) site.policyKeys = { keys: row.policyKeys(configured.name), dialect: configured.dialect };
   return site;
+}
+
+/** A target named by a config key (`@GrpcClient("orders")` → `grpc.client.orders.address`): one config part at the name. */
+function configTarget(call: CallNode, t: Extract<DialRow['target'], { configKey: unknown }>, ctx: ReadContext) {
+  const node = call.args[t.nameArg];
+  const name = node ? ctx.ev.plainLiteral(node) : undefined;
+  if (!node || !name) return undefined;
+  const at = rangeOf(node);
+  const targets: Alt[] = [{ parts: [{ kind: 'config', dialect: t.dialect, key: t.configKey(name), at }], at }];
+  return { node, name, dialect: t.dialect, targets };
 }
 
 function applyChannelOption(site: DialSite, entry: OptionEntry, meaning: ChannelOptionRow, table: Table, ctx: ReadContext): void {
@@ -196,9 +221,10 @@ function applyChannelOption(site: DialSite, entry: OptionEntry, meaning: Channel
     }
     case 'lbPolicyObjects': {
       if (!value) return;
-      const first = value.namedChildren.find((c) => c !== null && syntax.call(c)?.kind === 'new');
-      const type = first ? syntax.call(first)!.callee : '';
-      const policy = Object.hasOwn(meaning.policies, type) ? meaning.policies[type] : undefined;
+      // The value is the policy object (`RoundRobinLoadBalancerFactory.getInstance()`), or a list of them.
+      const own = syntax.call(value);
+      const first = own && policyOf(meaning.policies, own.callee) ? value : value.namedChildren.find((c) => c !== null && syntax.call(c)?.kind === 'new');
+      const policy = first ? policyOf(meaning.policies, syntax.call(first)!.callee) : undefined;
       if (policy) site.lb.push({ policy, via: meaning.via, at: rangeOf(first!) });
       else site.lbUnknown = true;
       return;
@@ -216,6 +242,12 @@ function applyChannelOption(site: DialSite, entry: OptionEntry, meaning: Channel
       site.lbPolicyNameOption = { at: entry.keyAt ?? entry.at, value: value ? syntax.literal(value)?.text : undefined, pair: entry.at };
       return;
   }
+}
+
+/** The policy of an object's type or factory call, also when written with its package (`io.grpc.util.X.getInstance`). */
+function policyOf(policies: Readonly<Record<string, string>>, callee: string): string | undefined {
+  const key = Object.keys(policies).find((k) => callee === k || callee.endsWith(`.${k}`));
+  return key === undefined ? undefined : policies[key];
 }
 
 /** The JSON a service-config value holds: a serialiser of plain data, or a string constant (and where it is written). */
@@ -261,9 +293,23 @@ function readOptions(call: CallNode, at: OptionsAt, ctx: ReadContext): OptionsRe
   if ('around' in at) return { entries: at.around(call.node, syntax)?.entries ?? [], opaque: false };
   const node = (at.keyword ? call.keywords.get(at.keyword) : undefined) ?? (at.arg === undefined ? undefined : call.args[at.arg]);
   if (!node) return { entries: [], opaque: false, layout: args && { kind: 'none', args } };
-  const read = at.form(node, syntax);
+  const read = at.form(node, syntax) ?? heldInVariable(node, at.form, ctx);
   if (!read) return { entries: [], opaque: true, layout: { kind: 'opaque', at: rangeOf(node) } };
-  return { entries: read.entries, opaque: false, layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined };
+  return { entries: read.entries, opaque: read.opaque ?? false, layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined };
+}
+
+/**
+ * Options held in a variable of this file (`var opts = new List<ChannelOption> { … }; new Channel(t, creds, opts)`):
+ * read where the variable is written, when it is assigned once and never added to.
+ */
+function heldInVariable(node: Node, form: OptionForm, ctx: ReadContext): ReturnType<OptionForm> {
+  const key = ctx.syntax.refKey(node);
+  const bound = key === undefined ? undefined : ctx.scope.bindings.get(key);
+  const only = bound?.length === 1 ? bound[0]! : undefined;
+  if (!only || Array.isArray(only) || !('type' in only)) return undefined;
+  const name = key!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  if (new RegExp(`\\b${name}\\s*(\\+=|\\.\\s*(Add|AddRange|Insert|append|extend|insert|push|unshift|concat)\\s*\\()`).test(ctx.text)) return undefined;
+  return form(only, ctx.syntax);
 }
 
 function readServer(table: Table, call: CallNode, row: ServerRow, ctx: ReadContext, fileListens: Alt[], ageLiterals: Map<string, CallNode[]>): ServerSite {
@@ -292,6 +338,7 @@ function readServer(table: Table, call: CallNode, row: ServerRow, ctx: ReadConte
   if (options.layout) site.options = options.layout;
   const ageLiteral = literals[0]?.initializer;
   if (ageLiteral) site.ageOptions = listLayout(ageLiteral, syntax, ctx.text);
+  if (row.channelArgs) site.channelArgs = true;
   return site;
 }
 

@@ -1,28 +1,30 @@
-// Scope and values from a language table: the file's bindings and calls (collected during the reader's one
-// walk), the evaluator's hooks built from the table's rows (environment reads, wrappers, formatting calls,
-// or-else operators), and the readers of numbers, durations and plain data every language shares.
+// Scope and values from a language table: the file's bindings, calls and helper functions' return values
+// (collected during the reader's one walk), the evaluator's hooks built from the table's rows (environment
+// and config reads, flags, wrappers, formatting calls, or-else operators), and the readers of numbers,
+// durations and plain data every language shares.
 import type { Node } from 'web-tree-sitter';
+import { springPlaceholders } from '../app-config.js';
 import { lastSegment } from './layout.js';
-import { matches, type CallNode, type DurationUnit, type EnvRow, type FormatRow, type LanguageTable, type LiteralValue, type ScopeHook, type Syntax } from './table.js';
-import type { FileScope, LangHooks, Part } from './value.js';
+import { matches, type CallNode, type ConfigRow, type DurationUnit, type EnvRow, type FormatRow, type LanguageTable, type LiteralValue, type ScopeHook, type Syntax } from './table.js';
+import type { Bound, FileScope, LangHooks } from './value.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Collects bindings (declarations, assignments) and call arguments (for parameters fed by call sites). */
+/** Collects bindings (declarations, assignments), call arguments (for parameters fed by call sites) and return values. */
 export class ScopeBuilder {
-  private readonly bindings = new Map<string, (Node | Part)[]>();
+  private readonly bindings = new Map<string, Bound[]>();
   private readonly calls = new Map<string, Node[][]>();
-  private readonly rows = new Map<string, LanguageTable['bindings'][number]>();
+  private readonly returns = new Map<string, { values: Node[]; at: [number, number] }>();
+  private readonly rows = new Map<string, LanguageTable['bindings'][number][]>();
   private readonly hook: ScopeHook | undefined;
 
   constructor(private readonly table: LanguageTable) {
-    for (const row of table.bindings) for (const type of row.types) this.rows.set(type, row);
+    for (const row of table.bindings) for (const type of row.types) this.rows.set(type, [...(this.rows.get(type) ?? []), row]);
     this.hook = table.scopeHook?.();
   }
 
   visit(node: Node, call: CallNode | undefined): void {
-    const row = this.rows.get(node.type);
-    if (row) {
+    for (const row of this.rows.get(node.type) ?? []) {
       const values = row.values(node);
       row.names(node).forEach((name, i) => {
         const value = values[i];
@@ -33,16 +35,26 @@ export class ScopeBuilder {
       const list = this.calls.get(call.name);
       if (list) list.push(call.args);
       else this.calls.set(call.name, [call.args]);
+      // flag.StringVar(&addr, "addr", "orders:50051", …) writes the flag's value into addr.
+      const flag = this.table.flags?.find((f) => f.binds !== undefined && matches(f.call, call.callee));
+      const target = flag ? call.args[flag.binds!] : undefined;
+      if (target) this.bind(this.table.syntax.refKey(target) ?? (target.lastNamedChild ? this.table.syntax.refKey(target.lastNamedChild) : undefined), node);
+    }
+    const returned = this.table.syntax.returnOf(node);
+    if (returned) {
+      const fn = this.returns.get(returned.fn);
+      if (fn) fn.values.push(returned.value);
+      else this.returns.set(returned.fn, { values: [returned.value], at: [returned.within.startIndex, returned.within.endIndex] });
     }
     this.hook?.visit(node, call);
   }
 
   finish(): FileScope {
     this.hook?.finish((key, value) => this.bind(key, value), this.table.syntax);
-    return { bindings: this.bindings, calls: this.calls };
+    return { bindings: this.bindings, calls: this.calls, returns: this.returns };
   }
 
-  private bind(key: string | undefined, value: Node | Part): void {
+  private bind(key: string | undefined, value: Bound): void {
     if (!key || key === '_') return;
     const list = this.bindings.get(key);
     if (list) list.push(value);
@@ -50,8 +62,8 @@ export class ScopeBuilder {
   }
 }
 
-/** The evaluator's per-language knowledge, from the table's rows and its grammar adapter. */
-export function valueHooks(table: LanguageTable): LangHooks {
+/** The evaluator's per-language knowledge, from the table's rows, its grammar adapter and the file's scope. */
+export function valueHooks(table: LanguageTable, scope: FileScope): LangHooks {
   const { syntax } = table;
   return {
     literal: (node) => syntax.literal(node),
@@ -61,6 +73,28 @@ export function valueHooks(table: LanguageTable): LangHooks {
         if (read) return read;
       }
       return undefined;
+    },
+    configRead(node) {
+      const sections = (table.config ?? []).filter((r): r is SectionRow => 'section' in r);
+      for (const row of table.config ?? []) {
+        const read = configRead(row, node, { syntax, scope, sections });
+        if (read) return read;
+      }
+      return undefined;
+    },
+    flagRead(node) {
+      const call = syntax.call(node);
+      const row = call?.kind === 'call' ? table.flags?.find((f) => matches(f.call, call.callee)) : undefined;
+      const name = row && call!.args[row.nameArg] ? syntax.literal(call!.args[row.nameArg]!)?.text : undefined;
+      return name ? { name, fallback: call!.args[row!.fallbackArg] } : undefined;
+    },
+    fileCall(node) {
+      const call = syntax.call(node);
+      if (call?.kind !== 'call' || !call.name) return undefined;
+      const receiver = call.receiver?.type;
+      // `host()`, `this.host()`, `self.host()`, a Go method `c.host()`: anything but a chain or a call result.
+      if (receiver !== undefined && !/^(identifier|this|self|this_expression|base_expression)$/.test(receiver)) return undefined;
+      return { fn: call.name, args: call.args };
     },
     concat(node) {
       const bin = syntax.binary(node);
@@ -87,8 +121,13 @@ export function valueHooks(table: LanguageTable): LangHooks {
   };
 }
 
-function envRead(row: EnvRow, node: Node, syntax: Syntax): { name: string; fallback?: Node } | undefined {
+function envRead(row: EnvRow, node: Node, syntax: Syntax): { name?: string; nameNode?: Node; fallback?: Node } | undefined {
   const valid = (name: string | undefined) => (name !== undefined && ENV_NAME.test(name) ? name : undefined);
+  if ('destructure' in row) {
+    const d = syntax.destructured(node);
+    const name = d?.object === row.destructure ? valid(d.property) : undefined;
+    return name ? { name, fallback: d!.fallback } : undefined;
+  }
   if ('member' in row) {
     const m = syntax.member(node);
     const name = m?.object === row.member ? valid(m.property) : undefined;
@@ -108,10 +147,77 @@ function envRead(row: EnvRow, node: Node, syntax: Syntax): { name: string; fallb
   }
   if (!matches(row.call, call.callee)) return undefined;
   const arg = call.args[row.nameArg ?? 0];
-  const name = valid(arg ? syntax.literal(arg)?.text : undefined);
+  if (!arg) return undefined;
+  const literal = syntax.literal(arg)?.text;
+  // A name that is not a literal (a helper's parameter, a constant) is evaluated by the caller.
+  const name = literal === undefined ? { nameNode: arg } : valid(literal) ? { name: literal } : undefined;
   if (!name) return undefined;
   const fallback = (row.fallbackArg !== undefined ? call.args[row.fallbackArg] : undefined) ?? (row.fallbackKeyword ? call.keywords.get(row.fallbackKeyword) : undefined);
-  return fallback ? { name, fallback } : { name };
+  return fallback ? { ...name, fallback } : name;
+}
+
+type ConfigReadResult = ReturnType<LangHooks['configRead']>;
+type SectionRow = Extract<ConfigRow, { section: unknown }>;
+interface ConfigScope {
+  syntax: Syntax;
+  scope: FileScope;
+  sections: readonly SectionRow[];
+}
+
+function configRead(row: ConfigRow, node: Node, cs: ConfigScope): ConfigReadResult {
+  const { syntax } = cs;
+  if ('annotation' in row) {
+    const call = syntax.call(node);
+    if (call?.kind !== 'annotation' || call.callee !== row.annotation || !call.args[0]) return undefined;
+    const value = syntax.literal(call.args[0]);
+    return value ? { parts: springPlaceholders(value.text, value.at[0]) } : undefined;
+  }
+  if ('options' in row) {
+    const bound = row.options(node, syntax);
+    return bound ? { dialect: row.dialect, key: bound.key, options: bound.type } : undefined;
+  }
+  const join = (prefix: string, key: string) => (prefix ? `${prefix}:${key}` : key);
+  if ('index' in row) {
+    const i = syntax.index(node);
+    const prefix = i?.objectNode ? sectionOf(i.objectNode, row.index, cs) : undefined;
+    const key = prefix !== undefined ? syntax.literal(i!.key)?.text : undefined;
+    return key ? { dialect: row.dialect, key: join(prefix!, key) } : undefined;
+  }
+  if ('section' in row) {
+    // `configuration.GetSection("Urls:Orders").Value`
+    const m = syntax.member(node);
+    if (m?.property !== 'Value' || !m.objectNode) return undefined;
+    const key = sectionOf(m.objectNode, row.receiver, cs);
+    return key ? { dialect: row.dialect, key } : undefined;
+  }
+  const call = syntax.call(node);
+  if (call?.kind !== 'call' || !matches(row.call, call.callee) || !call.receiver) return undefined;
+  const prefix = sectionOf(call.receiver, row.receiver, cs);
+  const key = call.args[row.keyArg] ? syntax.literal(call.args[row.keyArg]!)?.text : undefined;
+  if (prefix === undefined || !key) return undefined;
+  const fallback = row.fallbackArg === undefined ? undefined : call.args[row.fallbackArg];
+  return { dialect: row.dialect, key: join(prefix, join(row.prefix ?? '', key)), fallback };
+}
+
+/**
+ * The section path an expression stands for: '' for the configuration itself (a name matching `root`),
+ * `Urls` for `configuration.GetSection("Urls")` (also through a variable), undefined for anything else.
+ */
+function sectionOf(node: Node, root: RegExp, cs: ConfigScope, depth = 0): string | undefined {
+  const { syntax, scope } = cs;
+  if (depth > 4) return undefined;
+  const key = syntax.refKey(node);
+  if (key !== undefined && root.test(key)) return '';
+  const call = syntax.call(node);
+  const row = call?.kind === 'call' && call.receiver ? cs.sections.find((r) => matches(r.section, call.callee)) : undefined;
+  if (row) {
+    const parent = sectionOf(call!.receiver!, root, cs, depth + 1);
+    const name = call!.args[row.keyArg] ? syntax.literal(call!.args[row.keyArg]!)?.text : undefined;
+    return parent !== undefined && name ? (parent ? `${parent}:${name}` : name) : undefined;
+  }
+  const bound = key !== undefined ? scope.bindings.get(key) : undefined;
+  const only = bound?.length === 1 ? bound[0]! : undefined;
+  return only && !Array.isArray(only) && 'type' in only ? sectionOf(only, root, cs, depth + 1) : undefined;
 }
 
 /** The pieces of a formatting call: literal text from the format string, the arguments in between. */

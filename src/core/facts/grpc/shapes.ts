@@ -2,7 +2,7 @@
 // [start, end] UTF-16 offsets; no closures, no tree-sitter nodes), so they can cross a worker-thread boundary.
 // Facts describe; rules decide. The layout records (ListLayout, OptionsLayout, ImportsLayout) carry the few
 // facts an edit needs, and the edit builders in src/core/edit/code/ turn them into text edits.
-import type { Alt, Range } from './value.js';
+import type { Alt, ConfigDialect, Range } from './value.js';
 
 export type GrpcLanguage = 'go' | 'python' | 'js' | 'java' | 'csharp';
 
@@ -10,7 +10,7 @@ export type GrpcLanguage = 'go' | 'python' | 'js' | 'java' | 'csharp';
 export interface LbChoice {
   policy: string;
   /** How it was set: a service-config JSON, grpc-js/grpcio `grpc.lb_policy_name`, Java's builder, .NET config. */
-  via: 'serviceConfig' | 'lbPolicyName' | 'defaultLoadBalancingPolicy' | 'loadBalancingConfigs' | 'withBalancerName';
+  via: 'serviceConfig' | 'lbPolicyName' | 'defaultLoadBalancingPolicy' | 'loadBalancingConfigs' | 'withBalancerName' | 'loadBalancerFactory' | 'apiDefault';
   at: Range;
 }
 
@@ -88,6 +88,14 @@ export interface DialSite {
   refreshInterval: boolean;
   /** Where this dial's options are written; undefined when the API has no place for them (.NET AddGrpcClient). */
   options?: OptionsLayout;
+  /** The options are C-core channel args written as `new ChannelOption(name, value)` (Grpc.Core). */
+  channelArgs?: true;
+  /** The API takes `http(s)://` addresses (Grpc.Net.Client); for other clients such a target is no gRPC channel. */
+  httpTargets?: true;
+  /** Nothing balances this channel: it holds one connection whatever its address resolves to (Grpc.Net.Client without LoadBalancingConfigs). */
+  oneConnection?: true;
+  /** Config keys that may set the policy (grpc-spring-boot-starter `grpc.client.<name>.default-load-balancing-policy`). */
+  policyKeys?: { keys: string[]; dialect: ConfigDialect };
 }
 
 export interface RemovedApi {
@@ -119,6 +127,8 @@ export interface ServerSite {
   options?: OptionsLayout;
   /** Go: the file's `keepalive.ServerParameters{…}` literal, where the age fields belong when it exists. */
   ageOptions?: ListLayout;
+  /** The options are C-core channel args written as `new ChannelOption(name, value)` (Grpc.Core). */
+  channelArgs?: true;
 }
 
 export interface KuberesolverUse {

@@ -6,13 +6,16 @@
 // Adding an API: a dial row says which call, which argument is the target and where the options are
 // (`{ call: 'grpc.NewClient', target: 0, options: { rest: 1, form: optionCall } }`); an option the reader
 // should understand is one `channelOptions` entry (`loadBalancerFactory: { sets: 'unknown' }`). A new shape of
-// options (a list of `new ChannelOption(k, v)`) is one more OptionForm in the language's module. Adding a
+// options (a list of `new ChannelOption(k, v)`) is one more OptionForm in the language's module. Where an
+// address comes from is rows too: `env` (os.Getenv, process.env), `config` (Spring `@Value`, .NET
+// IConfiguration, IOptions<T>), `flags` (flag.String). An annotation is a call of kind `annotation`
+// (`@GrpcClient("orders")` is a dial row whose target is a config key). Adding a
 // language: a module with its Syntax and table, listed in index.ts's languageTables, and an edit builder in
 // src/core/edit/code/.
 import type { Node } from 'web-tree-sitter';
 import type { GrammarName } from '../treesitter.js';
 import type { GrpcLanguage, ImportsLayout, LbChoice } from './shapes.js';
-import type { Evaluator, FileScope, Part, Range } from './value.js';
+import type { Bound, ConfigDialect, Evaluator, FileScope, Range } from './value.js';
 
 /** A callee as written, whitespace removed (`grpc.NewClient`, `ManagedChannelBuilder.forTarget`), or a pattern for it. */
 export type Callee = string | RegExp;
@@ -20,8 +23,8 @@ export type Callee = string | RegExp;
 /** A call or construction, whatever the grammar calls it. */
 export interface CallNode {
   node: Node;
-  /** `new`: a constructor call, a C# `new T { … }`, a Go composite literal `T{ … }`. */
-  kind: 'call' | 'new';
+  /** `new`: a constructor call, a C# `new T { … }`, a Go composite literal `T{ … }`; `annotation`: Java `@T(…)`. */
+  kind: 'call' | 'new' | 'annotation';
   /** The callee (or constructed type) without whitespace. */
   callee: string;
   /** The callee's last name when it is a name or a member access (`NewClient`, `forTarget`), with its range. */
@@ -71,15 +74,19 @@ export interface Syntax {
   /** Interpolated strings (template literals, f-strings, `$"…"`): the pieces in order. */
   interpolation(node: Node): (Node | LiteralValue)[] | undefined;
   /** `a.b`: the object's text (no whitespace) and the property. */
-  member(node: Node): { object: string; property: string } | undefined;
+  member(node: Node): { object: string; property: string; objectNode?: Node } | undefined;
   /** `a["b"]`: the object's text (no whitespace) and the key expression. */
-  index(node: Node): { object: string; key: Node } | undefined;
+  index(node: Node): { object: string; key: Node; objectNode?: Node } | undefined;
   /** Plain data literals (strings, numbers, booleans, lists, maps). */
   data(node: Node): DataNode | undefined;
   /** Lookup key of an identifier or member access (`addr`, `self.addr`, `svc.addr`). */
   refKey(node: Node): string | undefined;
   /** When the node is a parameter of its enclosing function: the function's name and the parameter index. */
   parameterOf(node: Node): { fn: string; index: number } | undefined;
+  /** A return statement (or expression body) of a named function: the function's name and node, and the value returned. */
+  returnOf(node: Node): { fn: string; value: Node; within: Node } | undefined;
+  /** An element of a destructuring pattern (`{ A = 'd', B: c } = process.env`): the object, the property, its default. */
+  destructured(node: Node): { object: string; property: string; fallback?: Node } | undefined;
   imports(root: Node, text: string): ImportsLayout;
 }
 
@@ -103,8 +110,11 @@ export interface OptionEntry {
   keyAt?: Range;
 }
 
-/** Reads an options node: its entries and the list node that holds them, or undefined when the node is not written out (a variable, a call). */
-export type OptionForm = (node: Node, syntax: Syntax) => { entries: OptionEntry[]; list?: Node } | undefined;
+/**
+ * Reads an options node: its entries and the list node that holds them, or undefined when the node is not written
+ * out (a variable, a call). `opaque`: the list also holds entries that are not (a spread, a variable item).
+ */
+export type OptionForm = (node: Node, syntax: Syntax) => { entries: OptionEntry[]; list?: Node; opaque?: true } | undefined;
 
 /** Where a call's options are. */
 export type OptionsAt =
@@ -124,16 +134,20 @@ export type TargetAt =
   /** Two arguments joined as `host:port` (grpc-java forAddress). */
   | { host: number; port: number }
   /** Found by the language (a .NET `o.Address = …` inside the call). */
-  | { find: (call: CallNode, syntax: Syntax) => Node | undefined };
+  | { find: (call: CallNode, syntax: Syntax) => Node | undefined }
+  /** A config key named after the argument (`@GrpcClient("orders")` → `grpc.client.orders.address`), read by the model. */
+  | { configKey: (name: string) => string; nameArg: number; dialect: ConfigDialect };
 
 interface CallRow {
   call: Callee;
   /** Default `call`. */
-  kind?: 'call' | 'new';
+  kind?: CallNode['kind'];
   /** Name in messages; default the callee (`new X` for constructors). */
   api?: string | ((call: CallNode) => string);
   /** Extra test once the file's scope is known (grpc-js generated clients take channel credentials second). */
   when?: (call: CallNode, ctx: ReadContext) => boolean;
+  /** Options are C-core channel args (`new ChannelOption(name, value)`): how an edit writes a new one. */
+  channelArgs?: true;
 }
 
 export interface DialRow extends CallRow {
@@ -141,6 +155,14 @@ export interface DialRow extends CallRow {
   options?: OptionsAt;
   /** The resolver of a target without a scheme; default `dns`. */
   defaultScheme?: 'dns' | 'passthrough';
+  /** The policy when nothing sets one, when it is not gRPC's pick_first (grpc-spring-boot-starter: round_robin). */
+  defaultPolicy?: string;
+  /** Config keys that may set the policy (`grpc.client.orders.default-load-balancing-policy`), read by the model. */
+  policyKeys?: (name: string) => string[];
+  /** The API takes `http(s)://` addresses (Grpc.Net.Client); for every other client they are no gRPC target. */
+  httpTargets?: true;
+  /** Without a load-balancing config the channel holds one connection, whatever the address (Grpc.Net.Client). */
+  oneConnectionUnlessBalanced?: true;
 }
 
 /** How a duration is written. */
@@ -174,7 +196,11 @@ export type ChannelOptionRow =
   | { sets: 'serviceConfig'; reportAt?: 'literal'; legacyIgnored?: true }
   /** A policy name literal, reported at the value or the whole entry; unreadable: unknown or ignored. */
   | { sets: 'lbPolicy'; via: LbChoice['via']; reportAt: 'value' | 'entry'; unreadable: 'unknown' | 'ignore' }
-  /** Policy objects by type (`LoadBalancingConfigs = { new RoundRobinConfig() }`): the first one counts. */
+  /**
+   * Policy objects by type (`LoadBalancingConfigs = { new RoundRobinConfig() }`): the first one counts. The value
+   * itself may be the object (`loadBalancerFactory(RoundRobinLoadBalancerFactory.getInstance())`): a key is
+   * then the callee (`RoundRobinLoadBalancerFactory.getInstance`, or a constructed type).
+   */
   | { sets: 'lbPolicyObjects'; via: LbChoice['via']; policies: Readonly<Record<string, string>> }
   /** Something that may set the policy but cannot be read here; `unlessConstructed`: unless its value is a `new …`. */
   | { sets: 'unknown'; unlessConstructed?: true }
@@ -191,7 +217,30 @@ export type EnvRow =
   /** `process.env.X` */
   | { member: string }
   /** `os.environ["X"]` */
-  | { index: Callee };
+  | { index: Callee }
+  /** `const { X = 'd', Y: y } = process.env`: destructured names. */
+  | { destructure: string };
+
+/** Application config reads: a key looked up by the model in the module's config files (facts/app-config.ts). */
+export type ConfigRow =
+  /** `configuration["Urls:Orders"]`: an index on an object whose name says config. */
+  | { index: RegExp; dialect: ConfigDialect }
+  /** `configuration.GetValue<string>("Urls:Orders", "d")`, `GetConnectionString("x")` (`prefix` `ConnectionStrings:`). */
+  | { call: Callee; receiver: RegExp; keyArg: number; fallbackArg?: number; prefix?: string; dialect: ConfigDialect }
+  /** `configuration.GetSection("Urls")`: a section; an index, `GetValue` or `.Value` on it reads below it. */
+  | { section: Callee; receiver: RegExp; keyArg: number; dialect: ConfigDialect }
+  /** An annotation holding a placeholder string: Spring `@Value("${orders.address:dns:///orders:9090}")`. */
+  | { annotation: string; placeholders: 'spring' }
+  /** Members of a bound options class: `IOptions<ServiceUrls>` … `.Value.Orders` (found by the language). */
+  | { options: (node: Node, syntax: Syntax) => { type: string; key: string } | undefined; dialect: ConfigDialect };
+
+/** Command-line flags: `flag.String("addr", "d", "usage")`; `binds`: the argument a `flag.StringVar(&x, …)` writes. */
+export interface FlagRow {
+  call: Callee;
+  nameArg: number;
+  fallbackArg: number;
+  binds?: number;
+}
 
 /** Calls whose value is one of their arguments (`strconv.Itoa(port)`, `new Uri(address)`). */
 export interface WrapperRow {
@@ -210,7 +259,7 @@ export interface FormatRow {
 /** Sees every node of the scope walk, then binds what it found. */
 export interface ScopeHook {
   visit(node: Node, call: CallNode | undefined): void;
-  finish(bind: (key: string | undefined, value: Node | Part) => void, syntax: Syntax): void;
+  finish(bind: (key: string | undefined, value: Bound) => void, syntax: Syntax): void;
 }
 
 /** Declarations and assignments: which nodes bind which names to which values (paired in order). */
@@ -233,6 +282,9 @@ export interface LanguageTable {
   /** Language-specific bindings found during the scope walk (Go's `mustMapEnv(&x, "ENV")`); one hook per file. */
   scopeHook?: () => ScopeHook;
   env: readonly EnvRow[];
+  /** Application config reads (absent: the language has none the reader knows). */
+  config?: readonly ConfigRow[];
+  flags?: readonly FlagRow[];
   wrappers: readonly WrapperRow[];
   formats: readonly FormatRow[];
   /** Operators whose right side is the left's default (`||`, `??`, `or`). */

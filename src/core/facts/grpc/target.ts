@@ -1,6 +1,6 @@
 // The gRPC target grammar (https://github.com/grpc/grpc/blob/master/doc/naming.md) plus kuberesolver's
-// forms (sercand/kuberesolver builder.go) and .NET's http(s) addresses: which resolver a target selects,
-// and which in-cluster host, namespace and port it names.
+// forms (sercand/kuberesolver builder.go), grpc-spring-boot-starter's `static://a:1,b:2` address lists and
+// .NET's http(s) addresses: which resolver a target selects, and which in-cluster host, namespace and port it names.
 
 export type TargetScheme = 'dns' | 'passthrough' | 'kubernetes' | 'http' | 'https' | 'unix' | 'ipv4' | 'ipv6' | 'xds' | 'static' | 'other';
 
@@ -20,6 +20,11 @@ export interface ParsedTarget {
   namespace?: string;
   /** Is the host an IP literal or localhost (never a Service)? */
   literalAddress: boolean;
+  /**
+   * `static://orders:9090,payments:9090` (grpc-spring-boot-starter): a fixed list, each address resolved once
+   * to one IP. host/port/service above are the first address's.
+   */
+  addresses?: { host: string; port?: string; service?: string; namespace?: string; literalAddress: boolean }[];
 }
 
 const KNOWN_SCHEMES = new Set(['dns', 'passthrough', 'unix', 'unix-abstract', 'ipv4', 'ipv6', 'xds', 'static', 'kubernetes', 'http', 'https', 'vsock']);
@@ -64,10 +69,25 @@ export function parseTarget(raw: string, kubernetesSchemes: ReadonlySet<string> 
         authority = slash === -1 ? rest.slice(2) : rest.slice(2, slash);
         endpoint = slash === -1 ? '' : rest.slice(slash + 1);
       }
-      const scheme = (schemeText === 'dns' || schemeText === 'passthrough' || schemeText === 'static' ? schemeText : 'other') as TargetScheme;
+      if (schemeText === 'static') return staticList(authority || endpoint);
+      const scheme = (schemeText === 'dns' || schemeText === 'passthrough' ? schemeText : 'other') as TargetScheme;
       return hostPort(endpoint, { scheme, schemeText, explicitScheme: true, literalAddress: false, authority: authority || undefined });
     }
   }
+}
+
+function staticList(list: string): ParsedTarget {
+  const addresses = list
+    .split(',')
+    .filter((a) => a.trim() !== '')
+    .map((a) => {
+      const { host = '', port, service, namespace, literalAddress } = hostPort(a.trim(), { scheme: 'dns', explicitScheme: true, literalAddress: false });
+      return { host, port, service, namespace, literalAddress };
+    });
+  const first = addresses[0];
+  const out: ParsedTarget = { scheme: 'static', schemeText: 'static', explicitScheme: true, literalAddress: first?.literalAddress ?? true, addresses };
+  if (first) Object.assign(out, { host: first.host, port: first.port, service: first.service, namespace: first.namespace });
+  return out;
 }
 
 function hostPort(endpoint: string, base: ParsedTarget): ParsedTarget {
@@ -86,7 +106,7 @@ function hostPort(endpoint: string, base: ParsedTarget): ParsedTarget {
   }
   const out: ParsedTarget = { ...base, host, port };
   out.literalAddress = base.literalAddress || isLiteralAddress(host);
-  if (!out.literalAddress && base.scheme !== 'other' && base.scheme !== 'static') Object.assign(out, serviceName(host));
+  if (!out.literalAddress && base.scheme !== 'other') Object.assign(out, serviceName(host));
   return out;
 }
 
