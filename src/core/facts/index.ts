@@ -12,6 +12,7 @@ import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
 import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
+import { serversExtractor, type ServerConfig, type ServerFacts } from './servers/index.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -34,6 +35,9 @@ export interface FileFacts {
   backstage?: BackstageFacts;
   /** Image builds declared by skaffold/compose files (src/core/facts/build-config.ts). */
   buildConfig?: BuildConfigFacts;
+  /** HTTP/gRPC servers, signal handling, drains and keepalive in code; server config files (src/core/facts/servers/). */
+  servers?: ServerFacts;
+  serverConfig?: ServerConfig;
 }
 
 export interface Extractor {
@@ -58,7 +62,7 @@ const manifestExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, serversExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';
