@@ -26,8 +26,7 @@ export default defineRule({
         "preStop of container '{{container}}' holds it {{delay}}s of the {{grace}}s grace period{{defaulted}} of {{workload}}: only {{left}}s are left to drain in-flight requests after SIGTERM.",
       zero:
         '{{workload}} receives traffic but terminationGracePeriodSeconds is 0: preStop hooks are skipped and the pod is deleted at once. The kubelet still sends SIGTERM and kills the containers 1–2s later, but the API object goes away like a force delete: a StatefulSet can start the replacement while the old pod runs, and in-flight requests are cut.',
-      codeDrain:
-        '{{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}, but preStop {{delay}}s plus the {{drainSeconds}}s {{what}} need {{need}}s: the app is SIGKILLed mid-drain.',
+      codeDrain: '{{workload}} has terminationGracePeriodSeconds {{grace}}{{defaulted}}, but the app needs {{need}}s ({{needs}}): it is SIGKILLed mid-drain.',
       raiseGrace: 'Set terminationGracePeriodSeconds to {{seconds}} (preStop {{delay}}s + {{drain}}s to drain)',
     },
   },
@@ -69,7 +68,7 @@ export default defineRule({
         report({
           messageId: 'codeDrain',
           severity: 'warning',
-          data: { workload: describeWorkload(w), grace, defaulted, delay: maxDelay, drainSeconds: d.seconds, what: d.what, need },
+          data: { workload: describeWorkload(w), grace, defaulted, needs: `${maxDelay > 0 ? `preStop ${maxDelay}s plus ` : ''}the ${d.seconds}s ${d.what}`, need },
           at: w.gracePair ? pairSpan(w.object, w.gracePair) : nameSpan(w.object),
           related: [{ at: { file: d.file, start: d.at[0], end: d.at[1] }, message: `${d.what} of ${d.seconds}s` }],
           suggest: [graceFix(model.textOf(w.object.file), w, maxDelay, Math.ceil(d.seconds))],

@@ -63,7 +63,7 @@ export default defineRule({
   },
 });
 
-type Finding = { messageId: string; data: Record<string, unknown>; at: Span; fix?: FixDescriptor; suggest?: FixDescriptor[] };
+type Finding = { messageId: string; data: Record<string, unknown>; at: Span; related?: { at: Span; message: string }[]; fix?: FixDescriptor; suggest?: FixDescriptor[] };
 
 const span = (file: string, at: [number, number]): Span => ({ file, start: at[0], end: at[1] });
 
@@ -158,8 +158,16 @@ function springFinding(s: ContainerServers, workload: Workload): Finding | undef
   const v = bootVersion(build.build);
   const at = span(build.file, build.build.at);
   if (v && (v[0] < 2 || (v[0] === 2 && v[1] < 3))) return { messageId: 'springTooOld', data: { version: state.version, workload: w }, at };
-  // The base config (application.yml / .properties, not a profile's) takes the property.
+  // The base config (application.yml / .properties, not a profile's) takes the property, and the finding, so that
+  // --fix (which applies only edits in the finding's own file) can add it; the Boot version is the evidence.
   const base = s.spring.configs.find((c) => /(^|\/)application\.(ya?ml|properties)$/.test(c.file)) ?? s.spring.configs[0];
-  const fix = base ? { messageId: 'setGraceful', edits: [{ file: base.file, start: base.config.addShutdown.offset, end: base.config.addShutdown.offset, text: base.config.addShutdown.text }] } : undefined;
-  return { messageId: 'springDefault', data: { version: state.version, workload: w }, at, fix };
+  if (!base) return { messageId: 'springDefault', data: { version: state.version, workload: w }, at };
+  const { offset, text } = base.config.addShutdown;
+  return {
+    messageId: 'springDefault',
+    data: { version: state.version, workload: w },
+    at: span(base.file, base.config.anchor),
+    related: [{ at, message: `Spring Boot ${state.version} set here` }],
+    fix: { messageId: 'setGraceful', edits: [{ file: base.file, start: offset, end: offset, text }] },
+  };
 }

@@ -172,15 +172,25 @@ runRuleTests(rule, {
     },
     {
       name: 'Spring Boot 3.3 without server.shutdown: the property goes into the server map of application.yml',
-      files: { 'web/pom.xml': pom('3.3.5'), 'k8s/web.yaml': web(), 'web/src/main/resources/application.yml': appYaml },
+      files: { 'web/src/main/resources/application.yml': appYaml, 'k8s/web.yaml': web(), 'web/pom.xml': pom('3.3.5') },
       errors: [
         {
           messageId: 'springDefault',
-          ...spanOf(pom('3.3.5'), '3.3.5'),
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 7,
+          related: [`web/pom.xml:${spanOf(pom('3.3.5'), '3.3.5').line}:${spanOf(pom('3.3.5'), '3.3.5').column}`],
           message: "Spring Boot 3.3.5 shuts the web server of Deployment 'web' down immediately: set server.shutdown=graceful. Graceful shutdown is the default only from Spring Boot 3.4; before, requests in flight fail on SIGTERM.",
         },
       ],
       output: { 'web/src/main/resources/application.yml': 'server:\n  shutdown: graceful\n  port: 8080\nspring:\n  application:\n    name: web\n' },
+    },
+    {
+      name: 'Spring Boot 3.1 without a config file: reported at the version, no fix',
+      files: { 'web/pom.xml': pom('3.1.0'), 'k8s/web.yaml': web() },
+      errors: [{ messageId: 'springDefault', ...spanOf(pom('3.1.0'), '3.1.0') }],
+      output: null,
     },
     {
       name: 'server.shutdown=immediate in application.properties (Gradle, Boot 3.4)',
@@ -189,7 +199,7 @@ runRuleTests(rule, {
       output: { 'web/src/main/resources/application.properties': 'server.port=8080\nserver.shutdown=graceful\n' },
     },
     {
-      name: 'Spring Boot 2.2 cannot drain',
+      name: 'Spring Boot 2.2 cannot drain (reported at the version, as there is no config to fix)',
       files: { 'web/pom.xml': pom('2.2.13.RELEASE'), 'k8s/web.yaml': web() },
       errors: [{ messageId: 'springTooOld', ...spanOf(pom('2.2.13.RELEASE'), '2.2.13.RELEASE') }],
       output: null,

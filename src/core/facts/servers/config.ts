@@ -49,10 +49,21 @@ export function springSeconds(value: string): number | undefined {
 }
 
 function springProperties(text: string): SpringConfig {
-  const out: SpringConfig = { kind: 'spring', format: 'properties', addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eolOf(text) : ''}server.shutdown=graceful${eolOf(text)}` } };
+  const out: SpringConfig = {
+    kind: 'spring',
+    format: 'properties',
+    addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eolOf(text) : ''}server.shutdown=graceful${eolOf(text)}` },
+    anchor: firstLine(text),
+  };
+  let anchored = false;
   for (const line of lines(text)) {
     const m = /^\s*([\w.-]+)\s*[=:]\s*(.*?)\s*$/.exec(line.text);
     if (!m || /^\s*[#!]/.test(line.text)) continue;
+    if (!anchored && m[1]!.startsWith('server.')) {
+      const keyStart = line.start + line.text.indexOf(m[1]!);
+      out.anchor = [keyStart, keyStart + m[1]!.length];
+      anchored = true;
+    }
     const valueStart = line.start + line.text.indexOf(m[2]!, m[1]!.length + line.text.indexOf(m[1]!));
     const at: [number, number] = [valueStart, valueStart + m[2]!.length];
     if (m[1] === 'server.shutdown') out.shutdown = { value: m[2]!.toLowerCase(), at };
@@ -63,7 +74,12 @@ function springProperties(text: string): SpringConfig {
 
 function springYaml(text: string): SpringConfig {
   const eol = eolOf(text);
-  const out: SpringConfig = { kind: 'spring', format: 'yaml', addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eol : ''}server:${eol}  shutdown: graceful${eol}` } };
+  const out: SpringConfig = {
+    kind: 'spring',
+    format: 'yaml',
+    addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eol : ''}server:${eol}  shutdown: graceful${eol}` },
+    anchor: firstLine(text),
+  };
   let first = true;
   for (const doc of parseAllDocuments(text, { keepSourceTokens: false })) {
     if (!('contents' in doc) || !isMap(doc.contents)) {
@@ -80,6 +96,7 @@ function springYaml(text: string): SpringConfig {
     }
     // A block `server:` map in the first document takes the new key, indented like its first child.
     const server = first ? root.items.find((p) => isScalar(p.key) && p.key.value === 'server') : undefined;
+    if (server && isScalar(server.key) && server.key.range) out.anchor = [server.key.range[0], server.key.range[1]];
     if (server && isMap(server.value) && !server.value.flow && server.value.items.length > 0 && isScalar(server.key)) {
       const child = server.value.items[0]!.key as YamlNode;
       const keyEnd = text.indexOf('\n', server.key.range![1]);
@@ -185,6 +202,18 @@ function enclosingElement(text: string, offset: number): [number, number] {
   const name = text.startsWith('<parent>', open) ? 'parent' : 'dependency';
   const close = text.indexOf(`</${name}>`, offset);
   return close === -1 ? [offset, Math.min(text.length, offset + 400)] : [open, close];
+}
+
+/** The first non-blank, non-comment line (where a report on the whole file goes). */
+function firstLine(text: string): [number, number] {
+  for (const line of lines(text)) {
+    const t = line.text.trim();
+    if (t && !t.startsWith('#') && !t.startsWith('!') && t !== '---') {
+      const start = line.start + line.text.indexOf(t);
+      return [start, start + t.length];
+    }
+  }
+  return [0, 0];
 }
 
 function firstMention(text: string, word: string): [number, number] {

@@ -127,11 +127,14 @@ function drainTimeout(w: Walked, call: CallNode): DrainTimeout | undefined {
     }
     return undefined;
   }
-  if (!fn) return undefined;
+  if (!fn || !call.receiver) return undefined;
+  // The timer must stop this server (`s.Stop()`), not a ticker or another select's work.
+  const server = call.receiver.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const stops = new RegExp(`(^|[^\\w.])${server}\\.Stop\\b`);
   for (const c of w.calls) {
     if (!within(c.node, fn) || c.kind !== 'call') continue;
-    if (c.callee === 'time.AfterFunc' && /Stop/.test(c.args[1]?.text ?? '')) return timeoutOf(w, c.args[0], 'GracefulStop timer');
-    if ((c.callee === 'time.After' || c.callee === 'time.NewTimer') && /\.Stop\(\)/.test(enclosing(c.node, new Set(['select_statement']))?.text ?? '')) {
+    if (c.callee === 'time.AfterFunc' && stops.test(c.args[1]?.text ?? '')) return timeoutOf(w, c.args[0], 'GracefulStop timer');
+    if ((c.callee === 'time.After' || c.callee === 'time.NewTimer') && stops.test(enclosing(c.node, new Set(['select_statement']))?.text ?? '')) {
       return timeoutOf(w, c.args[0], 'GracefulStop timer');
     }
   }

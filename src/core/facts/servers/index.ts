@@ -21,7 +21,7 @@ const readers: Record<GrpcLanguage, LanguageReader> = { go: goServers, python: p
 
 /** Words that a file must contain for any reader to find something (the cheap test). */
 const MENTIONS =
-  /createServer|\.listen\s*\(|fastify|NestFactory|SIGTERM|keepAliveTimeout|net\/http|ListenAndServe|signal\.Notify|grpc|uvicorn|signal|addShutdownHook|Kestrel|WebApplication|WebHost|ShutdownTimeout|KeepAliveTimeout|spring|server\.shutdown|keepalive|graceful_timeout|persistent_timeout/i;
+  /createServer|\.listen\s*\(|\.Shutdown\s*\(|GracefulStop|fastify|NestFactory|SIGTERM|keepAliveTimeout|net\/http|ListenAndServe|signal\.Notify|grpc|uvicorn|signal|addShutdownHook|Kestrel|WebApplication|WebHost|ShutdownTimeout|KeepAliveTimeout|spring|server\.shutdown|keepalive|graceful_timeout|persistent_timeout/i;
 
 const SKIPPED = /(^|\/)(node_modules|vendor|dist|\.git)\//;
 

@@ -143,6 +143,8 @@ export interface SpringConfig {
   phaseTimeout?: ConfigValue;
   /** Where `server.shutdown: graceful` goes: the text to insert at an offset. */
   addShutdown: { offset: number; text: string };
+  /** Where a finding about the property goes: the `server:` key, the first `server.*` property, or the first line. */
+  anchor: Range;
 }
 
 /** A Maven or Gradle build that uses Spring Boot, and its version when written. */
