@@ -72,11 +72,16 @@ function catchesTerm(signals: readonly string[]): boolean {
   return signals.includes('SIGTERM') || signals.includes('*');
 }
 
+/** The handler makes the drain call, or calls code out of sight that may (`unknown`: stay quiet). */
+function drains(calls: readonly string[], kind: string): boolean {
+  return calls.includes(kind) || calls.includes('unknown');
+}
+
 function nodeFindings(model: AnalysisModel, s: ContainerServers, container: Container): Finding[] {
   const js = s.code.filter((c) => c.facts.language === 'js');
   const sites = js.flatMap((c) => c.facts.http.map((site) => ({ file: c.file, site })));
   if (sites.length === 0) return [];
-  const handled = js.some((c) => c.facts.managed || c.facts.signals.some((h) => catchesTerm(h.signals) && h.drains.includes('close')));
+  const handled = js.some((c) => c.facts.managed || c.facts.signals.some((h) => catchesTerm(h.signals) && drains(h.drains, 'close')));
   if (handled) return [];
   const evaluation = model.servers.evaluationOf(container);
   const app = evaluation?.app;
@@ -135,7 +140,7 @@ function grpcFindings(s: ContainerServers): Finding[] {
     if (language !== 'python' && language !== 'java' && language !== 'js') continue;
     const [kind, drain] = drainOf[language];
     const code = s.code.filter((c) => c.facts.language === language);
-    const handled = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals) && h.drains.includes(kind)));
+    const handled = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals) && drains(h.drains, kind)));
     if (handled) continue;
     const why = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals))) ? `the SIGTERM handler does not call ${kind}` : language === 'java' ? 'no shutdown hook shuts it down' : 'nothing handles SIGTERM';
     for (const site of facts.servers) out.push({ messageId: 'grpc', data: { api: site.api, why, drain }, at: span(file, site.call) });

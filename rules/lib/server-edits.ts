@@ -16,7 +16,9 @@ export function nodeIdleEdits(file: string, text: string, site: HttpServerSite, 
   const edits: TextEdit[] = [];
   if (site.idle) {
     edits.push(replaceAt(file, site.idle.at, String(idleMs)));
+    const inOptions = site.options !== undefined && site.idle.entry[0] >= site.options.at[0] && site.idle.entry[1] <= site.options.at[1];
     if (site.headersTimeout && wantHeaders) edits.push(replaceAt(file, site.headersTimeout.at, String(headersMs)));
+    else if (wantHeaders && inOptions) edits.push({ file, start: site.idle.entry[1], end: site.idle.entry[1], text: `, headersTimeout: ${headersMs}` });
     else if (wantHeaders && site.place?.kind === 'after') {
       const line = lineStartOf(text, site.idle.entry[0]);
       const indent = /^[ \t]*/.exec(text.slice(line))![0];

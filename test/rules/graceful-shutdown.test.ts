@@ -100,6 +100,10 @@ runRuleTests(rule, {
       name: 'the SIGTERM handler lives in another file of the image',
       files: { 'k8s/web.yaml': web(), 'web/server.js': express, 'web/shutdown.js': "const { server } = require('./server');\n['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, stop));\nfunction stop() { server.close(); }\n" },
     },
+    {
+      name: 'a SIGTERM handler that calls code out of sight may drain: quiet',
+      files: { 'k8s/web.yaml': web(), 'web/server.js': `${express}const { shutdown } = require('./lifecycle');\nprocess.on('SIGTERM', () => shutdown(server));\n` },
+    },
     { name: "Nest's enableShutdownHooks", files: { 'k8s/web.yaml': web(), 'web/main.ts': 'const app = await NestFactory.create(AppModule);\napp.enableShutdownHooks();\nawait app.listen(8080);\n' } },
     { name: 'Go: NotifyContext(SIGTERM) then Shutdown; the metrics server in a goroutine is left alone', files: { 'k8s/web.yaml': web(), 'web/main.go': goDrained } },
     { name: 'grpcio: stop(grace) on SIGTERM', files: { 'k8s/web.yaml': web(), 'web/server.py': pyDrained } },
@@ -143,6 +147,11 @@ runRuleTests(rule, {
             "app.listen of Deployment 'web' never drains: no SIGTERM handler closes it. As PID 1 Node ignores SIGTERM: it serves until SIGKILL ends the grace period and cuts the requests then in flight. Close it from process.on('SIGTERM').",
         },
       ],
+    },
+    {
+      name: 'a SIGTERM handler that only logs and exits',
+      files: { 'web/server.js': `${express}process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });\n`, 'k8s/web.yaml': web() },
+      errors: [{ messageId: 'node', ...spanOf(express, 'app.listen(8080)') }],
     },
     {
       name: 'Go http.ListenAndServe cannot be shut down',

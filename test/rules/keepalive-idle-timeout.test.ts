@@ -108,6 +108,12 @@ runRuleTests(rule, {
       output: { 'web/server.js': assigned.replace('server.keepAliveTimeout = 30000;', 'server.keepAliveTimeout = 80000;\nserver.headersTimeout = 81000;') },
     },
     {
+      name: 'keepAliveTimeout in createServer options: headersTimeout goes next to it',
+      files: { 'web/server.js': "const http = require('http');\nconst server = http.createServer({ keepAliveTimeout: 5000 }, app);\n", 'k8s/web.yaml': `${web()}---\n${nginx}` },
+      errors: [{ messageId: 'inverted', line: 2, column: 54, endLine: 2, endColumn: 58 }],
+      output: { 'web/server.js': "const http = require('http');\nconst server = http.createServer({ keepAliveTimeout: 65000, headersTimeout: 66000 }, app);\n" },
+    },
+    {
       name: 'gunicorn gthread with the default --keep-alive (2 s) behind an ALB',
       files: { 'k8s/web.yaml': `${web({ command: '["gunicorn", "-k", "gthread", "-b", ":8080", "app:app"]' })}---\n${alb()}` },
       errors: [{ messageId: 'inverted', ...spanOf(web({ command: '["gunicorn", "-k", "gthread", "-b", ":8080", "app:app"]' }), '"gunicorn"') }],

@@ -20,7 +20,7 @@ export const javaServers: LanguageReader = {
   read(w, out) {
     const shutsDown = /\.shutdown\s*\(\s*\)/.test(w.text);
     for (const call of w.calls) {
-      if (call.name === 'addShutdownHook') out.signals.push({ signals: ['*'], at: rangeOf(call.node), drains: drainsIn(handlerNodes(w, call.args[0]), DRAINS) });
+      if (call.name === 'addShutdownHook') out.signals.push({ signals: ['*'], at: rangeOf(call.node), drains: drainsIn(w, handlerNodes(w, call.args[0]), DRAINS) });
       if (call.kind === 'call' && call.receiver && call.name === 'shutdown' && call.args.length === 0) out.drainCalls.push({ kind: 'shutdown', at: rangeOf(call.node) });
       if (call.kind === 'call' && call.name === 'awaitTermination' && shutsDown && call.args.length === 2) {
         const ms = durationOf(w, call.args[0]!, call.args[1]!);

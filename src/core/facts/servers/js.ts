@@ -78,6 +78,7 @@ function serverSite(w: Walked, call: CallNode): HttpServerSite | undefined {
   const optionsObject = options && resolveNode(w, options, (n) => n.type === 'object');
   const site: HttpServerSite = { language: 'js', framework, api, at: rangeOf(call.node), unknown: options !== undefined && !optionsObject };
   if (optionsObject) {
+    if (options === optionsObject) site.options = listLayout(optionsObject, syntax, w.text);
     for (const pair of optionsObject.namedChildren) {
       if (pair?.type === 'spread_element') site.unknown = true;
       if (pair?.type !== 'pair') continue;
@@ -169,7 +170,7 @@ function readSignal(w: Walked, call: CallNode, out: ServerFacts): void {
   const signals = literal ? [literal] : [...new Set(around.match(/SIG[A-Z]+/g) ?? [])];
   if (signals.length === 0) return;
   const code = handlerNodes(w, handler);
-  out.signals.push({ signals, at: rangeOf(call.node), drains: drainsIn(code, DRAINS) });
+  out.signals.push({ signals, at: rangeOf(call.node), drains: drainsIn(w, code, DRAINS) });
   if (!signals.includes('SIGTERM')) return;
   // A forced exit after N ms in the handler bounds the drain: `setTimeout(() => process.exit(1), 10_000)`.
   for (const c of w.calls) {

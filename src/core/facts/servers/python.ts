@@ -44,7 +44,7 @@ function readSignal(w: Walked, call: CallNode, out: ServerFacts): void {
   const [sig, handler] = call.args;
   const name = sig && /(SIG[A-Z]+)$/.exec(sig.text)?.[1];
   if (!name) return;
-  out.signals.push({ signals: [name], at: rangeOf(call.node), drains: drainsIn(handlerNodes(w, handler), DRAINS) });
+  out.signals.push({ signals: [name], at: rangeOf(call.node), drains: drainsIn(w, handlerNodes(w, handler), DRAINS) });
 }
 
 function uvicornRun(w: Walked, call: CallNode, out: ServerFacts): void {

@@ -135,10 +135,19 @@ export function handlerNodes(w: Walked, handler: Node | undefined): Node[] {
   return out;
 }
 
-/** The drains a handler's code makes, by the call names it contains. */
-export function drainsIn(nodes: readonly Node[], patterns: readonly [RegExp, string][]): string[] {
+/** Calls a handler makes that neither drain nor hide a drain: exiting, logging, timers. */
+const BENIGN = /^(process\.exit|process\.kill|console\.\w+|logger?\.\w+|log\.\w+|setTimeout|clearTimeout|setImmediate|print|sys\.exit|os\._exit|System\.exit|System\.out\.\w+|Thread|Runtime\.getRuntime|\w+\.unref|\w+\.wait)$/;
+
+/**
+ * The drains a handler's code makes, by the call names it contains. A handler that calls code kubeconn cannot see
+ * (an imported `shutdown(server)`) may drain: it gets `unknown`, which rules take as handled.
+ */
+export function drainsIn(w: Walked, nodes: readonly Node[], patterns: readonly [RegExp, string][]): string[] {
   const text = nodes.map((n) => n.text).join('\n');
-  return patterns.filter(([re]) => re.test(text)).map(([, name]) => name);
+  const found = patterns.filter(([re]) => re.test(text)).map(([, name]) => name);
+  if (found.length > 0) return found;
+  const opaque = w.calls.some((c) => nodes.some((n) => within(c.node, n) && c.node.id !== n.id) && !w.functions.has(c.callee) && !BENIGN.test(c.callee) && !/^(function|lambda)$/.test(c.callee));
+  return opaque ? ['unknown'] : [];
 }
 
 export { rangeOf };

@@ -43,6 +43,8 @@ export interface HttpServerSite {
   /** The variable holding the server (`server` in `const server = app.listen(…)`). */
   variable?: string;
   place?: IdlePlace;
+  /** Node/Fastify: the options object literal written at the call, where a sibling setting goes. */
+  options?: ListLayout;
 }
 
 /** A signal handler registration: `process.on('SIGTERM', …)`, `signal.Notify(c, syscall.SIGTERM)`, `signal.signal(…)`, a JVM shutdown hook. */
