@@ -20,6 +20,11 @@ import grpcServiceConfig from './grpc-service-config.js';
 import kuberesolverTarget from './kuberesolver-target.js';
 import kuberesolverRbac from './kuberesolver-rbac.js';
 import meshHeadlessConflict from './mesh-headless-conflict.js';
+import keepaliveIdleTimeout from './keepalive-idle-timeout.js';
+import gracefulShutdown from './graceful-shutdown.js';
+import meshSidecarLifecycle from './mesh-sidecar-lifecycle.js';
+import stopSignal from './stop-signal.js';
+import grpcKeepaliveEnforcement from './grpc-keepalive-enforcement.js';
 
 export const allRules: readonly Rule[] = [
   grpcClusteripImbalance,
@@ -32,14 +37,19 @@ export const allRules: readonly Rule[] = [
   kuberesolverTarget,
   kuberesolverRbac,
   meshHeadlessConflict,
+  grpcKeepaliveEnforcement,
   prestopSleep,
   graceperiodBudget,
   sleepActionVersion,
   readinessProbe,
   prestopExecBinary,
+  gracefulShutdown,
+  meshSidecarLifecycle,
   dockerfileExecForm,
   entrypointScriptExec,
   podCommandExec,
   commandOverridesInit,
   packageManagerPid1,
+  stopSignal,
+  keepaliveIdleTimeout,
 ];

@@ -4,7 +4,7 @@ import type { Fix, Severity, Span, TextEdit } from './finding.js';
 import type { AnalysisModel } from './model/index.js';
 import type { KubeconnOptions } from './options.js';
 
-export type RuleCategory = 'balancing' | 'shutdown' | 'signals';
+export type RuleCategory = 'balancing' | 'shutdown' | 'signals' | 'keepalive';
 
 export interface RuleMeta {
   type: 'problem' | 'suggestion';

@@ -36,11 +36,13 @@ export const FILES = {
   ],
   // Extensionless entrypoint scripts are found by their shebang in the CLI; ESLint needs names to match.
   code: ['**/*.go', '**/*.py', '**/*.java', '**/*.cs', '**/*.sh', '**/*.bash', '**/*entrypoint', '**/*-start', '**/*-run'],
+  /** Server config files some rules report in (Spring Boot's build and properties, Puma's config). */
+  config: ['**/pom.xml', '**/build.gradle', '**/build.gradle.kts', '**/application*.properties', '**/config/puma.rb'],
   /** Left to ESLint's own JavaScript language: kubeconn's rules read the source text, not the ESTree. */
   javascript: ['**/*.js', '**/*.mjs', '**/*.cjs'],
   typescript: ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.tsx', '**/*.jsx'],
 };
-const ALL_FILES = [...FILES.yaml, ...FILES.helmTemplates, ...FILES.dockerfile, ...FILES.code, ...FILES.javascript, ...FILES.typescript];
+const ALL_FILES = [...FILES.yaml, ...FILES.helmTemplates, ...FILES.dockerfile, ...FILES.code, ...FILES.config, ...FILES.javascript, ...FILES.typescript];
 
 type Config = Record<string, unknown> & { name: string };
 
@@ -76,7 +78,7 @@ function languageConfigs(): Config[] {
       ? { name: 'kubeconn/yaml', files: FILES.yaml, plugins: { ...plugins, yml }, language: 'yml/yaml' }
       : { name: 'kubeconn/yaml', files: FILES.yaml, plugins, language: 'kubeconn/yaml' },
     { name: 'kubeconn/helm-templates', files: FILES.helmTemplates, plugins, language: 'kubeconn/yaml' },
-    { name: 'kubeconn/dockerfile-and-code', files: [...FILES.dockerfile, ...FILES.code], plugins, language: 'kubeconn/any' },
+    { name: 'kubeconn/dockerfile-and-code', files: [...FILES.dockerfile, ...FILES.code, ...FILES.config], plugins, language: 'kubeconn/any' },
     { name: 'kubeconn/typescript', files: FILES.typescript, plugins, languageOptions: { parser: tsParser } },
   ];
 }

@@ -105,7 +105,7 @@ runRuleTests(rule, {
           endColumn: 50,
           related: ['deploy.yaml:7:7'],
           message:
-            "preStop of container 'payments' holds it 25s but Deployment 'payments' has terminationGracePeriodSeconds 20: the app is SIGKILLed while the hook is still running without a chance to drain.",
+            "preStop of container 'payments' holds it 25s but Deployment 'payments' has terminationGracePeriodSeconds 20: only ~2s are left after SIGTERM. The kubelet stops waiting for the hook when the grace period ends, sends SIGTERM with its 2-second minimum window, then SIGKILL.",
         },
       ],
       output: {
@@ -159,13 +159,57 @@ runRuleTests(rule, {
       },
     },
     {
-      name: 'grace 0 on a served workload skips the hooks',
+      name: 'native sleep longer than the grace period: rejected by the API server (facts A5)',
+      files: {
+        'pod.yaml': pod(`  terminationGracePeriodSeconds: 30
+    containers:
+      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 40}}}}`),
+      },
+      errors: [
+        {
+          messageId: 'rejected',
+          severity: 'error',
+          line: 7,
+          column: 88,
+          endLine: 7,
+          endColumn: 90,
+          message:
+            "preStop sleep of 40s in container 'api' is longer than the 30s grace period of Pod 'api': the API server rejects it. A sleep action may not outlast terminationGracePeriodSeconds, so the pods are never created.",
+        },
+      ],
+      output: {
+        'pod.yaml': pod(`  terminationGracePeriodSeconds: 50
+    containers:
+      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 40}}}}`),
+      },
+    },
+    {
+      name: 'native sleep equal to the grace period is accepted but leaves ~2s (facts A6)',
+      files: {
+        'pod.yaml': pod(`  terminationGracePeriodSeconds: 30
+    containers:
+      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 30}}}}`),
+      },
+      errors: [{ messageId: 'exceeds', severity: 'error', line: 7, column: 88, endLine: 7, endColumn: 90 }],
+    },
+    {
+      name: 'grace 0 on a served workload skips the hooks and deletes the pod at once (facts A7)',
       files: {
         'pod.yaml': pod(`  terminationGracePeriodSeconds: 0
     containers:
       - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}`),
       },
-      errors: [{ messageId: 'zero', line: 5, column: 3, endLine: 5, endColumn: 35 }],
+      errors: [
+        {
+          messageId: 'zero',
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 35,
+          message:
+            "Pod 'api' receives traffic but terminationGracePeriodSeconds is 0: preStop hooks are skipped and the pod is deleted at once. The kubelet still sends SIGTERM and kills the containers 1–2s later, but the API object goes away like a force delete: a StatefulSet can start the replacement while the old pod runs, and in-flight requests are cut.",
+        },
+      ],
       output: {
         'pod.yaml': pod(`  terminationGracePeriodSeconds: 15
     containers:

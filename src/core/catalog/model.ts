@@ -91,6 +91,9 @@ export function checkOf(rule: Rule): CheckId {
       return 'drains';
     case 'signals':
       return 'sigterm';
+    case 'keepalive':
+      // Idle-timeout inversions break connections between a front and a pod, as a pod that does not drain does.
+      return 'drains';
   }
 }
 

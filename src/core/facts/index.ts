@@ -14,6 +14,7 @@ import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
 import { kustomizationExtractor, type KustomizationFacts } from './kustomization.js';
 import { appConfigExtractor, type AppConfigFacts, type OptionsBinding } from './app-config.js';
+import { serversExtractor, type ServerConfig, type ServerFacts } from './servers/index.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -42,6 +43,9 @@ export interface FileFacts {
   appConfig?: AppConfigFacts;
   /** .NET options classes bound to config sections in this C# file (src/core/facts/app-config.ts). */
   optionsBindings?: OptionsBinding[];
+  /** HTTP/gRPC servers, signal handling, drains and keepalive in code; server config files (src/core/facts/servers/). */
+  servers?: ServerFacts;
+  serverConfig?: ServerConfig;
 }
 
 export interface Extractor {
@@ -74,7 +78,7 @@ const helmPartialExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor, serversExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

@@ -59,13 +59,6 @@ export interface ConfigLink extends ConfigAddress {
   namespace?: string;
 }
 
-export interface Drain {
-  seconds: number;
-  file: string;
-  at: [number, number];
-  what: string;
-}
-
 export interface ServerLink extends CodeSite<ServerSite> {
   containers: Container[];
 }
@@ -104,12 +97,10 @@ export class DialIndex {
     for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
     for (const dial of this.dials) this.linkDial(dial);
     for (const address of collectConfigAddresses(files, appConfig, k8s.objects, k8s.workloads)) this.linkConfig(address);
-    this.drains = this.collectDrains();
   }
 
   private readonly files: ReadonlyMap<string, FileFacts>;
   private readonly servicesByName = new Map<string, Service[]>();
-  private readonly drains: Map<Workload, Drain>;
 
   /** Containers whose image is built from the code file's folder. */
   containersRunning(file: string): Container[] {
@@ -164,39 +155,6 @@ export class DialIndex {
   serversBehind(service: Service): ServerLink[] {
     const workloads = new Set(this.k8s.workloadsSelectedBy(service));
     return this.servers.filter((s) => s.containers.some((c) => workloads.has(c.workload)));
-  }
-
-  /**
-   * The longest drain the code of a workload asks for after SIGTERM: a visible shutdown timeout (Go
-   * `Shutdown(ctx)` under `context.WithTimeout`, `GracefulStop` raced by a timer) or the server's
-   * MaxConnectionAgeGrace (how long in-flight RPCs on a closing connection are allowed to run).
-   */
-  drainOf(workload: Workload): Drain | undefined {
-    return this.drains.get(workload);
-  }
-
-  /** One pass over the code files, not one per workload: 5,000 workloads × thousands of files add up. */
-  private collectDrains(): Map<Workload, Drain> {
-    const drains = new Map<Workload, Drain>();
-    for (const facts of this.files.values()) {
-      const grpc = facts.grpc;
-      if (!grpc) continue;
-      const candidates: Drain[] = [];
-      for (const t of grpc.shutdownTimeouts) candidates.push({ seconds: t.seconds!, file: facts.file, at: t.at, what: 'shutdown timeout' });
-      for (const srv of grpc.servers) {
-        const grace = srv.maxConnectionAgeGrace;
-        if (grace?.ms !== undefined) candidates.push({ seconds: grace.ms / 1000, file: facts.file, at: grace.at, what: 'MaxConnectionAgeGrace' });
-      }
-      const useful = candidates.filter((c) => c.seconds !== undefined && c.seconds > 0);
-      if (useful.length === 0) continue;
-      for (const container of this.containersRunning(facts.file)) {
-        for (const c of useful) {
-          const best = drains.get(container.workload);
-          if (!best || c.seconds > best.seconds) drains.set(container.workload, c);
-        }
-      }
-    }
-    return drains;
   }
 
   /** The best Service for a target among those named alike, then any tied with it. */

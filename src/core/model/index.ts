@@ -9,6 +9,10 @@
 //         ─▶ app config (Spring / .NET config files and the code they belong to)
 //         ─▶ code (gRPC dial sites → Services, servers → containers, drains)
 //         ─▶ pid1 (the PID 1 verdict of every image and container)
+//         ─▶ servers (HTTP/gRPC servers, signal handling, keepalive per container: code, command lines, configs)
+//         ─▶ drains (how long each workload's app drains after SIGTERM, and where that is said)
+//         ─▶ fronts (what pools connections to a workload's pods: Ingress controllers, cloud LBs, sidecars)
+//         ─▶ sidecars (a workload's mesh proxy and how long it stays up after SIGTERM)
 //         ─▶ backstage (catalog entities → workloads)
 import type { FileFacts } from '../facts/index.js';
 import type { Container, HorizontalPodAutoscaler, Service, ServicePort, Workload } from '../facts/k8s.js';
@@ -17,12 +21,16 @@ import type { KubeconnOptions } from '../options.js';
 import { AppConfigIndex } from './app-config.js';
 import { BackstageIndex } from './backstage.js';
 import { DialIndex } from './code.js';
+import { DrainIndex } from './drains.js';
+import { FrontIndex } from './fronts.js';
 import { ImageIndex } from './images.js';
 import { resolveEnv } from './env.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
 import { Pid1Index } from './pid1/entrypoints.js';
 import { buildUnits, type Units } from '../units/index.js';
+import { ServerIndex } from './servers.js';
+import { SidecarIndex } from './sidecars.js';
 
 export class AnalysisModel {
   /** The deployment units and their objects, with the problems found building them. */
@@ -35,6 +43,14 @@ export class AnalysisModel {
   /** gRPC dial sites and servers linked to Services, workloads and each other. */
   readonly dials: DialIndex;
   readonly pid1: Pid1Index;
+  /** The servers each container runs and how they handle SIGTERM and keepalive. */
+  readonly servers: ServerIndex;
+  /** How long each workload's app drains after SIGTERM. */
+  readonly drains: DrainIndex;
+  /** What pools connections to each workload's pods. */
+  readonly fronts: FrontIndex;
+  /** Each workload's mesh proxy sidecar and how long it outlives SIGTERM. */
+  readonly sidecars: SidecarIndex;
   /** Backstage catalog entities and their workloads. */
   readonly catalog: BackstageIndex;
 
@@ -51,6 +67,10 @@ export class AnalysisModel {
     this.appConfig = new AppConfigIndex(files);
     this.dials = new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig);
     this.pid1 = new Pid1Index(files, this.images, containers);
+    this.servers = new ServerIndex(files, this.images, this.pid1, this.dials);
+    this.drains = new DrainIndex(this.servers);
+    this.fronts = new FrontIndex(this.k8s, this.mesh);
+    this.sidecars = new SidecarIndex(this.k8s, this.mesh);
     this.catalog = new BackstageIndex(files, this.k8s);
   }
 

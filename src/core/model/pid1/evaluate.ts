@@ -84,6 +84,11 @@ export interface Pid1Evaluation {
   problems: Pid1Problem[];
   /** An init (tini, dumb-init, catatonit, s6 /init) at the head of the command line. */
   init?: ArgWord;
+  /**
+   * The long-running program and its arguments, when the command line reaches it. `direct`: it receives the
+   * container's stop signal (it is PID 1, or the child of a forwarding init); false: a shell stays in between.
+   */
+  app?: { word: ArgWord; args: ArgWord[]; direct: boolean };
 }
 
 export interface ScriptRef {
@@ -162,13 +167,13 @@ export function evaluateArgv(argv: ArgWord[], ctx: Pid1Context, depth = 0): Pid1
       const code: ArgWord = { ...word, at: { file: script.file, start: script.offset, end: script.offset }, layer: 'script', codeStart: script.offset };
       return merge(result, evaluateCode(script.script, { mode: 'file', flavour: 'dash', fromShebang: true, code, via: word, args: rest, ctx, depth, scriptFile: script.file }));
     }
-    return result; // the app itself (we assume it handles SIGTERM: that is the code's business)
+    return { ...result, app: { word, args: rest, direct: true } }; // the app itself (we assume it handles SIGTERM: that is the code's business)
   }
   return result;
 }
 
 function merge(head: Pid1Evaluation, tail: Pid1Evaluation): Pid1Evaluation {
-  return { drains: tail.drains, problems: [...head.problems, ...tail.problems], init: head.init ?? tail.init };
+  return { drains: tail.drains, problems: [...head.problems, ...tail.problems], init: head.init ?? tail.init, app: tail.app ?? head.app };
 }
 
 function skipInitOptions(args: ArgWord[]): number {
@@ -256,10 +261,14 @@ interface CodeRun {
 function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
   const { mode, flavour, fromShebang, code, via, args, ctx, depth, scriptFile } = run;
   const layer: Layer = scriptFile ? 'script' : code.layer;
-  const problem = (reason: Reason, command: ShCommand | undefined, certain: boolean, execFixable: boolean): Pid1Evaluation => ({
-    drains: certain ? false : undefined,
-    problems: [{ kind: 'shell', layer, reason, flavour: fromShebang ? 'unknown' : flavour, certain, code, file: scriptFile, script, command, execFixable, via }],
-  });
+  const problem = (reason: Reason, command: ShCommand | undefined, certain: boolean, execFixable: boolean): Pid1Evaluation => {
+    const words = command?.name ? wordsOf([command.name, ...command.args], code, args) : [];
+    return {
+      drains: certain ? false : undefined,
+      problems: [{ kind: 'shell', layer, reason, flavour: fromShebang ? 'unknown' : flavour, certain, code, file: scriptFile, script, command, execFixable, via }],
+      app: words[0] ? { word: words[0], args: words.slice(1), direct: false } : undefined,
+    };
+  };
   const terminals: Terminal[] = [];
   collectTerminals(script.statements, script, { topLevel: true, inFunction: false, trailing: false }, terminals, 0);
   const flow = mainFlow(script);
@@ -300,7 +309,7 @@ function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
 
 function combine(a: Pid1Evaluation, b: Pid1Evaluation): Pid1Evaluation {
   const drains = a.drains === false || b.drains === false ? false : a.drains === undefined || b.drains === undefined ? undefined : true;
-  return { drains, problems: [...a.problems, ...b.problems], init: a.init ?? b.init };
+  return { drains, problems: [...a.problems, ...b.problems], init: a.init ?? b.init, app: a.app ?? b.app };
 }
 
 /** The statements that run last: through lists, branches, groups and calls of the script's own functions. */

@@ -2,9 +2,13 @@
 package main
 
 import (
+	"context"
 	"log"
 	"net"
 	"os"
+	"os/signal"
+	"syscall"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
@@ -26,7 +30,21 @@ func main() {
 	// No keepalive.ServerParameters: client connections never age out.
 	srv := grpc.NewServer()
 	registerOrders(srv, payments)
-	if err := srv.Serve(lis); err != nil {
-		log.Fatal(err)
+	go func() {
+		if err := srv.Serve(lis); err != nil {
+			log.Fatal(err)
+		}
+	}()
+
+	// On SIGTERM, let in-flight orders finish for up to 45 s — longer than the pod's default 30 s grace period.
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	done := make(chan struct{})
+	go func() { srv.GracefulStop(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(45 * time.Second):
+		srv.Stop()
 	}
 }

@@ -1,0 +1,153 @@
+// The server reader's shared machinery: one walk over a file's tree that collects the calls, the node types a
+// language reader asks for, the file's scope (the gRPC reader's ScopeBuilder over the same language table, so
+// constants and variables resolve the same way) and the functions it declares; then the language reader turns
+// them into ServerFacts. The grammar adapters (Syntax), evaluator and duration readers are the gRPC reader's.
+import type { Node } from 'web-tree-sitter';
+import { rangeOf, walk, Evaluator, type FileScope, type Range } from '../grpc/value.js';
+import { durationMs, numberOf, ScopeBuilder, valueHooks } from '../grpc/scope.js';
+import type { CallNode, DurationUnit, LanguageTable, Syntax } from '../grpc/table.js';
+import type { GrpcLanguage, ImportsLayout } from '../grpc/shapes.js';
+import type { ServerFacts, Setting } from './shapes.js';
+
+export interface Walked {
+  root: Node;
+  text: string;
+  syntax: Syntax;
+  table: LanguageTable;
+  scope: FileScope;
+  ev: Evaluator;
+  calls: CallNode[];
+  /** Nodes of the types the language reader asked for, by type. */
+  nodes: Map<string, Node[]>;
+  /** Function declarations by name (the handler a signal registration names). */
+  functions: Map<string, Node>;
+  /** The file's imports (modules and imported names). */
+  imports: ImportsLayout['entries'];
+}
+
+export interface LanguageReader {
+  language: GrpcLanguage;
+  /** The gRPC table whose grammar adapter and binding rows this reader shares. */
+  table: LanguageTable;
+  /** Node types to collect besides calls. */
+  types: readonly string[];
+  /** Function declarations: the node types and how to get their names. */
+  functionName(node: Node): string | undefined;
+  read(w: Walked, out: ServerFacts): void;
+}
+
+export function readServers(reader: LanguageReader, root: Node, text: string): ServerFacts {
+  const { table } = reader;
+  const syntax = table.syntax;
+  const scopeBuilder = new ScopeBuilder(table);
+  const calls: CallNode[] = [];
+  const nodes = new Map<string, Node[]>();
+  const functions = new Map<string, Node>();
+  const wanted = new Set(reader.types);
+  for (const node of walk(root)) {
+    const call = syntax.call(node);
+    scopeBuilder.visit(node, call);
+    if (call) calls.push(call);
+    if (wanted.has(node.type)) nodes.set(node.type, [...(nodes.get(node.type) ?? []), node]);
+    const fn = reader.functionName(node);
+    if (fn && !functions.has(fn)) functions.set(fn, node);
+  }
+  const scope = scopeBuilder.finish();
+  const imports = syntax.imports(root, text);
+  const w: Walked = { root, text, syntax, table, scope, ev: new Evaluator(valueHooks(table), scope), calls, nodes, functions, imports: imports.entries };
+  const out: ServerFacts = {
+    language: reader.language,
+    http: [],
+    serves: [],
+    signals: [],
+    drainCalls: [],
+    drainTimeouts: [],
+    keepalive: { clients: [], servers: [] },
+    imports,
+  };
+  reader.read(w, out);
+  return out;
+}
+
+/** The expressions a name is bound to in the file (declarations and assignments), as nodes. */
+export function boundNodes(w: Walked, key: string | undefined): Node[] {
+  if (!key) return [];
+  return (w.scope.bindings.get(key) ?? []).filter((b): b is Node => 'type' in b && typeof (b as Node).startIndex === 'number');
+}
+
+/** The node itself, or what an identifier is bound to (first binding that passes `test`). */
+export function resolveNode(w: Walked, node: Node, test: (n: Node) => boolean): Node | undefined {
+  const inner = unwrap(w, node);
+  if (test(inner)) return inner;
+  for (const bound of boundNodes(w, w.syntax.refKey(inner))) {
+    const b = unwrap(w, bound);
+    if (test(b)) return b;
+  }
+  return undefined;
+}
+
+/** Through parentheses, `await`, `&x`, `*p`. */
+export function unwrap(w: Walked, node: Node): Node {
+  let n = node;
+  for (let i = 0; i < 8; i++) {
+    const inner = w.syntax.transparent(n) ?? (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&' ? n.childForFieldName('operand') : null);
+    if (!inner) return n;
+    n = inner;
+  }
+  return n;
+}
+
+/** A duration setting from its value node. */
+export function setting(w: Walked, value: Node, entry: Node | Range, unit: DurationUnit): Setting {
+  const ms = durationMs(value, w.syntax, unit);
+  return { ms, at: rangeOf(value), entry: Array.isArray(entry) ? entry : rangeOf(entry) };
+}
+
+export function count(w: Walked, value: Node): number | undefined {
+  return numberOf(value, w.syntax);
+}
+
+/** The nearest ancestor of one of the types. */
+export function enclosing(node: Node, types: ReadonlySet<string>): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (types.has(p.type)) return p;
+  return undefined;
+}
+
+/** Does `node` lie inside `outer`? */
+export function within(node: Node | Range, outer: Node | Range): boolean {
+  const [a, b] = Array.isArray(node) ? node : rangeOf(node);
+  const [c, d] = Array.isArray(outer) ? outer : rangeOf(outer);
+  return a >= c && b <= d;
+}
+
+/** The code of a handler and of the file's functions it calls (one level deep): what it does on the signal. */
+export function handlerNodes(w: Walked, handler: Node | undefined): Node[] {
+  if (!handler) return [];
+  const out: Node[] = [];
+  const key = w.syntax.refKey(unwrap(w, handler));
+  const named = key !== undefined ? (w.functions.get(key) ?? boundNodes(w, key)[0]) : undefined;
+  const body = named ?? handler;
+  out.push(body);
+  for (const m of body.text.matchAll(/\b([A-Za-z_$][\w$]*)\s*\(/g)) {
+    const fn = w.functions.get(m[1]!);
+    if (fn && !out.includes(fn)) out.push(fn);
+  }
+  return out;
+}
+
+/** Calls a handler makes that neither drain nor hide a drain: exiting, logging, timers. */
+const BENIGN = /^(process\.exit|process\.kill|console\.\w+|logger?\.\w+|log\.\w+|setTimeout|clearTimeout|setImmediate|print|sys\.exit|os\._exit|System\.exit|System\.out\.\w+|Thread|Runtime\.getRuntime|\w+\.unref|\w+\.wait)$/;
+
+/**
+ * The drains a handler's code makes, by the call names it contains. A handler that calls code kubeconn cannot see
+ * (an imported `shutdown(server)`) may drain: it gets `unknown`, which rules take as handled.
+ */
+export function drainsIn(w: Walked, nodes: readonly Node[], patterns: readonly [RegExp, string][]): string[] {
+  const text = nodes.map((n) => n.text).join('\n');
+  const found = patterns.filter(([re]) => re.test(text)).map(([, name]) => name);
+  if (found.length > 0) return found;
+  const opaque = w.calls.some((c) => nodes.some((n) => within(c.node, n) && c.node.id !== n.id) && !w.functions.has(c.callee) && !BENIGN.test(c.callee) && !/^(function|lambda)$/.test(c.callee));
+  return opaque ? ['unknown'] : [];
+}
+
+export { rangeOf };
