@@ -24,7 +24,7 @@ export class Progress {
     if (now - this.started < AFTER_MS || now - this.lastWrite < 100) return;
     this.lastWrite = now;
     this.shown = true;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(20, (this.stream.columns || 80) - 1);
     this.stream.write(`\r\x1b[K${`kubeconn: ${message}`.slice(0, width)}`);
   }
 

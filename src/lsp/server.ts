@@ -14,6 +14,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  MessageType,
+  ShowMessageNotification,
   type InitializeParams,
   type InitializeResult,
   TextDocuments,
@@ -49,6 +51,9 @@ export interface ServerOptions {
 
 const RULES: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 
+const isPosition = (p: unknown): boolean => typeof (p as { line?: unknown })?.line === 'number' && typeof (p as { character?: unknown })?.character === 'number';
+const isRange = (r: unknown): r is Diagnostic['range'] => isPosition((r as { start?: unknown })?.start) && isPosition((r as { end?: unknown })?.end);
+
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {
   const started = performance.now();
   const documents = new TextDocuments(TextDocument);
@@ -68,10 +73,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let analyses = 0;
 
   const log = (message: string): void => connection.console.log(message);
+  // A notification, not window/showMessageRequest: nothing to answer, and no client blocks on a prompt.
+  const tell = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const internalError = (context: string, error: unknown): void => {
     const err = error instanceof Error ? error : new Error(String(error));
     connection.console.error(`${context}: ${err.stack ?? err.message}`);
-    if (internalErrors.length === 0) void connection.window.showErrorMessage(`kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`);
+    if (internalErrors.length === 0) tell(MessageType.Error, `kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`);
     internalErrors.push(`${context}: ${err.message}`);
   };
   const guard =
@@ -165,7 +172,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       connection.console.warn(message);
       if (shownErrors.has(message)) continue;
       shownErrors.add(message);
-      void connection.window.showWarningMessage(message);
+      tell(MessageType.Warning, message);
     }
     log(`settings: ${JSON.stringify(settings.options)}${project.file ? `; config file ${project.file}` : ''}`);
   };
@@ -383,7 +390,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
           return action ? [action] : [];
         }
         if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === '')) return [];
-        const ours = params.context.diagnostics.filter((d) => d.source === SOURCE && typeof d.code === 'string');
+        // Clients hand back what they were sent, more or less: keep only diagnostics that are ours and whole.
+        const ours = (params.context.diagnostics ?? []).filter((d) => d?.source === SOURCE && typeof d.code === 'string' && isRange(d.range));
+        if (ours.length === 0 && !isRange(params.range)) return [];
         const findings = ours.length > 0 ? ours.flatMap((d) => diagnostics.findingsFor(file, String(d.code), d.range)) : diagnostics.findingsIn(file, params.range);
         const same = (a: Diagnostic['range'], b: Diagnostic['range']) => JSON.stringify(a) === JSON.stringify(b);
         return quickFixes(ctx, findings, (f) => {
@@ -399,7 +408,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   connection.onHover(
     guard('hover', (params) => {
       const file = pathOf(params.textDocument.uri);
-      if (file === undefined || !engine.wants(file)) return null;
+      if (file === undefined || !engine.wants(file) || !isPosition(params.position)) return null;
       const result = engine.analyzeNow();
       const facts = result?.model.files.get(file);
       const doc = documents.get(params.textDocument.uri);
