@@ -162,7 +162,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const shownErrors = new Set<string>();
   const loadSettings = async (): Promise<void> => {
     const root = engine.folders[0];
-    let raw: unknown = pushedSettings ?? init.settings;
+    // Clients without workspace/configuration send settings in initializationOptions (`settings`, or a
+    // `kubeconn` section as Helix and LSP4IJ do) or push them with didChangeConfiguration.
+    let raw: unknown = pushedSettings ?? init.settings ?? (init as { kubeconn?: unknown }).kubeconn;
     if (pullConfiguration) {
       [raw] = (await connection.workspace.getConfiguration([{ section: 'kubeconn', ...(root ? { scopeUri: naming.uriOf(root) } : {}) }])) as unknown[];
     }

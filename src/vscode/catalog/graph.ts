@@ -43,10 +43,8 @@ const kindLine = (c: WireComponent): string => {
   const failed = failedChecks(c);
   return `${c.kind}${c.replicas !== undefined ? ` ×${c.replicas}` : ''}${failed ? ` · ✗ ${failed} check${failed === 1 ? '' : 's'}` : ''}`;
 };
-export const edgeLabel = (e: WireEdge): string | undefined => {
-  const rules = [...new Set(e.findings.map((f) => f.ruleId))];
-  return rules.length === 0 ? undefined : rules.length === 1 ? rules[0] : `${rules[0]} +${rules.length - 1}`;
-};
+/** Short, because many calls may carry one: the rules and messages are in the edge's tooltip. */
+export const edgeLabel = (e: WireEdge): string | undefined => (e.findings.length === 0 ? undefined : 'imbalanced');
 const portId = (component: string, service: string): string => `port\u0000${component}\u0000${service}`;
 
 export interface LaidOut {
@@ -159,7 +157,7 @@ export async function renderGraphSvg(component: WireComponent, catalog: WireCata
   const edgeSvg = g.edges
     .map(({ edge, points, label }) => {
       const finding = edge.findings.length > 0;
-      const title = `${nameOf.get(edge.from)} → Service ${edge.service.split('/').pop()}${finding ? `: ${[...new Set(edge.findings.map((f) => f.message))].join(' ')}` : ''}`;
+      const title = `${nameOf.get(edge.from)} → Service ${edge.service.split('/').pop()}${finding ? `: ${[...new Set(edge.findings.map((f) => `kubeconn/${f.ruleId}: ${f.message}`))].join('\n')}` : ''}`;
       const text = label
         ? `<rect class="edge-label-bg" x="${label.x}" y="${label.y}" width="${label.width}" height="${label.height}" rx="3"/><text class="edge-label" x="${label.x + 4}" y="${label.y + label.height - 4}">${esc(label.text)}</text>`
         : '';
