@@ -158,7 +158,10 @@ export class TestClient {
     if (this.child.exitCode !== null) return this.child.exitCode;
     await this.connection.sendRequest('shutdown');
     await this.connection.sendNotification('exit');
-    const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 5000))]);
+    // Generous: under a loaded machine (the whole suite in parallel on 2 cores) a process can take seconds.
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 20_000)))]);
+    clearTimeout(timer);
     this.connection.dispose();
     if (code === 'timeout') {
       this.child.kill('SIGKILL');
