@@ -45,6 +45,7 @@ suite('catalog', () => {
 
   test('lists the shop workloads grouped by namespace, their Services as faces, each with a scorecard', async () => {
     const api = await kubeconn();
+    await scratch('grace'); // a second namespace, so that the tree shows groups (one group is flattened)
     const roots = await api.catalogTree.getChildren();
     const shopGroup = roots.find((n) => n.type === 'group' && n.name === 'shop');
     assert.ok(shopGroup, roots.map((n) => api.catalogTree.getTreeItem(n).label).join(', '));
@@ -210,7 +211,9 @@ suite('catalog', () => {
       ],
     };
     const html = await renderEntityPage(orders, two, { nonce: 'n', cspSource: 'vscode-resource:' });
-    assert.match(html, /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow-finding\)"\/><rect class="edge-label-bg"[^>]*\/><text class="edge-label"[^>]*>grpc-clusterip-imbalance<\/text>/);
+    assert.match(html, /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow-finding\)"\/><rect class="edge-label-bg"[^>]*\/><text class="edge-label"[^>]*>imbalanced<\/text>/);
+    // The label is short; the tooltip says which rules and what they found.
+    assert.match(html, /<title>frontend → Service orders: kubeconn\/grpc-clusterip-imbalance: Service &#39;orders&#39; port 50051/);
     assert.match(html, /<g class="edge" data-from="shop\/Deployment\/orders" data-to="shop\/Deployment\/frontend" data-service="shop\/frontend"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow\)"\/><\/g>/);
     // The Service is a port on its workload's left side, where the edge ends.
     assert.match(html, /<circle class="port"[^>]*\/><text class="port-label"[^>]*>orders<\/text>/);
