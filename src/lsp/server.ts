@@ -65,6 +65,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let dynamicWatch = false;
   let workDoneProgress = false;
   let showDocument = false;
+  let workspaceFolders = false;
   let pushedSettings: unknown;
   let settings: EditorSettings = { options: {}, groupBy: 'auto', errors: [] };
   let project: ProjectConfig = { options: {}, problems: [] };
@@ -283,6 +284,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     dynamicWatch = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = caps.window?.workDoneProgress === true;
     showDocument = caps.window?.showDocument?.support === true;
+    workspaceFolders = caps.workspace?.workspaceFolders === true;
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : params.rootPath ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }] : []);
     engine.folders = folders.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined);
     const commands = [SHOW_DOCS_COMMAND].filter((c) => !(init.clientCommands ?? []).includes(c));
@@ -313,7 +315,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   const start = async (): Promise<void> => {
       if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubeconn' });
       if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-      if (engine.folders.length > 0) connection.workspace.onDidChangeWorkspaceFolders(guard('folders', async (e) => {
+      if (workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('folders', async (e) => {
         const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
         engine.folders = [...engine.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined)];
         await reconfigure();

@@ -238,6 +238,22 @@ describe('kubeconn lsp --stdio', () => {
     assert.deepEqual((await client.idle([file])).known, [false]);
   });
 
+  it('workspace folders: an added folder is scanned, a removed one dropped', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-folder-'));
+    try {
+      const file = path.join(other, 'svc.yaml');
+      fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n');
+      const folder = { uri: uriOf(other), name: 'other' };
+      client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      await client.waitFor('the added folder', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+      client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      await client.waitFor('the removed folder', () => client.diagnosticsOf(file).length === 0);
+      assert.ok(client.diagnosticsOf(shop('k8s', 'orders.yaml')).length > 0);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
   it('shutdown and exit: the server exits with 0', async () => {
     assert.equal(await client.stop(), 0);
     assert.equal(client.stderr.join(''), '');
