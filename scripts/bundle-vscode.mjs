@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Bundles the VS Code extension (src/vscode/extension.ts → dist-vscode/extension.cjs, CommonJS, `vscode`
-// external, no native modules) and copies the WebAssembly grammars it loads next to it
-// (dist-vscode/grammars/). With --tests it also bundles the mocha suite that runs inside the extension
+// Bundles the VS Code extension: the language client (src/vscode/extension.ts → dist-vscode/extension.cjs,
+// CommonJS, `vscode` external; it must not contain the analysis core) and the language server it forks
+// (src/lsp/bundled.ts → dist-vscode/server.cjs, the core and every rule), and copies the WebAssembly
+// grammars the server loads next to them (dist-vscode/grammars/). No native modules. With --tests it also bundles the mocha suite that runs inside the extension
 // host (test/vscode/suite/index.ts and the files it imports → dist-vscode/test/suite/index.cjs).
 // Usage: node scripts/bundle-vscode.mjs [--tests] [--production]
 import { build } from 'esbuild';
@@ -35,17 +36,25 @@ const common = {
 };
 
 const started = Date.now();
-rmSync(path.join(out, 'extension.cjs'), { force: true });
-await build({
-  ...common,
-  entryPoints: [path.join(root, 'src/vscode/extension.ts')],
-  outfile: path.join(out, 'extension.cjs'),
-  minify: production,
-  sourcemap: production ? false : 'linked',
-  // Keep names readable in stack traces of the output channel.
-  keepNames: true,
-  metafile: false,
-});
+const bundles = { extension: 'src/vscode/extension.ts', server: 'src/lsp/bundled.ts' };
+const metafiles = {};
+for (const [name, entry] of Object.entries(bundles)) {
+  rmSync(path.join(out, `${name}.cjs`), { force: true });
+  const result = await build({
+    ...common,
+    entryPoints: [path.join(root, entry)],
+    outfile: path.join(out, `${name}.cjs`),
+    minify: production,
+    sourcemap: production ? false : 'linked',
+    // Keep names readable in stack traces of the output channel.
+    keepNames: true,
+    metafile: true,
+  });
+  metafiles[name] = result.metafile;
+}
+// The client is a client: no analysis code may end up in the extension host.
+const coreInClient = Object.keys(metafiles.extension.inputs).filter((f) => /^(src\/core|rules)\//.test(f));
+if (coreInClient.length > 0) throw new Error(`bundle-vscode: the client bundle contains analysis code: ${coreInClient.slice(0, 5).join(', ')}`);
 
 // The grammars (the same copy step as the npm build) and web-tree-sitter's runtime .wasm.
 const grammars = path.join(out, 'grammars');
@@ -67,8 +76,8 @@ if (args.has('--tests')) {
   });
 }
 
-const size = statSync(path.join(out, 'extension.cjs')).size;
+const size = (name) => `${(statSync(path.join(out, `${name}.cjs`)).size / 1024).toFixed(0)} KB`;
 console.log(
-  `bundle-vscode: dist-vscode/extension.cjs ${(size / 1024).toFixed(0)} KB, ${wasm.length} grammars ${(wasmBytes / 1024 / 1024).toFixed(1)} MB` +
+  `bundle-vscode: dist-vscode/extension.cjs ${size('extension')}, server.cjs ${size('server')}, ${wasm.length} grammars ${(wasmBytes / 1024 / 1024).toFixed(1)} MB` +
     `${args.has('--tests') ? ', test suite' : ''} in ${Date.now() - started} ms`,
 );

@@ -13,11 +13,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stage = path.join(root, '.vsix-staging');
 const require = createRequire(path.join(root, 'package.json'));
 
-/** What the .vsix holds: the bundled extension, its grammars, the rule docs diagnostics link to, the icon, docs. */
-const VSIX_FILES = ['dist-vscode/extension.cjs', 'dist-vscode/grammars', 'docs/rules', 'docs/vscode.md', 'docs/images', 'src/vscode/media', 'README.md', 'LICENSE'];
+/** What the .vsix holds: the bundled client and language server, the grammars, the rule docs diagnostics link to, the icon, docs. */
+const VSIX_FILES = ['dist-vscode/extension.cjs', 'dist-vscode/server.cjs', 'dist-vscode/grammars', 'docs/rules', 'docs/vscode.md', 'docs/images', 'src/vscode/media', 'README.md', 'LICENSE'];
 
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-if (!existsSync(path.join(root, 'dist-vscode/extension.cjs'))) throw new Error('package-vsix: run scripts/bundle-vscode.mjs first');
+if (!existsSync(path.join(root, 'dist-vscode/extension.cjs')) || !existsSync(path.join(root, 'dist-vscode/server.cjs'))) throw new Error('package-vsix: run scripts/bundle-vscode.mjs first');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage);
 for (const entry of VSIX_FILES) cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });

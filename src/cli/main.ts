@@ -9,11 +9,13 @@ import { createRequire } from 'node:module';
 import { collectFiles, FileError, readText } from '../node/files.js';
 import { formatConfigProblem, loadProjectConfig } from '../node/config-file.js';
 import { formatJson, formatStylish, type Format } from './format.js';
+import { Progress } from './progress.js';
 import { toResult } from './results.js';
 import { toSarif } from './sarif.js';
 
 const USAGE = `Usage: kubeconn check [paths...] [options]
        kubeconn rules
+       kubeconn lsp --stdio          the language server, for editors (docs/editors.md)
 
 Finds the ways long-lived gRPC/HTTP2 connections break in Kubernetes: imbalance behind ClusterIP Services,
 missing preStop delays, grace-period budgets, and PID 1 shells that drop SIGTERM. Paths default to ".";
@@ -61,6 +63,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'lsp') return lsp(argv.slice(1));
   let parsed;
   try {
     parsed = parseArgs({
@@ -132,11 +135,16 @@ async function run(argv: string[]): Promise<number> {
   const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
   const ws = new Workspace(options, allRules);
-  for (const file of files) {
+  const progress = new Progress();
+  for (const [i, file] of files.entries()) {
     try {
       ws.setFile(file, readText(file));
     } catch (error) {
       throw new FileError(`cannot read ${file}: ${(error as Error).message}`);
+    }
+    if (progress.enabled) {
+      ws.factsOf(file); // extract now rather than all at once in analyze(), so the count moves
+      progress.update(`reading ${i + 1}/${files.length} files`);
     }
   }
   let reported = files;
@@ -150,9 +158,10 @@ async function run(argv: string[]): Promise<number> {
     ws.setFile(name, fs.readFileSync(0, 'utf8'));
     reported = [name];
   }
-  if (values.fix) applyFixes(ws);
+  if (values.fix) applyFixes(ws, true, progress);
 
-  const result = ws.analyze();
+  const result = progress.analyze(ws);
+  progress.done();
   const cwd = process.cwd();
   const keep = (severity: string) => !values.quiet || severity === 'error';
   const results = reported.map((file) => {
@@ -198,6 +207,19 @@ async function run(argv: string[]): Promise<number> {
 /** Workspace text on a terminal: control characters shown as escapes, never interpreted. */
 function printable(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** `kubeconn lsp --stdio`: the language server (src/lsp), loaded only for this command. */
+async function lsp(argv: string[]): Promise<number> {
+  const transports = ['--stdio', '--node-ipc'];
+  const transport = argv.find((a) => transports.includes(a) || a.startsWith('--socket=') || a.startsWith('--pipe='));
+  const unknown = argv.find((a) => a !== transport && !a.startsWith('--clientProcessId'));
+  if (!transport) throw new UsageError('kubeconn lsp needs a transport: --stdio (or --node-ipc, --socket=<port>, --pipe=<name>)');
+  if (unknown) throw new UsageError(`kubeconn lsp: unknown option '${unknown}'`);
+  const version = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  const { runLanguageServer } = await import('../lsp/main.js');
+  await runLanguageServer({ version });
+  return 0; // the server keeps the process running until the client sends `exit`
 }
 
 /** The folder a config search starts from: the path itself, or the folder of a file path. */
@@ -247,11 +269,11 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
  * Apply safe fixes as ESLint does: per pass, the non-overlapping single-file fixes; re-analyse; repeat
  * until nothing is left to fix (10 passes at most). Files are written once, at the end.
  */
-export function applyFixes(ws: Workspace, write = true): Set<string> {
+export function applyFixes(ws: Workspace, write = true, progress?: Progress): Set<string> {
   const changed = new Set<string>();
   for (let pass = 0; pass < 10; pass++) {
     const byFile = new Map<string, Fix[]>();
-    for (const f of ws.analyze().findings) {
+    for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`) : ws.analyze()).findings) {
       if (!f.fix || f.fix.edits.some((e) => e.file !== f.file)) continue;
       byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix]);
     }

@@ -1,45 +1,33 @@
-// The status-bar item: kubeconn's error/warning counts across the workspace (parse problems included);
-// a click opens the Problems panel.
-import type { AnalysisResult } from '../api.js';
+// The status-bar item: while the language server scans, its progress ("kubeconn 1200/5000"); then the
+// workspace's error and warning counts (parse problems included). A click opens the Problems panel.
+import type { Counts, ServerStatus } from '../lsp/protocol.js';
 import * as vscode from 'vscode';
-
-export interface Counts {
-  errors: number;
-  warnings: number;
-  infos: number;
-}
-
-export function countsOf(result: AnalysisResult): Counts {
-  const counts: Counts = { errors: result.problems.length, warnings: 0, infos: 0 };
-  for (const f of result.findings) {
-    if (f.severity === 'error') counts.errors++;
-    else if (f.severity === 'warning') counts.warnings++;
-    else counts.infos++;
-  }
-  return counts;
-}
 
 export class StatusItem implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('kubeconn.status', vscode.StatusBarAlignment.Left, 10);
   counts: Counts = { errors: 0, warnings: 0, infos: 0 };
+  last: ServerStatus | undefined;
 
   constructor() {
     this.item.name = 'kubeconn';
     this.item.command = 'workbench.actions.view.problems';
-    this.scanning();
+    this.item.text = '$(sync~spin) kubeconn';
+    this.item.tooltip = 'kubeconn is starting';
     this.item.show();
   }
 
-  scanning(): void {
-    this.item.text = '$(sync~spin) kubeconn';
-    this.item.tooltip = 'kubeconn is scanning the workspace';
-  }
-
-  show(result: AnalysisResult, files: number): void {
-    this.counts = countsOf(result);
-    const { errors, warnings, infos } = this.counts;
+  update(status: ServerStatus): void {
+    this.last = status;
+    if (status.state === 'scanning' || status.state === 'starting') {
+      const scan = status.scan;
+      this.item.text = `$(sync~spin) kubeconn${scan && scan.total > 0 ? ` ${scan.done}/${scan.total}` : ''}`;
+      this.item.tooltip = scan ? `kubeconn is scanning the workspace: ${scan.done} of ${scan.total} files read` : 'kubeconn is starting';
+      return;
+    }
+    this.counts = status.counts;
+    const { errors, warnings, infos } = status.counts;
     this.item.text = `$(error) ${errors} $(warning) ${warnings} kubeconn`;
-    this.item.tooltip = `kubeconn: ${errors} errors, ${warnings} warnings, ${infos} infos in ${files} files — click for the Problems panel`;
+    this.item.tooltip = `kubeconn: ${errors} errors, ${warnings} warnings, ${infos} infos in ${status.files} files — click for the Problems panel`;
   }
 
   dispose(): void {

@@ -5,7 +5,8 @@
 import type { AnalysisResult } from '../workspace.js';
 import { range } from '../facts/yaml-util.js';
 import { graphLinks } from './links.js';
-import type { Catalog, Component, Place } from './model.js';
+import type { Service } from '../facts/k8s.js';
+import { serviceId, type Catalog, type CheckStatus, type Component, type Place } from './model.js';
 
 /** A line of a hover: text, and places to show as links, in order. */
 export type HoverLine = (string | Place)[];
@@ -17,24 +18,30 @@ export interface HoverContent {
   lines: HoverLine[];
 }
 
-export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, offset: number): HoverContent | undefined {
+/** `displayPath` names files in labels, as in buildCatalog. */
+export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, offset: number, displayPath?: (file: string) => string): HoverContent | undefined {
   const model = result.model;
   const within = (start: number, end: number): boolean => start <= offset && offset <= end;
+  const facing = (service: Service): Component[] => catalog.components.filter((c) => c.serviceIds.includes(serviceId(service)));
   for (const service of model.services) {
     const o = service.object;
     if (o.file !== file || !within(o.nameSpan[0], o.nameSpan[1])) continue;
-    const c = catalog.components.find((x) => x.service?.file === file && x.service.start === o.nameSpan[0]);
-    return { start: o.nameSpan[0], end: o.nameSpan[1], lines: [[`**Service ${service.name}**${service.headless ? ' (headless)' : ''}`], ...(c ? describeComponent(c) : [])] };
+    return { start: o.nameSpan[0], end: o.nameSpan[1], lines: [[`**Service ${service.name}**${service.headless ? ' (headless)' : ''}`], ...describeFaces(facing(service))] };
   }
-  const links = graphLinks(model);
+  const links = graphLinks(model, displayPath);
   for (const w of model.workloads) {
     const o = w.object;
     if (o.file === file && within(o.nameSpan[0], o.nameSpan[1])) {
       const services = model.servicesSelecting(w);
+      const c = catalog.components.find((x) => x.manifest.file === o.file && x.manifest.start === o.nameSpan[0]);
       return {
         start: o.nameSpan[0],
         end: o.nameSpan[1],
-        lines: [[`**${w.kind} ${w.name}**`], services.length ? ['Selected by ', ...join(services.map((s) => placeOf(s.object)))] : ['No Service selects its pods.']],
+        lines: [
+          [`**${w.kind} ${w.name}**`],
+          services.length ? ['Selected by ', ...join(services.map((s) => placeOf(s.object)))] : ['No Service selects its pods.'],
+          ...(c ? [scorecard(c)] : []),
+        ],
       };
     }
     for (const container of [...w.containers, ...w.initContainers]) {
@@ -54,12 +61,17 @@ export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, 
       };
     }
   }
-  for (const call of links.calls()) {
-    if (call.site.file !== file || !within(call.site.start, call.site.end)) continue;
-    const c = catalog.components.find((x) => x.service?.file === call.service.object.file && x.service.start === call.service.object.nameSpan[0]);
-    return { start: call.site.start, end: call.site.end, lines: [[`Dials **Service ${call.service.name}**`], ...(c ? describeComponent(c) : [])] };
-  }
-  return undefined;
+  // A dial site can reach several Services (a shared helper run by several Deployments with different addresses).
+  const calls = links.calls().filter((call) => call.site.file === file && within(call.site.start, call.site.end));
+  const [call] = calls;
+  if (!call) return undefined;
+  if (calls.length === 1) return { start: call.site.start, end: call.site.end, lines: [[`Dials **Service ${call.service.name}**`], ...describeFaces(facing(call.service))] };
+  const services = [...new Set(calls.map((c) => c.service))];
+  return {
+    start: call.site.start,
+    end: call.site.end,
+    lines: [[`Dials **${services.length} Services**, depending on the workload that runs it: `, ...join(services.map((s) => placeOf(s.object)))]],
+  };
 }
 
 function placeOf(o: { kind: string; name: string; file: string; nameSpan: [number, number] }): Place {
@@ -71,15 +83,24 @@ function join(places: Place[]): HoverLine {
   return places.flatMap((p, i) => (i === 0 ? [p] : [', ', p]));
 }
 
-function describeComponent(c: Component): HoverLine[] {
-  const lines: HoverLine[] = [];
-  lines.push(
-    c.workloads.length
-      ? ['Selects ', ...c.workloads.flatMap((w, i) => [...(i > 0 ? [', '] : []), w, ...(w.detail ? [` (${w.detail})`] : [])])]
+const MARK: Record<CheckStatus, string> = { pass: '✓', fail: '✗', off: '–', na: 'n/a' };
+
+function scorecard(c: Component): HoverLine {
+  return [c.checks.map((k) => `${MARK[k.status]} ${k.label}`).join(' · ')];
+}
+
+/** The workloads behind a Service (its components), their images, callers and scorecards. */
+function describeFaces(components: Component[]): HoverLine[] {
+  const workloads = components.filter((c) => c.kind !== 'Service');
+  const lines: HoverLine[] = [
+    workloads.length
+      ? ['Selects ', ...workloads.flatMap((c, i) => [...(i > 0 ? [', '] : []), c.manifest, ...(c.manifest.detail ? [` (${c.manifest.detail})`] : [])])]
       : ['Selects no workload in the workspace.'],
-  );
-  if (c.images.length) lines.push([`Images: ${c.images.map((i) => `\`${i.image}\``).join(', ')}`]);
-  lines.push(c.callers.length ? ['Called from ', ...join(c.callers)] : ['No callers known in the workspace.']);
-  lines.push([c.checks.map((k) => `${k.status === 'pass' ? '✓' : k.status === 'fail' ? '✗' : '–'} ${k.label}`).join(' · ')]);
+  ];
+  const images = [...new Set(workloads.flatMap((c) => c.images.map((i) => i.image)))];
+  if (images.length) lines.push([`Images: ${images.map((i) => `\`${i}\``).join(', ')}`]);
+  const callers = components[0]?.callers ?? [];
+  lines.push(callers.length ? ['Called from ', ...join(callers)] : ['No callers known in the workspace.']);
+  for (const c of components) lines.push([...(components.length > 1 ? [`${c.kind} ${c.name}: `] : []), ...scorecard(c)]);
   return lines;
 }

@@ -1,7 +1,6 @@
 // What the catalog and the hovers read from the model beyond Services and workloads: who dials a Service
 // (gRPC dial sites in code, linked through env vars), which Dockerfile builds an image, and the Backstage
 // entities that claim workloads, as places a front end can open.
-import path from 'node:path';
 import type { Service, Workload } from '../facts/k8s.js';
 import type { AnalysisModel } from '../model/index.js';
 import type { Place } from './model.js';
@@ -30,7 +29,8 @@ export interface GraphLinks {
   entityOf(workload: Workload): EntityClaim | undefined;
 }
 
-export function graphLinks(graph: AnalysisModel): GraphLinks {
+/** `displayPath` names files in labels (workspace-relative in editors, so two `main.go` are told apart). */
+export function graphLinks(graph: AnalysisModel, displayPath: (file: string) => string = (file) => file): GraphLinks {
   let calls: Call[] | undefined;
   return {
     calls() {
@@ -46,7 +46,7 @@ export function graphLinks(graph: AnalysisModel): GraphLinks {
         calls.push({
           service: link.service,
           site: {
-            label: `${link.site.api} in ${path.basename(link.file)}`,
+            label: `${link.site.api} in ${displayPath(link.file)}`,
             detail: link.text,
             file: link.file,
             start: link.site.targetAt[0],
@@ -64,7 +64,7 @@ export function graphLinks(graph: AnalysisModel): GraphLinks {
         if (container.image !== image) continue;
         for (const link of graph.images.dockerfilesForContainer(container)) {
           if (out.some((l) => l.place.file === link.dockerfile)) continue;
-          out.push({ place: { label: `${path.basename(path.dirname(link.dockerfile))}/${path.basename(link.dockerfile)}`, detail: `via ${link.via}`, file: link.dockerfile, start: 0, end: 0 } });
+          out.push({ place: { label: displayPath(link.dockerfile), detail: `via ${link.via}`, file: link.dockerfile, start: 0, end: 0 } });
         }
       }
       return out;

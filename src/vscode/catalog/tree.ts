@@ -1,61 +1,68 @@
-// The catalog view: groups (namespace or Backstage System) → components with a scorecard → the failed
-// checks' findings, and the component's workloads, images and callers. Every leaf opens what it names.
-import type { Finding } from '../../api.js';
+// The catalog view, fed by the language server's `kubeconn/catalog` request: groups (namespace or Backstage
+// System) → components (workloads, with their Services as faces) with a scorecard → the failed checks'
+// findings, the Services, images, calls and callers. Every leaf opens what it names.
 import * as vscode from 'vscode';
-import type { Catalog, Check, Component, Group, Place } from '../../api.js';
+import type { WireCatalog, WireCheck, WireComponent, WireFinding, WirePlace } from '../../lsp/protocol.js';
 
 export const OPEN_COMMAND = 'kubeconn.open';
 export const ENTITY_PAGE_COMMAND = 'kubeconn.openEntityPage';
 
 export type CatalogNode =
-  | { type: 'group'; group: Group }
-  | { type: 'component'; component: Component }
-  | { type: 'check'; component: Component; check: Check }
-  | { type: 'finding'; finding: Finding }
-  | { type: 'section'; component: Component; label: string; icon: string; places: Place[] }
-  | { type: 'place'; place: Place; icon: string };
+  | { type: 'group'; name: string; kind: 'namespace' | 'system'; components: WireComponent[] }
+  | { type: 'component'; component: WireComponent }
+  | { type: 'check'; component: WireComponent; check: WireCheck }
+  | { type: 'finding'; finding: WireFinding }
+  | { type: 'section'; component: WireComponent; label: string; icon: string; places: WirePlace[] }
+  | { type: 'place'; place: WirePlace; icon: string };
 
 const ICONS = {
   pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
   fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   off: new vscode.ThemeIcon('circle-slash'),
+  na: new vscode.ThemeIcon('dash'),
 };
+const DESCRIPTION = { pass: 'pass', off: 'rules off', na: 'n/a' } as const;
 
-export function scoreSummary(component: Component): string {
-  const passed = component.checks.filter((c) => c.status === 'pass').length;
-  const counted = component.checks.filter((c) => c.status !== 'off').length;
-  return `${passed}/${counted} checks pass`;
+export function scoreSummary(component: WireComponent): string {
+  const counted = component.checks.filter((c) => c.status === 'pass' || c.status === 'fail');
+  return `${counted.filter((c) => c.status === 'pass').length}/${counted.length} checks pass`;
 }
+
+/** The arguments of OPEN_COMMAND for a place. */
+export const openArgs = (p: { uri: string; range: WirePlace['range'] }): unknown[] => [p.uri, p.range];
 
 export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
   private readonly emitter = new vscode.EventEmitter<CatalogNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
 
-  /** The catalog is built lazily by `source` (only when the view asks), after each analysis. */
-  constructor(private readonly source: () => Catalog | undefined) {}
+  /** `source` fetches the catalog (from the server) when the view asks after a change. */
+  constructor(private readonly source: () => Promise<WireCatalog | undefined>) {}
 
   refresh(): void {
     this.emitter.fire(undefined);
   }
 
-  getChildren(node?: CatalogNode): CatalogNode[] {
+  async getChildren(node?: CatalogNode): Promise<CatalogNode[]> {
     if (!node) {
-      const catalog = this.source();
+      const catalog = await this.source();
       if (!catalog) return [];
+      const byId = new Map(catalog.components.map((c) => [c.id, c]));
+      const groups = catalog.groups.map((g): CatalogNode => ({ type: 'group', name: g.name, kind: g.kind, components: g.componentIds.map((id) => byId.get(id)!).filter(Boolean) }));
       // One group only: list its components at the top level.
-      if (catalog.groups.length === 1) return catalog.groups[0]!.components.map((component) => ({ type: 'component', component }));
-      return catalog.groups.map((group) => ({ type: 'group', group }));
+      if (groups.length === 1 && groups[0]!.type === 'group') return groups[0]!.components.map((component) => ({ type: 'component', component }));
+      return groups;
     }
     switch (node.type) {
       case 'group':
-        return node.group.components.map((component) => ({ type: 'component', component }));
+        return node.components.map((component) => ({ type: 'component', component }));
       case 'component': {
         const c = node.component;
         const out: CatalogNode[] = c.checks.map((check) => ({ type: 'check', component: c, check }));
-        if (c.service) out.push({ type: 'place', place: c.service, icon: 'symbol-interface' });
-        if (c.workloads.length) out.push({ type: 'section', component: c, label: 'Workloads', icon: 'server-process', places: c.workloads });
-        const images = c.images.map((i): Place => i.links[0] ? { ...i.links[0], label: i.image, detail: i.links.map((l) => l.label).join(', ') } : { label: i.image, file: '', start: 0, end: 0 });
+        out.push({ type: 'place', place: c.manifest, icon: 'server-process' });
+        if (c.services.length) out.push({ type: 'section', component: c, label: 'Services', icon: 'symbol-interface', places: c.services });
+        const images = c.images.map((i): WirePlace => (i.links[0] ? { ...i.links[0], label: i.image, detail: i.links.map((l) => l.label).join(', ') } : { label: i.image, uri: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
         if (images.length) out.push({ type: 'section', component: c, label: 'Images', icon: 'package', places: images });
+        if (c.calls.length) out.push({ type: 'section', component: c, label: 'Calls', icon: 'call-outgoing', places: c.calls });
         out.push({ type: 'section', component: c, label: 'Callers', icon: 'call-incoming', places: c.callers });
         return out;
       }
@@ -72,10 +79,10 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
     const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
     switch (node.type) {
       case 'group': {
-        const item = new vscode.TreeItem(node.group.name, Expanded);
-        item.description = node.group.kind === 'system' ? 'System' : 'namespace';
-        item.iconPath = new vscode.ThemeIcon(node.group.kind === 'system' ? 'organization' : 'symbol-namespace');
-        item.id = `group:${node.group.kind}:${node.group.name}`;
+        const item = new vscode.TreeItem(node.name, Expanded);
+        item.description = node.kind === 'system' ? 'System' : 'namespace';
+        item.iconPath = new vscode.ThemeIcon(node.kind === 'system' ? 'organization' : 'symbol-namespace');
+        item.id = `group:${node.kind}:${node.name}`;
         return item;
       }
       case 'component': {
@@ -83,11 +90,18 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const failed = c.checks.some((k) => k.status === 'fail');
         const item = new vscode.TreeItem(c.name, Collapsed);
         item.id = `component:${c.id}`;
-        item.description = `${c.kind === 'Service' ? '' : `${c.kind} · `}${scoreSummary(c)}`;
+        const faces = c.services.map((s) => s.label.replace(/^Service /, '')).filter((s) => s !== c.name);
+        item.description = `${c.kind}${faces.length ? ` (${faces.join(', ')})` : ''} · ${scoreSummary(c)}`;
         item.iconPath = failed ? ICONS.fail : ICONS.pass;
         item.contextValue = 'component';
+        const mark = { pass: '✓', fail: '✗', off: '–', na: 'n/a' } as const;
         item.tooltip = new vscode.MarkdownString(
-          [`**${c.name}** (${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`, '', ...c.checks.map((k) => `- ${k.status === 'pass' ? '✓' : k.status === 'fail' ? '✗' : '–'} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`)].join('\n'),
+          [
+            `**${c.name}** (${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`,
+            c.services.length ? `Services: ${c.services.map((s) => s.label.replace(/^Service /, '')).join(', ')}` : 'No Service selects it.',
+            '',
+            ...c.checks.map((k) => `- ${mark[k.status]} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`),
+          ].join('\n'),
         );
         item.command = { title: 'Open entity page', command: ENTITY_PAGE_COMMAND, arguments: [c.id] };
         return item;
@@ -96,7 +110,7 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const { check } = node;
         const item = new vscode.TreeItem(check.label, check.findings.length > 0 ? Collapsed : None);
         item.id = `check:${node.component.id}:${check.id}`;
-        item.description = check.status === 'fail' ? `${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}` : check.status === 'off' ? 'rules off' : 'pass';
+        item.description = check.status === 'fail' ? `${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}` : DESCRIPTION[check.status];
         item.iconPath = ICONS[check.status];
         item.contextValue = `check-${check.status}`;
         return item;
@@ -105,9 +119,9 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const f = node.finding;
         const item = new vscode.TreeItem(f.message, None);
         item.description = `kubeconn/${f.ruleId}`;
-        item.tooltip = `${f.message}\n${f.file}:${f.line}:${f.column}`;
+        item.tooltip = `${f.message}\n${vscode.Uri.parse(f.uri).fsPath}:${f.range.start.line + 1}:${f.range.start.character + 1}`;
         item.iconPath = new vscode.ThemeIcon(f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info');
-        item.command = { title: 'Open', command: OPEN_COMMAND, arguments: [f.file, f.start, f.end] };
+        item.command = { title: 'Open', command: OPEN_COMMAND, arguments: openArgs(f) };
         return item;
       }
       case 'section': {
@@ -121,7 +135,7 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const item = new vscode.TreeItem(p.label, None);
         item.description = p.detail;
         item.iconPath = new vscode.ThemeIcon(node.icon);
-        if (p.file) item.command = { title: 'Open', command: OPEN_COMMAND, arguments: [p.file, p.start, p.end] };
+        if (p.uri) item.command = { title: 'Open', command: OPEN_COMMAND, arguments: openArgs(p) };
         return item;
       }
     }

@@ -1,5 +1,6 @@
-// Shared helpers of the extension-host suite: the activated extension's API, scratch copies of the
-// fixtures (each in a namespace of its own so fixtures never select each other's pods), and polling.
+// Shared helpers of the extension-host suite: the activated extension's API (a language client: what the
+// server knows is asked over LSP), scratch copies of the fixtures (each in a namespace of its own so
+// fixtures never select each other's pods), and polling.
 import * as assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -54,9 +55,24 @@ export async function scratch(fixture: string, extra: Record<string, string> = {
   for (const [name, text] of Object.entries(files)) {
     await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(dir, name)), new TextEncoder().encode(text.replaceAll('namespace: fixture', `namespace: ${ns}`)));
   }
-  await waitFor(`the engine to read ${fixture}-${n}`, () => Object.keys(files).every((name) => k.engine.workspace.has(path.join(dir, name))));
-  await k.engine.idle();
+  await waitForKnown(Object.keys(files).map((name) => path.join(dir, name)), true, `the server to read ${fixture}-${n}`);
+  await k.idle();
   return { dir, ns, uri: (file: string) => vscode.Uri.file(path.join(dir, file)) };
+}
+
+/** Wait until the server analyses (known = true) or has dropped (false) every one of these files. */
+export async function waitForKnown(files: string[], known: boolean, what = `${files.length} files ${known ? 'read' : 'forgotten'}`, timeoutMs?: number): Promise<void> {
+  const k = await kubeconn();
+  await waitFor(what, async () => {
+    const status = await k.serverStatus({ files: files.map((f) => vscode.Uri.file(f).toString()) });
+    return status.known!.every((x) => x === known) || undefined;
+  }, timeoutMs);
+}
+
+/** Internal errors of the client and the server (tests assert there are none). */
+export async function internalErrors(): Promise<string[]> {
+  const k = await kubeconn();
+  return [...k.log.errors.map((e) => e.message), ...(await k.serverStatus()).internalErrors];
 }
 
 export function kubeconnDiagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
@@ -79,7 +95,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
       last = error;
     }
     if (Date.now() > deadline) {
-      const log = api ? `\n      kubeconn log:\n      ${api.log.recent.slice(-25).join('\n      ')}` : '';
+      const log = api ? `\n      kubeconn client log:\n      ${api.log.recent.slice(-25).join('\n      ')}` : '';
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));

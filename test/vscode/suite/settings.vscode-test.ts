@@ -1,9 +1,10 @@
 /// <reference types="mocha" />
-// Settings apply live: rule levels, fix parameters, the Kubernetes version, excludes; an invalid value
-// gets a clear message and its default.
+// Settings apply live (the client sends what the user set; the server re-reads them): rule levels, fix
+// parameters, the Kubernetes version, excludes; an invalid value gets a clear message and its default; a
+// `.kubeconn.yaml` applies where the editor's settings are unset, and the editor's win where they are set.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { codeActions, kubeconn, kubeconnDiagnostics, scratch, waitFor, waitForDiagnostics } from './helpers.js';
+import { codeActions, internalErrors, kubeconn, kubeconnDiagnostics, scratch, waitFor, waitForDiagnostics, wsUri } from './helpers.js';
 
 const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('kubeconn');
 const set = (key: string, value: unknown): Thenable<void> => config().update(key, value, vscode.ConfigurationTarget.Workspace);
@@ -16,7 +17,7 @@ async function preferredFixTitle(uri: vscode.Uri, code: string): Promise<string 
 suite('settings', () => {
   teardown(async () => {
     for (const key of ['rules', 'preStopSeconds', 'kubernetesVersion', 'exclude']) await set(key, undefined);
-    await (await kubeconn()).engine.idle();
+    await (await kubeconn()).idle();
   });
 
   test('kubeconn.rules switches a rule off and raises another to error', async () => {
@@ -47,11 +48,14 @@ suite('settings', () => {
     const uri = s.uri('deployment.yaml');
     await set('preStopSeconds', 0);
     await set('kubernetesVersion', 'latest');
-    await waitFor('the settings errors', () => api.settingsErrors().length === 2 || undefined);
-    assert.match(api.settingsErrors().join('\n'), /kubeconn\.preStopSeconds: preStopSeconds must be a whole number of seconds from 1 to 3600, got 0; using the default\./);
-    assert.match(api.settingsErrors().join('\n'), /kubeconn\.kubernetesVersion: kubernetesVersion must look like "1\.30", got "latest"; using the default\./);
+    const errors = await waitFor('the settings errors', async () => {
+      const list = (await api.serverStatus()).settingsErrors;
+      return list.length === 2 ? list.join('\n') : undefined;
+    });
+    assert.match(errors, /kubeconn\.preStopSeconds: preStopSeconds must be a whole number of seconds from 1 to 3600, got 0; using the default\./);
+    assert.match(errors, /kubeconn\.kubernetesVersion: kubernetesVersion must look like "1\.30", got "latest"; using the default\./);
     assert.equal(await preferredFixTitle(uri, 'prestop-sleep'), 'Add lifecycle.preStop.sleep.seconds: 5');
-    assert.deepEqual(api.log.errors, []);
+    assert.deepEqual(await internalErrors(), []);
   });
 
   test('kubeconn.exclude drops matching files and brings them back when removed', async () => {
@@ -62,5 +66,26 @@ suite('settings', () => {
     await waitForDiagnostics(uri, 'grpc-clusterip-imbalance', 0);
     await set('exclude', undefined);
     await waitForDiagnostics(uri, 'grpc-clusterip-imbalance', 1);
+  });
+
+  test('.kubeconn.yaml applies under unset editor settings; an editor setting wins; a bad key is a diagnostic', async () => {
+    const api = await kubeconn();
+    const s = await scratch('imbalance');
+    const uri = s.uri('deployment.yaml');
+    const config = wsUri('.kubeconn.yaml');
+    await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('preStopSeconds: 12\nrules:\n  readiness-probe: off\n'));
+    try {
+      await waitFor('the config file to apply', async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 12' || undefined);
+      await set('preStopSeconds', 7);
+      await waitFor('the editor setting to win', async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 7' || undefined);
+      await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('preStopSeconds: 12\nprestopSeconds: 3\n'));
+      const [problem] = await waitForDiagnostics(config, 'config-error', 1);
+      assert.match(problem!.message, /unknown key 'prestopSeconds'/);
+      assert.deepEqual(await internalErrors(), []);
+    } finally {
+      await vscode.workspace.fs.delete(config);
+      await waitForDiagnostics(config, 'config-error', 0);
+      await api.idle();
+    }
   });
 });

@@ -1,0 +1,324 @@
+// Keeps the core's Workspace in step with the editor, for the language server: a background scan of every
+// analysable file of the workspace folders (read in batches, extracted in slices of a few milliseconds so
+// requests are still answered during the scan), open documents overlaying the files on disk, debounced
+// re-analysis after edits, and file-system events. It never analyses on its own: it feeds texts to the core
+// and announces each AnalysisResult. Files are keyed by absolute path.
+import { allRules, type AnalysisResult, isAnalysable, type KubeconnOptions, Workspace } from '../api.js';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { collectFiles, excludedBySettings } from '../node/files.js';
+
+export interface EngineStats {
+  scannedFiles: number;
+  scanMs: number;
+  scanAnalysisMs: number;
+  analysisMs: number[];
+  editToResultMs: number[];
+}
+
+export interface EngineHooks {
+  /** A new result to publish (every file's diagnostics, the status). */
+  onResult(result: AnalysisResult): void;
+  /** Scan progress: files read of those found (called at most every ~100 ms, and at 0 and at the end). */
+  onScanProgress(done: number, total: number): void;
+  /** The text of a file open in the editor, if it is open. */
+  openText(file: string): string | undefined;
+  /** Every file open in the editor. */
+  openFiles(): string[];
+  log(message: string): void;
+  internalError(context: string, error: unknown): void;
+}
+
+const READ_BATCH = 64;
+const SLICE_MS = 15;
+/** Folders never walked (the CLI's walk skips them too). */
+const SKIPPED_FOLDERS = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
+
+export class Engine {
+  private ws: Workspace;
+  readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, scanAnalysisMs: 0, analysisMs: [], editToResultMs: [] };
+  debounceMs = 150;
+  folders: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private firstPendingChange: number | undefined;
+  private last: AnalysisResult | undefined;
+  private lastVersion = -1;
+  private scanning: Promise<void> | undefined;
+  private scansRunning = 0;
+  private scanProgress: { done: number; total: number } | undefined;
+  private readonly reads = new Map<string, number>();
+  private forgets = 0;
+
+  constructor(
+    private readonly hooks: EngineHooks,
+    options: Partial<KubeconnOptions> = {},
+  ) {
+    this.ws = new Workspace(options, allRules);
+  }
+
+  get workspace(): Workspace {
+    return this.ws;
+  }
+
+  get result(): AnalysisResult | undefined {
+    return this.last;
+  }
+
+  /** Files read so far of those found, while a scan runs. */
+  get progress(): { done: number; total: number } | undefined {
+    return this.scansRunning > 0 ? this.scanProgress : undefined;
+  }
+
+  /**
+   * New options change what every file's facts say: start a fresh workspace and let a scan fill it in time
+   * slices; the previous results stay published until the scan's analysis replaces them.
+   */
+  configure(options: Partial<KubeconnOptions>): Promise<void> {
+    this.ws = new Workspace(options, allRules);
+    this.lastVersion = -1;
+    return this.scan();
+  }
+
+  /** The folder holding a file, or undefined (files outside every folder are analysed only when there is no folder). */
+  folderOf(file: string): string | undefined {
+    return this.folders.filter((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + path.sep)).sort((a, b) => b.length - a.length)[0];
+  }
+
+  /** Is this a file kubeconn reads: claimed by an extractor, inside a workspace folder, not excluded? */
+  wants(file: string): boolean {
+    if (!isAnalysable(file)) return false;
+    if (this.folders.length === 0) return true;
+    const folder = this.folderOf(file);
+    if (!folder) return false;
+    const relative = path.relative(folder, file);
+    if (relative.split(path.sep).slice(0, -1).some((segment) => SKIPPED_FOLDERS.has(segment))) return false;
+    return !excludedBySettings(relative, { exclude: this.ws.options.exclude, include: this.ws.options.include });
+  }
+
+  /** Scan every workspace folder (one scan at a time; a second call waits for the running one, then rescans). */
+  scan(): Promise<void> {
+    const run = async (): Promise<void> => {
+      this.scansRunning++;
+      try {
+        await this.scanOnce();
+      } finally {
+        this.scansRunning--;
+      }
+    };
+    const next = (this.scanning ?? Promise.resolve()).then(run, run);
+    this.scanning = next;
+    return next;
+  }
+
+  private async scanOnce(): Promise<void> {
+    const started = performance.now();
+    const ws = this.ws;
+    const files = this.folders.length === 0 ? [] : collectFiles(this.folders, { exclude: ws.options.exclude, include: ws.options.include });
+    this.scanProgress = { done: 0, total: files.length };
+    this.hooks.onScanProgress(0, files.length);
+    let reported = performance.now();
+    for (let i = 0; i < files.length; i += READ_BATCH) {
+      const batch = files.slice(i, i + READ_BATCH);
+      const texts = await Promise.all(batch.map((file) => fs.readFile(file, 'utf8').catch(() => undefined)));
+      // Extract file by file in slices, so hovers and code actions are answered while a large workspace is read.
+      let slice = performance.now();
+      for (let j = 0; j < batch.length; j++) {
+        const file = batch[j]!;
+        const text = this.hooks.openText(file) ?? texts[j];
+        if (text === undefined) continue;
+        if (ws.setFile(file, text)) ws.factsOf(file);
+        if (performance.now() - slice > SLICE_MS) {
+          await pause();
+          slice = performance.now();
+        }
+      }
+      this.scanProgress = { done: Math.min(files.length, i + batch.length), total: files.length };
+      if (performance.now() - reported > 100) {
+        reported = performance.now();
+        this.hooks.onScanProgress(this.scanProgress.done, files.length);
+      }
+    }
+    // New settings started a fresh workspace meanwhile: the scan queued behind this one fills that.
+    if (ws !== this.ws) return;
+    for (const file of this.hooks.openFiles()) if (this.wants(file)) ws.setFile(file, this.hooks.openText(file)!);
+    const live = new Set(files);
+    for (const file of ws.files()) if (!live.has(file) && this.hooks.openText(file) === undefined) ws.removeFile(file);
+    this.hooks.onScanProgress(files.length, files.length);
+    const analysisStarted = performance.now();
+    await this.analyzeInSlices();
+    this.stats.scanAnalysisMs = performance.now() - analysisStarted;
+    this.stats.scannedFiles = files.length;
+    this.stats.scanMs = performance.now() - started;
+    this.hooks.log(`scanned ${files.length} files in ${this.stats.scanMs.toFixed(0)} ms`);
+  }
+
+  /** An open document's text (it overlays the file on disk). */
+  setOpenText(file: string, text: string): void {
+    if (!this.wants(file)) return;
+    if (this.ws.setFile(file, text)) this.schedule();
+  }
+
+  /** Read a file from disk again (closed in the editor, changed outside it, created). */
+  async fromDisk(file: string): Promise<void> {
+    if (this.hooks.openText(file) !== undefined) return;
+    // Reads of one file may overlap (close, then a watcher event): the latest one wins. A deletion seen
+    // while reading may concern this file: look again before re-adding it.
+    const read = (this.reads.get(file) ?? 0) + 1;
+    this.reads.set(file, read);
+    const forgets = this.forgets;
+    let text: string | undefined;
+    try {
+      text = await fs.readFile(file, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    if (this.reads.get(file) !== read) return;
+    this.reads.delete(file);
+    if (text !== undefined && this.forgets !== forgets && !(await fs.stat(file).catch(() => undefined))) text = undefined;
+    // Gone between the event and the read (or unreadable): treat as deleted.
+    if (text === undefined) return this.forget(file);
+    if (this.hooks.openText(file) !== undefined || !this.wants(file)) return; // opened meanwhile: the editor wins
+    if (this.ws.setFile(file, text)) this.schedule();
+  }
+
+  /** A created file or folder (a folder is walked: files written into it raise no event of their own in some clients). */
+  async created(file: string): Promise<void> {
+    const stat = await fs.stat(file).catch(() => undefined);
+    if (!stat) return;
+    if (!stat.isDirectory()) return this.wants(file) ? this.fromDisk(file) : undefined;
+    const folder = this.folderOf(file);
+    if (!folder || path.relative(folder, file).split(path.sep).some((s) => SKIPPED_FOLDERS.has(s))) return;
+    for (const found of collectFiles([file], { exclude: this.ws.options.exclude, include: this.ws.options.include })) {
+      if (this.wants(found)) await this.fromDisk(found);
+    }
+  }
+
+  /** A deleted file or folder. */
+  forget(file: string): void {
+    this.forgets++;
+    const prefix = file.endsWith(path.sep) ? file : file + path.sep;
+    let changed = false;
+    for (const known of this.ws.files()) {
+      // Even if a document of it is still open (VS Code closes documents lazily): the file is gone; an edit in
+      // that document brings it back.
+      if (known === file || known.startsWith(prefix)) changed = this.ws.removeFile(known) || changed;
+    }
+    if (changed) this.schedule();
+  }
+
+  private schedule(): void {
+    this.firstPendingChange ??= performance.now();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    // A running scan analyses when it is done; a partial workspace is never published.
+    if (this.scansRunning > 0) return;
+    this.timer = setTimeout(() => {
+      try {
+        this.analyzeNow();
+      } catch (error) {
+        this.hooks.internalError('analysis', error);
+      }
+    }, this.debounceMs);
+  }
+
+  /**
+   * Analyse pending changes right away (code actions and hovers call this so that their offsets match the
+   * text). During a scan the result is returned but not published.
+   */
+  analyzeNow(): AnalysisResult | undefined {
+    const ws = this.ws;
+    const version = ws.version;
+    if (this.last && this.lastVersion === version) return this.last;
+    if (this.scansRunning > 0) return ws.analyze();
+    return this.analyzeAndPublish();
+  }
+
+  private analyzeAndPublish(): AnalysisResult | undefined {
+    const ws = this.ws;
+    const version = ws.version;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const started = performance.now();
+    let result: AnalysisResult;
+    try {
+      result = ws.analyze();
+    } catch (error) {
+      // Keep showing the previous results; the next change retries.
+      this.hooks.internalError('analysis', error);
+      return this.last;
+    }
+    return this.publish(result, version, started);
+  }
+
+  /**
+   * The scan's analysis of a whole workspace, run step by step (linking, then each rule) with pauses when a
+   * slice exceeds SLICE_MS. If the workspace changes meanwhile, that result is stale: analyse again (and,
+   * failing that, in one step).
+   */
+  private async analyzeInSlices(): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const ws = this.ws;
+      const version = ws.version;
+      if (this.last && this.lastVersion === version) return;
+      const started = performance.now();
+      let result: AnalysisResult;
+      try {
+        const steps = ws.analyzeSteps();
+        let slice = performance.now();
+        let step = steps.next();
+        while (!step.done) {
+          if (performance.now() - slice > SLICE_MS) {
+            await pause();
+            slice = performance.now();
+          }
+          step = steps.next();
+        }
+        result = step.value;
+      } catch (error) {
+        this.hooks.internalError('analysis', error);
+        return;
+      }
+      if (ws !== this.ws || ws.version !== version) continue;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.publish(result, version, started);
+      return;
+    }
+    this.analyzeAndPublish();
+  }
+
+  private publish(result: AnalysisResult, version: number, started: number): AnalysisResult {
+    const ended = performance.now();
+    push(this.stats.analysisMs, ended - started);
+    if (this.firstPendingChange !== undefined) push(this.stats.editToResultMs, ended - this.firstPendingChange);
+    this.firstPendingChange = undefined;
+    this.last = result;
+    this.lastVersion = version;
+    for (const n of result.notices) if (!n.at) this.hooks.internalError(`rule ${n.ruleId}`, new Error(n.message));
+    this.hooks.onResult(result);
+    return result;
+  }
+
+  /** Resolves when no scan and no debounced analysis is pending (a pending one is run now). */
+  async idle(): Promise<void> {
+    while (this.scanning) {
+      const scanning = this.scanning;
+      await scanning;
+      if (this.scanning === scanning) break;
+    }
+    if (this.timer || !this.last || this.lastVersion !== this.ws.version) this.analyzeNow();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+}
+
+function pause(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function push(list: number[], value: number): void {
+  list.push(value);
+  if (list.length > 500) list.shift();
+}

@@ -1,0 +1,282 @@
+// The language server over its real transport: `kubeconn lsp --stdio` spawned and driven with vscode-jsonrpc
+// (test/lsp/client.ts), on a copy of examples/shop plus a shared dial helper run by seven Deployments.
+// initialize, the first scan with progress, publishDiagnostics, didOpen/didChange/didClose, code actions
+// (merged at scale), hovers, the catalog and status requests, settings over `.kubeconn.yaml`, watched files,
+// and shutdown/exit.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol';
+import type { WireCatalog } from '../../src/lsp/protocol.js';
+import { fixturesDir, repoRoot } from '../helpers/paths.js';
+import { applyTextEdits, TestClient, uriOf } from './client.js';
+
+const settings: { current: Record<string, unknown> } = { current: {} };
+
+describe('kubeconn lsp --stdio', () => {
+  let dir: string;
+  let client: TestClient;
+  const shop = (...p: string[]) => path.join(dir, 'shop', ...p);
+  const helper = (...p: string[]) => path.join(dir, 'helper', ...p);
+  const actionsAt = (file: string, d: Diagnostic, only?: string[]) =>
+    client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uriOf(file) }, range: d.range, context: { diagnostics: [d], ...(only ? { only } : {}) } });
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-'));
+    fs.cpSync(path.join(repoRoot, 'examples', 'shop'), shop(), { recursive: true });
+    fs.cpSync(path.join(fixturesDir, 'vscode', 'helper'), helper(), { recursive: true });
+    client = await TestClient.start({ folders: [dir], settings: () => settings.current, dynamic: true, workDoneProgress: true });
+  });
+  after(async () => {
+    if (client.child.exitCode === null) client.child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('initialize: says what it serves', () => {
+    const caps = client.initializeResult!.capabilities;
+    assert.deepEqual(client.initializeResult!.serverInfo?.name, 'kubeconn');
+    assert.deepEqual(caps.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(caps.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.kubeconn'] });
+    assert.equal(caps.hoverProvider, true);
+    assert.deepEqual(caps.executeCommandProvider?.commands, ['kubeconn.showDocumentation']);
+  });
+
+  it('scans the folder with progress, registers its watchers and publishes diagnostics with codes, docs links and related information', async () => {
+    const status = await client.idle();
+    assert.equal(status.state, 'idle');
+    assert.ok(status.files >= 17, `${status.files} files`);
+    assert.deepEqual(status.internalErrors, []);
+    const kinds = client.progress.map((p) => (p as { value: { kind: string } }).value.kind);
+    assert.equal(kinds[0], 'begin');
+    assert.equal(kinds.at(-1), 'end');
+    assert.ok(client.progress.some((p) => /^\d+\/\d+ files$/.test(String((p as { value: { message?: string } }).value.message))));
+    assert.deepEqual(client.registrations.map((r) => r.method).sort(), ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+
+    const [imbalance] = client.diagnosticsOf(shop('k8s', 'orders.yaml'), 'grpc-clusterip-imbalance');
+    assert.ok(imbalance);
+    assert.deepEqual(imbalance.range, { start: { line: 12, character: 6 }, end: { line: 12, character: 16 } });
+    assert.equal(imbalance.severity, 2);
+    assert.equal(imbalance.source, 'kubeconn');
+    assert.equal(imbalance.codeDescription?.href, 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/grpc-clusterip-imbalance.md');
+    assert.deepEqual(imbalance.relatedInformation?.map((r) => r.message), [
+      "Deployment 'orders' receives this traffic",
+      'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)',
+    ]);
+    assert.equal(imbalance.relatedInformation![1]!.location.uri, uriOf(shop('services', 'frontend', 'server.js')));
+    // Never an absolute path in a message.
+    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [String(d.message), ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
+  });
+
+  it('didOpen overlays the file on disk, didChange re-analyses, didClose falls back to disk', async () => {
+    const file = shop('k8s', 'orders.yaml');
+    const disk = fs.readFileSync(file, 'utf8');
+    assert.equal(client.diagnosticsOf(file, 'service-app-protocol').length, 1);
+    client.open(file, disk);
+    const withProtocol = disk.replace(/(\n {4}- name: grpc\n)/, '$1      appProtocol: kubernetes.io/h2c\n');
+    assert.notEqual(withProtocol, disk);
+    client.change(file, withProtocol);
+    await client.waitFor('service-app-protocol to go', () => client.diagnosticsOf(file, 'service-app-protocol').length === 0);
+    assert.equal(client.diagnosticsOf(file, 'grpc-clusterip-imbalance').length, 1);
+    client.close(file);
+    await client.waitFor('service-app-protocol back', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+  });
+
+  it('codeAction: the preferred fix, applied through didChange, removes its diagnostic', async () => {
+    const file = shop('k8s', 'orders.yaml');
+    const [d] = client.diagnosticsOf(file, 'prestop-sleep');
+    assert.ok(d);
+    const actions = await actionsAt(file, d);
+    const titles = actions.map((a) => a.title);
+    assert.deepEqual(
+      actions.filter((a) => a.isPreferred).map((a) => a.title),
+      ['Add lifecycle.preStop.sleep.seconds: 5'],
+    );
+    assert.ok(titles.includes('Disable kubeconn/prestop-sleep for this line'), titles.join(' | '));
+    assert.ok(titles.includes("Disable kubeconn/prestop-sleep for Deployment 'orders' (kubeconn.io/ignore)"), titles.join(' | '));
+    const docs = actions.find((a) => a.title === 'Show documentation for kubeconn/prestop-sleep');
+    assert.deepEqual(docs?.command?.arguments, ['prestop-sleep', 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md']);
+    const fix = actions.find((a) => a.isPreferred)!;
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = applyTextEdits(text, fix.edit!.changes![uriOf(file)]!);
+    assert.match(fixed, /\n {10}lifecycle:\n {12}preStop:\n {14}sleep:\n {16}seconds: 5\n/);
+    client.open(file, text);
+    client.change(file, fixed);
+    await client.waitFor('prestop-sleep to go', () => client.diagnosticsOf(file, 'prestop-sleep').length === 0);
+    client.close(file);
+    await client.waitFor('prestop-sleep back', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
+  });
+
+  it('at scale: seven findings on a shared dial helper are one diagnostic with one action per distinct fix', async () => {
+    const file = helper('dial.go');
+    const list = client.diagnosticsOf(file, 'grpc-client-load-balancing');
+    assert.equal(list.length, 1);
+    const [d] = list;
+    assert.equal(
+      d!.message,
+      "grpc.NewClient dials ClusterIP Service 'orders.fixture' and 6 more (pick_first): kube-proxy balances per connection, so this channel sends every call to one pod and never sees new pods. " +
+        'Services: orders.fixture, payments.fixture, catalog.fixture, cart.fixture, users.fixture, search.fixture, shipping.fixture.',
+    );
+    assert.equal(d!.relatedInformation?.length, 7);
+    assert.ok(d!.relatedInformation!.every((r) => r.message.startsWith('helper/k8s.yaml: UPSTREAM_ADDR=')));
+    const actions = await actionsAt(file, d!);
+    assert.deepEqual(actions.map((a) => a.title), [
+      'Dial the headless Service with round_robin for 7 Services',
+      'Dial through kuberesolver with round_robin (register kuberesolver and grant it RBAC) for 7 Services',
+      'Disable kubeconn/grpc-client-load-balancing for this line',
+      'Show documentation for kubeconn/grpc-client-load-balancing',
+    ]);
+    // The merged suggestion: the round_robin option once, seven targets, seven headless siblings.
+    const changes = actions[0]!.edit!.changes!;
+    assert.equal(changes[uriOf(file)]!.length, 1);
+    const manifests = applyTextEdits(fs.readFileSync(helper('k8s.yaml'), 'utf8'), changes[uriOf(helper('k8s.yaml'))]!);
+    assert.equal(manifests.match(/^ {2}name: [a-z]+-headless$/gm)?.length, 7);
+    assert.equal(manifests.match(/value: "?dns:\/\/\/[a-z]+-headless\.fixture\.svc\.cluster\.local:50051/g)?.length, 7);
+  });
+
+  it('source.fixAll.kubeconn: every safe fix of the file, nothing else', async () => {
+    const file = shop('k8s', 'orders.yaml');
+    const [d] = client.diagnosticsOf(file, 'service-app-protocol');
+    const [all, ...rest] = await actionsAt(file, d!, ['source.fixAll.kubeconn']);
+    assert.equal(rest.length, 0);
+    assert.equal(all?.kind, 'source.fixAll.kubeconn');
+    assert.deepEqual(Object.keys(all!.edit!.changes!), [uriOf(file)]);
+    const fixed = applyTextEdits(fs.readFileSync(file, 'utf8'), all!.edit!.changes![uriOf(file)]!);
+    assert.match(fixed, /appProtocol: kubernetes\.io\/h2c/);
+    assert.match(fixed, /preStop:\n {14}sleep:/);
+    assert.doesNotMatch(fixed, /clusterIP: None/, 'suggestions are never applied');
+  });
+
+  it('hover: what a Service links to, and the findings at a dial site grouped by rule', async () => {
+    const orders = shop('k8s', 'orders.yaml');
+    const line = fs.readFileSync(orders, 'utf8').split('\n').indexOf('  name: orders');
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(orders) }, position: { line, character: 9 } });
+    const text = (hover.contents as { value: string }).value;
+    assert.match(text, /^\*\*Service orders\*\*/);
+    assert.ok(text.includes(`Selects [Deployment orders](${uriOf(orders)}#L20) (3 replicas)`), text);
+    assert.match(text, /Called from \[new OrdersClient in shop\/services\/frontend\/server\.js\]\(file:\/\/[^)]*server\.js#L9\)/);
+    const dial = helper('dial.go');
+    const [d] = client.diagnosticsOf(dial, 'grpc-client-load-balancing');
+    const at = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(dial) }, position: { line: d!.range.start.line, character: d!.range.start.character + 2 } });
+    const paragraphs = (at.contents as { value: string }).value.split('\n\n');
+    assert.match(paragraphs[0]!, /^Dials \*\*7 Services\*\*, depending on the workload that runs it: \[Service orders\]/);
+    const rules = paragraphs.filter((p) => p.startsWith('**[kubeconn/'));
+    assert.equal(rules.length, 1, paragraphs.join('\n---\n'));
+    assert.match(rules[0]!, /^\*\*\[kubeconn\/grpc-client-load-balancing\]\([^)]+\)\*\* \(7 findings\): grpc\.NewClient dials ClusterIP Service 'orders\.fixture' and 6 more/);
+  });
+
+  it('kubeconn/catalog: workloads with their Services as faces, n/a checks, calls from workload to Service', async () => {
+    const catalog = await client.request<WireCatalog>('kubeconn/catalog', {});
+    const byId = new Map(catalog.components.map((c) => [c.id, c]));
+    const orders = byId.get('shop/Deployment/orders')!;
+    assert.deepEqual(orders.services.map((s) => s.label), ['Service orders']);
+    assert.deepEqual(orders.serviceIds, ['shop/orders']);
+    assert.equal(orders.manifest.uri, uriOf(shop('k8s', 'orders.yaml')));
+    assert.deepEqual(orders.manifest.range.start, { line: 19, character: 8 });
+    assert.ok(!byId.has('shop/Service/orders'), 'a Service with a workload is not a component of its own');
+    const job = byId.get('shop/CronJob/export-orders')!;
+    assert.deepEqual(Object.fromEntries(job.checks.map((c) => [c.id, c.status])), { balanced: 'na', drains: 'na', grace: 'pass', sigterm: 'pass' });
+    const edge = catalog.edges.find((e) => e.from === 'shop/Deployment/frontend' && e.service === 'shop/orders');
+    assert.equal(edge?.to, 'shop/Deployment/orders');
+    assert.ok(edge!.findings.some((f) => f.ruleId === 'grpc-client-load-balancing'));
+    assert.ok(edge!.evidence[0]!.label === 'new OrdersClient in shop/services/frontend/server.js');
+    // Seven client Deployments of one helper, each calling its own Service (with no workload behind it).
+    const fromHelper = catalog.edges.filter((e) => e.from.startsWith('fixture/Deployment/') && e.from.endsWith('-client'));
+    assert.equal(fromHelper.length, 7);
+    assert.ok(fromHelper.every((e) => e.to === `fixture/Service/${e.from.split('/')[2]!.replace(/-client$/, '')}`));
+  });
+
+  it('settings: workspace/configuration over .kubeconn.yaml, the editor wins, invalid values are reported', async () => {
+    const deployment = shop('k8s', 'orders.yaml');
+    const preferred = async (): Promise<string | undefined> => {
+      const [d] = client.diagnosticsOf(deployment, 'prestop-sleep');
+      return d && (await actionsAt(deployment, d)).find((a) => a.isPreferred)?.title;
+    };
+    fs.writeFileSync(path.join(dir, '.kubeconn.yaml'), 'preStopSeconds: 12\nrules:\n  readiness-probe: off\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.kubeconn.yaml')), type: 1 }] });
+    await client.idle();
+    assert.equal(await preferred(), 'Add lifecycle.preStop.sleep.seconds: 12');
+    assert.equal(client.diagnosticsOf(shop('k8s', 'frontend.yaml'), 'readiness-probe').length, 0);
+
+    settings.current = { preStopSeconds: 7, rules: { 'kubeconn/readiness-probe': 'warn' }, kubernetesVersion: 'latest' };
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    const status = await client.idle();
+    assert.equal(await preferred(), 'Add lifecycle.preStop.sleep.seconds: 7');
+    assert.equal(client.diagnosticsOf(shop('k8s', 'frontend.yaml'), 'readiness-probe').length, 1);
+    assert.deepEqual(status.settingsErrors, ['kubeconn.kubernetesVersion: kubernetesVersion must look like "1.30", got "latest"; using the default.']);
+    await client.waitFor('the warning', () => client.messages.some((m) => m.type === 2 && m.message === status.settingsErrors[0]));
+
+    // A bad key in the config file is a diagnostic on it (the rest of the file still applies).
+    fs.writeFileSync(path.join(dir, '.kubeconn.yaml'), 'preStopSeconds: 12\nprestopSeconds: 3\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.kubeconn.yaml')), type: 2 }] });
+    await client.idle();
+    const [problem] = client.diagnosticsOf(path.join(dir, '.kubeconn.yaml'), 'config-error');
+    assert.match(String(problem!.message), /unknown key 'prestopSeconds'/);
+    assert.deepEqual(problem!.range.start, { line: 1, character: 0 });
+
+    settings.current = {};
+    fs.rmSync(path.join(dir, '.kubeconn.yaml'));
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.kubeconn.yaml')), type: 3 }] });
+    client.notify('workspace/didChangeConfiguration', { settings: null });
+    await client.idle();
+    await client.waitFor('the config diagnostics to clear', () => client.diagnosticsOf(path.join(dir, '.kubeconn.yaml')).length === 0);
+    assert.equal(await preferred(), 'Add lifecycle.preStop.sleep.seconds: 5');
+  });
+
+  it('watched files: a created file is analysed, a deleted folder forgotten', async () => {
+    const file = path.join(dir, 'extra', 'svc.yaml');
+    fs.mkdirSync(path.dirname(file));
+    fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  selector: {app: extra}\n  ports:\n    - name: grpc\n      port: 9090\n');
+    // A client that reports only the folder (as some do) still gets the files inside read.
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.dirname(file)), type: 1 }] });
+    await client.waitFor('diagnostics of the new file', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+    assert.deepEqual((await client.idle([file])).known, [true]);
+    fs.rmSync(path.dirname(file), { recursive: true });
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.dirname(file)), type: 3 }] });
+    await client.waitFor('its diagnostics to clear', () => client.diagnosticsOf(file).length === 0);
+    assert.deepEqual((await client.idle([file])).known, [false]);
+  });
+
+  it('workspace folders: an added folder is scanned, a removed one dropped', async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-folder-'));
+    try {
+      const file = path.join(other, 'svc.yaml');
+      fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n');
+      const folder = { uri: uriOf(other), name: 'other' };
+      client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
+      await client.waitFor('the added folder', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+      client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
+      await client.waitFor('the removed folder', () => client.diagnosticsOf(file).length === 0);
+      assert.ok(client.diagnosticsOf(shop('k8s', 'orders.yaml')).length > 0);
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('shutdown and exit: the server exits with 0', async () => {
+    assert.equal(await client.stop(), 0);
+    assert.equal(client.stderr.join(''), '');
+  });
+});
+
+describe('kubeconn lsp for clients without workspace/configuration', () => {
+  it('takes its settings from initializationOptions and runs its docs command with window/showDocument', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-'));
+    fs.cpSync(path.join(repoRoot, 'examples', 'shop'), dir, { recursive: true });
+    const client = await TestClient.start({ folders: [dir], initializationOptions: { settings: { rules: { 'prestop-sleep': 'off' } } } });
+    try {
+      const shown: unknown[] = [];
+      client.connection.onRequest('window/showDocument', (p: unknown) => (shown.push(p), { success: true }));
+      await client.idle();
+      assert.equal(client.diagnosticsOf(path.join(dir, 'k8s', 'orders.yaml'), 'prestop-sleep').length, 0);
+      assert.equal(client.diagnosticsOf(path.join(dir, 'k8s', 'orders.yaml'), 'grpc-clusterip-imbalance').length, 1);
+      await client.request('workspace/executeCommand', { command: 'kubeconn.showDocumentation', arguments: ['prestop-sleep', 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md'] });
+      assert.deepEqual(shown, [{ uri: 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md', external: true }]);
+      assert.equal(await client.stop(), 0);
+    } finally {
+      if (client.child.exitCode === null) client.child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
