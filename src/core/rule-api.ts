@@ -15,8 +15,9 @@ export { readServiceConfig, serviceConfigSelecting } from './facts/grpc/service-
 export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
 export { AnalysisModel, type MeshEvidence, type PortTarget } from './model/index.js';
+export { isDbProxy, isScrapePort, isSidecar } from './model/served.js';
 export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
-export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, type DockerfileLink, type ShellFlavour } from './model/images.js';
+export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, shellsOfImage, type BashGeneration, type DockerfileLink, type ImageShells, type ShellFlavour } from './model/images.js';
 export type { DialLink, Drain, ServerLink } from './model/code.js';
-export { basename, INITS, type ArgWord, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellProblem } from './model/pid1/evaluate.js';
+export { basename, evaluateScriptCode, INITS, packageManagerDrains, type ArgWord, type PackageManagerKind, type Certainty, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellCause, type ShellProblem } from './model/pid1/evaluate.js';
 export type { ContainerEvaluation, ImageEvaluation } from './model/pid1/entrypoints.js';

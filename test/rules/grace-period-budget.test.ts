@@ -161,15 +161,43 @@ runRuleTests(rule, {
     {
       name: 'grace 0 on a served workload skips the hooks',
       files: {
-        'pod.yaml': pod(`  terminationGracePeriodSeconds: 0
-    containers:
-      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}`),
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                terminationGracePeriodSeconds: 0
+                containers:
+                  - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: api}
+          spec: {selector: {app: api}, ports: [{port: 80}]}
+        `,
       },
-      errors: [{ messageId: 'zero', line: 5, column: 3, endLine: 5, endColumn: 35 }],
+      errors: [{ messageId: 'zero', line: 8, column: 7, endLine: 8, endColumn: 39 }],
       output: {
-        'pod.yaml': pod(`  terminationGracePeriodSeconds: 15
-    containers:
-      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}`),
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                terminationGracePeriodSeconds: 15
+                containers:
+                  - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: api}
+          spec: {selector: {app: api}, ports: [{port: 80}]}
+        `,
       },
     },
   ],

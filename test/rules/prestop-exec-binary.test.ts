@@ -65,15 +65,21 @@ runRuleTests(prestopSleep, {
           metadata: {name: orders}
           spec:
             template:
+              metadata: {labels: {app: orders}}
               spec:
                 containers:
                   - name: orders
                     image: ghcr.io/acme/orders:2.1
                     ports: [{containerPort: 9090}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: orders}
+          spec: {selector: {app: orders}, ports: [{port: 9090}]}
         `,
         'orders/Dockerfile': distroless,
       },
-      errors: [{ messageId: 'missing', line: 8, column: 11, endLine: 8, endColumn: 23 }],
+      errors: [{ messageId: 'missing', line: 9, column: 11, endLine: 9, endColumn: 23 }],
       output: null,
     },
   ],

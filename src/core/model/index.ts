@@ -18,6 +18,7 @@ import { ImageIndex } from './images.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
 import { Pid1Index } from './pid1/entrypoints.js';
+import { isOneShot } from './served.js';
 
 export class AnalysisModel {
   readonly k8s: KubernetesIndex;
@@ -72,6 +73,10 @@ export class AnalysisModel {
   }
   servedContainers(workload: Workload): Container[] {
     return this.k8s.servedContainers(workload);
+  }
+  /** Jobs, bare Pods, restartPolicy Never/OnFailure, Helm hooks and chart tests: pods that are not rolled. */
+  isOneShot(workload: Workload): boolean {
+    return isOneShot(workload);
   }
   meshOf(workload: Workload): MeshEvidence | undefined {
     return this.mesh.meshOf(workload);
