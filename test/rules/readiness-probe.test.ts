@@ -123,8 +123,8 @@ runRuleTests(rule, {
           endLine: 9,
           endColumn: 23,
           suggestions: [
-            { messageId: 'addGrpc', output: { 'deploy.yaml': orders('\n              readinessProbe:\n                grpc:\n                  port: 50051') } },
-            { messageId: 'addTcp', output: { 'deploy.yaml': orders('\n              readinessProbe:\n                tcpSocket:\n                  port: grpc\n                periodSeconds: 5') } },
+            { messageId: 'addGrpc', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            grpc:\n              port: 50051') } },
+            { messageId: 'addTcp', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 5') } },
           ],
         },
       ],
