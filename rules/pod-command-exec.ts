@@ -2,7 +2,7 @@
 // docs/evidence/runtime-shells.md): Debian's dash forks even the last command; bash execs a lone command and the
 // tail of `&&` (5.1+ also of a `;` list), not with a redirection, in if/{ } or with a trap; busybox ash the last
 // command unless a trap is set; anything after the app, a pipeline or `&` keeps the shell in front of it for sure.
-import { BATCH_KINDS, defineRule } from '../src/core/rule-api.js';
+import { defineRule } from '../src/core/rule-api.js';
 import { describeWorkload } from './lib/common.js';
 import { commandText, consequence, execInsertion, problemSpan, severityOf, stays, whyDropped } from './lib/pid1-text.js';
 
@@ -23,12 +23,15 @@ export default defineRule({
   },
   check({ model, options, report, each }) {
     each(model.workloads, (workload) => {
-      if (BATCH_KINDS.has(workload.kind)) return;
+      // One-shot pods (Jobs, restartPolicy Never/OnFailure, Helm hooks and tests) are not drained on a rollout.
+      if (model.runsOnce(workload)) return;
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         if (!evaluation) continue;
         for (const problem of evaluation.evaluation.problems) {
           if (problem.kind !== 'shell' || problem.layer !== 'pod') continue;
+          // `sh -c "… while true; do sync; sleep 60; done"`: a retry/poll loop, not a server that drains (facts §3.1).
+          if (problem.cause === 'loop') continue;
           const command = commandText(problem);
           const edit = execInsertion(problem, model.textOf(problem.code.at.file));
           const image = evaluation.image ? undefined : container.image;

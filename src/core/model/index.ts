@@ -18,7 +18,7 @@ import { ImageIndex } from './images.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
 import { Pid1Index } from './pid1/entrypoints.js';
-import { isOneShot } from './served.js';
+import { isOneShot, runsOnce } from './served.js';
 
 export class AnalysisModel {
   readonly k8s: KubernetesIndex;
@@ -77,6 +77,10 @@ export class AnalysisModel {
   /** Jobs, bare Pods, restartPolicy Never/OnFailure, Helm hooks and chart tests: pods that are not rolled. */
   isOneShot(workload: Workload): boolean {
     return isOneShot(workload);
+  }
+  /** Jobs, restartPolicy Never/OnFailure, Helm hooks and chart tests (not bare Pods that restart). */
+  runsOnce(workload: Workload): boolean {
+    return runsOnce(workload);
   }
   meshOf(workload: Workload): MeshEvidence | undefined {
     return this.mesh.meshOf(workload);

@@ -12,9 +12,14 @@ export interface ServedQueries {
   targetsOf(port: ServicePort): PortTarget[];
 }
 
-/** Pods that run once or are never replaced: no rollout, no endpoints to drain. */
+/** Pods that run once or are never replaced (bare Pods too): no rollout, no endpoints to drain. */
 export function isOneShot(workload: Workload): boolean {
-  if (BATCH_KINDS.has(workload.kind) || workload.kind === 'Pod') return true;
+  return workload.kind === 'Pod' || runsOnce(workload);
+}
+
+/** Pods meant to run to completion: Jobs, restartPolicy Never/OnFailure, Helm hooks and chart tests. */
+export function runsOnce(workload: Workload): boolean {
+  if (BATCH_KINDS.has(workload.kind)) return true;
   if (workload.restartPolicy === 'Never' || workload.restartPolicy === 'OnFailure') return true;
   if (workload.object.annotations['helm.sh/hook'] !== undefined || workload.podAnnotations['helm.sh/hook'] !== undefined) return true;
   return /(^|\/)templates\/tests\//.test(workload.object.file.replace(/\\/g, '/'));
