@@ -53,7 +53,7 @@ runRuleTests(rule, {
       name: 'a Chainguard runtime image (no -dev) has no shell',
       files: { 'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 5"]}').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
       errors: [{ messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 54 }],
-      output: { 'k8s/orders.yaml': deployment('sleep:\n                seconds: 5').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
+      output: { 'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
     },
     {
       name: 'image name alone says Chainguard static',
