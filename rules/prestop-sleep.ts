@@ -18,11 +18,11 @@ export default defineRule({
     fixable: true,
     messages: {
       missing:
-        "Container '{{container}}' of {{workload}} receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
+        "Container '{{container}}' of {{workload}} receives traffic but has no preStop hook. It gets SIGTERM while load balancers still send it new connections, which are refused.",
       proxySidecar:
         "DB proxy '{{container}}' of {{workload}} stops with the app on SIGTERM. Let it outlive the app's drain: --max-sigterm-delay (or run it as a native sidecar, an init container with restartPolicy: Always), not a preStop sleep.",
       addSleep: 'Add lifecycle.preStop.sleep.seconds: {{seconds}}',
-      addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action needs Kubernetes 1.30)',
+      addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action is on by default from Kubernetes 1.30)',
     },
   },
   check({ model, options, report, each }) {

@@ -14,7 +14,7 @@ export type { DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, Serv
 export { readServiceConfig, serviceConfigSelecting } from './facts/grpc/service-config.js';
 export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
-export { AnalysisModel, type MeshEvidence, type PortTarget } from './model/index.js';
+export { AnalysisModel, type MeshEvidence, type PortTarget, type RouteBackend } from './model/index.js';
 export { isDbProxy, isScrapePort, isSidecar } from './model/served.js';
 export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
 export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, shellsOfImage, type BashGeneration, type DockerfileLink, type ImageShells, type ShellFlavour } from './model/images.js';

@@ -209,7 +209,7 @@ runRuleTests(rule, {
           endLine: 9,
           endColumn: 20,
           message:
-            "Container 'api' of Deployment 'api' receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
+            "Container 'api' of Deployment 'api' receives traffic but has no preStop hook. It gets SIGTERM while load balancers still send it new connections, which are refused.",
         },
         { messageId: 'missing', line: 14, column: 11, endLine: 14, endColumn: 24 },
       ],

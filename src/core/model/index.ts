@@ -3,7 +3,8 @@
 // index receives the indexes it needs as constructor arguments.
 //
 //   facts ─▶ kubernetes (objects, typed views, selection, HPAs)
-//         ─▶ mesh (workloads / namespaces in a service mesh)
+//         ─▶ routes (Ingress / GRPCRoute / HTTPRoute backends → Services)
+//         ─▶ mesh (workloads / namespaces in a service mesh, mesh resources, namespace labels set by scripts)
 //         ─▶ images (container → Dockerfile, with the imageMap setting; build contexts)
 //         ─▶ code (gRPC dial sites → Services, servers → containers, drains)
 //         ─▶ pid1 (the PID 1 verdict of every image and container)
@@ -17,11 +18,14 @@ import { DialIndex } from './code.js';
 import { ImageIndex } from './images.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
+import { RouteIndex, type RouteBackend } from './routes.js';
 import { Pid1Index } from './pid1/entrypoints.js';
 import { isOneShot, runsOnce } from './served.js';
 
 export class AnalysisModel {
   readonly k8s: KubernetesIndex;
+  /** Ingress and Gateway API routes → Services. */
+  readonly routes: RouteIndex;
   readonly mesh: MeshIndex;
   readonly images: ImageIndex;
   /** gRPC dial sites and servers linked to Services, workloads and each other. */
@@ -35,7 +39,8 @@ export class AnalysisModel {
     readonly options: KubeconnOptions,
   ) {
     this.k8s = new KubernetesIndex(files);
-    this.mesh = new MeshIndex(this.k8s);
+    this.routes = new RouteIndex(this.k8s);
+    this.mesh = new MeshIndex(this.k8s, files);
     const containers: Container[] = this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
     this.images = new ImageIndex(files, containers, options.imageMap);
     this.dials = new DialIndex(files, this.k8s, this.images, this.mesh);
@@ -93,4 +98,4 @@ export class AnalysisModel {
   }
 }
 
-export type { MeshEvidence, PortTarget };
+export type { MeshEvidence, PortTarget, RouteBackend };
