@@ -12,6 +12,8 @@ import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
 import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
+import { goModExtractor, type GoModFacts } from './go-mod.js';
+import { protoExtractor, type ProtoFacts } from './proto.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -34,6 +36,10 @@ export interface FileFacts {
   backstage?: BackstageFacts;
   /** Image builds declared by skaffold/compose files (src/core/facts/build-config.ts). */
   buildConfig?: BuildConfigFacts;
+  /** Protocol Buffers services and their streaming methods (src/core/facts/proto.ts). */
+  proto?: ProtoFacts;
+  /** go.mod requirements (src/core/facts/go-mod.ts). */
+  goMod?: GoModFacts;
 }
 
 export interface Extractor {
@@ -58,7 +64,7 @@ const manifestExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, protoExtractor, goModExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';
