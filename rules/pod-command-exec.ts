@@ -2,6 +2,7 @@
 // docs/evidence/runtime-shells.md): Debian's dash forks even the last command; bash execs a lone command and the
 // tail of `&&` (5.1+ also of a `;` list), not with a redirection, in if/{ } or with a trap; busybox ash the last
 // command unless a trap is set; anything after the app, a pipeline or `&` keeps the shell in front of it for sure.
+import path from 'node:path';
 import { defineRule } from '../src/core/rule-api.js';
 import { describeWorkload } from './lib/common.js';
 import { commandText, consequence, execInsertion, problemSpan, severityOf, stays, whyDropped } from './lib/pid1-text.js';
@@ -40,7 +41,7 @@ export default defineRule({
             data: { container: container.name, workload: describeWorkload(workload), command, shell: problem.via.value, stays: stays(problem), consequence: consequence(problem), why: whyDropped(problem, image ?? imageBase(evaluation)) },
             severity: severityOf(problem),
             at: problemSpan(problem),
-            related: evaluation.link ? [{ at: { file: evaluation.link.dockerfile, start: 0, end: 0 }, message: `image built from ${evaluation.link.dockerfile}` }] : [],
+            related: evaluation.link ? [{ at: { file: evaluation.link.dockerfile, start: 0, end: 0 }, message: `image built from ${path.posix.basename(evaluation.link.dockerfile)} (this Dockerfile)` }] : [],
             fix: edit ? { messageId: 'insertExec', data: { command }, edits: [edit] } : undefined,
           });
         }
