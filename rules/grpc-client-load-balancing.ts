@@ -18,11 +18,11 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       pickFirst:
-        "{{api}} dials headless Service '{{service}}' with pick_first (the default), so every call goes to one pod. The channel connects to one address and keeps it; add a round_robin policy.{{scale}}",
+        "{{api}} dials headless Service '{{service}}' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.{{scale}}",
       clusterIp:
         "{{api}} dials ClusterIP Service '{{service}}' ({{policy}}), so every call goes to one pod. kube-proxy balances per connection and the channel has one; {{recycling}}{{scale}}",
       passthrough:
-        "{{api}} dials '{{target}}' ({{why}}), so every call goes to one pod of Service '{{service}}'. One address is one connection; {{recycling}}{{scale}}",
+        "{{api}} sends every call of this channel to one pod of Service '{{service}}'. It dials '{{target}}' ({{why}}): one address is one connection; {{recycling}}{{scale}}",
       addRoundRobin: 'Add a round_robin service config to this channel',
       useHeadless: "Dial the headless Service '{{target}}' with round_robin{{extra}}",
       useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (adds RegisterInCluster and a Role for '{{account}}')",

@@ -19,7 +19,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       stale:
-        "{{api}} balances over headless Service '{{service}}' by DNS, which it re-resolves only when a connection breaks. No server behind it sets a max connection age, so pods added by a scale-up get no traffic until then.",
+        "{{api}} balances over headless Service '{{service}}' but misses new pods while connections last. It re-resolves DNS only when a connection ends, and no server behind it sets a max connection age, so pods added by a scale-up get no traffic until then.",
       addServerAge: "Set MaxConnectionAge on the server in {{file}} ({{age}}s, {{grace}}){{streams}}",
       useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints (adds RegisterInCluster and a Role)",
     },

@@ -24,7 +24,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       pinned:
-        "Service '{{service}}' port {{port}} carries gRPC ({{why}}) but kube-proxy balances per connection. {{recycling}}{{scale}}",
+        "Service '{{service}}' port {{port}} carries gRPC, but kube-proxy balances it per connection. It is {{why}}. {{recycling}}{{scale}}",
       pinnedByName:
         "Service '{{service}}' port {{port}} may carry gRPC ({{why}}), but no client in the repository dials it. If clients reach it through its ClusterIP, kube-proxy pins each channel to one pod; peers that dial pods directly (gossip, quorum ports) are not affected.",
       addHeadlessSibling: "Add a headless Service '{{name}}' with the same selector and ports (for round_robin clients)",

@@ -25,7 +25,7 @@ export default defineRule({
     messages: {
       removed: 'grpc.{{api}} does not exist in grpc-go {{version}} (go.mod), so this does not compile. It was removed in {{removedIn}} ({{pr}}); choose the policy with a service config.',
       deprecated: 'grpc.{{api}} is deprecated and gone from grpc-go {{removedIn}} ({{pr}}). It still works with {{version}} (go.mod), but upgrading breaks the build; choose the policy with a service config.',
-      unknownVersion: 'grpc.{{api}} was removed from grpc-go in {{removedIn}} ({{pr}}): with that or a newer grpc-go this does not compile. Choose the policy with a service config.',
+      unknownVersion: 'grpc.{{api}} does not compile with grpc-go {{removedIn}} or newer ({{pr}} removed it). Choose the policy with a service config.',
       useServiceConfig: 'Replace with grpc.WithDefaultServiceConfig selecting {{policy}}',
     },
   },

@@ -19,7 +19,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       forbidden:
-        "kuberesolver v{{version}} in {{workload}} needs list and watch on {{resource}} in '{{namespace}}'; {{why}}. Without them resolution fails with 403 and the channel gets no address.",
+        "kuberesolver v{{version}} in {{workload}} {{can}} list and watch {{resource}} in '{{namespace}}'. It needs both, and {{why}}; without them resolution fails with 403 and the channel gets no address.",
       addRole: "Add Role '{{role}}' and RoleBinding for ServiceAccount '{{account}}'",
     },
   },
@@ -47,6 +47,7 @@ export default defineRule({
             workload: describeWorkload(workload),
             resource,
             namespace,
+            can: bound ? 'cannot' : 'may not be allowed to',
             why: bound ? `the roles bound to ServiceAccount '${account}' in the repository do not grant them` : `no Role in the repository is bound to ServiceAccount '${account}' (it may live elsewhere)`,
           },
           severity: bound ? 'error' : 'warning',

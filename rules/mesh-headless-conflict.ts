@@ -17,9 +17,9 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       headlessInMesh:
-        "{{side}} is in the {{mesh}} mesh, but {{api}} dials headless Service '{{service}}' with pick_first. The proxy sees one pod IP, not a Service, so every call goes to that pod.",
+        "{{api}} dials headless Service '{{service}}' with pick_first inside the {{mesh}} mesh. {{side}} is meshed, but the proxy sees one pod IP, not a Service, so every call goes to that pod.",
       headlessRoundRobin:
-        "{{side}} is in the {{mesh}} mesh, but {{api}} dials headless Service '{{service}}'. round_robin still spreads the calls over the pods; only the mesh's L7 features (least-request balancing, retries, outlier detection, traffic splits) are lost.",
+        "{{api}} dials headless Service '{{service}}' inside the {{mesh}} mesh, bypassing its L7 balancing. {{side}} is meshed; round_robin still spreads the calls over the pods, and only the mesh's L7 features (least-request balancing, retries, outlier detection, traffic splits) are lost.",
       useClusterIp: "Dial the ClusterIP Service '{{target}}'",
     },
   },

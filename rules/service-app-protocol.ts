@@ -18,7 +18,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       missing:
-        "Service '{{service}}' port {{port}} looks like gRPC ({{why}}) but declares no appProtocol, and {{route}} targets it. Gateway API implementations and cloud load balancers then speak HTTP/1.1 to the pods unless appProtocol says h2c.",
+        "Service '{{service}}' port {{port}} looks like gRPC but declares no appProtocol, and {{route}} targets it. It is gRPC by its {{why}}; Gateway API implementations and cloud load balancers speak HTTP/1.1 to the pods unless appProtocol says h2c.",
       addAppProtocol: 'Add appProtocol: {{appProtocol}}{{note}}',
     },
   },

@@ -153,7 +153,7 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
     for (const c of w.containers) {
       for (const e of c.env) {
         if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
-        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `${e.name}=${e.value} in ${w.kind} '${w.name}'` });
+        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
       }
     }
   }
@@ -161,7 +161,7 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
     if (o.kind !== 'ConfigMap' || out.length > 4) continue;
     const data = (o.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
     for (const [key, value] of Object.entries(data)) {
-      if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `ConfigMap '${o.name}' key ${key}` });
+      if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
     }
   }
   return out;

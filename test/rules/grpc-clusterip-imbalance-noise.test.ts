@@ -104,7 +104,7 @@ runRuleTests(rule, {
           endLine: 10,
           endColumn: 17,
           message:
-            "Service 'orders' port 50051 carries gRPC (dialed by grpc.NewClient in ../frontend/main.go) but kube-proxy balances per connection. Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.",
+            "Service 'orders' port 50051 carries gRPC, but kube-proxy balances it per connection. It is dialed by grpc.NewClient in ../frontend/main.go. Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.",
         },
       ],
     },
@@ -120,7 +120,7 @@ runRuleTests(rule, {
           endLine: 10,
           endColumn: 17,
           message:
-            "Service 'orders' port 50051 carries gRPC (dialed by grpc.NewClient in ../frontend/main.go) but kube-proxy balances per connection. Each client channel sticks to one pod until the server's MaxConnectionAge recycles it: the load is uneven between reconnects. With one replica today this bites once there is more than one pod.",
+            "Service 'orders' port 50051 carries gRPC, but kube-proxy balances it per connection. It is dialed by grpc.NewClient in ../frontend/main.go. Each client channel sticks to one pod until the server's MaxConnectionAge recycles it: the load is uneven between reconnects. With one replica today this bites once there is more than one pod.",
         },
       ],
     },

@@ -21,7 +21,7 @@ runRuleTests(rule, {
           messageId: 'unknownVersion',
           ...spanOf(withName, 'grpc.WithBalancerName("round_robin")'),
           severity: 'warning',
-          message: 'grpc.WithBalancerName was removed from grpc-go in v1.46.0 (PR #5232): with that or a newer grpc-go this does not compile. Choose the policy with a service config.',
+          message: 'grpc.WithBalancerName does not compile with grpc-go v1.46.0 or newer (PR #5232 removed it). Choose the policy with a service config.',
         },
       ],
       output: { 'main.go': withName.replace('grpc.WithBalancerName("round_robin")', 'grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`)') },

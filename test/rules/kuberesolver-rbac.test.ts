@@ -86,7 +86,7 @@ runRuleTests(rule, {
           ...spanOf(goClient('/v6'), '"kubernetes:///orders.shop:grpc"'),
           severity: 'error',
           message:
-            "kuberesolver v6 in Deployment 'frontend' needs list and watch on endpointslices in 'shop'; the roles bound to ServiceAccount 'frontend' in the repository do not grant them. Without them resolution fails with 403 and the channel gets no address.",
+            "kuberesolver v6 in Deployment 'frontend' cannot list and watch endpointslices in 'shop'. It needs both, and the roles bound to ServiceAccount 'frontend' in the repository do not grant them; without them resolution fails with 403 and the channel gets no address.",
         },
       ],
     },

@@ -44,7 +44,7 @@ runRuleTests(rule, {
           severity: 'info',
           related: ['route.yaml:3:18'],
           message:
-            "Service 'orders' port 50051 looks like gRPC (port name 'grpc') but declares no appProtocol, and HTTPRoute 'orders' targets it. Gateway API implementations and cloud load balancers then speak HTTP/1.1 to the pods unless appProtocol says h2c.",
+            "Service 'orders' port 50051 looks like gRPC but declares no appProtocol, and HTTPRoute 'orders' targets it. It is gRPC by its port name 'grpc'; Gateway API implementations and cloud load balancers speak HTTP/1.1 to the pods unless appProtocol says h2c.",
           suggestions: [{ messageId: 'addAppProtocol', output: { 'svc.yaml': svc('    - name: grpc # the API\n      port: 50051\n      appProtocol: kubernetes.io/h2c') } }],
         },
       ],
