@@ -1,6 +1,7 @@
 // In Kubernetes `command:` replaces the image ENTRYPOINT, so a pod command silently drops an init the image
 // put in front (tini, dumb-init, catatonit, s6-overlay's /init): no more signal forwarding or zombie reaping.
-// `args:` replaces only CMD and keeps the init.
+// `args:` replaces only CMD and keeps the init. Without it the command is PID 1: a process without a SIGTERM
+// handler ignores the signal there (measured: PID 1 gets no default actions), a shell forwards nothing.
 import { basename, defineRule, flow, INITS, pairOf, range } from '../src/core/rule-api.js';
 import { describeWorkload, nodeSpan } from './lib/common.js';
 import type { Scalar } from 'yaml';
@@ -17,7 +18,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       dropsInit:
-        "Container '{{container}}' of {{workload}} sets `command:`, which replaces the image ENTRYPOINT '{{entrypoint}}': {{init}} no longer runs as PID 1, so nothing forwards SIGTERM or reaps zombies.",
+        "Container '{{container}}' of {{workload}} sets `command:`, which drops the image's {{init}} ENTRYPOINT. The command becomes PID 1: without its own SIGTERM handler the signal is ignored (PID 1 gets no default action), a shell in it forwards nothing, and no one reaps zombies.",
       moveToArgs: 'Rename `command:` to `args:` so the image ENTRYPOINT ({{init}}) stays in front',
       prependInit: 'Start `command:` with {{entrypoint}}',
     },

@@ -1,10 +1,12 @@
-// ENTRYPOINT/CMD in shell form (or exec form wrapping `sh -c`) make a shell PID 1. Measured (test/pid1): dash,
-// Debian's /bin/sh, forks even a lone command and drops SIGTERM; bash and busybox ash exec only the last
-// simple command of `-c`. The app then never gets SIGTERM and is SIGKILLed mid-request at the end of the grace
-// period. Unlike hadolint DL3025 / BuildKit JSONArgsRecommended this still fires when SHELL is set, stays quiet
-// where the shell provably execs the app, and fixes it.
+// ENTRYPOINT/CMD in shell form (or exec form wrapping `sh -c`) make a shell PID 1. Measured (test/pid1,
+// docs/evidence/runtime-shells.md): Debian's dash forks even a lone command and drops SIGTERM; bash execs a
+// lone command and the tail of `&&` (from 5.1 also of a `;` list) but not with a redirection, inside if/{ } or
+// with a trap; busybox ash execs the last command unless a trap is set. The app then never gets SIGTERM and
+// is SIGKILLed mid-request at the end of the grace period. Unlike hadolint DL3025 / BuildKit
+// JSONArgsRecommended this still fires when SHELL is set, stays quiet where the shell provably execs the app,
+// and fixes it.
 import { defineRule, type DfCommand, type FixDescriptor, rootImageOf, type ShellProblem } from '../src/core/rule-api.js';
-import { commandText, consequence, execInsertion, problemSpan, whyDropped } from './lib/pid1-text.js';
+import { commandText, consequence, execInsertion, problemSpan, severityOf, stays, whyDropped } from './lib/pid1-text.js';
 
 export default defineRule({
   id: 'dockerfile-exec-form',
@@ -16,10 +18,8 @@ export default defineRule({
     severity: 'error',
     fixable: true,
     messages: {
-      shellForm:
-        "{{keyword}} in shell form makes `{{shell}}` PID 1 and '{{command}}' its child: {{why}}. {{consequence}}",
-      shellWrapper:
-        "{{keyword}} wraps the app in `{{shell}} -c` and '{{command}}' runs as its child: {{why}}. {{consequence}}",
+      shellForm: "{{keyword}} in shell form runs '{{command}}' under `{{shell}} -c`, which {{stays}} PID 1. {{why}}. {{consequence}}",
+      shellWrapper: "{{keyword}} runs '{{command}}' under `{{shell}} -c`, which {{stays}} PID 1. {{why}}. {{consequence}}",
       useExecForm: 'Rewrite as exec form: {{json}}',
       insertExec: "Insert `exec` before '{{command}}'",
     },
@@ -37,8 +37,8 @@ export default defineRule({
         const command = commandText(problem);
         report({
           messageId: shellForm ? 'shellForm' : 'shellWrapper',
-          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, consequence: consequence(problem.certain), why: whyDropped(problem, base) },
-          severity: problem.certain ? 'error' : 'warning',
+          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, stays: stays(problem), consequence: consequence(problem), why: whyDropped(problem, base) },
+          severity: severityOf(problem),
           at: instruction ? { file: dockerfile, start: instruction.start, end: instruction.end } : problemSpan(problem),
           fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', model.textOf(dockerfile), command),
         });

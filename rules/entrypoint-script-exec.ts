@@ -15,12 +15,10 @@ export default defineRule({
     severity: 'error',
     fixable: true,
     messages: {
-      notExec:
-        "'{{command}}' runs as a child of the script's shell: {{why}}. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
-      notLast:
-        "'{{command}}' runs as a child of the script's shell: {{why}}. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
-      background: "'{{command}}' runs in the background and the script waits for it, but {{why}}. {{pid1}} The app never gets SIGTERM.",
-      trapNoWait: "The TERM trap forwards SIGTERM to '{{command}}', but {{why}}.",
+      notExec: "'{{command}}' is not exec'd: it runs as a child of the script's shell. {{why}}. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
+      notLast: "'{{command}}' is not exec'd: more commands follow it in the script. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
+      background: "'{{command}}' runs in the background and no TERM trap forwards SIGTERM to it. {{pid1}} The app never gets SIGTERM.",
+      trapNoWait: "The TERM trap forwards SIGTERM to '{{command}}' but nothing waits for it again. The script ends and the kernel kills the app mid-drain.",
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },

@@ -1,8 +1,10 @@
 // A gRPC channel that reaches a Kubernetes Service through one address sends every call to one pod: pick_first
 // (the default in every gRPC implementation) over a headless name, grpc-go's Dial without a scheme
 // (passthrough), a .NET http(s) address, or any policy over a ClusterIP name (kube-proxy gives one VIP).
-import { type AnalysisModel, codeEditBuilder, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor, type TextEdit } from '../src/core/rule-api.js';
-import { addHeadlessSiblingEdit, codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, fqdn, headlessSibling, podPortNumber, rewriteTarget } from './lib/grpc.js';
+// A `replicas: 1` workload is not exempt (facts §3.3): manifests get scaled later, and the message says so.
+import { type AnalysisModel, codeEditBuilder, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor, type Service, type TextEdit } from '../src/core/rule-api.js';
+import { addHeadlessSiblingEdit, codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, fqdn, headlessSibling, podPortNumber, rewriteTarget, scaleNote } from './lib/grpc.js';
+import { kuberesolverSwitch } from './lib/kuberesolver.js';
 
 export default defineRule({
   id: 'grpc-client-load-balancing',
@@ -16,14 +18,14 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       pickFirst:
-        "{{api}} dials headless Service '{{service}}' with pick_first (the default): the channel connects to one pod and keeps it; add a round_robin policy.",
+        "{{api}} dials headless Service '{{service}}' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.{{scale}}",
       clusterIp:
-        "{{api}} dials ClusterIP Service '{{service}}' ({{policy}}): kube-proxy balances per connection, so this channel sends every call to one pod and never sees new pods.",
+        "{{api}} dials ClusterIP Service '{{service}}' ({{policy}}), so every call goes to one pod. kube-proxy balances per connection and the channel has one; {{recycling}}{{scale}}",
       passthrough:
-        "{{api}} dials '{{target}}' ({{why}}): one address, so every call of the channel goes to one pod of Service '{{service}}'.",
+        "{{api}} sends every call of this channel to one pod of Service '{{service}}'. It dials '{{target}}' ({{why}}): one address is one connection; {{recycling}}{{scale}}",
       addRoundRobin: 'Add a round_robin service config to this channel',
       useHeadless: "Dial the headless Service '{{target}}' with round_robin{{extra}}",
-      useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (register kuberesolver and grant it RBAC)",
+      useKuberesolver: "Dial '{{target}}' through kuberesolver with round_robin (adds RegisterInCluster and a Role for '{{account}}')",
       oneConnection:
         '{{api}} has no LoadBalancingConfigs, so the channel holds one connection to one server whatever its address resolves to; if it reaches a Service with several pods, add a round_robin config.',
     },
@@ -38,11 +40,10 @@ export default defineRule({
       }
       if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') return;
       if (model.dials.meshOfClient(link) || model.meshOfService(service)) return; // the mesh balances per request
-      if (singlePod(model, link)) return;
       const scheme = effectiveScheme(link);
       const policy = effectivePolicy(link);
       const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(model, link) };
-      const data = { api: site.api, service: describeService(service), policy, target: link.text };
+      const data = { api: site.api, service: describeService(service), policy, target: link.text, recycling: recyclingText(model, service), scale: scaleNote(model, service) };
       if (scheme === 'passthrough' || scheme === 'http' || scheme === 'https' || scheme === 'static') {
         const why =
           scheme === 'passthrough'
@@ -82,10 +83,11 @@ function rrSuggestion(link: DialLink): FixDescriptor[] {
   return edits ? [{ messageId: 'addRoundRobin', edits }] : [];
 }
 
-/** One pod and no autoscaler: nothing to balance (yet). */
-function singlePod(model: AnalysisModel, link: DialLink): boolean {
-  const workloads = model.workloadsSelectedBy(link.service!);
-  return workloads.length === 1 && workloads[0]!.replicas === 1 && !model.hpaFor(workloads[0]!);
+/** What moves a pinned channel to another pod: the server's MaxConnectionAge, or nothing while it is busy. */
+function recyclingText(model: AnalysisModel, service: Service): string {
+  return model.dials.serversBehind(service).some((s) => s.site.maxConnectionAge)
+    ? "it moves only when the server's MaxConnectionAge recycles it."
+    : 'nothing recycles it while it is busy, so pods added later get none of its calls.';
 }
 
 /** Rewrite the target to a headless name (adding the sibling Service if needed), or to kuberesolver in Go. */
@@ -109,13 +111,13 @@ function topologySuggestions(model: AnalysisModel, link: DialLink): FixDescripto
       });
     }
   }
-  if (link.site.language === 'go' && link.port) {
+  if (link.site.language === 'go' && link.port && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
     const portRef = link.port.name ?? String(podPort ?? '');
-    const target = `kubernetes:///${service.name}${service.namespace ?? link.namespace ? `.${service.namespace ?? link.namespace}` : ''}${portRef ? `:${portRef}` : ''}`;
-    const rewrite = rewriteTarget(model, link, target);
-    if (rewrite && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
-      out.push({ messageId: 'useKuberesolver', data: { target }, edits: [...rewrite, ...rr] });
-    }
+    const ns = service.namespace ?? link.namespace;
+    const target = `kubernetes:///${service.name}${ns ? `.${ns}` : ''}${portRef ? `:${portRef}` : ''}`;
+    const edits = kuberesolverSwitch(model, link, target, rr);
+    const account = (link.client ?? model.dials.containersRunning(link.file)[0])?.workload.serviceAccountName ?? 'default';
+    if (edits) out.push({ messageId: 'useKuberesolver', data: { target, account }, edits });
   }
   return out;
 }

@@ -3,8 +3,10 @@
 // pods added by a scale-up stay idle until the server ends connections (MaxConnectionAge) or the client
 // polls (.NET's DnsResolverFactory refreshInterval).
 import { defineRule, type FixDescriptor } from '../src/core/rule-api.js';
-import { codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber, rewriteTarget } from './lib/grpc.js';
-import { MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeEdits } from './grpc-server-max-connection-age.js';
+import path from 'node:path';
+import { codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, podPortNumber } from './lib/grpc.js';
+import { kuberesolverSwitch } from './lib/kuberesolver.js';
+import { MAX_CONNECTION_AGE_SECONDS, maxConnectionAgeChoice, maxConnectionAgeEdits } from './grpc-server-max-connection-age.js';
 
 export default defineRule({
   id: 'grpc-client-stale-endpoints',
@@ -17,9 +19,9 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       stale:
-        "{{api}} balances over headless Service '{{service}}' by DNS, but no server behind it sets a max connection age and the client never re-resolves on its own: pods added by a scale-up get no traffic until a connection breaks.",
-      addServerAge: "Set MaxConnectionAge on the server in {{file}} ({{age}}s, {{grace}}s grace)",
-      useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints",
+        "{{api}} balances over headless Service '{{service}}' but misses new pods while connections last. It re-resolves DNS only when a connection ends, and no server behind it sets a max connection age, so pods added by a scale-up get no traffic until then.",
+      addServerAge: "Set MaxConnectionAge on the server in {{file}} ({{age}}s, {{grace}}){{streams}}",
+      useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints (adds RegisterInCluster and a Role)",
     },
   },
   check({ model, options, report, each }) {
@@ -33,14 +35,16 @@ export default defineRule({
       if (servers.length === 0 || servers.some((s) => s.site.maxConnectionAge || s.site.ageUnknown)) return;
       const suggest: FixDescriptor[] = [];
       for (const server of servers) {
-        const edits = maxConnectionAgeEdits(server, options.drainSeconds);
-        if (edits?.length) suggest.push({ messageId: 'addServerAge', data: { file: server.file, age: MAX_CONNECTION_AGE_SECONDS, grace: options.drainSeconds }, edits });
+        const age = maxConnectionAgeChoice(model, server, options.drainSeconds);
+        const edits = maxConnectionAgeEdits(server, age.graceSeconds);
+        const file = path.posix.relative(path.posix.dirname(link.file), server.file) || path.posix.basename(server.file);
+        if (edits?.length) suggest.push({ messageId: 'addServerAge', data: { file, age: MAX_CONNECTION_AGE_SECONDS, grace: age.graceText, streams: age.note }, edits });
       }
       if (site.language === 'go' && link.port) {
         const ns = service.namespace ?? link.namespace;
         const target = `kubernetes:///${service.name}${ns ? `.${ns}` : ''}:${link.port.name ?? podPortNumber(model, link.port)}`;
-        const rewrite = rewriteTarget(model, link, target);
-        if (rewrite) suggest.push({ messageId: 'useKuberesolver', data: { target }, edits: rewrite });
+        const edits = kuberesolverSwitch(model, link, target, []);
+        if (edits) suggest.push({ messageId: 'useKuberesolver', data: { target }, edits });
       }
       report({
         messageId: 'stale',

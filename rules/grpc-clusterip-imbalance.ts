@@ -1,8 +1,15 @@
 // kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
-// client behind a ClusterIP Service goes to the one pod picked when it connected, and pods added by a
-// scale-up get nothing until clients reconnect.
-import { block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type YamlValue } from '../src/core/rule-api.js';
+// client behind a ClusterIP Service goes to the pod picked when it connected, until the connection is recycled
+// (server MaxConnectionAge, idleness, errors). Judged per port, by who reaches it:
+//   - a linked in-repo client dials the VIP (or an env/ConfigMap value names it): a warning;
+//   - only self-balancing clients (kuberesolver, xds), clients of a headless sibling, or an L7 proxy
+//     (Ingress with backend-protocol GRPC, GRPCRoute, HTTPRoute) reach it: quiet;
+//   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
+//     (gossip rings, quorum ports) are not pinned.
+import path from 'node:path';
+import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
+import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 
 export default defineRule({
@@ -17,7 +24,9 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       pinned:
-        "Service '{{service}}' port {{port}} carries gRPC/HTTP2 ({{why}}) but kube-proxy balances per connection: each client channel sticks to one pod, and new pods get no traffic.",
+        "Service '{{service}}' port {{port}} carries gRPC, but kube-proxy balances it per connection. It is {{why}}. {{recycling}}{{scale}}",
+      pinnedByName:
+        "Service '{{service}}' port {{port}} may carry gRPC ({{why}}), but no client in the repository dials it. If clients reach it through its ClusterIP, kube-proxy pins each channel to one pod; peers that dial pods directly (gossip, quorum ports) are not affected.",
       addHeadlessSibling: "Add a headless Service '{{name}}' with the same selector and ports (for round_robin clients)",
       makeHeadless: "Make '{{service}}' headless (clusterIP: None; the Service must be deleted and recreated)",
     },
@@ -27,44 +36,55 @@ export default defineRule({
     each(model.services, (service) => {
       if (service.headless || service.type === 'ExternalName') return;
       if (model.meshOfService(service)) return;
+      const sibling = headlessSibling(model, service);
       for (const port of service.ports) {
-        // Client evidence: a gRPC dial site in the workspace reaches this port (whatever the port is named).
-        // A meshed client's proxy balances per request, so it is no evidence of pinning.
-        const dialers = model.dials
-          .linksTo(service)
-          .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !model.dials.meshOfClient(l));
-        const evidence = grpcPortEvidence(model, port) ?? (dialers.length > 0 ? { reason: 'client' as const, target: undefined } : undefined);
-        if (!evidence) continue;
-        const why =
-          evidence.reason === 'client'
-            ? `dialed by ${dialers[0]!.site.api} in ${dialers[0]!.file}`
-            : evidence.reason === 'appProtocol'
-            ? `appProtocol ${port.appProtocol}`
-            : evidence.reason === 'name'
-              ? `port name '${port.name}'`
-              : `target port '${evidence.target!.containerPort!.name}'`;
-        const related = model.workloadsSelectedBy(service).map((w) => ({
-          at: nameSpan(w.object),
-          message: `${describeWorkload(w)} receives this traffic`,
-        }));
-        if (evidence.target?.containerPort) {
-          related.push({
-            at: nodeSpan(evidence.target.workload.object, evidence.target.containerPort.node),
-            message: `container port named '${evidence.target.containerPort.name}'`,
-          });
+        const dialers = vipDialers(model, service, port);
+        const configured = dialers.length === 0 ? configTargetsNaming(model, service, port) : [];
+        const manifest = grpcPortEvidence(model, port);
+        if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
+        const related: { at: Span; message: string }[] = model.workloadsSelectedBy(service).map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
+        if (manifest?.target?.containerPort) {
+          related.push({ at: nodeSpan(manifest.target.workload.object, manifest.target.containerPort.node), message: `container port named '${manifest.target.containerPort.name}'` });
         }
         for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
-        report({
-          messageId: 'pinned',
-          data: { service: service.name, port: port.port ?? port.name ?? '?', why },
-          at: headSpan(service.object, port.node),
-          related,
-          suggest: suggestions(model.textOf(service.object.file), service, serviceKeys),
-        });
+        for (const c of configured) related.push({ at: c.at, message: c.message });
+        const from = path.posix.dirname(service.object.file);
+        const suggest = service.object.helm ? [] : suggestions(model.textOf(service.object.file), service, serviceKeys);
+        const portText = port.port ?? port.name ?? '?';
+        if (dialers.length > 0 || configured.length > 0) {
+          const why = dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
+          report({
+            messageId: 'pinned',
+            data: { service: service.name, port: portText, why, recycling: recycling(model, service), scale: scaleNote(model, service) },
+            at: headSpan(service.object, port.node),
+            related,
+            suggest,
+          });
+          continue;
+        }
+        // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
+        if (selfBalancingDialers(model, service).length > 0 || (sibling && model.dials.linksTo(sibling).length > 0)) continue;
+        if (routedOnly(model, service, port)) continue;
+        const why = manifest!.reason === 'appProtocol' ? `appProtocol ${port.appProtocol}` : manifest!.reason === 'name' ? `port name '${port.name}'` : `target port '${manifest!.target!.containerPort!.name}'`;
+        report({ messageId: 'pinnedByName', severity: 'info', data: { service: service.name, port: portText, why }, at: headSpan(service.object, port.node), related, suggest });
       }
     });
   },
 });
+
+/** What ends pinned connections: a server max connection age (then the load is uneven between reconnects), or nothing while busy. */
+function recycling(model: AnalysisModel, service: Service): string {
+  const servers = model.dials.serversBehind(service);
+  if (servers.some((s) => s.site.maxConnectionAge)) {
+    return 'Each client channel sticks to one pod until the server\'s MaxConnectionAge recycles it: the load is uneven between reconnects.';
+  }
+  return 'Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.';
+}
+
+/** Reached by an L7 proxy route (Ingress for gRPC, GRPCRoute, HTTPRoute) that balances each request. */
+function routedOnly(model: AnalysisModel, service: Service, port: ServicePort): boolean {
+  return model.routes.routesTo(service).some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
+}
 
 function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
   const out: FixDescriptor[] = [];

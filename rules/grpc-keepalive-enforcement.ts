@@ -32,13 +32,14 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       tooOften:
-        'gRPC client {{api}} pings every {{seconds}}s, more often than {{server}} of {{workload}} allows ({{min}}s{{minDefault}}): GOAWAY too_many_pings. ' +
-        'The server counts each early ping as a strike and, after two, sends GOAWAY ENHANCE_YOUR_CALM and closes the connection: streams in flight fail and the client reconnects.',
+        'gRPC client {{api}} pings every {{seconds}}s, more often than its server allows: GOAWAY too_many_pings. ' +
+        'Its server, {{server}} of {{workload}}, accepts one ping per {{min}}s{{minDefault}}. It counts each early ping as a strike and, after two, sends GOAWAY ENHANCE_YOUR_CALM and closes the connection: streams in flight fail and the client reconnects.',
       idlePings:
-        'gRPC client {{api}} pings idle connections, which {{server}} of {{workload}} does not permit: GOAWAY too_many_pings. ' +
-        'Without calls in flight the server accepts a ping at most every 2 hours; more pings are strikes, and after two it sends GOAWAY ENHANCE_YOUR_CALM and closes the connection.',
+        'gRPC client {{api}} pings idle connections, which its server does not permit: GOAWAY too_many_pings. ' +
+        'Its server, {{server}} of {{workload}}, does not permit them: without calls in flight the server accepts a ping at most every 2 hours; more pings are strikes, and after two it sends GOAWAY ENHANCE_YOUR_CALM and closes the connection.',
       unknownServer:
-        "gRPC client {{api}} pings every {{seconds}}s; whether Service '{{service}}' allows it depends on its server, which is not in the workspace. " +
+        "gRPC client {{api}} pings every {{seconds}}s: Service '{{service}}' may answer GOAWAY too_many_pings. " +
+        'Whether it allows that depends on its server, which is not in the workspace. ' +
         'grpc-go, grpcio and grpc-java servers allow one ping per 5 minutes by default and answer more with GOAWAY too_many_pings; grpc-js servers enforce nothing.',
       slowDown: 'Ping every {{seconds}}s',
       noIdlePings: 'Stop pinging idle connections',

@@ -1,7 +1,10 @@
 // kuberesolver reads the Kubernetes API from inside the client pod: v6 lists and watches EndpointSlices
 // (discovery.k8s.io), v5 and older Endpoints (core). Without a Role granting list+watch bound to the pod's
-// ServiceAccount every call fails with "forbidden" and the channel never gets an address.
-import { type AnalysisModel, block, defineRule, insertDocumentAfter, type K8sObject, type Workload } from '../src/core/rule-api.js';
+// ServiceAccount every call fails with "forbidden" and the channel never gets an address. RBAC often lives in
+// another repository (platform charts, aggregated ClusterRoles): an error only when the repository binds roles
+// to the ServiceAccount and none grants list+watch, else a warning.
+import { type AnalysisModel, defineRule, insertDocumentAfter, type K8sObject, type Workload } from '../src/core/rule-api.js';
+import { kuberesolverRbac } from './lib/kuberesolver.js';
 import { describeWorkload, nameSpan } from './lib/common.js';
 import { codeSpan, describeService } from './lib/grpc.js';
 
@@ -16,7 +19,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       forbidden:
-        "kuberesolver v{{version}} in {{workload}} needs list and watch on {{resource}} in namespace '{{namespace}}', but no Role bound to ServiceAccount '{{account}}' grants it: resolution fails with 403.",
+        "kuberesolver v{{version}} in {{workload}} {{can}} list and watch {{resource}} in '{{namespace}}'. It needs both, and {{why}}; without them resolution fails with 403 and the channel gets no address.",
       addRole: "Add Role '{{role}}' and RoleBinding for ServiceAccount '{{account}}'",
     },
   },
@@ -33,28 +36,27 @@ export default defineRule({
         const account = workload.serviceAccountName ?? 'default';
         const namespace = link.service?.namespace ?? link.target.namespace ?? workload.namespace;
         if (!namespace || granted(model, workload, account, namespace, group, resource)) continue;
-        const role = `${workload.name}-kuberesolver`;
-        const docs = [
-          block({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: role, namespace }, rules: [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch'] }] }, 0).join('\n'),
-          block({
-            apiVersion: 'rbac.authorization.k8s.io/v1',
-            kind: 'RoleBinding',
-            metadata: { name: role, namespace },
-            roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
-            subjects: [{ kind: 'ServiceAccount', name: account, namespace: workload.namespace ?? namespace }],
-          }, 0).join('\n'),
-        ];
+        const { role, text: rbac } = kuberesolverRbac(workload, account, namespace, slices);
+        const bound = boundRoles(model, workload, account);
         const file = workload.object.file;
         const text = model.textOf(file);
         report({
           messageId: 'forbidden',
-          data: { version, workload: describeWorkload(workload), resource, namespace, account },
+          data: {
+            version,
+            workload: describeWorkload(workload),
+            resource,
+            namespace,
+            can: bound ? 'cannot' : 'may not be allowed to',
+            why: bound ? `the roles bound to ServiceAccount '${account}' in the repository do not grant them` : `no Role in the repository is bound to ServiceAccount '${account}' (it may live elsewhere)`,
+          },
+          severity: bound ? 'error' : 'warning',
           at: codeSpan(link.file, link.site.targetAt),
           related: [
             { at: nameSpan(workload.object), message: `${describeWorkload(workload)} runs this client as ServiceAccount '${account}'` },
             ...(link.service ? [{ at: nameSpan(link.service.object), message: `Service '${describeService(link.service)}' is resolved through the API` }] : []),
           ],
-          suggest: [{ messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], `${docs[0]}\n---\n${docs[1]}`)] }],
+          suggest: [{ messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], rbac)] }],
         });
       }
     });
@@ -62,6 +64,15 @@ export default defineRule({
 });
 
 type Plain = Record<string, unknown>;
+
+/** Does the repository bind any (Cluster)Role to this ServiceAccount? */
+function boundRoles(model: AnalysisModel, workload: Workload, account: string): boolean {
+  return model.objects.some((o) => {
+    if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') return false;
+    const subjects = plain(o).subjects;
+    return Array.isArray(subjects) && (subjects as Plain[]).some((s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace));
+  });
+}
 
 /** Is there a (Cluster)Role granting list+watch on the resource, bound to the account, valid in the namespace? */
 function granted(model: AnalysisModel, workload: Workload, account: string, namespace: string, group: string, resource: string): boolean {

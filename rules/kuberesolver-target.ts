@@ -1,7 +1,8 @@
 // kuberesolver (sercand/kuberesolver) watches a Service's endpoints and hands grpc-go every ready pod. Its
 // target is read differently from DNS: a numeric port is dialed literally on the pods (no Service port →
-// targetPort translation), the scheme works only once registered, and a missing namespace means the client
-// pod's own namespace.
+// targetPort translation), a port name that matches no port silently falls back to the first EndpointSlice
+// port (builder.go), the scheme works only once registered (else grpc.NewClient still succeeds and every RPC
+// fails: the DNS resolver cannot parse the target), and a missing namespace means the client pod's own.
 import { defineRule, type ReportDescriptor } from '../src/core/rule-api.js';
 import { nodeSpan } from './lib/common.js';
 import { codeSpan, envRelated, rewriteTarget } from './lib/grpc.js';
@@ -19,7 +20,9 @@ export default defineRule({
       servicePort:
         "kuberesolver dials port {{port}} on the pods of '{{service}}', but that is the Service port: the pods listen on {{targetPort}}.",
       unregistered:
-        "Scheme '{{scheme}}:' is never registered (kuberesolver.RegisterInCluster or grpc.WithResolvers): grpc-go falls back to DNS on the whole target and the dial fails.",
+        "Scheme '{{scheme}}:' is never registered (kuberesolver.RegisterInCluster or grpc.WithResolvers), so every RPC fails. grpc.NewClient still succeeds: grpc-go falls back to its default resolver, which cannot resolve the whole target.",
+      unknownPortName:
+        "kuberesolver target port '{{port}}' names no port of Service '{{service}}'. kuberesolver then silently dials the first EndpointSlice port ({{first}}), which may be another protocol.",
       namespaceOmitted:
         "The target omits the namespace, so kuberesolver looks for '{{service}}' in the client's namespace '{{clientNamespace}}', but it lives in '{{namespace}}'.",
       usePort: "Dial port '{{port}}'",
@@ -53,6 +56,16 @@ export default defineRule({
             fix: edits ? { messageId: 'addNamespace', data: { target: fixed }, edits } : undefined,
           });
         }
+      }
+      if (link.service && target.port && !/^\d+$/.test(target.port) && !link.service.ports.some((p) => p.name === target.port)) {
+        const first = link.service.ports[0];
+        report({
+          messageId: 'unknownPortName',
+          data: { port: target.port, service: link.service.name, first: first ? (first.name ? `'${first.name}'` : `port ${first.targetPort ?? first.port}`) : 'none' },
+          at,
+          related: [...related, { at: nodeSpan(link.service.object, link.service.object.root), message: `ports of Service '${link.service.name}': ${link.service.ports.map((p) => p.name ?? p.port).join(', ')}` }],
+        });
+        return;
       }
       const port = link.port;
       if (!port || !target.port || !/^\d+$/.test(target.port) || port.port !== Number(target.port)) return;

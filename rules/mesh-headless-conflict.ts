@@ -1,8 +1,10 @@
 // A mesh balances per request only for traffic to a Service's virtual IP. A client that dials a headless
 // Service connects to pod IPs directly: Linkerd cannot retrieve endpoints for headless Services and does not
-// balance them, and the client's own policy pins or spreads connections as if there were no mesh.
+// balance them, and the client's own policy pins or spreads connections as if there were no mesh. With
+// pick_first every call goes to one pod; a round_robin client still spreads its calls and loses only the mesh's
+// L7 features (facts A21), an info.
 import { defineRule, type FixDescriptor } from '../src/core/rule-api.js';
-import { clusterIpSibling, codeSpan, describeService, envRelated, fqdn, rewriteTarget } from './lib/grpc.js';
+import { clusterIpSibling, codeSpan, describeService, effectivePolicy, envRelated, fqdn, rewriteTarget } from './lib/grpc.js';
 
 export default defineRule({
   id: 'mesh-headless-conflict',
@@ -15,7 +17,9 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       headlessInMesh:
-        "{{side}} is in the {{mesh}} mesh, but {{api}} dials headless Service '{{service}}': the proxy sees pod IPs, not a Service, and cannot balance requests.",
+        "{{api}} dials headless Service '{{service}}' with pick_first inside the {{mesh}} mesh. {{side}} is meshed, but the proxy sees one pod IP, not a Service, so every call goes to that pod.",
+      headlessRoundRobin:
+        "{{api}} dials headless Service '{{service}}' inside the {{mesh}} mesh, bypassing its L7 balancing. {{side}} is meshed; round_robin still spreads the calls over the pods, and only the mesh's L7 features (least-request balancing, retries, outlier detection, traffic splits) are lost.",
       useClusterIp: "Dial the ClusterIP Service '{{target}}'",
     },
   },
@@ -35,8 +39,10 @@ export default defineRule({
         const edits = rewriteTarget(model, link, target);
         if (edits) suggest.push({ messageId: 'useClusterIp', data: { target }, edits });
       }
+      const roundRobin = effectivePolicy(link) !== 'pick_first';
       report({
-        messageId: 'headlessInMesh',
+        messageId: roundRobin ? 'headlessRoundRobin' : 'headlessInMesh',
+        severity: roundRobin ? 'info' : 'warning',
         data: { side: client ? 'The client' : `Service '${describeService(service)}'`, mesh: mesh.mesh, api: site.api, service: describeService(service) },
         at: codeSpan(link.file, site.targetAt),
         related: envRelated(model, link),

@@ -29,10 +29,12 @@ export default defineRule({
     fixable: true,
     messages: {
       istio:
-        "The istio-proxy sidecar of {{workload}} exits {{seconds}}s after SIGTERM{{defaulted}}, but the app needs {{need}}s ({{needs}}): its requests after that fail. " +
+        "The istio-proxy sidecar of {{workload}} exits before the app is done: requests after {{seconds}}s fail. " +
+        'It exits {{seconds}}s after SIGTERM{{defaulted}}, but the app needs {{need}}s ({{needs}}). ' +
         "All containers get SIGTERM at once; pilot-agent drains for terminationDrainDuration and exits, then the app's inbound connections close and its outbound calls are refused.",
       linkerd:
-        'The linkerd-proxy of {{workload}} stops taking requests {{seconds}}s after SIGTERM{{defaulted}}, but the app needs {{need}}s ({{needs}}): its calls after that fail. ' +
+        'The linkerd-proxy of {{workload}} stops before the app is done: calls after {{seconds}}s fail. ' +
+        'It stops taking requests {{seconds}}s after SIGTERM{{defaulted}}, but the app needs {{need}}s ({{needs}}). ' +
         'All containers get SIGTERM at once, and the proxy refuses new requests as soon as it gets it unless proxy-wait-before-exit-seconds delays it.',
       holdIstio: 'Set terminationDrainDuration to {{need}}s',
       holdLinkerd: 'Set proxy-wait-before-exit-seconds to {{need}}',
@@ -51,7 +53,7 @@ export default defineRule({
       const needs = [delay > 0 ? `preStop ${delay}s` : '', drain ? `${drain.seconds}s ${drain.what}` : ''].filter(Boolean).join(' + ');
       const at: Span = sidecar.annotation ? nodeSpan(workload.object, sidecar.annotation.value!) : nameSpan(workload.object);
       const related = [
-        ...(sidecar.evidence.object !== workload.object || !sidecar.annotation ? [{ at: evidenceSpan(sidecar), message: `${sidecar.mesh} sidecar injected (${sidecar.evidence.key})` }] : []),
+        ...(sidecar.evidence.object && (sidecar.evidence.object !== workload.object || !sidecar.annotation) ? [{ at: nameSpan(sidecar.evidence.object), message: `${sidecar.mesh} sidecar injected (${sidecar.evidence.key})` }] : []),
         ...(drain ? [{ at: { file: drain.file, start: drain.at[0], end: drain.at[1] }, message: `${drain.what} of ${drain.seconds}s` }] : []),
       ];
       const edits = sidecar.mesh === 'istio' ? istioEdits(model, workload, sidecar, need) : linkerdEdits(workload, sidecar, need);
@@ -65,10 +67,6 @@ export default defineRule({
     });
   },
 });
-
-function evidenceSpan(sidecar: Sidecar): Span {
-  return nameSpan(sidecar.evidence.object);
-}
 
 /** `proxy.istio.io/config`: the terminationDrainDuration in it replaced, a line added to a block value, or the annotation added. */
 function istioEdits(model: AnalysisModel, workload: Workload, sidecar: Sidecar, need: number): TextEdit[] | undefined {

@@ -15,7 +15,7 @@ export default defineRule({
     fixable: true,
     messages: {
       missingBinary:
-        "The preStop hook of container '{{container}}' ({{workload}}) runs '{{binary}}', but the image is built on '{{base}}', which has no '{{binary}}': the hook fails with \"executable file not found\" and the container gets SIGTERM at once.",
+        "The preStop hook of container '{{container}}' runs '{{binary}}', which its image does not contain. It is built on '{{base}}'; the hook fails with \"executable file not found\" and {{workload}} gets SIGTERM at once, without the delay.",
       useSleepAction: 'Replace the exec hook with sleep: {seconds: {{seconds}}}',
     },
   },

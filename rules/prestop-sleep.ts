@@ -1,7 +1,10 @@
 // When a pod is deleted, SIGTERM and the removal of its endpoints happen at the same time; kube-proxy,
 // ingress controllers and meshes learn about the removal a little later and keep sending new connections
 // to a process that is already shutting down. A preStop delay keeps the app serving until they catch up.
-import { type Container, defineRule, type FixDescriptor, insertIntoMap, pairOf, type YamlValue } from '../src/core/rule-api.js';
+// Only containers a Service sends traffic to are judged (model/served.ts): not metrics-only workers, not
+// one-shot pods, not localhost sidecars. A DB proxy sidecar (cloud-sql-proxy, alloydb-auth-proxy) needs the
+// opposite: it must outlive the app's drain, which its own SIGTERM delay or a native sidecar gives.
+import { type Container, defineRule, type FixDescriptor, insertIntoMap, isDbProxy, pairOf, type YamlValue } from '../src/core/rule-api.js';
 import { containerSpan, describeWorkload, sleepActionSupported } from './lib/common.js';
 
 export default defineRule({
@@ -15,13 +18,19 @@ export default defineRule({
     fixable: true,
     messages: {
       missing:
-        "Container '{{container}}' of {{workload}} receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
+        "Container '{{container}}' of {{workload}} receives traffic but has no preStop hook. It gets SIGTERM while load balancers still send it new connections, which are refused.",
+      proxySidecar:
+        "DB proxy '{{container}}' of {{workload}} stops with the app on SIGTERM. Let it outlive the app's drain: --max-sigterm-delay (or run it as a native sidecar, an init container with restartPolicy: Always), not a preStop sleep.",
       addSleep: 'Add lifecycle.preStop.sleep.seconds: {{seconds}}',
-      addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action needs Kubernetes 1.30)',
+      addExecSleep: 'Add lifecycle.preStop.exec.command: ["sleep", "{{seconds}}"] (the sleep action is on by default from Kubernetes 1.30)',
     },
   },
   check({ model, options, report, each }) {
     each(model.workloads, (workload) => {
+      if (!model.isServed(workload)) return;
+      for (const proxy of workload.containers.filter((c) => isDbProxy(c) && !holdsOnSigterm(c))) {
+        report({ messageId: 'proxySidecar', data: { container: proxy.name, workload: describeWorkload(workload) }, severity: 'info', at: containerSpan(proxy) });
+      }
       for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({
@@ -37,6 +46,12 @@ export default defineRule({
     });
   },
 });
+
+/** cloud-sql-proxy v2 / alloydb-auth-proxy `--max-sigterm-delay`, v1 `-term_timeout`, or a preStop of its own. */
+function holdsOnSigterm(container: Container): boolean {
+  const words = [...(container.command ?? []), ...(container.args ?? [])];
+  return container.preStop !== undefined || words.some((w) => /^--?(max-sigterm-delay|term_timeout|term-timeout)\b/.test(w));
+}
 
 function preStopFix(text: string, container: Container, version: string, seconds: number): FixDescriptor | undefined {
   const native = sleepActionSupported(version);

@@ -1,6 +1,7 @@
 // Without a readinessProbe a new pod is added to the Service's endpoints as soon as its containers start,
 // before the app listens: the first connections of every rollout and scale-up are refused. For gRPC the
-// harm lasts: a channel that connects then stays pinned to that pod.
+// harm lasts: a channel that connects then stays pinned to that pod. Only containers a Service sends traffic to
+// are judged (model/served.ts): not metrics-only workers, sidecars, bare or one-shot pods.
 import { defineRule, type FixDescriptor, insertIntoMap, isGrpcPortName, type YamlValue } from '../src/core/rule-api.js';
 import { containerSpan, describeWorkload } from './lib/common.js';
 
@@ -15,7 +16,7 @@ export default defineRule({
     hasSuggestions: true,
     messages: {
       missing:
-        "Container '{{container}}' of {{workload}} receives traffic but has no readinessProbe: new pods get connections before they can serve them.",
+        "Container '{{container}}' of {{workload}} receives traffic but has no readinessProbe. New pods get connections before they can serve them.",
       addTcp: 'Add a tcpSocket readinessProbe on port {{port}}',
       addGrpc: 'Add a grpc readinessProbe on port {{port}} (the server must implement grpc.health.v1)',
     },

@@ -1,6 +1,9 @@
 // The native `sleep` lifecycle action (KEP-3960) is alpha in 1.29 behind PodLifecycleSleepAction (off),
 // beta and on by default from 1.30, GA in 1.34; `seconds: 0` (KEP-4818) needs
-// PodLifecycleSleepActionAllowZero, alpha in 1.32, beta (on) in 1.33. Older API servers reject the pod.
+// PodLifecycleSleepActionAllowZero, alpha in 1.32, beta (on) in 1.33. Below 1.29 the API server rejects the
+// pod; on 1.29 with the gate off it silently drops the sleep handler (pkg/api/pod/util.go
+// dropPodLifecycleSleepAction): the pod runs without the delay. `seconds: 0` is rejected by validateSleepAction
+// on 1.30–1.32 unless the AllowZero gate is on (alpha, 1.32).
 import { block, columnOf, compareMinor, type Container, defineRule, type FixDescriptor, type Hook, pairOf, replaceScalar } from '../src/core/rule-api.js';
 import { nodeSpan, zeroSleepSupported } from './lib/common.js';
 import type { Node } from 'yaml';
@@ -11,16 +14,16 @@ export default defineRule({
     type: 'problem',
     category: 'shutdown',
     description: 'Disallow lifecycle sleep actions the target Kubernetes version does not accept',
-    remediation: 'Use an exec `sleep` hook on clusters older than 1.30, and a sleep of at least 1 second before 1.33.',
+    remediation: 'Use an exec `sleep` hook on clusters older than 1.30 (1.29 drops the sleep action silently), and a sleep of at least 1 second before 1.33.',
     severity: 'error',
     hasSuggestions: true,
     messages: {
       unsupported:
-        "The {{hook}} sleep action of container '{{container}}' needs Kubernetes 1.29 or later; the API server of {{version}} rejects this pod.",
+        "The {{hook}} sleep action of container '{{container}}' is rejected by Kubernetes {{version}}. The sleep action exists from 1.29 (on by default from 1.30).",
       alpha:
-        "The {{hook}} sleep action of container '{{container}}' is alpha in Kubernetes 1.29 (feature gate PodLifecycleSleepAction is off by default): the API server rejects it unless the gate is on.",
+        "The {{hook}} sleep action of container '{{container}}' is silently dropped on Kubernetes 1.29. The gate PodLifecycleSleepAction is off by default there: the API server strips the handler and the pod runs without the delay.",
       zero:
-        "A {{hook}} sleep of 0 seconds in container '{{container}}' needs Kubernetes 1.33 (PodLifecycleSleepActionAllowZero); {{version}} rejects it.",
+        "A {{hook}} sleep of 0 seconds in container '{{container}}' is rejected by Kubernetes {{version}}. It needs 1.33 (or 1.32 with the alpha gate PodLifecycleSleepActionAllowZero).",
       useExec: 'Replace with exec: {command: ["sleep", "{{seconds}}"]} (needs a sleep binary in the image)',
       useOneSecond: 'Sleep 1 second instead',
     },

@@ -45,7 +45,7 @@ export default defineRule({
       wrongSignal:
         "{{program}} in container '{{container}}' gets {{signal}} on stop, a fast shutdown: requests in flight are cut. It drains only on {{expected}}, and {{source}}; {{workload}}.",
       ignoredStopSignal:
-        "lifecycle.stopSignal {{expected}} of container '{{container}}' has no effect on Kubernetes {{version}}: it needs 1.33+ with ContainerStopSignals and spec.os.name. {{program}} gets {{signal}}, a fast shutdown.",
+        "lifecycle.stopSignal {{expected}} of container '{{container}}' has no effect on Kubernetes {{version}}. It needs 1.33+ with ContainerStopSignals and spec.os.name. {{program}} gets {{signal}}, a fast shutdown.",
       addStopSignal: 'Add STOPSIGNAL {{expected}} to the image',
       setStopSignal: 'Stop the container with {{expected}}',
     },

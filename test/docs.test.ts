@@ -9,7 +9,7 @@ import { repoRoot } from './helpers/paths.js';
 import { lint } from './helpers/rule-tester.js';
 
 const docsDir = path.join(repoRoot, 'docs', 'rules');
-const SECTIONS = ['## Incorrect', '## Correct', '## Fix', '## Options', '## When not to use it', '## Sources'];
+const SECTIONS = ['## Incorrect', '## Correct', '## Fix', '## Options', '## Confidence and when it stays quiet', '## When not to use it', '## Sources'];
 
 /** Fenced blocks of one section: ```lang file=path … ``` → {path: text}. */
 function examples(markdown: string, heading: string): Record<string, string>[] {

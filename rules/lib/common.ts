@@ -32,7 +32,7 @@ export function describeWorkload(w: Workload): string {
   return `${w.kind} '${w.name}'`;
 }
 
-/** The native `sleep` lifecycle action: alpha in 1.29 (gate off), beta on by default from 1.30, GA in 1.34. */
+/** The native `sleep` lifecycle action: alpha in 1.29 (gate off: the API server drops it silently), beta on by default from 1.30, GA in 1.34. */
 export function sleepActionSupported(kubernetesVersion: string): boolean {
   return compareMinor(kubernetesVersion, 30) >= 0;
 }

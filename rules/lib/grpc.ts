@@ -16,7 +16,7 @@ import {
   type TextEdit,
   type YamlValue,
 } from '../../src/core/rule-api.js';
-import { nodeSpan } from './common.js';
+import { nameSpan, nodeSpan } from './common.js';
 
 export function codeSpan(file: string, range: Range): Span {
   return { file, start: range[0], end: range[1] };
@@ -167,4 +167,55 @@ export function effectiveScheme(link: DialLink): string {
 
 export function describeService(service: Service): string {
   return service.namespace ? `${service.name}.${service.namespace}` : service.name;
+}
+
+/** In-repo gRPC clients (not meshed) that reach a Service port through its virtual IP: DNS/passthrough names, not kuberesolver. */
+export function vipDialers(model: AnalysisModel, service: Service, port: ServicePort): DialLink[] {
+  return model.dials
+    .linksTo(service)
+    .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !model.dials.meshOfClient(l) && effectiveScheme(l) !== 'kubernetes');
+}
+
+/** Clients that balance over the Service's pods themselves: kuberesolver (`kubernetes:///`) and proxyless xDS (`xds:///host`). */
+export function selfBalancingDialers(model: AnalysisModel, service: Service): DialLink[] {
+  return model.dials.links.filter((l) => {
+    if (l.service === service && effectiveScheme(l) === 'kubernetes') return true;
+    const xds = l.target?.scheme === 'xds' && l.text ? /^xds:(?:\/\/[^/]*)?\/+([a-z0-9-]+)(?:\.([a-z0-9-]+))?/i.exec(l.text) : null;
+    return xds !== null && xds[1] === service.name && (xds[2] === undefined || service.namespace === undefined || xds[2] === service.namespace);
+  });
+}
+
+/**
+ * Env values and ConfigMap data that name the Service's VIP and port (`orders:50051`, `dns:///orders.shop:50051`,
+ * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
+ */
+export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort): { at: Span; message: string; why: string }[] {
+  const ports = [port.port, port.name].filter((p) => p !== undefined).map(String);
+  if (ports.length === 0) return [];
+  const host = `${service.name}(?:\\.${service.namespace ?? '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
+  const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
+  const out: { at: Span; message: string; why: string }[] = [];
+  for (const w of model.workloads) {
+    for (const c of w.containers) {
+      for (const e of c.env) {
+        if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
+        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
+      }
+    }
+  }
+  for (const o of model.objects) {
+    if (o.kind !== 'ConfigMap' || out.length > 4) continue;
+    const data = (o.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
+    }
+  }
+  return out;
+}
+
+/** " With one replica …" when every workload behind the Service runs one pod and no HPA scales it (facts §3.3: not exempt). */
+export function scaleNote(model: AnalysisModel, service: Service): string {
+  const workloads = model.workloadsSelectedBy(service);
+  const single = workloads.length > 0 && workloads.every((w) => (w.replicas ?? 1) === 1 && !model.hpaFor(w));
+  return single ? ' With one replica today this bites once there is more than one pod.' : '';
 }

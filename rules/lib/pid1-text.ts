@@ -1,32 +1,61 @@
 // What the signal rules say about a PID 1 verdict, and the `exec` insertion they offer: wording and fix
 // builders shared by dockerfile-exec-form, entrypoint-script-exec and pod-command-exec.
-import type { Span, TextEdit } from '../../src/core/finding.js';
-import type { ShellProblem } from '../../src/core/model/pid1/evaluate.js';
+import type { ShellProblem, Span, TextEdit } from '../../src/core/rule-api.js';
 
 
-/** The long-running command's text as written (one line, shortened). */
-export function commandText(problem: ShellProblem): string {
+/** The long-running command's text as written (one line, shortened to fit a first sentence). */
+export function commandText(problem: ShellProblem, max = 40): string {
   const source = problem.layer === 'script' || problem.code.value === undefined ? undefined : problem.code.value;
   const cmd = problem.command;
-  if (!cmd) return source?.trim().slice(0, 60) ?? 'the app';
+  const shorten = (one: string): string => (one.length > max ? `${one.slice(0, max - 1)}…` : one);
+  if (!cmd) return source ? shorten(source.replace(/\s+/g, ' ').trim()) : 'the app';
   const text = source ?? '';
   const raw = source !== undefined ? text.slice(cmd.start, cmd.end) : [cmd.name?.text, ...cmd.args.map((a) => a.text)].filter(Boolean).join(' ');
-  const one = raw.replace(/\\?\s*\n\s*/g, ' ').trim();
-  return one.length > 60 ? `${one.slice(0, 57)}...` : one;
+  return shorten(raw.replace(/\\?\s*\n\s*/g, ' ').trim());
 }
 
-/** Why the app does not get SIGTERM, as a clause for messages. */
+/** error when measured, warning when it depends on the image's /bin/sh, info when only bash ≤ 5.0 forks it. */
+export function severityOf(problem: ShellProblem): 'error' | 'warning' | 'info' {
+  return problem.certainty === 'certain' ? 'error' : problem.certainty === 'sh' ? 'warning' : 'info';
+}
+
+/** "stays" or "may stay": how sure the first sentence can be. */
+export function stays(problem: ShellProblem): string {
+  return problem.certain ? 'stays' : 'may stay';
+}
+
+/** Why the app does not get SIGTERM, as a sentence (no final period), for the explanation after the first sentence. */
 export function whyDropped(problem: ShellProblem, image?: string): string {
-  if (problem.reason === 'not-last') return 'more commands follow it, so no shell execs it';
-  if (problem.reason === 'background') return 'it runs in the background and no TERM trap forwards the signal to it';
-  if (problem.reason === 'trap-no-wait') return 'the TERM trap kills it but nothing waits for it again, so the shell exits and the kernel kills it mid-drain';
-  const cmd = problem.command;
-  if (cmd === undefined) return 'the shell runs it as a child (pipelines, loops and subshells are never exec\'d)';
-  if (problem.layer === 'script') return 'a script\'s shell never execs its last command by itself';
-  if (!problem.certain) return `/bin/sh of ${image ? `'${image}'` : 'the image'} is not known: dash (Debian, Ubuntu) forks it and drops SIGTERM, only bash and busybox ash exec it`;
-  if (problem.flavour === 'dash') return `/bin/sh${image ? ` of '${image}'` : ''} is dash, which forks even the last command and stays PID 1`;
-  if (problem.flavour === 'bash') return 'bash execs only the last command of the top-level list, not inside if/fi or once a trap is set';
-  return 'the shell runs it as a child';
+  const { shells } = problem;
+  const dash = shells.sh === 'dash' ? shells.shLabel : "Debian's dash";
+  const bash = shells.bashLabel ?? 'bash';
+  switch (problem.cause) {
+    case 'not-last': return 'More commands follow it, so no shell execs it';
+    case 'background': return 'It runs in the background and no TERM trap forwards the signal to it';
+    case 'trap-no-wait': return 'The TERM trap kills it but nothing waits for it again, so the shell exits and the kernel kills it mid-drain';
+    case 'script': return "A script's shell never execs its last command by itself (dash, bash and busybox ash alike)";
+    case 'pipeline': return "A pipeline cannot be exec'd: the shell stays in front and waits for every part";
+    case 'subshell': return 'A ( … ) subshell forks, so the shell stays in front of it';
+    case 'loop': return 'A loop runs its commands as children of the shell';
+    case 'compound': return 'The shell runs it as a child';
+    case 'function': return 'No shell execs a command inside a function';
+    case 'trap': return 'A trap is set, and no shell execs its last command once a trap is set';
+    case 'dash': return `${cap(dash)} forks even a lone \`-c\` command and stays in front (a Debian patch: upstream dash execs it)`;
+    case 'bash-redirect': return 'bash forks a command that has a redirection (>, 2>&1) instead of exec\'ing it';
+    case 'bash-compound': return 'bash forks commands inside if/case/{ } instead of exec\'ing them';
+    case 'bash-trap': return 'bash does not exec once a trap is set (it runs the trap after the child exits)';
+    case 'busybox-trap': return 'busybox ash does not exec once a trap is set';
+    case 'bash-list':
+      return problem.certain
+        ? `${cap(bash)} forks the last command of a \`;\` list (only bash ≥ 5.1 execs it; \`&&\` works in every bash)`
+        : 'bash ≤ 5.0 (RHEL/UBI 8, Amazon Linux 2, Debian 10) forks the last command of a `;` list and the image\'s bash is not known';
+    case 'unknown-sh':
+      return `The shell of ${image ? `'${image}'` : 'the image'} is unknown: ${dash} forks it, bash and busybox ash exec it`;
+  }
+}
+
+function cap(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Insert `exec ` before the long-running command, when that is safe; undefined otherwise. */
@@ -58,9 +87,10 @@ export function problemSpan(problem: ShellProblem): Span {
   return code.at;
 }
 
-/** The end of a message: what happens to the app (certain), or what happens if /bin/sh is dash. */
-export function consequence(certain: boolean): string {
-  return certain
-    ? 'SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.'
-    : 'Where it is dash, SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.';
+/** The end of a message: what happens to the app (certain), or under which shell it happens. */
+export function consequence(problem: ShellProblem): string {
+  const killed = 'SIGTERM never reaches the app, which is SIGKILLed mid-request at the end of the grace period.';
+  if (problem.certainty === 'certain') return killed;
+  if (problem.certainty === 'bash-version') return `With bash ≤ 5.0, ${killed}`;
+  return `Where /bin/sh is dash, ${killed}`;
 }

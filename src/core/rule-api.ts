@@ -14,9 +14,10 @@ export type { DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, Serv
 export { readServiceConfig, serviceConfigSelecting } from './facts/grpc/service-config.js';
 export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
-export { AnalysisModel, type MeshEvidence, type PortTarget } from './model/index.js';
+export { AnalysisModel, type MeshEvidence, type PortTarget, type RouteBackend } from './model/index.js';
+export { isDbProxy, isScrapePort, isSidecar } from './model/served.js';
 export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
-export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, type DockerfileLink, type ShellFlavour } from './model/images.js';
+export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, shellsOfImage, type BashGeneration, type DockerfileLink, type ImageShells, type ShellFlavour } from './model/images.js';
 export type { ConfigLink, DialLink, ServerLink } from './model/code.js';
 export type { ConfigUse } from './model/app-config.js';
 export { grpcPortNameHint, WELL_KNOWN_GRPC_PORTS } from './model/grpc-evidence.js';
@@ -26,5 +27,5 @@ export { durationSeconds, ISTIO_DRAIN_SECONDS, type Sidecar } from './model/side
 export type { CodeServers, ContainerServers } from './model/servers.js';
 export { gunicornKeepsAlive, springSeconds, type CommandServer, type CommandWord, type HttpServerSite, type KeepaliveClient, type KeepaliveServer, type ServerFacts, type Setting } from './facts/servers/index.js';
 export type { ImportsLayout } from './facts/grpc/shapes.js';
-export { basename, INITS, type ArgWord, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellProblem } from './model/pid1/evaluate.js';
+export { basename, evaluateScriptCode, INITS, packageManagerDrains, type ArgWord, type PackageManagerKind, type Certainty, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellCause, type ShellProblem } from './model/pid1/evaluate.js';
 export type { ContainerEvaluation, ImageEvaluation } from './model/pid1/entrypoints.js';

@@ -56,12 +56,19 @@ describe('bad input', () => {
             port: 9090
       {{- end }}
     `;
-    const { result } = await analyse({ 'templates/service.yaml': chart });
+    // service-app-protocol speaks only for ports an HTTPRoute targets (facts A15): the route names the port.
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  rules:\n    - backendRefs: [{name: orders}]\n';
+    const { result } = await analyse({ 'templates/service.yaml': chart.replace('{{ include "orders.fullname" . }}', 'orders'), 'route.yaml': route });
     assert.deepEqual(result.problems, []);
     const appProtocol = result.findings.find((f) => f.ruleId === 'service-app-protocol')!;
     assert.equal(appProtocol.line, 9);
     assert.equal(appProtocol.fix, undefined, 'no unattended edit of a template');
-    assert.equal(appProtocol.suggestions[0]!.messageId, 'addAppProtocol');
+    // The suggestion goes through the Helm engine's source mapping: one line in the template, under the port.
+    const [edit] = appProtocol.suggestions!.flatMap((s) => s.edits);
+    assert.equal(appProtocol.suggestions!.length, 1);
+    const source = chart.replace('{{ include "orders.fullname" . }}', 'orders');
+    const applied = source.slice(0, edit!.start) + edit!.text + source.slice(edit!.end);
+    assert.match(applied, /port: \{\{ \.Values\.service\.port \}\}\n {6}appProtocol: kubernetes\.io\/h2c\n\{\{- if/);
   });
 
   it('an alias bomb neither hangs nor crashes, and its aliases are never expanded', async () => {
@@ -110,13 +117,15 @@ describe('bad input', () => {
   });
 
   it('a fix keeps the CRLF line endings of a CRLF file', async () => {
-    const crlf = 'apiVersion: v1\r\nkind: Pod\r\nmetadata: {name: p}\r\nspec:\r\n  containers:\r\n    - name: c\r\n      ports: [{containerPort: 80}]\r\n';
-    const { result } = await analyse({ 'pod.yaml': crlf });
+    // A Deployment behind a Service: prestop-sleep judges only containers that receive traffic.
+    const svc = 'apiVersion: v1\r\nkind: Service\r\nmetadata: {name: p}\r\nspec: {selector: {app: p}, ports: [{port: 80}]}\r\n';
+    const crlf = 'apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata: {name: p}\r\nspec:\r\n  template:\r\n    metadata: {labels: {app: p}}\r\n    spec:\r\n      containers:\r\n        - name: c\r\n          ports: [{containerPort: 80}]\r\n';
+    const { result } = await analyse({ 'pod.yaml': crlf, 'svc.yaml': svc });
     const finding = result.findings.find((f) => f.ruleId === 'prestop-sleep')!;
-    assert.equal(finding.line, 6);
+    assert.equal(finding.line, 9);
     const fixed = applyEdits(crlf, finding.fix!.edits);
-    assert.equal(fixed, `${crlf}      lifecycle:\r\n        preStop:\r\n          sleep:\r\n            seconds: 5\r\n`);
-    const again = await analyse({ 'pod.yaml': fixed });
+    assert.equal(fixed, `${crlf}          lifecycle:\r\n            preStop:\r\n              sleep:\r\n                seconds: 5\r\n`);
+    const again = await analyse({ 'pod.yaml': fixed, 'svc.yaml': svc });
     assert.equal(again.result.findings.filter((f) => f.ruleId === 'prestop-sleep').length, 0);
   });
 });
@@ -133,7 +142,8 @@ describe('incremental workspace', () => {
     const second = ws.analyze();
     assert.notEqual(second, first);
     assert.equal(ws.factsOf('other.yaml'), otherFacts, 'the unchanged file was not re-extracted');
-    assert.deepEqual(second.findings.map((f) => f.file), ['other.yaml', 'other.yaml']);
+    // grpc-clusterip-imbalance (service-app-protocol speaks only for ports an HTTPRoute targets).
+    assert.deepEqual(second.findings.map((f) => f.file), ['other.yaml']);
     ws.removeFile('other.yaml');
     assert.deepEqual(ws.analyze().findings, []);
   });

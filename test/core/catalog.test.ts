@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { allRules, buildCatalog, type Catalog, type Component, createWorkspace, initKubeconn, type KubeconnOptions } from '../../src/api.js';
+import { checkOf } from '../../src/core/index.js';
 import { code, yaml } from '../helpers/rule-tester.js';
 
 const root = '/ws';
@@ -105,7 +106,7 @@ describe('buildCatalog', () => {
     assert.equal(drains.status, 'fail');
     assert.deepEqual(drains.findings.map((f) => f.ruleId), ['prestop-sleep']);
     assert.ok(orders.findings.includes(drains.findings[0]!));
-    const shutdownOff = Object.fromEntries(allRules.filter((r) => r.meta.category === 'shutdown' && r.id !== 'grace-period-budget').map((r) => [r.id, 'off' as const]));
+    const shutdownOff = Object.fromEntries(allRules.filter((r) => checkOf(r) === 'drains').map((r) => [r.id, 'off' as const]));
     const quiet = await catalogOf(files, { rules: shutdownOff });
     assert.equal(byId(quiet, 'shop/Deployment/orders').checks.find((c) => c.id === 'drains')!.status, 'off');
   });

@@ -8,7 +8,9 @@ import { allRules, initKubeconn, Workspace } from '../../src/api.js';
 import { defineRule } from '../../src/core/rule.js';
 import { eslint, kubeconn, makeProject, type Result } from '../e2e/project.js';
 
-const POD = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n`;
+// A served workload (a Deployment its Service selects): prestop-sleep and readiness-probe judge only those.
+const POD = (name: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}}\nspec:\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: ${name}}\nspec: {selector: {app: ${name}}, ports: [{port: 80}]}\n`;
 
 describe('rule isolation', () => {
   const projects: { cleanup(): void }[] = [];
@@ -34,7 +36,7 @@ describe('rule isolation', () => {
     assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${path.basename(f.file)}`).sort(), ['fragile a.yaml', 'prestop-sleep a.yaml', 'prestop-sleep b.yaml']);
     assert.deepEqual(result.notices.map((n) => [n.ruleId, n.message, n.at?.file, n.at?.line]), [
       ['broken', 'kubeconn internal error in rule broken: boom', undefined, undefined],
-      ['fragile', "kubeconn internal error in rule fragile on Pod 'bad': Cannot read properties of undefined (reading 'x')", '/w/b.yaml', 3],
+      ['fragile', "kubeconn internal error in rule fragile on Deployment 'bad': Cannot read properties of undefined (reading 'x')", '/w/b.yaml', 3],
     ]);
     assert.deepEqual(result.problemsByFile.get('/w/b.yaml')?.map((p) => [p.kind, p.ruleId, p.line]), [['internal', 'fragile', 3]]);
   });
@@ -45,7 +47,7 @@ describe('rule isolation', () => {
     const env = { KUBECONN_TEST_FAIL_RULE: 'readiness-probe' };
     const r = withEnv(env, () => kubeconn(p.dir, ['check', '--format', 'json']));
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /kubeconn: kubeconn internal error in rule readiness-probe on Pod 'a': simulated failure \(KUBECONN_TEST_FAIL_RULE\) \(a\.yaml:3:/);
+    assert.match(r.stderr, /kubeconn: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure \(KUBECONN_TEST_FAIL_RULE\) \(a\.yaml:3:/);
     const messages = (JSON.parse(r.stdout) as Result[]).flatMap((x) => x.messages.map((m) => m.ruleId));
     assert.equal(messages.filter((m) => m === 'kubeconn/prestop-sleep').length, 2, 'the other rules still report');
   });
@@ -56,7 +58,7 @@ describe('rule isolation', () => {
     const r = withEnv({ KUBECONN_TEST_FAIL_RULE: 'readiness-probe' }, () => eslint(p.dir, ['--format', 'json', '.']));
     assert.equal(r.stderr, '');
     const messages = (JSON.parse(r.stdout) as Result[]).flatMap((x) => x.messages.map((m) => `${m.ruleId}: ${m.message}`));
-    assert.ok(messages.includes("kubeconn/readiness-probe: kubeconn internal error in rule readiness-probe on Pod 'a': simulated failure (KUBECONN_TEST_FAIL_RULE)"), messages.join('\n'));
+    assert.ok(messages.includes("kubeconn/readiness-probe: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure (KUBECONN_TEST_FAIL_RULE)"), messages.join('\n'));
     assert.ok(messages.some((m) => m.startsWith('kubeconn/prestop-sleep:')));
   });
 });

@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { repoRoot } from '../helpers/paths.js';
 import { makeProject, type Project } from './project.js';
 
-const BAD_POD = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n';
+// A served workload without preStop/readinessProbe (Deployment + the Service that selects it).
+const BAD_POD = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
 const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051}]\n';
 const KUBECONN = path.join(repoRoot, 'bin', 'kubeconn.js');
 
@@ -78,7 +79,7 @@ describe('pre-commit hook', () => {
   it('lints the staged files with the repository as evidence, and passes when they are clean', () => {
     const p = makeProject({
       'k8s/svc.yaml': SERVICE,
-      'k8s/deploy.yaml': BAD_POD.replace('name: p', 'name: orders').replace('kind: Pod', 'kind: Pod\n# staged later'),
+      'k8s/deploy.yaml': BAD_POD.replace('name: p', 'name: orders').replace('kind: Deployment', 'kind: Deployment\n# staged later'),
       'cmd/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n',
       'README.md': '# app\n',
     });
@@ -93,7 +94,7 @@ describe('pre-commit hook', () => {
     assert.equal(r.status, 0, 'warnings do not fail the commit');
     assert.match(r.stdout, /cmd\/main\.go[\s\S]*grpc-client-load-balancing/, 'the staged client is linked to the Service that is not staged');
     assert.doesNotMatch(r.stdout, /k8s\//, 'only staged files are reported');
-    p.write('k8s/pod.yaml', BAD_POD.replace('containers:', 'terminationGracePeriodSeconds: 0\n  containers:'));
+    p.write('k8s/pod.yaml', BAD_POD.replace('      containers:', '      terminationGracePeriodSeconds: 0\n      containers:'));
     git('add', 'k8s/pod.yaml');
     assert.equal(runHook(p.dir).status, 1, 'an error blocks the commit');
     assert.equal(hook.language, 'node');

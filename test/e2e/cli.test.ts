@@ -15,6 +15,10 @@ const service = yaml`
       - name: grpc
         port: 50051
 `;
+// service-app-protocol speaks only for ports an HTTPRoute or a cloud load balancer's Ingress targets (facts A15).
+const route = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: orders, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 50051}}}}\n';
+/** A served workload without preStop/readinessProbe: a Deployment and the Service that selects it. */
+const bad = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
 const deployment = yaml`
   apiVersion: apps/v1
   kind: Deployment
@@ -49,7 +53,7 @@ describe('kubeconn CLI', () => {
   });
 
   it('reports in ESLint JSON shape across files, exits 1 on errors', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment });
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route, 'k8s/deploy.yaml': deployment });
     projects.push(p);
     const r = kubeconn(p.dir, ['check', 'k8s', '--format', 'json']);
     assert.equal(r.status, 1, r.stderr);
@@ -70,15 +74,16 @@ describe('kubeconn CLI', () => {
   });
 
   it('--fix writes the safe fixes and leaves comments and other lines alone', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment });
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route, 'k8s/deploy.yaml': deployment });
     projects.push(p);
     const r = kubeconn(p.dir, ['check', '--fix', '--format', 'json']);
     assert.equal(r.status, 0, r.stdout);
     assert.equal(p.read('k8s/deploy.yaml'), deployment.replace('terminationGracePeriodSeconds: 10 # short', 'terminationGracePeriodSeconds: 20 # short'));
-    assert.equal(p.read('k8s/svc.yaml'), `${service}      appProtocol: kubernetes.io/h2c\n`);
+    // appProtocol is a suggestion (facts A16): the Service is left alone.
+    assert.equal(p.read('k8s/svc.yaml'), service);
     const again = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
-    // What is left has no fix: the topology change is a suggestion.
-    assert.deepEqual(again.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance']);
+    // What is left has no fix: the topology change and appProtocol are suggestions.
+    assert.deepEqual(again.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
   });
 
   it('reports a syntax error as a fatal message with its line, and still analyses the other documents', () => {
@@ -96,10 +101,12 @@ describe('kubeconn CLI', () => {
   });
 
   it('--rule, --quiet and --max-warnings', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service });
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route });
     projects.push(p);
     assert.equal(kubeconn(p.dir, ['check']).status, 0);
-    assert.equal(kubeconn(p.dir, ['check', '--max-warnings', '0']).status, 1);
+    // Both findings are infos (no client dials the port; appProtocol matters only behind the route).
+    assert.equal(kubeconn(p.dir, ['check', '--max-warnings', '0']).status, 0);
+    assert.equal(kubeconn(p.dir, ['check', '--rule', 'grpc-clusterip-imbalance=warn', '--max-warnings', '0']).status, 1);
     const off = kubeconn(p.dir, ['check', '--rule', 'grpc-clusterip-imbalance=off', '--rule', 'kubeconn/service-app-protocol=off']);
     assert.equal(off.stdout, '');
     const err = kubeconn(p.dir, ['check', '--rule', 'service-app-protocol=error', '--quiet']);
@@ -126,7 +133,6 @@ describe('kubeconn CLI', () => {
   });
 
   it('walks folders but skips node_modules, vendor and .gitignore\'d paths', () => {
-    const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n';
     const p = makeProject({
       'deploy/pod.yaml': bad,
       'vendor/lib/pod.yaml': bad,
@@ -143,7 +149,7 @@ describe('kubeconn CLI', () => {
   });
 
   it('prints SARIF 2.1.0 with one result per finding and the rules\' docs', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service });
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route });
     projects.push(p);
     const r = kubeconn(p.dir, ['check', '--format', 'sarif']);
     const sarif = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string }[] }[] };
@@ -177,7 +183,7 @@ describe('kubeconn CLI', () => {
   });
 
   it('reads .kubeconn.yaml from the project and stops with file:line:column on a config mistake', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service, '.kubeconn.yaml': 'rules:\n  service-app-protocol: off\n' });
+    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route, '.kubeconn.yaml': 'rules:\n  service-app-protocol: off\n' });
     projects.push(p);
     const clean = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
     assert.deepEqual(clean.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance']);
@@ -192,7 +198,6 @@ describe('kubeconn CLI', () => {
   });
 
   it('skips test data folders unless the config includes them', () => {
-    const bad = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, ports: [{containerPort: 80}]}]\n';
     const p = makeProject({ 'deploy/pod.yaml': bad, 'pkg/testdata/pod.yaml': bad, 'test/fixtures/pod.yaml': bad });
     projects.push(p);
     const files = (r: Result[]) => r.filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));

@@ -59,13 +59,21 @@ describe('ESLint plugin', () => {
   it('honours eslint-disable comments in YAML and reports parse errors as fatal', () => {
     const p = makeProject({
       'pod.yaml': yaml`
-        apiVersion: v1
-        kind: Pod
+        apiVersion: apps/v1
+        kind: Deployment
         metadata: {name: p}
         spec:
-          containers:
-            # eslint-disable-next-line kubeconn/prestop-sleep, kubeconn/readiness-probe -- a debug pod
-            - {name: c, ports: [{containerPort: 80}]}
+          template:
+            metadata: {labels: {app: p}}
+            spec:
+              containers:
+                # eslint-disable-next-line kubeconn/prestop-sleep, kubeconn/readiness-probe -- a debug deployment
+                - {name: c, ports: [{containerPort: 80}]}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: p}
+        spec: {selector: {app: p}, ports: [{port: 80}]}
       `,
       'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x\n',
     });
@@ -112,7 +120,8 @@ describe('ESLint plugin', () => {
     const r = eslint(p.dir, ['--format', '@microsoft/eslint-formatter-sarif', '.']);
     const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[] };
     const results = sarif.runs[0]!.results;
-    assert.deepEqual(results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    // service-app-protocol speaks only behind an HTTPRoute (facts A15); the port-name-only imbalance is an info.
+    assert.deepEqual(results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance']);
     assert.deepEqual(results[0]!.locations[0]!.physicalLocation.region, { startLine: 5, startColumn: 12, endLine: 5, endColumn: 22 });
   });
 });
@@ -122,9 +131,12 @@ Object.assign(RuleTester, { describe, it, itOnly: it.only });
 
 describe('ESLint RuleTester on the generated rules', () => {
   const tester = new RuleTester({ plugins: { kubeconn: plugin }, language: 'kubeconn/yaml' } as never);
-  const pod = 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n      ports: [{containerPort: 80}]\n';
+  // A Deployment and the Service that selects it (one file): prestop-sleep and readiness-probe judge served pods only.
+  const head = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers:\n        - name: c\n          ports: [{containerPort: 80}]\n';
+  const tail = '---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
+  const pod = head + tail;
   tester.run('kubeconn/prestop-sleep', plugin.rules['prestop-sleep'] as never, {
-    valid: [{ filename: 'pod.yaml', code: pod.replace('ports', 'lifecycle: {preStop: {sleep: {seconds: 3}}}\n      ports') }],
+    valid: [{ filename: 'pod.yaml', code: pod.replace('ports: [{containerPort', 'lifecycle: {preStop: {sleep: {seconds: 3}}}\n          ports: [{containerPort') }],
     invalid: [
       {
         filename: 'pod.yaml',
@@ -132,14 +144,14 @@ describe('ESLint RuleTester on the generated rules', () => {
         errors: [
           {
             message:
-              "Container 'c' of Pod 'p' receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
-            line: 6,
-            column: 7,
-            endLine: 6,
-            endColumn: 14,
+              "Container 'c' of Deployment 'p' receives traffic but has no preStop hook. It gets SIGTERM while load balancers still send it new connections, which are refused.",
+            line: 9,
+            column: 11,
+            endLine: 9,
+            endColumn: 18,
           },
         ],
-        output: `${pod}      lifecycle:\n        preStop:\n          sleep:\n            seconds: 5\n`,
+        output: `${head}          lifecycle:\n            preStop:\n              sleep:\n                seconds: 5\n${tail}`,
       },
     ],
   });
@@ -151,10 +163,10 @@ describe('ESLint RuleTester on the generated rules', () => {
         code: pod,
         errors: [
           {
-            message: "Container 'c' of Pod 'p' receives traffic but has no readinessProbe: new pods get connections before they can serve them.",
-            line: 6,
-            column: 7,
-            suggestions: [{ desc: 'Add a tcpSocket readinessProbe on port 80', output: `${pod}      readinessProbe:\n        tcpSocket:\n          port: 80\n        periodSeconds: 5\n` }],
+            message: "Container 'c' of Deployment 'p' receives traffic but has no readinessProbe. New pods get connections before they can serve them.",
+            line: 9,
+            column: 11,
+            suggestions: [{ desc: 'Add a tcpSocket readinessProbe on port 80', output: `${head}          readinessProbe:\n            tcpSocket:\n              port: 80\n            periodSeconds: 5\n${tail}` }],
           },
         ],
       },

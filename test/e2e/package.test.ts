@@ -119,7 +119,7 @@ describe('the npm package, installed into a new project', () => {
       "import('kubeconn/core').then(async (core) => {",
       '  await core.initKubeconn();',
       "  const ws = core.createWorkspace();",
-      "  ws.setFile('/x/pod.yaml', 'apiVersion: v1\\nkind: Pod\\nmetadata: {name: p}\\nspec:\\n  containers: [{name: c, ports: [{containerPort: 80}]}]\\n');",
+      "  ws.setFile('/x/pod.yaml', 'apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: p}\\nspec:\\n  template:\\n    metadata: {labels: {app: p}}\\n    spec:\\n      containers: [{name: c, ports: [{containerPort: 80}]}]\\n---\\napiVersion: v1\\nkind: Service\\nmetadata: {name: p}\\nspec: {selector: {app: p}, ports: [{port: 80}]}\\n');",
       '  console.log(ws.analyze().findings.map((f) => f.ruleId).sort().join(","));',
       '});',
     ].join('\n');

@@ -62,7 +62,7 @@ describe('Neovim (built-in LSP, headless) as the client', () => {
       assert.ok(before.every((d) => d.source === 'kubeconn'));
       const byCode = (list: Seen[], c: string) => list.filter((d) => d.code === c);
       assert.deepEqual(byCode(before, 'grpc-clusterip-imbalance').map((d) => [d.line, d.col]), [[12, 6]]);
-      assert.match(byCode(before, 'grpc-clusterip-imbalance')[0]!.message, /^Service 'orders' port 50051 carries gRPC\/HTTP2/);
+      assert.match(byCode(before, 'grpc-clusterip-imbalance')[0]!.message, /^Service 'orders' port 50051 carries gRPC, but kube-proxy balances it per connection/);
       assert.deepEqual(byCode(before, 'prestop-sleep').map((d) => d.line), [32]);
       assert.ok(byCode(r.unopened!, 'grpc-client-load-balancing').length >= 1, 'diagnostics of a file never opened');
 

@@ -72,15 +72,15 @@ describe('kubeconn lsp --stdio', () => {
   it('didOpen overlays the file on disk, didChange re-analyses, didClose falls back to disk', async () => {
     const file = shop('k8s', 'orders.yaml');
     const disk = fs.readFileSync(file, 'utf8');
-    assert.equal(client.diagnosticsOf(file, 'service-app-protocol').length, 1);
+    assert.equal(client.diagnosticsOf(file, 'prestop-sleep').length, 1);
     client.open(file, disk);
-    const withProtocol = disk.replace(/(\n {4}- name: grpc\n)/, '$1      appProtocol: kubernetes.io/h2c\n');
-    assert.notEqual(withProtocol, disk);
-    client.change(file, withProtocol);
-    await client.waitFor('service-app-protocol to go', () => client.diagnosticsOf(file, 'service-app-protocol').length === 0);
+    const withHook = disk.replace(/(\n {10}image: ghcr\.io\/example\/shop\/orders:1\.4\.2\n)/, '$1          lifecycle: {preStop: {sleep: {seconds: 5}}}\n');
+    assert.notEqual(withHook, disk);
+    client.change(file, withHook);
+    await client.waitFor('prestop-sleep to go', () => client.diagnosticsOf(file, 'prestop-sleep').length === 0);
     assert.equal(client.diagnosticsOf(file, 'grpc-clusterip-imbalance').length, 1);
     client.close(file);
-    await client.waitFor('service-app-protocol back', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+    await client.waitFor('prestop-sleep back', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
   });
 
   it('codeAction: the preferred fix, applied through didChange, removes its diagnostic', async () => {
@@ -115,7 +115,8 @@ describe('kubeconn lsp --stdio', () => {
     const [d] = list;
     assert.equal(
       d!.message,
-      "grpc.NewClient dials ClusterIP Service 'orders.fixture' and 6 more (pick_first): kube-proxy balances per connection, so this channel sends every call to one pod and never sees new pods. " +
+      "grpc.NewClient dials ClusterIP Service 'orders.fixture' and 6 more (pick_first), so every call goes to one pod. kube-proxy balances per connection and the channel has one; " +
+        'nothing recycles it while it is busy, so pods added later get none of its calls. ' +
         'Services: orders.fixture, payments.fixture, catalog.fixture, cart.fixture, users.fixture, search.fixture, shipping.fixture.',
     );
     assert.equal(d!.relatedInformation?.length, 7);
@@ -123,7 +124,7 @@ describe('kubeconn lsp --stdio', () => {
     const actions = await actionsAt(file, d!);
     assert.deepEqual(actions.map((a) => a.title), [
       'Dial the headless Service with round_robin for 7 Services',
-      'Dial through kuberesolver with round_robin (register kuberesolver and grant it RBAC) for 7 Services',
+      "Dial through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'default') for 7 Services",
       'Disable kubeconn/grpc-client-load-balancing for this line',
       'Show documentation for kubeconn/grpc-client-load-balancing',
     ]);
@@ -137,15 +138,15 @@ describe('kubeconn lsp --stdio', () => {
 
   it('source.fixAll.kubeconn: every safe fix of the file, nothing else', async () => {
     const file = shop('k8s', 'orders.yaml');
-    const [d] = client.diagnosticsOf(file, 'service-app-protocol');
+    const [d] = client.diagnosticsOf(file, 'prestop-sleep');
     const [all, ...rest] = await actionsAt(file, d!, ['source.fixAll.kubeconn']);
     assert.equal(rest.length, 0);
     assert.equal(all?.kind, 'source.fixAll.kubeconn');
     assert.deepEqual(Object.keys(all!.edit!.changes!), [uriOf(file)]);
     const fixed = applyTextEdits(fs.readFileSync(file, 'utf8'), all!.edit!.changes![uriOf(file)]!);
-    assert.match(fixed, /appProtocol: kubernetes\.io\/h2c/);
     assert.match(fixed, /preStop:\n {14}sleep:/);
     assert.doesNotMatch(fixed, /clusterIP: None/, 'suggestions are never applied');
+    assert.doesNotMatch(fixed, /terminationGracePeriodSeconds/, 'the grace-period suggestion is not applied either');
   });
 
   it('hover: what a Service links to, and the findings at a dial site grouped by rule', async () => {
@@ -155,7 +156,7 @@ describe('kubeconn lsp --stdio', () => {
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /^\*\*Service orders\*\*/);
     assert.ok(text.includes(`Selects [Deployment orders](${uriOf(orders)}#L20) (3 replicas)`), text);
-    assert.match(text, /Called from \[new OrdersClient in shop\/services\/frontend\/server\.js\]\(file:\/\/[^)]*server\.js#L9\)/);
+    assert.match(text, /Called from \[new OrdersClient in shop\/services\/frontend\/server\.js\]\(file:\/\/[^)]*server\.js#L10\)/);
     const dial = helper('dial.go');
     const [d] = client.diagnosticsOf(dial, 'grpc-client-load-balancing');
     const at = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(dial) }, position: { line: d!.range.start.line, character: d!.range.start.character + 2 } });
@@ -227,10 +228,10 @@ describe('kubeconn lsp --stdio', () => {
   it('watched files: a created file is analysed, a deleted folder forgotten', async () => {
     const file = path.join(dir, 'extra', 'svc.yaml');
     fs.mkdirSync(path.dirname(file));
-    fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  selector: {app: extra}\n  ports:\n    - name: grpc\n      port: 9090\n');
+    fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: extra\nspec:\n  selector: {matchLabels: {app: extra}}\n  template:\n    metadata: {labels: {app: extra}}\n    spec:\n      containers:\n        - {name: extra, image: example/extra:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  selector: {app: extra}\n  ports:\n    - name: grpc\n      port: 9090\n');
     // A client that reports only the folder (as some do) still gets the files inside read.
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.dirname(file)), type: 1 }] });
-    await client.waitFor('diagnostics of the new file', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+    await client.waitFor('diagnostics of the new file', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
     assert.deepEqual((await client.idle([file])).known, [true]);
     fs.rmSync(path.dirname(file), { recursive: true });
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.dirname(file)), type: 3 }] });
@@ -242,10 +243,10 @@ describe('kubeconn lsp --stdio', () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-folder-'));
     try {
       const file = path.join(other, 'svc.yaml');
-      fs.writeFileSync(file, 'apiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n');
+      fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\nspec:\n  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n    spec:\n      containers:\n        - {name: other, image: example/other:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n');
       const folder = { uri: uriOf(other), name: 'other' };
       client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
-      await client.waitFor('the added folder', () => client.diagnosticsOf(file, 'service-app-protocol').length === 1);
+      await client.waitFor('the added folder', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
       client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [folder] } });
       await client.waitFor('the removed folder', () => client.diagnosticsOf(file).length === 0);
       assert.ok(client.diagnosticsOf(shop('k8s', 'orders.yaml')).length > 0);

@@ -22,11 +22,49 @@ runRuleTests(rule, {
     },
     { name: 'a script no Dockerfile runs is not judged', files: { 'tools/build.sh': '#!/bin/sh\nmake all\n' } },
     {
+      name: 'app & in a restart loop under a forwarding TERM trap, wait inside the loop (facts §4)',
+      files: {
+        'svc/Dockerfile': dockerfile,
+        'svc/docker-entrypoint.sh':
+          '#!/bin/sh\n_term() { kill -TERM "$child" 2>/dev/null; }\ntrap _term TERM\nwhile true; do\n  node server.js &\n  child=$!\n  wait "$child"\n  [ -f /tmp/stop ] && break\ndone\n',
+      },
+    },
+    {
+      name: 'app & and wait inside an if branch, with a trap that forwards and waits',
+      files: {
+        'svc/Dockerfile': dockerfile,
+        'svc/docker-entrypoint.sh': '#!/bin/sh\ntrap \'kill -TERM "$pid"; wait "$pid"\' TERM\nif [ -z "$SKIP" ]; then\n  node server.js &\n  pid=$!\n  wait "$pid"\nfi\n',
+      },
+    },
+    {
       name: 'COPY heredoc that execs',
       files: { Dockerfile: 'FROM debian:12\nCOPY <<EOF /entrypoint.sh\n#!/bin/sh\nexec node server.js\nEOF\nENTRYPOINT ["/entrypoint.sh"]\n' },
     },
   ],
   invalid: [
+    {
+      name: "a final pipeline: cannot be exec'd",
+      files: { 'svc/Dockerfile': dockerfile, 'svc/docker-entrypoint.sh': '#!/bin/sh\nset -e\nnode server.js | tee /var/log/app.log\n' },
+      errors: [
+        {
+          file: 'svc/docker-entrypoint.sh',
+          messageId: 'notExec',
+          line: 3,
+          column: 1,
+          endLine: 3,
+          endColumn: 15,
+          message:
+            "'node server.js' is not exec'd: it runs as a child of the script's shell. A pipeline cannot be exec'd: the shell stays in front and waits for every part. The shell is PID 1 and has no SIGTERM handler, so the kernel drops the signal. SIGTERM never reaches the app, which is killed mid-request.",
+        },
+      ],
+      output: null,
+    },
+    {
+      name: 'app & in a loop without a trap: the app never gets SIGTERM',
+      files: { 'svc/Dockerfile': dockerfile, 'svc/docker-entrypoint.sh': '#!/bin/sh\nwhile true; do\n  node server.js &\n  wait $!\n  sleep 1\ndone\n' },
+      errors: [{ file: 'svc/docker-entrypoint.sh', messageId: 'background', line: 3, column: 3, endLine: 3, endColumn: 17 }],
+      output: null,
+    },
     {
       name: 'a #!/usr/bin/env bash script (postgres shape) whose last command lost its exec',
       files: {

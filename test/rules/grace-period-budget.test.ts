@@ -195,25 +195,43 @@ runRuleTests(rule, {
     {
       name: 'grace 0 on a served workload skips the hooks and deletes the pod at once (facts A7)',
       files: {
-        'pod.yaml': pod(`  terminationGracePeriodSeconds: 0
-    containers:
-      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}`),
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                terminationGracePeriodSeconds: 0
+                containers:
+                  - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: api}
+          spec: {selector: {app: api}, ports: [{port: 80}]}
+        `,
       },
-      errors: [
-        {
-          messageId: 'zero',
-          line: 5,
-          column: 3,
-          endLine: 5,
-          endColumn: 35,
-          message:
-            "Pod 'api' receives traffic but terminationGracePeriodSeconds is 0: preStop hooks are skipped and the pod is deleted at once. The kubelet still sends SIGTERM and kills the containers 1–2s later, but the API object goes away like a force delete: a StatefulSet can start the replacement while the old pod runs, and in-flight requests are cut.",
-        },
-      ],
+      errors: [{ messageId: 'zero', line: 8, column: 7, endLine: 8, endColumn: 39 }],
       output: {
-        'pod.yaml': pod(`  terminationGracePeriodSeconds: 15
-    containers:
-      - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}`),
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                terminationGracePeriodSeconds: 15
+                containers:
+                  - {name: api, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: api}
+          spec: {selector: {app: api}, ports: [{port: 80}]}
+        `,
       },
     },
   ],

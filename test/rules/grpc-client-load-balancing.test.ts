@@ -147,8 +147,11 @@ runRuleTests(rule, {
         `,
       },
     },
+  ],
+  invalid: [
+    ...perLanguageInvalid,
     {
-      name: 'one replica and no autoscaler: nothing to balance',
+      name: 'one replica and no autoscaler is not exempt (facts §3.3): the message says it bites once scaled',
       files: {
         'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', replicas: 1 }),
         'main.go': code`
@@ -159,12 +162,22 @@ runRuleTests(rule, {
           func main() { grpc.NewClient("orders.shop:50051") }
         `,
       },
+      errors: [
+        {
+          file: 'main.go',
+          messageId: 'clusterIp',
+          line: 5,
+          column: 30,
+          endLine: 5,
+          endColumn: 49,
+          message:
+            "grpc.NewClient dials ClusterIP Service 'orders.shop' (pick_first), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls. With one replica today this bites once there is more than one pod.",
+        },
+      ],
+      output: null,
     },
-  ],
-  invalid: [
-    ...perLanguageInvalid,
     {
-      name: 'go: Dial without a scheme is passthrough even to a headless Service; suggestions rewrite the target',
+      name: 'go: Dial without a scheme is passthrough even to a headless Service; the suggestion rewrites the target',
       files: {
         'client/main.go': code`
           package main
@@ -195,18 +208,7 @@ runRuleTests(rule, {
                 `,
               },
             },
-            {
-              messageId: 'useKuberesolver',
-              output: {
-                'client/main.go': code`
-                  package main
-
-                  import "google.golang.org/grpc"
-
-                  func main() { grpc.Dial("kubernetes:///orders.shop:grpc", grpc.WithDefaultServiceConfig(\`{"loadBalancingConfig":[{"round_robin":{}}]}\`)) }
-                `,
-              },
-            },
+            // No kuberesolver suggestion: no workload runs this client, so there is no ServiceAccount for its RBAC.
           ],
         },
       ],

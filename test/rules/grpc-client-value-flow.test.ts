@@ -205,7 +205,7 @@ runRuleTests(clientRule, {
           column: 36,
           endLine: 7,
           endColumn: 45,
-          message: "new CartServiceClient dials ClusterIP Service 'cart.shop' (pick_first): kube-proxy balances per connection, so this channel sends every call to one pod and never sees new pods.",
+          message: "new CartServiceClient dials ClusterIP Service 'cart.shop' (pick_first), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['k8s/gateway.yaml:36:22'],
           suggestions: [
             {
@@ -241,7 +241,7 @@ runRuleTests(clientRule, {
           endLine: 15,
           endColumn: 63,
           message:
-            "GrpcChannel.ForAddress dials 'http://orders.shop.svc.cluster.local:50051' (http:// address: no resolver): one address, so every call of the channel goes to one pod of Service 'orders.shop'.",
+            "GrpcChannel.ForAddress sends every call of this channel to one pod of Service 'orders.shop'. It dials 'http://orders.shop.svc.cluster.local:50051' (http:// address: no resolver): one address is one connection; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['k8s/storefront.yaml:36:22'],
           suggestions: [
             {
@@ -339,7 +339,7 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient dials 'static://orders:9090' (static:// address: resolved once to one IP): one address, so every call of the channel goes to one pod of Service 'orders.shop'.",
+          message: "@GrpcClient sends every call of this channel to one pod of Service 'orders.shop'. It dials 'static://orders:9090' (static:// address: resolved once to one IP): one address is one connection; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['checkout/src/main/resources/application.yml:7:16'],
           suggestions: [
             {
@@ -369,7 +369,7 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient dials ClusterIP Service 'orders.shop' (round_robin): kube-proxy balances per connection, so this channel sends every call to one pod and never sees new pods.",
+          message: "@GrpcClient dials ClusterIP Service 'orders.shop' (round_robin), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['checkout/src/main/resources/application.yml:7:16'],
           suggestions: [
             {
@@ -428,7 +428,7 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient dials headless Service 'orders.shop' with pick_first (the default): the channel connects to one pod and keeps it; add a round_robin policy.",
+          message: "@GrpcClient dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.",
           related: ['k8s/checkout.yaml:36:22'],
         },
       ],
@@ -497,7 +497,7 @@ runRuleTests(clientRule, {
         `,
         'k8s/orders.yaml': ordersHeadless,
       },
-      errors: [{ messageId: 'pickFirst', line: 4, column: 27, endLine: 4, endColumn: 63, message: "new Channel dials headless Service 'orders.shop' with pick_first (the default): the channel connects to one pod and keeps it; add a round_robin policy." }],
+      errors: [{ messageId: 'pickFirst', line: 4, column: 27, endLine: 4, endColumn: 63, message: "new Channel dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy." }],
       output: {
         'checkout/OrdersClient.cs': code`
           using Grpc.Core;
@@ -595,7 +595,7 @@ runRuleTests(serverAgeRule, {
   ],
   invalid: [
     {
-      name: 'grpc.core: a Server without a max connection age; the fix adds the channel args',
+      name: 'grpc.core: a Server without a max connection age; the suggestion adds the channel args',
       files: {
         'orders/Program.cs': GRPC_CORE_SERVER('new[] { new ChannelOption("grpc.max_concurrent_streams", 100) }'),
         'k8s/orders.yaml': ordersClusterIp,
@@ -608,14 +608,19 @@ runRuleTests(serverAgeRule, {
           endLine: 7,
           endColumn: 2,
           message:
-            "new Server serves Deployment 'orders' behind Service 'orders.shop' without grpc.max_connection_age_ms: client connections never end, so they stay on the pods they first reached and new pods get no traffic.",
+            "new Server serves Deployment 'orders' behind Service 'orders.shop' without grpc.max_connection_age_ms. Busy client connections are never recycled: they stay on the pods they first reached, and pods added later get traffic only when connections end (idleness, errors, restarts).",
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/Program.cs': GRPC_CORE_SERVER(
+                  'new[] { new ChannelOption("grpc.max_concurrent_streams", 100), new ChannelOption("grpc.max_connection_age_ms", 300000), new ChannelOption("grpc.max_connection_age_grace_ms", 10000) }',
+                ),
+              },
+            },
+          ],
         },
       ],
-      output: {
-        'orders/Program.cs': GRPC_CORE_SERVER(
-          'new[] { new ChannelOption("grpc.max_concurrent_streams", 100), new ChannelOption("grpc.max_connection_age_ms", 300000), new ChannelOption("grpc.max_connection_age_grace_ms", 10000) }',
-        ),
-      },
     },
   ],
 });

@@ -153,14 +153,14 @@ runRuleTests(rule, {
       output: null,
       errors: [
         {
-          messageId: 'pinned',
+          messageId: 'pinnedByName',
           line: 10,
           column: 7,
           endLine: 10,
           endColumn: 17,
-          severity: 'warning',
+          severity: 'info',
           message:
-            "Service 'orders' port 50051 carries gRPC/HTTP2 (port name 'grpc') but kube-proxy balances per connection: each client channel sticks to one pod, and new pods get no traffic.",
+            "Service 'orders' port 50051 may carry gRPC (port name 'grpc'), but no client in the repository dials it. If clients reach it through its ClusterIP, kube-proxy pins each channel to one pod; peers that dial pods directly (gossip, quorum ports) are not affected.",
           suggestions: [
             {
               messageId: 'addHeadlessSibling',
@@ -239,7 +239,7 @@ runRuleTests(rule, {
       },
       errors: [
         {
-          messageId: 'pinned',
+          messageId: 'pinnedByName',
           line: 8,
           column: 7,
           endLine: 8,
@@ -301,7 +301,7 @@ runRuleTests(rule, {
       },
       errors: [
         {
-          messageId: 'pinned',
+          messageId: 'pinnedByName',
           line: 9,
           column: 7,
           endLine: 9,

@@ -64,7 +64,7 @@ runRuleTests(rule, {
           ...spanOf(goClient('Time: 10 * time.Second'), '10 * time.Second'),
           related: ['orders/main.go:11:7'],
           message:
-            "gRPC client grpc.NewClient pings every 10s, more often than the grpc-go server of Deployment 'orders' allows (300s, its default): GOAWAY too_many_pings. The server counts each early ping as a strike and, after two, sends GOAWAY ENHANCE_YOUR_CALM and closes the connection: streams in flight fail and the client reconnects.",
+            "gRPC client grpc.NewClient pings every 10s, more often than its server allows: GOAWAY too_many_pings. Its server, the grpc-go server of Deployment 'orders', accepts one ping per 300s, its default. It counts each early ping as a strike and, after two, sends GOAWAY ENHANCE_YOUR_CALM and closes the connection: streams in flight fail and the client reconnects.",
         },
       ],
       output: { 'frontend/main.go': goClient('Time: 5 * time.Minute') },

@@ -14,15 +14,29 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
-      name: 'WithBalancerName: rewritten to a service config',
+      name: 'WithBalancerName, no go.mod: removed in v1.46.0, a warning; rewritten to a service config',
       files: { 'main.go': withName },
-      errors: [{ messageId: 'removed', ...spanOf(withName, 'grpc.WithBalancerName("round_robin")') }],
+      errors: [
+        {
+          messageId: 'unknownVersion',
+          ...spanOf(withName, 'grpc.WithBalancerName("round_robin")'),
+          severity: 'warning',
+          message: 'grpc.WithBalancerName does not compile with grpc-go v1.46.0 or newer (PR #5232 removed it). Choose the policy with a service config.',
+        },
+      ],
       output: { 'main.go': withName.replace('grpc.WithBalancerName("round_robin")', 'grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`)') },
     },
     {
-      name: 'WithBalancerName with a constant policy',
-      files: { 'main.go': constant },
-      errors: [{ messageId: 'removed', ...spanOf(constant, 'grpc.WithBalancerName(policy)') }],
+      name: 'WithBalancerName against grpc-go v1.62.0 from go.mod: does not compile (facts A20)',
+      files: { 'main.go': constant, 'go.mod': 'module example.com/app\n\ngo 1.22\n\nrequire (\n\tgoogle.golang.org/grpc v1.62.0\n\tgoogle.golang.org/protobuf v1.33.0\n)\n' },
+      errors: [
+        {
+          messageId: 'removed',
+          ...spanOf(constant, 'grpc.WithBalancerName(policy)'),
+          severity: 'warning',
+          message: 'grpc.WithBalancerName does not exist in grpc-go v1.62.0 (go.mod), so this does not compile. It was removed in v1.46.0 (PR #5232); choose the policy with a service config.',
+        },
+      ],
       output: { 'main.go': constant.replace('grpc.WithBalancerName(policy)', 'grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"pick_first":{}}]}`)') },
     },
     {
@@ -30,7 +44,7 @@ runRuleTests(rule, {
       files: { 'main.go': withBalancer },
       errors: [
         {
-          messageId: 'removed',
+          messageId: 'unknownVersion',
           ...spanOf(withBalancer, 'grpc.WithBalancer(grpc.RoundRobin(r))'),
           suggestions: [
             { messageId: 'useServiceConfig', output: { 'main.go': withBalancer.replace('grpc.WithBalancer(grpc.RoundRobin(r))', 'grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`)') } },
@@ -38,6 +52,12 @@ runRuleTests(rule, {
         },
       ],
       output: null,
+    },
+    {
+      name: 'WithBalancerName against grpc-go v1.40.0 from go.mod: still works, deprecated (an info)',
+      files: { 'svc/main.go': withName, 'go.mod': 'module example.com/app\n\nrequire google.golang.org/grpc v1.40.0\n' },
+      errors: [{ messageId: 'deprecated', ...spanOf(withName, 'grpc.WithBalancerName("round_robin")'), severity: 'info' }],
+      output: { 'svc/main.go': withName.replace('grpc.WithBalancerName("round_robin")', 'grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`)') },
     },
   ],
 });

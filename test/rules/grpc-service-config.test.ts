@@ -24,9 +24,39 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'js: unknown policy: grpc-js falls back to pick_first silently (measured: runtime-grpc-service-config.md), a warning',
+      files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robbin":{}}]}'`) },
+      errors: [
+        {
+          messageId: 'unknownPolicy',
+          ...spanOf(js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robbin":{}}]}'`), `'{"loadBalancingConfig":[{"round_robbin":{}}]}'`),
+          severity: 'warning',
+          message: "The service config names the unknown balancing policy 'round_robbin'. grpc-js skips it silently and falls back to pick_first: every call goes to one backend (measured).",
+        },
+      ],
+    },
+    {
+      name: 'js: invalid JSON: the grpc-js constructor throws (measured)',
+      files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}'`) },
+      errors: [{ messageId: 'invalidJson', ...spanOf(js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}'`), `'{"loadBalancingConfig":[{"round_robin":{}}'`), severity: 'error' }],
+    },
+    {
+      name: 'go: unknown policy: NewClient returns an error (grpc-go service_config.go; not measured here)',
+      files: { 'main.go': go('`{"loadBalancingConfig":[{"round_robbin":{}}]}`') },
+      errors: [{ messageId: 'unknownPolicy', ...spanOf(go('`{"loadBalancingConfig":[{"round_robbin":{}}]}`'), '`{"loadBalancingConfig":[{"round_robbin":{}}]}`'), severity: 'error' }],
+    },
+    {
       name: 'go: invalid JSON',
       files: { 'main.go': goBad },
-      errors: [{ messageId: 'invalidJson', ...spanOf(goBad, '`{"loadBalancingConfig":[{"round_robin":{}}]`') }],
+      errors: [
+        {
+          messageId: 'invalidJson',
+          ...spanOf(goBad, '`{"loadBalancingConfig":[{"round_robin":{}}]`'),
+          severity: 'error',
+          message:
+            "The service config passed to WithDefaultServiceConfig is not valid JSON. grpc.NewClient returns an error ('the provided default service config is invalid'): the client never connects. JSON.parse says: Expected ',' or '}' after property value in JSON at position 43.",
+        },
+      ],
       output: null,
     },
     {
@@ -38,7 +68,14 @@ runRuleTests(rule, {
     {
       name: 'python: unknown policy name',
       files: { 'client.py': pyUnknown },
-      errors: [{ messageId: 'unknownPolicy', ...spanOf(pyUnknown, `'{"loadBalancingConfig":[{"roundrobin":{}}]}'`) }],
+      errors: [
+        {
+          messageId: 'unknownPolicy',
+          ...spanOf(pyUnknown, `'{"loadBalancingConfig":[{"roundrobin":{}}]}'`),
+          severity: 'error',
+          message: "The service config names the unknown balancing policy 'roundrobin'. C-core rejects the whole config: every RPC fails with INVALID_ARGUMENT (measured with grpcio).",
+        },
+      ],
     },
     {
       name: 'python: json.dumps with the legacy field (no literal to rewrite)',

@@ -65,21 +65,30 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
-      name: 'v6 without a Role: the suggestion adds Role and RoleBinding after the workload',
+      name: 'v6 without any binding in the repository: a warning (the RBAC may live elsewhere); the suggestion adds Role and RoleBinding',
       files: { 'frontend/main.go': goClient('/v6'), 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend },
       errors: [
         {
           messageId: 'forbidden',
           ...spanOf(goClient('/v6'), '"kubernetes:///orders.shop:grpc"'),
+          severity: 'warning',
           related: ['k8s/frontend.yaml:16:9', 'k8s/orders.yaml:4:9'],
           suggestions: [{ messageId: 'addRole', output: { 'k8s/frontend.yaml': `${frontend}${generated}` } }],
         },
       ],
     },
     {
-      name: 'v6 with a Role on endpoints only (v5 resource)',
+      name: 'v6 with a bound Role on endpoints only (v5 resource): an error',
       files: { 'frontend/main.go': goClient('/v6'), 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend, 'k8s/rbac.yaml': role('endpoints', '', 'get, list, watch') },
-      errors: [{ messageId: 'forbidden', ...spanOf(goClient('/v6'), '"kubernetes:///orders.shop:grpc"') }],
+      errors: [
+        {
+          messageId: 'forbidden',
+          ...spanOf(goClient('/v6'), '"kubernetes:///orders.shop:grpc"'),
+          severity: 'error',
+          message:
+            "kuberesolver v6 in Deployment 'frontend' cannot list and watch endpointslices in 'shop'. It needs both, and the roles bound to ServiceAccount 'frontend' in the repository do not grant them; without them resolution fails with 403 and the channel gets no address.",
+        },
+      ],
     },
     {
       name: 'get without list',

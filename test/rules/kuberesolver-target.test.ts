@@ -29,7 +29,14 @@ runRuleTests(rule, {
     {
       name: 'scheme never registered',
       files: { 'client/main.go': goClient('kubernetes:///orders.shop:grpc', false), 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'unregistered', ...spanOf(goClient('kubernetes:///orders.shop:grpc', false), '"kubernetes:///orders.shop:grpc"') }],
+      errors: [
+        {
+          messageId: 'unregistered',
+          ...spanOf(goClient('kubernetes:///orders.shop:grpc', false), '"kubernetes:///orders.shop:grpc"'),
+          message:
+            "Scheme 'kubernetes:' is never registered (kuberesolver.RegisterInCluster or grpc.WithResolvers), so every RPC fails. grpc.NewClient still succeeds: grpc-go falls back to its default resolver, which cannot resolve the whole target.",
+        },
+      ],
       output: null,
     },
     {
@@ -37,6 +44,18 @@ runRuleTests(rule, {
       files: { 'frontend/main.go': goClient('kubernetes:///orders:grpc'), 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend },
       errors: [{ messageId: 'namespaceOmitted', ...spanOf(goClient('kubernetes:///orders:grpc'), '"kubernetes:///orders:grpc"') }],
       output: { 'frontend/main.go': goClient('kubernetes:///orders.shop:grpc') },
+    },
+    {
+      name: 'a port name the Service does not have: kuberesolver silently uses the first EndpointSlice port (facts A23)',
+      files: { 'client/main.go': goClient('kubernetes:///orders.shop:grpc-api'), 'k8s/orders.yaml': orders },
+      errors: [
+        {
+          messageId: 'unknownPortName',
+          ...spanOf(goClient('kubernetes:///orders.shop:grpc-api'), '"kubernetes:///orders.shop:grpc-api"'),
+          message: "kuberesolver target port 'grpc-api' names no port of Service 'orders'. kuberesolver then silently dials the first EndpointSlice port ('grpc'), which may be another protocol.",
+        },
+      ],
+      output: null,
     },
   ],
 });

@@ -6,13 +6,21 @@ const linkerd = { 'linkerd.io/inject': 'enabled' };
 const headlessMeshed = app({ name: 'orders', headless: true, portName: 'grpc', podAnnotations: linkerd });
 const target = 'dns:///orders:50051';
 
-const perLanguage: InvalidCase[] = LANGS.map((lang) => {
-  const c = client(lang, target, { rr: true });
-  return {
-    name: `${lang}: dials a headless Service whose pods are in Linkerd`,
-    files: { [c.file]: c.text, 'k8s/orders.yaml': headlessMeshed },
-    errors: [{ messageId: 'headlessInMesh', ...spanOf(c.text, quoted(lang, target)) }],
-  };
+const perLanguage: InvalidCase[] = LANGS.flatMap((lang): InvalidCase[] => {
+  const rr = client(lang, target, { rr: true });
+  const pickFirst = client(lang, target);
+  return [
+    {
+      name: `${lang}: round_robin over a headless Service whose pods are in Linkerd: only L7 features lost (facts A21), an info`,
+      files: { [rr.file]: rr.text, 'k8s/orders.yaml': headlessMeshed },
+      errors: [{ messageId: 'headlessRoundRobin', ...spanOf(rr.text, quoted(lang, target)), severity: 'info' }],
+    },
+    {
+      name: `${lang}: pick_first over a headless Service in a mesh: one pod, a warning`,
+      files: { [pickFirst.file]: pickFirst.text, 'k8s/orders.yaml': headlessMeshed },
+      errors: [{ messageId: 'headlessInMesh', ...spanOf(pickFirst.text, quoted(lang, target)), severity: 'warning' }],
+    },
+  ];
 });
 
 const go = client('go', target, { rr: true });
@@ -45,7 +53,7 @@ runRuleTests(rule, {
       },
       errors: [
         {
-          messageId: 'headlessInMesh',
+          messageId: 'headlessRoundRobin',
           ...spanOf(go.text, `"${target}"`),
           suggestions: [{ messageId: 'useClusterIp', output: { 'frontend/main.go': go.text.replace(target, 'orders-vip:50051') } }],
         },

@@ -33,7 +33,7 @@ runRuleTests(rule, {
           messageId: 'istio',
           ...deploymentName(web({ annotations: istio, preStop: 10 })),
           message:
-            "The istio-proxy sidecar of Deployment 'web' exits 5s after SIGTERM (the default), but the app needs 10s (preStop 10s): its requests after that fail. All containers get SIGTERM at once; pilot-agent drains for terminationDrainDuration and exits, then the app's inbound connections close and its outbound calls are refused.",
+            "The istio-proxy sidecar of Deployment 'web' exits before the app is done: requests after 5s fail. It exits 5s after SIGTERM (the default), but the app needs 10s (preStop 10s). All containers get SIGTERM at once; pilot-agent drains for terminationDrainDuration and exits, then the app's inbound connections close and its outbound calls are refused.",
         },
       ],
       output: { 'k8s/web.yaml': web({ annotations: { ...istio, 'proxy.istio.io/config': 'terminationDrainDuration: 10s' }, preStop: 10 }) },

@@ -35,8 +35,45 @@ runRuleTests(rule, {
         `,
       },
     },
+    {
+      name: 'one-shot pods: restartPolicy Never, a Helm test; and a sh -c poll loop (facts §3.1)',
+      files: {
+        'k8s/pods.yaml': yaml`
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: smoke}
+          spec:
+            restartPolicy: Never
+            containers:
+              - {name: t, image: python:3.12, command: ["sh", "-c", "python smoke.py"]}
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata:
+            name: test-connection
+            annotations: {"helm.sh/hook": test}
+          spec:
+            containers:
+              - {name: wget, image: busybox, command: ["sh", "-c", "wget -qO- api:80 | grep ok"]}
+        `,
+        'k8s/sync.yaml': deployment('debian:12', 'command: ["sh", "-c", "while true; do ./sync; sleep 60; done"]'),
+      },
+    },
+    { name: 'UBI 8 (bash 4.4) execs the tail of && (measured: bash44-cd-and)', files: { 'k8s/app.yaml': deployment('registry.access.redhat.com/ubi8/python-39', 'command: ["sh", "-c", "cd /app && python app.py"]') } },
   ],
   invalid: [
+    {
+      name: 'UBI 8 (bash 4.4) forks the last command of a ; list (measured: bash44-list)',
+      files: { 'k8s/app.yaml': deployment('registry.access.redhat.com/ubi8/python-39', 'command: ["sh", "-c", "echo starting; python app.py"]') },
+      errors: [{ messageId: 'wrapped', line: 10, column: 49, endLine: 10, endColumn: 62, severity: 'error' }],
+      output: { 'k8s/app.yaml': deployment('registry.access.redhat.com/ubi8/python-39', 'command: ["sh", "-c", "echo starting; exec python app.py"]') },
+    },
+    {
+      name: 'bash -c with a TERM trap: bash stays PID 1 (measured: bash52-trap)',
+      files: { 'k8s/app.yaml': deployment('python:3.12', `command: ["bash", "-c", "trap 'echo bye' TERM; python app.py"]`) },
+      errors: [{ messageId: 'wrapped', line: 10, column: 58, endLine: 10, endColumn: 71, severity: 'error' }],
+      output: { 'k8s/app.yaml': deployment('python:3.12', `command: ["bash", "-c", "trap 'echo bye' TERM; exec python app.py"]`) },
+    },
     {
       name: 'sh -c on a Debian image: dash forks the app (measured)',
       files: { 'k8s/app.yaml': deployment('python:3.12', 'command: ["sh", "-c", "python migrate.py && python app.py"]') },

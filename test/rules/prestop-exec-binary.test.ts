@@ -22,6 +22,7 @@ runRuleTests(rule, {
   valid: [
     { name: 'native sleep action', files: { 'orders/Dockerfile': distroless, 'k8s/orders.yaml': deployment('sleep: {seconds: 5}') } },
     { name: 'an image with a shell', files: { 'orders/Dockerfile': 'FROM debian:12\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
+    { name: 'Azure Linux (not distroless) has bash', files: { 'orders/Dockerfile': 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-azurelinux3.0\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
     { name: 'distroless :debug has busybox', files: { 'orders/Dockerfile': 'FROM gcr.io/distroless/base:debug\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
     {
       name: 'the binary is copied into the scratch image',
@@ -41,6 +42,18 @@ runRuleTests(rule, {
       files: { 'orders/Dockerfile': 'FROM scratch\nCOPY server /\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 10"]}') },
       errors: [{ file: 'k8s/orders.yaml', messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 55 }],
       output: null,
+    },
+    {
+      name: '.NET chiseled image has no sleep (facts A22: this passed before)',
+      files: { 'orders/Dockerfile': 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out/ /app\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n', 'k8s/orders.yaml': deployment('exec:\n                  command: ["sleep", "5"]') },
+      errors: [{ file: 'k8s/orders.yaml', messageId: 'missingBinary', line: 13, column: 26, endLine: 13, endColumn: 40 }],
+      output: { 'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5') },
+    },
+    {
+      name: 'a Chainguard runtime image (no -dev) has no shell',
+      files: { 'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 5"]}').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
+      errors: [{ messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 54 }],
+      output: { 'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
     },
     {
       name: 'image name alone says Chainguard static',
@@ -65,15 +78,21 @@ runRuleTests(prestopSleep, {
           metadata: {name: orders}
           spec:
             template:
+              metadata: {labels: {app: orders}}
               spec:
                 containers:
                   - name: orders
                     image: ghcr.io/acme/orders:2.1
                     ports: [{containerPort: 9090}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: orders}
+          spec: {selector: {app: orders}, ports: [{port: 9090}]}
         `,
         'orders/Dockerfile': distroless,
       },
-      errors: [{ messageId: 'missing', line: 8, column: 11, endLine: 8, endColumn: 23 }],
+      errors: [{ messageId: 'missing', line: 9, column: 11, endLine: 9, endColumn: 23 }],
       output: null,
     },
   ],

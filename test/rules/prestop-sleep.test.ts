@@ -76,6 +76,77 @@ runRuleTests(rule, {
         `,
       },
     },
+    // Noise (facts §3.1): "receives traffic" means a Service sends it traffic, not "declares a containerPort".
+    {
+      name: 'a worker with only a metrics port and no Service',
+      files: {
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: worker}
+          spec:
+            template:
+              metadata: {labels: {app: worker}}
+              spec:
+                containers:
+                  - {name: worker, ports: [{name: metrics, containerPort: 9090}]}
+        `,
+      },
+    },
+    {
+      name: 'a Service that only exposes the metrics port (a scrape is not traffic)',
+      files: {
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: worker-metrics}\nspec: {selector: {app: worker}, ports: [{name: http-metrics, port: 9090}]}\n',
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: worker}
+          spec:
+            template:
+              metadata: {labels: {app: worker}}
+              spec:
+                containers:
+                  - {name: worker, ports: [{name: http-metrics, containerPort: 9090}]}
+        `,
+      },
+    },
+    {
+      name: 'bare Pods, restartPolicy Never/OnFailure, Helm hooks and chart tests are one-shot',
+      files: {
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}, ports: [{port: 80}]}\n',
+        'pod.yaml': yaml`
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: debug, labels: {app: api}}
+          spec:
+            containers:
+              - {name: a, ports: [{containerPort: 80}]}
+          ---
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata:
+            name: seed
+            annotations: {"helm.sh/hook": post-install}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                containers:
+                  - {name: seed, ports: [{containerPort: 80}]}
+        `,
+        'chart/templates/tests/test-connection.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: test-connection}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                containers:
+                  - {name: wget, image: busybox, ports: [{containerPort: 80}]}
+        `,
+      },
+    },
     {
       name: 'suppressed by the object annotation',
       files: {
@@ -138,7 +209,7 @@ runRuleTests(rule, {
           endLine: 9,
           endColumn: 20,
           message:
-            "Container 'api' of Deployment 'api' receives traffic but has no preStop hook: it gets SIGTERM while load balancers still send it new connections, which are refused.",
+            "Container 'api' of Deployment 'api' receives traffic but has no preStop hook. It gets SIGTERM while load balancers still send it new connections, which are refused.",
         },
         { messageId: 'missing', line: 14, column: 11, endLine: 14, endColumn: 24 },
       ],
@@ -171,55 +242,114 @@ runRuleTests(rule, {
       },
     },
     {
-      name: 'declares ports, target 1.28, existing lifecycle with postStart: exec sleep inserted into it, 4-space indent',
+      name: 'selected by a Service, target 1.28, existing lifecycle with postStart: exec sleep inserted into it, 4-space indent',
       options: { kubernetesVersion: '1.28', preStopSeconds: 8 },
       files: {
-        'pod.yaml': yaml`
-          apiVersion: v1
-          kind: Pod
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
           metadata:
               name: web
           spec:
-              containers:
-                  -   name: web
-                      ports:
-                          -   containerPort: 80
-                      lifecycle:
-                          postStart:
-                              exec: {command: [touch, /ready]}
+              template:
+                  metadata:
+                      labels: {app: web}
+                  spec:
+                      containers:
+                          -   name: web
+                              ports:
+                                  -   containerPort: 80
+                              lifecycle:
+                                  postStart:
+                                      exec: {command: [touch, /ready]}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: web}
+          spec: {selector: {app: web}, ports: [{port: 80}]}
         `,
       },
-      errors: [{ messageId: 'missing', line: 7, column: 13, endLine: 7, endColumn: 22 }],
+      errors: [{ messageId: 'missing', line: 11, column: 21, endLine: 11, endColumn: 30 }],
       output: {
-        'pod.yaml': yaml`
-          apiVersion: v1
-          kind: Pod
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
           metadata:
               name: web
           spec:
-              containers:
-                  -   name: web
-                      ports:
-                          -   containerPort: 80
-                      lifecycle:
-                          postStart:
-                              exec: {command: [touch, /ready]}
-                          preStop:
-                              exec:
-                                  command: [sleep, "8"]
+              template:
+                  metadata:
+                      labels: {app: web}
+                  spec:
+                      containers:
+                          -   name: web
+                              ports:
+                                  -   containerPort: 80
+                              lifecycle:
+                                  postStart:
+                                      exec: {command: [touch, /ready]}
+                                  preStop:
+                                      exec:
+                                          command: [sleep, "8"]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: web}
+          spec: {selector: {app: web}, ports: [{port: 80}]}
         `,
       },
     },
     {
       name: 'a flow-style container at the end of a file without a final newline',
       files: {
-        'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, ports: [{containerPort: 80}]}',
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n',
+        'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec: {template: {metadata: {labels: {app: p}}, spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}}}',
       },
-      errors: [{ messageId: 'missing', line: 6, column: 8, endLine: 6, endColumn: 15 }],
+      errors: [{ file: 'deploy.yaml', messageId: 'missing', line: 4, column: 70, endLine: 4, endColumn: 77 }],
       output: {
-        'pod.yaml':
-          'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - {name: c, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}',
+        'deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec: {template: {metadata: {labels: {app: p}}, spec: {containers: [{name: c, ports: [{containerPort: 80}], lifecycle: {preStop: {sleep: {seconds: 5}}}}]}}}',
       },
+    },
+    {
+      name: 'sidecars the Service does not target are skipped; a DB proxy gets the advice to outlive the app instead',
+      files: {
+        'svc.yaml': service,
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                containers:
+                  - name: api
+                    image: api:1
+                    ports: [{containerPort: 8080}]
+                    lifecycle: {preStop: {sleep: {seconds: 5}}}
+                  - name: cloud-sql-proxy
+                    image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2.11.0
+                    args: ["--port=5432", "acme:europe-west1:db"]
+                  - name: metrics
+                    image: prom/statsd-exporter:v0.26.0
+                    ports: [{name: metrics, containerPort: 9102}]
+        `,
+      },
+      errors: [
+        {
+          file: 'deploy.yaml',
+          messageId: 'proxySidecar',
+          line: 13,
+          column: 11,
+          endLine: 13,
+          endColumn: 32,
+          severity: 'info',
+          message:
+            "DB proxy 'cloud-sql-proxy' of Deployment 'api' stops with the app on SIGTERM. Let it outlive the app's drain: --max-sigterm-delay (or run it as a native sidecar, an init container with restartPolicy: Always), not a preStop sleep.",
+        },
+      ],
+      output: null,
     },
   ],
 });

@@ -1,8 +1,68 @@
 import rule from '../../rules/readiness-probe.js';
 import { runRuleTests, yaml } from '../helpers/rule-tester.js';
 
+const orders = (probe: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders}
+spec:
+  template:
+    metadata: {labels: {app: orders}}
+    spec:
+      containers:
+        - name: orders
+          ports:
+            - name: grpc
+              containerPort: 50051${probe}
+`;
+
 runRuleTests(rule, {
   valid: [
+    // Noise (facts §3.1): only containers a Service sends traffic to.
+    {
+      name: 'a worker whose only Service is a metrics scrape, a Pod with restartPolicy: Never, a Helm hook',
+      files: {
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {selector: {app: w}, ports: [{name: metrics, port: 9090}]}\n',
+        'w.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: w}
+          spec:
+            template:
+              metadata: {labels: {app: w}}
+              spec:
+                containers: [{name: w, ports: [{name: metrics, containerPort: 9090}]}]
+          ---
+          apiVersion: v1
+          kind: Pod
+          metadata: {name: once, labels: {app: w}}
+          spec:
+            restartPolicy: Never
+            containers: [{name: once, ports: [{containerPort: 80}]}]
+        `,
+      },
+    },
+    {
+      name: 'a sidecar the Service does not target (istio-proxy, cloud-sql-proxy) needs no readinessProbe of its own',
+      files: {
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}, ports: [{port: 80, targetPort: http}]}\n',
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: api}
+          spec:
+            template:
+              metadata: {labels: {app: api}}
+              spec:
+                containers:
+                  - name: api
+                    ports: [{name: http, containerPort: 8080}]
+                    readinessProbe: {tcpSocket: {port: http}}
+                  - name: cloud-sql-proxy
+                    image: gcr.io/cloud-sql-connectors/cloud-sql-proxy:2
+                    ports: [{containerPort: 5432}]
+        `,
+      },
+    },
     {
       name: 'probe present',
       files: {
@@ -50,66 +110,21 @@ runRuleTests(rule, {
     {
       name: 'gRPC container: grpc and tcpSocket probes suggested',
       files: {
-        'pod.yaml': yaml`
-          apiVersion: v1
-          kind: Pod
-          metadata: {name: p}
-          spec:
-            containers:
-              - name: orders
-                ports:
-                  - name: grpc
-                    containerPort: 50051
-        `,
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec: {selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
+        'deploy.yaml': orders(''),
       },
       output: null,
       errors: [
         {
+          file: 'deploy.yaml',
           messageId: 'missing',
-          line: 6,
-          column: 7,
-          endLine: 6,
-          endColumn: 19,
+          line: 9,
+          column: 11,
+          endLine: 9,
+          endColumn: 23,
           suggestions: [
-            {
-              messageId: 'addGrpc',
-              output: {
-                'pod.yaml': yaml`
-                  apiVersion: v1
-                  kind: Pod
-                  metadata: {name: p}
-                  spec:
-                    containers:
-                      - name: orders
-                        ports:
-                          - name: grpc
-                            containerPort: 50051
-                        readinessProbe:
-                          grpc:
-                            port: 50051
-                `,
-              },
-            },
-            {
-              messageId: 'addTcp',
-              output: {
-                'pod.yaml': yaml`
-                  apiVersion: v1
-                  kind: Pod
-                  metadata: {name: p}
-                  spec:
-                    containers:
-                      - name: orders
-                        ports:
-                          - name: grpc
-                            containerPort: 50051
-                        readinessProbe:
-                          tcpSocket:
-                            port: grpc
-                          periodSeconds: 5
-                `,
-              },
-            },
+            { messageId: 'addGrpc', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            grpc:\n              port: 50051') } },
+            { messageId: 'addTcp', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 5') } },
           ],
         },
       ],

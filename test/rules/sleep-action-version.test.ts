@@ -35,7 +35,7 @@ runRuleTests(rule, {
           column: 15,
           endLine: 11,
           endColumn: 20,
-          message: "The preStop sleep action of container 'api' needs Kubernetes 1.29 or later; the API server of 1.28 rejects this pod.",
+          message: "The preStop sleep action of container 'api' is rejected by Kubernetes 1.28. The sleep action exists from 1.29 (on by default from 1.30).",
           suggestions: [
             {
               messageId: 'useExec',
@@ -61,13 +61,23 @@ runRuleTests(rule, {
       ],
     },
     {
-      name: '1.29: alpha gate off by default',
+      name: '1.29: alpha gate off by default, the API server silently drops the handler (facts A3)',
       options: { kubernetesVersion: '1.29' },
       files: { 'd.yaml': withSleep(5) },
-      errors: [{ messageId: 'alpha', line: 11, column: 15, endLine: 11, endColumn: 20 }],
+      errors: [
+        {
+          messageId: 'alpha',
+          line: 11,
+          column: 15,
+          endLine: 11,
+          endColumn: 20,
+          message:
+            "The preStop sleep action of container 'api' is silently dropped on Kubernetes 1.29. The gate PodLifecycleSleepAction is off by default there: the API server strips the handler and the pod runs without the delay.",
+        },
+      ],
     },
     {
-      name: 'zero seconds on 1.32; suggestion: 1 second',
+      name: 'zero seconds on 1.32 (AllowZero alpha, off); suggestion: 1 second (facts A4)',
       options: { kubernetesVersion: '1.32' },
       files: { 'd.yaml': withSleep(0) },
       errors: [

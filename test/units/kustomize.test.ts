@@ -128,7 +128,7 @@ describe('Kustomize units', () => {
   it('reports on the line of the base that defines the container, once, for the overlay that lacks the hook', () => {
     const prestop = result.findings.filter((f) => f.ruleId === 'prestop-sleep');
     assert.deepEqual(
-      prestop.map((f) => `${f.file}:${f.line}:${f.column} ${f.message.split(':')[0]}`),
+      prestop.map((f) => `${f.file}:${f.line}:${f.column} ${f.message.split('. ')[0]}`),
       ["/repo/deploy/base/deployment.yaml:14:11 Container 'orders' of Deployment 'staging-orders' receives traffic but has no preStop hook"],
     );
     // Its fix edits the base container (the overlay did not rename the container map).

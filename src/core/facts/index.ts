@@ -15,6 +15,8 @@ import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
 import { kustomizationExtractor, type KustomizationFacts } from './kustomization.js';
 import { appConfigExtractor, type AppConfigFacts, type OptionsBinding } from './app-config.js';
 import { serversExtractor, type ServerConfig, type ServerFacts } from './servers/index.js';
+import { goModExtractor, type GoModFacts } from './go-mod.js';
+import { protoExtractor, type ProtoFacts } from './proto.js';
 
 /** How a file writes comments, for directive comments (`# eslint-disable-next-line kubeconn/…`). */
 export type CommentSyntax = 'hash' | 'slash';
@@ -46,6 +48,10 @@ export interface FileFacts {
   /** HTTP/gRPC servers, signal handling, drains and keepalive in code; server config files (src/core/facts/servers/). */
   servers?: ServerFacts;
   serverConfig?: ServerConfig;
+  /** Protocol Buffers services and their streaming methods (src/core/facts/proto.ts). */
+  proto?: ProtoFacts;
+  /** go.mod requirements (src/core/facts/go-mod.ts). */
+  goMod?: GoModFacts;
 }
 
 export interface Extractor {
@@ -78,7 +84,7 @@ const helmPartialExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor, serversExtractor];
+export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor, serversExtractor, protoExtractor, goModExtractor];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';

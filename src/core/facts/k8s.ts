@@ -121,6 +121,8 @@ export interface Workload {
   terminationGracePeriodSeconds?: number;
   gracePair?: Pair<Scalar, YNode>;
   serviceAccountName?: string;
+  /** spec.restartPolicy of the pod template (Always when unset). */
+  restartPolicy?: string;
   containers: Container[];
   initContainers: Container[];
 }
@@ -211,6 +213,7 @@ export function toWorkload(object: K8sObject): Workload {
     terminationGracePeriodSeconds: gracePair ? num(gracePair.value, doc) : undefined,
     gracePair,
     serviceAccountName: podSpec ? str(get(podSpec, 'serviceAccountName', doc), doc) : undefined,
+    restartPolicy: podSpec ? str(get(podSpec, 'restartPolicy', doc), doc) : undefined,
     containers: [],
     initContainers: [],
   };
@@ -297,8 +300,9 @@ function hookOf(node: YNode | undefined, doc: YDoc): Hook | undefined {
 }
 
 /**
- * The delay an exec hook's command holds the container: `sleep 5`, `/bin/sleep 5`, `sh -c "sleep 5 && …"`.
- * Only leading sleeps count, and `sleep 5s`/`sleep 1m` suffixes are understood; anything else is unknown.
+ * The delay an exec hook's command holds the container: `sleep 5`, `/bin/sleep 5`, and in `sh -c` code the sum of
+ * every `sleep N[s|m|h]` it runs (`pkill -USR1 app; sleep 60`, `nginx -s quit; sleep 40`, `sleep 5 && …`).
+ * Code without a literal sleep is unknown (undefined).
  */
 export function sleepSecondsOf(command: readonly string[]): number | undefined {
   const [bin, ...rest] = command;
@@ -309,8 +313,12 @@ export function sleepSecondsOf(command: readonly string[]): number | undefined {
     const script = rest[rest.indexOf('-c') + 1] ?? (base === 'busybox' && rest[0] === 'sleep' ? rest.join(' ') : undefined);
     if (base === 'busybox' && rest[0] === 'sleep') return duration(rest.slice(1).join(' '));
     if (script === undefined || !rest.includes('-c')) return undefined;
-    const m = /^\s*(?:exec\s+)?(?:\/[\w/]*\/)?sleep\s+([0-9.]+[smh]?)\s*(?:$|[;&|\n])/.exec(script);
-    return m ? duration(m[1]!) : undefined;
+    let total: number | undefined;
+    for (const m of script.matchAll(/(?:^|[;&|\n(]|\b(?:then|else|do))\s*(?:exec\s+)?(?:\/[\w/]*\/)?sleep\s+([0-9.]+[smh]?)\s*(?=$|[;&|\n)])/g)) {
+      const seconds = duration(m[1]!);
+      if (seconds !== undefined) total = (total ?? 0) + seconds;
+    }
+    return total;
   }
   return undefined;
 }

@@ -28,6 +28,8 @@ export interface ShCommand {
   name?: ShWord;
   args: ShWord[];
   background: boolean;
+  /** Written with a redirection (`app > log`, `app 2>&1`): bash then forks it instead of exec'ing it. */
+  redirected?: boolean;
 }
 
 export type ShStatement =
@@ -35,8 +37,11 @@ export type ShStatement =
   | { kind: 'list'; start: number; end: number; items: ShStatement[]; background: boolean }
   | { kind: 'branches'; start: number; end: number; construct: 'if' | 'case'; branches: ShStatement[][]; background: boolean }
   | { kind: 'group'; start: number; end: number; body: ShStatement[]; background: boolean }
-  /** Pipelines, subshells, loops, negations, tests, assignments: never exec'd by a shell. */
-  | { kind: 'opaque'; start: number; end: number; construct: string; commands: ShCommand[]; background: boolean };
+  /**
+   * Pipelines, subshells, loops, negations, tests, assignments: never exec'd by a shell. Loops keep their body
+   * (`while :; do app & wait $!; done` is read for `&` and `wait`).
+   */
+  | { kind: 'opaque'; start: number; end: number; construct: string; commands: ShCommand[]; background: boolean; body?: ShStatement[] };
 
 export interface ShTrap {
   start: number;
@@ -122,7 +127,7 @@ function toStatement(node: Node, ctx: Ctx): ShStatement | undefined {
     case 'redirected_statement': {
       const body = node.childForFieldName('body') ?? node.namedChild(0);
       const inner = body && body.type !== 'file_redirect' && body.type !== 'heredoc_redirect' ? toStatement(body, ctx) : undefined;
-      return inner ? { ...inner, end: node.endIndex } : undefined;
+      return inner ? { ...inner, end: node.endIndex, ...(inner.kind === 'command' ? { redirected: true } : {}) } : undefined;
     }
     case 'list': {
       const items = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment').map((c) => toStatement(c, ctx));
@@ -150,6 +155,12 @@ function toStatement(node: Node, ctx: Ctx): ShStatement | undefined {
     }
     case 'ERROR':
       return undefined;
+    case 'while_statement':
+    case 'for_statement':
+    case 'c_style_for_statement': {
+      const body = node.childForFieldName('body');
+      return { ...base, kind: 'opaque', construct: node.type, commands: commandsIn(node, ctx), body: body ? statementsOf(body, ctx) : [] };
+    }
     default:
       return { ...base, kind: 'opaque', construct: node.type, commands: commandsIn(node, ctx) };
   }

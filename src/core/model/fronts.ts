@@ -72,8 +72,9 @@ export class FrontIndex {
   frontsOf(workload: Workload): Front[] {
     const mesh = this.mesh.meshOf(workload);
     if (mesh?.mesh === 'istio' && mesh.key !== 'istio.io/dataplane-mode' && !nativeSidecar(workload)) {
-      const at = meshSpan(mesh.object, mesh.key, mesh.object === workload.object ? templateMeta(workload) : ['metadata']);
-      return [{ kind: 'istio', idleSeconds: ISTIO_IDLE_SECONDS, defaulted: true, at, object: mesh.object, describe: 'the istio-proxy sidecar' }];
+      const object = mesh.object ?? workload.object; // a script labels the namespace: point at the workload
+      const at = meshSpan(object, mesh.key, object === workload.object ? templateMeta(workload) : ['metadata']);
+      return [{ kind: 'istio', idleSeconds: ISTIO_IDLE_SECONDS, defaulted: true, at, object, describe: 'the istio-proxy sidecar' }];
     }
     // Behind a sidecar (Linkerd, Istio ambient), fronts talk to the proxy, not to the app.
     if (mesh) return [];

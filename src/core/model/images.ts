@@ -11,6 +11,9 @@ import type { DfCopy, DfStage, DockerfileFacts } from '../facts/dockerfile.js';
 import type { FileFacts } from '../facts/index.js';
 import type { ShellScript } from '../facts/shell.js';
 import type { Container } from '../facts/k8s.js';
+import { imageRepository, shellOfImage } from './image-shells.js';
+
+export { imageRepository, imageTag, shellOfImage, shellsOfImage, type BashGeneration, type ImageShells, type ShellFlavour } from './image-shells.js';
 
 const posix = path.posix;
 
@@ -234,23 +237,6 @@ export class ImageIndex {
 
 }
 
-/** `ghcr.io/acme/orders:1.2@sha256:…` → `ghcr.io/acme/orders` (lowercased). */
-export function imageRepository(image: string): string {
-  let repo = image.trim().split('@')[0]!;
-  const slash = repo.lastIndexOf('/');
-  const colon = repo.lastIndexOf(':');
-  if (colon > slash) repo = repo.slice(0, colon);
-  return repo.toLowerCase();
-}
-
-/** The tag of an image reference, or '' when it has none. */
-export function imageTag(image: string): string {
-  const repo = image.trim().split('@')[0]!;
-  const slash = repo.lastIndexOf('/');
-  const colon = repo.lastIndexOf(':');
-  return colon > slash ? repo.slice(colon + 1).toLowerCase() : '';
-}
-
 function lastSegment(repo: string): string {
   return repo.slice(repo.lastIndexOf('/') + 1);
 }
@@ -294,34 +280,6 @@ function globToRegExp(glob: string): RegExp {
 }
 
 // --- base images --------------------------------------------------------------------------------------------
-
-/** What `/bin/sh` is in an image: decides whether `sh -c "app"` execs the app (measured: test/pid1). */
-export type ShellFlavour = 'dash' | 'bash' | 'busybox' | 'none' | 'unknown';
-
-const DEBIAN_FAMILY = new Set([
-  'debian', 'ubuntu', 'buildpack-deps', 'node', 'python', 'golang', 'ruby', 'php', 'perl', 'rust', 'openjdk', 'eclipse-temurin',
-  'maven', 'gradle', 'nginx', 'httpd', 'elixir', 'erlang', 'haskell', 'julia', 'r-base', 'swift', 'clojure', 'groovy', 'tomcat',
-  'jetty', 'sapmachine', 'ibm-semeru-runtimes', 'denoland/deno', 'oven/bun', 'postgres', 'redis', 'mongo', 'rabbitmq', 'mysql',
-]);
-const RHEL_FAMILY = /^(?:centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|amazoncorretto|registry\.access\.redhat\.com\/.*|redhat\/ubi.*|.*\/ubi[0-9].*|quay\.io\/centos\/.*)$/;
-
-/** The /bin/sh of a base image, from its name: Alpine/BusyBox → busybox ash, Debian/Ubuntu → dash, RHEL family → bash. */
-export function shellOfImage(image: string): ShellFlavour {
-  const repo = imageRepository(image);
-  const tag = imageTag(image);
-  const name = repo.replace(/^(?:docker\.io\/)?(?:library\/)?/, '');
-  if (name === 'scratch') return 'none';
-  if (name.startsWith('gcr.io/distroless/') || name.startsWith('distroless/')) return tag.includes('debug') ? 'busybox' : 'none';
-  if (/(^|\/)chainguard\//.test(name)) {
-    if (tag.includes('dev')) return 'busybox';
-    return /\/(static|glibc-dynamic)$/.test(name) ? 'none' : 'unknown';
-  }
-  if (name === 'alpine' || name === 'busybox' || tag.includes('alpine') || name.endsWith('/alpine')) return 'busybox';
-  if (RHEL_FAMILY.test(name) || /oracle|ubi|centos|amazonlinux|al2/.test(tag)) return 'bash';
-  if (name.startsWith('mcr.microsoft.com/dotnet/')) return 'dash';
-  if (DEBIAN_FAMILY.has(name) || /(bookworm|bullseye|buster|trixie|jammy|focal|noble|slim)/.test(tag)) return 'dash';
-  return 'unknown';
-}
 
 /** The external image at the root of a stage's FROM chain (`FROM build AS x` follows `build`). */
 export function rootImageOf(facts: DockerfileFacts, stage: DfStage): string {

@@ -4,7 +4,8 @@
 //
 //   facts ─▶ units (Helm charts rendered, Kustomize overlays built, plain manifests by folder)
 //         ─▶ kubernetes (objects, typed views, selection inside a unit, HPAs; env values from ConfigMaps)
-//         ─▶ mesh (workloads / namespaces in a service mesh)
+//         ─▶ routes (Ingress / GRPCRoute / HTTPRoute backends → Services)
+//         ─▶ mesh (workloads / namespaces in a service mesh, mesh resources, namespace labels set by scripts)
 //         ─▶ images (container → Dockerfile, with the imageMap setting; build contexts)
 //         ─▶ app config (Spring / .NET config files and the code they belong to)
 //         ─▶ code (gRPC dial sites → Services, servers → containers, drains)
@@ -27,15 +28,19 @@ import { ImageIndex } from './images.js';
 import { resolveEnv } from './env.js';
 import { KubernetesIndex, type PortTarget } from './kubernetes.js';
 import { MeshIndex, type MeshEvidence } from './mesh.js';
+import { RouteIndex, type RouteBackend } from './routes.js';
 import { Pid1Index } from './pid1/entrypoints.js';
 import { buildUnits, type Units } from '../units/index.js';
 import { ServerIndex } from './servers.js';
 import { SidecarIndex } from './sidecars.js';
+import { isOneShot, runsOnce } from './served.js';
 
 export class AnalysisModel {
   /** The deployment units and their objects, with the problems found building them. */
   readonly units: Units;
   readonly k8s: KubernetesIndex;
+  /** Ingress and Gateway API routes → Services. */
+  readonly routes: RouteIndex;
   readonly mesh: MeshIndex;
   readonly images: ImageIndex;
   /** Application config files (Spring, .NET) and the keys code reads from them. */
@@ -61,7 +66,8 @@ export class AnalysisModel {
     this.units = buildUnits(files, options);
     this.k8s = new KubernetesIndex(files, this.units.objects);
     resolveEnv(this.k8s);
-    this.mesh = new MeshIndex(this.k8s);
+    this.routes = new RouteIndex(this.k8s);
+    this.mesh = new MeshIndex(this.k8s, files);
     const containers: Container[] = this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
     this.images = new ImageIndex(files, containers, options.imageMap);
     this.appConfig = new AppConfigIndex(files);
@@ -105,6 +111,14 @@ export class AnalysisModel {
   servedContainers(workload: Workload): Container[] {
     return this.k8s.servedContainers(workload);
   }
+  /** Jobs, bare Pods, restartPolicy Never/OnFailure, Helm hooks and chart tests: pods that are not rolled. */
+  isOneShot(workload: Workload): boolean {
+    return isOneShot(workload);
+  }
+  /** Jobs, restartPolicy Never/OnFailure, Helm hooks and chart tests (not bare Pods that restart). */
+  runsOnce(workload: Workload): boolean {
+    return runsOnce(workload);
+  }
   meshOf(workload: Workload): MeshEvidence | undefined {
     return this.mesh.meshOf(workload);
   }
@@ -116,4 +130,4 @@ export class AnalysisModel {
   }
 }
 
-export type { MeshEvidence, PortTarget };
+export type { MeshEvidence, PortTarget, RouteBackend };

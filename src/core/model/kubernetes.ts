@@ -5,7 +5,6 @@
 // any namespace; two explicit namespaces must be equal.
 import type { FileFacts } from '../facts/index.js';
 import {
-  BATCH_KINDS,
   isWorkloadKind,
   toHpa,
   toService,
@@ -18,6 +17,7 @@ import {
 } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
 import { sameUnit } from '../units/index.js';
+import { isServed, servedContainers } from './served.js';
 
 export interface PortTarget {
   workload: Workload;
@@ -119,24 +119,14 @@ export class KubernetesIndex {
     );
   }
 
-  /** A workload whose pods receive traffic: selected by a Service or declaring container ports; never a batch job. */
+  /** A workload whose pods receive traffic: selected by a Service through a port that is not a metrics scrape; never a one-shot pod (served.ts). */
   isServed(workload: Workload): boolean {
-    if (BATCH_KINDS.has(workload.kind)) return false;
-    return this.servicesSelecting(workload).length > 0 || workload.containers.some((c) => c.ports.length > 0);
+    return isServed(this, workload);
   }
 
-  /**
-   * The containers of a served workload that take traffic: those with declared ports or targeted by a
-   * Service port; when none can be told apart, all of them. Init containers never are.
-   */
+  /** The containers of a served workload that take traffic (served.ts): never sidecars the Service does not target, never init containers. */
   servedContainers(workload: Workload): Container[] {
-    if (!this.isServed(workload)) return [];
-    const targeted = new Set<Container>();
-    for (const service of this.servicesSelecting(workload)) {
-      for (const port of service.ports) for (const t of this.targetsOf(port)) if (t.workload === workload) targeted.add(t.container);
-    }
-    const chosen = workload.containers.filter((c) => c.ports.length > 0 || targeted.has(c));
-    return chosen.length > 0 ? chosen : workload.containers;
+    return servedContainers(this, workload);
   }
 
   textOf(file: string): string {

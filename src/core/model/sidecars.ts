@@ -13,7 +13,7 @@ import type { K8sObject } from '../facts/manifests.js';
 import { asMap, get, getIn, pairOf, str } from '../facts/yaml-util.js';
 import type { KubernetesIndex } from './kubernetes.js';
 import { nativeSidecar } from './fronts.js';
-import type { MeshIndex } from './mesh.js';
+import type { MeshEvidence, MeshIndex } from './mesh.js';
 
 export const ISTIO_DRAIN_SECONDS = 5;
 
@@ -30,7 +30,7 @@ export interface Sidecar {
   metadata?: YAMLMap<Scalar, Node>;
   annotations?: YAMLMap<Scalar, Node>;
   /** Where the mesh membership is said. */
-  evidence: { object: K8sObject; key: string };
+  evidence: MeshEvidence;
 }
 
 const LINKERD_WAIT = 'config.alpha.linkerd.io/proxy-wait-before-exit-seconds';
@@ -56,7 +56,7 @@ export class SidecarIndex {
     const { doc } = workload.object;
     const metadata = workload.template ? asMap(get(workload.template, 'metadata', doc), doc) : undefined;
     const annotations = metadata ? asMap(get(metadata, 'annotations', doc), doc) : undefined;
-    const ns = evidence.object !== workload.object ? evidence.object.annotations : {};
+    const ns = evidence.object && evidence.object !== workload.object ? evidence.object.annotations : {};
     const pod = workload.podAnnotations;
     if (evidence.mesh === 'linkerd') {
       const native = [pod, ns].some((a) => a['config.beta.linkerd.io/proxy-enable-native-sidecar'] === 'true' || a['config.alpha.linkerd.io/proxy-enable-native-sidecar'] === 'true');

@@ -168,7 +168,7 @@ suite('code actions', () => {
     const s = await scratch('helper');
     const dial = s.uri('dial.go');
     const [d] = await waitForDiagnostics(dial, 'grpc-client-load-balancing', 1);
-    assert.match(d!.message, new RegExp(`^grpc\\.NewClient dials ClusterIP Service 'orders\\.${s.ns}' and 6 more \\(pick_first\\): `));
+    assert.match(d!.message, new RegExp(`^grpc\\.NewClient dials ClusterIP Service 'orders\\.${s.ns}' and 6 more \\(pick_first\\), so every call goes to one pod\\. `));
     assert.match(d!.message, new RegExp(`Services: ${['orders', 'payments', 'catalog', 'cart', 'users', 'search', 'shipping'].map((n) => `${n}\\.${s.ns}`).join(', ')}\\.$`));
     assert.equal(d!.relatedInformation?.length, 7);
     assert.ok(d!.relatedInformation!.every((r) => r.message.startsWith(`scratch/${s.dir.split('/').pop()}/k8s.yaml: UPSTREAM_ADDR=`)), JSON.stringify(d!.relatedInformation!.map((r) => r.message)));

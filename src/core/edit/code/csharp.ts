@@ -41,7 +41,7 @@ export const csharpEdits: CodeEditBuilder = {
     site.channelArgs
       ? addChannelOptions(
           site.options,
-          `new ChannelOption("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000}), new ChannelOption("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`,
+          `new ChannelOption("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000})${s.graceSeconds === undefined ? '' : `, new ChannelOption("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`}`,
         )
       : undefined,
   addImports: (imports, requests) => addImportLines(imports, requests.filter((r) => !hasImport(imports, r.module)).map((r) => `using ${r.module};`)),

@@ -22,7 +22,7 @@ export const goEdits: CodeEditBuilder = {
   },
   replaceWithChannelSetting: (at, setting) => [replace(at, dialOption(setting))],
   addServerSetting(site, setting, imports) {
-    const fields = `MaxConnectionAge: ${goDuration(setting.ageSeconds)}, MaxConnectionAgeGrace: ${goDuration(setting.graceSeconds)}`;
+    const fields = `MaxConnectionAge: ${goDuration(setting.ageSeconds)}${setting.graceSeconds === undefined ? '' : `, MaxConnectionAgeGrace: ${goDuration(setting.graceSeconds)}`}`;
     if (site.ageOptions) return [appendItem(site.ageOptions, fields, { ownLine: true }), ...goEdits.addImports(imports, [{ module: 'time' }])];
     const args = site.options?.kind === 'list' ? site.options.list : undefined;
     if (!args || args.items.some((item) => item.spread)) return undefined;

@@ -20,7 +20,8 @@ export interface CodeEdit {
 export type ChannelSetting = { kind: 'lbPolicy'; policy: string };
 
 /** What a server should set. */
-export type ServerSetting = { kind: 'maxConnectionAge'; ageSeconds: number; graceSeconds: number };
+/** `graceSeconds` undefined: leave MaxConnectionAgeGrace at its default (infinite), so streams are never cut. */
+export type ServerSetting = { kind: 'maxConnectionAge'; ageSeconds: number; graceSeconds?: number };
 
 /** A Go package path, Java type, C# namespace, Python or JS module; `names` for `from m import a` / `import { a } from 'm'`. */
 export interface ImportRequest {

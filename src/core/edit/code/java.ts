@@ -11,7 +11,7 @@ export const javaEdits: CodeEditBuilder = {
   replaceWithChannelSetting: (at, setting) => [replace(at, builderCall(setting))],
   addServerSetting(site, s, imports) {
     if (site.options?.kind !== 'chain') return undefined;
-    const calls = `.maxConnectionAge(${s.ageSeconds}, TimeUnit.SECONDS).maxConnectionAgeGrace(${s.graceSeconds}, TimeUnit.SECONDS)`;
+    const calls = `.maxConnectionAge(${s.ageSeconds}, TimeUnit.SECONDS)${s.graceSeconds === undefined ? '' : `.maxConnectionAgeGrace(${s.graceSeconds}, TimeUnit.SECONDS)`}`;
     return [insertAt(site.options.end, calls), ...javaEdits.addImports(imports, [{ module: 'java.util.concurrent.TimeUnit' }])];
   },
   addImports(imports, requests) {

@@ -21,7 +21,7 @@ export const jsEdits: CodeEditBuilder = {
   },
   replaceWithChannelSetting: (at, setting) => [replace(at, optionPair(setting))],
   addServerSetting(site, s) {
-    const pairs = `'${CHANNEL_ARG.maxConnectionAge}': ${s.ageSeconds * 1000}, '${CHANNEL_ARG.maxConnectionAgeGrace}': ${s.graceSeconds * 1000}`;
+    const pairs = `'${CHANNEL_ARG.maxConnectionAge}': ${s.ageSeconds * 1000}${s.graceSeconds === undefined ? '' : `, '${CHANNEL_ARG.maxConnectionAgeGrace}': ${s.graceSeconds * 1000}`}`;
     const options = site.options;
     if (options?.kind === 'list') return [appendItem(options.list, pairs, OBJECT)];
     if (options?.kind === 'none') return [appendItem(options.args, `{ ${pairs} }`)];

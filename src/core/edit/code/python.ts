@@ -20,7 +20,7 @@ export const pythonEdits: CodeEditBuilder = {
   addChannelSetting: (site, setting) => addToOptions(site.options, channelArg(setting)),
   replaceWithChannelSetting: (at, setting) => [replace(at, channelArg(setting))],
   addServerSetting: (site, s) =>
-    addToOptions(site.options, `("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000}), ("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`),
+    addToOptions(site.options, `("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000})${s.graceSeconds === undefined ? '' : `, ("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`}`),
   addImports: (imports, requests) =>
     addImportLines(
       imports,

@@ -54,7 +54,7 @@ export function readServers(reader: LanguageReader, root: Node, text: string): S
   }
   const scope = scopeBuilder.finish();
   const imports = syntax.imports(root, text);
-  const w: Walked = { root, text, syntax, table, scope, ev: new Evaluator(valueHooks(table), scope), calls, nodes, functions, imports: imports.entries };
+  const w: Walked = { root, text, syntax, table, scope, ev: new Evaluator(valueHooks(table, scope), scope), calls, nodes, functions, imports: imports.entries };
   const out: ServerFacts = {
     language: reader.language,
     http: [],

@@ -8,7 +8,7 @@ import type { FileFacts } from '../../facts/index.js';
 import type { Container } from '../../facts/k8s.js';
 import { shellCodeOf } from '../../facts/manifests.js';
 import { range } from '../../facts/yaml-util.js';
-import { rootImageOf, shellOfImage, type DockerfileLink, type ImageIndex } from '../images.js';
+import { rootImageOf, shellsOfImage, type DockerfileLink, type ImageIndex, type ImageShells } from '../images.js';
 import { evaluateArgv, type ArgWord, type Pid1Context, type Pid1Evaluation, type ScriptRef } from './evaluate.js';
 
 
@@ -103,7 +103,7 @@ export class Pid1Index {
     const { entrypoint, cmd } = imageArgv(dockerfile, facts, stage);
     // An ENTRYPOINT inherited from an external base image is unknown; official images' entrypoints exec "$@".
     const argv = [...(entrypoint ?? []), ...(stage.entrypoint?.form === 'shell' ? [] : cmd ?? [])];
-    const ctx: Pid1Context = { flavour: shellOfImage(rootImageOf(facts, stage)), resolveScript: scriptResolver(this.files, this.imageIndex, dockerfile, stage) };
+    const ctx: Pid1Context = { shells: shellsOfImage(rootImageOf(facts, stage)), resolveScript: scriptResolver(this.files, this.imageIndex, dockerfile, stage) };
     return { dockerfile, stage, argv, entrypoint, cmd, evaluation: argv.length > 0 ? evaluateArgv(argv, ctx) : { drains: undefined, problems: [] } };
   }
 
@@ -119,8 +119,8 @@ export class Pid1Index {
     if (!command && !(args && image)) return undefined;
     const argv = [...(command ?? image?.entrypoint ?? []), ...(args ?? (command ? [] : image?.cmd ?? []))];
     const facts = link ? this.imageIndex.facts(link.dockerfile) : undefined;
-    const flavour = image && facts ? shellOfImage(rootImageOf(facts, image.stage)) : container.image ? shellOfImage(container.image) : 'unknown';
-    const ctx: Pid1Context = { flavour, resolveScript: image ? scriptResolver(this.files, this.imageIndex, image.dockerfile, image.stage) : () => undefined };
+    const shells: ImageShells = image && facts ? shellsOfImage(rootImageOf(facts, image.stage)) : shellsOfImage(container.image ?? '');
+    const ctx: Pid1Context = { shells, resolveScript: image ? scriptResolver(this.files, this.imageIndex, image.dockerfile, image.stage) : () => undefined };
     return { container, link, image, command, args, argv, evaluation: evaluateArgv(argv, ctx) };
   }
 }
