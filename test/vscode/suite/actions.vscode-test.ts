@@ -24,6 +24,11 @@ async function text(uri: vscode.Uri): Promise<string> {
   return (await vscode.workspace.openTextDocument(uri)).getText();
 }
 
+// service-app-protocol speaks only for ports an HTTPRoute or cloud Ingress targets (a scratch copy gets one).
+const ROUTE = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ledger\n  namespace: fixture\nspec:\n  rules:\n    - backendRefs: [{name: ledger, port: 9090}]\n';
+// A served Deployment with neither preStop nor readinessProbe: two rules on one line.
+const API = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n          ports: [{containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080}]\n';
+
 suite('code actions', () => {
   teardown(revertAll);
 
@@ -74,11 +79,13 @@ suite('code actions', () => {
     });
   });
 
-  test('the appProtocol fix removes service-app-protocol and leaves the imbalance', async () => {
-    const s = await scratch('imbalance');
+  test('behind an HTTPRoute, the appProtocol suggestion removes service-app-protocol', async () => {
+    const s = await scratch('imbalance', { 'route.yaml': ROUTE });
     const uri = s.uri('service.yaml');
     const { actions } = await actionsFor(uri, 'service-app-protocol');
-    await apply(actions.find((a) => a.isPreferred), actions.map((a) => a.title));
+    const add = actions.find((a) => a.title.startsWith('Add appProtocol: kubernetes.io/h2c'));
+    assert.equal(add?.isPreferred, false, 'a suggestion, never preferred');
+    await apply(add, actions.map((a) => a.title));
     await waitForDiagnostics(uri, 'service-app-protocol', 0);
     assert.match(await text(uri), /appProtocol: kubernetes\.io\/h2c/);
   });
@@ -97,16 +104,16 @@ suite('code actions', () => {
   });
 
   test('disable for this line: a directive comment, then a second rule joins the same directive', async () => {
-    const s = await scratch('imbalance');
-    const uri = s.uri('service.yaml');
-    const first = await actionsFor(uri, 'grpc-clusterip-imbalance');
-    await apply(first.actions.find((a) => a.title === 'Disable kubeconn/grpc-clusterip-imbalance for this line'), first.actions.map((a) => a.title));
-    await waitForDiagnostics(uri, 'grpc-clusterip-imbalance', 0);
-    assert.match(await text(uri), /\n {4}# eslint-disable-next-line kubeconn\/grpc-clusterip-imbalance\n {4}- name: grpc\n/);
-    const second = await actionsFor(uri, 'service-app-protocol');
-    await apply(second.actions.find((a) => a.title === 'Disable kubeconn/service-app-protocol for this line'), second.actions.map((a) => a.title));
-    await waitForDiagnostics(uri, 'service-app-protocol', 0);
-    assert.match(await text(uri), /# eslint-disable-next-line kubeconn\/grpc-clusterip-imbalance, kubeconn\/service-app-protocol\n/);
+    const s = await scratch('imbalance', { 'api.yaml': API });
+    const uri = s.uri('api.yaml');
+    const first = await actionsFor(uri, 'prestop-sleep');
+    await apply(first.actions.find((a) => a.title === 'Disable kubeconn/prestop-sleep for this line'), first.actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'prestop-sleep', 0);
+    assert.match(await text(uri), /\n {8}# eslint-disable-next-line kubeconn\/prestop-sleep\n {8}- name: api\n/);
+    const second = await actionsFor(uri, 'readiness-probe');
+    await apply(second.actions.find((a) => a.title === 'Disable kubeconn/readiness-probe for this line'), second.actions.map((a) => a.title));
+    await waitForDiagnostics(uri, 'readiness-probe', 0);
+    assert.match(await text(uri), /# eslint-disable-next-line kubeconn\/prestop-sleep, kubeconn\/readiness-probe\n/);
   });
 
   test('disable for this object: the kubeconn.io/ignore annotation', async () => {
@@ -138,11 +145,11 @@ suite('code actions', () => {
 
     // Fix on save, through the editor's own codeActionsOnSave.
     const service = s.uri('service.yaml');
-    await waitForDiagnostics(service, 'service-app-protocol', 1);
+    await waitForDiagnostics(service, 'grpc-clusterip-imbalance', 1);
     const config = vscode.workspace.getConfiguration('editor', { languageId: 'yaml' });
     await config.update('codeActionsOnSave', { 'source.fixAll.kubeconn': 'explicit' }, vscode.ConfigurationTarget.Workspace, true);
     try {
-      const doc = await vscode.workspace.openTextDocument(service);
+      const doc = await vscode.workspace.openTextDocument(uri);
       const editor = await vscode.window.showTextDocument(doc);
       // The workbench may take a moment to see the new codeActionsOnSave setting: save again until it does
       // (a fix-all that never comes still fails after the third save).
@@ -150,14 +157,15 @@ suite('code actions', () => {
         await editor.edit((b) => b.insert(new vscode.Position(0, 0), '# saved with fix-on-save\n'));
         await doc.save();
         try {
-          await waitFor('appProtocol on save', () => doc.getText().includes('appProtocol: kubernetes.io/h2c') || undefined, 5000);
+          await waitFor('the preStop fix on save', () => /preStop:\n {14}sleep:/.test(doc.getText()) || undefined, 5000);
           break;
         } catch (error) {
           if (attempt === 3) throw error;
         }
       }
-      await waitForDiagnostics(service, 'service-app-protocol', 0);
+      await waitForDiagnostics(uri, 'prestop-sleep', 0);
       assert.equal(kubeconnDiagnostics(service, 'grpc-clusterip-imbalance').length, 1, 'suggestions are never applied on save');
+      assert.doesNotMatch(await text(service), /clusterIP: None/);
     } finally {
       await config.update('codeActionsOnSave', undefined, vscode.ConfigurationTarget.Workspace, true);
     }

@@ -45,8 +45,6 @@ suite('diagnostics', () => {
     assert.equal(related!.location.uri.fsPath, s.uri('deployment.yaml').fsPath);
     assert.equal(rangeText(related!.location.range), '5:9-5:15');
     assert.equal(related!.message, `${path.relative(wsUri().fsPath, s.dir)}/deployment.yaml: Deployment 'ledger' receives this traffic`);
-    const [appProtocol] = await waitForDiagnostics(s.uri('service.yaml'), 'service-app-protocol', 1);
-    assert.equal(rangeText(appProtocol!.range), '11:7-11:17');
     const [prestop] = await waitForDiagnostics(s.uri('deployment.yaml'), 'prestop-sleep', 1);
     assert.equal(rangeText(prestop!.range), '18:11-18:23');
   });

@@ -25,9 +25,9 @@ suite('settings', () => {
     const deployment = s.uri('deployment.yaml');
     const service = s.uri('service.yaml');
     await waitForDiagnostics(deployment, 'prestop-sleep', 1);
-    await set('rules', { 'prestop-sleep': 'off', 'kubeconn/service-app-protocol': 'error' });
+    await set('rules', { 'prestop-sleep': 'off', 'kubeconn/grpc-clusterip-imbalance': 'error' });
     await waitForDiagnostics(deployment, 'prestop-sleep', 0);
-    await waitFor('service-app-protocol as an error', () => kubeconnDiagnostics(service, 'service-app-protocol')[0]?.severity === vscode.DiagnosticSeverity.Error || undefined);
+    await waitFor('grpc-clusterip-imbalance as an error', () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.severity === vscode.DiagnosticSeverity.Error || undefined);
     await set('rules', undefined);
     await waitForDiagnostics(deployment, 'prestop-sleep', 1);
   });
