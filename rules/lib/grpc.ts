@@ -13,7 +13,9 @@ import {
   type Service,
   type ServicePort,
   type Span,
+  type K8sObject,
   type TextEdit,
+  type Workload,
   type YamlValue,
 } from '../../src/core/rule-api.js';
 import { nameSpan, nodeSpan } from './common.js';
@@ -109,21 +111,34 @@ export function podPortNumber(model: AnalysisModel, port: ServicePort): number |
   return model.targetsOf(port).find((t) => t.containerPort?.containerPort !== undefined)?.containerPort?.containerPort;
 }
 
+/** Services by namespace and selector, built once per model (a scan over every Service per lookup is quadratic). */
+const bySelector = new WeakMap<AnalysisModel, Map<string, Service[]>>();
+function selectorKey(service: Service): string | undefined {
+  return service.selector === undefined ? undefined : JSON.stringify([service.namespace ?? '', Object.entries(service.selector).sort()]);
+}
+function sameSelector(model: AnalysisModel, service: Service): Service[] {
+  let index = bySelector.get(model);
+  if (!index) {
+    index = new Map();
+    for (const s of model.services) {
+      const key = selectorKey(s);
+      if (key !== undefined) index.set(key, [...(index.get(key) ?? []), s]);
+    }
+    bySelector.set(model, index);
+  }
+  const key = selectorKey(service);
+  return key === undefined ? [] : (index.get(key) ?? []).filter((s) => s !== service);
+}
+
 /** An existing headless Service with the same selector in the same namespace. */
 export function headlessSibling(model: AnalysisModel, service: Service): Service | undefined {
   if (service.headless) return service;
-  const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return model.services.find(
-    (s) => s !== service && s.headless && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
-  );
+  return sameSelector(model, service).find((s) => s.headless);
 }
 
 /** A ClusterIP Service with the same selector (for meshed clients that should not dial pods directly). */
 export function clusterIpSibling(model: AnalysisModel, service: Service): Service | undefined {
-  const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return model.services.find(
-    (s) => s !== service && !s.headless && s.type !== 'ExternalName' && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
-  );
+  return sameSelector(model, service).find((s) => !s.headless && s.type !== 'ExternalName');
 }
 
 /** Edit adding `<name>-headless` (clusterIP: None, same selector and ports) after the Service's document. */
@@ -195,22 +210,51 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
   const host = `${service.name}(?:\\.${service.namespace ?? '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
   const out: { at: Span; message: string; why: string }[] = [];
-  for (const w of model.workloads) {
-    for (const c of w.containers) {
-      for (const e of c.env) {
-        if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
-        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
-      }
-    }
+  const { env, configMaps } = addressIndex(model).get(service.name) ?? { env: [], configMaps: [] };
+  for (const { workload: w, env: e } of env) {
+    if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
+    out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
   }
-  for (const o of model.objects) {
-    if (o.kind !== 'ConfigMap' || out.length > 4) continue;
-    const data = (o.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
-    for (const [key, value] of Object.entries(data)) {
-      if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
-    }
+  let current: K8sObject | undefined;
+  for (const { object: o, key, value } of configMaps) {
+    if (o !== current && out.length > 4) break; // a few ConfigMaps are evidence enough
+    current = o;
+    if (pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
   }
   return out;
+}
+
+type EnvEntry = Workload['containers'][number]['env'][number];
+interface AddressUses {
+  env: { workload: Workload; env: EnvEntry }[];
+  configMaps: { object: K8sObject; key: string; value: string }[];
+}
+/**
+ * Env values and ConfigMap values that hold `host:port`, indexed by the host's first DNS label, once per model:
+ * configTargetsNaming then looks only at the values that can name a given Service.
+ */
+const addresses = new WeakMap<AnalysisModel, Map<string, AddressUses>>();
+const HOST_PORT = /(?:^|[\s"'=/,])([a-z0-9][a-z0-9-]*)(?:\.[a-z0-9.-]+)?:[A-Za-z0-9-]/g;
+function addressIndex(model: AnalysisModel): Map<string, AddressUses> {
+  let index = addresses.get(model);
+  if (index) return index;
+  const built = new Map<string, AddressUses>();
+  const usesOf = (name: string): AddressUses => {
+    let uses = built.get(name);
+    if (!uses) built.set(name, (uses = { env: [], configMaps: [] }));
+    return uses;
+  };
+  const hosts = (value: string): Set<string> => new Set([...value.matchAll(HOST_PORT)].map((m) => m[1]!));
+  for (const workload of model.workloads) {
+    for (const c of workload.containers) for (const env of c.env) if (env.value !== undefined) for (const h of hosts(env.value)) usesOf(h).env.push({ workload, env });
+  }
+  for (const object of model.objects) {
+    if (object.kind !== 'ConfigMap') continue;
+    const data = (object.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
+    for (const [key, value] of Object.entries(data)) if (typeof value === 'string') for (const h of hosts(value)) usesOf(h).configMaps.push({ object, key, value });
+  }
+  addresses.set(model, (index = built));
+  return index;
 }
 
 /** " With one replica …" when every workload behind the Service runs one pod and no HPA scales it (facts §3.3: not exempt). */
