@@ -146,7 +146,7 @@ async function runSession(opts: { folder: string; vsix: string; checks: Check[];
 
 const MERGED = [
   'Dial the headless Service with round_robin for 7 Services',
-  'Dial through kuberesolver with round_robin (register kuberesolver and grant it RBAC) for 7 Services',
+  "Dial through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'default') for 7 Services",
   'Disable kubeconn/grpc-client-load-balancing for this line',
   'Show documentation for kubeconn/grpc-client-load-balancing',
 ];
