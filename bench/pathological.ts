@@ -75,8 +75,9 @@ function shapes(): Shape[] {
     { name: 'minified JS bundle (580 KB, one line)', files: { 'bundle.js': js }, baseline: treeBaseline('javascript', js) },
     { name: 'Python, 1 MB of statements', files: { 'app.py': py }, baseline: treeBaseline('python', py) },
     { name: 'shell, a 107 KB line of `{`', files: { 'entrypoint.sh': shell }, baseline: treeBaseline('bash', shell) },
-    { name: 'Helm template, 500 KB of `{{` never closed', files: { 'templates/svc.yaml': helm }, baseline: yamlBaseline({ a: helm.replace(/\{\{/g, '  ') }) },
-    { name: 'the same inside a chart', files: chart, baseline: yamlBaseline({ a: helm.replace(/\{\{/g, '  ') }) },
+    // Nothing closes, so nothing is masked: kubeconn parses these very bytes as YAML (flow collections).
+    { name: 'Helm template, 500 KB of `{{` never closed', files: { 'templates/svc.yaml': helm }, baseline: yamlBaseline({ helm }) },
+    { name: 'the same inside a chart', files: chart, baseline: yamlBaseline({ helm }) },
     { name: '400 identical Service/Deployment pairs', files: { 'pairs.yaml': pairs }, baseline: yamlBaseline({ pairs }) },
   ];
 }
