@@ -1,7 +1,6 @@
 // Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
 // vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
-import { isAnalysable } from '../api.js';
-import { tooLargeMessage } from '../core/facts/index.js';
+import { isAnalysable, tooLargeMessage } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
