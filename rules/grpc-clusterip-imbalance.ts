@@ -125,13 +125,26 @@ function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<st
   return out;
 }
 
-/** The ports as plain values for the sibling; undefined when aliases make them unsafe to copy (alias bombs). */
+/**
+ * The ports as plain values for the sibling; undefined when aliases make them unsafe to copy: alias bombs
+ * (yaml throws) and an alias to an enclosing node (`spec: &s … x: *s`), which toJS turns into a cycle.
+ */
 function portsAsValues(service: Service): YamlValue[] | undefined {
   try {
-    return service.ports.map((p) => p.node.toJS(service.object.doc, { maxAliasCount: 20 }) as YamlValue);
+    const ports = service.ports.map((p) => p.node.toJS(service.object.doc, { maxAliasCount: 20 }) as YamlValue);
+    return ports.some((p) => cyclic(p, new Set())) ? undefined : ports;
   } catch {
     return undefined;
   }
+}
+
+function cyclic(value: unknown, ancestors: Set<unknown>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (ancestors.has(value)) return true;
+  ancestors.add(value);
+  const found = Object.values(value).some((v) => cyclic(v, ancestors));
+  ancestors.delete(value);
+  return found;
 }
 
 function stripNodePort(port: YamlValue): YamlValue {

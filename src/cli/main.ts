@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { collectFiles, FileError, readText } from '../node/files.js';
+import { collectFiles, FileError, readForAnalysis } from '../node/files.js';
 import { formatConfigProblem, loadProjectConfig } from '../node/config-file.js';
 import { formatJson, formatStylish, type Format } from './format.js';
 import { Progress } from './progress.js';
@@ -137,11 +137,10 @@ async function run(argv: string[]): Promise<number> {
   const ws = new Workspace(options, allRules);
   const progress = new Progress();
   for (const [i, file] of files.entries()) {
-    try {
-      ws.setFile(file, readText(file));
-    } catch (error) {
-      throw new FileError(`cannot read ${file}: ${(error as Error).message}`);
-    }
+    // A file that cannot be read (or is too large, or not a regular file) is a problem of that file only.
+    const read = readForAnalysis(file, ws.options.maxFileBytes);
+    if (read.skipped !== undefined) ws.setSkipped(file, read.skipped);
+    else ws.setFile(file, read.text);
     if (progress.enabled) {
       ws.factsOf(file); // extract now rather than all at once in analyze(), so the count moves
       progress.update(`reading ${i + 1}/${files.length} files`);
@@ -166,7 +165,9 @@ async function run(argv: string[]): Promise<number> {
   const keep = (severity: string) => !values.quiet || severity === 'error';
   const results = reported.map((file) => {
     const findings = (result.byFile.get(file) ?? []).filter((f) => keep(f.severity));
-    return toResult(file, ws.text(file), findings, result.problemsByFile.get(file) ?? []);
+    // A skipped file's text is never embedded in the report (it may be huge, binary or unreadable).
+    const problems = result.problemsByFile.get(file) ?? [];
+    return toResult(file, problems.some((p) => p.kind === 'skipped') ? undefined : ws.text(file), findings, problems);
   });
   let report: string;
   if (format === 'json') report = `${formatJson(results)}\n`;

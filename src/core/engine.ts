@@ -13,7 +13,10 @@ import { formatMessage } from './text.js';
 
 /** A rule failed (a kubeconn bug): shown to the user with the rule and, when known, where it was looking. */
 export interface RuleNotice {
+  /** The rule that failed; '' when a model step failed instead (then `step` names it). */
   ruleId: string;
+  /** The model step (src/core/model/index.ts) that failed, for notices that are not a rule's. */
+  step?: string;
   message: string;
   /** The entity the rule was examining, when it ran per entity. */
   at?: Located;

@@ -17,7 +17,7 @@ export {
   type ConfigProblem,
   type UserConfig,
 } from './config.js';
-export { commentSyntaxOf, extractFacts, isAnalysable, type CommentSyntax, type FileFacts } from './facts/index.js';
+export { commentSyntaxOf, extractFacts, isAnalysable, tooLargeMessage, type CommentSyntax, type FileFacts } from './facts/index.js';
 export { applyEdits, selectFixes } from './edit.js';
 export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
 export { LineIndex } from './text.js';

@@ -3,7 +3,7 @@
 // file's facts; the model is rebuilt and the rules re-run only when something changed since the last
 // analysis, and the result is cached until the next change.
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
-import { extractFacts, type FileFacts } from './facts/index.js';
+import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
 import { compareFindings, type Finding, type ParseProblem } from './finding.js';
 import { AnalysisModel } from './model/index.js';
 import { resolveOptions, type KubeconnOptions } from './options.js';
@@ -25,6 +25,8 @@ export class Workspace {
   private readonly facts = new Map<string, FileFacts>();
   private readonly dirty = new Set<string>();
   private readonly reusable = new Map<string, FileFacts>();
+  /** Files not read, with the reason (setSkipped). */
+  private readonly skipped = new Map<string, string>();
   private result: AnalysisResult | undefined;
   private opts: KubeconnOptions;
   /** Bumped on every change; front ends use it to drop stale results. */
@@ -51,7 +53,8 @@ export class Workspace {
 
   /** Add or update a file. Returns false when the text is unchanged (nothing to re-analyse). */
   setFile(file: string, text: string): boolean {
-    if (this.texts.get(file) === text) return false;
+    if (this.texts.get(file) === text && !this.skipped.has(file)) return false;
+    this.skipped.delete(file);
     // The old facts may be reused by the extractor (unchanged document chunks); nothing else keeps them.
     const old = this.facts.get(file);
     if (old) this.reusable.set(file, old);
@@ -61,7 +64,28 @@ export class Workspace {
     return true;
   }
 
+  /**
+   * A file the front end did not read (over the size limit by `stat`, unreadable, not a regular file): it is
+   * in the workspace with no text and one 'skipped' problem saying why. Returns false when nothing changed.
+   */
+  setSkipped(file: string, reason: string): boolean {
+    if (this.skipped.get(file) === reason) return false;
+    this.facts.delete(file);
+    this.reusable.delete(file);
+    this.skipped.set(file, reason);
+    this.texts.set(file, '');
+    this.dirty.add(file);
+    this.invalidate();
+    return true;
+  }
+
+  /** Was this file skipped unread (setSkipped)? */
+  isSkipped(file: string): boolean {
+    return this.skipped.has(file);
+  }
+
   removeFile(file: string): boolean {
+    this.skipped.delete(file);
     if (!this.texts.delete(file)) return false;
     this.facts.delete(file);
     this.reusable.delete(file);
@@ -105,7 +129,7 @@ export class Workspace {
     const files = new Map(this.facts);
     const model = new AnalysisModel(files, this.opts);
     yield 'model';
-    const run: RuleRun = { findings: [], notices: [] };
+    const run: RuleRun = { findings: [], notices: model.notices.map((n) => ({ ruleId: '', step: n.step, message: n.message })) };
     for (const rule of this.rules) {
       runRule(rule, model, this.opts, run);
       yield rule.id;
@@ -135,7 +159,9 @@ export class Workspace {
   private extractDirty(): void {
     for (const file of this.dirty) {
       const text = this.texts.get(file);
-      if (text !== undefined) this.facts.set(file, extractFacts(file, text, this.opts, this.reusable.get(file)));
+      const skipped = this.skipped.get(file);
+      if (skipped !== undefined) this.facts.set(file, skippedFacts(file, skipped));
+      else if (text !== undefined) this.facts.set(file, extractFacts(file, text, this.opts, this.reusable.get(file)));
     }
     this.dirty.clear();
     this.reusable.clear();

@@ -8,7 +8,7 @@
 import { allRules, type ConfigProblem, configToOptions, type Finding, type KubeconnOptions, mergeOptions, OptionsError, validateConfig, Workspace } from '../api.js';
 import path from 'node:path';
 import { loadProjectConfig } from '../node/config-file.js';
-import { collectFiles, excludedBySettings, readText } from '../node/files.js';
+import { collectFiles, excludedBySettings, readForAnalysis } from '../node/files.js';
 
 interface Project {
   ws: Workspace;
@@ -37,11 +37,10 @@ function projectFor(cwd: string, settings: unknown): Project {
     ws = new Workspace({ applyDirectiveComments: false }, allRules);
   }
   for (const file of collectFiles([cwd], { exclude: ws.options.exclude, include: ws.options.include })) {
-    try {
-      ws.setFile(file, readText(file));
-    } catch {
-      // Unreadable files are ESLint's to report when it lints them.
-    }
+    // Unreadable or oversized files are skipped (stat before reading); ESLint reports them when it lints them.
+    const read = readForAnalysis(file, ws.options.maxFileBytes);
+    if (read.skipped !== undefined) ws.setSkipped(file, read.skipped);
+    else ws.setFile(file, read.text);
   }
   project = { ws, problems };
   projects.set(key, project);

@@ -39,10 +39,13 @@ export function toEslintRule(rule: Rule): object {
         Program() {
           const file = context.physicalFilename ?? context.filename;
           const { findings, notices, configProblems } = analyseForEslint(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn);
-          if (configProblems.length > 0 && claimConfigReport(context.sourceCode)) {
+          // Config problems and failed model steps (no rule of their own) are reported once per file.
+          const steps = notices.filter((n) => n.ruleId === '');
+          if ((configProblems.length > 0 || steps.length > 0) && claimConfigReport(context.sourceCode)) {
             for (const p of configProblems) {
               context.report({ message: `kubeconn config: ${p.source}:${p.line}:${p.column}: ${p.message}`, loc: { line: 1, column: 0 } });
             }
+            for (const n of steps) context.report({ message: n.message, loc: { line: 1, column: 0 } });
           }
           for (const finding of findings) {
             if (finding.ruleId !== rule.id) continue;

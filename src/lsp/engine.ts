@@ -6,7 +6,7 @@
 import { allRules, type AnalysisResult, isAnalysable, type KubeconnOptions, Workspace } from '../api.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { collectFiles, excludedBySettings } from '../node/files.js';
+import { collectFiles, excludedBySettings, readForAnalysisAsync } from '../node/files.js';
 
 export interface EngineStats {
   scannedFiles: number;
@@ -119,14 +119,16 @@ export class Engine {
     let reported = performance.now();
     for (let i = 0; i < files.length; i += READ_BATCH) {
       const batch = files.slice(i, i + READ_BATCH);
-      const texts = await Promise.all(batch.map((file) => fs.readFile(file, 'utf8').catch(() => undefined)));
+      // Sizes are checked with stat before reading; a file that is too large or unreadable is skipped with a problem.
+      const reads = await Promise.all(batch.map((file) => readForAnalysisAsync(file, ws.options.maxFileBytes)));
       // Extract file by file in slices, so hovers and code actions are answered while a large workspace is read.
       let slice = performance.now();
       for (let j = 0; j < batch.length; j++) {
         const file = batch[j]!;
-        const text = this.hooks.openText(file) ?? texts[j];
-        if (text === undefined) continue;
-        if (ws.setFile(file, text)) ws.factsOf(file);
+        const text = this.hooks.openText(file) ?? reads[j]!.text;
+        if (text === undefined) {
+          if (ws.setSkipped(file, reads[j]!.skipped!)) ws.factsOf(file);
+        } else if (ws.setFile(file, text)) ws.factsOf(file);
         if (performance.now() - slice > SLICE_MS) {
           await pause();
           slice = performance.now();
@@ -166,19 +168,16 @@ export class Engine {
     const read = (this.reads.get(file) ?? 0) + 1;
     this.reads.set(file, read);
     const forgets = this.forgets;
-    let text: string | undefined;
-    try {
-      text = await fs.readFile(file, 'utf8');
-    } catch {
-      text = undefined;
-    }
+    const result = await readForAnalysisAsync(file, this.ws.options.maxFileBytes);
+    let text = result.text;
     if (this.reads.get(file) !== read) return;
     this.reads.delete(file);
-    if (text !== undefined && this.forgets !== forgets && !(await fs.stat(file).catch(() => undefined))) text = undefined;
-    // Gone between the event and the read (or unreadable): treat as deleted.
-    if (text === undefined) return this.forget(file);
+    const exists = async () => (await fs.stat(file).catch(() => undefined)) !== undefined;
+    if (text !== undefined && this.forgets !== forgets && !(await exists())) text = undefined;
+    // Gone between the event and the read: treat as deleted. Too large or unreadable: a skipped file.
+    if (text === undefined && (result.skipped === undefined || !(await exists()))) return this.forget(file);
     if (this.hooks.openText(file) !== undefined || !this.wants(file)) return; // opened meanwhile: the editor wins
-    if (this.ws.setFile(file, text)) this.schedule();
+    if (text === undefined ? this.ws.setSkipped(file, result.skipped!) : this.ws.setFile(file, text)) this.schedule();
   }
 
   /** A created file or folder (a folder is walked: files written into it raise no event of their own in some clients). */
@@ -294,7 +293,7 @@ export class Engine {
     this.firstPendingChange = undefined;
     this.last = result;
     this.lastVersion = version;
-    for (const n of result.notices) if (!n.at) this.hooks.internalError(`rule ${n.ruleId}`, new Error(n.message));
+    for (const n of result.notices) if (!n.at) this.hooks.internalError(n.step ? `model step ${n.step}` : `rule ${n.ruleId}`, new Error(n.message));
     this.hooks.onResult(result);
     return result;
   }

@@ -1,6 +1,6 @@
 // Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
 // vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
-import { isAnalysable } from '../api.js';
+import { isAnalysable, tooLargeMessage } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -40,9 +40,16 @@ export function collectFiles(paths: readonly string[], options: WalkOptions = {}
   const out = new Set<string>();
   for (const p of paths) {
     const abs = path.resolve(p);
-    const stat = fs.statSync(abs, { throwIfNoEntry: false });
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(abs, { throwIfNoEntry: false });
+    } catch {
+      // A symlink loop, a folder we may not search: a file of its own, whose read says what is wrong.
+      out.add(abs);
+      continue;
+    }
     if (!stat) throw new FileError(`No such file or directory: ${p}`);
-    if (stat.isFile()) out.add(abs);
+    if (!stat.isDirectory()) out.add(abs);
     else if (stat.isDirectory()) walk(abs, abs, [rootIgnore(abs, options)], out);
   }
   return [...out].sort();
@@ -71,7 +78,7 @@ function addGitignore(rules: Ignore, dir: string, root: string): void {
   if (!fs.existsSync(file) || dir === root) return;
   // Re-base patterns of an outer .gitignore onto the root we walk: keep only those that can match below it.
   const prefix = path.relative(dir, root).split(path.sep).join('/');
-  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+  for (const line of readIgnoreFile(file).split(/\r?\n/)) {
     const pattern = line.trim();
     if (!pattern || pattern.startsWith('#')) continue;
     if (!pattern.includes('/') || pattern.startsWith('**/')) rules.add(pattern);
@@ -87,7 +94,7 @@ function walk(dir: string, root: string, scopes: Scope[], out: Set<string>): voi
     return; // unreadable folder: nothing to analyse there
   }
   const gitignore = entries.find((e) => e.isFile() && e.name === '.gitignore');
-  const here = gitignore ? [...scopes, { dir, rules: ignore().add(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8')) }] : scopes;
+  const here = gitignore ? [...scopes, { dir, rules: ignore().add(readIgnoreFile(path.join(dir, '.gitignore'))) }] : scopes;
   for (const entry of entries) {
     const abs = path.join(dir, entry.name);
     if (entry.isDirectory()) {
@@ -106,8 +113,60 @@ function ignored(scopes: readonly Scope[], abs: string, isDir: boolean): boolean
   });
 }
 
+/** An unreadable .gitignore ignores nothing (git itself warns and goes on). */
+function readIgnoreFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 export function readText(file: string): string {
   return fs.readFileSync(file, 'utf8');
+}
+
+/** A file's text, or why it was not read: the size is checked with `stat` first, so no large file is read. */
+export type ReadResult = { text: string; skipped?: undefined } | { text?: undefined; skipped: string };
+
+export function readForAnalysis(file: string, maxFileBytes: number): ReadResult {
+  try {
+    const skipped = skipBeforeReading(fs.statSync(file), maxFileBytes);
+    return skipped ? { skipped } : { text: fs.readFileSync(file, 'utf8') };
+  } catch (error) {
+    return { skipped: unreadable(error) };
+  }
+}
+
+export async function readForAnalysisAsync(file: string, maxFileBytes: number): Promise<ReadResult> {
+  try {
+    const skipped = skipBeforeReading(await fs.promises.stat(file), maxFileBytes);
+    return skipped ? { skipped } : { text: await fs.promises.readFile(file, 'utf8') };
+  } catch (error) {
+    return { skipped: unreadable(error) };
+  }
+}
+
+function skipBeforeReading(stat: fs.Stats, maxFileBytes: number): string | undefined {
+  if (stat.isDirectory()) return 'Skipped: this is a folder, not a file.';
+  // A FIFO or device would block or never end: only regular files are read.
+  if (!stat.isFile()) return 'Skipped: not a regular file (a pipe, socket or device).';
+  if (stat.size > maxFileBytes) return tooLargeMessage(stat.size, { maxFileBytes });
+  return undefined;
+}
+
+/** The reason without the absolute path Node puts in its messages. */
+function unreadable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ELOOP: 'a symbolic link loop',
+    ENOENT: 'it no longer exists',
+    EISDIR: 'it is a folder',
+    EIO: 'an I/O error',
+  };
+  return `Skipped: cannot read the file (${code ? (why[code] ?? code) : String((error as Error)?.message ?? error)}).`;
 }
 
 /** A user-caused problem with a path (missing file): printed, exit code 2. */

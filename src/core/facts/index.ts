@@ -100,13 +100,13 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   const claimed = extractors.filter((e) => e.claims(file));
   if (claimed.length === 0) return facts;
   const skip = skipReason(text, options);
-  if (skip) {
-    facts.problems.push({ file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: skip, kind: 'skipped', fatal: true });
-    return facts;
-  }
+  if (skip) return skippedFacts(file, skip);
+  // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_EXTRACTOR=<name> makes that extractor throw.
+  const failing = process.env.KUBECONN_TEST_FAIL_EXTRACTOR;
   for (const extractor of claimed) {
     if (!extractor.mayMatter(text)) continue;
     try {
+      if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
       extractor.extract(facts, options, previous);
     } catch (error) {
       // A parser bug must not take the workspace down: report it where the user can see it.
@@ -119,11 +119,20 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   return facts;
 }
 
+/** The facts of a file that is not analysed (too large, unreadable, not a regular file): no text, one problem. */
+export function skippedFacts(file: string, reason: string): FileFacts {
+  const problem: ParseProblem = { file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: reason, kind: 'skipped', fatal: true };
+  return { file, text: '', lines: new LineIndex(''), commentSyntax: commentSyntaxOf(file), problems: [problem] };
+}
+
+/** The message for a file over the size limit; front ends that read from disk check the size before reading. */
+export function tooLargeMessage(size: number, options: Pick<KubeconnOptions, 'maxFileBytes'>): string {
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return `Skipped: the file is ${mb} MB, over the ${(options.maxFileBytes / 1024 / 1024).toFixed(1)} MB limit (setting maxFileBytes).`;
+}
+
 function skipReason(text: string, options: KubeconnOptions): string | undefined {
-  if (text.length > options.maxFileBytes) {
-    const mb = (text.length / 1024 / 1024).toFixed(1);
-    return `Skipped: the file is ${mb} MB, over the ${(options.maxFileBytes / 1024 / 1024).toFixed(1)} MB limit (setting maxFileBytes).`;
-  }
+  if (text.length > options.maxFileBytes) return tooLargeMessage(text.length, options);
   if (text.includes('\u0000')) return 'Skipped: the file looks binary (it contains NUL bytes).';
   return undefined;
 }

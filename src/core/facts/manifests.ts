@@ -74,8 +74,6 @@ const reusedObjects = new WeakMap<YDoc, K8sObject>();
 const CHUNKED_MIN_DOCUMENTS = 16;
 const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
 
-const TEMPLATE = /\{\{[\s\S]*?\}\}/g;
-
 /** Cheap test before any parsing: a file that never says `kind:` holds no Kubernetes object. */
 export function mayHoldManifests(text: string): boolean {
   return /^[ \t-]*kind[ \t]*:/m.test(text);
@@ -90,8 +88,20 @@ export function isHelmTemplate(file: string, text: string): boolean {
   return /(^|[\\/])templates[\\/]/.test(file) || HELM_ACTION.test(text);
 }
 
+/**
+ * Every `{{ … }}` replaced by spaces (newlines kept). A scan with indexOf, not a lazy regex: with a `{{` that
+ * never closes, /\{\{[\s\S]*?\}\}/g retries from every later `{{` to the end of the file (quadratic).
+ */
 export function maskHelm(text: string): string {
-  return text.replace(TEMPLATE, (expr) => expr.replace(/[^\n]/g, ' '));
+  let out = '';
+  let from = 0;
+  for (let open = text.indexOf('{{'); open !== -1; open = text.indexOf('{{', from)) {
+    const close = text.indexOf('}}', open + 2);
+    if (close === -1) break;
+    out += text.slice(from, open) + text.slice(open, close + 2).replace(/[^\n]/g, ' ');
+    from = close + 2;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 export function extractManifests(

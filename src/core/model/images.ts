@@ -275,8 +275,42 @@ function commonPrefix(a: string, b: string): number {
   return i;
 }
 
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`);
+/**
+ * A COPY source pattern (Go's filepath.Match: `*`, `?`, `[…]` with `^` negation and ranges, `\\` escapes) as
+ * a RegExp built character by character, so no input can make an invalid one. A malformed pattern (an
+ * unclosed `[`) matches nothing, as in Docker, where it is an error.
+ */
+export function globToRegExp(glob: string): RegExp {
+  const literal = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '\\' && i + 1 < glob.length) out += literal(glob[++i]!);
+    else if (c === '[') {
+      let j = i + 1;
+      let cls = '';
+      if (glob[j] === '^') {
+        cls += '^';
+        j++;
+      }
+      const first = j;
+      for (; j < glob.length && (glob[j] !== ']' || j === first); j++) {
+        if (glob[j] === '\\' && j + 1 < glob.length) cls += literal(glob[++j]!);
+        else if (glob[j] === '-' && j > first && glob[j + 1] !== ']' && j + 1 < glob.length) cls += '-';
+        else cls += literal(glob[j]!);
+      }
+      if (j >= glob.length) return /(?!)/;
+      out += `[${cls}]`;
+      i = j;
+    } else out += literal(c);
+  }
+  try {
+    return new RegExp(`^${out}$`);
+  } catch {
+    return /(?!)/; // a reversed range such as [z-a]
+  }
 }
 
 // --- base images --------------------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ import { ServerIndex } from './servers.js';
 import { SidecarIndex } from './sidecars.js';
 import { isOneShot, runsOnce } from './served.js';
 
+/** A model step that failed (a kubeconn bug), named by the step. */
+export interface ModelNotice {
+  step: string;
+  message: string;
+}
+
 export class AnalysisModel {
   /** The deployment units and their objects, with the problems found building them. */
   readonly units: Units;
@@ -59,25 +65,43 @@ export class AnalysisModel {
   /** Backstage catalog entities and their workloads. */
   readonly catalog: BackstageIndex;
 
+  /** Steps that failed (kubeconn bugs): each is a notice, and the model goes on with that index empty. */
+  readonly notices: ModelNotice[] = [];
+
   constructor(
     readonly files: ReadonlyMap<string, FileFacts>,
     readonly options: KubeconnOptions,
   ) {
-    this.units = buildUnits(files, options);
-    this.k8s = new KubernetesIndex(files, this.units.objects);
-    resolveEnv(this.k8s);
-    this.routes = new RouteIndex(this.k8s);
-    this.mesh = new MeshIndex(this.k8s, files);
-    const containers: Container[] = this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]);
-    this.images = new ImageIndex(files, containers, options.imageMap);
-    this.appConfig = new AppConfigIndex(files);
-    this.dials = new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig);
-    this.pid1 = new Pid1Index(files, this.images, containers);
-    this.servers = new ServerIndex(files, this.images, this.pid1, this.dials);
-    this.drains = new DrainIndex(this.servers);
-    this.fronts = new FrontIndex(this.k8s, this.mesh);
-    this.sidecars = new SidecarIndex(this.k8s, this.mesh);
-    this.catalog = new BackstageIndex(files, this.k8s);
+    // A step that throws must not take the analysis down: it is replaced by the same index built from no
+    // input, so every rule still runs and only what depends on that step is missing.
+    const none = new Map<string, FileFacts>();
+    this.units = this.step('units', () => buildUnits(files, options), () => buildUnits(none, options));
+    const emptyK8s = () => new KubernetesIndex(none, []);
+    this.k8s = this.step('kubernetes', () => new KubernetesIndex(files, this.units.objects), emptyK8s);
+    this.step('env', () => resolveEnv(this.k8s), () => undefined);
+    this.routes = this.step('routes', () => new RouteIndex(this.k8s), () => new RouteIndex(emptyK8s()));
+    this.mesh = this.step('mesh', () => new MeshIndex(this.k8s, files), () => new MeshIndex(emptyK8s(), none));
+    const containers: Container[] = this.step('containers', () => this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]), () => []);
+    this.images = this.step('images', () => new ImageIndex(files, containers, options.imageMap), () => new ImageIndex(none, [], options.imageMap));
+    this.appConfig = this.step('app-config', () => new AppConfigIndex(files), () => new AppConfigIndex(none));
+    this.dials = this.step('code', () => new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig), () => new DialIndex(none, emptyK8s(), this.images, this.mesh, this.appConfig));
+    this.pid1 = this.step('pid1', () => new Pid1Index(files, this.images, containers), () => new Pid1Index(none, this.images, []));
+    this.servers = this.step('servers', () => new ServerIndex(files, this.images, this.pid1, this.dials), () => new ServerIndex(none, this.images, this.pid1, this.dials));
+    this.drains = this.step('drains', () => new DrainIndex(this.servers), () => new DrainIndex(new ServerIndex(none, this.images, this.pid1, this.dials)));
+    this.fronts = this.step('fronts', () => new FrontIndex(this.k8s, this.mesh), () => new FrontIndex(emptyK8s(), this.mesh));
+    this.sidecars = this.step('sidecars', () => new SidecarIndex(this.k8s, this.mesh), () => new SidecarIndex(emptyK8s(), this.mesh));
+    this.catalog = this.step('backstage', () => new BackstageIndex(files, this.k8s), () => new BackstageIndex(none, this.k8s));
+  }
+
+  private step<T>(name: string, build: () => T, fallback: () => T): T {
+    try {
+      // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_STEP=<name> makes that step throw.
+      if (process.env.KUBECONN_TEST_FAIL_STEP === name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_STEP)');
+      return build();
+    } catch (error) {
+      this.notices.push({ step: name, message: `kubeconn internal error while linking ${name}: ${(error as Error)?.message ?? String(error)}; findings that depend on it are missing` });
+      return fallback();
+    }
   }
 
   // The Kubernetes index's members, which nearly every rule reads.

@@ -17,7 +17,7 @@ import {
 } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
 import { sameUnit } from '../units/index.js';
-import { isServed, servedContainers } from './served.js';
+import { isServed, servedContainers, targetsIn } from './served.js';
 
 export interface PortTarget {
   workload: Workload;
@@ -92,21 +92,7 @@ export class KubernetesIndex {
 
   /** Containers (and their declared port) that a Service port sends traffic to. */
   targetsOf(port: ServicePort): PortTarget[] {
-    const target = port.targetPort ?? port.port;
-    const out: PortTarget[] = [];
-    for (const workload of this.workloadsSelectedBy(port.service)) {
-      for (const container of workload.containers) {
-        const containerPort = container.ports.find((p) =>
-          typeof target === 'string' ? p.name === target : p.containerPort === target,
-        );
-        if (containerPort) out.push({ workload, container, containerPort });
-      }
-      // Undeclared numeric ports still receive traffic: with a single container, that is the one.
-      if (typeof target === 'number' && !out.some((t) => t.workload === workload) && workload.containers.length === 1) {
-        out.push({ workload, container: workload.containers[0]! });
-      }
-    }
-    return out;
+    return this.workloadsSelectedBy(port.service).flatMap((workload) => targetsIn(port, workload));
   }
 
   hpaFor(workload: Workload): HorizontalPodAutoscaler | undefined {

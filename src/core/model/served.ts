@@ -9,7 +9,19 @@ import type { PortTarget } from './kubernetes.js';
 
 export interface ServedQueries {
   servicesSelecting(workload: Workload): Service[];
-  targetsOf(port: ServicePort): PortTarget[];
+}
+
+/** The containers (and their declared port) of one workload that a Service port selecting it sends traffic to. */
+export function targetsIn(port: ServicePort, workload: Workload): PortTarget[] {
+  const target = port.targetPort ?? port.port;
+  const out: PortTarget[] = [];
+  for (const container of workload.containers) {
+    const containerPort = container.ports.find((p) => (typeof target === 'string' ? p.name === target : p.containerPort === target));
+    if (containerPort) out.push({ workload, container, containerPort });
+  }
+  // Undeclared numeric ports still receive traffic: with a single container, that is the one.
+  if (typeof target === 'number' && out.length === 0 && workload.containers.length === 1) out.push({ workload, container: workload.containers[0]! });
+  return out;
 }
 
 /** Pods that run once or are never replaced (bare Pods too): no rollout, no endpoints to drain. */
@@ -42,13 +54,17 @@ export function isDbProxy(container: Container): boolean {
   return /(cloud-sql-proxy|cloudsql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy)/i.test(`${container.image ?? ''} ${container.name}`);
 }
 
-/** Service ports that carry traffic to the workload, with the containers they resolve to. */
+/**
+ * Service ports that carry traffic to the workload, with the containers they resolve to: only this workload's
+ * targets of each port (all of a port's targets, for every workload it selects, would make n overlapping
+ * Services over n workloads cubic).
+ */
 function trafficTargets(q: ServedQueries, workload: Workload): PortTarget[] {
   const out: PortTarget[] = [];
   for (const service of q.servicesSelecting(workload)) {
     for (const port of service.ports) {
       if (isScrapePort(port.name) || isScrapePort(port.targetPort)) continue;
-      for (const t of q.targetsOf(port)) if (t.workload === workload && !isScrapePort(t.containerPort?.name)) out.push(t);
+      for (const t of targetsIn(port, workload)) if (!isScrapePort(t.containerPort?.name)) out.push(t);
     }
   }
   return out;
