@@ -1,0 +1,181 @@
+// Fixes that cannot damage (issue 14 item 3): every fix and suggestion is checked before a front end offers
+// it — line endings and BOM kept, no comment or broken spot touched, re-parsed, a fix re-analysed — and
+// the edit builders that damaged files (exec form dropping env assignments, duplicate empty keys, CR CR LF)
+// write what they mean.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { allRules, applyEdits, initKubeconn, selectFixes, Workspace } from '../../src/api.js';
+import type { Finding } from '../../src/core/finding.js';
+import { defineRule, type Rule } from '../../src/core/rule.js';
+import { app } from '../rules/grpc-k8s.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const lint = (files: Record<string, string>, rules: readonly Rule[] = allRules): Finding[] => {
+  const ws = new Workspace({}, rules);
+  for (const [file, text] of Object.entries(files)) ws.setFile(`/p/${file}`, text);
+  return ws.analyze().findings;
+};
+const of = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
+const fixed = (text: string, f: Finding) => applyEdits(text, f.fix!.edits);
+
+const served = (container: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+      - name: api
+        image: api:1
+${container}        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+  - port: 80
+    targetPort: 8080
+`;
+
+describe('fix safety', () => {
+  before(async () => {
+    await initKubeconn();
+  });
+
+  it('exec form keeps env assignments: CMD LANG=C.UTF-8 TZ=UTC /app/server → env as PID 1', () => {
+    const text = 'FROM debian:12\nCMD LANG=C.UTF-8 TZ=UTC /app/server\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.ok(f?.fix);
+    assert.equal(fixed(text, f), 'FROM debian:12\nCMD ["env", "LANG=C.UTF-8", "TZ=UTC", "/app/server"]\n');
+  });
+
+  it('exec form with a quoted assignment inserts exec after it instead of dropping it', () => {
+    const text = 'FROM debian:12\nCMD LANG="C UTF" /app/server\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.equal(fixed(text, f!), 'FROM debian:12\nCMD LANG="C UTF" exec /app/server\n');
+  });
+
+  it('a CR CR LF line ending does not move the exec-form finding and fix onto a later comment', () => {
+    const text = 'FROM debian:12\r\r\nCMD /app/server\r\r\n# a comment\r\r\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.equal(f?.line, 2);
+    assert.equal(fixed(text, f), 'FROM debian:12\r\r\nCMD ["/app/server"]\r\r\n# a comment\r\r\n');
+  });
+
+  it('a key with an empty value is replaced, not written twice: preStop: null', () => {
+    const text = served('        lifecycle:\n          preStop: null\n');
+    const [f] = of(lint({ 'k.yaml': text }), 'prestop-sleep');
+    assert.ok(f?.fix, 'the fix is offered');
+    const out = fixed(text, f);
+    assert.equal(out.match(/preStop:/g)?.length, 1);
+    assert.match(out, /lifecycle:\n {10}preStop:\n {12}sleep:\n {14}seconds: 5\n {8}ports:/);
+  });
+
+  it('a key with an empty value is replaced, not written twice: appProtocol: ""', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports:\n    - name: grpc\n      port: 50051\n      appProtocol: ""\n';
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n    - backendRefs: [{name: orders, port: 50051}]\n';
+    const findings = of(lint({ 'svc.yaml': svc, 'route.yaml': route }), 'service-app-protocol');
+    for (const s of findings.flatMap((f) => f.suggestions)) {
+      const out = applyEdits(svc, s.edits);
+      assert.equal(out.match(/appProtocol:/g)?.length, 1, out);
+    }
+    assert.ok(findings.some((f) => f.suggestions.length > 0), 'the suggestion is still offered');
+  });
+
+  it('no fix or suggestion on code with a syntax error at the edited call', () => {
+    const broken = 'import grpc\nfrom concurrent import futures\n\nserver = grpc.server(futures.ThreadPoolExecutor(max_workers=10)\nserver.add_insecure_port("[::]:50051")\n';
+    const findings = lint({ 'orders/server.py': broken, 'k8s/orders.yaml': app({ name: 'orders', portName: 'grpc' }) }).filter((f) => f.file.endsWith('.py'));
+    for (const f of findings) {
+      assert.equal(f.fix, undefined, f.ruleId);
+      assert.deepEqual(f.suggestions, [], f.ruleId);
+    }
+  });
+
+  it('CRLF files get CRLF edits only (every fix and suggestion on examples/shop written with CRLF)', () => {
+    const root = path.join(repoRoot, 'examples/shop');
+    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const ws = new Workspace({}, allRules);
+    for (const f of walk(root)) ws.setFile(f, fs.readFileSync(f, 'utf8').replace(/\r?\n/g, '\r\n'));
+    const edits = ws.analyze().findings.flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((x) => x.edits);
+    assert.ok(edits.length > 10, 'examples/shop has fixes');
+    const lf = edits.filter((e) => ws.text(e.file) !== undefined && /(^|[^\r])\n/.test(e.text));
+    assert.deepEqual(lf.map((e) => `${path.relative(root, e.file)}: ${JSON.stringify(e.text.slice(0, 60))}`), []);
+  });
+
+  it('a leading BOM hides no finding and survives every fix', () => {
+    const root = path.join(repoRoot, 'examples/shop');
+    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const load = (bom: boolean) => {
+      const ws = new Workspace({}, allRules);
+      for (const f of walk(root)) ws.setFile(f, (bom ? '\ufeff' : '') + fs.readFileSync(f, 'utf8'));
+      return ws;
+    };
+    const show = (fs_: Finding[]) => fs_.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.line} ${f.message}`).sort();
+    const plain = load(false);
+    const bom = load(true);
+    const findings = bom.analyze().findings;
+    assert.deepEqual(show(findings), show(plain.analyze().findings));
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    assert.ok(byFile.size > 0);
+    for (const [file, list] of byFile) assert.equal(applyEdits(bom.text(file)!, selectFixes(list.map((f) => f.fix!))).charCodeAt(0), 0xfeff, file);
+  });
+
+  describe('the central check drops what a rule gets wrong', () => {
+    const DOC = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg # keep me\ndata:\n  a: "1"\n';
+    const edit = (start: number, end: number, text: string) => ({ file: '/p/c.yaml', start, end, text });
+    const fake = (fixes: Record<string, { start: number; end: number; text: string }>) =>
+      defineRule({
+        id: 'fake',
+        meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { m: 'finding {{id}}', f: 'fix {{id}}' } },
+        check({ model, report }) {
+          const facts = model.files.get('/p/c.yaml')!;
+          // The finding stays while `a: "1"` is in the file, so only a fix that removes it is effective.
+          if (!facts.text.includes('a: "1"')) return;
+          for (const [id, e] of Object.entries(fixes)) {
+            report({ messageId: 'm', data: { id }, at: { file: '/p/c.yaml', start: 0, end: 10 }, fix: { messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }, suggest: [{ messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }] });
+          }
+        },
+      });
+    const at = DOC.indexOf('a: "1"');
+
+    it('keeps a fix that parses and removes its finding', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ good: { start: at, end: at + 6, text: 'a: "2"' } })]);
+      assert.ok(f?.fix);
+      assert.equal(f.suggestions.length, 1);
+    });
+
+    it('drops a fix that leaves its finding in place (a suggestion may stay)', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.equal(f?.suggestions.length, 1);
+    });
+
+    it('drops a fix and a suggestion whose result does not parse (a duplicate key)', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.deepEqual(f?.suggestions, []);
+    });
+
+    it('drops a fix that touches a comment', () => {
+      const c = DOC.indexOf('# keep me');
+      const [f] = lint({ 'c.yaml': DOC.replace('a: "1"', 'a: "1" # x') }, [fake({ comment: { start: c, end: c + 9, text: '' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.deepEqual(f?.suggestions, []);
+    });
+  });
+});
