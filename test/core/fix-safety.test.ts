@@ -96,12 +96,13 @@ describe('fix safety', () => {
     assert.ok(findings.some((f) => f.suggestions.length > 0), 'the suggestion is still offered');
   });
 
-  it('no fix or suggestion on code with a syntax error at the edited call', () => {
-    const broken = 'import grpc\nfrom concurrent import futures\n\nserver = grpc.server(futures.ThreadPoolExecutor(max_workers=10)\nserver.add_insecure_port("[::]:50051")\n';
-    const findings = lint({ 'orders/server.py': broken, 'k8s/orders.yaml': app({ name: 'orders', portName: 'grpc' }) }).filter((f) => f.file.endsWith('.py'));
-    for (const f of findings) {
-      assert.equal(f.fix, undefined, f.ruleId);
-      assert.deepEqual(f.suggestions, [], f.ruleId);
+  it('no fix on code with a syntax error in the edited call or its function (it would be re-inserted every pass)', () => {
+    const ok = 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051", grpc.WithTransportCredentials(insecure.NewCredentials()))\n\tdefer conn.Close()\n}\n';
+    const k8s = app({ name: 'orders', namespace: 'shop', headless: true, portName: 'grpc' });
+    const fixesOf = (go: string) => of(lint({ 'frontend/main.go': go, 'k8s/app.yaml': k8s }), 'grpc-client-load-balancing').filter((f) => f.fix);
+    assert.equal(fixesOf(ok).length, 1, 'the clean file gets the fix');
+    for (const broken of [ok.replace('conn.Close()', 'conn.Close('), ok.replace('grpc.WithTransportCredentials(', 'grpc.WithTransportCredentials(,')]) {
+      assert.deepEqual(fixesOf(broken), [], broken);
     }
   });
 
@@ -116,7 +117,16 @@ describe('fix safety', () => {
     assert.deepEqual(lf.map((e) => `${path.relative(root, e.file)}: ${JSON.stringify(e.text.slice(0, 60))}`), []);
   });
 
-  it('a leading BOM hides no finding and survives every fix', () => {
+  it('a leading BOM hides no finding: package.json scripts are still read', () => {
+    const files = (bom: string) => ({
+      Dockerfile: 'FROM node:20-bookworm\nCOPY . /app\nWORKDIR /app\nCMD ["npm", "start"]\n',
+      'package.json': `${bom}{"name": "x", "scripts": {"start": "node server.js && echo done"}}\n`,
+    });
+    const show = (findings: Finding[]) => findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`);
+    assert.deepEqual(show(lint(files('\ufeff'))), show(lint(files(''))));
+  });
+
+  it('a leading BOM hides no finding of examples/shop and survives every fix', () => {
     const root = path.join(repoRoot, 'examples/shop');
     const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
     const load = (bom: boolean) => {
@@ -124,11 +134,10 @@ describe('fix safety', () => {
       for (const f of walk(root)) ws.setFile(f, (bom ? '\ufeff' : '') + fs.readFileSync(f, 'utf8'));
       return ws;
     };
-    const show = (fs_: Finding[]) => fs_.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.line} ${f.message}`).sort();
-    const plain = load(false);
+    const show = (list: Finding[]) => list.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.line} ${f.message}`).sort();
     const bom = load(true);
     const findings = bom.analyze().findings;
-    assert.deepEqual(show(findings), show(plain.analyze().findings));
+    assert.deepEqual(show(findings), show(load(false).analyze().findings));
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     assert.ok(byFile.size > 0);
@@ -169,6 +178,14 @@ describe('fix safety', () => {
       const [f] = lint({ 'c.yaml': DOC }, [fake({ dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' } })]);
       assert.equal(f?.fix, undefined);
       assert.deepEqual(f?.suggestions, []);
+    });
+
+    it('keeps a BOM in front of an edit at the start of the file', () => {
+      const text = `\ufeff${DOC}`;
+      const [f] = lint({ 'c.yaml': text }, [fake({ top: { start: 0, end: 0, text: '# new\n' } })]);
+      const out = applyEdits(text, f!.suggestions[0]!.edits);
+      assert.equal(out.charCodeAt(0), 0xfeff);
+      assert.equal(out.slice(1, 7), '# new\n');
     });
 
     it('drops a fix that touches a comment', () => {
