@@ -4,8 +4,10 @@
 // write what they mean.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { applyFixes, writeFixed } from '../../src/cli/main.js';
 import { allRules, applyEdits, initKubeconn, selectFixes, Workspace } from '../../src/api.js';
 import type { Finding } from '../../src/core/finding.js';
 import { defineRule, type Rule } from '../../src/core/rule.js';
@@ -194,5 +196,67 @@ describe('fix safety', () => {
       assert.equal(f?.fix, undefined);
       assert.deepEqual(f?.suggestions, []);
     });
+  });
+});
+
+describe('--fix writes safely', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-fix-'));
+  const DOCKERFILE = 'FROM debian:12\nCMD /app/server\n';
+
+  it('writes through a temporary file renamed over the target, keeping the mode', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, DOCKERFILE, { mode: 0o640 });
+    assert.equal(writeFixed(file, DOCKERFILE, 'FROM debian:12\nCMD ["/app/server"]\n', [dir]), undefined);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'FROM debian:12\nCMD ["/app/server"]\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+    assert.deepEqual(fs.readdirSync(dir), ['Dockerfile'], 'no temporary file left behind');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('does not overwrite a file edited since it was read', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, `${DOCKERFILE}# edited meanwhile\n`);
+    assert.match(writeFixed(file, DOCKERFILE, 'FROM debian:12\nCMD ["/app/server"]\n', [dir]) ?? '', /changed since kubeconn read it/);
+    assert.equal(fs.readFileSync(file, 'utf8'), `${DOCKERFILE}# edited meanwhile\n`);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('refuses to write through a symlink to a file outside the project; a link inside it is followed', () => {
+    const outside = tmp();
+    const project = tmp();
+    fs.writeFileSync(path.join(outside, 'Dockerfile'), DOCKERFILE);
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(project, 'Dockerfile'));
+    assert.match(writeFixed(path.join(project, 'Dockerfile'), DOCKERFILE, 'x', [project]) ?? '', /symlink to a file outside the project/);
+    assert.equal(fs.readFileSync(path.join(outside, 'Dockerfile'), 'utf8'), DOCKERFILE);
+    fs.writeFileSync(path.join(project, 'real.Dockerfile'), DOCKERFILE);
+    fs.symlinkSync(path.join(project, 'real.Dockerfile'), path.join(project, 'link.Dockerfile'));
+    assert.equal(writeFixed(path.join(project, 'link.Dockerfile'), DOCKERFILE, 'y', [project]), undefined);
+    assert.equal(fs.readFileSync(path.join(project, 'real.Dockerfile'), 'utf8'), 'y');
+    assert.ok(fs.lstatSync(path.join(project, 'link.Dockerfile')).isSymbolicLink(), 'the link stays a link');
+    fs.rmSync(outside, { recursive: true });
+    fs.rmSync(project, { recursive: true });
+  });
+
+  it('never rewrites Latin-1 bytes as U+FFFD: the fix is refused and the bytes stay', async () => {
+    await initKubeconn();
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    const bytes = Buffer.concat([Buffer.from('FROM debian:12\n# caf'), Buffer.from([0xe9]), Buffer.from('\nCMD /app/server\n')]);
+    fs.writeFileSync(file, bytes);
+    const ws = new Workspace({}, allRules);
+    ws.setFile(file, fs.readFileSync(file, 'utf8'));
+    const stderr = process.stderr.write;
+    let said = '';
+    process.stderr.write = ((chunk: string) => ((said += chunk), true)) as typeof process.stderr.write;
+    try {
+      assert.deepEqual([...applyFixes(ws, true, undefined, [dir])], []);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    assert.match(said, /not fixed: .*Dockerfile: it is not valid UTF-8/);
+    assert.ok(fs.readFileSync(file).equals(bytes));
+    fs.rmSync(dir, { recursive: true });
   });
 });
