@@ -260,3 +260,44 @@ describe('--fix writes safely', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('generated names never collide', () => {
+  before(async () => {
+    await initKubeconn();
+  });
+  const goClient = `package main\n\nimport (\n\t"github.com/sercand/kuberesolver/v6"\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tkuberesolver.RegisterInCluster()\n\tgrpc.NewClient("kubernetes:///orders.shop:grpc")\n}\n`;
+  const names = (text: string, kind: string) => [...text.matchAll(new RegExp(`kind: ${kind}\\nmetadata:\\n  name: (\\S+)`, 'g'))].map((m) => m[1]);
+
+  it('the kuberesolver RBAC suggestion does not reuse the name of an existing Role', () => {
+    const taken = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get]\n';
+    const files = { 'frontend/main.go': goClient, 'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', portName: 'grpc' }), 'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 8080, serviceAccountName: 'frontend' }), 'k8s/rbac.yaml': taken };
+    const [f] = of(lint(files), 'kuberesolver-rbac');
+    const added = f!.suggestions[0]!.edits.map((e) => e.text).join('');
+    assert.deepEqual(names(added, 'Role'), ['frontend-kuberesolver-2']);
+    assert.deepEqual(names(added, 'RoleBinding'), ['frontend-kuberesolver-2']);
+    assert.match(added, /roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: frontend-kuberesolver-2/);
+  });
+
+  it('the headless-sibling suggestion picks a free name when <name>-headless is taken', () => {
+    const orders = app({ name: 'orders', namespace: 'shop', portName: 'grpc' });
+    const other = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  selector:\n    app: something-else\n  ports:\n  - port: 80\n';
+    const files = { 'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders.shop:50051")\n', 'k8s/orders.yaml': orders, 'k8s/other.yaml': other };
+    const texts = lint(files).flatMap((f) => f.suggestions).flatMap((s) => s.edits).map((e) => e.text).filter((t) => t.includes('kind: Service'));
+    assert.ok(texts.length > 0, 'a sibling is suggested');
+    for (const t of texts) assert.deepEqual(names(t, 'Service'), ['orders-headless-2']);
+  });
+
+  it('a chart Service whose values are unknown gets no headless sibling (no <templated>-headless, app: "", port: null)', () => {
+    const chart = {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: orders\nversion: 1.0.0\n',
+      'chart/values.yaml': 'port: 50051\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "orders.fullname" . }}\nspec:\n  selector:\n    app: {{ .Values.app }}\n  ports:\n  - name: grpc\n    port: {{ .Values.missingPort }}\n    targetPort: grpc\n',
+      'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: {{ .Values.app }}\n  template:\n    metadata:\n      labels:\n        app: {{ .Values.app }}\n    spec:\n      containers:\n      - name: orders\n        image: orders:1\n        ports:\n        - name: grpc\n          containerPort: 50051\n',
+      'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders:50051")\n',
+    };
+    const texts = lint(chart).flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((s) => s.edits).map((e) => e.text);
+    for (const t of texts) {
+      assert.doesNotMatch(t, /<templated>|app: ""|port: null/, t);
+    }
+  });
+});
