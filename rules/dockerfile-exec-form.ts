@@ -61,8 +61,14 @@ function fixFor(problem: ShellProblem, shellForm: DfCommand | undefined, keepsCm
     const words = [cmd.name, ...cmd.args];
     const code = problem.code.value ?? '';
     const literal = words.every((w) => w && w.value !== undefined && !/[*?[~]/.test(w.text)) && code.slice(0, cmd.start).trim() === '' && code.slice(cmd.end).trim() === '';
-    if (literal && !/[<>|&;`$]/.test(code.slice(cmd.start, cmd.end))) {
-      const json = `[${words.map((w) => JSON.stringify(w!.value)).join(', ')}]`;
+    // `LANG=C.UTF-8 /app/server`: the assignments stay, as `env` arguments (env execs the app, which is then
+    // PID 1). Assignments that are not plain literals get `exec` after them instead.
+    const assignments = code.slice(cmd.start, cmd.nameStart).trim();
+    const env = assignments === '' ? [] : assignments.split(/\s+/);
+    const plainEnv = env.every((a) => /^[A-Za-z_][A-Za-z0-9_]*=[^\s'"`$\\]*$/.test(a));
+    if (literal && plainEnv && !/[<>|&;`$]/.test(code.slice(cmd.start, cmd.end))) {
+      const argv = [...(env.length > 0 ? ['env', ...env] : []), ...words.map((w) => w!.value!)];
+      const json = `[${argv.map((w) => JSON.stringify(w)).join(', ')}]`;
       return { messageId: 'useExecForm', data: { json }, edits: [{ file: problem.code.at.file, start: shellForm.argsStart, end: shellForm.argsEnd, text: json }] };
     }
   }

@@ -98,7 +98,7 @@ function topologySuggestions(model: AnalysisModel, link: DialLink): FixDescripto
   const podPort = link.port ? podPortNumber(model, link.port) : undefined;
   if (podPort !== undefined && (rr.length > 0 || link.site.lb.some((l) => l.policy === 'round_robin'))) {
     const sibling = headlessSibling(model, service);
-    const added = sibling ? undefined : addHeadlessSiblingEdit(service);
+    const added = sibling ? undefined : addHeadlessSiblingEdit(model, service);
     const name = sibling?.name ?? added!.name;
     const target = `dns:///${fqdn(name, service.namespace ?? link.namespace)}:${podPort}`;
     const rewrite = rewriteTarget(model, link, target);

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
+import { allKnown, freeName } from './lib/names.js';
 import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 
@@ -49,7 +50,7 @@ export default defineRule({
         for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
         for (const c of configured) related.push({ at: c.at, message: c.message });
         const from = path.posix.dirname(service.object.file);
-        const suggest = service.object.helm ? [] : suggestions(model.textOf(service.object.file), service, serviceKeys);
+        const suggest = service.object.helm ? [] : suggestions(model, model.textOf(service.object.file), service, serviceKeys);
         const portText = port.port ?? port.name ?? '?';
         if (dialers.length > 0 || configured.length > 0) {
           const why = dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
@@ -86,13 +87,13 @@ function routedOnly(model: AnalysisModel, service: Service, port: ServicePort): 
   return model.routes.routesTo(service).some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
 }
 
-function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
+function suggestions(model: AnalysisModel, text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
   const out: FixDescriptor[] = [];
   const { object } = service;
-  const siblingName = `${service.name}-headless`;
-  const exists = serviceKeys.has(`${service.namespace ?? ''}/${siblingName}`);
+  const base = `${service.name}-headless`;
+  const siblingName = serviceKeys.has(`${service.namespace ?? ''}/${base}`) ? freeName(model, ['Service'], service.namespace, base) : base;
   const ports = portsAsValues(service);
-  if (!exists && service.spec && ports) {
+  if (service.spec && ports) {
     // Typed against the Kubernetes API (type-only import), so the generated manifest is a valid Service.
     const sibling: V1Service = {
       apiVersion: 'v1',
@@ -109,7 +110,9 @@ function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<st
       },
     };
     const doc = block(sibling as unknown as Record<string, YamlValue>, 0).join('\n');
-    out.push({
+    // A chart's Service rendered without its values: `<templated>-headless`, `app: ""`, `port: null` are
+    // not a manifest anyone should apply. Only a sibling whose every value is known is suggested.
+    if (allKnown(sibling)) out.push({
       messageId: 'addHeadlessSibling',
       data: { name: siblingName },
       edits: [insertDocumentAfter(object.file, text, object.span[1], doc)],

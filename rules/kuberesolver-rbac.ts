@@ -36,7 +36,7 @@ export default defineRule({
         const account = workload.serviceAccountName ?? 'default';
         const namespace = link.service?.namespace ?? link.target.namespace ?? workload.namespace;
         if (!namespace || granted(model, workload, account, namespace, group, resource)) continue;
-        const { role, text: rbac } = kuberesolverRbac(workload, account, namespace, slices);
+        const { role, text: rbac } = kuberesolverRbac(model, workload, account, namespace, slices);
         const bound = boundRoles(model, workload, account);
         const file = workload.object.file;
         const text = model.textOf(file);

@@ -19,6 +19,7 @@ import {
   type YamlValue,
 } from '../../src/core/rule-api.js';
 import { nameSpan, nodeSpan } from './common.js';
+import { allKnown, freeName } from './names.js';
 
 export function codeSpan(file: string, range: Range): Span {
   return { file, start: range[0], end: range[1] };
@@ -142,8 +143,8 @@ export function clusterIpSibling(model: AnalysisModel, service: Service): Servic
 }
 
 /** Edit adding `<name>-headless` (clusterIP: None, same selector and ports) after the Service's document. */
-export function addHeadlessSiblingEdit(service: Service): { name: string; edit: TextEdit | undefined } {
-  const name = `${service.name}-headless`;
+export function addHeadlessSiblingEdit(model: AnalysisModel, service: Service): { name: string; edit: TextEdit | undefined } {
+  const name = freeName(model, ['Service'], service.namespace, `${service.name}-headless`);
   const metadata: Record<string, YamlValue> = { name };
   if (service.namespace) metadata.namespace = service.namespace;
   const spec: Record<string, YamlValue> = { clusterIP: 'None' };
@@ -156,6 +157,8 @@ export function addHeadlessSiblingEdit(service: Service): { name: string; edit: 
     if (p.appProtocol) out.appProtocol = p.appProtocol;
     return out;
   });
+  // A chart rendered without its values leaves `<templated>` names, `app: ""`, `port: null`: no sibling then.
+  if (!allKnown({ metadata, spec })) return { name, edit: undefined };
   const doc = block({ apiVersion: 'v1', kind: 'Service', metadata, spec }, 0).join('\n');
   const { object } = service;
   return { name, edit: insertDocumentAfterObject(object, doc) };

@@ -5,12 +5,13 @@
 // call, there is no suggestion. The RBAC documents are shared with kuberesolver-rbac.
 import { type AnalysisModel, block, codeEditBuilder, type DialLink, insertDocumentAfter, type TextEdit, type Workload } from '../../src/core/rule-api.js';
 import { codeEdits, rewriteTarget } from './grpc.js';
+import { freeName } from './names.js';
 
 export const KUBERESOLVER_MODULE = 'github.com/sercand/kuberesolver/v6';
 
 /** Role + RoleBinding (two YAML documents) letting `account` list and watch the resource in `namespace`. */
-export function kuberesolverRbac(workload: Workload, account: string, namespace: string, slices: boolean): { role: string; text: string } {
-  const role = `${workload.name}-kuberesolver`;
+export function kuberesolverRbac(model: AnalysisModel, workload: Workload, account: string, namespace: string, slices: boolean): { role: string; text: string } {
+  const role = freeName(model, ['Role', 'RoleBinding'], namespace, `${workload.name}-kuberesolver`);
   const group = slices ? 'discovery.k8s.io' : '';
   const resource = slices ? 'endpointslices' : 'endpoints';
   const docs = [
@@ -47,8 +48,10 @@ export function kuberesolverSwitch(model: AnalysisModel, link: DialLink, target:
   if (!client || !namespace) return undefined;
   const workload = client.workload;
   const roleName = `${workload.name}-kuberesolver`;
-  if (!model.objects.some((o) => o.kind === 'Role' && o.name === roleName)) {
-    const rbac = kuberesolverRbac(workload, workload.serviceAccountName ?? 'default', namespace, true);
+  // A Role and RoleBinding of the name this fix writes: written by it before. Any other use of the name: a fresh one.
+  const ours = ['Role', 'RoleBinding'].every((kind) => model.objects.some((o) => o.kind === kind && o.name === roleName && (o.namespace ?? namespace) === namespace));
+  if (!ours) {
+    const rbac = kuberesolverRbac(model, workload, workload.serviceAccountName ?? 'default', namespace, true);
     edits.push(insertDocumentAfter(workload.object.file, model.textOf(workload.object.file), workload.object.span[1], rbac.text));
   }
   return edits;

@@ -157,7 +157,7 @@ async function run(argv: string[]): Promise<number> {
     ws.setFile(name, fs.readFileSync(0, 'utf8'));
     reported = [name];
   }
-  if (values.fix) applyFixes(ws, true, progress);
+  if (values.fix) applyFixes(ws, true, progress, roots);
 
   const result = progress.analyze(ws);
   progress.done();
@@ -268,10 +268,12 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
 
 /**
  * Apply safe fixes as ESLint does: per pass, the non-overlapping single-file fixes; re-analyse; repeat
- * until nothing is left to fix (10 passes at most). Files are written once, at the end.
+ * until nothing is left to fix (10 passes at most). Files are written once, at the end, each through
+ * writeFixed (atomic, inside `roots`, only over the bytes that were read); a refusal is a notice on stderr.
  */
-export function applyFixes(ws: Workspace, write = true, progress?: Progress): Set<string> {
+export function applyFixes(ws: Workspace, write = true, progress?: Progress, roots: readonly string[] = ['.']): Set<string> {
   const changed = new Set<string>();
+  const original = new Map<string, string>();
   for (let pass = 0; pass < 10; pass++) {
     const byFile = new Map<string, Fix[]>();
     for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`) : ws.analyze()).findings) {
@@ -280,10 +282,61 @@ export function applyFixes(ws: Workspace, write = true, progress?: Progress): Se
     }
     if (byFile.size === 0) break;
     for (const [file, fixes] of byFile) {
+      if (!original.has(file)) original.set(file, ws.text(file)!);
       ws.setFile(file, applyEdits(ws.text(file)!, selectFixes(fixes)));
       changed.add(file);
     }
   }
-  if (write) for (const file of changed) fs.writeFileSync(file, ws.text(file)!);
+  if (!write) return changed;
+  const cwd = process.cwd();
+  for (const file of [...changed]) {
+    const refused = writeFixed(file, original.get(file)!, ws.text(file)!, roots);
+    if (refused) {
+      process.stderr.write(`kubeconn: not fixed: ${path.relative(cwd, file) || file}: ${refused}\n`);
+      ws.setFile(file, original.get(file)!); // the report describes the file as it is on disk
+      changed.delete(file);
+    }
+  }
   return changed;
+}
+
+/**
+ * Write a fixed file without damaging it: refused (the reason returned) when the file is not valid UTF-8
+ * (its bytes would come back as U+FFFD), when it changed since it was read, or when it is reached through
+ * a symlink whose target lies outside every root analysed. The text goes to a temporary file in the same
+ * folder, which is renamed over the target: a reader sees the old file or the new one, never half of it.
+ */
+export function writeFixed(file: string, read: string, fixed: string, roots: readonly string[]): string | undefined {
+  let real: string;
+  let bytes: Buffer;
+  try {
+    real = fs.realpathSync(file);
+    bytes = fs.readFileSync(real);
+  } catch (error) {
+    return `cannot read it again (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  if (!bytes.equals(Buffer.from(read, 'utf8'))) {
+    return bytes.toString('utf8') === read ? 'it is not valid UTF-8 text; kubeconn will not rewrite its bytes' : 'it changed since kubeconn read it; run again';
+  }
+  const inside = (root: string) => {
+    let base: string;
+    try {
+      base = fs.realpathSync(root);
+      if (!fs.statSync(base).isDirectory()) base = path.dirname(base);
+    } catch {
+      return false;
+    }
+    const rel = path.relative(base, real);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+  if (real !== path.resolve(file) && !roots.some(inside)) return 'it is a symlink to a file outside the project';
+  const temp = path.join(path.dirname(real), `.${path.basename(real)}.kubeconn-${process.pid}-${Date.now().toString(36)}.tmp`);
+  try {
+    fs.writeFileSync(temp, fixed, { mode: fs.statSync(real).mode & 0o7777, flag: 'wx' });
+    fs.renameSync(temp, real);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    return `cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
+  }
+  return undefined;
 }

@@ -9,6 +9,10 @@ export type YamlValue = string | number | boolean | YamlValue[] | { [key: string
 
 /** Insert `value`'s keys as new pairs at the end of `map` (block or flow). */
 export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, Node>, value: Record<string, YamlValue>): TextEdit {
+  // `preStop: null`, `appProtocol: ""`, `lifecycle: {}`: a key already there with nothing in it is replaced,
+  // never written a second time (a duplicate key makes the file invalid).
+  const empty = map.items.filter((p) => isEmptyValue(p.value) && Object.hasOwn(value, String((p.key as Scalar | null)?.value)));
+  if (empty.length > 0) return replaceEmptyPairs(file, text, map, value, empty);
   if (map.flow) {
     const close = text.lastIndexOf('}', map.range![1]);
     const body = Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`).join(', ');
@@ -21,6 +25,40 @@ export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, N
   const lines = block(value, column, indentStep(text, map));
   const eol = eolOf(text);
   return { file, start: at, end: at, text: `${newlineIfUnterminated(text, at)}${lines.join(eol)}${eol}` };
+}
+
+function isEmptyValue(node: unknown): boolean {
+  if (node === null || node === undefined) return true;
+  if (isMap(node) || isSeq(node)) return node.items.length === 0;
+  const v = (node as Scalar).value;
+  return v === null || v === '';
+}
+
+/** The pairs in `empty` removed (their lines, or their flow entries) and `value`'s keys inserted at the map's end. */
+function replaceEmptyPairs(file: string, text: string, map: YAMLMap<Scalar, Node>, value: Record<string, YamlValue>, empty: readonly YAMLMap<Scalar, Node>['items'][number][]): TextEdit {
+  const pairEnd = (p: (typeof empty)[number]) => ((p.value ?? p.key) as Node).range![1];
+  if (map.flow) {
+    const open = text.indexOf('{', map.range![0]);
+    const close = text.lastIndexOf('}', map.range![1]);
+    const kept = map.items.filter((p) => !empty.includes(p)).map((p) => text.slice((p.key as Node).range![0], pairEnd(p)));
+    const added = Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`);
+    return { file, start: open + 1, end: close, text: [...kept, ...added].join(', ') };
+  }
+  const lineStart = (offset: number) => text.lastIndexOf('\n', offset - 1) + 1;
+  const start = lineStart((empty[0]!.key as Node).range![0]);
+  const last = map.items[map.items.length - 1]!;
+  const end = lineEndAfter(text, pairEnd(last));
+  let kept = '';
+  for (let at = start; at < end; ) {
+    const pair = empty.find((p) => lineStart((p.key as Node).range![0]) === at);
+    const next = pair ? lineEndAfter(text, pairEnd(pair)) : lineEndAfter(text, at + 1);
+    if (!pair) kept += text.slice(at, next);
+    at = next;
+  }
+  const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
+  const eol = eolOf(text);
+  const lines = block(value, column, indentStep(text, map));
+  return { file, start, end, text: `${kept}${newlineIfUnterminated(text, end)}${lines.join(eol)}${eol}` };
 }
 
 /** Replace a scalar's text (its trailing comment and spacing survive). */

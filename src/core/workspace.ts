@@ -4,6 +4,7 @@
 // analysis, and the result is cached until the next change.
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
+import { verifyFixes, type VerifyCounters } from './fix-verify.js';
 import { compareFindings, type Finding, type ParseProblem } from './finding.js';
 import { AnalysisModel } from './model/index.js';
 import { resolveOptions, type KubeconnOptions } from './options.js';
@@ -29,6 +30,8 @@ export class Workspace {
   private readonly skipped = new Map<string, string>();
   private result: AnalysisResult | undefined;
   private opts: KubeconnOptions;
+  /** What fix verification cost and dropped so far (benchmarks read it). */
+  readonly verifyCounters: VerifyCounters = { reanalyses: 0, dropped: 0 };
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
 
@@ -134,7 +137,13 @@ export class Workspace {
       runRule(rule, model, this.opts, run);
       yield rule.id;
     }
-    const kept = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
+    // Every fix and suggestion is re-parsed, and every fix re-analysed, before a front end can offer it.
+    const kept = verifyFixes(files, finishFindings(files, run.findings, this.opts.applyDirectiveComments), this.opts, (edited, ruleIds) => {
+      const again: RuleRun = { findings: [], notices: [] };
+      const editedModel = new AnalysisModel(edited, this.opts);
+      for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
+      return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
+    }, this.verifyCounters);
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
     const located = run.notices.flatMap((n): ParseProblem[] => (n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : []));
     const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);

@@ -207,7 +207,7 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
   const targets: { name: string; body: Record<string, unknown>; at: TextRange }[] = [];
   if (json) {
     try {
-      const doc = record(JSON.parse(text));
+      const doc = record(JSON.parse(text.replace(/^\ufeff/, '')));
       for (const [name, body] of Object.entries(record(doc.target))) targets.push({ name, body: record(body), at: { start: 0, end: 0 } });
     } catch {
       return [];

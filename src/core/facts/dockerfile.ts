@@ -102,7 +102,11 @@ export const dockerfileExtractor: Extractor = {
   },
 };
 
-export function extractDockerfile(text: string, lines: LineIndex): DockerfileFacts {
+export function extractDockerfile(source: string, lines: LineIndex): DockerfileFacts {
+  // dockerfile-ast counts a lone CR as a line break and `lines` does not (nor does Docker, which splits on LF
+  // and trims the CR): after a `\r\r\n` ending every later position would point a line further down. A lone
+  // CR read as a space keeps every offset and both line counts in step.
+  const text = source.replace(/\r(?!\n)/g, ' ');
   const df = DockerfileParser.parse(text);
   const escape = df.getEscapeCharacter();
   const off = (p: { line: number; character: number }): number => lines.offset(p.line + 1, p.character + 1);

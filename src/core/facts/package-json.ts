@@ -22,7 +22,7 @@ export const packageJsonExtractor: Extractor = {
   extract(facts: FileFacts) {
     let json: unknown;
     try {
-      json = JSON.parse(facts.text);
+      json = JSON.parse(facts.text.replace(/^\ufeff/, '')); // a BOM is legal in the file, not in JSON.parse
     } catch {
       return; // not ours to report: npm and every editor already do
     }

@@ -1,0 +1,200 @@
+// Fixes that cannot damage: every fix and suggestion a rule offers passes through here before any front
+// end sees it. Edits are normalised to the file's line ending and kept behind a BOM; an edit is refused when
+// it splits a CRLF, touches a comment, or lands where the file does not parse (a YAML error, a tree-sitter
+// ERROR in the enclosing top-level declaration). Each offered edit is applied in memory and re-parsed (no
+// new problem may appear); a fix is also re-analysed (its rule re-run on the edited workspace) and dropped
+// when its finding survives. Re-analysis is batched per file: the non-overlapping fixes of a file are checked
+// together in one model, and only those that fail there are re-checked alone.
+import { applyEdits, eolOf, selectFixes } from './edit.js';
+import { extractFacts, type FileFacts } from './facts/index.js';
+import { languageOfFile } from './facts/grpc/index.js';
+import { isRuntimeReady, parse } from './facts/treesitter.js';
+import type { Finding, Fix, TextEdit } from './finding.js';
+import type { KubeconnOptions } from './options.js';
+
+/** Re-run the rules `ruleIds` over `files` (the edited workspace); returns their findings after suppression. */
+export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<string>) => Finding[];
+
+export interface VerifyCounters {
+  /** Models built to re-analyse fixes (a measure of the cost). */
+  reanalyses: number;
+  dropped: number;
+}
+
+export function verifyFixes(files: ReadonlyMap<string, FileFacts>, findings: Finding[], options: KubeconnOptions, reanalyse: Reanalyse, counters?: VerifyCounters): Finding[] {
+  const parsed = new Map<string, boolean>(); // `${file}\0${text}` → parses without new problems
+  const reparses = (file: string, text: string): boolean => {
+    const key = `${file}\0${text.length}\0${text}`;
+    let ok = parsed.get(key);
+    if (ok === undefined) parsed.set(key, (ok = parsesLikeBefore(files.get(file)!, text, options)));
+    return ok;
+  };
+  const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
+  const appliesCleanly = (fix: Fix): boolean => {
+    for (const [file, edits] of byFile(fix.edits)) {
+      if (!reparses(file, applyEdits(files.get(file)!.text, edits))) return false;
+    }
+    return true;
+  };
+  const out = findings.map((f) => {
+    let fix = f.fix && normalise(files, f.fix);
+    if (fix && !(staticOk(fix) && appliesCleanly(fix))) fix = undefined;
+    const suggestions = f.suggestions.map((s) => normalise(files, s)).filter((s) => staticOk(s) && appliesCleanly(s));
+    if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) counters && (counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length);
+    return fix === f.fix && suggestions.length === f.suggestions.length && suggestions.every((s, i) => s === f.suggestions[i]) ? f : { ...f, fix, suggestions };
+  });
+  // Re-analysis: each fix must remove its finding.
+  const pending = out.filter((f) => f.fix);
+  if (pending.length === 0) return out;
+  const survivors = new Set<Finding>();
+  const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.message}`;
+  const before = countBy(findings.filter((f) => pending.some((p) => p.ruleId === f.ruleId)), keyOf);
+  const check = (batch: Finding[]): Finding[] => {
+    const edits = batch.flatMap((f) => f.fix!.edits);
+    const edited = new Map(files);
+    for (const [file, list] of byFile(edits)) edited.set(file, extractFacts(file, applyEdits(files.get(file)!.text, list), options, files.get(file)));
+    if (counters) counters.reanalyses++;
+    const after = countBy(reanalyse(edited, new Set(batch.map((f) => f.ruleId))), keyOf);
+    const expected = countBy(batch, keyOf);
+    const failed = new Set<string>();
+    for (const [key, n] of expected) if ((after.get(key) ?? 0) > (before.get(key) ?? 0) - n) failed.add(key);
+    return batch.filter((f) => failed.has(keyOf(f)));
+  };
+  // Per file, rounds of non-overlapping single-file fixes; fixes spanning files are checked alone.
+  const groups = new Map<string, Finding[]>();
+  for (const f of pending) {
+    const single = f.fix!.edits.every((e) => e.file === f.file);
+    const key = single ? f.file : `\0${groups.size}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  for (const group of groups.values()) {
+    let remaining = group;
+    while (remaining.length > 0) {
+      const taken = new Set(selectFixes(remaining.map((f) => f.fix!)));
+      const batch = remaining.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
+      const round = batch.length > 0 ? batch : [remaining[0]!];
+      remaining = remaining.filter((f) => !round.includes(f));
+      const failed = check(round);
+      for (const f of failed) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
+    }
+  }
+  if (survivors.size === 0) return out;
+  if (counters) counters.dropped += survivors.size;
+  return out.map((f) => (survivors.has(f) ? { ...f, fix: undefined } : f));
+}
+
+/** Inserted text in the file's line ending; nothing inserted in front of a byte-order mark. */
+function normalise(files: ReadonlyMap<string, FileFacts>, fix: Fix): Fix {
+  let changed = false;
+  const edits = fix.edits.map((e): TextEdit => {
+    const text = files.get(e.file)?.text;
+    if (text === undefined) return e;
+    let next = e;
+    if (eolOf(text) === '\r\n' && /(^|[^\r])\n/.test(e.text)) next = { ...next, text: next.text.replace(/\r?\n/g, '\r\n') };
+    if (text.charCodeAt(0) === 0xfeff && next.start === 0) next = { ...next, start: 1, end: Math.max(1, next.end) };
+    if (next !== e) changed = true;
+    return next;
+  });
+  return changed ? { ...fix, edits } : fix;
+}
+
+/** An edit in range that splits no CRLF and no surrogate pair, touches no comment and sits where the file parses. */
+function editIsSafe(facts: FileFacts | undefined, e: TextEdit): boolean {
+  if (!facts) return false;
+  const text = facts.text;
+  if (e.start < 0 || e.end < e.start || e.end > text.length) return false;
+  for (const at of [e.start, e.end]) {
+    if (text[at - 1] === '\r' && text[at] === '\n') return false;
+    if (/[\ud800-\udbff]/.test(text[at - 1] ?? '') && /[\udc00-\udfff]/.test(text[at] ?? '')) return false;
+  }
+  if (touchesComment(text, e, facts.commentSyntax)) return false;
+  // The file must parse at the edited spot: no syntax problem on the lines the edit touches or next to them.
+  const first = facts.lines.position(e.start).line - 1;
+  const last = facts.lines.position(e.end).line + 1;
+  if (facts.problems.some((p) => p.kind === 'syntax' && (p.fatal || (p.endLine >= first && p.line <= last)))) return false;
+  return codeParsesAt(facts, e.start, e.end);
+}
+
+/** Does the edit replace comment text, or insert after a comment marker on its line? */
+function touchesComment(text: string, e: TextEdit, syntax: FileFacts['commentSyntax']): boolean {
+  const lineStart = text.lastIndexOf('\n', e.start - 1) + 1;
+  // Every line the edit touches, up to its end: a comment opening before the end of the replaced text
+  // (or before an insertion point) on one of those lines is touched.
+  const region = text.slice(lineStart, e.end > e.start ? e.end : e.start);
+  for (const line of region.split('\n')) if (commentStart(line, syntax) !== -1) return true;
+  return false;
+}
+
+/** Where a comment opens in a line (outside quotes), or -1. Hash: `#` at line start or after whitespace. */
+function commentStart(line: string, syntax: FileFacts['commentSyntax']): number {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || (syntax === 'slash' && c === '`')) quote = c;
+    else if (syntax === 'hash' && c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return i;
+    else if (syntax === 'slash' && c === '/' && (line[i + 1] === '/' || line[i + 1] === '*')) return i;
+  }
+  return -1;
+}
+
+/** Code files: the top-level declaration holding the edit has no tree-sitter ERROR or MISSING node. */
+function codeParsesAt(facts: FileFacts, start: number, end: number): boolean {
+  const text = facts.text;
+  const lang = languageOfFile(facts.file);
+  if (!lang || !isRuntimeReady()) return true;
+  const tree = parse(lang.grammar, text);
+  try {
+    const root = tree.rootNode;
+    // Indices are UTF-16 offsets, as the extractors use them. A declaration ending where an insertion
+    // starts counts as holding it (an option appended to a broken call).
+    for (const child of root.children) {
+      if (!child || child.endIndex < start || child.startIndex > end) continue;
+      if (child.hasError || child.isMissing || child.type === 'ERROR') return false;
+    }
+    return true;
+  } finally {
+    tree.delete();
+  }
+}
+
+/** The edited text parses with no problem the original did not have (problems compared by message). */
+function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptions): boolean {
+  const after = extractFacts(facts.file, text, options);
+  const old = new Map<string, number>();
+  for (const p of facts.problems) old.set(p.message, (old.get(p.message) ?? 0) + 1);
+  for (const p of after.problems) {
+    const n = old.get(p.message) ?? 0;
+    if (n === 0) return false;
+    old.set(p.message, n - 1);
+  }
+  const lang = languageOfFile(facts.file);
+  if (lang && isRuntimeReady()) {
+    const errors = (t: string) => {
+      const tree = parse(lang.grammar, t);
+      try {
+        return tree.rootNode.hasError;
+      } finally {
+        tree.delete();
+      }
+    };
+    if (errors(text) && !errors(facts.text)) return false;
+  }
+  return true;
+}
+
+function byFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
+  const map = new Map<string, TextEdit[]>();
+  for (const e of edits) map.set(e.file, [...(map.get(e.file) ?? []), e]);
+  return map;
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const item of items) map.set(key(item), (map.get(key(item)) ?? 0) + 1);
+  return map;
+}

@@ -1,0 +1,303 @@
+// Fixes that cannot damage (issue 14 item 3): every fix and suggestion is checked before a front end offers
+// it — line endings and BOM kept, no comment or broken spot touched, re-parsed, a fix re-analysed — and
+// the edit builders that damaged files (exec form dropping env assignments, duplicate empty keys, CR CR LF)
+// write what they mean.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { applyFixes, writeFixed } from '../../src/cli/main.js';
+import { allRules, applyEdits, initKubeconn, selectFixes, Workspace } from '../../src/api.js';
+import type { Finding } from '../../src/core/finding.js';
+import { defineRule, type Rule } from '../../src/core/rule.js';
+import { app } from '../rules/grpc-k8s.js';
+import { repoRoot } from '../helpers/paths.js';
+
+const lint = (files: Record<string, string>, rules: readonly Rule[] = allRules): Finding[] => {
+  const ws = new Workspace({}, rules);
+  for (const [file, text] of Object.entries(files)) ws.setFile(`/p/${file}`, text);
+  return ws.analyze().findings;
+};
+const of = (findings: Finding[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId);
+const fixed = (text: string, f: Finding) => applyEdits(text, f.fix!.edits);
+
+const served = (container: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+      - name: api
+        image: api:1
+${container}        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+spec:
+  selector:
+    app: api
+  ports:
+  - port: 80
+    targetPort: 8080
+`;
+
+describe('fix safety', () => {
+  before(async () => {
+    await initKubeconn();
+  });
+
+  it('exec form keeps env assignments: CMD LANG=C.UTF-8 TZ=UTC /app/server → env as PID 1', () => {
+    const text = 'FROM debian:12\nCMD LANG=C.UTF-8 TZ=UTC /app/server\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.ok(f?.fix);
+    assert.equal(fixed(text, f), 'FROM debian:12\nCMD ["env", "LANG=C.UTF-8", "TZ=UTC", "/app/server"]\n');
+  });
+
+  it('exec form with a quoted assignment inserts exec after it instead of dropping it', () => {
+    const text = 'FROM debian:12\nCMD LANG="C UTF" /app/server\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.equal(fixed(text, f!), 'FROM debian:12\nCMD LANG="C UTF" exec /app/server\n');
+  });
+
+  it('a CR CR LF line ending does not move the exec-form finding and fix onto a later comment', () => {
+    const text = 'FROM debian:12\r\r\nCMD /app/server\r\r\n# a comment\r\r\n';
+    const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');
+    assert.equal(f?.line, 2);
+    assert.equal(fixed(text, f), 'FROM debian:12\r\r\nCMD ["/app/server"]\r\r\n# a comment\r\r\n');
+  });
+
+  it('a key with an empty value is replaced, not written twice: preStop: null', () => {
+    const text = served('        lifecycle:\n          preStop: null\n');
+    const [f] = of(lint({ 'k.yaml': text }), 'prestop-sleep');
+    assert.ok(f?.fix, 'the fix is offered');
+    const out = fixed(text, f);
+    assert.equal(out.match(/preStop:/g)?.length, 1);
+    assert.match(out, /lifecycle:\n {10}preStop:\n {12}sleep:\n {14}seconds: 5\n {8}ports:/);
+  });
+
+  it('a key with an empty value is replaced, not written twice: appProtocol: ""', () => {
+    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports:\n    - name: grpc\n      port: 50051\n      appProtocol: ""\n';
+    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n    - backendRefs: [{name: orders, port: 50051}]\n';
+    const findings = of(lint({ 'svc.yaml': svc, 'route.yaml': route }), 'service-app-protocol');
+    for (const s of findings.flatMap((f) => f.suggestions)) {
+      const out = applyEdits(svc, s.edits);
+      assert.equal(out.match(/appProtocol:/g)?.length, 1, out);
+    }
+    assert.ok(findings.some((f) => f.suggestions.length > 0), 'the suggestion is still offered');
+  });
+
+  it('no fix on code with a syntax error in the edited call or its function (it would be re-inserted every pass)', () => {
+    const ok = 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051", grpc.WithTransportCredentials(insecure.NewCredentials()))\n\tdefer conn.Close()\n}\n';
+    const k8s = app({ name: 'orders', namespace: 'shop', headless: true, portName: 'grpc' });
+    const fixesOf = (go: string) => of(lint({ 'frontend/main.go': go, 'k8s/app.yaml': k8s }), 'grpc-client-load-balancing').filter((f) => f.fix);
+    assert.equal(fixesOf(ok).length, 1, 'the clean file gets the fix');
+    for (const broken of [ok.replace('conn.Close()', 'conn.Close('), ok.replace('grpc.WithTransportCredentials(', 'grpc.WithTransportCredentials(,')]) {
+      assert.deepEqual(fixesOf(broken), [], broken);
+    }
+  });
+
+  it('CRLF files get CRLF edits only (every fix and suggestion on examples/shop written with CRLF)', () => {
+    const root = path.join(repoRoot, 'examples/shop');
+    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const ws = new Workspace({}, allRules);
+    for (const f of walk(root)) ws.setFile(f, fs.readFileSync(f, 'utf8').replace(/\r?\n/g, '\r\n'));
+    const edits = ws.analyze().findings.flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((x) => x.edits);
+    assert.ok(edits.length > 10, 'examples/shop has fixes');
+    const lf = edits.filter((e) => ws.text(e.file) !== undefined && /(^|[^\r])\n/.test(e.text));
+    assert.deepEqual(lf.map((e) => `${path.relative(root, e.file)}: ${JSON.stringify(e.text.slice(0, 60))}`), []);
+  });
+
+  it('a leading BOM hides no finding: package.json scripts are still read', () => {
+    const files = (bom: string) => ({
+      Dockerfile: 'FROM node:20-bookworm\nCOPY . /app\nWORKDIR /app\nCMD ["npm", "start"]\n',
+      'package.json': `${bom}{"name": "x", "scripts": {"start": "node server.js && echo done"}}\n`,
+    });
+    const show = (findings: Finding[]) => findings.map((f) => `${f.ruleId} ${f.file}:${f.line} ${f.message}`);
+    assert.deepEqual(show(lint(files('\ufeff'))), show(lint(files(''))));
+  });
+
+  it('a leading BOM hides no finding of examples/shop and survives every fix', () => {
+    const root = path.join(repoRoot, 'examples/shop');
+    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const load = (bom: boolean) => {
+      const ws = new Workspace({}, allRules);
+      for (const f of walk(root)) ws.setFile(f, (bom ? '\ufeff' : '') + fs.readFileSync(f, 'utf8'));
+      return ws;
+    };
+    const show = (list: Finding[]) => list.map((f) => `${f.ruleId} ${path.relative(root, f.file)}:${f.line} ${f.message}`).sort();
+    const bom = load(true);
+    const findings = bom.analyze().findings;
+    assert.deepEqual(show(findings), show(load(false).analyze().findings));
+    const byFile = new Map<string, Finding[]>();
+    for (const f of findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    assert.ok(byFile.size > 0);
+    for (const [file, list] of byFile) assert.equal(applyEdits(bom.text(file)!, selectFixes(list.map((f) => f.fix!))).charCodeAt(0), 0xfeff, file);
+  });
+
+  describe('the central check drops what a rule gets wrong', () => {
+    const DOC = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg # keep me\ndata:\n  a: "1"\n';
+    const edit = (start: number, end: number, text: string) => ({ file: '/p/c.yaml', start, end, text });
+    const fake = (fixes: Record<string, { start: number; end: number; text: string }>) =>
+      defineRule({
+        id: 'fake',
+        meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { m: 'finding {{id}}', f: 'fix {{id}}' } },
+        check({ model, report }) {
+          const facts = model.files.get('/p/c.yaml')!;
+          // The finding stays while `a: "1"` is in the file, so only a fix that removes it is effective.
+          if (!facts.text.includes('a: "1"')) return;
+          for (const [id, e] of Object.entries(fixes)) {
+            report({ messageId: 'm', data: { id }, at: { file: '/p/c.yaml', start: 0, end: 10 }, fix: { messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }, suggest: [{ messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }] });
+          }
+        },
+      });
+    const at = DOC.indexOf('a: "1"');
+
+    it('keeps a fix that parses and removes its finding', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ good: { start: at, end: at + 6, text: 'a: "2"' } })]);
+      assert.ok(f?.fix);
+      assert.equal(f.suggestions.length, 1);
+    });
+
+    it('drops a fix that leaves its finding in place (a suggestion may stay)', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.equal(f?.suggestions.length, 1);
+    });
+
+    it('drops a fix and a suggestion whose result does not parse (a duplicate key)', () => {
+      const [f] = lint({ 'c.yaml': DOC }, [fake({ dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.deepEqual(f?.suggestions, []);
+    });
+
+    it('keeps a BOM in front of an edit at the start of the file', () => {
+      const text = `\ufeff${DOC}`;
+      const [f] = lint({ 'c.yaml': text }, [fake({ top: { start: 0, end: 0, text: '# new\n' } })]);
+      const out = applyEdits(text, f!.suggestions[0]!.edits);
+      assert.equal(out.charCodeAt(0), 0xfeff);
+      assert.equal(out.slice(1, 7), '# new\n');
+    });
+
+    it('drops a fix that touches a comment', () => {
+      const c = DOC.indexOf('# keep me');
+      const [f] = lint({ 'c.yaml': DOC.replace('a: "1"', 'a: "1" # x') }, [fake({ comment: { start: c, end: c + 9, text: '' } })]);
+      assert.equal(f?.fix, undefined);
+      assert.deepEqual(f?.suggestions, []);
+    });
+  });
+});
+
+describe('--fix writes safely', () => {
+  const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-fix-'));
+  const DOCKERFILE = 'FROM debian:12\nCMD /app/server\n';
+
+  it('writes through a temporary file renamed over the target, keeping the mode', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, DOCKERFILE, { mode: 0o640 });
+    assert.equal(writeFixed(file, DOCKERFILE, 'FROM debian:12\nCMD ["/app/server"]\n', [dir]), undefined);
+    assert.equal(fs.readFileSync(file, 'utf8'), 'FROM debian:12\nCMD ["/app/server"]\n');
+    assert.equal(fs.statSync(file).mode & 0o777, 0o640);
+    assert.deepEqual(fs.readdirSync(dir), ['Dockerfile'], 'no temporary file left behind');
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('does not overwrite a file edited since it was read', () => {
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, `${DOCKERFILE}# edited meanwhile\n`);
+    assert.match(writeFixed(file, DOCKERFILE, 'FROM debian:12\nCMD ["/app/server"]\n', [dir]) ?? '', /changed since kubeconn read it/);
+    assert.equal(fs.readFileSync(file, 'utf8'), `${DOCKERFILE}# edited meanwhile\n`);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('refuses to write through a symlink to a file outside the project; a link inside it is followed', () => {
+    const outside = tmp();
+    const project = tmp();
+    fs.writeFileSync(path.join(outside, 'Dockerfile'), DOCKERFILE);
+    fs.symlinkSync(path.join(outside, 'Dockerfile'), path.join(project, 'Dockerfile'));
+    assert.match(writeFixed(path.join(project, 'Dockerfile'), DOCKERFILE, 'x', [project]) ?? '', /symlink to a file outside the project/);
+    assert.equal(fs.readFileSync(path.join(outside, 'Dockerfile'), 'utf8'), DOCKERFILE);
+    fs.writeFileSync(path.join(project, 'real.Dockerfile'), DOCKERFILE);
+    fs.symlinkSync(path.join(project, 'real.Dockerfile'), path.join(project, 'link.Dockerfile'));
+    assert.equal(writeFixed(path.join(project, 'link.Dockerfile'), DOCKERFILE, 'y', [project]), undefined);
+    assert.equal(fs.readFileSync(path.join(project, 'real.Dockerfile'), 'utf8'), 'y');
+    assert.ok(fs.lstatSync(path.join(project, 'link.Dockerfile')).isSymbolicLink(), 'the link stays a link');
+    fs.rmSync(outside, { recursive: true });
+    fs.rmSync(project, { recursive: true });
+  });
+
+  it('never rewrites Latin-1 bytes as U+FFFD: the fix is refused and the bytes stay', async () => {
+    await initKubeconn();
+    const dir = tmp();
+    const file = path.join(dir, 'Dockerfile');
+    const bytes = Buffer.concat([Buffer.from('FROM debian:12\n# caf'), Buffer.from([0xe9]), Buffer.from('\nCMD /app/server\n')]);
+    fs.writeFileSync(file, bytes);
+    const ws = new Workspace({}, allRules);
+    ws.setFile(file, fs.readFileSync(file, 'utf8'));
+    const stderr = process.stderr.write;
+    let said = '';
+    process.stderr.write = ((chunk: string) => ((said += chunk), true)) as typeof process.stderr.write;
+    try {
+      assert.deepEqual([...applyFixes(ws, true, undefined, [dir])], []);
+    } finally {
+      process.stderr.write = stderr;
+    }
+    assert.match(said, /not fixed: .*Dockerfile: it is not valid UTF-8/);
+    assert.ok(fs.readFileSync(file).equals(bytes));
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('generated names never collide', () => {
+  before(async () => {
+    await initKubeconn();
+  });
+  const goClient = `package main\n\nimport (\n\t"github.com/sercand/kuberesolver/v6"\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tkuberesolver.RegisterInCluster()\n\tgrpc.NewClient("kubernetes:///orders.shop:grpc")\n}\n`;
+  const names = (text: string, kind: string) => [...text.matchAll(new RegExp(`kind: ${kind}\\nmetadata:\\n  name: (\\S+)`, 'g'))].map((m) => m[1]);
+
+  it('the kuberesolver RBAC suggestion does not reuse the name of an existing Role', () => {
+    const taken = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get]\n';
+    const files = { 'frontend/main.go': goClient, 'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', portName: 'grpc' }), 'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 8080, serviceAccountName: 'frontend' }), 'k8s/rbac.yaml': taken };
+    const [f] = of(lint(files), 'kuberesolver-rbac');
+    const added = f!.suggestions[0]!.edits.map((e) => e.text).join('');
+    assert.deepEqual(names(added, 'Role'), ['frontend-kuberesolver-2']);
+    assert.deepEqual(names(added, 'RoleBinding'), ['frontend-kuberesolver-2']);
+    assert.match(added, /roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: frontend-kuberesolver-2/);
+  });
+
+  it('the headless-sibling suggestion picks a free name when <name>-headless is taken', () => {
+    const orders = app({ name: 'orders', namespace: 'shop', portName: 'grpc' });
+    const other = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  selector:\n    app: something-else\n  ports:\n  - port: 80\n';
+    const files = { 'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders.shop:50051")\n', 'k8s/orders.yaml': orders, 'k8s/other.yaml': other };
+    const texts = lint(files).flatMap((f) => f.suggestions).flatMap((s) => s.edits).map((e) => e.text).filter((t) => t.includes('kind: Service'));
+    assert.ok(texts.length > 0, 'a sibling is suggested');
+    for (const t of texts) assert.deepEqual(names(t, 'Service'), ['orders-headless-2']);
+  });
+
+  it('a chart Service whose values are unknown gets no headless sibling (no <templated>-headless, app: "", port: null)', () => {
+    const chart = {
+      'chart/Chart.yaml': 'apiVersion: v2\nname: orders\nversion: 1.0.0\n',
+      'chart/values.yaml': 'port: 50051\n',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "orders.fullname" . }}\nspec:\n  selector:\n    app: {{ .Values.app }}\n  ports:\n  - name: grpc\n    port: {{ .Values.missingPort }}\n    targetPort: grpc\n',
+      'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: {{ .Values.app }}\n  template:\n    metadata:\n      labels:\n        app: {{ .Values.app }}\n    spec:\n      containers:\n      - name: orders\n        image: orders:1\n        ports:\n        - name: grpc\n          containerPort: 50051\n',
+      'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders:50051")\n',
+    };
+    const texts = lint(chart).flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((s) => s.edits).map((e) => e.text);
+    for (const t of texts) {
+      assert.doesNotMatch(t, /<templated>|app: ""|port: null/, t);
+    }
+  });
+});
