@@ -208,9 +208,11 @@ export function selfBalancingDialers(model: AnalysisModel, service: Service): Di
  * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
  */
 export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort): { at: Span; message: string; why: string }[] {
-  const ports = [port.port, port.name].filter((p) => p !== undefined).map(String);
+  // Names come from the workspace (a YAML name may hold any character): matched literally, never as a pattern.
+  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => literal(String(p)));
   if (ports.length === 0) return [];
-  const host = `${service.name}(?:\\.${service.namespace ?? '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
+  const host = `${literal(service.name)}(?:\\.${service.namespace !== undefined ? literal(service.namespace) : '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
   const out: { at: Span; message: string; why: string }[] = [];
   const { env, configMaps } = addressIndex(model).get(service.name) ?? { env: [], configMaps: [] };

@@ -1,6 +1,8 @@
 // Output formats of `kubeconn check`: stylish (ESLint's look with paths relative to the working folder, plus
-// the cross-file evidence), json (ESLint's JSON formatter, in shape) and sarif (sarif.ts).
-import type { Finding } from '../api.js';
+// the cross-file evidence), json (ESLint's JSON formatter, in shape) and sarif (sarif.ts). Stylish prints
+// workspace text (file names, messages quoting YAML names) through printable(): control characters are shown
+// as escapes and never reach the terminal raw; json and sarif keep the exact text.
+import { type Finding, printable } from '../api.js';
 import path from 'node:path';
 import type { EslintResult } from './results.js';
 
@@ -23,13 +25,13 @@ export function formatStylish(results: EslintResult[], findings: ReadonlyMap<str
   let fixableWarnings = 0;
   for (const result of results) {
     if (result.messages.length === 0) continue;
-    out.push('', relative(cwd, result.filePath));
+    out.push('', printable(relative(cwd, result.filePath)));
     const byPosition = findings.get(result.filePath) ?? [];
     for (const m of result.messages) {
       const level = m.severity === 2 ? paint(31, 'error') : m.level === 'info' ? paint(36, 'info   ') : paint(33, 'warning');
-      out.push(`  ${dim(`${m.line}:${m.column}`)}  ${level}  ${m.message}  ${dim(m.ruleId ?? '')}`);
+      out.push(`  ${dim(`${m.line}:${m.column}`)}  ${level}  ${printable(m.message)}  ${dim(printable(m.ruleId ?? ''))}`);
       const finding = byPosition.find((f) => `kubeconn/${f.ruleId}` === m.ruleId && f.line === m.line && f.column === m.column && f.message === m.message);
-      for (const r of finding?.related ?? []) out.push(dim(`      ↳ ${relative(cwd, r.file)}:${r.line}:${r.column} ${r.message}`));
+      for (const r of finding?.related ?? []) out.push(dim(`      ↳ ${printable(relative(cwd, r.file))}:${r.line}:${r.column} ${printable(r.message)}`));
     }
     errors += result.errorCount;
     warnings += result.warningCount;

@@ -1,7 +1,7 @@
 // `kubeconn check [paths…]`: analysis of a project from disk, the same engine and findings as the ESLint
 // plugin and the editor. Zero configuration; a `.kubeconn.yaml` found from the first path upward applies,
 // flags win over it. Exit codes: 0 clean (warnings allowed), 1 errors found, 2 usage, config or internal error.
-import { allRules, applyEdits, type Fix, initKubeconn, type KubeconnOptions, mergeOptions, OptionsError, type RuleLevel, selectFixes, Workspace } from '../api.js';
+import { allRules, applyEdits, type Fix, initKubeconn, printable, type KubeconnOptions, mergeOptions, OptionsError, type RuleLevel, selectFixes, Workspace } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -53,11 +53,11 @@ export async function main(argv: string[]): Promise<number> {
     return await run(argv);
   } catch (error) {
     if (error instanceof UsageError || error instanceof OptionsError || error instanceof FileError) {
-      process.stderr.write(`kubeconn: ${error.message}\n`);
+      process.stderr.write(`kubeconn: ${printable(error.message)}\n`);
       if (error instanceof UsageError) process.stderr.write(`Run 'kubeconn --help' for usage.\n`);
       return 2;
     }
-    process.stderr.write(`kubeconn: internal error: ${(error as Error).stack ?? error}\n`);
+    process.stderr.write(`kubeconn: internal error: ${printable(String((error as Error).stack ?? error))}\n`);
     return 2;
   }
 }
@@ -128,7 +128,7 @@ async function run(argv: string[]): Promise<number> {
     ? { options: {}, problems: [] }
     : loadProjectConfig(firstFolder(roots[0]!), ruleIds, values.config ? path.resolve(values.config) : undefined);
   if (config.problems.length > 0) {
-    for (const problem of config.problems) process.stderr.write(`kubeconn: ${formatConfigProblem(problem)}\n`);
+    for (const problem of config.problems) process.stderr.write(`kubeconn: ${printable(formatConfigProblem(problem))}\n`);
     return 2;
   }
   const options = mergeOptions(config.options, toOptions(values));
@@ -191,23 +191,18 @@ async function run(argv: string[]): Promise<number> {
   else process.stdout.write(report);
 
   if (values.debug) {
-    for (const u of result.model.units.units) process.stderr.write(`kubeconn: unit ${u.id.replace(cwd + '/', '')}\n`);
+    for (const u of result.model.units.units) process.stderr.write(`kubeconn: unit ${printable(u.id.replace(cwd + '/', ''))}\n`);
     for (const line of result.model.units.debug) process.stderr.write(`kubeconn: ${printable(line.split(cwd + '/').join(''))}\n`);
   }
   // A rule that failed is a kubeconn bug: every other finding is reported, and the exit code says so.
   for (const n of result.notices) {
-    process.stderr.write(`kubeconn: ${n.message}${n.at ? ` (${path.relative(cwd, n.at.file) || n.at.file}:${n.at.line}:${n.at.column})` : ''}\n`);
+    process.stderr.write(`kubeconn: ${printable(n.message)}${n.at ? ` (${printable(path.relative(cwd, n.at.file) || n.at.file)}:${n.at.line}:${n.at.column})` : ''}\n`);
   }
   if (result.notices.length > 0) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
   const warnings = results.reduce((n, r) => n + r.warningCount, 0);
   const maxWarnings = values['max-warnings'] === undefined ? Infinity : Number(values['max-warnings']);
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
-}
-
-/** Workspace text on a terminal: control characters shown as escapes, never interpreted. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** `kubeconn lsp --stdio`: the language server (src/lsp), loaded only for this command. */

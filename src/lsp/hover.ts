@@ -2,7 +2,7 @@
 // Dockerfile, a dial target's Service) as Markdown links to the places it names, and — for editors that do
 // not show diagnostics in hovers themselves — the findings at the position grouped by rule, each rule once
 // with its targets listed once.
-import { type AnalysisResult, type Catalog, type FileFacts, hoverAt, type Place } from '../api.js';
+import { type AnalysisResult, type Catalog, escapeMarkdown, type FileFacts, hoverAt, markdownHref, type Place } from '../api.js';
 import type { Hover } from 'vscode-languageserver';
 import type { FindingGroup, Naming } from './diagnostics.js';
 
@@ -27,7 +27,9 @@ export function hoverFor(
   if (!content && here.length === 0) return undefined;
   const link = (p: Place): string => {
     const line = p.line ?? lineOf(p.file, p.start);
-    return `[${p.label.replace(/[[\]]/g, '')}](${naming.uriOf(p.file)}${line ? `#L${line}` : ''})`;
+    // Labels and file names come from the workspace: escaped text, and a link only to a file (never `command:`).
+    const href = markdownHref(`${naming.uriOf(p.file)}${line ? `#L${line}` : ''}`);
+    return href ? `[${escapeMarkdown(p.label)}](${href})` : escapeMarkdown(p.label);
   };
   const paragraphs: string[] = [];
   if (content) paragraphs.push(...content.lines.map((line) => line.map((part) => (typeof part === 'string' ? part : link(part))).join('')));
@@ -36,7 +38,7 @@ export function hoverFor(
   for (const g of here) byRule.set(g.ruleId, [...(byRule.get(g.ruleId) ?? []), g]);
   for (const [ruleId, list] of byRule) {
     const count = list.reduce((n, g) => n + g.findings.length, 0);
-    paragraphs.push(`**[kubeconn/${ruleId}](${naming.docsHref(ruleId)})**${count > 1 ? ` (${count} findings)` : ''}: ${list.map((g) => naming.clean(g.message)).join(' ')}`);
+    paragraphs.push(`**[kubeconn/${ruleId}](${naming.docsHref(ruleId)})**${count > 1 ? ` (${count} findings)` : ''}: ${list.map((g) => escapeMarkdown(naming.clean(g.message))).join(' ')}`);
   }
   const start = content ? facts.lines.position(content.start) : undefined;
   const end = content ? facts.lines.position(content.end) : undefined;

@@ -169,7 +169,12 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (pullConfiguration) {
       [raw] = (await connection.workspace.getConfiguration([{ section: 'kubeconn', ...(root ? { scopeUri: naming.uriOf(root) } : {}) }])) as unknown[];
     }
-    settings = readSettings(raw ?? {}, root);
+    try {
+      settings = readSettings(raw ?? {}, root);
+    } catch (error) {
+      // readSettings validates each key; this is the last line of defence: the defaults, and a warning.
+      settings = { options: {}, groupBy: 'auto', errors: [`kubeconn: the settings could not be read (${(error as Error).message}); using the defaults.`] };
+    }
     project = root ? loadProjectConfig(root, allRules.map((r) => r.id)) : { options: {}, problems: [] };
     for (const message of settingsErrors()) {
       connection.console.warn(message);

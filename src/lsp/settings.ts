@@ -4,6 +4,7 @@
 // resolveOptions, so one bad value falls back (with a message naming it) and the others still apply.
 import { type KubeconnOptions, mergeOptions, OptionsError, resolveOptions, type RuleLevel } from '../api.js';
 import path from 'node:path';
+import { globProblem } from '../node/files.js';
 
 export interface EditorSettings {
   options: Partial<KubeconnOptions>;
@@ -26,8 +27,8 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
       resolveOptions({ [key]: value } as Partial<KubeconnOptions>);
       options[key] = value as KubeconnOptions[K];
     } catch (error) {
-      if (!(error instanceof OptionsError)) throw error;
-      errors.push(`kubeconn.${key}: ${error.message}; using the default.`);
+      // Settings come from the workspace: whatever the value, a warning and the default, never a failed server.
+      errors.push(`kubeconn.${key}: ${error instanceof OptionsError ? error.message : `invalid value ${JSON.stringify(value)}`}; using the default.`);
     }
   };
   accept('kubernetesVersion', config.kubernetesVersion);
@@ -49,7 +50,8 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
 
   if (config.imageMap !== undefined && config.imageMap !== null) {
     const imageMap: Record<string, string> = {};
-    for (const [image, dockerfile] of Object.entries(typeof config.imageMap === 'object' ? config.imageMap : {})) {
+    if (typeof config.imageMap !== 'object' || Array.isArray(config.imageMap)) errors.push('kubeconn.imageMap: must map image names to Dockerfile paths; ignored.');
+    for (const [image, dockerfile] of Object.entries(typeof config.imageMap === 'object' && !Array.isArray(config.imageMap) ? config.imageMap : {})) {
       if (typeof dockerfile !== 'string' || dockerfile === '') {
         errors.push(`kubeconn.imageMap: the Dockerfile of ${image} must be a path, got ${JSON.stringify(dockerfile)}; ignored.`);
         continue;
@@ -61,8 +63,9 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   }
 
   if (config.exclude !== undefined && config.exclude !== null) {
-    if (Array.isArray(config.exclude) && config.exclude.every((g) => typeof g === 'string')) options.exclude = config.exclude as string[];
-    else errors.push('kubeconn.exclude: must be a list of glob patterns; ignored.');
+    const problems = Array.isArray(config.exclude) ? config.exclude.flatMap((g) => globProblem(g) ?? []) : ['must be a list of glob patterns'];
+    if (problems.length === 0) options.exclude = config.exclude as string[];
+    else errors.push(`kubeconn.exclude: ${problems.join('; ')}; using the default.`);
   }
 
   const catalog = config.catalog !== null && typeof config.catalog === 'object' ? (config.catalog as Record<string, unknown>) : {};

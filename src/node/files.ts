@@ -28,6 +28,24 @@ export function excludedBySettings(relative: string, options: WalkOptions = {}):
   return settingsIgnore(options).ignores(rel);
 }
 
+/**
+ * Why a pattern of the `exclude`/`include` settings cannot be used, or undefined when it can. They are
+ * gitignore patterns: no brace lists (`*.{yaml,yml}` would match a literal brace), relative, non-empty.
+ */
+export function globProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string') return `${JSON.stringify(pattern) ?? String(pattern)} is not a string`;
+  const shown = JSON.stringify(pattern);
+  if (pattern.trim() === '') return 'an empty pattern matches nothing';
+  if (/[{}]/.test(pattern)) return `${shown} uses braces, which gitignore patterns do not support (list each pattern on its own)`;
+  if (path.isAbsolute(pattern) && !pattern.startsWith('/')) return `${shown} is an absolute path; patterns are relative to the workspace folder`;
+  try {
+    ignore().add([pattern]).ignores('probe/file.yaml');
+  } catch (error) {
+    return `${shown} is not a valid pattern (${(error as Error).message})`;
+  }
+  return undefined;
+}
+
 function settingsIgnore(options: WalkOptions): Ignore {
   return ignore()
     .add(DEFAULT_EXCLUDE)

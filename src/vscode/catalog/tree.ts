@@ -95,14 +95,17 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         item.iconPath = failed ? ICONS.fail : ICONS.pass;
         item.contextValue = 'component';
         const mark = { pass: '✓', fail: '✗', off: '–', na: 'n/a' } as const;
-        item.tooltip = new vscode.MarkdownString(
-          [
-            `**${c.name}** (${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`,
-            c.services.length ? `Services: ${c.services.map((s) => s.label.replace(/^Service /, '')).join(', ')}` : 'No Service selects it.',
-            '',
-            ...c.checks.map((k) => `- ${mark[k.status]} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`),
-          ].join('\n'),
-        );
+        // Names, namespaces and labels come from the workspace: appended as text (VS Code escapes them), so a
+        // name never becomes markup or a link, and the tooltip is not trusted (no command: links run).
+        const tooltip = new vscode.MarkdownString();
+        tooltip.isTrusted = false;
+        tooltip.supportHtml = false;
+        tooltip.appendMarkdown('**').appendText(c.name).appendMarkdown('** ').appendText(`(${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`).appendMarkdown('\n\n');
+        if (c.services.length) tooltip.appendText(`Services: ${c.services.map((s) => s.label.replace(/^Service /, '')).join(', ')}`);
+        else tooltip.appendText('No Service selects it.');
+        tooltip.appendMarkdown('\n\n');
+        for (const k of c.checks) tooltip.appendMarkdown('- ').appendText(`${mark[k.status]} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`).appendMarkdown('\n');
+        item.tooltip = tooltip;
         item.command = { title: 'Open entity page', command: ENTITY_PAGE_COMMAND, arguments: [c.id] };
         return item;
       }
