@@ -112,18 +112,32 @@ export function podPortNumber(model: AnalysisModel, port: ServicePort): number |
 /** An existing headless Service with the same selector in the same namespace. */
 export function headlessSibling(model: AnalysisModel, service: Service): Service | undefined {
   if (service.headless) return service;
-  const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return model.services.find(
-    (s) => s !== service && s.headless && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
-  );
+  if (service.selector === undefined) return undefined;
+  return siblingsOf(model).get(siblingKey(service))?.find((s) => s !== service && s.headless);
 }
 
 /** A ClusterIP Service with the same selector (for meshed clients that should not dial pods directly). */
 export function clusterIpSibling(model: AnalysisModel, service: Service): Service | undefined {
-  const sel = JSON.stringify(Object.entries(service.selector ?? {}).sort());
-  return model.services.find(
-    (s) => s !== service && !s.headless && s.type !== 'ExternalName' && s.namespace === service.namespace && service.selector !== undefined && JSON.stringify(Object.entries(s.selector ?? {}).sort()) === sel,
-  );
+  if (service.selector === undefined) return undefined;
+  return siblingsOf(model).get(siblingKey(service))?.find((s) => s !== service && !s.headless && s.type !== 'ExternalName');
+}
+
+/** Services by namespace and selector, in model order, built once per model (a per-Service scan is quadratic). */
+const siblingIndex = new WeakMap<AnalysisModel, Map<string, Service[]>>();
+const siblingKey = (s: Service): string => JSON.stringify([s.namespace === undefined ? 0 : s.namespace, Object.entries(s.selector ?? {}).sort()]);
+function siblingsOf(model: AnalysisModel): Map<string, Service[]> {
+  let index = siblingIndex.get(model);
+  if (!index) {
+    index = new Map();
+    for (const s of model.services) {
+      const key = siblingKey(s);
+      const list = index.get(key);
+      if (list) list.push(s);
+      else index.set(key, [s]);
+    }
+    siblingIndex.set(model, index);
+  }
+  return index;
 }
 
 /** Edit adding `<name>-headless` (clusterIP: None, same selector and ports) after the Service's document. */
@@ -194,23 +208,80 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
   if (ports.length === 0) return [];
   const host = `${service.name}(?:\\.${service.namespace ?? '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
+  // Only the values that name this Service at a host position can match: looked up, not scanned.
+  const values = configValuesOf(model);
+  const candidates = HOST_TOKEN_SAFE.test(service.name) ? (values.byHost.get(service.name) ?? []).concat(values.unreadable) : values.all;
+  const env = candidates.filter((v) => v.kind === 'env').sort((a, b) => a.order - b.order);
+  const maps = [...new Set(candidates.filter((v) => v.kind === 'configMap').sort((a, b) => a.order - b.order).map((v) => v.object))];
   const out: { at: Span; message: string; why: string }[] = [];
-  for (const w of model.workloads) {
-    for (const c of w.containers) {
-      for (const e of c.env) {
-        if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
-        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
-      }
-    }
+  for (const { workload: w, env: e } of env as EnvValue[]) {
+    if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
+    out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
   }
-  for (const o of model.objects) {
-    if (o.kind !== 'ConfigMap' || out.length > 4) continue;
+  for (const o of maps) {
+    if (out.length > 4) continue;
     const data = (o.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
     for (const [key, value] of Object.entries(data)) {
       if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
     }
   }
   return out;
+}
+
+type Workload = AnalysisModel['workloads'][number];
+type EnvVar = Workload['containers'][number]['env'][number];
+type K8sObject = AnalysisModel['objects'][number];
+interface EnvValue { kind: 'env'; order: number; workload: Workload; env: EnvVar }
+interface MapValue { kind: 'configMap'; order: number; object: K8sObject }
+type ConfigValue = EnvValue | MapValue;
+
+/** A Service name that can only match at a host token (no separators or regex syntax): the index is exact for it. */
+const HOST_TOKEN_SAFE = /^[A-Za-z0-9_<>-]+$/;
+/** After start or a separator, a token up to `.` or `:`: where configTargetsNaming's pattern can put a Service name. */
+const HOST_TOKEN = /(?:^|[\s"'=/,])([^\s"'=/,.:]*)[.:]/g;
+
+/** Every env value and ConfigMap value by the host tokens it holds, built once per model (linear in the values). */
+const configIndex = new WeakMap<AnalysisModel, { byHost: Map<string, ConfigValue[]>; all: ConfigValue[]; unreadable: ConfigValue[] }>();
+function configValuesOf(model: AnalysisModel): { byHost: Map<string, ConfigValue[]>; all: ConfigValue[]; unreadable: ConfigValue[] } {
+  const cached = configIndex.get(model);
+  if (cached) return cached;
+  const byHost = new Map<string, ConfigValue[]>();
+  const all: ConfigValue[] = [];
+  const unreadable: ConfigValue[] = [];
+  const add = (value: ConfigValue, text: string): void => {
+    for (const token of new Set(Array.from(text.matchAll(HOST_TOKEN), (m) => m[1]!))) {
+      const list = byHost.get(token);
+      if (list) list.push(value);
+      else byHost.set(token, [value]);
+    }
+  };
+  let order = 0;
+  for (const workload of model.workloads) {
+    for (const c of workload.containers) {
+      for (const env of c.env) {
+        const value: EnvValue = { kind: 'env', order: order++, workload, env };
+        all.push(value);
+        if (env.value !== undefined) add(value, env.value);
+      }
+    }
+  }
+  for (const object of model.objects) {
+    if (object.kind !== 'ConfigMap') continue;
+    const value: MapValue = { kind: 'configMap', order: order++, object };
+    all.push(value);
+    let data: Record<string, unknown>;
+    try {
+      data = (object.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
+    } catch {
+      // Read again (and fail the same way) where the rule asks for it.
+      unreadable.push(value);
+      continue;
+    }
+    for (const v of Object.values(data)) if (typeof v === 'string') add(value, v);
+  }
+  const index = { byHost, all, unreadable };
+  configIndex.set(model, index);
+  return index;
 }
 
 /** " With one replica …" when every workload behind the Service runs one pod and no HPA scales it (facts §3.3: not exempt). */
