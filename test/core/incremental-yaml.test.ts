@@ -99,4 +99,30 @@ describe('chunked re-parsing of a large manifest', () => {
       assert.ok(reused >= after.length - 3, `${what}: most chunks reused (${reused} of ${after.length})`);
     }
   });
+  it('every `---` line starts its own chunk (the first sixteen documents are not lumped together)', async () => {
+    await initKubeconn();
+    const ws = createWorkspace();
+    ws.setFile('big.yaml', big);
+    const chunks = ws.factsOf('big.yaml')!.manifests!.chunks!;
+    // 40 documents, each after a `---` line, and the comment line before the first one: 41 chunks.
+    assert.equal(chunks.length, 41);
+    assert.ok(chunks.every((c, i) => i === 0 || c.text.startsWith('---')));
+  });
+
+  it('chunks are not reused across a Helm flip (duplicate keys are errors only outside Helm)', async () => {
+    await initKubeconn();
+    const ws = createWorkspace();
+    // A duplicate key in document 3: a syntax problem in plain YAML, tolerated in a Helm template.
+    const plain = big.replace('metadata: {name: svc-1, namespace: shop}', 'metadata: {name: svc-1, namespace: shop}\nmetadata: {name: svc-1b}');
+    const helm = plain.replace('# service 19', '# service 19 {{ .Values.x }}');
+    let text = plain;
+    ws.setFile('big.yaml', text);
+    assert.equal(snapshot(ws), await fresh(text));
+    assert.ok(ws.analyze().problems.some((p) => /duplicate|unique/i.test(p.message)), 'the duplicate key is reported in plain YAML');
+    for (const next of [helm, plain, helm]) {
+      text = next;
+      ws.setFile('big.yaml', text);
+      assert.equal(snapshot(ws), await fresh(text), text === helm ? 'plain → Helm' : 'Helm → plain');
+    }
+  });
 });

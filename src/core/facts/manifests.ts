@@ -64,6 +64,8 @@ export interface ManifestFacts {
 interface Chunk {
   start: number;
   text: string;
+  /** The parse mode the documents were composed with: a chunk is reused only under the same mode. */
+  mode: string;
   docs: YDoc[];
 }
 
@@ -72,7 +74,8 @@ const reusedObjects = new WeakMap<YDoc, K8sObject>();
 
 /** Files with at least this many `---` lines are parsed in chunks (small files: one parse is cheaper). */
 const CHUNKED_MIN_DOCUMENTS = 16;
-const DOCUMENT_START = /^---(?=[ \t\r]|$)/gm;
+/** Never used with a shared `lastIndex`: each scan makes its own (matchAll copies `lastIndex` from its regex). */
+const DOCUMENT_START = () => /^---(?=[ \t\r]|$)/gm;
 
 /** Cheap test before any parsing: a file that never says `kind:` holds no Kubernetes object. */
 export function mayHoldManifests(text: string): boolean {
@@ -165,27 +168,34 @@ export function extractManifests(
 function chunkable(source: string): boolean {
   if (/^(%|\.\.\.)/m.test(source)) return false;
   let count = 0;
-  DOCUMENT_START.lastIndex = 0;
-  while (DOCUMENT_START.exec(source) && ++count < CHUNKED_MIN_DOCUMENTS);
+  const marker = DOCUMENT_START();
+  while (marker.exec(source) && ++count < CHUNKED_MIN_DOCUMENTS);
   return count >= CHUNKED_MIN_DOCUMENTS;
 }
 
 function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
   const starts = [0];
-  for (const m of source.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  for (const m of source.matchAll(DOCUMENT_START())) if (m.index! > 0) starts.push(m.index!);
+  // Keyed by everything that changes what a parse gives (today: duplicate keys are errors outside Helm).
+  const mode = JSON.stringify(options);
   const reusable = new Map<string, Chunk[]>();
-  for (const old of previous ?? []) reusable.set(old.text, [...(reusable.get(old.text) ?? []), old]);
+  for (const old of previous ?? []) {
+    if (old.mode !== mode) continue;
+    const same = reusable.get(old.text);
+    if (same) same.push(old);
+    else reusable.set(old.text, [old]);
+  }
   return starts.map((start, i) => {
     const text = source.slice(start, starts[i + 1] ?? source.length);
     const old = reusable.get(text)?.shift();
     if (old) {
       if (old.start !== start) for (const doc of old.docs) shiftDocument(doc, start - old.start);
-      return { start, text, docs: old.docs };
+      return { start, text, mode, docs: old.docs };
     }
     const parser = new Parser();
     parser.offset = start;
     const docs = Array.from(new Composer(options).compose(parser.parse(text), false, start + text.length)) as YDoc[];
-    return { start, text, docs };
+    return { start, text, mode, docs };
   });
 }
 
