@@ -31,7 +31,7 @@ export class Workspace {
   private result: AnalysisResult | undefined;
   private opts: KubeconnOptions;
   /** What fix verification cost and dropped so far (benchmarks read it). */
-  readonly verifyCounters: VerifyCounters = { reanalyses: 0, dropped: 0 };
+  readonly verifyCounters: VerifyCounters = { reanalyses: 0, dropped: 0, ms: 0 };
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
 
