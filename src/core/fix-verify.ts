@@ -71,24 +71,30 @@ function verify(files: ReadonlyMap<string, FileFacts>, findings: Finding[], opti
     for (const [key, n] of expected) if ((after.get(key) ?? 0) > (before.get(key) ?? 0) - n) failed.add(key);
     return batch.filter((f) => failed.has(keyOf(f)));
   };
-  // Per file, rounds of non-overlapping single-file fixes; fixes spanning files are checked alone.
+  // Rounds: each file contributes its next batch of non-overlapping fixes, and one re-analysis checks the batches
+  // of every file together (a re-analysis per file is quadratic on large workspaces); a fix that seems to fail is
+  // re-checked alone before it is dropped. Fixes spanning files are checked alone.
   const groups = new Map<string, Finding[]>();
+  const spanning: Finding[] = [];
   for (const f of pending) {
-    const single = f.fix!.edits.every((e) => e.file === f.file);
-    const key = single ? f.file : `\0${groups.size}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    if (f.fix!.edits.every((e) => e.file === f.file)) groups.set(f.file, [...(groups.get(f.file) ?? []), f]);
+    else spanning.push(f);
   }
-  for (const group of groups.values()) {
-    let remaining = group;
-    while (remaining.length > 0) {
-      const taken = new Set(selectFixes(remaining.map((f) => f.fix!)));
-      const batch = remaining.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
-      const round = batch.length > 0 ? batch : [remaining[0]!];
-      remaining = remaining.filter((f) => !round.includes(f));
-      const failed = check(round);
-      for (const f of failed) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
-    }
+  let remaining = [...groups.values()];
+  while (remaining.length > 0) {
+    const round: Finding[] = [];
+    remaining = remaining
+      .map((group) => {
+        const taken = new Set(selectFixes(group.map((f) => f.fix!)));
+        const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
+        const picked = batch.length > 0 ? batch : [group[0]!];
+        round.push(...picked);
+        return group.filter((f) => !picked.includes(f));
+      })
+      .filter((group) => group.length > 0);
+    for (const f of check(round)) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
   }
+  for (const f of spanning) if (check([f]).length > 0) survivors.add(f);
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;
   return out.map((f) => (survivors.has(f) ? { ...f, fix: undefined } : f));
