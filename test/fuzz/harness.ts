@@ -306,6 +306,8 @@ export function failures(o: Outcome): string[] {
  */
 export const OWNED: { pattern: RegExp; owner: 'robust' | 'safe-fixes'; what: string }[] = [
   { pattern: /writes LF-only lines into a CRLF file/, owner: 'safe-fixes', what: 'edits write LF-only lines into CRLF files' },
+  { pattern: /^problem at [^:]+\.ya?ml: span \[(\d+), \d+\) out of range of .* \(length \1\)$/, owner: 'robust', what: 'a YAML syntax problem at the end of the file spans one past it' },
+  { pattern: /^fixes do not converge after \d+ passes: [^,]*\.sh$/, owner: 'safe-fixes', what: 'the entrypoint-script fix re-applies on a broken script' },
 ];
 
 export function ownerOf(failure: string): string | undefined {
