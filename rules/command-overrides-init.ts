@@ -38,7 +38,7 @@ export default defineRule({
         const entry = entrypoint.map((w) => w.value ?? '');
         const data = { container: container.name, workload: describeWorkload(workload), entrypoint: JSON.stringify(entry), init: basename(init) };
         const pair = pairOf(container.node, 'command', doc);
-        const key = pair?.key as Scalar | undefined;
+        const key = pair?.key;
         const [valueStart, valueEnd] = range(container.commandNode, text);
         report({
           messageId: 'dropsInit',

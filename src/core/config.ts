@@ -91,7 +91,7 @@ function validatorFor(ruleIds: readonly string[]): ((data: unknown) => boolean) 
     validate = new Ajv({ allErrors: true, strict: true }).compile(configSchema(ruleIds));
     validators.set(key, validate);
   }
-  return validate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+  return validate;
 }
 
 /** Validate a config value (already parsed). Returns the valid subset and one problem per mistake. */
@@ -103,7 +103,7 @@ export function validateConfig(
 ): { config: UserConfig; problems: ConfigProblem[] } {
   if (value === undefined || value === null) return { config: {}, problems: [] };
   const validate = validatorFor(ruleIds);
-  if (validate(value)) return { config: value as UserConfig, problems: [] };
+  if (validate(value)) return { config: value, problems: [] };
   const problems: ConfigProblem[] = [];
   const bad = new Set<string>();
   for (const error of validate.errors ?? []) {
@@ -148,13 +148,13 @@ function dropInvalid(value: Record<string, unknown>, badKeys: string[], ruleIds:
     else delete copy[top];
   }
   const validate = validatorFor(ruleIds);
-  return validate(copy) ? (copy as UserConfig) : {};
+  return validate(copy) ? (copy) : {};
 }
 
 function schemaAt(schema: Record<string, unknown>, path: string[]): { properties?: Record<string, unknown> } | undefined {
   let node: Record<string, unknown> | undefined = schema;
   for (const part of path) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[part];
-  return node as { properties?: Record<string, unknown> } | undefined;
+  return node;
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string {
@@ -203,7 +203,7 @@ export function parseConfigFile(file: string, text: string, ruleIds: readonly st
     return { config: {}, problems: [{ source: file, line: 1, column: 1, key: '', message: 'the config must be a mapping of settings (kubernetesVersion, rules, …)' }] };
   }
   const locate = (path: (string | number)[], keyOnly: boolean) => {
-    const node = nodeAt(doc.contents as YamlNode | null, path, keyOnly);
+    const node = nodeAt(doc.contents, path, keyOnly);
     return node?.range ? at(node.range[0]) : { line: 1, column: 1 };
   };
   return validateConfig(value, ruleIds, file, locate);

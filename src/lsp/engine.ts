@@ -176,7 +176,7 @@ export class Engine {
     this.reads.delete(file);
     if (text !== undefined && this.forgets !== forgets && !(await fs.stat(file).catch(() => undefined))) text = undefined;
     // Gone between the event and the read (or unreadable): treat as deleted.
-    if (text === undefined) return this.forget(file);
+    if (text === undefined) { this.forget(file); return; }
     if (this.hooks.openText(file) !== undefined || !this.wants(file)) return; // opened meanwhile: the editor wins
     if (this.ws.setFile(file, text)) this.schedule();
   }

@@ -73,7 +73,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let initialized = false;
   let analyses = 0;
 
-  const log = (message: string): void => connection.console.log(message);
+  const log = (message: string): void => { connection.console.log(message); };
   // A notification, not window/showMessageRequest: nothing to answer, and no client blocks on a prompt.
   const tell = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const internalError = (context: string, error: unknown): void => {
@@ -431,7 +431,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const [ruleId, href] = (params.arguments ?? []) as [string?, string?];
       const uri = href ?? (ruleId ? naming.docsHref(ruleId) : undefined);
       if (uri && showDocument) await connection.window.showDocument({ uri, external: !uri.startsWith('file:') });
-      else if (uri) void connection.window.showInformationMessage(`kubeconn/${ruleId}: ${uri}`);
+      else if (uri) connection.window.showInformationMessage(`kubeconn/${ruleId}: ${uri}`);
     }),
   );
 
@@ -457,7 +457,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     }),
   );
 
-  connection.onShutdown(() => engine.dispose());
+  connection.onShutdown(() => { engine.dispose(); });
   documents.listen(connection);
   connection.listen();
 }

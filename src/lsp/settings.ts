@@ -23,7 +23,7 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   const accept = <K extends keyof KubeconnOptions>(key: K, value: unknown): void => {
     if (value === undefined || value === null) return;
     try {
-      resolveOptions({ [key]: value } as Partial<KubeconnOptions>);
+      resolveOptions({ [key]: value });
       options[key] = value as KubeconnOptions[K];
     } catch (error) {
       if (!(error instanceof OptionsError)) throw error;
@@ -61,7 +61,7 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   }
 
   if (config.exclude !== undefined && config.exclude !== null) {
-    if (Array.isArray(config.exclude) && config.exclude.every((g) => typeof g === 'string')) options.exclude = config.exclude as string[];
+    if (Array.isArray(config.exclude) && config.exclude.every((g) => typeof g === 'string')) options.exclude = config.exclude;
     else errors.push('kubeconn.exclude: must be a list of glob patterns; ignored.');
   }
 

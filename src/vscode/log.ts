@@ -57,7 +57,7 @@ export class Log implements vscode.Disposable {
     return (...args: A) => {
       try {
         const result = fn(...args);
-        if (result instanceof Promise) return result.catch((e: unknown) => this.internalError(context, e));
+        if (result instanceof Promise) return result.catch((e: unknown) => { this.internalError(context, e); });
         return result;
       } catch (e) {
         this.internalError(context, e);

@@ -132,7 +132,7 @@ function scriptShellOf(c: PmCase, dir: string): string | null {
   if (c.pm === 'yarn4') return null;
   const argv = [...tools[c.pm], 'run', 'shell'];
   const r = spawnSync('unshare', ['--net', '--', ...argv], { cwd: dir, env: { ...process.env, ...pmEnv }, encoding: 'utf8', timeout: 30_000 });
-  const m = /^shell=(\S+)$/m.exec(`${r.stdout}`);
+  const m = /^shell=(\S+)$/m.exec(r.stdout);
   assert.ok(m, `${c.id}: \`${argv.join(' ')} run shell\` printed no shell=: ${r.stdout}${r.stderr}`);
   return m[1]!;
 }

@@ -392,7 +392,7 @@ export function renderTopic(t: Topic, d: TopicResults): string {
 
 export function renderIndex(all: Partial<Record<Topic, TopicResults>>): string {
   const envs: Record<string, string> = {};
-  for (const d of Object.values(all)) Object.assign(envs, d!.environment);
+  for (const d of Object.values(all)) Object.assign(envs, d.environment);
   const keep = ['kernel', 'cpus', 'node', 'npm', 'yarn1', 'yarn4', 'pnpm10', 'pnpm12', 'dash', 'bash', 'bash4.4', 'bash5.0', 'bash5.1', 'busybox', 'tini', 'grpcJs', 'python3Grpcio', 'nginx', 'nginxPackage'];
   const rows = TOPICS.map((t) => {
     const d = all[t];

@@ -17,7 +17,7 @@ import { initKubeconn } from '../../src/core/init.js';
 
 async function read(table: LanguageTable, text: string): Promise<GrpcFacts> {
   await initKubeconn();
-  const tree = parse(table.files[0]!.grammar as GrammarName, text);
+  const tree = parse(table.files[0]!.grammar, text);
   try {
     return readGrpc(table, tree.rootNode, text);
   } finally {
@@ -29,7 +29,7 @@ async function read(table: LanguageTable, text: string): Promise<GrpcFacts> {
 function assertPlainData(value: unknown, where: string, seen = new Set<unknown>()): void {
   if (value === null || value === undefined || ['string', 'number', 'boolean'].includes(typeof value)) return;
   assert.ok(typeof value === 'object' && !seen.has(value), `${where}: not plain data`);
-  assert.ok(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype, `${where}: a ${(value as object).constructor?.name}`);
+  assert.ok(Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype, `${where}: a ${(value).constructor?.name}`);
   seen.add(value);
   for (const [key, v] of Object.entries(value as object)) assertPlainData(v, `${where}.${key}`, seen);
   seen.delete(value);

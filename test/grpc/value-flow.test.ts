@@ -25,7 +25,7 @@ import { app } from '../rules/grpc-k8s.js';
 
 async function read(table: LanguageTable, text: string): Promise<GrpcFacts> {
   await initKubeconn();
-  const tree = parse(table.files[0]!.grammar as GrammarName, text);
+  const tree = parse(table.files[0]!.grammar, text);
   try {
     return readGrpc(table, tree.rootNode, text);
   } finally {

@@ -131,15 +131,15 @@ export function extractManifests(
       return;
     }
     // A document reused from before the edit keeps its object (spans shifted with it), and so its typed views.
-    let object = reusedObjects.get(doc as YDoc);
+    let object = reusedObjects.get(doc);
     if (object && object.file === file && object.helm === helm) {
       object.index = index;
       object.source = helm ? new MaskedSource(file, source, text) : new FileSource(file, source);
-    } else object = toObject(file, index, doc as YDoc, source, helm, text);
+    } else object = toObject(file, index, doc, source, helm, text);
     if (object) {
       objects.push(object);
-      if (!reusedObjects.has(doc as YDoc) && source.includes('-c')) parseShellCode(doc as YDoc);
-      reusedObjects.set(doc as YDoc, object);
+      if (!reusedObjects.has(doc) && source.includes('-c')) parseShellCode(doc);
+      reusedObjects.set(doc, object);
     }
   });
   return { objects, helm, chunks };
@@ -162,7 +162,7 @@ function chunkable(source: string): boolean {
 
 function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
   const starts = [0];
-  for (const m of source.matchAll(DOCUMENT_START)) if (m.index! > 0) starts.push(m.index!);
+  for (const m of source.matchAll(DOCUMENT_START)) if (m.index > 0) starts.push(m.index);
   const reusable = new Map<string, Chunk[]>();
   for (const old of previous ?? []) reusable.set(old.text, [...(reusable.get(old.text) ?? []), old]);
   return starts.map((start, i) => {
@@ -243,7 +243,7 @@ export function objectFromDocument(p: DocumentPlacement): K8sObject | undefined 
     annotations: stringMap(metadata && get(metadata, 'annotations', doc), doc),
     doc,
     root: root as YAMLMap<Scalar, YNode>,
-    span: place(root.range![0], root.range![2]),
+    span: place(root.range[0], root.range[2]),
     nameSpan: place(...range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text)),
     helm,
     source: p.source,

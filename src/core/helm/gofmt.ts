@@ -86,7 +86,7 @@ export function fmtV(v: unknown, ph: Ph, float = false, depth = 0): string {
     case 'function': return '<func>';
   }
   if (depth > 50) return '...';
-  const f = isValuesContainer(v as object);
+  const f = isValuesContainer(v);
   if (Array.isArray(v)) return `[${v.map((x) => fmtV(x, ph, f, depth + 1)).join(' ')}]`;
   const s = (v as Record<symbol, unknown>)[STRINGER];
   if (typeof s === 'string') return s;

@@ -130,7 +130,7 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
     const unknowns: RenderedTemplate['unknowns'] = [];
     for (const m of text.matchAll(PLACEHOLDER_RE)) {
       const reason = env.reasons.get(Number(m[1]));
-      if (reason !== undefined) unknowns.push({ start: m.index!, end: m.index! + m[0].length, reason });
+      if (reason !== undefined) unknowns.push({ start: m.index, end: m.index + m[0].length, reason });
     }
     templates.push({
       template: e.key,

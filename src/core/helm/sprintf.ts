@@ -77,7 +77,7 @@ function fmtArg(x: Val, verb: string, sp: Spec, ph: Ph, depth = 0): string | und
     return undefined;
   }
   if (depth > 20) return undefined;
-  const f = isValuesContainer(v as object);
+  const f = isValuesContainer(v);
   const el = (y: unknown): string => {
     const e: Val = { v: y, float: f && typeof y === 'number' };
     return fmtArg(e, verb, sp, ph, depth + 1) ?? `%!${verb}(${goType(y, e.float)}=${fmtV(y, ph, e.float)})`;

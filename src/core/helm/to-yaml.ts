@@ -69,18 +69,18 @@ class Emitter {
   node(v: unknown, src: ValueOrigin | undefined, ctx: Ctx, depth: number): void {
     if (depth > 1000) throw new RangeError('toYaml: value nested too deeply (a cycle?)');
     if (Array.isArray(v)) {
-      if (v.length === 0) return this.emptyFlow('[', ']');
+      if (v.length === 0) { this.emptyFlow('[', ']'); return; }
       this.inc(false, !!ctx.mapping && !this.ind);
       v.forEach((item, i) => {
         this.writeIndent();
         this.indicator('-', true, false, true);
         this.node(item, childProv(v, i), {}, depth + 1);
       });
-      return this.pop();
+      this.pop(); return;
     }
     if (isMap(v) && typeof (v as Record<symbol, unknown>)[STRINGER] !== 'string') {
-      const keys = sortKeys(v as GoMap);
-      if (keys.length === 0) return this.emptyFlow('{', '}');
+      const keys = sortKeys(v);
+      if (keys.length === 0) { this.emptyFlow('{', '}'); return; }
       this.inc(false, false);
       for (const k of keys) {
         this.writeIndent();
@@ -94,9 +94,9 @@ class Emitter {
           this.writeIndent();
           this.indicator(':', true, false, true);
         }
-        this.node((v as GoMap)[k], childProv(v, k), { mapping: true }, depth + 1);
+        this.node((v)[k], childProv(v, k), { mapping: true }, depth + 1);
       }
-      return this.pop();
+      this.pop(); return;
     }
     const [text, style] = scalarOf(v, this.ph);
     this.scalar(text, style, ctx, src);

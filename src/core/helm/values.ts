@@ -41,7 +41,7 @@ function parseYamlUncached(file: string, text: string, diags: Diagnostic[], with
     diags.push({ file, start: err.pos[0], end: err.pos[1], message: err.message.split('\n')[0]!, kind: 'values' });
   }
   const st = { budget: NODE_BUDGET, file, doc, withProv };
-  const v = toJS(doc.contents as YamlNode | null, [], st, 0);
+  const v = toJS(doc.contents, [], st, 0);
   if (st.budget < 0) diags.push({ file, start: 0, end: 0, message: 'values file expands to too many nodes (alias bomb?); truncated', kind: 'values' });
   return v;
 }

@@ -71,7 +71,7 @@ function entries(object: K8sObject): Map<string, Entry> {
       if (!isScalar(pair.key) || !isScalar(pair.value) || pair.value.value == null) continue;
       const raw = String(pair.value.value);
       const value = decode ? decodeBase64(raw) : raw;
-      if (value !== undefined) out.set(String(pair.key.value), { value, node: pair.value as YNode, pair: pair as Pair });
+      if (value !== undefined) out.set(String(pair.key.value), { value, node: pair.value as YNode, pair: pair });
     }
   };
   if (object.kind === 'Secret') {

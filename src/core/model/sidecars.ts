@@ -97,7 +97,7 @@ export function durationSeconds(value: string): number | undefined {
   let total = 0;
   let matched = '';
   for (const m of value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
-    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms']!;
+    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms'];
     matched += m[0];
   }
   return matched.length > 0 && matched === value.trim() ? total : undefined;

@@ -169,7 +169,7 @@ function objectsOf(
       );
       return;
     }
-    const object = objectFromDocument({ file: t.template, index, doc: doc as YDoc, text: t.text, helm: true, source, place });
+    const object = objectFromDocument({ file: t.template, index, doc: doc, text: t.text, helm: true, source, place });
     if (!object) return;
     // `namespace: {{ .Release.Namespace }}` is whatever namespace the chart is installed in: any, like an unset one.
     if (object.namespace !== undefined && isUnknownText(object.namespace)) object.namespace = undefined;

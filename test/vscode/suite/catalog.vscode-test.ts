@@ -154,7 +154,7 @@ suite('catalog', () => {
     const findingItem = api.catalogTree.getTreeItem(finding!);
     assert.equal(findingItem.description, 'kubeconn/grace-period-budget');
     assert.equal(findingItem.command?.command, 'kubeconn.open');
-    await vscode.commands.executeCommand(findingItem.command!.command, ...findingItem.command!.arguments!);
+    await vscode.commands.executeCommand(findingItem.command.command, ...findingItem.command.arguments!);
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, s.uri('deployment.yaml').fsPath);
     assert.equal(editor?.selection.start.line, 28);

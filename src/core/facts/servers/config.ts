@@ -99,7 +99,7 @@ function springYaml(text: string): SpringConfig {
     if (server && isScalar(server.key) && server.key.range) out.anchor = [server.key.range[0], server.key.range[1]];
     if (server && isMap(server.value) && !server.value.flow && server.value.items.length > 0 && isScalar(server.key)) {
       const child = server.value.items[0]!.key as YamlNode;
-      const keyEnd = text.indexOf('\n', server.key.range![1]);
+      const keyEnd = text.indexOf('\n', server.key.range[1]);
       const childStart = child.range![0];
       const indent = text.slice(text.lastIndexOf('\n', childStart - 1) + 1, childStart);
       if (keyEnd !== -1 && /^[ \t]*$/.test(indent)) out.addShutdown = { offset: keyEnd + 1, text: `${indent}shutdown: graceful${eol}` };

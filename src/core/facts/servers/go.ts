@@ -205,7 +205,7 @@ function keepaliveServer(w: Walked, call: CallNode, out: ServerFacts): void {
   const opaque = found ? !literal : call.args.some((a) => a.type === 'variadic_argument' && boundNodes(w, a.namedChild(0)?.text).length === 0);
   const server: KeepaliveServer = { call: rangeOf(call.node), opaque };
   for (const [key, value, entry] of literal ? keyedFields(literal) : []) {
-    if (key === 'MinTime') server.minTime = setting(w, value, entry, GO_DURATION) as Setting;
+    if (key === 'MinTime') server.minTime = setting(w, value, entry, GO_DURATION);
     if (key === 'PermitWithoutStream') server.permitWithoutCalls = flag(value);
   }
   out.keepalive.servers.push(server);
