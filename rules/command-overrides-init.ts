@@ -23,7 +23,7 @@ export default defineRule({
       prependInit: 'Start `command:` with {{entrypoint}}',
     },
   },
-  check({ model, options, report, each }) {
+  check({ model, report, each }) {
     each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);

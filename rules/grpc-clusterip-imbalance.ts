@@ -136,6 +136,5 @@ function portsAsValues(service: Service): YamlValue[] | undefined {
 
 function stripNodePort(port: YamlValue): YamlValue {
   if (typeof port !== 'object' || port === null || Array.isArray(port)) return port;
-  const { nodePort: _nodePort, ...rest } = port;
-  return rest;
+  return Object.fromEntries(Object.entries(port).filter(([key]) => key !== 'nodePort'));
 }

@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error instanceof UsageError) process.stderr.write(`Run 'kubeconn --help' for usage.\n`);
       return 2;
     }
-    process.stderr.write(`kubeconn: internal error: ${(error as Error).stack ?? error}\n`);
+    process.stderr.write(`kubeconn: internal error: ${(error as Error).stack ?? String(error)}\n`);
     return 2;
   }
 }

@@ -111,13 +111,13 @@ export function validateConfig(
     let keyOnly = false;
     let message: string;
     if (error.keyword === 'additionalProperties') {
-      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys(schemaAt(configSchema(ruleIds), path)?.properties ?? {});
       path.push(extra);
       keyOnly = true;
       message = `unknown key '${extra}'${didYouMean(extra, known)}`;
     } else if (error.keyword === 'propertyNames') {
-      const name = String((error.params as { propertyName: string }).propertyName);
+      const name = (error.params as { propertyName: string }).propertyName;
       path.push(name);
       keyOnly = true;
       message = `unknown rule '${name}'${didYouMean(name, ruleIds)}`;
@@ -162,7 +162,10 @@ function didYouMean(word: string, candidates: readonly string[]): string {
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) (best = c), (bestDistance = d);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean '${best}'?)` : '';
 }

@@ -109,7 +109,7 @@ export function springPlaceholders(text: string, start: number): Part[] {
     const end = text.startsWith('${', i) ? closingBrace(text, i + 2) : -1;
     if (end === -1) {
       if (!lit) litStart = start + i;
-      lit += text[i++];
+      lit += text[i++]!;
       continue;
     }
     flush(start + i);
@@ -250,7 +250,7 @@ function readJsonConfig(text: string): { entries: ConfigEntry[]; error?: { at: n
           value += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[e ?? ''] ?? e ?? '';
           i += 2;
         }
-      } else value += text[i++];
+      } else value += text[i++]!;
     }
     if (text[i] !== '"') fail('unterminated string');
     i++;

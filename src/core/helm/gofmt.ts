@@ -15,7 +15,7 @@ function digitsOf(x: number, sig?: number): { digits: string; dp: number } {
 }
 
 function fmtE(neg: boolean, d: { digits: string; dp: number }, prec: number, ch: string): string {
-  let s = (neg ? '-' : '') + d.digits[0];
+  let s = (neg ? '-' : '') + d.digits[0]!;
   if (prec > 0) s += '.' + d.digits.slice(1, prec + 1).padEnd(prec, '0');
   const exp = d.digits === '0' ? 0 : d.dp - 1;
   return `${s}${ch}${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
@@ -28,7 +28,7 @@ function fmtF(neg: boolean, d: { digits: string; dp: number }, prec: number): st
     let frac = '';
     for (let i = 0; i < prec; i++) {
       const k = d.dp + i;
-      frac += k >= 0 && k < d.digits.length ? d.digits[k] : '0';
+      frac += k >= 0 && k < d.digits.length ? d.digits[k]! : '0';
     }
     s += '.' + frac;
   }

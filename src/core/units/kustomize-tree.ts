@@ -4,7 +4,7 @@
 // namespace or label) points at the kustomization entry that made it and is never edited.
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import type { EditContext, ObjectSource } from '../facts/source.js';
-import { pairRange, range, type YDoc } from '../facts/yaml-util.js';
+import { pairRange, range, scalarText as scalarTextOf, type YDoc } from '../facts/yaml-util.js';
 import type { Span, TextRange } from '../finding.js';
 
 /** Where a node of a built object is written. */
@@ -159,7 +159,7 @@ function mergeList(target: YAMLSeq, patch: YAMLSeq, field: string, where: Proven
 }
 
 function scalarText(node: unknown): string | undefined {
-  return isScalar(node) && node.value != null ? String(node.value) : undefined;
+  return isScalar(node) && node.value != null ? scalarTextOf(node) : undefined;
 }
 
 /** Apply JSON 6902 operations (add, replace, remove, copy, move) to the built root. Unknown paths are skipped. */
