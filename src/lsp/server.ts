@@ -83,7 +83,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     internalErrors.push(`${context}: ${err.message}`);
   };
   const guard =
-    <A extends unknown[], R>(context: string, fn: (...args: A) => R, fallback: Awaited<R> | undefined = undefined) =>
+    <A extends unknown[], R>(context: string, fn: (...args: A) => R, fallback?: Awaited<R>) =>
     async (...args: A): Promise<Awaited<R> | undefined> => {
       try {
         return await fn(...args);
@@ -180,7 +180,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     log(`settings: ${JSON.stringify(settings.options)}${project.file ? `; config file ${project.file}` : ''}`);
   };
   let configuring: Promise<void> = Promise.resolve();
-  let startup: Promise<void> | undefined;
+  let startupDone!: () => void;
+  const startup = new Promise<void>((resolve) => (startupDone = resolve));
   const reconfigure = (): Promise<void> => {
     const run = async (): Promise<void> => {
       await loadSettings();
@@ -264,7 +265,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (catalogCache?.key !== key) {
       catalogCache = {
         key,
-        catalog: buildCatalog(result, allRules, { ruleLevels: engine.workspace.options.rules, groupBy: groupBy === 'namespace' ? 'namespace' : 'system', displayPath: naming.relative }),
+        catalog: buildCatalog(result, allRules, { ruleLevels: engine.workspace.options.rules, groupBy: groupBy === 'namespace' ? 'namespace' : 'system', displayPath: (file) => naming.relative(file) }),
       };
     }
     const cache = catalogCache;
@@ -285,6 +286,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     workDoneProgress = caps.window?.workDoneProgress === true;
     showDocument = caps.window?.showDocument?.support === true;
     workspaceFolders = caps.workspace?.workspaceFolders === true;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri/rootPath are the fallbacks for clients that predate workspaceFolders
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : params.rootPath ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }] : []);
     engine.folders = folders.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined);
     const commands = [SHOW_DOCS_COMMAND].filter((c) => !(init.clientCommands ?? []).includes(c));
@@ -300,8 +302,6 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     };
   });
 
-  let startupDone!: () => void;
-  startup = new Promise<void>((resolve) => (startupDone = resolve));
   connection.onInitialized(
     guard('start-up', async () => {
       initialized = true;

@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
         configuration: async (params, token, next) => {
           const defaults = await next(params, token);
           if (!Array.isArray(defaults)) return defaults;
-          return params.items.map((item, i) => (item.section === 'kubeconn' ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : defaults[i]));
+          return params.items.map((item, i) => (item.section === 'kubeconn' ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : (defaults as unknown[])[i]));
         },
       },
     },

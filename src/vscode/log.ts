@@ -46,7 +46,9 @@ export class Log implements vscode.Disposable {
     this.shownError = true;
     void vscode.window
       .showErrorMessage(`kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`, 'Show log')
-      .then((choice) => choice && this.channel.show(true));
+      .then((choice) => {
+        if (choice) this.channel.show(true);
+      });
   }
 
   /**

@@ -84,6 +84,8 @@ export function fmtV(v: unknown, ph: Ph, float = false, depth = 0): string {
     case 'boolean': return v ? 'true' : 'false';
     case 'number': return formatNumber(v, float);
     case 'function': return '<func>';
+    case 'bigint':
+    case 'symbol': return String(v);
   }
   if (depth > 50) return '...';
   const f = isValuesContainer(v);
@@ -91,7 +93,8 @@ export function fmtV(v: unknown, ph: Ph, float = false, depth = 0): string {
   const s = (v as Record<symbol, unknown>)[STRINGER];
   if (typeof s === 'string') return s;
   if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${fmtV(v[k], ph, f, depth + 1)}`).join(' ')}]`;
-  return String(v);
+  // Any other object prints as String() prints one (Go has no counterpart kind).
+  return Object.prototype.toString.call(v);
 }
 
 /** What an action writes for a value: like %v, but nil is empty (Helm drops "<no value>"). */

@@ -146,7 +146,7 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
   }
   const version = top.metadata['Version'];
   return {
-    chart: { name: top.name, ...(version ? { version: String(version) } : {}), root: input.root },
+    chart: { name: top.name, ...((typeof version === 'string' || typeof version === 'number') && version ? { version: String(version) } : {}), root: input.root },
     templates,
     values: perChart.get(top) ?? values,
     diagnostics: diags,

@@ -8,7 +8,7 @@ import { resolvesNonString } from './yaml-resolve.js';
 import { analyze, BEST_WIDTH, ESCAPES, isBreak, isPrintable, sortKeys } from './yaml-scalar.js';
 import type { TStr } from './tracked.js';
 import type { Segment, ValueOrigin } from './types.js';
-import { childProv, isMap, STRINGER, Unknown, type GoMap, type Val } from './value.js';
+import { childProv, isMap, STRINGER, Unknown, type Val } from './value.js';
 
 type Style = 'plain' | 'double' | 'literal';
 interface Ctx {
@@ -209,7 +209,7 @@ class Emitter {
     this.indicator('|', true, false, false);
     const first = s.codePointAt(0);
     if (first === 0x20 || (first !== undefined && isBreak(first))) this.indicator('2', false, false, false);
-    const cps = [...s].map((ch) => ch.codePointAt(0)!);
+    const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
     const n = cps.length;
     let chomp = '';
     if (n === 0 || !isBreak(cps[n - 1]!)) chomp = '-';
@@ -250,7 +250,10 @@ function scalarOf(v: unknown, ph: Ph): [string, Style] {
   let s: string;
   if (v instanceof Unknown) s = ph(v);
   else if (typeof v === 'string') s = v;
-  else s = String((v as Record<symbol, unknown>)[STRINGER] ?? v);
+  else {
+    const stringer = (v as Record<symbol, unknown>)[STRINGER];
+    s = typeof stringer === 'string' ? stringer : typeof v === 'bigint' || typeof v === 'symbol' ? String(v) : Object.prototype.toString.call(v);
+  }
   if (s.includes('\n')) return [s, 'literal'];
   return [s, resolvesNonString(s) ? 'double' : 'plain'];
 }

@@ -76,7 +76,7 @@ export function setChildProv(container: object, key: string | number, origin: Va
     m?.delete(key);
     return;
   }
-  if (!m) provTable.set(container, (m = new Map()));
+  if (!m) provTable.set(container, (m = new Map<string | number, ValueOrigin>()));
   m.set(key, origin);
 }
 

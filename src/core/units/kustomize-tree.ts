@@ -32,7 +32,7 @@ export function cloneNode<T extends Node | Pair | null | undefined>(node: T, whe
   else if (isMap(node)) {
     const map = new YAMLMap();
     map.flow = node.flow;
-    map.items = node.items.map((p) => cloneNode(p, from)) as YAMLMap['items'];
+    map.items = node.items.map((p) => cloneNode<YAMLMap['items'][number]>(p, from));
     copy = map;
   } else if (isSeq(node)) {
     const seq = new YAMLSeq();
@@ -112,7 +112,7 @@ const MERGE_KEYS: Record<string, string> = {
 };
 
 const keyOf = (p: unknown): string | undefined => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined);
-const get = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => keyOf(p) === key) as Pair | undefined;
+const get = (map: YAMLMap, key: string): Pair | undefined => map.items.find<Pair>((p): p is Pair => keyOf(p) === key);
 
 /** Strategic merge of `patch` into `target` (both maps of the built tree), in place. */
 export function strategicMerge(target: YAMLMap, patch: YAMLMap, where: Provenance, path: string[] = []): void {

@@ -5,7 +5,7 @@
 // labels, annotations, images and replicas. The objects are new trees whose nodes remember the base or
 // patch file they come from (units/kustomize-tree.ts), so findings point at the line that defines a value.
 import path from 'node:path';
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { FileFacts } from '../facts/index.js';
 import type { KustomizationFacts, KPatch } from '../facts/kustomization.js';
 import type { DeploymentUnit, K8sObject } from '../facts/manifests.js';
@@ -259,7 +259,7 @@ function containersOf(root: YAMLMap): YAMLMap[] {
     if (isMap(node)) {
       for (const p of node.items) {
         const key = isScalar(p.key) ? String(p.key.value) : '';
-        if ((key === 'containers' || key === 'initContainers') && isSeq(p.value)) out.push(...(p.value.items.filter(isMap) as YAMLMap[]));
+        if ((key === 'containers' || key === 'initContainers') && isSeq(p.value)) out.push(...p.value.items.filter<YAMLMap>(isMap));
         else visit(p.value as Node, depth + 1);
       }
     }
