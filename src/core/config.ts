@@ -145,7 +145,7 @@ function dropInvalid(value: Record<string, unknown>, badKeys: string[], ruleIds:
     const top = parts[0]!;
     if ((top === 'rules' || top === 'imageMap') && parts.length === 2) delete (copy[top] as Record<string, unknown> | undefined)?.[parts[1]!];
     else if (top === 'helm' && parts.length >= 2) delete (copy.helm as Record<string, unknown> | undefined)?.[parts[1]!];
-    else delete copy[top];
+    else Reflect.deleteProperty(copy, top);
   }
   const validate = validatorFor(ruleIds);
   return validate(copy) ? (copy) : {};

@@ -20,11 +20,11 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   const options: Partial<KubeconnOptions> = {};
   const config = settings !== null && typeof settings === 'object' && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
   if (settings !== undefined && settings !== null && config !== settings) errors.push('kubeconn: the settings must be an object of kubeconn.* keys; ignored.');
-  const accept = <K extends keyof KubeconnOptions>(key: K, value: unknown): void => {
+  const accept = (key: keyof KubeconnOptions, value: unknown): void => {
     if (value === undefined || value === null) return;
     try {
       resolveOptions({ [key]: value });
-      options[key] = value as KubeconnOptions[K];
+      (options as Record<string, unknown>)[key] = value;
     } catch (error) {
       if (!(error instanceof OptionsError)) throw error;
       errors.push(`kubeconn.${key}: ${error.message}; using the default.`);

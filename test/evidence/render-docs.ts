@@ -273,7 +273,7 @@ function keepaliveInversion(d: TopicResults): string {
     const r = s[k];
     if (!r) return `| ${label} | not run |||||`;
     const bad = r.attempts - (r.statuses['200'] ?? 0);
-    const errs = Object.entries(r.upstreamErrors).map(([e, n]) => `${e} × ${n}`).join(', ') || 'none';
+    const errs = Object.entries(r.upstreamErrors).map(([e, n]) => `${e} × ${String(n)}`).join(', ') || 'none';
     return `| ${label} | ${code(r.backend)} | ${r.relayDelayMs} ms | **${bad} / ${r.attempts}** | ${errs} | ${r.upstreamConnections.fresh} new, ${r.upstreamConnections.reused} reused | ${r.failedAfterGapMs.join(', ') || '–'} |`;
   };
   return `# Keep-alive idle-timeout inversion (measured)

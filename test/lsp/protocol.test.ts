@@ -29,7 +29,7 @@ describe('kubeconn lsp --stdio', () => {
     fs.cpSync(path.join(fixturesDir, 'vscode', 'helper'), helper(), { recursive: true });
     client = await TestClient.start({ folders: [dir], settings: () => settings.current, dynamic: true, workDoneProgress: true });
   });
-  after(async () => {
+  after(() => {
     if (client.child.exitCode === null) client.child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -66,7 +66,7 @@ describe('kubeconn lsp --stdio', () => {
     ]);
     assert.equal(imbalance.relatedInformation[1]!.location.uri, uriOf(shop('services', 'frontend', 'server.js')));
     // Never an absolute path in a message.
-    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [String(d.message), ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
+    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [typeof d.message === 'string' ? d.message : d.message.value, ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
   });
 
   it('didOpen overlays the file on disk, didChange re-analyses, didClose falls back to disk', async () => {
@@ -213,7 +213,7 @@ describe('kubeconn lsp --stdio', () => {
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.kubeconn.yaml')), type: 2 }] });
     await client.idle();
     const [problem] = client.diagnosticsOf(path.join(dir, '.kubeconn.yaml'), 'config-error');
-    assert.match(String(problem!.message), /unknown key 'prestopSeconds'/);
+    assert.match(typeof problem!.message === 'string' ? problem!.message : problem!.message.value, /unknown key 'prestopSeconds'/);
     assert.deepEqual(problem!.range.start, { line: 1, character: 0 });
 
     settings.current = {};

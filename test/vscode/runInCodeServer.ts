@@ -138,7 +138,7 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
         if (opts.verbose) log(`[${type}] ${text}`);
         else if (!WORKBENCH_CHATTER.some(re => re.test(text))) log(text);
       });
-      await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(Number(code)));
+      await page.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));
       if (opts.verbose) page.on('pageerror', e => log(`[pageerror] ${e.message}`));
       const url = server.workbenchUrl(workspace, [
         ['extensionDevelopmentPath', server.remoteUri(extDir)],
@@ -215,7 +215,7 @@ const isMain = (() => {
 if (isMain) {
   main(process.argv.slice(2)).then(
     code => process.exit(code),
-    e => { console.error(`runInCodeServer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (e: unknown) => { console.error(`runInCodeServer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
   );
 }
 

@@ -282,6 +282,6 @@ const isMain = (() => {
 if (isMain) {
   main(process.argv.slice(2)).then(
     code => process.exit(code),
-    e => { console.error(`uiSmoke: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (e: unknown) => { console.error(`uiSmoke: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
   );
 }
