@@ -4,7 +4,6 @@
 // handler ignores the signal there (measured: PID 1 gets no default actions), a shell forwards nothing.
 import { basename, defineRule, flow, INITS, pairOf, range } from '../src/core/rule-api.js';
 import { describeWorkload, nodeSpan } from './lib/common.js';
-import type { Scalar } from 'yaml';
 
 export default defineRule({
   id: 'command-overrides-init',

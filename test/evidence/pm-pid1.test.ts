@@ -193,7 +193,7 @@ describe('package manager as PID 1 (facts A9)', { concurrency: 3 }, () => {
   for (const c of cases) {
     const verdict = c.expect.drained ? 'drains' : 'does not drain';
     it(`${c.id}: ${c.tini ? 'tini → ' : ''}${c.pm} start (script shell: ${c.shell}) ${verdict}`, { timeout: 40_000 }, async () => {
-      if (setupError) throw setupError instanceof Error ? setupError : new Error(String(setupError));
+      if (setupError) throw setupError instanceof Error ? setupError : new Error('setup failed', { cause: setupError });
       const dir = makeProject(c);
       const reported = scriptShellOf(c, dir);
       const want = c.shell === 'portable' ? null : shellPath[c.shell];

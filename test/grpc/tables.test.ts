@@ -12,7 +12,7 @@ import { pythonTable } from '../../src/core/facts/grpc/python.js';
 import { readGrpc } from '../../src/core/facts/grpc/reader.js';
 import type { LanguageTable } from '../../src/core/facts/grpc/table.js';
 import { renderParts } from '../../src/core/facts/grpc/value.js';
-import { parse, type GrammarName } from '../../src/core/facts/treesitter.js';
+import { parse } from '../../src/core/facts/treesitter.js';
 import { initKubeconn } from '../../src/core/init.js';
 
 async function read(table: LanguageTable, text: string): Promise<GrpcFacts> {

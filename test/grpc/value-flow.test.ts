@@ -16,7 +16,7 @@ import { readGrpc } from '../../src/core/facts/grpc/reader.js';
 import type { LanguageTable } from '../../src/core/facts/grpc/table.js';
 import { parseTarget } from '../../src/core/facts/grpc/target.js';
 import type { Part } from '../../src/core/facts/grpc/value.js';
-import { parse, type GrammarName } from '../../src/core/facts/treesitter.js';
+import { parse } from '../../src/core/facts/treesitter.js';
 import { initKubeconn } from '../../src/core/init.js';
 import { grpcPortNameHint } from '../../src/core/model/grpc-evidence.js';
 import { resolveOptions } from '../../src/core/options.js';

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FileFacts } from '../facts/index.js';
 import { objectFromDocument, type DeploymentUnit, type K8sObject } from '../facts/manifests.js';
-import type { YDoc } from '../facts/yaml-util.js';
 import type { ParseProblem } from '../finding.js';
 import { isUnknownText, originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
 import type { KubeconnOptions } from '../options.js';

@@ -10,7 +10,7 @@ import { listLayout } from '../grpc/layout.js';
 import { durationMs } from '../grpc/scope.js';
 import { matches, type CallNode, type DurationUnit } from '../grpc/table.js';
 import { boundNodes, enclosing, rangeOf, resolveNode, setting, within, type LanguageReader, type Walked } from './reader.js';
-import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts, Setting } from './shapes.js';
+import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts } from './shapes.js';
 
 const GO_DURATION: DurationUnit = {
   units: { 'time.Nanosecond': 1e-6, 'time.Microsecond': 1e-3, 'time.Millisecond': 1, 'time.Second': 1000, 'time.Minute': 60_000, 'time.Hour': 3_600_000 },
