@@ -4,7 +4,6 @@
 // handler ignores the signal there (measured: PID 1 gets no default actions), a shell forwards nothing.
 import { basename, defineRule, flow, INITS, pairOf, range } from '../src/core/rule-api.js';
 import { describeWorkload, nodeSpan } from './lib/common.js';
-import type { Scalar } from 'yaml';
 
 export default defineRule({
   id: 'command-overrides-init',
@@ -23,7 +22,7 @@ export default defineRule({
       prependInit: 'Start `command:` with {{entrypoint}}',
     },
   },
-  check({ model, options, report, each }) {
+  check({ model, report, each }) {
     each(model.workloads, (workload) => {
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
@@ -38,7 +37,7 @@ export default defineRule({
         const entry = entrypoint.map((w) => w.value ?? '');
         const data = { container: container.name, workload: describeWorkload(workload), entrypoint: JSON.stringify(entry), init: basename(init) };
         const pair = pairOf(container.node, 'command', doc);
-        const key = pair?.key as Scalar | undefined;
+        const key = pair?.key;
         const [valueStart, valueEnd] = range(container.commandNode, text);
         report({
           messageId: 'dropsInit',

@@ -22,7 +22,7 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ model, options, report, each }) {
+  check({ model, report, each }) {
     const seen = new Map<string, { problem: ShellProblem; related: { at: Span; message: string }[]; init?: string }>();
     const collect = (evaluation: Pid1Evaluation, startedBy: string): void => {
       for (const problem of evaluation.problems) {

@@ -91,7 +91,7 @@ function nodeFindings(model: AnalysisModel, s: ContainerServers, container: Cont
     : 'Node exits at once on SIGTERM and cuts the requests in flight.';
   return sites.map(({ file, site }) => ({
     messageId: 'node',
-    data: { server: `${site.api}`, consequence },
+    data: { server: site.api, consequence },
     at: span(file, site.at),
     suggest: handlerSuggestion(model, file, site),
   }));

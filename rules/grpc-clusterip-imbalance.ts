@@ -152,6 +152,5 @@ function cyclic(value: unknown, ancestors: Set<unknown>): boolean {
 
 function stripNodePort(port: YamlValue): YamlValue {
   if (typeof port !== 'object' || port === null || Array.isArray(port)) return port;
-  const { nodePort: _nodePort, ...rest } = port;
-  return rest;
+  return Object.fromEntries(Object.entries(port).filter(([key]) => key !== 'nodePort'));
 }

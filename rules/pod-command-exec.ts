@@ -22,7 +22,7 @@ export default defineRule({
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
-  check({ model, options, report, each }) {
+  check({ model, report, each }) {
     each(model.workloads, (workload) => {
       // One-shot pods (Jobs, restartPolicy Never/OnFailure, Helm hooks and tests) are not drained on a rollout.
       if (model.runsOnce(workload)) return;

@@ -84,7 +84,7 @@ function rewriteConfigValue(model: AnalysisModel, link: DialLink, newText: strin
     if (inner[0]!.from === 'env') return rewriteEnv(model, link, inner[0]!.env!, newText);
     // The default after the first ':', when it is plain text.
     if (inner[0]!.from === 'default' && placeholder[2] !== undefined && !placeholder[2].includes('${')) {
-      const start = content[0] + 2 + placeholder[1]!.length + 1;
+      const start = content[0] + 2 + placeholder[1].length + 1;
       return replaceStringContentIn(use.file!, [start, start + placeholder[2].length], newText);
     }
     return undefined;

@@ -257,7 +257,7 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
     preStopSeconds: int('pre-stop-seconds'),
     drainSeconds: int('drain-seconds'),
     maxFileBytes: int('max-file-size'),
-    appProtocol: appProtocol as KubeconnOptions['appProtocol'] | undefined,
+    appProtocol: appProtocol,
   };
 }
 

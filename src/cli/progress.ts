@@ -15,7 +15,7 @@ export class Progress {
   constructor(private readonly stream: NodeJS.WriteStream = process.stderr) {}
 
   get enabled(): boolean {
-    return this.stream.isTTY === true;
+    return this.stream.isTTY;
   }
 
   update(message: string): void {

@@ -91,7 +91,7 @@ function validatorFor(ruleIds: readonly string[]): ((data: unknown) => boolean) 
     validate = new Ajv({ allErrors: true, strict: true }).compile(configSchema(ruleIds));
     validators.set(key, validate);
   }
-  return validate as ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+  return validate;
 }
 
 /** Validate a config value (already parsed). Returns the valid subset and one problem per mistake. */
@@ -103,7 +103,7 @@ export function validateConfig(
 ): { config: UserConfig; problems: ConfigProblem[] } {
   if (value === undefined || value === null) return { config: {}, problems: [] };
   const validate = validatorFor(ruleIds);
-  if (validate(value)) return { config: value as UserConfig, problems: [] };
+  if (validate(value)) return { config: value, problems: [] };
   const problems: ConfigProblem[] = [];
   const bad = new Set<string>();
   for (const error of validate.errors ?? []) {
@@ -111,13 +111,13 @@ export function validateConfig(
     let keyOnly = false;
     let message: string;
     if (error.keyword === 'additionalProperties') {
-      const extra = String((error.params as { additionalProperty: string }).additionalProperty);
+      const extra = (error.params as { additionalProperty: string }).additionalProperty;
       const known = Object.keys(schemaAt(configSchema(ruleIds), path)?.properties ?? {});
       path.push(extra);
       keyOnly = true;
       message = `unknown key '${extra}'${didYouMean(extra, known)}`;
     } else if (error.keyword === 'propertyNames') {
-      const name = String((error.params as { propertyName: string }).propertyName);
+      const name = (error.params as { propertyName: string }).propertyName;
       path.push(name);
       keyOnly = true;
       message = `unknown rule '${name}'${didYouMean(name, ruleIds)}`;
@@ -145,16 +145,16 @@ function dropInvalid(value: Record<string, unknown>, badKeys: string[], ruleIds:
     const top = parts[0]!;
     if ((top === 'rules' || top === 'imageMap') && parts.length === 2) delete (copy[top] as Record<string, unknown> | undefined)?.[parts[1]!];
     else if (top === 'helm' && parts.length >= 2) delete (copy.helm as Record<string, unknown> | undefined)?.[parts[1]!];
-    else delete copy[top];
+    else Reflect.deleteProperty(copy, top);
   }
   const validate = validatorFor(ruleIds);
-  return validate(copy) ? (copy as UserConfig) : {};
+  return validate(copy) ? (copy) : {};
 }
 
 function schemaAt(schema: Record<string, unknown>, path: string[]): { properties?: Record<string, unknown> } | undefined {
   let node: Record<string, unknown> | undefined = schema;
   for (const part of path) node = (node?.properties as Record<string, Record<string, unknown>> | undefined)?.[part];
-  return node as { properties?: Record<string, unknown> } | undefined;
+  return node;
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string {
@@ -162,7 +162,10 @@ function didYouMean(word: string, candidates: readonly string[]): string {
   let bestDistance = Infinity;
   for (const c of candidates) {
     const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) (best = c), (bestDistance = d);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
   }
   return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 4)) ? ` (did you mean '${best}'?)` : '';
 }
@@ -203,7 +206,7 @@ export function parseConfigFile(file: string, text: string, ruleIds: readonly st
     return { config: {}, problems: [{ source: file, line: 1, column: 1, key: '', message: 'the config must be a mapping of settings (kubernetesVersion, rules, …)' }] };
   }
   const locate = (path: (string | number)[], keyOnly: boolean) => {
-    const node = nodeAt(doc.contents as YamlNode | null, path, keyOnly);
+    const node = nodeAt(doc.contents, path, keyOnly);
     return node?.range ? at(node.range[0]) : { line: 1, column: 1 };
   };
   return validateConfig(value, ruleIds, file, locate);

@@ -20,7 +20,7 @@ export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, N
     return { file, start: close, end: close, text: `${needsComma ? ', ' : ''}${body}` };
   }
   const last = map.items[map.items.length - 1]!;
-  const at = lineEndAfter(text, ((last.value ?? last.key) as Node).range![1]);
+  const at = lineEndAfter(text, ((last.value ?? last.key)).range![1]);
   const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
   const lines = block(value, column, indentStep(text, map));
   const eol = eolOf(text);
@@ -142,7 +142,7 @@ export function columnOf(text: string, offset: number): number {
 function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
   const own = columnOf(text, (map.items[0]!.key as Node).range![0]);
   for (const item of map.items) {
-    const value = item.value as Node | null;
+    const value = item.value;
     if (isMap(value) && !value.flow && value.items[0]) {
       const step = columnOf(text, (value.items[0].key as Node).range![0]) - own;
       if (step > 0) return step;

@@ -161,6 +161,6 @@ function describeEntity(entity: unknown): string {
   const name = e.name as string | undefined;
   if (kind && name) return `${kind} '${name}'`;
   if (name) return `'${name}'`;
-  if (typeof e.file === 'string') return (e.file as string).slice((e.file as string).lastIndexOf('/') + 1);
+  if (typeof e.file === 'string') return (e.file).slice((e.file).lastIndexOf('/') + 1);
   return 'an entity';
 }

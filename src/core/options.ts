@@ -67,7 +67,7 @@ export class OptionsError extends Error {
   override name = 'OptionsError';
 }
 
-export function parseVersion(version: string): { major: number; minor: number } | undefined {
+export function parseVersion(version: unknown): { major: number; minor: number } | undefined {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(String(version).trim());
   return m ? { major: Number(m[1]), minor: Number(m[2]) } : undefined;
 }

@@ -5,7 +5,7 @@
 // Options: the project's .kubeconn.yaml, then `settings.kubeconn` over it (ESLint settings win). Mistakes in
 // either are reported as lint messages on the file being linted, never thrown (a throw in a rule would be
 // printed by ESLint as a crash of that rule); the valid keys still apply.
-import { allRules, type ConfigProblem, configToOptions, type Finding, type KubeconnOptions, mergeOptions, OptionsError, validateConfig, Workspace } from '../api.js';
+import { allRules, type ConfigProblem, configToOptions, type Finding, mergeOptions, OptionsError, validateConfig, Workspace } from '../api.js';
 import path from 'node:path';
 import { loadProjectConfig } from '../node/config-file.js';
 import { collectFiles, excludedBySettings, readForAnalysis } from '../node/files.js';

@@ -7,9 +7,9 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-function resolvePeer<T>(name: string): T | undefined {
+function resolvePeer(name: string): unknown {
   try {
-    return createRequire(path.join(process.cwd(), 'package.json'))(name) as T;
+    return createRequire(path.join(process.cwd(), 'package.json'))(name);
   } catch {
     return undefined; // not installed in the project
   }
@@ -32,7 +32,7 @@ let ymlPlugin: YmlPlugin | null | undefined;
 /** `@typescript-eslint/parser`, when the project has it. */
 export function typescriptEslintParser(): EslintParser | undefined {
   if (typescriptParser === undefined) {
-    const mod = resolvePeer<EslintParser & { default?: EslintParser }>('@typescript-eslint/parser');
+    const mod = resolvePeer('@typescript-eslint/parser') as (EslintParser & { default?: EslintParser }) | undefined;
     typescriptParser = mod?.parseForESLint ? mod : (mod?.default ?? null);
   }
   return typescriptParser ?? undefined;
@@ -41,7 +41,7 @@ export function typescriptEslintParser(): EslintParser | undefined {
 /** eslint-plugin-yml, when the project has it and it ships the `yaml` language (v3+). */
 export function eslintPluginYml(): YmlPlugin | undefined {
   if (ymlPlugin === undefined) {
-    const mod = resolvePeer<YmlPlugin & { default?: YmlPlugin }>('eslint-plugin-yml');
+    const mod = resolvePeer('eslint-plugin-yml') as (YmlPlugin & { default?: YmlPlugin }) | undefined;
     // An ES module comes back as its namespace; the user's `import yml from 'eslint-plugin-yml'` is the default.
     const plugin = mod?.default?.languages ? mod.default : mod;
     ymlPlugin = plugin?.languages?.yaml ? plugin : null;

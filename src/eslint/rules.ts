@@ -66,7 +66,7 @@ export function toEslintRule(rule: Rule): object {
  * Config problems are reported by the first kubeconn rule that runs on a file, not by all of them: every
  * rule of one lint pass shares that pass's SourceCode object.
  */
-const configReported = new WeakSet<object>();
+const configReported = new WeakSet();
 function claimConfigReport(sourceCode: object): boolean {
   if (configReported.has(sourceCode)) return false;
   configReported.add(sourceCode);

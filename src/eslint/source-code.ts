@@ -89,7 +89,7 @@ export class KubeconnSourceCode extends TextSourceCodeBase<{
       const parsed = commentParser.parseDirective(comment.value);
       if (parsed?.label !== 'eslint') continue;
       const result = commentParser.parseJSONLikeConfig(parsed.value);
-      if (result.ok) configs.push({ config: { rules: result.config as Record<string, unknown> }, loc: comment.loc });
+      if (result.ok) configs.push({ config: { rules: result.config }, loc: comment.loc });
       else problems.push({ ruleId: null, message: result.error.message, loc: comment.loc });
     }
     return { configs, problems };
@@ -106,8 +106,8 @@ export function findComments(text: string, syntax: CommentSyntax, locOf: (offset
   const out: CommentNode[] = [];
   const pattern = syntax === 'hash' ? /(^|[ \t])#([^\n\r]*)/gm : /(^|[ \t;{}(),])(?:\/\/([^\n\r]*)|\/\*([\s\S]*?)\*\/)/gm;
   for (const m of text.matchAll(pattern)) {
-    const start = m.index! + m[1]!.length;
-    const end = m.index! + m[0].length;
+    const start = m.index + m[1]!.length;
+    const end = m.index + m[0].length;
     const block = syntax === 'slash' && m[3] !== undefined;
     out.push({
       type: block ? 'Block' : 'Line',

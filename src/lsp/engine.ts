@@ -175,7 +175,10 @@ export class Engine {
     const exists = async () => (await fs.stat(file).catch(() => undefined)) !== undefined;
     if (text !== undefined && this.forgets !== forgets && !(await exists())) text = undefined;
     // Gone between the event and the read: treat as deleted. Too large or unreadable: a skipped file.
-    if (text === undefined && (result.skipped === undefined || !(await exists()))) return this.forget(file);
+    if (text === undefined && (result.skipped === undefined || !(await exists()))) {
+      this.forget(file);
+      return;
+    }
     if (this.hooks.openText(file) !== undefined || !this.wants(file)) return; // opened meanwhile: the editor wins
     if (text === undefined ? this.ws.setSkipped(file, result.skipped!) : this.ws.setFile(file, text)) this.schedule();
   }

@@ -16,7 +16,7 @@ export function hoverFor(
   withFindings: boolean,
   lineOf: (file: string, offset: number) => number | undefined,
 ): Hover | undefined {
-  const content = hoverAt(result, catalog, facts.file, offset, naming.relative);
+  const content = hoverAt(result, catalog, facts.file, offset, (file) => naming.relative(file));
   const position = facts.lines.position(offset);
   const here = withFindings
     ? groups.filter((g) => {

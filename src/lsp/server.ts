@@ -73,7 +73,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let initialized = false;
   let analyses = 0;
 
-  const log = (message: string): void => connection.console.log(message);
+  const log = (message: string): void => { connection.console.log(message); };
   // A notification, not window/showMessageRequest: nothing to answer, and no client blocks on a prompt.
   const tell = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const internalError = (context: string, error: unknown): void => {
@@ -83,7 +83,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     internalErrors.push(`${context}: ${err.message}`);
   };
   const guard =
-    <A extends unknown[], R>(context: string, fn: (...args: A) => R, fallback: Awaited<R> | undefined = undefined) =>
+    <A extends unknown[], R>(context: string, fn: (...args: A) => R, fallback?: Awaited<R>) =>
     async (...args: A): Promise<Awaited<R> | undefined> => {
       try {
         return await fn(...args);
@@ -185,7 +185,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     log(`settings: ${JSON.stringify(settings.options)}${project.file ? `; config file ${project.file}` : ''}`);
   };
   let configuring: Promise<void> = Promise.resolve();
-  let startup: Promise<void> | undefined;
+  let startupDone!: () => void;
+  const startup = new Promise<void>((resolve) => (startupDone = resolve));
   const reconfigure = (): Promise<void> => {
     const run = async (): Promise<void> => {
       await loadSettings();
@@ -269,7 +270,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (catalogCache?.key !== key) {
       catalogCache = {
         key,
-        catalog: buildCatalog(result, allRules, { ruleLevels: engine.workspace.options.rules, groupBy: groupBy === 'namespace' ? 'namespace' : 'system', displayPath: naming.relative }),
+        catalog: buildCatalog(result, allRules, { ruleLevels: engine.workspace.options.rules, groupBy: groupBy === 'namespace' ? 'namespace' : 'system', displayPath: (file) => naming.relative(file) }),
       };
     }
     const cache = catalogCache;
@@ -290,6 +291,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     workDoneProgress = caps.window?.workDoneProgress === true;
     showDocument = caps.window?.showDocument?.support === true;
     workspaceFolders = caps.workspace?.workspaceFolders === true;
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri/rootPath are the fallbacks for clients that predate workspaceFolders
     const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : params.rootPath ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }] : []);
     engine.folders = folders.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined);
     const commands = [SHOW_DOCS_COMMAND].filter((c) => !(init.clientCommands ?? []).includes(c));
@@ -305,8 +307,6 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     };
   });
 
-  let startupDone!: () => void;
-  startup = new Promise<void>((resolve) => (startupDone = resolve));
   connection.onInitialized(
     guard('start-up', async () => {
       initialized = true;
@@ -436,7 +436,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const [ruleId, href] = (params.arguments ?? []) as [string?, string?];
       const uri = href ?? (ruleId ? naming.docsHref(ruleId) : undefined);
       if (uri && showDocument) await connection.window.showDocument({ uri, external: !uri.startsWith('file:') });
-      else if (uri) void connection.window.showInformationMessage(`kubeconn/${ruleId}: ${uri}`);
+      else if (uri) connection.window.showInformationMessage(`kubeconn/${ruleId}: ${uri}`);
     }),
   );
 
@@ -462,7 +462,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     }),
   );
 
-  connection.onShutdown(() => engine.dispose());
+  connection.onShutdown(() => { engine.dispose(); });
   documents.listen(connection);
   connection.listen();
 }

@@ -21,11 +21,11 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   const options: Partial<KubeconnOptions> = {};
   const config = settings !== null && typeof settings === 'object' && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
   if (settings !== undefined && settings !== null && config !== settings) errors.push('kubeconn: the settings must be an object of kubeconn.* keys; ignored.');
-  const accept = <K extends keyof KubeconnOptions>(key: K, value: unknown): void => {
+  const accept = (key: keyof KubeconnOptions, value: unknown): void => {
     if (value === undefined || value === null) return;
     try {
-      resolveOptions({ [key]: value } as Partial<KubeconnOptions>);
-      options[key] = value as KubeconnOptions[K];
+      resolveOptions({ [key]: value });
+      (options as Record<string, unknown>)[key] = value;
     } catch (error) {
       // Settings come from the workspace: whatever the value, a warning and the default, never a failed server.
       errors.push(`kubeconn.${key}: ${error instanceof OptionsError ? error.message : `invalid value ${JSON.stringify(value)}`}; using the default.`);

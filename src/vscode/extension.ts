@@ -92,7 +92,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
         configuration: async (params, token, next) => {
           const defaults = await next(params, token);
           if (!Array.isArray(defaults)) return defaults;
-          return params.items.map((item, i) => (item.section === 'kubeconn' ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : defaults[i]));
+          return params.items.map((item, i) => (item.section === 'kubeconn' ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : (defaults as unknown[])[i]));
         },
       },
     },
@@ -174,7 +174,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
       return id ? openEntityPage(id) : undefined;
     })),
     vscode.commands.registerCommand('kubeconn.rescan', log.guard('rescan', () => client.sendRequest(RESCAN_REQUEST, {}))),
-    vscode.commands.registerCommand('kubeconn.showLog', () => log.channel.show()),
+    vscode.commands.registerCommand('kubeconn.showLog', () => { log.channel.show(); }),
   );
 
   const ready = client
@@ -185,7 +185,7 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
       timings.firstScanMs = performance.now() - started;
       log.info(`first scan published ${timings.firstScanMs.toFixed(0)} ms after activation (${s.files} files)`);
     })
-    .catch((error: unknown) => log.internalError('start-up', error));
+    .catch((error: unknown) => { log.internalError('start-up', error); });
   timings.activateMs = performance.now() - started;
 
   return {

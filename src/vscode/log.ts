@@ -46,7 +46,9 @@ export class Log implements vscode.Disposable {
     this.shownError = true;
     void vscode.window
       .showErrorMessage(`kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`, 'Show log')
-      .then((choice) => choice && this.channel.show(true));
+      .then((choice) => {
+        if (choice) this.channel.show(true);
+      });
   }
 
   /**
@@ -57,7 +59,7 @@ export class Log implements vscode.Disposable {
     return (...args: A) => {
       try {
         const result = fn(...args);
-        if (result instanceof Promise) return result.catch((e: unknown) => this.internalError(context, e));
+        if (result instanceof Promise) return result.catch((e: unknown) => { this.internalError(context, e); });
         return result;
       } catch (e) {
         this.internalError(context, e);

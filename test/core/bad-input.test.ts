@@ -64,8 +64,8 @@ describe('bad input', () => {
     assert.equal(appProtocol.line, 9);
     assert.equal(appProtocol.fix, undefined, 'no unattended edit of a template');
     // The suggestion goes through the Helm engine's source mapping: one line in the template, under the port.
-    const [edit] = appProtocol.suggestions!.flatMap((s) => s.edits);
-    assert.equal(appProtocol.suggestions!.length, 1);
+    const [edit] = appProtocol.suggestions.flatMap((s) => s.edits);
+    assert.equal(appProtocol.suggestions.length, 1);
     const source = chart.replace('{{ include "orders.fullname" . }}', 'orders');
     const applied = source.slice(0, edit!.start) + edit!.text + source.slice(edit!.end);
     assert.match(applied, /port: \{\{ \.Values\.service\.port \}\}\n {6}appProtocol: kubernetes\.io\/h2c\n\{\{- if/);

@@ -144,10 +144,10 @@ describe('buildCatalog', () => {
     assert.equal(toOrders?.to, 'shop/Deployment/orders');
     assert.equal(toPayments?.to, 'shop/Deployment/payments');
     // Colour only where a finding is: pick_first through a ClusterIP name is one; round_robin over a headless name is none.
-    assert.ok(toOrders!.imbalanced);
-    assert.ok(toOrders!.findings.some((f) => f.ruleId === 'grpc-client-load-balancing' && f.file.endsWith('main.go')));
-    assert.ok(toOrders!.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'), 'the called Service carries gRPC behind a ClusterIP');
-    assert.deepEqual(toPayments!.findings.filter((f) => f.ruleId === 'grpc-client-load-balancing'), []);
+    assert.ok(toOrders.imbalanced);
+    assert.ok(toOrders.findings.some((f) => f.ruleId === 'grpc-client-load-balancing' && f.file.endsWith('main.go')));
+    assert.ok(toOrders.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'), 'the called Service carries gRPC behind a ClusterIP');
+    assert.deepEqual(toPayments.findings.filter((f) => f.ruleId === 'grpc-client-load-balancing'), []);
     assert.deepEqual(byId(catalog, 'shop/Deployment/orders').callers.map((c) => c.label), ['grpc.NewClient in services/frontend/main.go']);
     // The dial-site finding counts for the caller that runs the code.
     assert.equal(frontend.checks.find((c) => c.id === 'balanced')!.status, 'fail');

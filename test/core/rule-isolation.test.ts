@@ -21,6 +21,7 @@ describe('rule isolation', () => {
     const fragile = defineRule({
       id: 'fragile',
       meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { seen: 'Saw {{name}}' } },
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures (as for rules/)
       check({ model, each, report }) {
         each(model.workloads, (w) => {
           if (w.name === 'bad') throw new TypeError("Cannot read properties of undefined (reading 'x')");
@@ -69,7 +70,7 @@ function withEnv<T>(env: Record<string, string>, run: () => T): T {
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = v;
   }
 }

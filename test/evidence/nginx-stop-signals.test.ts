@@ -113,7 +113,7 @@ describe('nginx stop signals (facts §5.8)', () => {
   });
 
   it('SIGTERM: fast shutdown, the in-flight proxied request is cut', { timeout: 25_000 }, async () => {
-    if (setupError) throw setupError;
+    if (setupError) throw setupError instanceof Error ? setupError : new Error('setup failed', { cause: setupError });
     const r = await scenario('SIGTERM');
     assert.equal(r.inflight.status, null, JSON.stringify(r));
     assert.match(r.inflight.error ?? '', /ECONNRESET|socket hang up/, JSON.stringify(r));
@@ -122,7 +122,7 @@ describe('nginx stop signals (facts §5.8)', () => {
   });
 
   it('SIGQUIT: graceful shutdown, the in-flight request completes (200), then nginx exits', { timeout: 25_000 }, async () => {
-    if (setupError) throw setupError;
+    if (setupError) throw setupError instanceof Error ? setupError : new Error('setup failed', { cause: setupError });
     const r = await scenario('SIGQUIT');
     assert.equal(r.inflight.status, 200, JSON.stringify(r));
     assert.equal(r.inflight.error, null, JSON.stringify(r));

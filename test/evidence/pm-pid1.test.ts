@@ -132,7 +132,7 @@ function scriptShellOf(c: PmCase, dir: string): string | null {
   if (c.pm === 'yarn4') return null;
   const argv = [...tools[c.pm], 'run', 'shell'];
   const r = spawnSync('unshare', ['--net', '--', ...argv], { cwd: dir, env: { ...process.env, ...pmEnv }, encoding: 'utf8', timeout: 30_000 });
-  const m = /^shell=(\S+)$/m.exec(`${r.stdout}`);
+  const m = /^shell=(\S+)$/m.exec(r.stdout);
   assert.ok(m, `${c.id}: \`${argv.join(' ')} run shell\` printed no shell=: ${r.stdout}${r.stderr}`);
   return m[1]!;
 }
@@ -193,7 +193,7 @@ describe('package manager as PID 1 (facts A9)', { concurrency: 3 }, () => {
   for (const c of cases) {
     const verdict = c.expect.drained ? 'drains' : 'does not drain';
     it(`${c.id}: ${c.tini ? 'tini → ' : ''}${c.pm} start (script shell: ${c.shell}) ${verdict}`, { timeout: 40_000 }, async () => {
-      if (setupError) throw setupError;
+      if (setupError) throw setupError instanceof Error ? setupError : new Error('setup failed', { cause: setupError });
       const dir = makeProject(c);
       const reported = scriptShellOf(c, dir);
       const want = c.shell === 'portable' ? null : shellPath[c.shell];

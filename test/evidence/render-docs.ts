@@ -273,7 +273,7 @@ function keepaliveInversion(d: TopicResults): string {
     const r = s[k];
     if (!r) return `| ${label} | not run |||||`;
     const bad = r.attempts - (r.statuses['200'] ?? 0);
-    const errs = Object.entries(r.upstreamErrors).map(([e, n]) => `${e} × ${n}`).join(', ') || 'none';
+    const errs = Object.entries(r.upstreamErrors).map(([e, n]) => `${e} × ${String(n)}`).join(', ') || 'none';
     return `| ${label} | ${code(r.backend)} | ${r.relayDelayMs} ms | **${bad} / ${r.attempts}** | ${errs} | ${r.upstreamConnections.fresh} new, ${r.upstreamConnections.reused} reused | ${r.failedAfterGapMs.join(', ') || '–'} |`;
   };
   return `# Keep-alive idle-timeout inversion (measured)
@@ -392,7 +392,7 @@ export function renderTopic(t: Topic, d: TopicResults): string {
 
 export function renderIndex(all: Partial<Record<Topic, TopicResults>>): string {
   const envs: Record<string, string> = {};
-  for (const d of Object.values(all)) Object.assign(envs, d!.environment);
+  for (const d of Object.values(all)) Object.assign(envs, d.environment);
   const keep = ['kernel', 'cpus', 'node', 'npm', 'yarn1', 'yarn4', 'pnpm10', 'pnpm12', 'dash', 'bash', 'bash4.4', 'bash5.0', 'bash5.1', 'busybox', 'tini', 'grpcJs', 'python3Grpcio', 'nginx', 'nginxPackage'];
   const rows = TOPICS.map((t) => {
     const d = all[t];

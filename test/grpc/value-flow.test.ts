@@ -16,7 +16,7 @@ import { readGrpc } from '../../src/core/facts/grpc/reader.js';
 import type { LanguageTable } from '../../src/core/facts/grpc/table.js';
 import { parseTarget } from '../../src/core/facts/grpc/target.js';
 import type { Part } from '../../src/core/facts/grpc/value.js';
-import { parse, type GrammarName } from '../../src/core/facts/treesitter.js';
+import { parse } from '../../src/core/facts/treesitter.js';
 import { initKubeconn } from '../../src/core/init.js';
 import { grpcPortNameHint } from '../../src/core/model/grpc-evidence.js';
 import { resolveOptions } from '../../src/core/options.js';
@@ -25,7 +25,7 @@ import { app } from '../rules/grpc-k8s.js';
 
 async function read(table: LanguageTable, text: string): Promise<GrpcFacts> {
   await initKubeconn();
-  const tree = parse(table.files[0]!.grammar as GrammarName, text);
+  const tree = parse(table.files[0]!.grammar, text);
   try {
     return readGrpc(table, tree.rootNode, text);
   } finally {

@@ -111,7 +111,7 @@ describe('helm bad input', () => {
     const cycle = withGood('{{ $d := dict }}{{ $_ := set $d "me" $d }}{{ toJson $d | len }} {{ toYaml $d | len }}');
     assert.equal(cycle.broken.text, '0 0');
     const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
-    for (const [n, p] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) bomb.push(`${n}: &${n} [${Array(10).fill('*' + p).join(', ')}]`);
+    for (const [n, p] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) bomb.push(`${n}: &${n} [${Array(10).fill('*' + p!).join(', ')}]`);
     const t0 = performance.now();
     const r = renderOne('n: {{ len .Values.a }}\n', { values: bomb.join('\n') });
     assert.ok(performance.now() - t0 < 5000);
@@ -125,7 +125,7 @@ describe('helm bad input', () => {
     const parts = ['{{', '}}', '{{-', '-}}', ' ', '\n', '.Values.x', '$v', ':=', '|', '(', ')', '"s"', '`r`', 'if', 'range', 'end', 'else', 'define', 'include', 'tpl', 'default', 'toYaml', '/*', '*/', '1', 'nil', ',', 'with', 'template', 'break'];
     for (let i = 0; i < 300; i++) {
       let src = '';
-      for (let j = rand(40); j > 0; j--) src += parts[rand(parts.length)];
+      for (let j = rand(40); j > 0; j--) src += parts[rand(parts.length)]!;
       assert.doesNotThrow(() => renderOne(src, { values: 'x: 1' }), src);
     }
   });

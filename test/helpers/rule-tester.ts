@@ -7,7 +7,7 @@ import { applyEdits, selectFixes } from '../../src/core/edit.js';
 import type { Finding, TextEdit } from '../../src/core/finding.js';
 import type { KubeconnOptions } from '../../src/core/options.js';
 import type { Rule } from '../../src/core/rule.js';
-import { createWorkspace, Workspace } from '../../src/api.js';
+import { Workspace } from '../../src/api.js';
 import { initKubeconn } from '../../src/core/init.js';
 
 export type Files = Record<string, string>;

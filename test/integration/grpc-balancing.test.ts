@@ -54,7 +54,7 @@ const results: Record<string, unknown> = {
   platform: `${process.platform}-${process.arch}`,
   grpcJs: grpcJsVersion,
   callsPerMeasurement: N,
-  scenarios: {} as Record<string, unknown>,
+  scenarios: {},
 };
 const record = (name: string, data: unknown) => {
   (results.scenarios as Record<string, unknown>)[name] = data;

@@ -66,7 +66,7 @@ export function labClient(target: string, options: GrpcJs.ChannelOptions = {}): 
       });
     });
   const tryWho = (deadlineMs?: number): Promise<string> =>
-    who(deadlineMs).catch((err: Partial<GrpcJs.ServiceError>) => `!${grpc.status[err.code ?? grpc.status.UNKNOWN]}`);
+    who(deadlineMs).catch((err: unknown) => `!${grpc.status[(err as Partial<GrpcJs.ServiceError>).code ?? grpc.status.UNKNOWN]}`);
   return {
     target,
     who,

@@ -40,9 +40,9 @@ export class TestClient {
   static async start(opts: ClientOptions): Promise<TestClient> {
     const args = opts.command ?? [path.join(repoRoot, 'bin', 'kubeconn.js'), 'lsp', '--stdio'];
     const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
     const client = new TestClient(child, connection);
-    child.stderr!.on('data', (b: Buffer) => client.stderr.push(b.toString()));
+    child.stderr.on('data', (b: Buffer) => client.stderr.push(b.toString()));
     connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       client.diagnostics.set(p.uri, p.diagnostics);
       client.changed();
@@ -145,7 +145,7 @@ export class TestClient {
   }
 
   request<R>(method: string, params: unknown): Promise<R> {
-    return this.connection.sendRequest(method, params) as Promise<R>;
+    return this.connection.sendRequest<R>(method, params);
   }
 
   notify(method: string, params: unknown): void {

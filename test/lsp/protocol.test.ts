@@ -29,7 +29,7 @@ describe('kubeconn lsp --stdio', () => {
     fs.cpSync(path.join(fixturesDir, 'vscode', 'helper'), helper(), { recursive: true });
     client = await TestClient.start({ folders: [dir], settings: () => settings.current, dynamic: true, workDoneProgress: true });
   });
-  after(async () => {
+  after(() => {
     if (client.child.exitCode === null) client.child.kill('SIGKILL');
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -64,9 +64,9 @@ describe('kubeconn lsp --stdio', () => {
       "Deployment 'orders' receives this traffic",
       'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)',
     ]);
-    assert.equal(imbalance.relatedInformation![1]!.location.uri, uriOf(shop('services', 'frontend', 'server.js')));
+    assert.equal(imbalance.relatedInformation[1]!.location.uri, uriOf(shop('services', 'frontend', 'server.js')));
     // Never an absolute path in a message.
-    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [String(d.message), ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
+    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [typeof d.message === 'string' ? d.message : d.message.value, ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
   });
 
   it('didOpen overlays the file on disk, didChange re-analyses, didClose falls back to disk', async () => {
@@ -120,7 +120,7 @@ describe('kubeconn lsp --stdio', () => {
         'Services: orders.fixture, payments.fixture, catalog.fixture, cart.fixture, users.fixture, search.fixture, shipping.fixture.',
     );
     assert.equal(d!.relatedInformation?.length, 7);
-    assert.ok(d!.relatedInformation!.every((r) => r.message.startsWith('helper/k8s.yaml: UPSTREAM_ADDR=')));
+    assert.ok(d!.relatedInformation.every((r) => r.message.startsWith('helper/k8s.yaml: UPSTREAM_ADDR=')));
     const actions = await actionsAt(file, d!);
     assert.deepEqual(actions.map((a) => a.title), [
       'Dial the headless Service with round_robin for 7 Services',
@@ -142,8 +142,8 @@ describe('kubeconn lsp --stdio', () => {
     const [all, ...rest] = await actionsAt(file, d!, ['source.fixAll.kubeconn']);
     assert.equal(rest.length, 0);
     assert.equal(all?.kind, 'source.fixAll.kubeconn');
-    assert.deepEqual(Object.keys(all!.edit!.changes!), [uriOf(file)]);
-    const fixed = applyTextEdits(fs.readFileSync(file, 'utf8'), all!.edit!.changes![uriOf(file)]!);
+    assert.deepEqual(Object.keys(all.edit!.changes!), [uriOf(file)]);
+    const fixed = applyTextEdits(fs.readFileSync(file, 'utf8'), all.edit!.changes![uriOf(file)]!);
     assert.match(fixed, /preStop:\n {14}sleep:/);
     assert.doesNotMatch(fixed, /clusterIP: None/, 'suggestions are never applied');
     assert.doesNotMatch(fixed, /terminationGracePeriodSeconds/, 'the grace-period suggestion is not applied either');
@@ -180,8 +180,8 @@ describe('kubeconn lsp --stdio', () => {
     assert.deepEqual(Object.fromEntries(job.checks.map((c) => [c.id, c.status])), { balanced: 'na', drains: 'na', grace: 'pass', sigterm: 'pass' });
     const edge = catalog.edges.find((e) => e.from === 'shop/Deployment/frontend' && e.service === 'shop/orders');
     assert.equal(edge?.to, 'shop/Deployment/orders');
-    assert.ok(edge!.findings.some((f) => f.ruleId === 'grpc-client-load-balancing'));
-    assert.ok(edge!.evidence[0]!.label === 'new OrdersClient in shop/services/frontend/server.js');
+    assert.ok(edge.findings.some((f) => f.ruleId === 'grpc-client-load-balancing'));
+    assert.ok(edge.evidence[0]!.label === 'new OrdersClient in shop/services/frontend/server.js');
     // Seven client Deployments of one helper, each calling its own Service (with no workload behind it).
     const fromHelper = catalog.edges.filter((e) => e.from.startsWith('fixture/Deployment/') && e.from.endsWith('-client'));
     assert.equal(fromHelper.length, 7);
@@ -213,7 +213,7 @@ describe('kubeconn lsp --stdio', () => {
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.join(dir, '.kubeconn.yaml')), type: 2 }] });
     await client.idle();
     const [problem] = client.diagnosticsOf(path.join(dir, '.kubeconn.yaml'), 'config-error');
-    assert.match(String(problem!.message), /unknown key 'prestopSeconds'/);
+    assert.match(typeof problem!.message === 'string' ? problem!.message : problem!.message.value, /unknown key 'prestopSeconds'/);
     assert.deepEqual(problem!.range.start, { line: 1, character: 0 });
 
     settings.current = {};

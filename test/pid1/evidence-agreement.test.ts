@@ -43,7 +43,7 @@ describe('signal rules agree with docs/evidence/runtime/shells.json (measured by
     const setup = SHELL_IMAGES[c.shell as string];
     const measured = c.measured as { appWasPid1?: boolean } | undefined;
     if (!setup || measured?.appWasPid1 === undefined) continue;
-    it(`${id}: ${c.shell} -c '${c.script}' → ${measured.appWasPid1 ? 'exec' : 'no exec'}`, async () => {
+    it(`${id}: ${String(c.shell)} -c '${String(c.script)}' → ${measured.appWasPid1 ? 'exec' : 'no exec'}`, async () => {
       const script = String(c.script).replace('<fixtures>', '/app');
       const forms = {
         'shell-form CMD': { 'svc/Dockerfile': `FROM ${setup.image}\nWORKDIR /app\n${setup.shell ?? ''}CMD ${script}\n` },
@@ -65,7 +65,7 @@ describe('package-manager-pid1 agrees with docs/evidence/runtime/package-manager
     const measured = c.measured as { drained: boolean };
     const pm = String(c.pm);
     const name = pm.replace(/\d+$/, '');
-    it(`${id}: ${pm} under ${c.shell}${c.tini ? ' behind tini' : ''} → ${measured.drained ? 'drained' : 'cut'}`, async () => {
+    it(`${id}: ${pm} under ${String(c.shell)}${c.tini ? ' behind tini' : ''} → ${measured.drained ? 'drained' : 'cut'}`, async () => {
       const packageJson: Record<string, unknown> = { name: 'app', version: '1.0.0', scripts: { start: 'node app.cjs' } };
       if (pm === 'yarn4') packageJson.packageManager = 'yarn@4.18.1';
       const entry = c.tini ? 'ENTRYPOINT ["tini", "--"]\n' : '';

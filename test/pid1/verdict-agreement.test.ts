@@ -13,7 +13,7 @@ import entrypointScriptExec from '../../rules/entrypoint-script-exec.js';
 import packageManagerPid1 from '../../rules/package-manager-pid1.js';
 import podCommandExec from '../../rules/pod-command-exec.js';
 import { initKubeconn } from '../../src/core/init.js';
-import { createWorkspace, Workspace } from '../../src/api.js';
+import { Workspace } from '../../src/api.js';
 import { mapLimit, pid1Cases, pid1FixturesDir, PID1_CASE_TIMEOUT_MS, PID1_GRACE_MS } from './cases.js';
 import { assertPid1Supported, runAsPid1 } from './harness.js';
 

@@ -16,7 +16,7 @@ async function facts(file: string, text: string) {
 
 function words(line: string): CommandWord[] {
   const out: CommandWord[] = [];
-  for (const m of line.matchAll(/\S+/g)) out.push({ value: m[0], at: { file: 'Dockerfile', start: m.index!, end: m.index! + m[0].length } });
+  for (const m of line.matchAll(/\S+/g)) out.push({ value: m[0], at: { file: 'Dockerfile', start: m.index, end: m.index + m[0].length } });
   return out;
 }
 

@@ -170,7 +170,7 @@ describe('Helm charts', () => {
     const ctx = w.object.source.editContext(w.gracePair!.value!)!;
     const edit = ctx.toRepository({ file: ctx.file, start: w.gracePair!.value!.range![0], end: w.gracePair!.value!.range![1], text: '30' });
     assert.equal(edit?.file, '/repo/charts/shop/values.yaml');
-    assert.equal(CHART['/repo/charts/shop/values.yaml']!.slice(edit!.start, edit!.end), '8');
+    assert.equal(CHART['/repo/charts/shop/values.yaml']!.slice(edit.start, edit.end), '8');
     // The template line, for reports.
     const span = w.object.source.span(w.gracePair!.value!)!;
     assert.equal(span.file, '/repo/charts/shop/templates/deployment.yaml');

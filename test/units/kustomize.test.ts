@@ -121,7 +121,7 @@ describe('Kustomize units', () => {
     assert.equal(prod.terminationGracePeriodSeconds, 45);
     assert.equal(staging.containers[0]!.preStop, undefined);
     // The hook is written in the patch: a report on it points into drain.yaml.
-    const hookSpan = prod.object.source.span(prod.containers[0]!.preStop!.node);
+    const hookSpan = prod.object.source.span(prod.containers[0]!.preStop.node);
     assert.equal(hookSpan?.file, '/repo/deploy/overlays/prod/drain.yaml');
   });
 

@@ -68,7 +68,7 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
 function serverEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') delete env[k];
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') Reflect.deleteProperty(env, k);
   }
   return { ...env, ...extra };
 }
@@ -210,8 +210,8 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
             if (/EADDRINUSE/.test(line)) { clearTimeout(timer); reject(Object.assign(new Error(line), { code: 'EADDRINUSE' })); }
           }
         };
-        child.stdout!.on('data', onLine);
-        child.stderr!.on('data', onLine);
+        child.stdout.on('data', onLine);
+        child.stderr.on('data', onLine);
         child.once('error', e => { clearTimeout(timer); reject(e); });
         child.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`code-server exited (${code ?? sig}) during startup:\n${recent.slice(-30).join('\n')}`)); });
       });
@@ -272,8 +272,8 @@ export async function runCodeServerCli(
       });
       let stdout = '';
       let stderr = '';
-      child.stdout!.on('data', (b: Buffer) => { stdout += b.toString(); });
-      child.stderr!.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
       const timer = setTimeout(() => {
         void killGroup(child);
         reject(new Error(`code-server ${cliArgs.join(' ')} timed out\n${stdout}${stderr}`));

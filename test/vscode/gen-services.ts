@@ -13,7 +13,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['orders-db', 'cart-store', 'search-index', 'media-store', 'events', 'audit', 'geo', 'rates'],
 ];
 
-const good = (name: string): boolean => [...name].reduce((n, c) => n + c.charCodeAt(0), 0) % 2 === 0;
+const good = (name: string): boolean => Array.from(name).reduce((n, c) => n + c.charCodeAt(0), 0) % 2 === 0;
 const envName = (name: string): string => `${name.toUpperCase().replace(/-/g, '_')}_ADDR`;
 const RR = '{"loadBalancingConfig":[{"round_robin":{}}]}';
 

@@ -138,7 +138,7 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
         if (opts.verbose) log(`[${type}] ${text}`);
         else if (!WORKBENCH_CHATTER.some(re => re.test(text))) log(text);
       });
-      await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(Number(code)));
+      await page.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));
       if (opts.verbose) page.on('pageerror', e => log(`[pageerror] ${e.message}`));
       const url = server.workbenchUrl(workspace, [
         ['extensionDevelopmentPath', server.remoteUri(extDir)],
@@ -150,11 +150,11 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
     work.catch(() => {}); // surfaced below via the race
     const outcome = await Promise.race([work, timeout]);
     const durationMs = Date.now() - started;
-    const vscodeVersion = (server as CodeServer | undefined)?.versions.vscode ?? 'unknown';
+    const vscodeVersion = (server)?.versions.vscode ?? 'unknown';
     if (outcome === 'timeout') {
       const screenshot = await takeScreenshot(page, screenshotDir, 'timeout');
       log(`extension tests TIMED OUT after ${durationMs} ms${screenshot ? `; screenshot: ${screenshot}` : ''}`);
-      if (server) log(`code-server output (last lines):\n${(server as CodeServer).recentOutput().split('\n').slice(-20).join('\n')}`);
+      if (server) log(`code-server output (last lines):\n${(server).recentOutput().split('\n').slice(-20).join('\n')}`);
       return { exitCode: 1, timedOut: true, durationMs, vscodeVersion, screenshot };
     }
     const exitCode = outcome;
@@ -167,8 +167,8 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
     throw e;
   } finally {
     if (timer) clearTimeout(timer);
-    await (browser as Browser | undefined)?.close().catch(() => {});
-    await (server as CodeServer | undefined)?.stop().catch(() => {});
+    await (browser)?.close().catch(() => {});
+    await (server)?.stop().catch(() => {});
     if (tempWorkspace) rmSync(tempWorkspace, { recursive: true, force: true });
   }
 }
@@ -215,7 +215,7 @@ const isMain = (() => {
 if (isMain) {
   main(process.argv.slice(2)).then(
     code => process.exit(code),
-    e => { console.error(`runInCodeServer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (e: unknown) => { console.error(`runInCodeServer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
   );
 }
 

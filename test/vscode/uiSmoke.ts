@@ -124,8 +124,8 @@ export async function editorText(page: Page): Promise<string> {
 export async function waitForEditorText(page: Page, text: string, timeoutMs = 30_000, opts: { absent?: boolean } = {}): Promise<void> {
   await page.waitForFunction(
     ([sel, t, absent]) => {
-      const el = document.querySelector(sel as string) as DomEl | null;
-      const has = !!el && el.innerText.replace(/\u00a0/g, ' ').includes(t as string);
+      const el = document.querySelector(sel);
+      const has = !!el && el.innerText.replace(/\u00a0/g, ' ').includes(t);
       return absent ? !has : has;
     },
     [SELECTORS.editorLines, text, !!opts.absent] as const,
@@ -148,8 +148,8 @@ export async function readProblemRows(page: Page): Promise<string[]> {
 export async function waitForProblem(page: Page, text: string, timeoutMs = 30_000): Promise<string> {
   const handle = await page.waitForFunction(
     ([sel, t]) => {
-      const row = [...document.querySelectorAll(sel)].find(r => (r as DomEl).innerText.includes(t));
-      return row ? (row as DomEl).innerText.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim() : false;
+      const row = [...document.querySelectorAll(sel)].find(r => (r).innerText.includes(t));
+      return row ? (row).innerText.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim() : false;
     },
     [SELECTORS.problemRow, text] as const,
     { timeout: timeoutMs },
@@ -160,7 +160,7 @@ export async function waitForProblem(page: Page, text: string, timeoutMs = 30_00
 /** Wait until no Problems row contains `text`. */
 export async function waitForProblemGone(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
   await page.waitForFunction(
-    ([sel, t]) => ![...document.querySelectorAll(sel)].some(r => (r as DomEl).innerText.includes(t)),
+    ([sel, t]) => ![...document.querySelectorAll(sel)].some(r => (r).innerText.includes(t)),
     [SELECTORS.problemRow, text] as const,
     { timeout: timeoutMs },
   );
@@ -282,6 +282,6 @@ const isMain = (() => {
 if (isMain) {
   main(process.argv.slice(2)).then(
     code => process.exit(code),
-    e => { console.error(`uiSmoke: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (e: unknown) => { console.error(`uiSmoke: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
   );
 }

@@ -322,7 +322,10 @@ class OwnedIndex {
     for (const o of this.byFile.get(file) ?? []) {
       if (offset < o.start || offset > o.end) continue;
       const s = o.end - o.start;
-      if (s < size) (size = s), (best = [o.component]);
+      if (s < size) {
+        size = s;
+        best = [o.component];
+      }
       else if (s === size && !best.includes(o.component)) best.push(o.component);
     }
     return best;

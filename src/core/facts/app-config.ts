@@ -109,7 +109,7 @@ export function springPlaceholders(text: string, start: number): Part[] {
     const end = text.startsWith('${', i) ? closingBrace(text, i + 2) : -1;
     if (end === -1) {
       if (!lit) litStart = start + i;
-      lit += text[i++];
+      lit += text[i++]!;
       continue;
     }
     flush(start + i);
@@ -159,7 +159,7 @@ function readSpringYaml(text: string): { entries: ConfigEntry[]; error?: { at: n
       continue;
     }
     const own: ConfigEntry[] = [];
-    flattenYaml(doc.contents as YNode | null, '', text, own);
+    flattenYaml(doc.contents, '', text, own);
     const profile = own.find((e) => e.key === 'spring.config.activate.on-profile' || e.key === 'spring.profiles')?.value;
     for (const e of own) entries.push(profile ? { ...e, profile } : e);
   }
@@ -175,7 +175,7 @@ function flattenYaml(node: YNode | null, prefix: string, text: string, out: Conf
       flattenYaml(pair.value as YNode | null, prefix ? `${prefix}.${key}` : key, text, out, depth + 1);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => flattenYaml(item as YNode | null, `${prefix}[${i}]`, text, out, depth + 1));
+    node.items.forEach((item, i) => { flattenYaml(item as YNode | null, `${prefix}[${i}]`, text, out, depth + 1); });
   } else if (isScalar(node) && node.range && node.value !== null && prefix) {
     out.push(yamlEntry(prefix, node, text));
   }
@@ -250,7 +250,7 @@ function readJsonConfig(text: string): { entries: ConfigEntry[]; error?: { at: n
           value += ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[e ?? ''] ?? e ?? '';
           i += 2;
         }
-      } else value += text[i++];
+      } else value += text[i++]!;
     }
     if (text[i] !== '"') fail('unterminated string');
     i++;

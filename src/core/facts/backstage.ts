@@ -62,8 +62,8 @@ function toEntity(object: K8sObject): BackstageEntity {
   const namespace = object.namespace ?? 'default';
   const refs = (key: string, defaultKind: string): EntityRef[] =>
     (asSeq(spec && get(spec, key, doc), doc)?.items ?? []).flatMap((item) => {
-      const text = str(item as YNode, doc);
-      return text ? [{ ...parseEntityRef(text, defaultKind, namespace), node: item as YNode }] : [];
+      const text = str(item, doc);
+      return text ? [{ ...parseEntityRef(text, defaultKind, namespace), node: item }] : [];
     });
   const selector = object.annotations['backstage.io/kubernetes-label-selector'];
   return {

@@ -196,7 +196,7 @@ export function commandDecls(text: string, dir: string, via: BuildDecl['via']): 
     const context = posix.join(dir, unquote(ctxWord));
     const file = dockerfile && !/[$`(]/.test(dockerfile) ? posix.join(dir, unquote(dockerfile)) : posix.join(context, 'Dockerfile');
     const images = tags.map((t) => tagImage(unquote(t))).filter((t): t is string => t !== undefined);
-    const at = { start: m.index!, end: m.index! + m[0].length };
+    const at = { start: m.index, end: m.index + m[0].length };
     for (const image of images.length > 0 ? images : [undefined]) out.push({ image, context, dockerfile: file, target, via, at });
   }
   return out;
@@ -216,7 +216,7 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
     // The HCL bake files use: `target "name" { attr = "string" | ["list", …] | other }` (blocks may nest).
     for (const m of text.matchAll(/\btarget\s+"([^"]+)"\s*\{/g)) {
       let depth = 1;
-      let i = m.index! + m[0].length;
+      let i = m.index + m[0].length;
       const start = i;
       while (i < text.length && depth > 0) {
         if (text[i] === '{') depth++;
@@ -228,7 +228,7 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
         const raw = a[2]!;
         body[a[1]!] = raw.startsWith('[') ? [...raw.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((x) => x[1]) : raw.slice(1, -1);
       }
-      targets.push({ name: m[1]!, body, at: { start: m.index!, end: i } });
+      targets.push({ name: m[1]!, body, at: { start: m.index, end: i } });
     }
   }
   const out: BuildDecl[] = [];

@@ -18,11 +18,11 @@ export const goModExtractor: Extractor = {
     const requires: GoModFacts['requires'] = {};
     // `require x v1` and the lines of `require ( … )` blocks.
     for (const m of text.matchAll(/^[ \t]*(?:require[ \t]+)?([\w.~-]+(?:\/[\w.~-]+)+)[ \t]+(v[0-9][\w.+-]*)/gm)) {
-      const start = m.index! + m[0].indexOf(m[2]!);
+      const start = m.index + m[0].indexOf(m[2]!);
       requires[m[1]!] = { version: m[2]!, at: [start, start + m[2]!.length] };
     }
     for (const m of text.matchAll(/^[ \t]*(?:replace[ \t]+)?([\w.~-]+(?:\/[\w.~-]+)+)(?:[ \t]+v[\w.+-]+)?[ \t]*=>[ \t]*([\w.~-]+(?:\/[\w.~-]+)+)[ \t]+(v[0-9][\w.+-]*)/gm)) {
-      const start = m.index! + m[0].lastIndexOf(m[3]!);
+      const start = m.index + m[0].lastIndexOf(m[3]!);
       requires[m[1]!] = { version: m[3]!, at: [start, start + m[3]!.length] };
     }
     facts.goMod = { module: /^module[ \t]+(\S+)/m.exec(text)?.[1], requires };

@@ -11,6 +11,7 @@ import {
   getIn,
   num,
   pairOf,
+  scalarText,
   str,
   stringList,
   stringMap,
@@ -181,7 +182,7 @@ export function toService(object: K8sObject): Service {
       node,
       name: str(get(node, 'name', doc), doc),
       port: num(get(node, 'port', doc), doc),
-      targetPort: target?.value == null ? undefined : typeof target.value === 'number' ? target.value : portValue(String(target.value)),
+      targetPort: target?.value == null ? undefined : typeof target.value === 'number' ? target.value : portValue(scalarText(target)),
       appProtocol: str(get(node, 'appProtocol', doc), doc),
       protocol: str(get(node, 'protocol', doc), doc) ?? 'TCP',
     });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextRange } from '../finding.js';
 import type { Extractor, FileFacts } from './index.js';
-import type { YDoc } from './yaml-util.js';
+import { scalarText, type YDoc } from './yaml-util.js';
 
 export interface KEntry<T> {
   value: T;
@@ -94,7 +94,7 @@ function read(root: YAMLMap, doc: YDoc): KustomizationFacts {
   };
   const scalar = (key: string): KEntry<string> | undefined => {
     const v = value(key);
-    return isScalar(v) && v.value != null ? { value: String(v.value), at: at(v) } : undefined;
+    return isScalar(v) && v.value != null ? { value: scalarText(v), at: at(v) } : undefined;
   };
   const plain = (node: unknown): unknown => (node && typeof (node as Node).toJSON === 'function' ? (node as Node).toJSON(doc) : undefined);
   const record = (node: unknown): Record<string, string> => {
@@ -121,7 +121,7 @@ function read(root: YAMLMap, doc: YDoc): KustomizationFacts {
     const entry: KPatch = { json6902, at: at(node), target: Object.keys(target).length ? target : undefined };
     if (isScalar(pathNode)) entry.path = String(pathNode.value);
     // An inline patch is a YAML string: its nodes are reported at the patch entry (their offsets are the string's).
-    if (isScalar(inlineNode) && typeof inlineNode.value === 'string') entry.inline = inlineDocument(String(inlineNode.value));
+    if (isScalar(inlineNode) && typeof inlineNode.value === 'string') entry.inline = inlineDocument(inlineNode.value);
     if (!entry.json6902 && entry.inline && isSeq(entry.inline.contents)) entry.json6902 = true;
     if (entry.path || entry.inline) patches.push(entry);
   };
@@ -219,5 +219,5 @@ function inlineDocument(text: string): YDoc | undefined {
 }
 
 function str(value: unknown): string | undefined {
-  return value === undefined || value === null ? undefined : String(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
 }

@@ -144,15 +144,15 @@ export function extractManifests(
       return;
     }
     // A document reused from before the edit keeps its object (spans shifted with it), and so its typed views.
-    let object = reusedObjects.get(doc as YDoc);
+    let object = reusedObjects.get(doc);
     if (object && object.file === file && object.helm === helm) {
       object.index = index;
       object.source = helm ? new MaskedSource(file, source, text) : new FileSource(file, source);
-    } else object = toObject(file, index, doc as YDoc, source, helm, text);
+    } else object = toObject(file, index, doc, source, helm, text);
     if (object) {
       objects.push(object);
-      if (!reusedObjects.has(doc as YDoc) && source.includes('-c')) parseShellCode(doc as YDoc);
-      reusedObjects.set(doc as YDoc, object);
+      if (!reusedObjects.has(doc) && source.includes('-c')) parseShellCode(doc);
+      reusedObjects.set(doc, object);
     }
   });
   return { objects, helm, chunks };
@@ -175,7 +175,7 @@ function chunkable(source: string): boolean {
 
 function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
   const starts = [0];
-  for (const m of source.matchAll(DOCUMENT_START())) if (m.index! > 0) starts.push(m.index!);
+  for (const m of source.matchAll(DOCUMENT_START())) if (m.index > 0) starts.push(m.index);
   // Keyed by everything that changes what a parse gives (today: duplicate keys are errors outside Helm).
   const mode = JSON.stringify(options);
   const reusable = new Map<string, Chunk[]>();
@@ -263,7 +263,7 @@ export function objectFromDocument(p: DocumentPlacement): K8sObject | undefined 
     annotations: stringMap(metadata && get(metadata, 'annotations', doc), doc),
     doc,
     root: root as YAMLMap<Scalar, YNode>,
-    span: place(root.range![0], root.range![2]),
+    span: place(root.range[0], root.range[2]),
     nameSpan: place(...range(nameNode && str(nameNode, doc) ? nameNode : kindNode, text)),
     helm,
     source: p.source,

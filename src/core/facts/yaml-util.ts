@@ -12,7 +12,7 @@ export function deref(node: unknown, doc: YDoc): Node | undefined {
     // yaml's Alias.resolve walks the whole document for the anchor on every call; parsed documents are
     // never mutated (edits are text edits and re-parse), so one walk per alias is enough.
     let target = resolvedAliases.get(node);
-    if (target === undefined) resolvedAliases.set(node, (target = (node.resolve(doc) as Node | undefined) ?? null));
+    if (target === undefined) resolvedAliases.set(node, (target = (node.resolve(doc)) ?? null));
     return target ?? undefined;
   }
   return node as Node;
@@ -62,15 +62,21 @@ export function asScalar(node: unknown, doc: YDoc): Scalar | undefined {
 export function str(node: unknown, doc: YDoc): string | undefined {
   const s = asScalar(node, doc);
   if (!s || s.value == null) return undefined;
-  return typeof s.value === 'string' ? s.value : String(s.value);
+  return scalarText(s);
+}
+
+/** A scalar's value as text: primitives as String() writes them; a value a tag built (a !!timestamp Date, !!binary bytes) as written. */
+export function scalarText(s: Scalar): string {
+  const v = s.value;
+  return typeof v === 'object' && v !== null && s.source !== undefined ? s.source : String(v);
 }
 
 /** A scalar's value as a finite number (also from numeric strings such as "30"). */
 export function num(node: unknown, doc: YDoc): number | undefined {
   const s = asScalar(node, doc);
   if (!s || s.value == null || typeof s.value === 'boolean') return undefined;
-  const n = typeof s.value === 'number' ? s.value : Number(String(s.value).trim());
-  return String(s.value).trim() !== '' && Number.isFinite(n) ? n : undefined;
+  const n = typeof s.value === 'number' ? s.value : Number(scalarText(s).trim());
+  return scalarText(s).trim() !== '' && Number.isFinite(n) ? n : undefined;
 }
 
 export function stringMap(node: unknown, doc: YDoc): Record<string, string> {

@@ -81,7 +81,7 @@ export function strFn(min: number, max: number, f: (...vs: unknown[]) => string,
       if (u) return unknown(`${c.name} of an unknown value (${u.reason})`);
       const vs = args.map((a, i) => (i === strArg ? strval(c, a) : a.v));
       const out = f(...vs);
-      return keepsUnknowns(c.name, String(vs[strArg] ?? ''), out) ?? { v: out };
+      return keepsUnknowns(c.name, (vs[strArg] as string | undefined) ?? '', out) ?? { v: out };
     },
   };
 }

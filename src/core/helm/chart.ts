@@ -94,11 +94,16 @@ function metadataOf(raw: GoMap, text: string, dirName: string): GoMap {
   return md;
 }
 
+/** A Chart.yaml scalar as text: '' when missing or not a scalar. */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 function dependencies(md: GoMap): Dependency[] {
   const deps = md['Dependencies'];
   if (!Array.isArray(deps)) return [];
   return deps.filter(isMap).map((d) => ({
-    name: String(getKey(d, 'Name') ?? ''),
+    name: scalarText(getKey(d, 'Name')),
     alias: typeof getKey(d, 'Alias') === 'string' && getKey(d, 'Alias') ? String(getKey(d, 'Alias')) : undefined,
     condition: typeof getKey(d, 'Condition') === 'string' ? String(getKey(d, 'Condition')) : undefined,
     tags: Array.isArray(getKey(d, 'Tags')) ? (getKey(d, 'Tags') as unknown[]).map(String) : [],

@@ -52,7 +52,10 @@ export function tpl(e: Engine, textVal: Val, data: Val, f: Frame, at: Span): Val
     const segs = textVal.src && r.text.length ? [{ start: 0, end: r.text.length, origin: textVal.src }] : [];
     return tval({ text: r.text, tr: { segs, unc: r.tr!.unc } });
   } finally {
-    for (const [name, prev] of added.reverse()) prev ? e.env.defines.set(name, prev) : e.env.defines.delete(name);
+    for (const [name, prev] of added.reverse()) {
+      if (prev) e.env.defines.set(name, prev);
+      else e.env.defines.delete(name);
+    }
     e.redirect = saved;
   }
 }

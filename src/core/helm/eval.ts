@@ -50,7 +50,10 @@ export class Engine {
   };
 
   diag(file: string, start: number, end: number, message: string, kind: DiagnosticKind): void {
-    if (this.redirect) ({ file, start, end } = this.redirect), (message = `tpl: ${message}`);
+    if (this.redirect) {
+      ({ file, start, end } = this.redirect);
+      message = `tpl: ${message}`;
+    }
     const key = `${file}\0${start}\0${end}\0${message}`;
     if (this.env.seen.has(key)) return;
     this.env.seen.add(key);

@@ -110,11 +110,11 @@ function b32enc(s: string): string {
     acc = (acc << 8) | b;
     bits += 8;
     while (bits >= 5) {
-      out += B32[(acc >>> (bits - 5)) & 31];
+      out += B32[(acc >>> (bits - 5)) & 31]!;
       bits -= 5;
     }
   }
-  if (bits > 0) out += B32[(acc << (5 - bits)) & 31];
+  if (bits > 0) out += B32[(acc << (5 - bits)) & 31]!;
   return out.padEnd(Math.ceil(out.length / 8) * 8, '=');
 }
 

@@ -9,8 +9,10 @@ import { child, childProv, deepEqual, getKey, hasKey, isMap, markValuesContainer
 const MAX_LIST = 100_000;
 
 /** Thrown by argument checks to return a value (an unknown) from the function at once. */
-class Bail {
-  constructor(readonly val: Val) {}
+class Bail extends Error {
+  constructor(readonly val: Val) {
+    super('bail');
+  }
 }
 
 /** A function whose argument checks may bail out with an unknown. */
@@ -42,7 +44,9 @@ function dictArg(c: CallCtx, x: Val): GoMap {
 /** A new list of Vals, keeping values nodes of the elements. */
 function makeList(items: Val[]): Val {
   const out = items.map((i) => i.v);
-  items.forEach((item, i) => item.src && setChildProv(out, i, item.src));
+  items.forEach((item, i) => {
+    if (item.src) setChildProv(out, i, item.src);
+  });
   return { v: out };
 }
 
@@ -170,7 +174,7 @@ export const listFuncs: FnTable = {
   }),
   unset: lfn(2, 2, (c, [d, k]) => {
     const m = dictArg(c, d!);
-        delete m[strval(c, k!)];
+        Reflect.deleteProperty(m, strval(c, k!));
     return d!;
   }),
   hasKey: lfn(2, 2, (c, [d, k]) => {

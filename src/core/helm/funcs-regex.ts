@@ -43,7 +43,7 @@ export function goRegex(src: string): RegExp {
 function expand(tpl: string, match: RegExpExecArray): string {
   let out = '';
   for (let i = 0; i < tpl.length; i++) {
-    const ch = tpl[i];
+    const ch = tpl[i]!;
     if (ch !== '$') {
       out += ch;
       continue;

@@ -59,7 +59,7 @@ const words = (s: string): string[] => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').
 function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
   if (sep === '') {
-    const chars = [...s];
+    const chars = Array.from(s);
     return n > 0 && chars.length > n ? [...chars.slice(0, n - 1), chars.slice(n - 1).join('')] : chars;
   }
   const parts = s.split(sep);

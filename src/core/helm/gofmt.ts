@@ -15,7 +15,7 @@ function digitsOf(x: number, sig?: number): { digits: string; dp: number } {
 }
 
 function fmtE(neg: boolean, d: { digits: string; dp: number }, prec: number, ch: string): string {
-  let s = (neg ? '-' : '') + d.digits[0];
+  let s = (neg ? '-' : '') + d.digits[0]!;
   if (prec > 0) s += '.' + d.digits.slice(1, prec + 1).padEnd(prec, '0');
   const exp = d.digits === '0' ? 0 : d.dp - 1;
   return `${s}${ch}${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
@@ -28,7 +28,7 @@ function fmtF(neg: boolean, d: { digits: string; dp: number }, prec: number): st
     let frac = '';
     for (let i = 0; i < prec; i++) {
       const k = d.dp + i;
-      frac += k >= 0 && k < d.digits.length ? d.digits[k] : '0';
+      frac += k >= 0 && k < d.digits.length ? d.digits[k]! : '0';
     }
     s += '.' + frac;
   }
@@ -84,14 +84,17 @@ export function fmtV(v: unknown, ph: Ph, float = false, depth = 0): string {
     case 'boolean': return v ? 'true' : 'false';
     case 'number': return formatNumber(v, float);
     case 'function': return '<func>';
+    case 'bigint':
+    case 'symbol': return String(v);
   }
   if (depth > 50) return '...';
-  const f = isValuesContainer(v as object);
+  const f = isValuesContainer(v);
   if (Array.isArray(v)) return `[${v.map((x) => fmtV(x, ph, f, depth + 1)).join(' ')}]`;
   const s = (v as Record<symbol, unknown>)[STRINGER];
   if (typeof s === 'string') return s;
   if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${fmtV(v[k], ph, f, depth + 1)}`).join(' ')}]`;
-  return String(v);
+  // Any other object prints as String() prints one (Go has no counterpart kind).
+  return Object.prototype.toString.call(v);
 }
 
 /** What an action writes for a value: like %v, but nil is empty (Helm drops "<no value>"). */

@@ -130,7 +130,7 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
     const unknowns: RenderedTemplate['unknowns'] = [];
     for (const m of text.matchAll(PLACEHOLDER_RE)) {
       const reason = env.reasons.get(Number(m[1]));
-      if (reason !== undefined) unknowns.push({ start: m.index!, end: m.index! + m[0].length, reason });
+      if (reason !== undefined) unknowns.push({ start: m.index, end: m.index + m[0].length, reason });
     }
     templates.push({
       template: e.key,
@@ -146,7 +146,7 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
   }
   const version = top.metadata['Version'];
   return {
-    chart: { name: top.name, ...(version ? { version: String(version) } : {}), root: input.root },
+    chart: { name: top.name, ...((typeof version === 'string' || typeof version === 'number') && version ? { version: String(version) } : {}), root: input.root },
     templates,
     values: perChart.get(top) ?? values,
     diagnostics: diags,

@@ -16,7 +16,7 @@ interface Spec {
 }
 
 function pad(s: string, sp: Spec, numeric: boolean): string {
-  const len = [...s].length;
+  const len = Array.from(s).length;
   if (sp.width <= len) return s;
   const n = sp.width - len;
   if (sp.minus) return s + ' '.repeat(n);
@@ -68,7 +68,7 @@ function fmtArg(x: Val, verb: string, sp: Spec, ph: Ph, depth = 0): string | und
   if (typeof v === 'string') s = v;
   else if (typeof v === 'object' && typeof (v as Record<symbol, unknown>)[STRINGER] === 'string') s = (v as Record<symbol, string>)[STRINGER];
   if (s !== undefined) {
-    if (verb === 's') return sp.prec >= 0 ? [...s].slice(0, sp.prec).join('') : s;
+    if (verb === 's') return sp.prec >= 0 ? Array.from(s).slice(0, sp.prec).join('') : s;
     if (verb === 'q') return goQuote(s);
     if (verb === 'x' || verb === 'X') {
       const h = Buffer.from(s, 'utf8').toString('hex');
@@ -77,7 +77,7 @@ function fmtArg(x: Val, verb: string, sp: Spec, ph: Ph, depth = 0): string | und
     return undefined;
   }
   if (depth > 20) return undefined;
-  const f = isValuesContainer(v as object);
+  const f = isValuesContainer(v);
   const el = (y: unknown): string => {
     const e: Val = { v: y, float: f && typeof y === 'number' };
     return fmtArg(e, verb, sp, ph, depth + 1) ?? `%!${verb}(${goType(y, e.float)}=${fmtV(y, ph, e.float)})`;

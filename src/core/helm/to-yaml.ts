@@ -8,7 +8,7 @@ import { resolvesNonString } from './yaml-resolve.js';
 import { analyze, BEST_WIDTH, ESCAPES, isBreak, isPrintable, sortKeys } from './yaml-scalar.js';
 import type { TStr } from './tracked.js';
 import type { Segment, ValueOrigin } from './types.js';
-import { childProv, isMap, STRINGER, Unknown, type GoMap, type Val } from './value.js';
+import { childProv, isMap, STRINGER, Unknown, type Val } from './value.js';
 
 type Style = 'plain' | 'double' | 'literal';
 interface Ctx {
@@ -69,18 +69,18 @@ class Emitter {
   node(v: unknown, src: ValueOrigin | undefined, ctx: Ctx, depth: number): void {
     if (depth > 1000) throw new RangeError('toYaml: value nested too deeply (a cycle?)');
     if (Array.isArray(v)) {
-      if (v.length === 0) return this.emptyFlow('[', ']');
+      if (v.length === 0) { this.emptyFlow('[', ']'); return; }
       this.inc(false, !!ctx.mapping && !this.ind);
       v.forEach((item, i) => {
         this.writeIndent();
         this.indicator('-', true, false, true);
         this.node(item, childProv(v, i), {}, depth + 1);
       });
-      return this.pop();
+      this.pop(); return;
     }
     if (isMap(v) && typeof (v as Record<symbol, unknown>)[STRINGER] !== 'string') {
-      const keys = sortKeys(v as GoMap);
-      if (keys.length === 0) return this.emptyFlow('{', '}');
+      const keys = sortKeys(v);
+      if (keys.length === 0) { this.emptyFlow('{', '}'); return; }
       this.inc(false, false);
       for (const k of keys) {
         this.writeIndent();
@@ -94,9 +94,9 @@ class Emitter {
           this.writeIndent();
           this.indicator(':', true, false, true);
         }
-        this.node((v as GoMap)[k], childProv(v, k), { mapping: true }, depth + 1);
+        this.node((v)[k], childProv(v, k), { mapping: true }, depth + 1);
       }
-      return this.pop();
+      this.pop(); return;
     }
     const [text, style] = scalarOf(v, this.ph);
     this.scalar(text, style, ctx, src);
@@ -209,7 +209,7 @@ class Emitter {
     this.indicator('|', true, false, false);
     const first = s.codePointAt(0);
     if (first === 0x20 || (first !== undefined && isBreak(first))) this.indicator('2', false, false, false);
-    const cps = [...s].map((ch) => ch.codePointAt(0)!);
+    const cps = Array.from(s, (ch) => ch.codePointAt(0)!);
     const n = cps.length;
     let chomp = '';
     if (n === 0 || !isBreak(cps[n - 1]!)) chomp = '-';
@@ -250,7 +250,10 @@ function scalarOf(v: unknown, ph: Ph): [string, Style] {
   let s: string;
   if (v instanceof Unknown) s = ph(v);
   else if (typeof v === 'string') s = v;
-  else s = String((v as Record<symbol, unknown>)[STRINGER] ?? v);
+  else {
+    const stringer = (v as Record<symbol, unknown>)[STRINGER];
+    s = typeof stringer === 'string' ? stringer : typeof v === 'bigint' || typeof v === 'symbol' ? String(v) : Object.prototype.toString.call(v);
+  }
   if (s.includes('\n')) return [s, 'literal'];
   return [s, resolvesNonString(s) ? 'double' : 'plain'];
 }

@@ -29,7 +29,7 @@ export interface Val {
   float?: boolean;
 }
 
-export const NIL: Val = Object.freeze({ v: null }) as Val;
+export const NIL: Val = Object.freeze({ v: null });
 export const val = (v: unknown): Val => ({ v });
 
 export function isMap(v: unknown): v is GoMap {
@@ -62,7 +62,7 @@ export function truth(v: unknown): boolean | undefined {
   }
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object' && (v as Record<symbol, unknown>)[STRINGER] !== undefined) return true;
-  return Object.keys(v as object).length > 0;
+  return Object.keys(v).length > 0;
 }
 
 // ---- provenance of values containers -------------------------------------------------------------
@@ -76,7 +76,7 @@ export function setChildProv(container: object, key: string | number, origin: Va
     m?.delete(key);
     return;
   }
-  if (!m) provTable.set(container, (m = new Map()));
+  if (!m) provTable.set(container, (m = new Map<string | number, ValueOrigin>()));
   m.set(key, origin);
 }
 

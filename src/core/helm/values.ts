@@ -41,7 +41,7 @@ function parseYamlUncached(file: string, text: string, diags: Diagnostic[], with
     diags.push({ file, start: err.pos[0], end: err.pos[1], message: err.message.split('\n')[0]!, kind: 'values' });
   }
   const st = { budget: NODE_BUDGET, file, doc, withProv };
-  const v = toJS(doc.contents as YamlNode | null, [], st, 0);
+  const v = toJS(doc.contents, [], st, 0);
   if (st.budget < 0) diags.push({ file, start: 0, end: 0, message: 'values file expands to too many nodes (alias bomb?); truncated', kind: 'values' });
   return v;
 }
@@ -76,7 +76,7 @@ function scalarValue(node: YamlNode & { value?: unknown; source?: string; format
   // yaml.v2 reads timestamps and base-60 numbers back as the strings they are.
   if (v instanceof Date || node.format === 'TIME') return String(node.source ?? v);
   if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Uint8Array) return String(node.source ?? '');
+  if (v instanceof Uint8Array) return node.source ?? '';
   if (typeof v === 'symbol') return '<<';
   return v === undefined ? null : v;
 }
@@ -115,7 +115,8 @@ function toJS(node: YamlNode | null, path: (string | number)[], st: St, depth: n
         for (const m of Array.isArray(src) ? src : [src]) if (isMap(m)) merges.push(m);
         continue;
       }
-      const key = kv === null || kv === undefined ? 'null' : typeof kv === 'object' ? JSON.stringify(kv) : String(kv);
+      const key =
+        typeof kv === 'string' ? kv : typeof kv === 'number' || typeof kv === 'boolean' || typeof kv === 'bigint' ? String(kv) : typeof kv === 'object' && kv !== null ? JSON.stringify(kv) : 'null';
       const p = [...path, key];
       setKey(out, key, toJS(pair.value as YamlNode, p, st, depth + 1));
       if (st.withProv) setChildProv(out, key, prov((pair.value as YamlNode) ?? k, p));
@@ -182,7 +183,7 @@ export function coalesceTables(dst: GoMap, src: GoMap, merge: boolean): GoMap {
     const sv = src[k];
     if (hasKey(dst, k)) {
       const dv = dst[k];
-      if (dv === null && !merge) delete dst[k];
+      if (dv === null && !merge) Reflect.deleteProperty(dst, k);
       else if (isMap(sv) && isMap(dv)) coalesceTables(dv, sv, merge);
     } else put(dst, k, src, copyValue(sv));
   }
@@ -195,7 +196,7 @@ export function coalesceChartValues(vals: GoMap, defaults: GoMap, isSubchartKey:
     const dv = defaults[k];
     if (hasKey(vals, k)) {
       const v = vals[k];
-      if (v === null && !merge) delete vals[k];
+      if (v === null && !merge) Reflect.deleteProperty(vals, k);
       else if (isMap(v) && isMap(dv)) coalesceTables(v, dv, merge || isSubchartKey(k));
     } else put(vals, k, defaults, copyValue(dv));
   }

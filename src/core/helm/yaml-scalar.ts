@@ -69,8 +69,8 @@ export const ESCAPES: Record<number, string> = {
 
 /** yaml.v2's key order: letters after non-letters, digit runs compared as numbers. */
 function keyLess(a: string, b: string): boolean {
-  const ar = [...a];
-  const br = [...b];
+  const ar = Array.from(a);
+  const br = Array.from(b);
   const letter = (c: string): boolean => /\p{L}/u.test(c);
   const digit = (c: string | undefined): boolean => c !== undefined && /\p{Nd}/u.test(c);
   for (let i = 0; i < ar.length && i < br.length; i++) {

@@ -6,7 +6,7 @@
 import { isMap, isScalar, type Pair } from 'yaml';
 import type { Container, EnvVar } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
-import { get, type YNode } from '../facts/yaml-util.js';
+import { get, scalarText, type YNode } from '../facts/yaml-util.js';
 import { sameUnit } from '../units/index.js';
 import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
 
@@ -69,9 +69,9 @@ function entries(object: K8sObject): Map<string, Entry> {
     if (!isMap(map)) return;
     for (const pair of map.items) {
       if (!isScalar(pair.key) || !isScalar(pair.value) || pair.value.value == null) continue;
-      const raw = String(pair.value.value);
+      const raw = scalarText(pair.value);
       const value = decode ? decodeBase64(raw) : raw;
-      if (value !== undefined) out.set(String(pair.key.value), { value, node: pair.value as YNode, pair: pair as Pair });
+      if (value !== undefined) out.set(String(pair.key.value), { value, node: pair.value as YNode, pair: pair });
     }
   };
   if (object.kind === 'Secret') {

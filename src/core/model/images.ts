@@ -98,7 +98,10 @@ export class ImageIndex {
         if (this.fileSet.has(at) || this.hasFilesUnder(at)) score += 2;
         else if (dir !== own && (at === own || at.startsWith(`${own}/`))) score += 1;
       }
-      if (score > bestScore) (best = dir), (bestScore = score);
+      if (score > bestScore) {
+        best = dir;
+        bestScore = score;
+      }
       if (dir === this.root || dir === posix.dirname(dir) || !dir.startsWith(this.root)) break;
     }
     return bestScore > 0 ? best : own;

@@ -56,7 +56,8 @@ export class RouteIndex {
     const out: { name: string; namespace?: string; backend: RouteBackend }[] = [];
     if (o.kind === 'Ingress' && o.apiVersion.startsWith('networking.k8s.io/')) {
       const grpc = GRPC_INGRESS.some(([k, v]) => v.test(o.annotations[k] ?? ''));
-      const cls = String(spec.ingressClassName ?? o.annotations['kubernetes.io/ingress.class'] ?? '');
+      const className = spec.ingressClassName;
+      const cls = typeof className === 'string' ? className : className == null ? (o.annotations['kubernetes.io/ingress.class'] ?? '') : '';
       const cloud = /^(gce|gce-internal|alb)$/.test(cls);
       const add = (backend: unknown): void => {
         const svc = ((backend ?? {}) as Plain).service as Plain | undefined;

@@ -133,7 +133,7 @@ export class ServerIndex {
       const at = container.workload.object.source.span(env.valueNode);
       if (at) {
         const words: CommandWord[] = [];
-        for (const m of env.value.matchAll(/\S+/g)) words.push({ value: m[0], at: { file: at.file, start: at.start + m.index!, end: at.start + m.index! + m[0].length } });
+        for (const m of env.value.matchAll(/\S+/g)) words.push({ value: m[0], at: { file: at.file, start: at.start + m.index, end: at.start + m.index + m[0].length } });
         readFlags(words, 'gunicorn', command);
       }
     }

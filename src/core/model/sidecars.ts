@@ -9,7 +9,6 @@
 // `config.beta.linkerd.io/proxy-enable-native-sidecar`) are stopped after the app and never cut it off.
 import { parse as parseYaml, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import type { Workload } from '../facts/k8s.js';
-import type { K8sObject } from '../facts/manifests.js';
 import { asMap, get, getIn, pairOf, str } from '../facts/yaml-util.js';
 import type { KubernetesIndex } from './kubernetes.js';
 import { nativeSidecar } from './fronts.js';
@@ -89,7 +88,8 @@ function proxyConfig(config: unknown): { seconds?: number; exitOnZero: boolean }
   const c = config as Record<string, unknown>;
   const metadata = (c.proxyMetadata ?? {}) as Record<string, unknown>;
   const duration = typeof c.terminationDrainDuration === 'string' ? durationSeconds(c.terminationDrainDuration) : undefined;
-  return { seconds: duration, exitOnZero: String(metadata.EXIT_ON_ZERO_ACTIVE_CONNECTIONS ?? '').toLowerCase() === 'true' };
+  const exitOnZero = metadata.EXIT_ON_ZERO_ACTIVE_CONNECTIONS;
+  return { seconds: duration, exitOnZero: exitOnZero === true || (typeof exitOnZero === 'string' && exitOnZero.toLowerCase() === 'true') };
 }
 
 /** A protobuf Duration as Istio writes it: `5s`, `1m30s`, `1.5s`, `500ms`. */
@@ -97,7 +97,7 @@ export function durationSeconds(value: string): number | undefined {
   let total = 0;
   let matched = '';
   for (const m of value.trim().matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
-    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms']!;
+    total += Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms'];
     matched += m[0];
   }
   return matched.length > 0 && matched === value.trim() ? total : undefined;

@@ -7,7 +7,6 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { FileFacts } from '../facts/index.js';
 import { objectFromDocument, type DeploymentUnit, type K8sObject } from '../facts/manifests.js';
-import type { YDoc } from '../facts/yaml-util.js';
 import type { ParseProblem } from '../finding.js';
 import { isUnknownText, originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
 import type { KubeconnOptions } from '../options.js';
@@ -169,7 +168,7 @@ function objectsOf(
       );
       return;
     }
-    const object = objectFromDocument({ file: t.template, index, doc: doc as YDoc, text: t.text, helm: true, source, place });
+    const object = objectFromDocument({ file: t.template, index, doc: doc, text: t.text, helm: true, source, place });
     if (!object) return;
     // `namespace: {{ .Release.Namespace }}` is whatever namespace the chart is installed in: any, like an unset one.
     if (object.namespace !== undefined && isUnknownText(object.namespace)) object.namespace = undefined;

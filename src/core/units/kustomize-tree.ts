@@ -4,7 +4,7 @@
 // namespace or label) points at the kustomization entry that made it and is never edited.
 import { Document, isAlias, isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
 import type { EditContext, ObjectSource } from '../facts/source.js';
-import { pairRange, range, type YDoc } from '../facts/yaml-util.js';
+import { pairRange, range, scalarText as scalarTextOf, type YDoc } from '../facts/yaml-util.js';
 import type { Span, TextRange } from '../finding.js';
 
 /** Where a node of a built object is written. */
@@ -32,7 +32,7 @@ export function cloneNode<T extends Node | Pair | null | undefined>(node: T, whe
   else if (isMap(node)) {
     const map = new YAMLMap();
     map.flow = node.flow;
-    map.items = node.items.map((p) => cloneNode(p as Pair, from)) as YAMLMap['items'];
+    map.items = node.items.map((p) => cloneNode<YAMLMap['items'][number]>(p, from));
     copy = map;
   } else if (isSeq(node)) {
     const seq = new YAMLSeq();
@@ -76,7 +76,7 @@ export function replacedScalar(value: string | number, like: Node, kustomization
 export function computedPair(key: string, value: Node, kustomization: Provenance, entry: TextRange): Pair<Scalar, Node> {
   const pair = new Pair(computedScalar(key, kustomization, entry), value);
   provenance.set(pair, { ...kustomization, editable: false, entry });
-  return pair as Pair<Scalar, Node>;
+  return pair;
 }
 
 export function computedMap(kustomization: Provenance, entry: TextRange): YAMLMap {
@@ -112,21 +112,21 @@ const MERGE_KEYS: Record<string, string> = {
 };
 
 const keyOf = (p: unknown): string | undefined => (isPair(p) && isScalar(p.key) ? String(p.key.value) : undefined);
-const get = (map: YAMLMap, key: string): Pair | undefined => map.items.find((p) => keyOf(p) === key) as Pair | undefined;
+const get = (map: YAMLMap, key: string): Pair | undefined => map.items.find<Pair>((p): p is Pair => keyOf(p) === key);
 
 /** Strategic merge of `patch` into `target` (both maps of the built tree), in place. */
 export function strategicMerge(target: YAMLMap, patch: YAMLMap, where: Provenance, path: string[] = []): void {
   for (const item of patch.items) {
     const key = keyOf(item);
     if (key === undefined || key === '$patch' || key.startsWith('$setElementOrder')) continue;
-    const value = (item as Pair).value as Node | null;
+    const value = (item).value as Node | null;
     const existing = get(target, key);
     if (value === null || (isScalar(value) && value.value === null)) {
-      if (existing) target.items.splice(target.items.indexOf(existing as never), 1);
+      if (existing) target.items.splice(target.items.indexOf(existing), 1);
       continue;
     }
     if (!existing) {
-      target.items.push(cloneNode(item as Pair, where) as never);
+      target.items.push(cloneNode(item, where));
       continue;
     }
     const current = existing.value as Node | null;
@@ -159,7 +159,7 @@ function mergeList(target: YAMLSeq, patch: YAMLSeq, field: string, where: Proven
 }
 
 function scalarText(node: unknown): string | undefined {
-  return isScalar(node) && node.value != null ? String(node.value) : undefined;
+  return isScalar(node) && node.value != null ? scalarTextOf(node) : undefined;
 }
 
 /** Apply JSON 6902 operations (add, replace, remove, copy, move) to the built root. Unknown paths are skipped. */
@@ -177,7 +177,7 @@ export function applyJson6902(root: YAMLMap, ops: YAMLSeq, where: Provenance): v
       const from = pointer(scalarText(get(op, 'from')?.value));
       const found = from && nodeAt(root, from);
       if (!found) continue;
-      if (kind === 'move') removeAt(root, from!);
+      if (kind === 'move') removeAt(root, from);
       setAt(root, path, kind === 'copy' ? cloneNode(found, where) : found, true);
     }
   }
@@ -204,7 +204,7 @@ function setAt(root: YAMLMap, path: string[], value: Node, add: boolean): void {
   if (isMap(parent)) {
     const pair = get(parent, last);
     if (pair) pair.value = value;
-    else parent.items.push(new Pair(new Scalar(last), value) as never);
+    else parent.items.push(new Pair(new Scalar(last), value));
   } else if (isSeq(parent)) {
     if (last === '-') parent.items.push(value);
     else if (/^\d+$/.test(last)) {
@@ -220,7 +220,7 @@ function removeAt(root: YAMLMap, path: string[]): void {
   const last = path[path.length - 1]!;
   if (isMap(parent)) {
     const pair = get(parent, last);
-    if (pair) parent.items.splice(parent.items.indexOf(pair as never), 1);
+    if (pair) parent.items.splice(parent.items.indexOf(pair), 1);
   } else if (isSeq(parent) && /^\d+$/.test(last)) parent.items.splice(Number(last), 1);
 }
 

@@ -5,7 +5,7 @@
 // labels, annotations, images and replicas. The objects are new trees whose nodes remember the base or
 // patch file they come from (units/kustomize-tree.ts), so findings point at the line that defines a value.
 import path from 'node:path';
-import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
+import { Document, isMap, isScalar, isSeq, parseDocument, type Node, type YAMLMap } from 'yaml';
 import type { FileFacts } from '../facts/index.js';
 import type { KustomizationFacts, KPatch } from '../facts/kustomization.js';
 import type { DeploymentUnit, K8sObject } from '../facts/manifests.js';
@@ -148,7 +148,7 @@ function applyPatches(drafts: Draft[], patches: KPatch[], dir: string, files: Re
       const contents = doc.contents as Node | null;
       if (patch.json6902 || isSeq(contents)) {
         if (!isSeq(contents)) continue;
-        for (const d of drafts) if (matches(d, patch.target)) applyJson6902(d.root, contents as YAMLSeq, where);
+        for (const d of drafts) if (matches(d, patch.target)) applyJson6902(d.root, contents, where);
       } else if (isMap(contents)) {
         const kind = str(getNode(contents, 'kind', doc), doc);
         const name = str(getNode(getNode(contents, 'metadata', doc), 'name', doc), doc);
@@ -197,7 +197,7 @@ function transform(drafts: Draft[], k: KustomizationFacts, here: Provenance): vo
     }
     if ((k.namePrefix || k.nameSuffix) && d.original.kind !== 'Namespace') {
       const namePair = metadata.items.find((p) => isScalar(p.key) && p.key.value === 'name');
-      const current = isScalar(namePair?.value) ? String(namePair!.value.value) : d.original.name;
+      const current = isScalar(namePair?.value) ? String(namePair.value.value) : d.original.name;
       const renamed = `${k.namePrefix?.value ?? ''}${current}${k.nameSuffix?.value ?? ''}`;
       if (d.original.kind === 'ConfigMap' || d.original.kind === 'Secret') renamedConfig.set(`${d.original.kind}/${current}`, renamed);
       const entry = (k.namePrefix ?? k.nameSuffix)!.at;
@@ -221,12 +221,12 @@ function transform(drafts: Draft[], k: KustomizationFacts, here: Provenance): vo
     for (const container of containersOf(d.root)) {
       const imagePair = container.items.find((p) => isScalar(p.key) && p.key.value === 'image');
       if (!isScalar(imagePair?.value)) continue;
-      const image = String(imagePair!.value.value);
+      const image = String(imagePair.value.value);
       const rule = k.images.find((i) => imageName(image) === i.name);
       if (!rule) continue;
       const name = rule.newName ?? imageName(image);
       const tag = rule.digest ? `@${rule.digest}` : rule.newTag ? `:${rule.newTag}` : image.slice(imageName(image).length);
-      imagePair!.value = replacedScalar(`${name}${tag}`, imagePair!.value as Node, here, rule.at);
+      imagePair.value = replacedScalar(`${name}${tag}`, imagePair.value as Node, here, rule.at);
     }
     const replicas = k.replicas.find((r) => r.name === d.original.name);
     if (replicas) setScalar(mapAt(d.root, 'spec', here, d), 'replicas', replicas.count, here, replicas.at);
@@ -245,7 +245,7 @@ function renameReferences(node: Node | null | undefined, renamed: Map<string, st
     if (kind && isMap(value)) {
       const nameKey = key === 'secret' ? 'secretName' : 'name';
       const namePair = value.items.find((p) => isScalar(p.key) && p.key.value === nameKey);
-      const to = isScalar(namePair?.value) ? renamed.get(`${kind}/${String(namePair!.value.value)}`) : undefined;
+      const to = isScalar(namePair?.value) ? renamed.get(`${kind}/${String(namePair.value.value)}`) : undefined;
       if (to && namePair) namePair.value = replacedScalar(to, namePair.value as Node, here, { start: 0, end: 0 });
     }
     renameReferences(value, renamed, here);
@@ -259,7 +259,7 @@ function containersOf(root: YAMLMap): YAMLMap[] {
     if (isMap(node)) {
       for (const p of node.items) {
         const key = isScalar(p.key) ? String(p.key.value) : '';
-        if ((key === 'containers' || key === 'initContainers') && isSeq(p.value)) out.push(...(p.value.items.filter(isMap) as YAMLMap[]));
+        if ((key === 'containers' || key === 'initContainers') && isSeq(p.value)) out.push(...p.value.items.filter<YAMLMap>(isMap));
         else visit(p.value as Node, depth + 1);
       }
     }
@@ -278,17 +278,17 @@ function imageName(image: string): string {
 /** The map under `key` of `parent`, made (as an overlay-made node) when absent. */
 function mapAt(parent: YAMLMap, key: string, here: Provenance, _draft?: Draft, entry = { start: 0, end: 0 }): YAMLMap {
   const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key);
-  if (pair && isMap(pair.value)) return pair.value as YAMLMap;
+  if (pair && isMap(pair.value)) return pair.value;
   const map = computedMap(here, entry);
   if (pair) pair.value = map;
-  else parent.items.push(computedPair(key, map, here, entry) as never);
+  else parent.items.push(computedPair(key, map, here, entry));
   return map;
 }
 
 function setScalar(map: YAMLMap, key: string, value: string | number, here: Provenance, entry: { start: number; end: number }): void {
   const pair = map.items.find((p) => isScalar(p.key) && p.key.value === key);
   if (pair) pair.value = replacedScalar(value, pair.value as Node, here, entry);
-  else map.items.push(computedPair(key, computedScalar(value, here, entry), here, entry) as never);
+  else map.items.push(computedPair(key, computedScalar(value, here, entry), here, entry));
 }
 
 /** A ConfigMap or Secret of a generator, as a built object (its values as `data`). */

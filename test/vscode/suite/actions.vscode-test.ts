@@ -130,7 +130,7 @@ suite('code actions', () => {
     const { actions } = await actionsFor(s.uri('service.yaml'), 'grpc-clusterip-imbalance');
     const docs = actions.find((a) => a.title === 'Show documentation for kubeconn/grpc-clusterip-imbalance');
     assert.equal(docs?.command?.command, 'kubeconn.showDocumentation');
-    const [ruleId, href] = docs!.command!.arguments as [string, string];
+    const [ruleId, href] = docs.command.arguments as [string, string];
     assert.equal(ruleId, 'grpc-clusterip-imbalance');
     assert.equal(vscode.Uri.parse(href).fsPath, path.join(vscode.extensions.getExtension('kubeconn.kubeconn')!.extensionPath, 'docs', 'rules', 'grpc-clusterip-imbalance.md'));
   });
@@ -141,7 +141,7 @@ suite('code actions', () => {
     await waitForDiagnostics(uri, 'prestop-sleep', 1);
     const [fixAll] = await codeActions(uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.append('kubeconn'));
     assert.equal(fixAll?.kind?.value, 'source.fixAll.kubeconn');
-    assert.deepEqual(fixAll!.edit!.entries().map(([u]) => u.fsPath), [uri.fsPath]);
+    assert.deepEqual(fixAll.edit!.entries().map(([u]) => u.fsPath), [uri.fsPath]);
 
     // Fix on save, through the editor's own codeActionsOnSave.
     const service = s.uri('service.yaml');
@@ -179,7 +179,7 @@ suite('code actions', () => {
     assert.match(d!.message, new RegExp(`^grpc\\.NewClient dials ClusterIP Service 'orders\\.${s.ns}' and 6 more \\(pick_first\\), so every call goes to one pod\\. `));
     assert.match(d!.message, new RegExp(`Services: ${['orders', 'payments', 'catalog', 'cart', 'users', 'search', 'shipping'].map((n) => `${n}\\.${s.ns}`).join(', ')}\\.$`));
     assert.equal(d!.relatedInformation?.length, 7);
-    assert.ok(d!.relatedInformation!.every((r) => r.message.startsWith(`scratch/${s.dir.split('/').pop()}/k8s.yaml: UPSTREAM_ADDR=`)), JSON.stringify(d!.relatedInformation!.map((r) => r.message)));
+    assert.ok(d!.relatedInformation.every((r) => r.message.startsWith(`scratch/${s.dir.split('/').pop()}/k8s.yaml: UPSTREAM_ADDR=`)), JSON.stringify(d!.relatedInformation.map((r) => r.message)));
     const actions = await codeActions(dial, d!.range, vscode.CodeActionKind.QuickFix);
     const titles = actions.map((a) => a.title);
     console.log(`    [scale] shared dial helper: ${kubeconnDiagnostics(dial).length} diagnostic, ${actions.length} quick-fix entries: ${titles.join(' | ')}`);

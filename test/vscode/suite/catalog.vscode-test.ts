@@ -10,6 +10,9 @@ import type { WireCatalog, WireComponent } from '../../../src/lsp/protocol.js';
 import { renderEntityPage } from '../../../src/vscode/catalog/page.js';
 import { closeAll, kubeconn, scratch, waitFor, wsUri } from './helpers.js';
 
+/** A tree item's label as text (a TreeItemLabel carries it in `label`). */
+const labelText = (label: string | vscode.TreeItemLabel | undefined): string => (typeof label === 'object' ? label.label : (label ?? ''));
+
 type Entry = { node: CatalogNode; item: vscode.TreeItem; component: WireComponent };
 
 async function components(): Promise<Map<string, Entry>> {
@@ -37,7 +40,7 @@ function status(component: WireComponent): Record<string, string> {
 
 async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position);
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
 }
 
 suite('catalog', () => {
@@ -48,7 +51,7 @@ suite('catalog', () => {
     await scratch('grace'); // a second namespace, so that the tree shows groups (one group is flattened)
     const roots = await api.catalogTree.getChildren();
     const shopGroup = roots.find((n) => n.type === 'group' && n.name === 'shop');
-    assert.ok(shopGroup, roots.map((n) => api.catalogTree.getTreeItem(n).label).join(', '));
+    assert.ok(shopGroup, roots.map((n) => labelText(api.catalogTree.getTreeItem(n).label)).join(', '));
     assert.equal(api.catalogTree.getTreeItem(shopGroup).description, 'namespace');
     const all = await components();
     for (const name of ['orders', 'payments', 'catalog', 'frontend']) assert.equal(all.get(`shop/${name}`)?.component.kind, 'Deployment', `no Deployment shop/${name}`);
@@ -121,7 +124,7 @@ suite('catalog', () => {
     const s = await scratch('backstage');
     const roots = await api.catalogTree.getChildren();
     const checkout = roots.find((n) => n.type === 'group' && n.name === 'checkout');
-    assert.ok(checkout, roots.map((n) => String(api.catalogTree.getTreeItem(n).label)).join(', '));
+    assert.ok(checkout, roots.map((n) => labelText(api.catalogTree.getTreeItem(n).label)).join(', '));
     assert.equal(api.catalogTree.getTreeItem(checkout).description, 'System');
     const [cart] = await api.catalogTree.getChildren(checkout);
     assert.ok(cart?.type === 'component' && cart.component.name === 'cart' && cart.component.namespace === s.ns);
@@ -154,7 +157,7 @@ suite('catalog', () => {
     const findingItem = api.catalogTree.getTreeItem(finding!);
     assert.equal(findingItem.description, 'kubeconn/grace-period-budget');
     assert.equal(findingItem.command?.command, 'kubeconn.open');
-    await vscode.commands.executeCommand(findingItem.command!.command, ...findingItem.command!.arguments!);
+    await vscode.commands.executeCommand(findingItem.command.command, ...findingItem.command.arguments!);
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, s.uri('deployment.yaml').fsPath);
     assert.equal(editor?.selection.start.line, 28);

@@ -96,7 +96,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     }
     if (Date.now() > deadline) {
       const log = api ? `\n      kubeconn client log:\n      ${api.log.recent.slice(-25).join('\n      ')}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}${log}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}${log}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }

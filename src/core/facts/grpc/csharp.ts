@@ -70,11 +70,11 @@ const syntax: Syntax = {
     if (node.type !== 'interpolated_string_expression') return undefined;
     const out: ReturnType<NonNullable<Syntax['interpolation']>> = [];
     for (const c of node.namedChildren) {
-      if (c?.type === 'string_content') out!.push({ text: unescapeC(c.text), at: rangeOf(c) });
+      if (c?.type === 'string_content') out.push({ text: unescapeC(c.text), at: rangeOf(c) });
       else if (c?.type === 'interpolation') {
         const expr = c.namedChildren.find((x) => x && !/^interpolation_(brace|alignment|format)/.test(x.type));
         if (!expr || c.namedChildren.some((x) => x?.type === 'interpolation_format_clause')) return undefined;
-        out!.push(expr);
+        out.push(expr);
       }
     }
     return out;

@@ -3,7 +3,6 @@
 // Each language is a table (go.ts, python.ts, js.ts, java.ts, csharp.ts) run by one reader (reader.ts); the
 // records are plain data (shapes.ts). Files that never mention grpc are skipped before parsing.
 import type { FileFacts, Extractor } from '../index.js';
-import type { KubeconnOptions } from '../../options.js';
 import { parse, type GrammarName } from '../treesitter.js';
 import { csharpTable } from './csharp.js';
 import { goTable } from './go.js';
@@ -43,7 +42,7 @@ export const grpcExtractor: Extractor = {
   name: 'grpc',
   claims: (file) => tableOf(file) !== undefined && !/(^|\/)(node_modules|vendor|dist|\.git)\//.test(file),
   mayMatter: mentionsGrpc,
-  extract(facts: FileFacts, _options: KubeconnOptions) {
+  extract(facts: FileFacts) {
     const { table, grammar } = tableOf(facts.file)!;
     // Generated stubs (*.pb.go, *_pb2_grpc.py, *_grpc_pb.js) register services but never dial or configure.
     if (table.generated?.test(facts.file)) return;

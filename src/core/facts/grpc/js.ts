@@ -61,13 +61,13 @@ const syntax: Syntax = {
     let cursor = node.startIndex + 1;
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'template_substitution') continue;
-      if (c.startIndex > cursor) out!.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
+      if (c.startIndex > cursor) out.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
       const expr = c.namedChild(0);
       if (!expr) return undefined;
-      out!.push(expr);
+      out.push(expr);
       cursor = c.endIndex;
     }
-    if (node.endIndex - 1 > cursor) out!.push({ text: node.text.slice(cursor - node.startIndex, -1), at: [cursor, node.endIndex - 1] });
+    if (node.endIndex - 1 > cursor) out.push({ text: node.text.slice(cursor - node.startIndex, -1), at: [cursor, node.endIndex - 1] });
     return out;
   },
   member(node) {
@@ -182,7 +182,7 @@ const syntax: Syntax = {
           const call = value ? syntax.call(value) : undefined;
           const source = call?.callee === 'require' ? call.args[0] : undefined;
           if (!source || !call) continue;
-          const pattern = decl!.childForFieldName('name');
+          const pattern = decl.childForFieldName('name');
           const names = pattern?.type === 'object_pattern' ? pattern.namedChildren.map((p) => (p?.type === 'pair_pattern' ? p.childForFieldName('key') : p)?.text ?? '') : [];
           out.entries.push({ module: syntax.literal(source)?.text ?? '', names, at: rangeOf(source) });
           requireEnd = stmt.endIndex;
@@ -243,7 +243,7 @@ const objectPairs: OptionForm = (options) => {
   const entries = options.namedChildren.flatMap((p) => {
     const [key, value] = p?.type === 'pair' ? [p.childForFieldName('key'), p.childForFieldName('value')] : [null, null];
     const name = key ? keyText(key) : undefined;
-    return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p!), keyAt: rangeOf(key!) }] : [];
+    return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p), keyAt: rangeOf(key!) }] : [];
   });
   // `{ ...base, … }`: what base holds is not written here.
   return options.namedChildren.some((c) => c?.type === 'spread_element') ? { entries, list: options, opaque: true } : { entries, list: options };

@@ -59,11 +59,11 @@ const syntax: Syntax = {
     if (node.type !== 'string' || !node.namedChildren.some((c) => c?.type === 'interpolation')) return undefined;
     const out: ReturnType<NonNullable<Syntax['interpolation']>> = [];
     for (const c of node.namedChildren) {
-      if (c?.type === 'string_content') out!.push({ text: unescapeC(c.text), at: rangeOf(c) });
+      if (c?.type === 'string_content') out.push({ text: unescapeC(c.text), at: rangeOf(c) });
       else if (c?.type === 'interpolation') {
         const expr = c.childForFieldName('expression');
         if (!expr) return undefined;
-        out!.push(expr);
+        out.push(expr);
       }
     }
     return out;

@@ -50,7 +50,7 @@ export class ScopeBuilder {
   }
 
   finish(): FileScope {
-    this.hook?.finish((key, value) => this.bind(key, value), this.table.syntax);
+    this.hook?.finish((key, value) => { this.bind(key, value); }, this.table.syntax);
     return { bindings: this.bindings, calls: this.calls, returns: this.returns };
   }
 
@@ -114,7 +114,7 @@ export function valueHooks(table: LanguageTable, scope: FileScope): LangHooks {
       if (inner) return inner;
       const call = syntax.call(node);
       const row = call && table.wrappers.find((w) => (w.kind ?? 'call') === call.kind && matches(w.call, call.callee));
-      return row ? call!.args[row.arg] : undefined;
+      return row ? call.args[row.arg] : undefined;
     },
     refKey: (node) => syntax.refKey(node),
     parameterOf: (node) => syntax.parameterOf(node),

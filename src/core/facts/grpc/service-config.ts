@@ -48,7 +48,7 @@ export function readServiceConfig(json: string): ServiceConfigReading {
   const config = value as Record<string, unknown>;
   const list = config.loadBalancingConfig;
   if (Array.isArray(list)) {
-    const names = list.flatMap((entry) => (typeof entry === 'object' && entry !== null ? Object.keys(entry) : []));
+    const names = list.flatMap((entry: unknown) => (typeof entry === 'object' && entry !== null ? Object.keys(entry) : []));
     const known = names.find((n) => KNOWN_POLICIES.has(n));
     if (known) return { policy: known, policyOffset: json.indexOf(`"${known}"`) + 1 };
     if (names[0]) return { error: { kind: 'unknownPolicy', policy: names[0] } };

@@ -71,7 +71,7 @@ const MAX_DEPTH = 8;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isPart(b: Bound): b is Part {
-  return !Array.isArray(b) && 'kind' in b && typeof (b as Part).kind === 'string' && !('type' in b);
+  return !Array.isArray(b) && 'kind' in b && typeof (b).kind === 'string' && !('type' in b);
 }
 const MAX_ALTS = 32;
 
@@ -153,7 +153,7 @@ export class Evaluator {
       for (const piece of pieces) {
         const options: Alt[] = 'text' in piece && !('type' in piece)
           ? [{ parts: [{ kind: 'lit', text: piece.text, at: piece.at }], at }]
-          : this.evaluate(piece as Node, depth + 1);
+          : this.evaluate(piece, depth + 1);
         if (options.length === 0) return [{ parts: null, at }];
         const next: Alt[] = [];
         for (const a of acc) {

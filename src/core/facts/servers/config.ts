@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { isMap, isScalar, parseAllDocuments, type Node as YamlNode, type Pair } from 'yaml';
 import type { BootBuild, ConfigValue, GunicornConfig, PumaConfig, ServerConfig, SpringConfig } from './shapes.js';
+import { scalarText } from '../yaml-util.js';
 
 const SPRING = /^(application|bootstrap)(-[\w.-]+)?\.(ya?ml|properties)$/i;
 const GUNICORN = /^gunicorn[._-](conf|config)\.py$/i;
@@ -90,7 +91,7 @@ function springYaml(text: string): SpringConfig {
     for (const [key, value] of flatten(root.items as Pair<YamlNode, YamlNode>[], '')) {
       if (!isScalar(value) || !value.range) continue;
       const at: [number, number] = [value.range[0], value.range[1]];
-      const v = String(value.value ?? '');
+      const v = value.value == null ? '' : scalarText(value);
       if (key === 'server.shutdown') out.shutdown = { value: v.toLowerCase(), at };
       if (key === 'spring.lifecycle.timeout-per-shutdown-phase') out.phaseTimeout = { seconds: springSeconds(v), text: v, at };
     }
@@ -99,7 +100,7 @@ function springYaml(text: string): SpringConfig {
     if (server && isScalar(server.key) && server.key.range) out.anchor = [server.key.range[0], server.key.range[1]];
     if (server && isMap(server.value) && !server.value.flow && server.value.items.length > 0 && isScalar(server.key)) {
       const child = server.value.items[0]!.key as YamlNode;
-      const keyEnd = text.indexOf('\n', server.key.range![1]);
+      const keyEnd = text.indexOf('\n', server.key.range[1]);
       const childStart = child.range![0];
       const indent = text.slice(text.lastIndexOf('\n', childStart - 1) + 1, childStart);
       if (keyEnd !== -1 && /^[ \t]*$/.test(indent)) out.addShutdown = { offset: keyEnd + 1, text: `${indent}shutdown: graceful${eol}` };

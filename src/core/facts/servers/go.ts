@@ -10,7 +10,7 @@ import { listLayout } from '../grpc/layout.js';
 import { durationMs } from '../grpc/scope.js';
 import { matches, type CallNode, type DurationUnit } from '../grpc/table.js';
 import { boundNodes, enclosing, rangeOf, resolveNode, setting, within, type LanguageReader, type Walked } from './reader.js';
-import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts, Setting } from './shapes.js';
+import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts } from './shapes.js';
 
 const GO_DURATION: DurationUnit = {
   units: { 'time.Nanosecond': 1e-6, 'time.Microsecond': 1e-3, 'time.Millisecond': 1, 'time.Second': 1000, 'time.Minute': 60_000, 'time.Hour': 3_600_000 },
@@ -205,7 +205,7 @@ function keepaliveServer(w: Walked, call: CallNode, out: ServerFacts): void {
   const opaque = found ? !literal : call.args.some((a) => a.type === 'variadic_argument' && boundNodes(w, a.namedChild(0)?.text).length === 0);
   const server: KeepaliveServer = { call: rangeOf(call.node), opaque };
   for (const [key, value, entry] of literal ? keyedFields(literal) : []) {
-    if (key === 'MinTime') server.minTime = setting(w, value, entry, GO_DURATION) as Setting;
+    if (key === 'MinTime') server.minTime = setting(w, value, entry, GO_DURATION);
     if (key === 'PermitWithoutStream') server.permitWithoutCalls = flag(value);
   }
   out.keepalive.servers.push(server);

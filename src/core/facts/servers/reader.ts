@@ -72,7 +72,7 @@ export function readServers(reader: LanguageReader, root: Node, text: string): S
 /** The expressions a name is bound to in the file (declarations and assignments), as nodes. */
 export function boundNodes(w: Walked, key: string | undefined): Node[] {
   if (!key) return [];
-  return (w.scope.bindings.get(key) ?? []).filter((b): b is Node => 'type' in b && typeof (b as Node).startIndex === 'number');
+  return (w.scope.bindings.get(key) ?? []).filter((b): b is Node => 'type' in b && typeof (b).startIndex === 'number');
 }
 
 /** The node itself, or what an identifier is bound to (first binding that passes `test`). */

@@ -139,6 +139,6 @@ function yamlWords(container: Container, key: 'command' | 'args'): ArgWord[] | u
     const source = text.slice(start, end);
     // Plain or simply quoted scalars map 1:1 onto the file; folded/escaped ones do not (fixes then search).
     const codeStart = source === value ? start : (source === `"${value}"` || source === `'${value}'`) ? start + 1 : undefined;
-    return { value, at: { file, start, end }, layer: 'pod' as const, codeStart, script: shellCodeOf(item as never) };
+    return { value, at: { file, start, end }, layer: 'pod' as const, codeStart, script: shellCodeOf(item) };
   });
 }
