@@ -1,8 +1,9 @@
 // kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
 // client behind a ClusterIP Service goes to the pod picked when it connected, until the connection is recycled
 // (server MaxConnectionAge, idleness, errors). Judged per port, by who reaches it:
-//   - a linked in-repo client dials the VIP (or an env/ConfigMap value names it): a warning;
-//   - only self-balancing clients (kuberesolver, xds), clients of a headless sibling, or an L7 proxy
+//   - a linked in-repo client dials the VIP (or an env/ConfigMap value names it on a gRPC port or with a gRPC
+//     scheme): a warning;
+//   - only self-balancing clients (kuberesolver, xds — in code or in config values), clients of a headless sibling, or an L7 proxy
 //     (Ingress with backend-protocol GRPC, GRPCRoute, HTTPRoute) reach it: quiet;
 //   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
 //     (gossip rings, quorum ports) are not pinned.
@@ -39,8 +40,9 @@ export default defineRule({
       const sibling = headlessSibling(model, service);
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
-        const configured = dialers.length === 0 ? configTargetsNaming(model, service, port) : [];
         const manifest = grpcPortEvidence(model, port);
+        const named = dialers.length === 0 ? configTargetsNaming(model, service, port, manifest !== undefined) : [];
+        const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
         const related: { at: Span; message: string }[] = model.workloadsSelectedBy(service).map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
         if (manifest?.target?.containerPort) {
@@ -63,7 +65,7 @@ export default defineRule({
           continue;
         }
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
-        if (selfBalancingDialers(model, service).length > 0 || (sibling && model.dials.linksTo(sibling).length > 0)) continue;
+        if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && model.dials.linksTo(sibling).length > 0)) continue;
         if (routedOnly(model, service, port)) continue;
         const why = manifest!.reason === 'appProtocol' ? `appProtocol ${port.appProtocol}` : manifest!.reason === 'name' ? `port name '${port.name}'` : `target port '${manifest!.target!.containerPort!.name}'`;
         report({ messageId: 'pinnedByName', severity: 'info', data: { service: service.name, port: portText, why }, at: headSpan(service.object, port.node), related, suggest });

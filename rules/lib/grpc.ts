@@ -15,6 +15,7 @@ import {
   type Span,
   type TextEdit,
   type YamlValue,
+  WELL_KNOWN_GRPC_PORTS,
 } from '../../src/core/rule-api.js';
 import { nameSpan, nodeSpan } from './common.js';
 
@@ -185,21 +186,49 @@ export function selfBalancingDialers(model: AnalysisModel, service: Service): Di
   });
 }
 
+export interface ConfigTarget {
+  /** `vip`: a gRPC client configured to dial the VIP; `self`: a watching resolver (kuberesolver, xDS) naming the Service. */
+  kind: 'vip' | 'self';
+  at: Span;
+  message: string;
+  why: string;
+}
+
+const NOT_VIP_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'kubernetes', 'xds']);
+const GRPC_SCHEMES = new Set(['dns', 'static', 'grpc', 'grpcs']);
+
 /**
  * Env values and ConfigMap data that name the Service's VIP and port (`orders:50051`, `dns:///orders.shop:50051`,
  * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
+ * A bare `host:port` says gRPC only when the port already does (`grpcPort`: its name or appProtocol) or is a
+ * well-known gRPC port (4317…); otherwise it is any TCP client (`REDIS_ADDR=redis-cart:6379`). Values with a
+ * watching resolver (`kubernetes:///`, `xds:///`) or an HTTP URL are not VIP dials.
  */
-export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort): { at: Span; message: string; why: string }[] {
+export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort, grpcPort: boolean): ConfigTarget[] {
   const ports = [port.port, port.name].filter((p) => p !== undefined).map(String);
   if (ports.length === 0) return [];
   const host = `${service.name}(?:\\.${service.namespace ?? '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
-  const out: { at: Span; message: string; why: string }[] = [];
+  const global = new RegExp(pattern.source, 'g');
+  const wellKnown = port.port !== undefined && Object.hasOwn(WELL_KNOWN_GRPC_PORTS, port.port);
+  /** 'vip' for a gRPC dial of the VIP, 'self' for a watching resolver naming the Service, else undefined. */
+  const says = (value: string): 'vip' | 'self' | undefined => {
+    let verdict: 'vip' | 'self' | undefined;
+    for (const m of value.matchAll(global)) {
+      const scheme = /([a-z][a-z0-9+.-]*):\/*$/i.exec(value.slice(0, m.index + 1))?.[1]?.toLowerCase();
+      if (scheme === 'kubernetes' || scheme === 'xds') verdict ??= 'self';
+      else if (scheme && NOT_VIP_SCHEMES.has(scheme)) continue;
+      else if (grpcPort || wellKnown || (scheme !== undefined && GRPC_SCHEMES.has(scheme))) return 'vip';
+    }
+    return verdict;
+  };
+  const out: ConfigTarget[] = [];
   for (const w of model.workloads) {
     for (const c of w.containers) {
       for (const e of c.env) {
-        if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
-        out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
+        const kind = e.value === undefined ? undefined : says(e.value);
+        if (!kind) continue;
+        out.push({ kind, at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
       }
     }
   }
@@ -207,7 +236,8 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
     if (o.kind !== 'ConfigMap' || out.length > 4) continue;
     const data = (o.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
     for (const [key, value] of Object.entries(data)) {
-      if (typeof value === 'string' && pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
+      const kind = typeof value === 'string' ? says(value) : undefined;
+      if (kind) out.push({ kind, at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
     }
   }
   return out;
