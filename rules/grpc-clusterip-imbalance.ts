@@ -8,7 +8,7 @@
 //   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
 //     (gossip rings, quorum ports) are not pinned.
 import path from 'node:path';
-import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
+import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
@@ -51,7 +51,7 @@ export default defineRule({
         for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
         for (const c of configured) related.push({ at: c.at, message: c.message });
         const from = path.posix.dirname(service.object.file);
-        const suggest = service.object.helm ? [] : suggestions(model.textOf(service.object.file), service, serviceKeys);
+        const suggest = service.object.helm ? [] : suggestions(service, serviceKeys);
         const portText = port.port ?? port.name ?? '?';
         if (dialers.length > 0 || configured.length > 0) {
           const why = dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
@@ -88,7 +88,8 @@ function routedOnly(model: AnalysisModel, service: Service, port: ServicePort): 
   return model.routes.routesTo(service).some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
 }
 
-function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
+// Edits go through the object's source (a Kustomize overlay's merged nodes have no text of their own: no edit).
+function suggestions(service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
   const out: FixDescriptor[] = [];
   const { object } = service;
   const siblingName = `${service.name}-headless`;
@@ -111,18 +112,13 @@ function suggestions(text: string, service: Service, serviceKeys: ReadonlySet<st
       },
     };
     const doc = block(sibling as unknown as Record<string, YamlValue>, 0).join('\n');
-    out.push({
-      messageId: 'addHeadlessSibling',
-      data: { name: siblingName },
-      edits: [insertDocumentAfter(object.file, text, object.span[1], doc)],
-    });
+    const edit = insertDocumentAfterObject(object, doc);
+    if (edit) out.push({ messageId: 'addHeadlessSibling', data: { name: siblingName }, edits: [edit] });
   }
   // Only a ClusterIP-type Service can be headless; NodePort/LoadBalancer keep their VIP.
   if (service.type === 'ClusterIP' && service.spec) {
-    const edit = service.clusterIPPair?.value
-      ? replaceScalar(object.file, text, service.clusterIPPair.value, 'None')
-      : insertIntoMap(object.file, text, service.spec, { clusterIP: 'None' });
-    out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
+    const edit = service.clusterIPPair?.value ? replaceObjectScalar(object, service.clusterIPPair.value, 'None') : insertIntoObjectMap(object, service.spec, { clusterIP: 'None' });
+    if (edit) out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
   }
   return out;
 }
