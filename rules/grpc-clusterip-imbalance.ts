@@ -41,7 +41,9 @@ export default defineRule({
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
         const manifest = grpcPortEvidence(model, port);
-        const named = dialers.length === 0 ? configTargetsNaming(model, service, port, manifest !== undefined) : [];
+        // gRPC server code linked behind the Service says its address is a gRPC one, as a port name would.
+        const grpcPort = manifest !== undefined || model.dials.serversBehind(service).length > 0;
+        const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
         const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
         const related: { at: Span; message: string }[] = model.workloadsSelectedBy(service).map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
@@ -65,7 +67,7 @@ export default defineRule({
           continue;
         }
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
-        if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && model.dials.linksTo(sibling).length > 0)) continue;
+        if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && siblingUsed(model, sibling))) continue;
         if (routedOnly(model, service, port)) continue;
         const why = manifest!.reason === 'appProtocol' ? `appProtocol ${port.appProtocol}` : manifest!.reason === 'name' ? `port name '${port.name}'` : `target port '${manifest!.target!.containerPort!.name}'`;
         report({ messageId: 'pinnedByName', severity: 'info', data: { service: service.name, port: portText, why }, at: headSpan(service.object, port.node), related, suggest });
@@ -81,6 +83,11 @@ function recycling(model: AnalysisModel, service: Service): string {
     return 'Each client channel sticks to one pod until the server\'s MaxConnectionAge recycles it: the load is uneven between reconnects.';
   }
   return 'Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.';
+}
+
+/** Clients use the headless sibling: a dial site linked to it, or a config value naming its address. */
+function siblingUsed(model: AnalysisModel, sibling: Service): boolean {
+  return model.dials.linksTo(sibling).length > 0 || sibling.ports.some((p) => configTargetsNaming(model, sibling, p, true).length > 0);
 }
 
 /** Reached by an L7 proxy route (Ingress for gRPC, GRPCRoute, HTTPRoute) that balances each request. */
