@@ -1,13 +1,14 @@
 // kube-proxy balances per TCP connection; an HTTP/2 channel is one connection, so every call of a gRPC
 // client behind a ClusterIP Service goes to the pod picked when it connected, until the connection is recycled
 // (server MaxConnectionAge, idleness, errors). Judged per port, by who reaches it:
-//   - a linked in-repo client dials the VIP (or an env/ConfigMap value names it): a warning;
-//   - only self-balancing clients (kuberesolver, xds), clients of a headless sibling, or an L7 proxy
+//   - a linked in-repo client dials the VIP (or an env/ConfigMap value names it on a gRPC port or with a gRPC
+//     scheme): a warning;
+//   - only self-balancing clients (kuberesolver, xds — in code or in config values), clients of a headless sibling, or an L7 proxy
 //     (Ingress with backend-protocol GRPC, GRPCRoute, HTTPRoute) reach it: quiet;
 //   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
 //     (gossip rings, quorum ports) are not pinned.
 import path from 'node:path';
-import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfter, insertIntoMap, replaceScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
+import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { allKnown, freeName } from './lib/names.js';
 import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
@@ -40,8 +41,11 @@ export default defineRule({
       const sibling = headlessSibling(model, service);
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
-        const configured = dialers.length === 0 ? configTargetsNaming(model, service, port) : [];
         const manifest = grpcPortEvidence(model, port);
+        // gRPC server code linked behind the Service says its address is a gRPC one, as a port name would.
+        const grpcPort = manifest !== undefined || model.dials.serversBehind(service).length > 0;
+        const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
+        const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
         const related: { at: Span; message: string }[] = model.workloadsSelectedBy(service).map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
         if (manifest?.target?.containerPort) {
@@ -50,7 +54,7 @@ export default defineRule({
         for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
         for (const c of configured) related.push({ at: c.at, message: c.message });
         const from = path.posix.dirname(service.object.file);
-        const suggest = service.object.helm ? [] : suggestions(model, model.textOf(service.object.file), service, serviceKeys);
+        const suggest = service.object.helm ? [] : suggestions(model, service, serviceKeys);
         const portText = port.port ?? port.name ?? '?';
         if (dialers.length > 0 || configured.length > 0) {
           const why = dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
@@ -64,7 +68,7 @@ export default defineRule({
           continue;
         }
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
-        if (selfBalancingDialers(model, service).length > 0 || (sibling && model.dials.linksTo(sibling).length > 0)) continue;
+        if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && siblingUsed(model, sibling))) continue;
         if (routedOnly(model, service, port)) continue;
         const why = manifest!.reason === 'appProtocol' ? `appProtocol ${port.appProtocol}` : manifest!.reason === 'name' ? `port name '${port.name}'` : `target port '${manifest!.target!.containerPort!.name}'`;
         report({ messageId: 'pinnedByName', severity: 'info', data: { service: service.name, port: portText, why }, at: headSpan(service.object, port.node), related, suggest });
@@ -82,12 +86,18 @@ function recycling(model: AnalysisModel, service: Service): string {
   return 'Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.';
 }
 
+/** Clients use the headless sibling: a dial site linked to it, or a config value naming its address. */
+function siblingUsed(model: AnalysisModel, sibling: Service): boolean {
+  return model.dials.linksTo(sibling).length > 0 || sibling.ports.some((p) => configTargetsNaming(model, sibling, p, true).length > 0);
+}
+
 /** Reached by an L7 proxy route (Ingress for gRPC, GRPCRoute, HTTPRoute) that balances each request. */
 function routedOnly(model: AnalysisModel, service: Service, port: ServicePort): boolean {
   return model.routes.routesTo(service).some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
 }
 
-function suggestions(model: AnalysisModel, text: string, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
+// Edits go through the object's source (a Kustomize overlay's merged nodes have no text of their own: no edit).
+function suggestions(model: AnalysisModel, service: Service, serviceKeys: ReadonlySet<string>): FixDescriptor[] {
   const out: FixDescriptor[] = [];
   const { object } = service;
   const base = `${service.name}-headless`;
@@ -112,18 +122,13 @@ function suggestions(model: AnalysisModel, text: string, service: Service, servi
     const doc = block(sibling as unknown as Record<string, YamlValue>, 0).join('\n');
     // A chart's Service rendered without its values: `<templated>-headless`, `app: ""`, `port: null` are
     // not a manifest anyone should apply. Only a sibling whose every value is known is suggested.
-    if (allKnown(sibling)) out.push({
-      messageId: 'addHeadlessSibling',
-      data: { name: siblingName },
-      edits: [insertDocumentAfter(object.file, text, object.span[1], doc)],
-    });
+    const edit = allKnown(sibling) ? insertDocumentAfterObject(object, doc) : undefined;
+    if (edit) out.push({ messageId: 'addHeadlessSibling', data: { name: siblingName }, edits: [edit] });
   }
   // Only a ClusterIP-type Service can be headless; NodePort/LoadBalancer keep their VIP.
   if (service.type === 'ClusterIP' && service.spec) {
-    const edit = service.clusterIPPair?.value
-      ? replaceScalar(object.file, text, service.clusterIPPair.value, 'None')
-      : insertIntoMap(object.file, text, service.spec, { clusterIP: 'None' });
-    out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
+    const edit = service.clusterIPPair?.value ? replaceObjectScalar(object, service.clusterIPPair.value, 'None') : insertIntoObjectMap(object, service.spec, { clusterIP: 'None' });
+    if (edit) out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
   }
   return out;
 }

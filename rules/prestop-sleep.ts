@@ -31,10 +31,15 @@ export default defineRule({
       for (const proxy of workload.containers.filter((c) => isDbProxy(c) && !holdsOnSigterm(c))) {
         report({ messageId: 'proxySidecar', data: { container: proxy.name, workload: describeWorkload(workload) }, severity: 'info', at: containerSpan(proxy) });
       }
+      // A StatefulSet/DaemonSet reached only through headless Services (pod DNS names, gossip, quorum peers) is
+      // not behind kube-proxy's endpoint lag; clients' DNS caches still lag, so speak softer (facts §3.1).
+      const services = model.servicesSelecting(workload);
+      const podAddressed = (workload.kind === 'StatefulSet' || workload.kind === 'DaemonSet') && services.length > 0 && services.every((s) => s.headless) && services.every((s) => model.routes.routesTo(s).length === 0);
       for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({
           messageId: 'missing',
+          ...(podAddressed ? { severity: 'info' as const } : {}),
           data: { container: container.name, workload: describeWorkload(workload) },
           at: containerSpan(container),
           // Before 1.30 the fix is an exec `sleep`: useless in an image without one (prestop-exec-binary).

@@ -17,6 +17,7 @@ import {
   type TextEdit,
   type Workload,
   type YamlValue,
+  WELL_KNOWN_GRPC_PORTS,
 } from '../../src/core/rule-api.js';
 import { nameSpan, nodeSpan } from './common.js';
 import { allKnown, freeName } from './names.js';
@@ -203,28 +204,58 @@ export function selfBalancingDialers(model: AnalysisModel, service: Service): Di
   });
 }
 
+export interface ConfigTarget {
+  /** `vip`: a gRPC client configured to dial the VIP; `self`: a watching resolver (kuberesolver, xDS) naming the Service. */
+  kind: 'vip' | 'self';
+  at: Span;
+  message: string;
+  why: string;
+}
+
+const NOT_VIP_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'kubernetes', 'xds']);
+const GRPC_SCHEMES = new Set(['dns', 'static', 'grpc', 'grpcs']);
+
 /**
  * Env values and ConfigMap data that name the Service's VIP and port (`orders:50051`, `dns:///orders.shop:50051`,
  * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
+ * A bare `host:port` says gRPC only when the port already does (`grpcPort`: its name or appProtocol) or is a
+ * well-known gRPC port (4317…); otherwise it is any TCP client (`REDIS_ADDR=redis-cart:6379`). Values with a
+ * watching resolver (`kubernetes:///`, `xds:///`) or an HTTP URL are not VIP dials.
  */
-export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort): { at: Span; message: string; why: string }[] {
+export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort, grpcPort: boolean): ConfigTarget[] {
   // Names come from the workspace (a YAML name may hold any character): matched literally, never as a pattern.
   const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => literal(String(p)));
   if (ports.length === 0) return [];
   const host = `${literal(service.name)}(?:\\.${service.namespace !== undefined ? literal(service.namespace) : '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
-  const out: { at: Span; message: string; why: string }[] = [];
+  const global = new RegExp(pattern.source, 'g');
+  const wellKnown = port.port !== undefined && Object.hasOwn(WELL_KNOWN_GRPC_PORTS, port.port);
+  /** 'vip' for a gRPC dial of the VIP, 'self' for a watching resolver naming the Service, else undefined. */
+  const says = (value: string): 'vip' | 'self' | undefined => {
+    let verdict: 'vip' | 'self' | undefined;
+    for (const m of value.matchAll(global)) {
+      const scheme = /([a-z][a-z0-9+.-]*):\/*$/i.exec(value.slice(0, m.index + 1))?.[1]?.toLowerCase();
+      if (scheme === 'kubernetes' || scheme === 'xds') verdict ??= 'self';
+      else if (scheme && NOT_VIP_SCHEMES.has(scheme)) continue;
+      else if (grpcPort || wellKnown || (scheme !== undefined && GRPC_SCHEMES.has(scheme))) return 'vip';
+    }
+    return verdict;
+  };
+  const out: ConfigTarget[] = [];
+  // Only the values whose hosts can name this Service (indexed once per model: a scan per Service is quadratic).
   const { env, configMaps } = addressIndex(model).get(service.name) ?? { env: [], configMaps: [] };
   for (const { workload: w, env: e } of env) {
-    if (e.value === undefined || !pattern.test(e.value) || /^https?:/.test(e.value)) continue;
-    out.push({ at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
+    const kind = e.value === undefined ? undefined : says(e.value);
+    if (!kind) continue;
+    out.push({ kind, at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
   }
   let current: K8sObject | undefined;
   for (const { object: o, key, value } of configMaps) {
     if (o !== current && out.length > 4) break; // a few ConfigMaps are evidence enough
     current = o;
-    if (pattern.test(value)) out.push({ at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
+    const kind = says(value);
+    if (kind) out.push({ kind, at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
   }
   return out;
 }

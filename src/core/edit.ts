@@ -142,12 +142,13 @@ export function columnOf(text: string, offset: number): number {
 function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
   const own = columnOf(text, (map.items[0]!.key as Node).range![0]);
   for (const item of map.items) {
-    const value = item.value;
-    if (isMap(value) && !value.flow && value.items[0]) {
-      const step = columnOf(text, (value.items[0].key as Node).range![0]) - own;
+    const value = item.value as Node | null;
+    // A key a Kustomize patch added (`op: add`) has no range: it says nothing about the author's indent.
+    if (isMap(value) && !value.flow && (value.items[0]?.key as Node | undefined)?.range) {
+      const step = columnOf(text, (value.items[0]!.key as Node).range![0]) - own;
       if (step > 0) return step;
     }
-    if (isSeq(value) && !value.flow && value.items[0]) {
+    if (isSeq(value) && !value.flow && (value.items[0] as Node | undefined)?.range) {
       // An item's range starts after its dash: measure the dash, which sits at the nesting indent.
       const dash = text.lastIndexOf('-', (value.items[0] as Node).range![0]);
       const step = columnOf(text, dash) - own;

@@ -106,8 +106,13 @@ export class DialIndex {
   containersRunning(file: string): Container[] {
     let cached = this.containersCache.get(file);
     if (cached) return cached;
-    cached = this.images.containersForSourceFile(file).filter((c) => !c.init);
-    if (cached.length === 0) cached = this.byFolderName(file);
+    // Test sources are compiled into test binaries, never into the image's program (dapr's `proxy_test.go` serving
+    // gRPC was taken for the scheduler's server in the real-repository trial).
+    if (TEST_SOURCE.test(file)) cached = [];
+    else {
+      cached = this.images.containersForSourceFile(file).filter((c) => !c.init);
+      if (cached.length === 0) cached = this.byFolderName(file);
+    }
     this.containersCache.set(file, cached);
     return cached;
   }
@@ -299,3 +304,5 @@ function portFor(service: Service, target: ParsedTarget): ServicePort | undefine
   return service.ports.find((sp) => sp.name === p);
 }
 
+/** Go `_test.go`, JS/TS `*.test.*`/`*.spec.*`, Python `test_*.py`/`*_test.py`, Java/C# `*Test(s).java|cs`. */
+const TEST_SOURCE = /(?:_test\.go|\.(?:test|spec)\.[cm]?[jt]sx?|(?:^|\/)test_[^/]*\.py|_test\.py|Tests?\.(?:java|cs|kt))$/;
