@@ -219,7 +219,6 @@ async function hostStall(folder: string, summary: string[][]): Promise<void> {
     ['host longest stall', fmtMs(maxStall)],
     ['files with diagnostics published', String(diagnosed)],
   ]));
-  void status;
   figure('lspScanMs', scanMs);
   figure('hostP99DelayMs', histogram.percentile(99) / 1e6);
   figure('hostMaxStallMs', maxStall);

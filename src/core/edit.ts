@@ -36,7 +36,7 @@ function isEmptyValue(node: unknown): boolean {
 
 /** The pairs in `empty` removed (their lines, or their flow entries) and `value`'s keys inserted at the map's end. */
 function replaceEmptyPairs(file: string, text: string, map: YAMLMap<Scalar, Node>, value: Record<string, YamlValue>, empty: readonly YAMLMap<Scalar, Node>['items'][number][]): TextEdit {
-  const pairEnd = (p: (typeof empty)[number]) => ((p.value ?? p.key) as Node).range![1];
+  const pairEnd = (p: (typeof empty)[number]) => ((p.value ?? p.key)).range![1];
   if (map.flow) {
     const open = text.indexOf('{', map.range![0]);
     const close = text.lastIndexOf('}', map.range![1]);
@@ -142,7 +142,7 @@ export function columnOf(text: string, offset: number): number {
 function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
   const own = columnOf(text, (map.items[0]!.key as Node).range![0]);
   for (const item of map.items) {
-    const value = item.value as Node | null;
+    const value = item.value;
     // A key a Kustomize patch added (`op: add`) has no range: it says nothing about the author's indent.
     if (isMap(value) && !value.flow && (value.items[0]?.key as Node | undefined)?.range) {
       const step = columnOf(text, (value.items[0]!.key as Node).range![0]) - own;

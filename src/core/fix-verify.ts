@@ -51,7 +51,9 @@ function verify(files: ReadonlyMap<string, FileFacts>, findings: Finding[], opti
     let fix = f.fix && normalise(files, f.fix);
     if (fix && !(staticOk(fix) && appliesCleanly(fix))) fix = undefined;
     const suggestions = f.suggestions.map((s) => normalise(files, s)).filter((s) => staticOk(s) && appliesCleanly(s));
-    if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) counters && (counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length);
+    if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) {
+      if (counters) counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length;
+    }
     return fix === f.fix && suggestions.length === f.suggestions.length && suggestions.every((s, i) => s === f.suggestions[i]) ? f : { ...f, fix, suggestions };
   });
   // Re-analysis: each fix must remove its finding.

@@ -184,7 +184,7 @@ function unreadable(error: unknown): string {
     EISDIR: 'it is a folder',
     EIO: 'an I/O error',
   };
-  return `Skipped: cannot read the file (${code ? (why[code] ?? code) : String((error as Error)?.message ?? error)}).`;
+  return `Skipped: cannot read the file (${code ? (why[code] ?? code) : (error instanceof Error ? error.message : String(error))}).`;
 }
 
 /** A user-caused problem with a path (missing file): printed, exit code 2. */

@@ -153,6 +153,7 @@ describe('fix safety', () => {
       defineRule({
         id: 'fake',
         meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { m: 'finding {{id}}', f: 'fix {{id}}' } },
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
         check({ model, report }) {
           const facts = model.files.get('/p/c.yaml')!;
           // The finding stays while `a: "1"` is in the file, so only a fix that removes it is effective.
@@ -247,9 +248,10 @@ describe('--fix writes safely', () => {
     fs.writeFileSync(file, bytes);
     const ws = new Workspace({}, allRules);
     ws.setFile(file, fs.readFileSync(file, 'utf8'));
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- restored onto process.stderr below
     const stderr = process.stderr.write;
     let said = '';
-    process.stderr.write = ((chunk: string) => ((said += chunk), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => ((said += chunk), true));
     try {
       assert.deepEqual([...applyFixes(ws, true, undefined, [dir])], []);
     } finally {

@@ -132,7 +132,7 @@ function apply(files: Map<string, string>, e: Edit): { file: string; removed?: b
       const numbers = [...text.matchAll(/\d+/g)];
       if (numbers.length === 0) return undefined;
       const m = numbers[e.which % numbers.length]!;
-      next = text.slice(0, m.index) + String(e.value) + text.slice(m.index! + m[0].length);
+      next = text.slice(0, m.index) + String(e.value) + text.slice(m.index + m[0].length);
       break;
     }
     case 'typo': {
@@ -181,7 +181,7 @@ describe('incremental analysis equals a fresh analysis', () => {
         }
       }),
       // Bounded in time for `npm test`; longer campaigns: raise both with KUBECONN_PROPERTY_RUNS.
-      { numRuns: Number(process.env.KUBECONN_PROPERTY_RUNS ?? 60), interruptAfterTimeLimit: 30_000, markInterruptAsFailure: false },
+      { numRuns: Number(process.env.KUBECONN_PROPERTY_RUNS ?? 60), plugins: [fc.interruptAfterTimeLimit(30_000, { failOnInterrupt: false })] },
     );
     assert.ok(compared > 20, `compared ${compared} states in ${Date.now() - started} ms`);
     console.log(`compared ${compared} incremental states with fresh analyses in ${Date.now() - started} ms`);

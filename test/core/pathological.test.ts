@@ -37,7 +37,7 @@ function withEnv<T>(env: Record<string, string>, run: () => T): T {
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = v;
   }
 }

@@ -34,7 +34,7 @@ describe('fuzz: mutated inputs of every kind', () => {
           });
           assert.deepEqual(own, [], 'a broken invariant (shrunk input below)');
         }),
-        { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT, markInterruptAsFailure: false },
+        { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT, { failOnInterrupt: false })] },
       );
       t.diagnostic(`${inputs} inputs, ${internal} internal-error notices, known failures owned elsewhere: ${[...owned].map(([o, n]) => `${o} ${n}`).join(', ') || 'none'}`);
       // On a loaded machine the time limit may cut a kind short; it must still have run.

@@ -78,7 +78,7 @@ export class AnalysisModel {
     this.units = this.step('units', () => buildUnits(files, options), () => buildUnits(none, options));
     const emptyK8s = () => new KubernetesIndex(none, []);
     this.k8s = this.step('kubernetes', () => new KubernetesIndex(files, this.units.objects), emptyK8s);
-    this.step('env', () => resolveEnv(this.k8s), () => undefined);
+    this.step('env', () => { resolveEnv(this.k8s); }, () => undefined);
     this.routes = this.step('routes', () => new RouteIndex(this.k8s), () => new RouteIndex(emptyK8s()));
     this.mesh = this.step('mesh', () => new MeshIndex(this.k8s, files), () => new MeshIndex(emptyK8s(), none));
     const containers: Container[] = this.step('containers', () => this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]), () => []);
