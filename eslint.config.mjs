@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 import kubeconn from './dist/src/eslint/index.js';
 
 export default [
-  { ignores: ['dist/**', 'dist-vscode/**', 'node_modules/**', 'vscode-runtime/**', 'test/fixtures/**', '.vsix-staging/**', 'bench/corpus/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'dist-vscode/**',
+      'node_modules/**',
+      'vscode-runtime/**',
+      'test/fixtures/**',
+      '.vsix-staging/**',
+      'bench/corpus/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked.map((c) => ({ ...c, files: ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'] })),
   {
     files: ['src/**/*.ts', 'rules/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],

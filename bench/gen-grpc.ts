@@ -16,7 +16,11 @@ function render(rng: Rng, i: number): { file: string; text: string } {
   const rr = rng() < 0.4;
   const viaEnv = rng() < 0.5;
   // Some filler so files have realistic size (the parser's cost is per byte).
-  const filler = (comment: string) => Array.from({ length: 20 + Math.floor(rng() * 40) }, (_, k) => `${comment} step ${k}: validate the ${svc} request and record metrics`).join('\n');
+  const filler = (comment: string) =>
+    Array.from(
+      { length: 20 + Math.floor(rng() * 40) },
+      (_, k) => `${comment} step ${k}: validate the ${svc} request and record metrics`,
+    ).join('\n');
   switch (i % 5) {
     case 0:
       return {

@@ -50,12 +50,50 @@ const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * lis
 const chance = (rng: Rng, p: number): boolean => rng() < p;
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
 
-const DOMAINS = ['orders', 'cart', 'payments', 'catalog', 'search', 'users', 'auth', 'shipping', 'inventory', 'pricing', 'reviews', 'email', 'ledger', 'fraud', 'media'];
+const DOMAINS = [
+  'orders',
+  'cart',
+  'payments',
+  'catalog',
+  'search',
+  'users',
+  'auth',
+  'shipping',
+  'inventory',
+  'pricing',
+  'reviews',
+  'email',
+  'ledger',
+  'fraud',
+  'media',
+];
 const ROLES = ['api', 'worker', 'gateway', 'backend', 'svc', 'reader', 'writer', 'sync'];
 const TEAMS = ['payments', 'storefront', 'platform', 'growth', 'identity', 'fulfilment'];
 const NAMESPACES = ['shop', 'payments', 'platform', 'default', 'edge'];
-const ENV_NAMES = ['LOG_LEVEL', 'GOMAXPROCS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'DB_HOST', 'CACHE_TTL', 'FEATURE_FLAGS', 'REGION', 'HTTP_TIMEOUT', 'POOL_SIZE', 'TZ'];
-const ENV_VALUES = ['info', '"2"', 'http://otel-collector.observability:4317', 'postgres.data', '30s', 'new-checkout,fast-search', 'eu-west-1', '5s', '"16"', 'UTC'];
+const ENV_NAMES = [
+  'LOG_LEVEL',
+  'GOMAXPROCS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'DB_HOST',
+  'CACHE_TTL',
+  'FEATURE_FLAGS',
+  'REGION',
+  'HTTP_TIMEOUT',
+  'POOL_SIZE',
+  'TZ',
+];
+const ENV_VALUES = [
+  'info',
+  '"2"',
+  'http://otel-collector.observability:4317',
+  'postgres.data',
+  '30s',
+  'new-checkout,fast-search',
+  'eu-west-1',
+  '5s',
+  '"16"',
+  'UTC',
+];
 const COMMENTS = [
   'keep in sync with the HPA min replicas',
   'owned by the platform team; ask in #platform before changing',
@@ -157,7 +195,9 @@ function renderDeployment(rng: Rng, f: PairFeatures): string {
     const main = c === 0;
     const cname = main ? f.name.replace(/-\d+$/, '') : pick(sub, ['metrics-sidecar', 'log-shipper', 'cloud-sql-proxy']);
     out.push(`        - name: ${cname}`);
-    const image = main ? `registry.example.com/${f.team}/${cname}:1.${int(sub, 0, 30)}.${int(sub, 0, 9)}` : `ghcr.io/example/${cname}:0.${int(sub, 1, 9)}`;
+    const image = main
+      ? `registry.example.com/${f.team}/${cname}:1.${int(sub, 0, 30)}.${int(sub, 0, 9)}`
+      : `ghcr.io/example/${cname}:0.${int(sub, 1, 9)}`;
     out.push(f.helm && main ? '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"' : `          image: ${image}`);
     if (main) {
       out.push('          ports:', `            - name: ${f.grpc ? 'grpc' : 'http'}`, `              containerPort: ${port}`);
@@ -174,12 +214,26 @@ function renderDeployment(rng: Rng, f: PairFeatures): string {
       if (f.grpc) out.push('            grpc:', `              port: ${port}`);
       else out.push('            httpGet:', '              path: /healthz', `              port: ${port}`);
       out.push(`            periodSeconds: ${pick(sub, [5, 10])}`);
-      if (f.liveness) out.push('          livenessProbe:', '            tcpSocket:', `              port: ${port}`, '            failureThreshold: 3');
+      if (f.liveness)
+        out.push('          livenessProbe:', '            tcpSocket:', `              port: ${port}`, '            failureThreshold: 3');
     }
-    if (f.anchors && main) out.push('          resources: &resources', '            requests: {cpu: 100m, memory: 128Mi}', '            limits: {memory: 256Mi}');
+    if (f.anchors && main)
+      out.push(
+        '          resources: &resources',
+        '            requests: {cpu: 100m, memory: 128Mi}',
+        '            limits: {memory: 256Mi}',
+      );
     else if (f.anchors) out.push('          resources: *resources');
     else if (f.flow) out.push(`          resources: {requests: {cpu: ${pick(sub, ['50m', '100m', '250m'])}, memory: 64Mi}}`);
-    else out.push('          resources:', '            requests:', `              cpu: ${pick(sub, ['50m', '100m', '250m', '500m'])}`, `              memory: ${pick(sub, ['64Mi', '128Mi', '512Mi'])}`, '            limits:', `              memory: ${pick(sub, ['256Mi', '1Gi'])}`);
+    else
+      out.push(
+        '          resources:',
+        '            requests:',
+        `              cpu: ${pick(sub, ['50m', '100m', '250m', '500m'])}`,
+        `              memory: ${pick(sub, ['64Mi', '128Mi', '512Mi'])}`,
+        '            limits:',
+        `              memory: ${pick(sub, ['256Mi', '1Gi'])}`,
+      );
     if (main && f.preStop !== 'none') {
       if (f.helm) out.push('          {{- if .Values.lifecycle.enabled }}');
       out.push('          lifecycle:', '            preStop:');
@@ -204,7 +258,12 @@ function renderService(f: PairFeatures): string {
   if (f.headless) out.push('  clusterIP: None');
   if (f.flow) out.push(`  selector: {app: ${f.name}}`);
   else out.push('  selector:', `    app: ${f.name}`);
-  out.push('  ports:', `    - name: ${f.grpc ? 'grpc' : 'http'}`, `      port: ${f.grpc ? 9090 : 80}`, `      targetPort: ${f.grpc ? 'grpc' : 'http'}`);
+  out.push(
+    '  ports:',
+    `    - name: ${f.grpc ? 'grpc' : 'http'}`,
+    `      port: ${f.grpc ? 9090 : 80}`,
+    `      targetPort: ${f.grpc ? 'grpc' : 'http'}`,
+  );
   if (f.appProtocol) out.push(`      appProtocol: ${f.appProtocol}`);
   return out.join('\n') + '\n';
 }

@@ -34,9 +34,16 @@ interface Shape {
 
 const yamlBaseline = (files: Record<string, string>) => ({
   label: 'yaml parse',
-  run: () => { Object.values(files).forEach((t) => parseAllDocuments(t)); },
+  run: () => {
+    Object.values(files).forEach((t) => parseAllDocuments(t));
+  },
 });
-const treeBaseline = (grammar: GrammarName, text: string) => ({ label: `tree-sitter ${grammar}`, run: () => { parse(grammar, text).delete(); } });
+const treeBaseline = (grammar: GrammarName, text: string) => ({
+  label: `tree-sitter ${grammar}`,
+  run: () => {
+    parse(grammar, text).delete();
+  },
+});
 
 function pair(i: number): string {
   return [
@@ -70,7 +77,11 @@ function shapes(): Shape[] {
   const shell = `#!/bin/sh\n${'{'.repeat(107_000)}\nexec /app/server\n`;
   const helm = `apiVersion: v1\nkind: Service\nmetadata:\n  name: orders\n${'  x: {{ .Values.a\n'.repeat(500_000 / 18)}`;
   const pairs = Array.from({ length: 400 }, (_, i) => pair(i)).join('');
-  const chart = { 'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 1.0.0\n', 'chart/values.yaml': 'a: 1\n', 'chart/templates/svc.yaml': helm };
+  const chart = {
+    'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 1.0.0\n',
+    'chart/values.yaml': 'a: 1\n',
+    'chart/templates/svc.yaml': helm,
+  };
   return [
     { name: 'minified JS bundle (580 KB, one line)', files: { 'bundle.js': js }, baseline: treeBaseline('javascript', js) },
     { name: 'Python, 1 MB of statements', files: { 'app.py': py }, baseline: treeBaseline('python', py) },
@@ -96,7 +107,12 @@ function time(run: () => unknown): number {
 }
 
 async function main(): Promise<void> {
-  log(`kubeconn pathological bench: node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(
+    `kubeconn pathological bench: node ${process.version}, ${os.cpus().length} CPUs, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   await initKubeconn();
   analyse({ 'warm.yaml': pair(0), 'warm.sh': '#!/bin/sh\nexec x\n', 'warm.js': 'const grpc=require("@grpc/grpc-js");' });
   const rows = [['shape', 'baseline', 'baseline ms', 'kubeconn', 'ratio', 'target', 'result']];
@@ -104,7 +120,15 @@ async function main(): Promise<void> {
     const base = time(shape.baseline.run);
     let out = 0;
     const ms = time(() => (out = analyse(shape.files)));
-    rows.push([shape.name, shape.baseline.label, fmtMs(base), fmtMs(ms), fmtRatio(ms / Math.max(base, 0.01)), '≤ 1 s', verdict(ms <= 1000)]);
+    rows.push([
+      shape.name,
+      shape.baseline.label,
+      fmtMs(base),
+      fmtMs(ms),
+      fmtRatio(ms / Math.max(base, 0.01)),
+      '≤ 1 s',
+      verdict(ms <= 1000),
+    ]);
     log(`   ${shape.name}: ${fmtMs(ms)} (${out} findings and problems)`);
   }
 
@@ -121,13 +145,34 @@ async function main(): Promise<void> {
   }
   const bytes = tinyFiles * 70;
   const parseBase = time(() => {
-    for (let i = 0; i < tinyFiles; i++) parseAllDocuments(fs.readFileSync(path.join(dir, `d${Math.floor(i / 1000)}`, `f${i}.yaml`), 'utf8'));
+    for (let i = 0; i < tinyFiles; i++)
+      parseAllDocuments(fs.readFileSync(path.join(dir, `d${Math.floor(i / 1000)}`, `f${i}.yaml`), 'utf8'));
   });
-  const cli = await timeChild(process.execPath, [path.join(repo, 'bin', 'kubeconn.js'), 'check', '--no-config', '--format', 'json', dir], os.tmpdir());
+  const cli = await timeChild(
+    process.execPath,
+    [path.join(repo, 'bin', 'kubeconn.js'), 'check', '--no-config', '--format', 'json', dir],
+    os.tmpdir(),
+  );
   if (cli.code !== 0 && cli.code !== 1) log(`   kubeconn exited ${cli.code}: ${cli.stderr.slice(0, 500)}`);
   const rss = cli.peakRss === undefined ? '-' : fmtMb(cli.peakRss);
-  rows.push([`${tinyFiles} tiny files (CLI, ~${fmtMb(bytes)})`, 'read + yaml parse', fmtMs(parseBase), fmtMs(cli.ms), fmtRatio(cli.ms / parseBase), '≤ 10 s', verdict(cli.ms <= 10_000)]);
-  rows.push([`${tinyFiles} tiny files: peak RSS`, '', '', rss, '', '≤ 1 GB', cli.peakRss === undefined ? '-' : verdict(cli.peakRss <= 1024 ** 3)]);
+  rows.push([
+    `${tinyFiles} tiny files (CLI, ~${fmtMb(bytes)})`,
+    'read + yaml parse',
+    fmtMs(parseBase),
+    fmtMs(cli.ms),
+    fmtRatio(cli.ms / parseBase),
+    '≤ 10 s',
+    verdict(cli.ms <= 10_000),
+  ]);
+  rows.push([
+    `${tinyFiles} tiny files: peak RSS`,
+    '',
+    '',
+    rss,
+    '',
+    '≤ 1 GB',
+    cli.peakRss === undefined ? '-' : verdict(cli.peakRss <= 1024 ** 3),
+  ]);
   log('');
   log(table(rows));
 }

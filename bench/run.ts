@@ -50,18 +50,29 @@ const log = (s = ''): void => void process.stdout.write(`${s}\n`);
 /** Every figure of the run (ms, bytes, ratios), printed as one JSON line at the end with --json. */
 const figures: Record<string, number | string | null> = {};
 const figure = (name: string, value: number | string): void => {
-  figures[name] = typeof value === 'number' && !Number.isFinite(value) ? null : typeof value === 'number' ? Number(value.toFixed(3)) : value;
+  figures[name] =
+    typeof value === 'number' && !Number.isFinite(value) ? null : typeof value === 'number' ? Number(value.toFixed(3)) : value;
 };
 
 async function main(): Promise<void> {
   if (!hasGc()) log('warning: run with node --expose-gc (npm run bench does) or memory figures are meaningless');
-  log(`kubeconn bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  log(
+    `kubeconn bench: node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const root = path.join(values.dir, `n${n}-s${seed}`);
   let t = performance.now();
   const corpus = writeK8sCorpus(root, n, seed);
-  const texts = corpus.files.map((f) => ({ file: path.join(corpus.k8sDir, f.path), text: fs.readFileSync(path.join(corpus.k8sDir, f.path), 'utf8') }));
+  const texts = corpus.files.map((f) => ({
+    file: path.join(corpus.k8sDir, f.path),
+    text: fs.readFileSync(path.join(corpus.k8sDir, f.path), 'utf8'),
+  }));
   const lines = texts.reduce((sum, f) => sum + f.text.split('\n').length - 1, 0);
-  log(`corpus: ${n} Deployment+Service pairs in ${texts.length} files, ${fmtMb(corpus.bytes)}, ${lines} lines, at ${corpus.k8sDir} (${corpus.reused ? 'reused' : `generated in ${fmtMs(performance.now() - t)}`})`);
+  log(
+    `corpus: ${n} Deployment+Service pairs in ${texts.length} files, ${fmtMb(corpus.bytes)}, ${lines} lines, at ${corpus.k8sDir} (${corpus.reused ? 'reused' : `generated in ${fmtMs(performance.now() - t)}`})`,
+  );
   await initKubeconn();
   const summary: string[][] = [['measurement', 'baseline', 'kubeconn', 'ratio', 'target', 'result']];
 
@@ -79,12 +90,28 @@ async function main(): Promise<void> {
   const p = median(parseVsAnalysis.baseline);
   const a = median(parseVsAnalysis.subject);
   log(`\n1. Full analysis vs raw yaml parse (${runs} interleaved runs each, median; all runs in ms)`);
-  log(table([
-    ['', 'median', 'files/s', 'MB/s', 'runs'],
-    ['yaml parseAllDocuments', fmtMs(p), rate(texts.length, p), rate(corpus.bytes / 1048576, p, 2), parseVsAnalysis.baseline.map((x) => x.toFixed(0)).join(' ')],
-    ['kubeconn analyze()', fmtMs(a), rate(texts.length, a), rate(corpus.bytes / 1048576, a, 2), parseVsAnalysis.subject.map((x) => x.toFixed(0)).join(' ')],
-  ]));
-  log(`   ${parseVsAnalysis.last.findings} findings, ${parseVsAnalysis.last.problems} parse problems, ${parseVsAnalysis.last.objects} objects`);
+  log(
+    table([
+      ['', 'median', 'files/s', 'MB/s', 'runs'],
+      [
+        'yaml parseAllDocuments',
+        fmtMs(p),
+        rate(texts.length, p),
+        rate(corpus.bytes / 1048576, p, 2),
+        parseVsAnalysis.baseline.map((x) => x.toFixed(0)).join(' '),
+      ],
+      [
+        'kubeconn analyze()',
+        fmtMs(a),
+        rate(texts.length, a),
+        rate(corpus.bytes / 1048576, a, 2),
+        parseVsAnalysis.subject.map((x) => x.toFixed(0)).join(' '),
+      ],
+    ]),
+  );
+  log(
+    `   ${parseVsAnalysis.last.findings} findings, ${parseVsAnalysis.last.problems} parse problems, ${parseVsAnalysis.last.objects} objects`,
+  );
   figure('files', texts.length);
   figure('bytes', corpus.bytes);
   figure('rawParseMs', p);
@@ -115,15 +142,34 @@ async function main(): Promise<void> {
   const parsedHeap = median(parsedHeaps);
   const heldHeap = median(heldHeaps);
   log(`\n2. Retained JS heap after full GC (source text ${fmtMb(corpus.bytes)} already loaded in both cases; median of ${runs})`);
-  log(table([
-    ['', 'heap', 'RSS delta', 'heap runs (MB)'],
-    ['parseAllDocuments of every file, kept', fmtMb(parsedHeap), fmtMb(median(parsedRss)), parsedHeaps.map((b) => (b / 1048576).toFixed(0)).join(' ')],
-    ['Workspace after analyze(), kept', fmtMb(heldHeap), fmtMb(median(heldRss)), heldHeaps.map((b) => (b / 1048576).toFixed(0)).join(' ')],
-  ]));
+  log(
+    table([
+      ['', 'heap', 'RSS delta', 'heap runs (MB)'],
+      [
+        'parseAllDocuments of every file, kept',
+        fmtMb(parsedHeap),
+        fmtMb(median(parsedRss)),
+        parsedHeaps.map((b) => (b / 1048576).toFixed(0)).join(' '),
+      ],
+      [
+        'Workspace after analyze(), kept',
+        fmtMb(heldHeap),
+        fmtMb(median(heldRss)),
+        heldHeaps.map((b) => (b / 1048576).toFixed(0)).join(' '),
+      ],
+    ]),
+  );
   figure('parsedHeapBytes', parsedHeap);
   figure('workspaceHeapBytes', heldHeap);
   figure('memoryVsParsed', heldHeap / parsedHeap);
-  summary.push(['memory vs parsed documents', fmtMb(parsedHeap), fmtMb(heldHeap), fmtRatio(heldHeap / parsedHeap), '≤ 2.00×', verdict(heldHeap / parsedHeap <= 2)]);
+  summary.push([
+    'memory vs parsed documents',
+    fmtMb(parsedHeap),
+    fmtMb(heldHeap),
+    fmtRatio(heldHeap / parsedHeap),
+    '≤ 2.00×',
+    verdict(heldHeap / parsedHeap <= 2),
+  ]);
 
   // 3. Incremental: edit the big manifest inside the whole workspace.
   const ws = held.value.ws;
@@ -146,12 +192,21 @@ async function main(): Promise<void> {
     ws.analyze();
     editTimes.push(performance.now() - t0);
   }
-  log(`\n3. Incremental: ${edits} edits of a ${bigLines.length}-line, ${parseAllDocuments(bigText).length}-document manifest in a workspace of ${texts.length + 1} files`);
-  log(table([
-    ['', 'p50', 'p95', 'max'],
-    ['yaml parseAllDocuments of the edited file', fmtMs(median(parseTimes)), fmtMs(quantile(parseTimes, 0.95)), fmtMs(Math.max(...parseTimes))],
-    ['kubeconn setFile + analyze()', fmtMs(median(editTimes)), fmtMs(quantile(editTimes, 0.95)), fmtMs(Math.max(...editTimes))],
-  ]));
+  log(
+    `\n3. Incremental: ${edits} edits of a ${bigLines.length}-line, ${parseAllDocuments(bigText).length}-document manifest in a workspace of ${texts.length + 1} files`,
+  );
+  log(
+    table([
+      ['', 'p50', 'p95', 'max'],
+      [
+        'yaml parseAllDocuments of the edited file',
+        fmtMs(median(parseTimes)),
+        fmtMs(quantile(parseTimes, 0.95)),
+        fmtMs(Math.max(...parseTimes)),
+      ],
+      ['kubeconn setFile + analyze()', fmtMs(median(editTimes)), fmtMs(quantile(editTimes, 0.95)), fmtMs(Math.max(...editTimes))],
+    ]),
+  );
   log(`   (for scale: the first analyze() after adding the file took ${fmtMs(fullWithBig)})`);
   figure('editFileLines', bigLines.length);
   figure('editWorkspaceFiles', texts.length + 1);
@@ -160,8 +215,22 @@ async function main(): Promise<void> {
   figure('editP50Ms', median(editTimes));
   figure('editP95Ms', quantile(editTimes, 0.95));
   figure('editMaxMs', Math.max(...editTimes));
-  summary.push(['edit 5,000-line file (p95)', fmtMs(quantile(parseTimes, 0.95)), fmtMs(quantile(editTimes, 0.95)), fmtRatio(quantile(editTimes, 0.95) / quantile(parseTimes, 0.95)), '≤ 30 ms', verdict(quantile(editTimes, 0.95) <= 30)]);
-  summary.push(['edit 5,000-line file (p50)', fmtMs(median(parseTimes)), fmtMs(median(editTimes)), fmtRatio(median(editTimes) / median(parseTimes)), '≤ 100 ms (design: "milliseconds")', verdict(median(editTimes) <= 100)]);
+  summary.push([
+    'edit 5,000-line file (p95)',
+    fmtMs(quantile(parseTimes, 0.95)),
+    fmtMs(quantile(editTimes, 0.95)),
+    fmtRatio(quantile(editTimes, 0.95) / quantile(parseTimes, 0.95)),
+    '≤ 30 ms',
+    verdict(quantile(editTimes, 0.95) <= 30),
+  ]);
+  summary.push([
+    'edit 5,000-line file (p50)',
+    fmtMs(median(parseTimes)),
+    fmtMs(median(editTimes)),
+    fmtRatio(median(editTimes) / median(parseTimes)),
+    '≤ 100 ms (design: "milliseconds")',
+    verdict(median(editTimes) <= 100),
+  ]);
   collect();
 
   // 4. Code corpus.
@@ -171,7 +240,14 @@ async function main(): Promise<void> {
   if (!values['skip-cli']) {
     const cli = await cliVsEslint(root, corpus.k8sDir, texts.length, summary);
     figure('cliVsRawParse', cli.cliMs / p);
-    summary.push(['CLI wall vs one raw yaml parse', fmtMs(p), fmtMs(cli.cliMs), fmtRatio(cli.cliMs / p), '< 1.00×', verdict(cli.cliMs < p)]);
+    summary.push([
+      'CLI wall vs one raw yaml parse',
+      fmtMs(p),
+      fmtMs(cli.cliMs),
+      fmtRatio(cli.cliMs / p),
+      '< 1.00×',
+      verdict(cli.cliMs < p),
+    ]);
     if (cli.cliPeakRss !== undefined) figure('cliPeakRssVsParsedHeap', cli.cliPeakRss / parsedHeap);
   }
 
@@ -212,13 +288,15 @@ async function hostStall(folder: string, summary: string[][]): Promise<void> {
   await client.stop();
   const maxStall = Math.max(histogram.max / 1e6 - 10, worstGap, 0);
   log(`\n6. Editor host during a language-server scan of ${folder.split(path.sep).slice(-2).join('/')} (plain Node LSP client)`);
-  log(table([
-    ['', 'value'],
-    ['scan until idle (wall)', fmtMs(scanMs)],
-    ['host event-loop delay p99', fmtMs(histogram.percentile(99) / 1e6)],
-    ['host longest stall', fmtMs(maxStall)],
-    ['files with diagnostics published', String(diagnosed)],
-  ]));
+  log(
+    table([
+      ['', 'value'],
+      ['scan until idle (wall)', fmtMs(scanMs)],
+      ['host event-loop delay p99', fmtMs(histogram.percentile(99) / 1e6)],
+      ['host longest stall', fmtMs(maxStall)],
+      ['files with diagnostics published', String(diagnosed)],
+    ]),
+  );
   figure('lspScanMs', scanMs);
   figure('hostP99DelayMs', histogram.percentile(99) / 1e6);
   figure('hostMaxStallMs', maxStall);
@@ -250,7 +328,15 @@ function editReplicas(lines: readonly string[], e: number): string {
 }
 
 const GRAMMAR_BY_EXT: Record<string, GrammarName> = {
-  go: 'go', py: 'python', js: 'javascript', mjs: 'javascript', cjs: 'javascript', ts: 'typescript', tsx: 'tsx', java: 'java', cs: 'c_sharp',
+  go: 'go',
+  py: 'python',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  ts: 'typescript',
+  tsx: 'tsx',
+  java: 'java',
+  cs: 'c_sharp',
 };
 
 async function codeCorpus(dir: string, summary: string[][]): Promise<void> {
@@ -286,12 +372,26 @@ async function codeCorpus(dir: string, summary: string[][]): Promise<void> {
   );
   const p = median(measured.baseline);
   const a = median(measured.subject);
-  log(`   ${files.length} files (${fmtMb(bytes)}), ${mentioning.length} mention grpc; grpc extractor registered: ${hasGrpcExtractor ? 'yes' : 'NO (facts/index.ts does not list it yet)'}`);
-  log(table([
-    ['', 'median', 'files/s', 'runs'],
-    [`tree-sitter parse of the ${mentioning.length} grpc files only`, fmtMs(p), rate(mentioning.length, p), measured.baseline.map((x) => x.toFixed(0)).join(' ')],
-    [`kubeconn analyze() of all ${files.length} files`, fmtMs(a), rate(files.length, a), measured.subject.map((x) => x.toFixed(0)).join(' ')],
-  ]));
+  log(
+    `   ${files.length} files (${fmtMb(bytes)}), ${mentioning.length} mention grpc; grpc extractor registered: ${hasGrpcExtractor ? 'yes' : 'NO (facts/index.ts does not list it yet)'}`,
+  );
+  log(
+    table([
+      ['', 'median', 'files/s', 'runs'],
+      [
+        `tree-sitter parse of the ${mentioning.length} grpc files only`,
+        fmtMs(p),
+        rate(mentioning.length, p),
+        measured.baseline.map((x) => x.toFixed(0)).join(' '),
+      ],
+      [
+        `kubeconn analyze() of all ${files.length} files`,
+        fmtMs(a),
+        rate(files.length, a),
+        measured.subject.map((x) => x.toFixed(0)).join(' '),
+      ],
+    ]),
+  );
   log(`   ${measured.last.withFacts} files produced gRPC facts, ${measured.last.findings} findings`);
   summary.push([`code corpus (${files.length} files) vs ts-parse of grpc ones`, fmtMs(p), fmtMs(a), fmtRatio(a / p), '(none)', '-']);
 }
@@ -304,7 +404,8 @@ async function loadGrpcGenerator(): Promise<((dir: string, n: number) => unknown
 }
 
 function listFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }))
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .map((e) => path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name))
     .sort();
@@ -312,7 +413,12 @@ function listFiles(dir: string): string[] {
 
 const ext = (file: string): string => /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase() ?? '';
 
-async function cliVsEslint(root: string, k8sDir: string, fileCount: number, summary: string[][]): Promise<{ cliMs: number; cliPeakRss?: number }> {
+async function cliVsEslint(
+  root: string,
+  k8sDir: string,
+  fileCount: number,
+  summary: string[][],
+): Promise<{ cliMs: number; cliPeakRss?: number }> {
   // A flat config next to the corpus: eslint-plugin-yml's language and ONE trivial rule, no cache.
   const config = path.join(root, 'eslint.config.mjs');
   const plugin = pathToFileURL(path.join(repo, 'node_modules', 'eslint-plugin-yml', 'lib', 'index.mjs')).href;
@@ -345,14 +451,37 @@ async function cliVsEslint(root: string, k8sDir: string, fileCount: number, summ
   const rss = (rs: { rss?: number }[]): string => (rs[0]?.rss === undefined ? '-' : fmtMb(Math.max(...rs.map((r) => r.rss!))));
   const cpu = (rs: { cpu?: number }[]): number => (rs[0]?.cpu === undefined ? NaN : median(rs.map((r) => r.cpu!)));
   log(`\n5. CLI wall time, ${fileCount} files (${runs} interleaved runs each, median; spawned processes, no cache)`);
-  log(table([
-    ['', 'median wall', 'files/s', 'median CPU', 'peak RSS', 'wall runs (s)'],
-    ['eslint + eslint-plugin-yml (yml/no-empty-document)', fmtMs(em), rate(eslintFiles, em), fmtMs(cpu(eslintRuns)), rss(eslintRuns), eslintRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' ')],
-    ['kubeconn check --format json (all rules)', fmtMs(km), rate(cliFiles, km), fmtMs(cpu(cliRuns)), rss(cliRuns), cliRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' ')],
-  ]));
+  log(
+    table([
+      ['', 'median wall', 'files/s', 'median CPU', 'peak RSS', 'wall runs (s)'],
+      [
+        'eslint + eslint-plugin-yml (yml/no-empty-document)',
+        fmtMs(em),
+        rate(eslintFiles, em),
+        fmtMs(cpu(eslintRuns)),
+        rss(eslintRuns),
+        eslintRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' '),
+      ],
+      [
+        'kubeconn check --format json (all rules)',
+        fmtMs(km),
+        rate(cliFiles, km),
+        fmtMs(cpu(cliRuns)),
+        rss(cliRuns),
+        cliRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' '),
+      ],
+    ]),
+  );
   log(`   eslint linted ${eslintFiles} files; kubeconn reported on ${cliFiles} files, ${cliMessages} messages`);
   summary.push(['CLI vs eslint+yml (wall)', fmtMs(em), fmtMs(km), `${fmtRatio(em / km)} faster`, '≥ 3.00× faster', verdict(em / km >= 3)]);
-  summary.push(['CLI vs eslint+yml (CPU time)', fmtMs(cpu(eslintRuns)), fmtMs(cpu(cliRuns)), `${fmtRatio(cpu(eslintRuns) / cpu(cliRuns))} less`, '(context)', '-']);
+  summary.push([
+    'CLI vs eslint+yml (CPU time)',
+    fmtMs(cpu(eslintRuns)),
+    fmtMs(cpu(cliRuns)),
+    `${fmtRatio(cpu(eslintRuns) / cpu(cliRuns))} less`,
+    '(context)',
+    '-',
+  ]);
   figure('eslintWallMs', em);
   figure('cliWallMs', km);
   figure('eslintCpuMs', cpu(eslintRuns));

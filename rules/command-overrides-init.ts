@@ -35,7 +35,12 @@ export default defineRule({
         const { doc, file } = workload.object;
         const text = model.textOf(file);
         const entry = entrypoint.map((w) => w.value ?? '');
-        const data = { container: container.name, workload: describeWorkload(workload), entrypoint: JSON.stringify(entry), init: basename(init) };
+        const data = {
+          container: container.name,
+          workload: describeWorkload(workload),
+          entrypoint: JSON.stringify(entry),
+          init: basename(init),
+        };
         const pair = pairOf(container.node, 'command', doc);
         const key = pair?.key;
         const [valueStart, valueEnd] = range(container.commandNode, text);
@@ -44,8 +49,13 @@ export default defineRule({
           data,
           at: nodeSpan(workload.object, container.commandNode),
           related: [{ at: entrypoint[0]!.at, message: `the image ENTRYPOINT starts ${basename(init)} here` }],
-          fix: !container.argsNode && key?.range ? { messageId: 'moveToArgs', data, edits: [{ file, start: key.range[0], end: key.range[1], text: 'args' }] } : undefined,
-          suggest: container.argsNode ? [{ messageId: 'prependInit', data, edits: [{ file, start: valueStart, end: valueEnd, text: flow([...entry, ...command]) }] }] : undefined,
+          fix:
+            !container.argsNode && key?.range
+              ? { messageId: 'moveToArgs', data, edits: [{ file, start: key.range[0], end: key.range[1], text: 'args' }] }
+              : undefined,
+          suggest: container.argsNode
+            ? [{ messageId: 'prependInit', data, edits: [{ file, start: valueStart, end: valueEnd, text: flow([...entry, ...command]) }] }]
+            : undefined,
         });
       }
     });

@@ -37,10 +37,23 @@ export default defineRule({
         const command = commandText(problem);
         report({
           messageId: shellForm ? 'shellForm' : 'shellWrapper',
-          data: { keyword: instruction?.keyword ?? 'CMD', shell: problem.via.value, command, stays: stays(problem), consequence: consequence(problem), why: whyDropped(problem, base) },
+          data: {
+            keyword: instruction?.keyword ?? 'CMD',
+            shell: problem.via.value,
+            command,
+            stays: stays(problem),
+            consequence: consequence(problem),
+            why: whyDropped(problem, base),
+          },
           severity: severityOf(problem),
           at: instruction ? { file: dockerfile, start: instruction.start, end: instruction.end } : problemSpan(problem),
-          fix: fixFor(problem, shellForm, image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT', model.textOf(dockerfile), command),
+          fix: fixFor(
+            problem,
+            shellForm,
+            image.stage.cmd !== undefined && shellForm?.keyword === 'ENTRYPOINT',
+            model.textOf(dockerfile),
+            command,
+          ),
         });
       }
     });
@@ -55,12 +68,21 @@ function instructionAt(stage: { entrypoint?: DfCommand; cmd?: DfCommand }, offse
  * Shell form that is one simple command with literal words becomes a JSON array (unless it is an ENTRYPOINT
  * with a CMD: exec form would start passing CMD to it). Everything else gets `exec` before the command.
  */
-function fixFor(problem: ShellProblem, shellForm: DfCommand | undefined, keepsCmdOut: boolean, text: string, command: string): FixDescriptor | undefined {
+function fixFor(
+  problem: ShellProblem,
+  shellForm: DfCommand | undefined,
+  keepsCmdOut: boolean,
+  text: string,
+  command: string,
+): FixDescriptor | undefined {
   const cmd = problem.command;
   if (shellForm && cmd && !keepsCmdOut && problem.script.statements.length === 1 && problem.script.statements[0] === cmd) {
     const words = [cmd.name, ...cmd.args];
     const code = problem.code.value ?? '';
-    const literal = words.every((w) => w && w.value !== undefined && !/[*?[~]/.test(w.text)) && code.slice(0, cmd.start).trim() === '' && code.slice(cmd.end).trim() === '';
+    const literal =
+      words.every((w) => w && w.value !== undefined && !/[*?[~]/.test(w.text)) &&
+      code.slice(0, cmd.start).trim() === '' &&
+      code.slice(cmd.end).trim() === '';
     // `LANG=C.UTF-8 /app/server`: the assignments stay, as `env` arguments (env execs the app, which is then
     // PID 1). Assignments that are not plain literals get `exec` after them instead.
     const assignments = code.slice(cmd.start, cmd.nameStart).trim();
@@ -69,7 +91,11 @@ function fixFor(problem: ShellProblem, shellForm: DfCommand | undefined, keepsCm
     if (literal && plainEnv && !/[<>|&;`$]/.test(code.slice(cmd.start, cmd.end))) {
       const argv = [...(env.length > 0 ? ['env', ...env] : []), ...words.map((w) => w!.value!)];
       const json = `[${argv.map((w) => JSON.stringify(w)).join(', ')}]`;
-      return { messageId: 'useExecForm', data: { json }, edits: [{ file: problem.code.at.file, start: shellForm.argsStart, end: shellForm.argsEnd, text: json }] };
+      return {
+        messageId: 'useExecForm',
+        data: { json },
+        edits: [{ file: problem.code.at.file, start: shellForm.argsStart, end: shellForm.argsEnd, text: json }],
+      };
     }
   }
   const edit = execInsertion(problem, text);

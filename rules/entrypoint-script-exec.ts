@@ -11,14 +11,18 @@ export default defineRule({
     type: 'problem',
     category: 'signals',
     description: 'Require entrypoint scripts to exec the app so that it receives SIGTERM',
-    remediation: 'Start the app with `exec` as the last command of the script (`exec "$@"`, `exec gosu app "$@"`), or forward TERM with a trap and wait for the child again.',
+    remediation:
+      'Start the app with `exec` as the last command of the script (`exec "$@"`, `exec gosu app "$@"`), or forward TERM with a trap and wait for the child again.',
     severity: 'error',
     fixable: true,
     messages: {
-      notExec: "'{{command}}' is not exec'd: it runs as a child of the script's shell. {{why}}. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
-      notLast: "'{{command}}' is not exec'd: more commands follow it in the script. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
+      notExec:
+        "'{{command}}' is not exec'd: it runs as a child of the script's shell. {{why}}. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
+      notLast:
+        "'{{command}}' is not exec'd: more commands follow it in the script. {{pid1}} SIGTERM never reaches the app, which is killed mid-request.",
       background: "'{{command}}' runs in the background and no TERM trap forwards SIGTERM to it. {{pid1}} The app never gets SIGTERM.",
-      trapNoWait: "The TERM trap forwards SIGTERM to '{{command}}' but nothing waits for it again. The script ends and the kernel kills the app mid-drain.",
+      trapNoWait:
+        "The TERM trap forwards SIGTERM to '{{command}}' but nothing waits for it again. The script ends and the kernel kills the app mid-drain.",
       insertExec: "Insert `exec` before '{{command}}'",
     },
   },
@@ -52,7 +56,9 @@ export default defineRule({
       const pid1 = init
         ? `Under ${init.split('/').pop()} the shell is not PID 1 but dies of SIGTERM; ${init.split('/').pop()} then exits and the kernel kills the app.`
         : 'The shell is PID 1 and has no SIGTERM handler, so the kernel drops the signal.';
-      const messageId = { 'not-exec': 'notExec', 'not-last': 'notLast', background: 'background', 'trap-no-wait': 'trapNoWait' }[problem.reason];
+      const messageId = { 'not-exec': 'notExec', 'not-last': 'notLast', background: 'background', 'trap-no-wait': 'trapNoWait' }[
+        problem.reason
+      ];
       const edit = execInsertion(problem, model.textOf(problem.code.at.file));
       report({
         messageId,

@@ -24,13 +24,15 @@ export default defineRule({
     type: 'problem',
     category: 'shutdown',
     description: 'Require servers of served workloads to drain in-flight requests on SIGTERM',
-    remediation: 'Catch SIGTERM and close the server gracefully (server.close(), Shutdown/GracefulStop, stop(grace), server.shutdown=graceful).',
+    remediation:
+      'Catch SIGTERM and close the server gracefully (server.close(), Shutdown/GracefulStop, stop(grace), server.shutdown=graceful).',
     severity: 'warning',
     fixable: true,
     hasSuggestions: true,
     messages: {
       node: "{{server}} of {{workload}} never drains: no SIGTERM handler closes it. {{consequence}} Close it from process.on('SIGTERM').",
-      goHttp: '{{api}} of {{workload}} never drains on SIGTERM: {{why}}. Go exits at once on SIGTERM and cuts the requests in flight; catch it with signal.NotifyContext and call Shutdown(ctx).',
+      goHttp:
+        '{{api}} of {{workload}} never drains on SIGTERM: {{why}}. Go exits at once on SIGTERM and cuts the requests in flight; catch it with signal.NotifyContext and call Shutdown(ctx).',
       grpc: 'gRPC server {{api}} of {{workload}} never drains on SIGTERM: {{why}}. The RPCs in flight are cut; call {{drain}} when SIGTERM arrives.',
       springDefault:
         'Spring Boot {{version}} shuts the web server of {{workload}} down immediately: set server.shutdown=graceful. Graceful shutdown is the default only from Spring Boot 3.4; before, requests in flight fail on SIGTERM.',
@@ -63,7 +65,14 @@ export default defineRule({
   },
 });
 
-type Finding = { messageId: string; data: Record<string, unknown>; at: Span; related?: { at: Span; message: string }[]; fix?: FixDescriptor; suggest?: FixDescriptor[] };
+type Finding = {
+  messageId: string;
+  data: Record<string, unknown>;
+  at: Span;
+  related?: { at: Span; message: string }[];
+  fix?: FixDescriptor;
+  suggest?: FixDescriptor[];
+};
 
 const span = (file: string, at: [number, number]): Span => ({ file, start: at[0], end: at[1] });
 
@@ -104,8 +113,15 @@ function handlerSuggestion(model: AnalysisModel, file: string, site: HttpServerS
   const text = model.textOf(file);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const semi = text[offset - 1] === ';' ? ';' : '';
-  const lines = [`process.on('SIGTERM', () => {`, `  ${target}.close(() => process.exit(0))${semi}`, `  ${target}.closeIdleConnections?.()${semi}`, `})${semi}`];
-  return [{ messageId: 'addHandler', edits: [{ file, start: offset, end: offset, text: lines.map((l) => `${eol}${indent}${l}`).join('') }] }];
+  const lines = [
+    `process.on('SIGTERM', () => {`,
+    `  ${target}.close(() => process.exit(0))${semi}`,
+    `  ${target}.closeIdleConnections?.()${semi}`,
+    `})${semi}`,
+  ];
+  return [
+    { messageId: 'addHandler', edits: [{ file, start: offset, end: offset, text: lines.map((l) => `${eol}${indent}${l}`).join('') }] },
+  ];
 }
 
 function goFindings(s: ContainerServers): Finding[] {
@@ -125,7 +141,11 @@ function goFindings(s: ContainerServers): Finding[] {
             ? `nothing calls ${drain}()`
             : undefined;
       if (!why) continue;
-      out.push(serve.kind === 'grpc' ? { messageId: 'grpc', data: { api: serve.api, why, drain: 'GracefulStop()' }, at: span(c.file, serve.at) } : { messageId: 'goHttp', data: { api: serve.api, why }, at: span(c.file, serve.at) });
+      out.push(
+        serve.kind === 'grpc'
+          ? { messageId: 'grpc', data: { api: serve.api, why, drain: 'GracefulStop()' }, at: span(c.file, serve.at) }
+          : { messageId: 'goHttp', data: { api: serve.api, why }, at: span(c.file, serve.at) },
+      );
     }
   }
   return out;
@@ -134,7 +154,11 @@ function goFindings(s: ContainerServers): Finding[] {
 /** grpcio `grpc.server(…)` and grpc-java ServerBuilder / grpc-js `new Server()` without their drain on SIGTERM (Go's are serve calls). */
 function grpcFindings(s: ContainerServers): Finding[] {
   const out: Finding[] = [];
-  const drainOf = { python: ['stop', 'server.stop(grace)'], java: ['shutdown', 'server.shutdown() then awaitTermination'], js: ['tryShutdown', 'server.tryShutdown()'] } as const;
+  const drainOf = {
+    python: ['stop', 'server.stop(grace)'],
+    java: ['shutdown', 'server.shutdown() then awaitTermination'],
+    js: ['tryShutdown', 'server.tryShutdown()'],
+  } as const;
   for (const { file, facts } of s.grpc) {
     const language = facts.language;
     if (language !== 'python' && language !== 'java' && language !== 'js') continue;
@@ -142,7 +166,11 @@ function grpcFindings(s: ContainerServers): Finding[] {
     const code = s.code.filter((c) => c.facts.language === language);
     const handled = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals) && drains(h.drains, kind)));
     if (handled) continue;
-    const why = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals))) ? `the SIGTERM handler does not call ${kind}` : language === 'java' ? 'no shutdown hook shuts it down' : 'nothing handles SIGTERM';
+    const why = code.some((c) => c.facts.signals.some((h) => catchesTerm(h.signals)))
+      ? `the SIGTERM handler does not call ${kind}`
+      : language === 'java'
+        ? 'no shutdown hook shuts it down'
+        : 'nothing handles SIGTERM';
     for (const site of facts.servers) out.push({ messageId: 'grpc', data: { api: site.api, why, drain }, at: span(file, site.call) });
   }
   return out;
@@ -157,7 +185,12 @@ function springFinding(s: ContainerServers, workload: Workload): Finding | undef
   const explicit = s.spring.configs.find((c) => c.config.shutdown);
   if (state.explicit && explicit) {
     const at = explicit.config.shutdown!.at;
-    return { messageId: 'springImmediate', data: { workload: w }, at: span(explicit.file, at), fix: { messageId: 'setGraceful', edits: [{ file: explicit.file, start: at[0], end: at[1], text: 'graceful' }] } };
+    return {
+      messageId: 'springImmediate',
+      data: { workload: w },
+      at: span(explicit.file, at),
+      fix: { messageId: 'setGraceful', edits: [{ file: explicit.file, start: at[0], end: at[1], text: 'graceful' }] },
+    };
   }
   if (state.explicit) return undefined; // SERVER_SHUTDOWN=immediate in the env: the author chose it
   const v = bootVersion(build.build);

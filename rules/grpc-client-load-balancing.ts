@@ -2,8 +2,30 @@
 // (the default in every gRPC implementation) over a headless name, grpc-go's Dial without a scheme
 // (passthrough), a .NET http(s) address, or any policy over a ClusterIP name (kube-proxy gives one VIP).
 // A `replicas: 1` workload is not exempt (facts §3.3): manifests get scaled later, and the message says so.
-import { type AnalysisModel, codeEditBuilder, defineRule, type DialLink, type FixDescriptor, type ReportDescriptor, type Service, type TextEdit } from '../src/core/rule-api.js';
-import { addHeadlessSiblingEdit, codeEdits, codeSpan, describeService, effectivePolicy, effectiveScheme, envRelated, fqdn, headlessSibling, podPortNumber, rewriteTarget, scaleNote } from './lib/grpc.js';
+import {
+  type AnalysisModel,
+  codeEditBuilder,
+  defineRule,
+  type DialLink,
+  type FixDescriptor,
+  type ReportDescriptor,
+  type Service,
+  type TextEdit,
+} from '../src/core/rule-api.js';
+import {
+  addHeadlessSiblingEdit,
+  codeEdits,
+  codeSpan,
+  describeService,
+  effectivePolicy,
+  effectiveScheme,
+  envRelated,
+  fqdn,
+  headlessSibling,
+  podPortNumber,
+  rewriteTarget,
+  scaleNote,
+} from './lib/grpc.js';
 import { kuberesolverSwitch } from './lib/kuberesolver.js';
 
 export default defineRule({
@@ -34,8 +56,20 @@ export default defineRule({
     each(model.dials.links, (link) => {
       const { service, site } = link;
       // Grpc.Net.Client without a balancing config: one connection even when the address cannot be read here.
-      if (site.oneConnection && link.text === undefined && !TEST_CODE.test(link.file) && firstUnreadLink(model, link) && !model.dials.meshOfClient(link)) {
-        report({ messageId: 'oneConnection', data: { api: site.api }, at: codeSpan(link.file, site.targetAt), severity: 'info', suggest: rrSuggestion(link) });
+      if (
+        site.oneConnection &&
+        link.text === undefined &&
+        !TEST_CODE.test(link.file) &&
+        firstUnreadLink(model, link) &&
+        !model.dials.meshOfClient(link)
+      ) {
+        report({
+          messageId: 'oneConnection',
+          data: { api: site.api },
+          at: codeSpan(link.file, site.targetAt),
+          severity: 'info',
+          suggest: rrSuggestion(link),
+        });
         return;
       }
       if (!service || !link.target || site.lbUnknown || service.type === 'ExternalName') return;
@@ -43,12 +77,23 @@ export default defineRule({
       const scheme = effectiveScheme(link);
       const policy = effectivePolicy(link);
       const base = { at: codeSpan(link.file, site.targetAt), related: envRelated(model, link) };
-      const data = { api: site.api, service: describeService(service), policy, target: link.text, recycling: recyclingText(model, service), scale: scaleNote(model, service) };
+      const data = {
+        api: site.api,
+        service: describeService(service),
+        policy,
+        target: link.text,
+        recycling: recyclingText(model, service),
+        scale: scaleNote(model, service),
+      };
       if (scheme === 'passthrough' || scheme === 'http' || scheme === 'https' || scheme === 'static') {
         const why =
           scheme === 'passthrough'
-            ? link.target.explicitScheme ? 'passthrough' : `${site.api} has no default resolver: passthrough`
-            : scheme === 'static' ? 'static:// address: resolved once to one IP' : `${scheme}:// address: no resolver`;
+            ? link.target.explicitScheme
+              ? 'passthrough'
+              : `${site.api} has no default resolver: passthrough`
+            : scheme === 'static'
+              ? 'static:// address: resolved once to one IP'
+              : `${scheme}:// address: no resolver`;
         report({ ...base, messageId: 'passthrough', data: { ...data, why }, suggest: topologySuggestions(model, link) });
       } else if (scheme === 'kubernetes' || (scheme === 'dns' && service.headless)) {
         if (policy !== 'pick_first') return;

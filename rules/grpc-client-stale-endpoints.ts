@@ -14,13 +14,14 @@ export default defineRule({
     type: 'problem',
     category: 'balancing',
     description: 'Disallow DNS round_robin clients whose endpoint list only refreshes when a connection breaks',
-    remediation: 'Set MaxConnectionAge on the server, poll DNS (.NET refreshInterval), or use a watching resolver such as kuberesolver (Go).',
+    remediation:
+      'Set MaxConnectionAge on the server, poll DNS (.NET refreshInterval), or use a watching resolver such as kuberesolver (Go).',
     severity: 'warning',
     hasSuggestions: true,
     messages: {
       stale:
         "{{api}} balances over headless Service '{{service}}' but misses new pods while connections last. It re-resolves DNS only when a connection ends, and no server behind it sets a max connection age, so pods added by a scale-up get no traffic until then.",
-      addServerAge: "Set MaxConnectionAge on the server in {{file}} ({{age}}s, {{grace}}){{streams}}",
+      addServerAge: 'Set MaxConnectionAge on the server in {{file}} ({{age}}s, {{grace}}){{streams}}',
       useKuberesolver: "Dial '{{target}}' through kuberesolver, which watches the Service's endpoints (adds RegisterInCluster and a Role)",
     },
   },
@@ -38,7 +39,12 @@ export default defineRule({
         const age = maxConnectionAgeChoice(model, server, options.drainSeconds);
         const edits = maxConnectionAgeEdits(server, age.graceSeconds);
         const file = path.posix.relative(path.posix.dirname(link.file), server.file) || path.posix.basename(server.file);
-        if (edits?.length) suggest.push({ messageId: 'addServerAge', data: { file, age: MAX_CONNECTION_AGE_SECONDS, grace: age.graceText, streams: age.note }, edits });
+        if (edits?.length)
+          suggest.push({
+            messageId: 'addServerAge',
+            data: { file, age: MAX_CONNECTION_AGE_SECONDS, grace: age.graceText, streams: age.note },
+            edits,
+          });
       }
       if (site.language === 'go' && link.port) {
         const ns = service.namespace ?? link.namespace;
@@ -50,7 +56,10 @@ export default defineRule({
         messageId: 'stale',
         data: { api: site.api, service: describeService(service) },
         at: codeSpan(link.file, site.targetAt),
-        related: [...envRelated(model, link), ...servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: 'server without a max connection age' }))],
+        related: [
+          ...envRelated(model, link),
+          ...servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: 'server without a max connection age' })),
+        ],
         suggest,
       });
     });

@@ -8,7 +8,20 @@
 //   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
 //     (gossip rings, quorum ports) are not pinned.
 import path from 'node:path';
-import { type AnalysisModel, block, defineRule, type FixDescriptor, grpcPortEvidence, insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar, type Service, type ServicePort, type Span, type YamlValue } from '../src/core/rule-api.js';
+import {
+  type AnalysisModel,
+  block,
+  defineRule,
+  type FixDescriptor,
+  grpcPortEvidence,
+  insertDocumentAfterObject,
+  insertIntoObjectMap,
+  replaceObjectScalar,
+  type Service,
+  type ServicePort,
+  type Span,
+  type YamlValue,
+} from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { allKnown, freeName } from './lib/names.js';
 import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
@@ -47,17 +60,27 @@ export default defineRule({
         const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
         const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
-        const related: { at: Span; message: string }[] = model.workloadsSelectedBy(service).map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
+        const related: { at: Span; message: string }[] = model
+          .workloadsSelectedBy(service)
+          .map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
         if (manifest?.target?.containerPort) {
-          related.push({ at: nodeSpan(manifest.target.workload.object, manifest.target.containerPort.node), message: `container port named '${manifest.target.containerPort.name}'` });
+          related.push({
+            at: nodeSpan(manifest.target.workload.object, manifest.target.containerPort.node),
+            message: `container port named '${manifest.target.containerPort.name}'`,
+          });
         }
-        for (const d of dialers) related.push({ at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] }, message: `gRPC channel dialed here (${d.site.api})` });
+        for (const d of dialers)
+          related.push({
+            at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] },
+            message: `gRPC channel dialed here (${d.site.api})`,
+          });
         for (const c of configured) related.push({ at: c.at, message: c.message });
         const from = path.posix.dirname(service.object.file);
         const suggest = service.object.helm ? [] : suggestions(model, service, serviceKeys);
         const portText = port.port ?? port.name ?? '?';
         if (dialers.length > 0 || configured.length > 0) {
-          const why = dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
+          const why =
+            dialers.length > 0 ? `dialed by ${dialers[0]!.site.api} in ${path.posix.relative(from, dialers[0]!.file)}` : configured[0]!.why;
           report({
             messageId: 'pinned',
             data: { service: service.name, port: portText, why, recycling: recycling(model, service), scale: scaleNote(model, service) },
@@ -70,8 +93,20 @@ export default defineRule({
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
         if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && siblingUsed(model, sibling))) continue;
         if (routedOnly(model, service, port)) continue;
-        const why = manifest!.reason === 'appProtocol' ? `appProtocol ${port.appProtocol}` : manifest!.reason === 'name' ? `port name '${port.name}'` : `target port '${manifest!.target!.containerPort!.name}'`;
-        report({ messageId: 'pinnedByName', severity: 'info', data: { service: service.name, port: portText, why }, at: headSpan(service.object, port.node), related, suggest });
+        const why =
+          manifest!.reason === 'appProtocol'
+            ? `appProtocol ${port.appProtocol}`
+            : manifest!.reason === 'name'
+              ? `port name '${port.name}'`
+              : `target port '${manifest!.target!.containerPort!.name}'`;
+        report({
+          messageId: 'pinnedByName',
+          severity: 'info',
+          data: { service: service.name, port: portText, why },
+          at: headSpan(service.object, port.node),
+          related,
+          suggest,
+        });
       }
     });
   },
@@ -81,7 +116,7 @@ export default defineRule({
 function recycling(model: AnalysisModel, service: Service): string {
   const servers = model.dials.serversBehind(service);
   if (servers.some((s) => s.site.maxConnectionAge)) {
-    return 'Each client channel sticks to one pod until the server\'s MaxConnectionAge recycles it: the load is uneven between reconnects.';
+    return "Each client channel sticks to one pod until the server's MaxConnectionAge recycles it: the load is uneven between reconnects.";
   }
   return 'Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.';
 }
@@ -93,7 +128,9 @@ function siblingUsed(model: AnalysisModel, sibling: Service): boolean {
 
 /** Reached by an L7 proxy route (Ingress for gRPC, GRPCRoute, HTTPRoute) that balances each request. */
 function routedOnly(model: AnalysisModel, service: Service, port: ServicePort): boolean {
-  return model.routes.routesTo(service).some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
+  return model.routes
+    .routesTo(service)
+    .some((r) => (r.grpc || r.kind === 'HTTPRoute') && (r.port === undefined || r.port === port.port || r.port === port.name));
 }
 
 // Edits go through the object's source (a Kustomize overlay's merged nodes have no text of their own: no edit).
@@ -127,7 +164,9 @@ function suggestions(model: AnalysisModel, service: Service, serviceKeys: Readon
   }
   // Only a ClusterIP-type Service can be headless; NodePort/LoadBalancer keep their VIP.
   if (service.type === 'ClusterIP' && service.spec) {
-    const edit = service.clusterIPPair?.value ? replaceObjectScalar(object, service.clusterIPPair.value, 'None') : insertIntoObjectMap(object, service.spec, { clusterIP: 'None' });
+    const edit = service.clusterIPPair?.value
+      ? replaceObjectScalar(object, service.clusterIPPair.value, 'None')
+      : insertIntoObjectMap(object, service.spec, { clusterIP: 'None' });
     if (edit) out.push({ messageId: 'makeHeadless', data: { service: service.name }, edits: [edit] });
   }
   return out;

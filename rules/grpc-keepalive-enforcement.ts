@@ -3,7 +3,15 @@
 // server: GOAWAY after the 4th 1 s ping without calls, docs/evidence/runtime-grpc-keepalive.md). grpc-go, C-core
 // (grpcio) and grpc-java servers allow one ping per 5 minutes by default and none on idle connections; grpc-js
 // servers enforce no policy at all (measured). Uses the client → Service → workload → server-code links.
-import { defineRule, type AnalysisModel, type DialLink, type KeepaliveClient, type ServerLink, type Setting, type TextEdit } from '../src/core/rule-api.js';
+import {
+  defineRule,
+  type AnalysisModel,
+  type DialLink,
+  type KeepaliveClient,
+  type ServerLink,
+  type Setting,
+  type TextEdit,
+} from '../src/core/rule-api.js';
 import { describeWorkload } from './lib/common.js';
 import { codeSpan, describeService } from './lib/grpc.js';
 import { replaceAt } from './lib/server-edits.js';
@@ -11,7 +19,11 @@ import { replaceAt } from './lib/server-edits.js';
 const DEFAULT_MIN_MS = 5 * 60_000;
 /** grpc-go and grpc-java raise a client Time below 10 s to 10 s. */
 const CLAMPED = new Set(['go', 'java']);
-const SERVER_NAMES: Record<string, string> = { go: 'the grpc-go server', python: 'the grpcio (C-core) server', java: 'the grpc-java server' };
+const SERVER_NAMES: Record<string, string> = {
+  go: 'the grpc-go server',
+  python: 'the grpcio (C-core) server',
+  java: 'the grpc-java server',
+};
 
 interface Policy {
   minMs: number;
@@ -43,7 +55,7 @@ export default defineRule({
         'grpc-go, grpcio and grpc-java servers allow one ping per 5 minutes by default and answer more with GOAWAY too_many_pings; grpc-js servers enforce nothing.',
       slowDown: 'Ping every {{seconds}}s',
       noIdlePings: 'Stop pinging idle connections',
-      relaxServer: "Let the server accept a ping every {{seconds}}s",
+      relaxServer: 'Let the server accept a ping every {{seconds}}s',
     },
   },
   check({ model, report, each }) {
@@ -63,7 +75,12 @@ export default defineRule({
       const at = codeSpan(link.file, client.time.at);
       if (servers.length === 0) {
         seen.add(key);
-        report({ messageId: 'unknownServer', severity: 'info', data: { api: link.site.api, seconds: ms / 1000, service: describeService(link.service) }, at });
+        report({
+          messageId: 'unknownServer',
+          severity: 'info',
+          data: { api: link.site.api, seconds: ms / 1000, service: describeService(link.service) },
+          at,
+        });
         return;
       }
       const policies = servers.flatMap((s) => policyOf(model, s));
@@ -81,7 +98,10 @@ export default defineRule({
         min: violated.minMs / 1000,
         minDefault: violated.minDefault ? ', its default' : '',
       };
-      const related = servers.map((s) => ({ at: codeSpan(s.file, s.site.call), message: `${s.site.api} behind Service '${link.service!.name}'` }));
+      const related = servers.map((s) => ({
+        at: codeSpan(s.file, s.site.call),
+        message: `${s.site.api} behind Service '${link.service!.name}'`,
+      }));
       if (early) {
         const edits = timeEdits(link, client.time, early.minMs);
         report({
@@ -93,7 +113,13 @@ export default defineRule({
           suggest: relaxSuggestion(model, early, ms),
         });
       } else {
-        report({ messageId: 'idlePings', data, at: client.permitWithoutCalls ? codeSpan(link.file, client.permitWithoutCalls.at) : at, related, suggest: idleSuggestion(link, client) });
+        report({
+          messageId: 'idlePings',
+          data,
+          at: client.permitWithoutCalls ? codeSpan(link.file, client.permitWithoutCalls.at) : at,
+          related,
+          suggest: idleSuggestion(link, client),
+        });
       }
     });
   },
@@ -106,7 +132,14 @@ function policyOf(model: AnalysisModel, server: ServerLink): Policy[] {
   const k = model.servers.keepaliveServer(server.file, server.site.call);
   if (k?.opaque || (k?.minTime && k.minTime.ms === undefined)) return [];
   if (language === 'python' && k?.maxPingStrikes?.value === 0) return []; // unlimited strikes: never GOAWAY
-  return [{ minMs: k?.minTime?.ms ?? DEFAULT_MIN_MS, minDefault: k?.minTime === undefined, permitsIdle: k?.permitWithoutCalls?.value === true, server }];
+  return [
+    {
+      minMs: k?.minTime?.ms ?? DEFAULT_MIN_MS,
+      minDefault: k?.minTime === undefined,
+      permitsIdle: k?.permitWithoutCalls?.value === true,
+      server,
+    },
+  ];
 }
 
 function durationText(language: string, ms: number): string {
@@ -130,5 +163,11 @@ function idleSuggestion(link: DialLink, client: KeepaliveClient) {
 function relaxSuggestion(model: AnalysisModel, policy: Policy, ms: number) {
   const k = model.servers.keepaliveServer(policy.server.file, policy.server.site.call);
   if (!k?.minTime) return undefined;
-  return [{ messageId: 'relaxServer', data: { seconds: ms / 1000 }, edits: [replaceAt(policy.server.file, k.minTime.at, durationText(policy.server.site.language, ms))] }];
+  return [
+    {
+      messageId: 'relaxServer',
+      data: { seconds: ms / 1000 },
+      edits: [replaceAt(policy.server.file, k.minTime.at, durationText(policy.server.site.language, ms))],
+    },
+  ];
 }

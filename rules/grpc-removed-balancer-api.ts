@@ -23,9 +23,12 @@ export default defineRule({
     fixable: true,
     hasSuggestions: true,
     messages: {
-      removed: 'grpc.{{api}} does not exist in grpc-go {{version}} (go.mod), so this does not compile. It was removed in {{removedIn}} ({{pr}}); choose the policy with a service config.',
-      deprecated: 'grpc.{{api}} is deprecated and gone from grpc-go {{removedIn}} ({{pr}}). It still works with {{version}} (go.mod), but upgrading breaks the build; choose the policy with a service config.',
-      unknownVersion: 'grpc.{{api}} does not compile with grpc-go {{removedIn}} or newer ({{pr}} removed it). Choose the policy with a service config.',
+      removed:
+        'grpc.{{api}} does not exist in grpc-go {{version}} (go.mod), so this does not compile. It was removed in {{removedIn}} ({{pr}}); choose the policy with a service config.',
+      deprecated:
+        'grpc.{{api}} is deprecated and gone from grpc-go {{removedIn}} ({{pr}}). It still works with {{version}} (go.mod), but upgrading breaks the build; choose the policy with a service config.',
+      unknownVersion:
+        'grpc.{{api}} does not compile with grpc-go {{removedIn}} or newer ({{pr}} removed it). Choose the policy with a service config.',
       useServiceConfig: 'Replace with grpc.WithDefaultServiceConfig selecting {{policy}}',
     },
   },
@@ -36,7 +39,8 @@ export default defineRule({
       const version = grpcGoVersion(model, facts.file);
       for (const api of apis) {
         // grpc.RoundRobin inside grpc.WithBalancer(...) is reported with its caller.
-        if (api.api === 'RoundRobin' && apis.some((o) => o.api === 'WithBalancer' && o.at[0] <= api.at[0] && api.at[1] <= o.at[1])) continue;
+        if (api.api === 'RoundRobin' && apis.some((o) => o.api === 'WithBalancer' && o.at[0] <= api.at[0] && api.at[1] <= o.at[1]))
+          continue;
         const removed = REMOVED_IN[api.api];
         const minor = version ? /^v1\.(\d+)\./.exec(version)?.[1] : undefined;
         const state = minor === undefined ? 'unknownVersion' : Number(minor) >= removed.minor ? 'removed' : 'deprecated';

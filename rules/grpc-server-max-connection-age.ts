@@ -26,7 +26,8 @@ export default defineRule({
     type: 'problem',
     category: 'balancing',
     description: 'Require gRPC servers reached through a Service to set a maximum connection age',
-    remediation: 'Set MaxConnectionAge (e.g. 5 minutes) on the server so busy clients reconnect and re-resolve; keep MaxConnectionAgeGrace longer than your longest stream.',
+    remediation:
+      'Set MaxConnectionAge (e.g. 5 minutes) on the server so busy clients reconnect and re-resolve; keep MaxConnectionAgeGrace longer than your longest stream.',
     severity: 'warning',
     hasSuggestions: true,
     messages: {
@@ -45,10 +46,18 @@ export default defineRule({
       const edits = maxConnectionAgeEdits(server, choice.graceSeconds) ?? [];
       report({
         messageId: 'noAge',
-        data: { api: site.api, workload: describeWorkload(reached.workload), service: describeService(reached.service), setting: site.channelArgs ? 'grpc.max_connection_age_ms' : (SETTING[site.language] ?? 'MaxConnectionAge') },
+        data: {
+          api: site.api,
+          workload: describeWorkload(reached.workload),
+          service: describeService(reached.service),
+          setting: site.channelArgs ? 'grpc.max_connection_age_ms' : (SETTING[site.language] ?? 'MaxConnectionAge'),
+        },
         at: codeSpan(server.file, site.call),
         related: [{ at: nameSpan(reached.service.object), message: `Service '${reached.service.name}' sends traffic to this server` }],
-        suggest: edits.length > 0 ? [{ messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace: choice.graceText, note: choice.note }, edits }] : undefined,
+        suggest:
+          edits.length > 0
+            ? [{ messageId: 'addAge', data: { age: MAX_CONNECTION_AGE_SECONDS, grace: choice.graceText, note: choice.note }, edits }]
+            : undefined,
       });
     });
   },
@@ -58,10 +67,23 @@ export default defineRule({
  * The grace the fix writes. Streaming methods in the protos near the server: none (unlimited, so no stream is cut);
  * unary only: the drain setting; no protos found: the drain setting, and the title says what it cuts.
  */
-export function maxConnectionAgeChoice(model: AnalysisModel, server: ServerLink, drainSeconds: number): { graceSeconds?: number; graceText: string; note: string } {
+export function maxConnectionAgeChoice(
+  model: AnalysisModel,
+  server: ServerLink,
+  drainSeconds: number,
+): { graceSeconds?: number; graceText: string; note: string } {
   const streaming = streamingMethods(model, server.file);
-  if (streaming === undefined) return { graceSeconds: drainSeconds, graceText: `${drainSeconds}s grace`, note: ` (no .proto found: RPCs still running ${drainSeconds}s after the GOAWAY are cancelled, raise it for long streams)` };
-  if (streaming.length > 0) return { graceText: 'no grace limit', note: ` (${streaming.slice(0, 2).join(', ')} ${streaming.length > 1 ? 'stream' : 'streams'}: a grace would cancel long streams)` };
+  if (streaming === undefined)
+    return {
+      graceSeconds: drainSeconds,
+      graceText: `${drainSeconds}s grace`,
+      note: ` (no .proto found: RPCs still running ${drainSeconds}s after the GOAWAY are cancelled, raise it for long streams)`,
+    };
+  if (streaming.length > 0)
+    return {
+      graceText: 'no grace limit',
+      note: ` (${streaming.slice(0, 2).join(', ')} ${streaming.length > 1 ? 'stream' : 'streams'}: a grace would cancel long streams)`,
+    };
   return { graceSeconds: drainSeconds, graceText: `${drainSeconds}s grace`, note: ' (the protos have unary methods only)' };
 }
 
@@ -77,7 +99,9 @@ function streamingMethods(model: AnalysisModel, file: string): string[] | undefi
     return i;
   };
   const best = Math.max(...protos.map((p) => depth(p.file)));
-  return protos.filter((p) => depth(p.file) === best).flatMap((p) => p.proto!.services.flatMap((s) => s.streaming.map((m) => `${s.name}.${m}`)));
+  return protos
+    .filter((p) => depth(p.file) === best)
+    .flatMap((p) => p.proto!.services.flatMap((s) => s.streaming.map((m) => `${s.name}.${m}`)));
 }
 
 /** Edits that set MaxConnectionAge (MAX_CONNECTION_AGE_SECONDS) and, when given, its grace on a server. */
@@ -97,7 +121,8 @@ function reachingService(model: AnalysisModel, server: ServerLink) {
       // Clients that watch the endpoints (kuberesolver) see new pods without reconnecting.
       const links = model.dials.linksTo(service);
       if (links.length > 0 && links.every((l) => effectiveScheme(l) === 'kubernetes')) continue;
-      const grpc = links.length > 0 || service.ports.some((p) => grpcPortEvidence(model, p)) || model.catalog.grpcApisBehind(service).length > 0;
+      const grpc =
+        links.length > 0 || service.ports.some((p) => grpcPortEvidence(model, p)) || model.catalog.grpcApisBehind(service).length > 0;
       if (grpc) return { service, workload };
     }
   }

@@ -4,7 +4,14 @@
 // grpc-js constructor throws, C-core fails every RPC with INVALID_ARGUMENT); an unknown policy name falls back
 // silently only in grpc-js (pick_first: one backend) and fails loudly in grpc-go and C-core. grpc-js ignores the
 // deprecated `loadBalancingPolicy` field and the `grpc.lb_policy_name` option; grpc-go and C-core honour both.
-import { codeEditBuilder, defineRule, type FixDescriptor, readServiceConfig, serviceConfigSelecting, type ServiceConfigLiteral } from '../src/core/rule-api.js';
+import {
+  codeEditBuilder,
+  defineRule,
+  type FixDescriptor,
+  readServiceConfig,
+  serviceConfigSelecting,
+  type ServiceConfigLiteral,
+} from '../src/core/rule-api.js';
 import { codeEdits, codeSpan } from './lib/grpc.js';
 
 export default defineRule({
@@ -13,14 +20,17 @@ export default defineRule({
     type: 'problem',
     category: 'balancing',
     description: 'Require gRPC service configs and balancing options that the client actually applies',
-    remediation: 'Write valid JSON with "loadBalancingConfig":[{"round_robin":{}}]; in grpc-js use grpc.service_config, not grpc.lb_policy_name.',
+    remediation:
+      'Write valid JSON with "loadBalancingConfig":[{"round_robin":{}}]; in grpc-js use grpc.service_config, not grpc.lb_policy_name.',
     severity: 'error',
     fixable: true,
     messages: {
       invalidJson: 'The service config passed to {{option}} is not valid JSON. {{effect}} JSON.parse says: {{error}}.',
       unknownPolicy: "The service config names the unknown balancing policy '{{policy}}'. {{effect}}",
-      legacyPolicy: "The service config uses the deprecated \"loadBalancingPolicy\": \"{{policy}}\". {{client}} still honours it, grpc-js does not; write \"loadBalancingConfig\": [{\"{{policy}}\": {}}].",
-      legacyIgnored: "grpc-js ignores the deprecated \"loadBalancingPolicy\": \"{{policy}}\" (it reads only loadBalancingConfig): this channel still uses pick_first.",
+      legacyPolicy:
+        'The service config uses the deprecated "loadBalancingPolicy": "{{policy}}". {{client}} still honours it, grpc-js does not; write "loadBalancingConfig": [{"{{policy}}": {}}].',
+      legacyIgnored:
+        'grpc-js ignores the deprecated "loadBalancingPolicy": "{{policy}}" (it reads only loadBalancingConfig): this channel still uses pick_first.',
       lbPolicyNameIgnored: "grpc-js ignores 'grpc.lb_policy_name' (not a supported channel option): this channel still uses pick_first.",
       useLoadBalancingConfig: 'Rewrite as loadBalancingConfig',
       useServiceConfig: "Replace with 'grpc.service_config' selecting {{policy}}",
@@ -34,10 +44,19 @@ export default defineRule({
         const reading = readServiceConfig(config.json);
         const at = codeSpan(file, config.at);
         if (reading.error?.kind === 'json') {
-          report({ messageId: 'invalidJson', data: { option: config.option, error: reading.error.message, effect: INVALID_JSON[site.language] ?? INVALID_JSON.python }, at });
+          report({
+            messageId: 'invalidJson',
+            data: { option: config.option, error: reading.error.message, effect: INVALID_JSON[site.language] ?? INVALID_JSON.python },
+            at,
+          });
         } else if (reading.error?.kind === 'unknownPolicy') {
           // Only grpc-js keeps working (on pick_first): a warning there, an error where every call fails.
-          report({ messageId: 'unknownPolicy', data: { policy: reading.error.policy, effect: UNKNOWN_POLICY[site.language] ?? UNKNOWN_POLICY.python }, severity: site.language === 'js' ? 'warning' : 'error', at });
+          report({
+            messageId: 'unknownPolicy',
+            data: { policy: reading.error.policy, effect: UNKNOWN_POLICY[site.language] ?? UNKNOWN_POLICY.python },
+            severity: site.language === 'js' ? 'warning' : 'error',
+            at,
+          });
         } else if (reading.error?.kind === 'legacy') {
           const js = site.language === 'js';
           report({
@@ -54,7 +73,11 @@ export default defineRule({
         const policy = option.value ?? 'round_robin';
         const fix: FixDescriptor | undefined =
           site.serviceConfigs.length === 0 && option.value && /^[a-z_]+$/.test(option.value)
-            ? { messageId: 'useServiceConfig', data: { policy }, edits: codeEdits(file, codeEditBuilder('js').replaceWithChannelSetting(option.pair, { kind: 'lbPolicy', policy }) ?? []) }
+            ? {
+                messageId: 'useServiceConfig',
+                data: { policy },
+                edits: codeEdits(file, codeEditBuilder('js').replaceWithChannelSetting(option.pair, { kind: 'lbPolicy', policy }) ?? []),
+              }
             : undefined;
         report({ messageId: 'lbPolicyNameIgnored', at: codeSpan(file, option.at), fix });
       }

@@ -31,7 +31,8 @@ export default defineRule({
     type: 'problem',
     category: 'keepalive',
     description: 'Require HTTP servers to keep idle connections open longer than the proxy or load balancer in front of them',
-    remediation: "Set the server's keep-alive idle timeout above the front's idle timeout (Node: keepAliveTimeout, and headersTimeout above it).",
+    remediation:
+      "Set the server's keep-alive idle timeout above the front's idle timeout (Node: keepAliveTimeout, and headersTimeout above it).",
     severity: 'warning',
     fixable: true,
     messages: {
@@ -59,7 +60,14 @@ export default defineRule({
           const edits = backend.fix(target);
           report({
             messageId: 'inverted',
-            data: { server: backend.server, seconds: backend.seconds, defaulted: backend.defaulted, front: front.describe, frontSeconds: front.idleSeconds, workload: describeWorkload(workload) },
+            data: {
+              server: backend.server,
+              seconds: backend.seconds,
+              defaulted: backend.defaulted,
+              front: front.describe,
+              frontSeconds: front.idleSeconds,
+              workload: describeWorkload(workload),
+            },
             at: backend.at,
             related: fronts.map((f) => ({ at: f.at, message: frontNote(f) })),
             fix: edits ? { messageId: 'raise', data: { seconds: target }, edits } : undefined,
@@ -88,30 +96,61 @@ function backendsOf(s: ContainerServers, textOf: (file: string) => string): Back
     const conf = s.gunicornConfig?.config;
     const gunicorn = command.server === 'gunicorn';
     // gunicorn's sync worker closes every connection after its response: there is nothing to reuse.
-    if (gunicorn && !gunicornKeepsAlive(command.workerClass ?? conf?.workerClass?.value, command.threads ?? conf?.threads?.value)) return out;
+    if (gunicorn && !gunicornKeepsAlive(command.workerClass ?? conf?.workerClass?.value, command.threads ?? conf?.threads?.value))
+      return out;
     const flag = command.keepAlive;
     const flagName = gunicorn ? '--keep-alive' : '--timeout-keep-alive';
     const server = gunicorn ? 'gunicorn' : 'uvicorn';
     if (flag?.seconds !== undefined) {
-      out.push({ server, seconds: flag.seconds, defaulted: '', at: flag.valueAt, fix: (n) => [replaceAt(flag.valueAt.file, [flag.valueAt.start, flag.valueAt.end], String(n))] });
+      out.push({
+        server,
+        seconds: flag.seconds,
+        defaulted: '',
+        at: flag.valueAt,
+        fix: (n) => [replaceAt(flag.valueAt.file, [flag.valueAt.start, flag.valueAt.end], String(n))],
+      });
     } else if (!flag && gunicorn && conf?.keepalive?.seconds !== undefined) {
       const file = s.gunicornConfig!.file;
       const at = conf.keepalive.at;
-      out.push({ server, seconds: conf.keepalive.seconds, defaulted: '', at: { file, start: at[0], end: at[1] }, fix: (n) => [replaceAt(file, at, String(n))] });
+      out.push({
+        server,
+        seconds: conf.keepalive.seconds,
+        defaulted: '',
+        at: { file, start: at[0], end: at[1] },
+        fix: (n) => [replaceAt(file, at, String(n))],
+      });
     } else if (!flag) {
       const word = command.word;
-      out.push({ server, seconds: gunicorn ? 2 : 5, defaulted: ' (the default)', at: word.at, fix: (n) => addFlagEdits(textOf(word.at.file), word, flagName, String(n)) });
+      out.push({
+        server,
+        seconds: gunicorn ? 2 : 5,
+        defaulted: ' (the default)',
+        at: word.at,
+        fix: (n) => addFlagEdits(textOf(word.at.file), word, flagName, String(n)),
+      });
     }
   }
   const puma = s.pumaConfig;
   const persistent = puma?.config.persistentTimeout;
   if (persistent?.seconds !== undefined && (command?.server === 'puma' || !command)) {
-    out.push({ server: 'Puma', seconds: persistent.seconds, defaulted: '', at: { file: puma!.file, start: persistent.at[0], end: persistent.at[1] }, fix: (n) => [replaceAt(puma!.file, persistent.at, String(n))] });
+    out.push({
+      server: 'Puma',
+      seconds: persistent.seconds,
+      defaulted: '',
+      at: { file: puma!.file, start: persistent.at[0], end: persistent.at[1] },
+      fix: (n) => [replaceAt(puma!.file, persistent.at, String(n))],
+    });
   }
   return out;
 }
 
-function codeBackend(site: HttpServerSite, s: ContainerServers, file: string, textOf: (file: string) => string, imports: Parameters<typeof goIdleEdits>[3]): Backend | undefined {
+function codeBackend(
+  site: HttpServerSite,
+  s: ContainerServers,
+  file: string,
+  textOf: (file: string) => string,
+  imports: Parameters<typeof goIdleEdits>[3],
+): Backend | undefined {
   if (site.unknown) return undefined;
   const written = site.idle?.ms;
   if (site.idle && written === undefined) return undefined; // not a readable constant
@@ -122,15 +161,33 @@ function codeBackend(site: HttpServerSite, s: ContainerServers, file: string, te
       const ms = written || site.readTimeout?.ms;
       if (!ms || ms <= 0) return undefined;
       const where = site.idle ?? site.readTimeout!;
-      return { server: 'Go http.Server', seconds: ms / 1000, defaulted: site.idle ? '' : ' (its ReadTimeout, as IdleTimeout is not set)', at: at(where.at), fix: (n) => goIdleEdits(file, site, n, imports) };
+      return {
+        server: 'Go http.Server',
+        seconds: ms / 1000,
+        defaulted: site.idle ? '' : ' (its ReadTimeout, as IdleTimeout is not set)',
+        at: at(where.at),
+        fix: (n) => goIdleEdits(file, site, n, imports),
+      };
     }
     case 'kestrel': {
       const ms = written ?? 130_000;
-      return { server: 'Kestrel', seconds: ms / 1000, defaulted: site.idle ? '' : ' (the default)', at: at(site.idle?.at ?? site.at), fix: (n) => (site.idle ? [replaceAt(file, site.idle.at, `TimeSpan.FromSeconds(${n})`)] : undefined) };
+      return {
+        server: 'Kestrel',
+        seconds: ms / 1000,
+        defaulted: site.idle ? '' : ' (the default)',
+        at: at(site.idle?.at ?? site.at),
+        fix: (n) => (site.idle ? [replaceAt(file, site.idle.at, `TimeSpan.FromSeconds(${n})`)] : undefined),
+      };
     }
     case 'uvicorn': {
       const ms = written ?? 5000;
-      return { server: 'uvicorn', seconds: ms / 1000, defaulted: site.idle ? '' : ' (the default)', at: at(site.idle?.at ?? site.at), fix: (n) => (site.idle ? [replaceAt(file, site.idle.at, String(n))] : undefined) };
+      return {
+        server: 'uvicorn',
+        seconds: ms / 1000,
+        defaulted: site.idle ? '' : ' (the default)',
+        at: at(site.idle?.at ?? site.at),
+        fix: (n) => (site.idle ? [replaceAt(file, site.idle.at, String(n))] : undefined),
+      };
     }
     default: {
       if (written === 0) return undefined; // 0 disables the timeout
@@ -138,14 +195,33 @@ function codeBackend(site: HttpServerSite, s: ContainerServers, file: string, te
       const modern = node !== undefined && node.major >= 26;
       const fallback = site.framework === 'fastify' ? 72_000 : modern ? 65_000 : 5_000;
       const ms = written ?? fallback;
-      const defaulted = written !== undefined ? '' : site.framework === 'fastify' ? " (Fastify's default)" : modern ? " (Node's default)" : " (Node's default before v26)";
+      const defaulted =
+        written !== undefined
+          ? ''
+          : site.framework === 'fastify'
+            ? " (Fastify's default)"
+            : modern
+              ? " (Node's default)"
+              : " (Node's default before v26)";
       // createServer's options take keepAliveTimeout from Node 18.17 / 20.1 on.
-      const options = node !== undefined && (node.major > 20 || (node.major === 20 && (node.minor ?? 1) >= 1) || (node.major === 18 && (node.minor ?? 0) >= 17));
-      return { server: `${frameworkName(site)} (${site.api})`, seconds: ms / 1000, defaulted, at: at(site.idle?.at ?? site.at), fix: (n) => nodeIdleEdits(file, textOf(file), site, n * 1000, options) };
+      const options =
+        node !== undefined &&
+        (node.major > 20 || (node.major === 20 && (node.minor ?? 1) >= 1) || (node.major === 18 && (node.minor ?? 0) >= 17));
+      return {
+        server: `${frameworkName(site)} (${site.api})`,
+        seconds: ms / 1000,
+        defaulted,
+        at: at(site.idle?.at ?? site.at),
+        fix: (n) => nodeIdleEdits(file, textOf(file), site, n * 1000, options),
+      };
     }
   }
 }
 
 function frameworkName(site: HttpServerSite): string {
-  return { node: 'Node server', express: 'Express server', koa: 'Koa server', fastify: 'Fastify server', nest: 'NestJS server' }[site.framework as 'node'] ?? 'server';
+  return (
+    { node: 'Node server', express: 'Express server', koa: 'Koa server', fastify: 'Fastify server', nest: 'NestJS server' }[
+      site.framework as 'node'
+    ] ?? 'server'
+  );
 }

@@ -14,7 +14,8 @@ export default defineRule({
     type: 'problem',
     category: 'balancing',
     description: 'Require RBAC that lets kuberesolver list and watch the endpoints it resolves',
-    remediation: 'Bind a Role granting get, list and watch on endpointslices (v6) or endpoints (v5 and older) to the client ServiceAccount.',
+    remediation:
+      'Bind a Role granting get, list and watch on endpointslices (v6) or endpoints (v5 and older) to the client ServiceAccount.',
     severity: 'error',
     hasSuggestions: true,
     messages: {
@@ -48,15 +49,21 @@ export default defineRule({
             resource,
             namespace,
             can: bound ? 'cannot' : 'may not be allowed to',
-            why: bound ? `the roles bound to ServiceAccount '${account}' in the repository do not grant them` : `no Role in the repository is bound to ServiceAccount '${account}' (it may live elsewhere)`,
+            why: bound
+              ? `the roles bound to ServiceAccount '${account}' in the repository do not grant them`
+              : `no Role in the repository is bound to ServiceAccount '${account}' (it may live elsewhere)`,
           },
           severity: bound ? 'error' : 'warning',
           at: codeSpan(link.file, link.site.targetAt),
           related: [
             { at: nameSpan(workload.object), message: `${describeWorkload(workload)} runs this client as ServiceAccount '${account}'` },
-            ...(link.service ? [{ at: nameSpan(link.service.object), message: `Service '${describeService(link.service)}' is resolved through the API` }] : []),
+            ...(link.service
+              ? [{ at: nameSpan(link.service.object), message: `Service '${describeService(link.service)}' is resolved through the API` }]
+              : []),
           ],
-          suggest: [{ messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], rbac)] }],
+          suggest: [
+            { messageId: 'addRole', data: { role, account }, edits: [insertDocumentAfter(file, text, workload.object.span[1], rbac)] },
+          ],
         });
       }
     });
@@ -70,26 +77,43 @@ function boundRoles(model: AnalysisModel, workload: Workload, account: string): 
   return model.objects.some((o) => {
     if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') return false;
     const subjects = plain(o).subjects;
-    return Array.isArray(subjects) && (subjects as Plain[]).some((s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace));
+    return (
+      Array.isArray(subjects) &&
+      (subjects as Plain[]).some(
+        (s) =>
+          s.kind === 'ServiceAccount' &&
+          s.name === account &&
+          (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace),
+      )
+    );
   });
 }
 
 /** Is there a (Cluster)Role granting list+watch on the resource, bound to the account, valid in the namespace? */
 function granted(model: AnalysisModel, workload: Workload, account: string, namespace: string, group: string, resource: string): boolean {
   const roles = new Map<string, Plain>();
-  for (const o of model.objects) if (o.kind === 'Role' || o.kind === 'ClusterRole') roles.set(`${o.kind}/${o.kind === 'Role' ? (o.namespace ?? '') : ''}/${o.name}`, plain(o));
+  for (const o of model.objects)
+    if (o.kind === 'Role' || o.kind === 'ClusterRole')
+      roles.set(`${o.kind}/${o.kind === 'Role' ? (o.namespace ?? '') : ''}/${o.name}`, plain(o));
   for (const o of model.objects) {
     if (o.kind !== 'RoleBinding' && o.kind !== 'ClusterRoleBinding') continue;
     if (o.kind === 'RoleBinding' && o.namespace && o.namespace !== namespace) continue;
     const binding = plain(o);
     const subjects = Array.isArray(binding.subjects) ? (binding.subjects as Plain[]) : [];
     const bound = subjects.some(
-      (s) => s.kind === 'ServiceAccount' && s.name === account && (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace),
+      (s) =>
+        s.kind === 'ServiceAccount' &&
+        s.name === account &&
+        (s.namespace === undefined || workload.namespace === undefined || s.namespace === workload.namespace),
     );
     if (!bound) continue;
     const ref = (binding.roleRef ?? {}) as Plain;
     const key = ref.kind === 'ClusterRole' ? `ClusterRole//${String(ref.name)}` : `Role/${o.namespace ?? ''}/${String(ref.name)}`;
-    const role = roles.get(key) ?? (ref.kind === 'Role' ? [...roles.entries()].find(([k]) => k.startsWith('Role/') && k.endsWith(`/${String(ref.name)}`))?.[1] : undefined);
+    const role =
+      roles.get(key) ??
+      (ref.kind === 'Role'
+        ? [...roles.entries()].find(([k]) => k.startsWith('Role/') && k.endsWith(`/${String(ref.name)}`))?.[1]
+        : undefined);
     if (role && allows(role, group, resource)) return true;
   }
   return false;

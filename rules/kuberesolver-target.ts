@@ -13,7 +13,8 @@ export default defineRule({
     type: 'problem',
     category: 'balancing',
     description: 'Require kuberesolver targets to name a registered scheme, the pod port and the Service namespace',
-    remediation: 'Register kuberesolver (RegisterInCluster), dial the port by name or targetPort, and write the namespace: kubernetes:///svc.ns:portname.',
+    remediation:
+      'Register kuberesolver (RegisterInCluster), dial the port by name or targetPort, and write the namespace: kubernetes:///svc.ns:portname.',
     severity: 'error',
     fixable: true,
     messages: {
@@ -52,7 +53,13 @@ export default defineRule({
             messageId: 'namespaceOmitted',
             data: { service: target.service, clientNamespace: clientNs, namespace: ns },
             at,
-            related: [...related, { at: nodeSpan(elsewhere[0]!.object, elsewhere[0]!.object.root), message: `Service '${target.service}' in namespace '${ns}'` }],
+            related: [
+              ...related,
+              {
+                at: nodeSpan(elsewhere[0]!.object, elsewhere[0]!.object.root),
+                message: `Service '${target.service}' in namespace '${ns}'`,
+              },
+            ],
             fix: edits ? { messageId: 'addNamespace', data: { target: fixed }, edits } : undefined,
           });
         }
@@ -61,9 +68,19 @@ export default defineRule({
         const first = link.service.ports[0];
         report({
           messageId: 'unknownPortName',
-          data: { port: target.port, service: link.service.name, first: first ? (first.name ? `'${first.name}'` : `port ${first.targetPort ?? first.port}`) : 'none' },
+          data: {
+            port: target.port,
+            service: link.service.name,
+            first: first ? (first.name ? `'${first.name}'` : `port ${first.targetPort ?? first.port}`) : 'none',
+          },
           at,
-          related: [...related, { at: nodeSpan(link.service.object, link.service.object.root), message: `ports of Service '${link.service.name}': ${link.service.ports.map((p) => p.name ?? p.port).join(', ')}` }],
+          related: [
+            ...related,
+            {
+              at: nodeSpan(link.service.object, link.service.object.root),
+              message: `ports of Service '${link.service.name}': ${link.service.ports.map((p) => p.name ?? p.port).join(', ')}`,
+            },
+          ],
         });
         return;
       }

@@ -43,7 +43,12 @@ export default defineRule({
       report({
         messageId: roundRobin ? 'headlessRoundRobin' : 'headlessInMesh',
         severity: roundRobin ? 'info' : 'warning',
-        data: { side: client ? 'The client' : `Service '${describeService(service)}'`, mesh: mesh.mesh, api: site.api, service: describeService(service) },
+        data: {
+          side: client ? 'The client' : `Service '${describeService(service)}'`,
+          mesh: mesh.mesh,
+          api: site.api,
+          service: describeService(service),
+        },
         at: codeSpan(link.file, site.targetAt),
         related: envRelated(model, link),
         suggest,

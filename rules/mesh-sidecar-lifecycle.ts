@@ -24,12 +24,13 @@ export default defineRule({
     type: 'problem',
     category: 'shutdown',
     description: "Require a meshed pod's proxy sidecar to outlive the app's preStop delay and drain",
-    remediation: 'Hold the proxy as long as the app drains: Istio terminationDrainDuration, Linkerd proxy-wait-before-exit-seconds, or native sidecars.',
+    remediation:
+      'Hold the proxy as long as the app drains: Istio terminationDrainDuration, Linkerd proxy-wait-before-exit-seconds, or native sidecars.',
     severity: 'warning',
     fixable: true,
     messages: {
       istio:
-        "The istio-proxy sidecar of {{workload}} exits before the app is done: requests after {{seconds}}s fail. " +
+        'The istio-proxy sidecar of {{workload}} exits before the app is done: requests after {{seconds}}s fail. ' +
         'It exits {{seconds}}s after SIGTERM{{defaulted}}, but the app needs {{need}}s ({{needs}}). ' +
         "All containers get SIGTERM at once; pilot-agent drains for terminationDrainDuration and exits, then the app's inbound connections close and its outbound calls are refused.",
       linkerd:
@@ -53,13 +54,23 @@ export default defineRule({
       const needs = [delay > 0 ? `preStop ${delay}s` : '', drain ? `${drain.seconds}s ${drain.what}` : ''].filter(Boolean).join(' + ');
       const at: Span = sidecar.annotation ? nodeSpan(workload.object, sidecar.annotation.value!) : nameSpan(workload.object);
       const related = [
-        ...(sidecar.evidence.object && (sidecar.evidence.object !== workload.object || !sidecar.annotation) ? [{ at: nameSpan(sidecar.evidence.object), message: `${sidecar.mesh} sidecar injected (${sidecar.evidence.key})` }] : []),
-        ...(drain ? [{ at: { file: drain.file, start: drain.at[0], end: drain.at[1] }, message: `${drain.what} of ${drain.seconds}s` }] : []),
+        ...(sidecar.evidence.object && (sidecar.evidence.object !== workload.object || !sidecar.annotation)
+          ? [{ at: nameSpan(sidecar.evidence.object), message: `${sidecar.mesh} sidecar injected (${sidecar.evidence.key})` }]
+          : []),
+        ...(drain
+          ? [{ at: { file: drain.file, start: drain.at[0], end: drain.at[1] }, message: `${drain.what} of ${drain.seconds}s` }]
+          : []),
       ];
       const edits = sidecar.mesh === 'istio' ? istioEdits(model, workload, sidecar, need) : linkerdEdits(workload, sidecar, need);
       report({
         messageId: sidecar.mesh,
-        data: { workload: describeWorkload(workload), seconds: sidecar.seconds, defaulted: sidecar.defaulted ? ' (the default)' : '', need, needs },
+        data: {
+          workload: describeWorkload(workload),
+          seconds: sidecar.seconds,
+          defaulted: sidecar.defaulted ? ' (the default)' : '',
+          need,
+          needs,
+        },
         at,
         related,
         fix: edits ? { messageId: sidecar.mesh === 'istio' ? 'holdIstio' : 'holdLinkerd', data: { need }, edits } : undefined,

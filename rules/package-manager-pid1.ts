@@ -23,7 +23,8 @@ export default defineRule({
     type: 'problem',
     category: 'signals',
     description: 'Disallow npm, yarn, pnpm or npx as the main process of a container',
-    remediation: 'Start the app with `node` directly (CMD ["node", "server.js"]); yarn 1 never waits for it, and npm/pnpm only do under a shell that execs the script.',
+    remediation:
+      'Start the app with `node` directly (CMD ["node", "server.js"]); yarn 1 never waits for it, and npm/pnpm only do under a shell that execs the script.',
     severity: 'error',
     fixable: true,
     hasSuggestions: true,
@@ -50,7 +51,8 @@ export default defineRule({
       for (const container of workload.containers) {
         const evaluation = model.pid1.evaluateContainer(container);
         for (const p of evaluation?.evaluation.problems ?? []) {
-          if (p.kind === 'package-manager' && !problems.has(key(p.word))) problems.set(key(p.word), { problem: p, context: evaluation?.link?.context });
+          if (p.kind === 'package-manager' && !problems.has(key(p.word)))
+            problems.set(key(p.word), { problem: p, context: evaluation?.link?.context });
         }
       }
     });
@@ -59,12 +61,27 @@ export default defineRule({
       const invocation = [problem.name, ...problem.args.map((a) => a.value ?? '…')].join(' ').slice(0, 40);
       const pkgFile = context !== undefined ? path.posix.join(context, 'package.json') : undefined;
       const pkg = pkgFile ? model.files.get(pkgFile)?.packageJson : undefined;
-      const verdict = judge(model, problem, kindOf(problem, pkg?.packageManager, context, model), script ? pkg?.scriptCode[script] : undefined, pkgFile);
+      const verdict = judge(
+        model,
+        problem,
+        kindOf(problem, pkg?.packageManager, context, model),
+        script ? pkg?.scriptCode[script] : undefined,
+        pkgFile,
+      );
       const replacement = pkgFile && script ? nodeCommand(model, pkgFile, script) : undefined;
       const edits = replacement ? replaceEdits(model, problem, replacement.argv) : undefined;
-      const fix: FixDescriptor | undefined = replacement && edits
-        ? { messageId: 'useNode', data: { json: JSON.stringify(replacement.argv), script, packageJson: path.posix.relative(path.posix.dirname(problem.word.at.file), pkgFile!) || 'package.json' }, edits }
-        : undefined;
+      const fix: FixDescriptor | undefined =
+        replacement && edits
+          ? {
+              messageId: 'useNode',
+              data: {
+                json: JSON.stringify(replacement.argv),
+                script,
+                packageJson: path.posix.relative(path.posix.dirname(problem.word.at.file), pkgFile!) || 'package.json',
+              },
+              edits,
+            }
+          : undefined;
       // `npm start` also runs prestart/poststart and sets npm_* variables: then only suggest; and only fix what is broken.
       const safe = fix && !replacement!.hasHooks && problem.layer === 'dockerfile' && verdict.severity !== 'info';
       report({
@@ -86,33 +103,59 @@ interface Verdict {
 }
 
 /** The measured table: yarn 1 is cut; npm/pnpm drain iff the image's shell execs the script; yarn ≥ 2 drains. */
-function judge(model: AnalysisModel, problem: PackageManagerProblem, kind: PackageManagerKind, code: Parameters<typeof evaluateScriptCode>[0] | undefined, pkgFile: string | undefined): Verdict {
+function judge(
+  model: AnalysisModel,
+  problem: PackageManagerProblem,
+  kind: PackageManagerKind,
+  code: Parameters<typeof evaluateScriptCode>[0] | undefined,
+  pkgFile: string | undefined,
+): Verdict {
   if (kind === 'yarn1') return { messageId: 'exitsAtOnce', severity: 'error', data: {} };
   if (kind === 'yarn-berry') return { messageId: 'forwards', severity: 'info', data: { how: 'yarn ≥ 2 spawns node from its own shell' } };
   const { shells } = problem;
   // Without the script, the shell decides on `node server.js`: a lone command, exec'd by bash and busybox ash.
   const where: ArgWord = { at: { file: pkgFile ?? problem.word.at.file, start: 0, end: 0 }, layer: 'script' };
   const evaluation = code ? evaluateScriptCode(code, where, shells) : undefined;
-  const execs = evaluation ? evaluation.drains : shells.sh === 'bash' || shells.sh === 'busybox' ? true : shells.sh === 'dash' ? false : undefined;
+  const execs = evaluation
+    ? evaluation.drains
+    : shells.sh === 'bash' || shells.sh === 'busybox'
+      ? true
+      : shells.sh === 'dash'
+        ? false
+        : undefined;
   const drains = packageManagerDrains(kind, execs);
   if (drains === true) return { messageId: 'forwards', severity: 'info', data: { how: `${shells.shLabel} execs the script` } };
   if (drains === undefined) return { messageId: 'unknownShell', severity: 'warning', data: {} };
   const shellProblem = evaluation?.problems.find((p) => p.kind === 'shell');
-  const why = shellProblem && shellProblem.kind === 'shell' && shellProblem.cause !== 'dash' ? lower(causeText(shellProblem.cause)) : 'Debian\'s dash forks even a lone `-c` command';
-  return { messageId: 'shellForks', severity: 'error', data: { shell: shells.sh === 'unknown' || shells.sh === 'none' ? '/bin/sh' : shells.shLabel, why } };
+  const why =
+    shellProblem && shellProblem.kind === 'shell' && shellProblem.cause !== 'dash'
+      ? lower(causeText(shellProblem.cause))
+      : "Debian's dash forks even a lone `-c` command";
+  return {
+    messageId: 'shellForks',
+    severity: 'error',
+    data: { shell: shells.sh === 'unknown' || shells.sh === 'none' ? '/bin/sh' : shells.shLabel, why },
+  };
 }
 
 function causeText(cause: string): string {
   switch (cause) {
-    case 'pipeline': return "a pipeline cannot be exec'd";
-    case 'not-last': return 'more commands follow the app in the script';
-    case 'background': return 'the script runs the app in the background';
-    case 'bash-redirect': return 'bash forks a command with a redirection';
-    case 'bash-list': return 'bash ≤ 5.0 forks the last command of a `;` list';
+    case 'pipeline':
+      return "a pipeline cannot be exec'd";
+    case 'not-last':
+      return 'more commands follow the app in the script';
+    case 'background':
+      return 'the script runs the app in the background';
+    case 'bash-redirect':
+      return 'bash forks a command with a redirection';
+    case 'bash-list':
+      return 'bash ≤ 5.0 forks the last command of a `;` list';
     case 'busybox-trap':
     case 'bash-trap':
-    case 'trap': return 'a trap is set, so the shell does not exec';
-    default: return 'the shell runs the app as a child';
+    case 'trap':
+      return 'a trap is set, so the shell does not exec';
+    default:
+      return 'the shell runs the app as a child';
   }
 }
 
@@ -124,7 +167,12 @@ function lower(text: string): string {
  * npm (npx is `npm exec`, the same runner), pnpm, or yarn 1 / ≥ 2: corepack's `packageManager` field, else a
  * `.yarnrc.yml` in the build context (yarn ≥ 2), else yarn 1 — the `yarn` that node images ship.
  */
-function kindOf(problem: PackageManagerProblem, packageManager: string | undefined, context: string | undefined, model: AnalysisModel): PackageManagerKind {
+function kindOf(
+  problem: PackageManagerProblem,
+  packageManager: string | undefined,
+  context: string | undefined,
+  model: AnalysisModel,
+): PackageManagerKind {
   if (problem.name === 'pnpm') return 'pnpm';
   if (problem.name !== 'yarn') return 'npm';
   const major = /^yarn@(\d+)/.exec(packageManager ?? '')?.[1];

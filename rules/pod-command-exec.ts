@@ -13,7 +13,8 @@ export default defineRule({
     type: 'problem',
     category: 'signals',
     description: 'Require `sh -c` container commands to exec the long-running process',
-    remediation: 'Put `exec` before the command that starts the app (`sh -c "migrate && exec app"`), or run the app directly without a shell.',
+    remediation:
+      'Put `exec` before the command that starts the app (`sh -c "migrate && exec app"`), or run the app directly without a shell.',
     severity: 'error',
     fixable: true,
     messages: {
@@ -38,10 +39,25 @@ export default defineRule({
           const image = evaluation.image ? undefined : container.image;
           report({
             messageId: 'wrapped',
-            data: { container: container.name, workload: describeWorkload(workload), command, shell: problem.via.value, stays: stays(problem), consequence: consequence(problem), why: whyDropped(problem, image ?? imageBase(evaluation)) },
+            data: {
+              container: container.name,
+              workload: describeWorkload(workload),
+              command,
+              shell: problem.via.value,
+              stays: stays(problem),
+              consequence: consequence(problem),
+              why: whyDropped(problem, image ?? imageBase(evaluation)),
+            },
             severity: severityOf(problem),
             at: problemSpan(problem),
-            related: evaluation.link ? [{ at: { file: evaluation.link.dockerfile, start: 0, end: 0 }, message: `image built from ${path.posix.basename(evaluation.link.dockerfile)} (this Dockerfile)` }] : [],
+            related: evaluation.link
+              ? [
+                  {
+                    at: { file: evaluation.link.dockerfile, start: 0, end: 0 },
+                    message: `image built from ${path.posix.basename(evaluation.link.dockerfile)} (this Dockerfile)`,
+                  },
+                ]
+              : [],
             fix: edit ? { messageId: 'insertExec', data: { command }, edits: [edit] } : undefined,
           });
         }

@@ -37,7 +37,11 @@ export default defineRule({
           const key = execPair.key as { range?: [number, number, number] };
           const [, end] = range(execPair.value as Parameters<typeof range>[0], text);
           const column = key.range![0] - text.lastIndexOf('\n', key.range![0] - 1) - 1;
-          const replacement = hook.node.flow ? `sleep: ${flow({ seconds: seconds })}` : block({ sleep: { seconds: seconds } }, column).join('\n').trimStart();
+          const replacement = hook.node.flow
+            ? `sleep: ${flow({ seconds: seconds })}`
+            : block({ sleep: { seconds: seconds } }, column)
+                .join('\n')
+                .trimStart();
           fix = { messageId: 'useSleepAction', data: { seconds }, edits: [{ file, start: key.range![0], end, text: replacement }] };
         }
         report({

@@ -29,12 +29,21 @@ export default defineRule({
     each(model.workloads, (workload) => {
       if (!model.isServed(workload)) return;
       for (const proxy of workload.containers.filter((c) => isDbProxy(c) && !holdsOnSigterm(c))) {
-        report({ messageId: 'proxySidecar', data: { container: proxy.name, workload: describeWorkload(workload) }, severity: 'info', at: containerSpan(proxy) });
+        report({
+          messageId: 'proxySidecar',
+          data: { container: proxy.name, workload: describeWorkload(workload) },
+          severity: 'info',
+          at: containerSpan(proxy),
+        });
       }
       // A StatefulSet/DaemonSet reached only through headless Services (pod DNS names, gossip, quorum peers) is
       // not behind kube-proxy's endpoint lag; clients' DNS caches still lag, so speak softer (facts §3.1).
       const services = model.servicesSelecting(workload);
-      const podAddressed = (workload.kind === 'StatefulSet' || workload.kind === 'DaemonSet') && services.length > 0 && services.every((s) => s.headless) && services.every((s) => model.routes.routesTo(s).length === 0);
+      const podAddressed =
+        (workload.kind === 'StatefulSet' || workload.kind === 'DaemonSet') &&
+        services.length > 0 &&
+        services.every((s) => s.headless) &&
+        services.every((s) => model.routes.routesTo(s).length === 0);
       for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({
@@ -43,9 +52,10 @@ export default defineRule({
           data: { container: container.name, workload: describeWorkload(workload) },
           at: containerSpan(container),
           // Before 1.30 the fix is an exec `sleep`: useless in an image without one (prestop-exec-binary).
-          fix: !sleepActionSupported(options.kubernetesVersion) && model.images.baseLacking(container, 'sleep')
-            ? undefined
-            : preStopFix(model.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
+          fix:
+            !sleepActionSupported(options.kubernetesVersion) && model.images.baseLacking(container, 'sleep')
+              ? undefined
+              : preStopFix(model.textOf(workload.object.file), container, options.kubernetesVersion, options.preStopSeconds),
         });
       }
     });
@@ -60,9 +70,7 @@ function holdsOnSigterm(container: Container): boolean {
 
 function preStopFix(text: string, container: Container, version: string, seconds: number): FixDescriptor | undefined {
   const native = sleepActionSupported(version);
-  const hook: Record<string, YamlValue> = native
-    ? { sleep: { seconds } }
-    : { exec: { command: ['sleep', String(seconds)] } };
+  const hook: Record<string, YamlValue> = native ? { sleep: { seconds } } : { exec: { command: ['sleep', String(seconds)] } };
   const file = container.workload.object.file;
   const { doc } = container.workload.object;
   let edit;

@@ -33,7 +33,8 @@ export default defineRule({
           suggest.push({ messageId, data: { port: shown }, edits: [insertIntoMap(file, text, container.node, { readinessProbe: probe })] });
         };
         // gRPC probes need a port number (named ports are rejected for grpc probes).
-        if (port && isGrpcPortName(port.name) && port.containerPort) add({ grpc: { port: port.containerPort } }, 'addGrpc', port.containerPort);
+        if (port && isGrpcPortName(port.name) && port.containerPort)
+          add({ grpc: { port: port.containerPort } }, 'addGrpc', port.containerPort);
         if (port && (port.name || port.containerPort)) {
           const ref = port.name ?? port.containerPort!;
           add({ tcpSocket: { port: ref }, periodSeconds: 5 }, 'addTcp', ref);

@@ -4,7 +4,17 @@
 // pod; on 1.29 with the gate off it silently drops the sleep handler (pkg/api/pod/util.go
 // dropPodLifecycleSleepAction): the pod runs without the delay. `seconds: 0` is rejected by validateSleepAction
 // on 1.30–1.32 unless the AllowZero gate is on (alpha, 1.32).
-import { block, columnOf, compareMinor, type Container, defineRule, type FixDescriptor, type Hook, pairOf, replaceScalar } from '../src/core/rule-api.js';
+import {
+  block,
+  columnOf,
+  compareMinor,
+  type Container,
+  defineRule,
+  type FixDescriptor,
+  type Hook,
+  pairOf,
+  replaceScalar,
+} from '../src/core/rule-api.js';
 import { nodeSpan, zeroSleepSupported } from './lib/common.js';
 import type { Node } from 'yaml';
 
@@ -14,7 +24,8 @@ export default defineRule({
     type: 'problem',
     category: 'shutdown',
     description: 'Disallow lifecycle sleep actions the target Kubernetes version does not accept',
-    remediation: 'Use an exec `sleep` hook on clusters older than 1.30 (1.29 drops the sleep action silently), and a sleep of at least 1 second before 1.33.',
+    remediation:
+      'Use an exec `sleep` hook on clusters older than 1.30 (1.29 drops the sleep action silently), and a sleep of at least 1 second before 1.33.',
     severity: 'error',
     hasSuggestions: true,
     messages: {
@@ -22,8 +33,7 @@ export default defineRule({
         "The {{hook}} sleep action of container '{{container}}' is rejected by Kubernetes {{version}}. The sleep action exists from 1.29 (on by default from 1.30).",
       alpha:
         "The {{hook}} sleep action of container '{{container}}' is silently dropped on Kubernetes 1.29. The gate PodLifecycleSleepAction is off by default there: the API server strips the handler and the pod runs without the delay.",
-      zero:
-        "A {{hook}} sleep of 0 seconds in container '{{container}}' is rejected by Kubernetes {{version}}. It needs 1.33 (or 1.32 with the alpha gate PodLifecycleSleepActionAllowZero).",
+      zero: "A {{hook}} sleep of 0 seconds in container '{{container}}' is rejected by Kubernetes {{version}}. It needs 1.33 (or 1.32 with the alpha gate PodLifecycleSleepActionAllowZero).",
       useExec: 'Replace with exec: {command: ["sleep", "{{seconds}}"]} (needs a sleep binary in the image)',
       useOneSecond: 'Sleep 1 second instead',
     },
@@ -32,7 +42,10 @@ export default defineRule({
     const version = options.kubernetesVersion;
     each(model.workloads, (workload) => {
       for (const container of workload.containers) {
-        for (const [hookName, hook] of [['preStop', container.preStop], ['postStart', container.postStart]] as const) {
+        for (const [hookName, hook] of [
+          ['preStop', container.preStop],
+          ['postStart', container.postStart],
+        ] as const) {
           if (hook?.type !== 'sleep') continue;
           const text = model.textOf(workload.object.file);
           const data = { hook: hookName, container: container.name, version, seconds: hook.delaySeconds ?? 1 };

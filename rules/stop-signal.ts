@@ -64,7 +64,13 @@ export default defineRule({
         if (GRACEFUL_HOOK.test(hook)) continue;
         const pod = podStopSignal(container);
         const podEffective = pod !== undefined && compareMinor(options.kubernetesVersion, 33) >= 0 && osNameSet(container);
-        const base = { program, container: container.name, expected, workload: describeWorkload(workload), version: options.kubernetesVersion };
+        const base = {
+          program,
+          container: container.name,
+          expected,
+          workload: describeWorkload(workload),
+          version: options.kubernetesVersion,
+        };
         const once = (at: Span): boolean => {
           const key = `${at.file}:${at.start}`;
           if (reported.has(key)) return false;
@@ -91,9 +97,16 @@ export default defineRule({
         const data = { ...base, signal: image.signal, source: image.source };
         if (pod && normal(pod.value) === expected) {
           const at = nodeSpan(workload.object, pod.node);
-          if (once(at)) report({ messageId: 'ignoredStopSignal', data, at, related: [{ at: app.word.at, message: `${program} started here` }], fix });
+          if (once(at))
+            report({ messageId: 'ignoredStopSignal', data, at, related: [{ at: app.word.at, message: `${program} started here` }], fix });
         } else if (once(app.word.at)) {
-          report({ messageId: 'wrongSignal', data, at: app.word.at, related: [{ at: containerSpan(container), message: `container '${container.name}'` }], fix });
+          report({
+            messageId: 'wrongSignal',
+            data,
+            at: app.word.at,
+            related: [{ at: containerSpan(container), message: `container '${container.name}'` }],
+            fix,
+          });
         }
       }
     });
@@ -123,7 +136,10 @@ function normal(signal: string): string {
  * openresty, httpd, php images set theirs; plain distribution and language images keep Docker's SIGTERM), else
  * unknown. With a Dockerfile in the workspace, the fix appends STOPSIGNAL to its final stage.
  */
-function imageStopSignal(model: AnalysisModel, container: Container): { signal?: string; source: string; fix?: (signal: string) => TextEdit[] | undefined } {
+function imageStopSignal(
+  model: AnalysisModel,
+  container: Container,
+): { signal?: string; source: string; fix?: (signal: string) => TextEdit[] | undefined } {
   const link = model.images.dockerfilesForContainer(container)[0];
   const facts = link && model.images.facts(link.dockerfile);
   const stage = link && model.images.finalStage(link.dockerfile, link.target);
@@ -145,7 +161,8 @@ function imageStopSignal(model: AnalysisModel, container: Container): { signal?:
   return { signal: image ? baseImageSignal(image) : undefined, source: `the image ${image} sets no STOPSIGNAL` };
 }
 
-const DISTRIBUTIONS = /^(debian|ubuntu|alpine|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/.*|redhat\/ubi\d+.*|registry\.access\.redhat\.com\/ubi\d+.*|python|node|golang|ruby|eclipse-temurin|openjdk)$/;
+const DISTRIBUTIONS =
+  /^(debian|ubuntu|alpine|busybox|centos|fedora|rockylinux|almalinux|amazonlinux|oraclelinux|archlinux|opensuse\/.*|redhat\/ubi\d+.*|registry\.access\.redhat\.com\/ubi\d+.*|python|node|golang|ruby|eclipse-temurin|openjdk)$/;
 
 /** The STOPSIGNAL an external image sets, by name; undefined when unknown. */
 function baseImageSignal(image: string): string | undefined {

@@ -54,7 +54,8 @@ for (const [name, entry] of Object.entries(bundles)) {
 }
 // The client is a client: no analysis code may end up in the extension host.
 const coreInClient = Object.keys(metafiles.extension.inputs).filter((f) => /^(src\/core|rules)\//.test(f));
-if (coreInClient.length > 0) throw new Error(`bundle-vscode: the client bundle contains analysis code: ${coreInClient.slice(0, 5).join(', ')}`);
+if (coreInClient.length > 0)
+  throw new Error(`bundle-vscode: the client bundle contains analysis code: ${coreInClient.slice(0, 5).join(', ')}`);
 
 // The grammars (the same copy step as the npm build) and web-tree-sitter's runtime .wasm.
 const grammars = path.join(out, 'grammars');

@@ -27,14 +27,17 @@ export const PACKAGE_OF = {
 if (process.argv[1] !== fileURLToPath(import.meta.url)) {
   // imported by a test for PACKAGE_OF: copy nothing
 } else {
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-let bytes = 0;
-for (const file of Object.keys(PACKAGE_OF)) {
-  const pkg = PACKAGE_OF[file];
-  const from = require.resolve(`${pkg}/${file}`);
-  copyFileSync(from, path.join(out, file));
-  bytes += statSync(from).size;
-}
-if (process.argv.includes('--verbose')) console.log(`copy-grammars: ${Object.keys(PACKAGE_OF).length} grammars, ${(bytes / 1048576).toFixed(1)} MB → ${path.relative(root, out)}`);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  let bytes = 0;
+  for (const file of Object.keys(PACKAGE_OF)) {
+    const pkg = PACKAGE_OF[file];
+    const from = require.resolve(`${pkg}/${file}`);
+    copyFileSync(from, path.join(out, file));
+    bytes += statSync(from).size;
+  }
+  if (process.argv.includes('--verbose'))
+    console.log(
+      `copy-grammars: ${Object.keys(PACKAGE_OF).length} grammars, ${(bytes / 1048576).toFixed(1)} MB → ${path.relative(root, out)}`,
+    );
 }

@@ -12,7 +12,14 @@ import fc from 'fast-check';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '1000' }, seed: { type: 'string' }, kind: { type: 'string' }, out: { type: 'string' }, every: { type: 'string', default: '1000' }, minutes: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '1000' },
+    seed: { type: 'string' },
+    kind: { type: 'string' },
+    out: { type: 'string' },
+    every: { type: 'string', default: '1000' },
+    minutes: { type: 'string' },
+  },
 });
 const runs = Number(values.runs);
 const seed = values.seed === undefined ? Date.now() % 2 ** 31 : Number(values.seed);
@@ -60,7 +67,11 @@ fc.check(
     if (stats.inputs % every === 0) console.log(`[${new Date().toISOString()}] ${summary()}`);
     return true;
   }),
-  { numRuns: runs, seed, ...(values.minutes ? { interruptAfterTimeLimit: Number(values.minutes) * 60_000, markInterruptAsFailure: false } : {}) },
+  {
+    numRuns: runs,
+    seed,
+    ...(values.minutes ? { interruptAfterTimeLimit: Number(values.minutes) * 60_000, markInterruptAsFailure: false } : {}),
+  },
 );
 
 console.log(`\nkubeconn fuzz, seed ${seed}: ${summary()}`);
@@ -68,7 +79,10 @@ if (found.size > 0) {
   fs.mkdirSync(outDir, { recursive: true });
   for (const [key, e] of found) {
     const name = `${e.input.seed}-${key.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60)}.json`;
-    fs.writeFileSync(path.join(outDir, name), `${JSON.stringify({ failure: e.failure.split('\n').slice(0, 8).join('\n'), owner: e.owner ?? null, count: e.count, ...e.input }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(outDir, name),
+      `${JSON.stringify({ failure: e.failure.split('\n').slice(0, 8).join('\n'), owner: e.owner ?? null, count: e.count, ...e.input }, null, 2)}\n`,
+    );
     console.log(`  ${e.count}× ${e.owner ? `[owned by ${e.owner}] ` : ''}${key}  → ${path.relative(root, path.join(outDir, name))}`);
   }
 }

@@ -151,7 +151,11 @@ index = index.replace(/(import [^\n]+ from '\.\/[^']+\.js';\n)(?!import)/, `$1im
 index = index.replace(/(export const allRules: readonly Rule\[\] = \[\n[\s\S]*?)(\n\];)/, `$1\n  ${camel},$2`);
 writeFileSync(indexPath, index);
 
-console.log(`new-rule: wrote ${Object.values(files).map((f) => path.relative(root, f)).join(', ')} and registered ${id} in rules/index.ts`);
+console.log(
+  `new-rule: wrote ${Object.values(files)
+    .map((f) => path.relative(root, f))
+    .join(', ')} and registered ${id} in rules/index.ts`,
+);
 if (!values['no-sync']) {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
   execFileSync(process.execPath, [path.join(root, 'scripts/rules-sync.mjs')], { cwd: root, stdio: 'inherit' });

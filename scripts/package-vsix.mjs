@@ -14,15 +14,38 @@ const stage = path.join(root, '.vsix-staging');
 const require = createRequire(path.join(root, 'package.json'));
 
 /** What the .vsix holds: the bundled client and language server, the grammars, the rule docs diagnostics link to, the icon, docs. */
-const VSIX_FILES = ['dist-vscode/extension.cjs', 'dist-vscode/server.cjs', 'dist-vscode/grammars', 'docs/rules', 'docs/vscode.md', 'docs/images', 'src/vscode/media', 'README.md', 'LICENSE'];
+const VSIX_FILES = [
+  'dist-vscode/extension.cjs',
+  'dist-vscode/server.cjs',
+  'dist-vscode/grammars',
+  'docs/rules',
+  'docs/vscode.md',
+  'docs/images',
+  'src/vscode/media',
+  'README.md',
+  'LICENSE',
+];
 
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-if (!existsSync(path.join(root, 'dist-vscode/extension.cjs')) || !existsSync(path.join(root, 'dist-vscode/server.cjs'))) throw new Error('package-vsix: run scripts/bundle-vscode.mjs first');
+if (!existsSync(path.join(root, 'dist-vscode/extension.cjs')) || !existsSync(path.join(root, 'dist-vscode/server.cjs')))
+  throw new Error('package-vsix: run scripts/bundle-vscode.mjs first');
 rmSync(stage, { recursive: true, force: true });
 mkdirSync(stage);
 for (const entry of VSIX_FILES) cpSync(path.join(root, entry), path.join(stage, entry), { recursive: true });
 // The extension needs none of the npm-only fields; keeping `dependencies` would make vsce look for node_modules.
-for (const key of ['files', 'exports', 'types', 'bin', 'dependencies', 'devDependencies', 'peerDependencies', 'peerDependenciesMeta', 'overrides', 'scripts']) delete manifest[key];
+for (const key of [
+  'files',
+  'exports',
+  'types',
+  'bin',
+  'dependencies',
+  'devDependencies',
+  'peerDependencies',
+  'peerDependenciesMeta',
+  'overrides',
+  'scripts',
+])
+  delete manifest[key];
 manifest.files = VSIX_FILES;
 writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -28,7 +28,9 @@ export function readmeTable(rules) {
 
 /** `kubeconn.rules` in package.json contributes: one property per rule id, with its description. */
 export function rulesSetting(rules) {
-  return Object.fromEntries(rules.map((r) => [r.id, { type: 'string', enum: ['off', 'info', 'warn', 'error'], description: r.meta.description }]));
+  return Object.fromEntries(
+    rules.map((r) => [r.id, { type: 'string', enum: ['off', 'info', 'warn', 'error'], description: r.meta.description }]),
+  );
 }
 
 export function replaceBetween(text, start, end, body) {

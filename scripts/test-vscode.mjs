@@ -52,7 +52,10 @@ if (mode === 'ui') {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'bundle-vscode.mjs'), '--tests'], { stdio: 'inherit' });
   const { tmp, workspace, fixtures } = prepareWorkspace();
   const extensionTestsPath = path.join(root, 'dist-vscode', 'test', 'suite', 'index.cjs');
-  const env = { KUBECONN_FIXTURES: fixtures, ...(process.env.KUBECONN_SUITE_GREP ? { KUBECONN_SUITE_GREP: process.env.KUBECONN_SUITE_GREP } : {}) };
+  const env = {
+    KUBECONN_FIXTURES: fixtures,
+    ...(process.env.KUBECONN_SUITE_GREP ? { KUBECONN_SUITE_GREP: process.env.KUBECONN_SUITE_GREP } : {}),
+  };
   try {
     if (mode === 'desktop') {
       const { runTests } = await import('@vscode/test-electron');
@@ -62,10 +65,19 @@ if (mode === 'ui') {
         extensionTestsPath,
         launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust'],
         extensionTestsEnv: env,
-      }).then(() => 0, (error) => (console.error(String(error)), 1));
+      }).then(
+        () => 0,
+        (error) => (console.error(String(error)), 1),
+      );
     } else {
       const { runTestsInCodeServer } = await driver('runInCodeServer');
-      const result = await runTestsInCodeServer({ extensionDevelopmentPath: root, extensionTestsPath, workspaceFolder: workspace, env, timeoutMs: 600_000 });
+      const result = await runTestsInCodeServer({
+        extensionDevelopmentPath: root,
+        extensionTestsPath,
+        workspaceFolder: workspace,
+        env,
+        timeoutMs: 600_000,
+      });
       exitCode = result.exitCode;
     }
   } finally {

@@ -29,7 +29,9 @@ describe('architecture', () => {
   const edges = () => Object.entries(graph).flatMap(([from, tos]) => tos.map((to) => [from, to] as const));
 
   it('keeps the core free of rules and front ends', () => {
-    const bad = edges().filter(([from, to]) => from.startsWith('src/core/') && (to.startsWith('rules/') || /^src\/(cli|eslint|vscode|lsp|node)\//.test(to)));
+    const bad = edges().filter(
+      ([from, to]) => from.startsWith('src/core/') && (to.startsWith('rules/') || /^src\/(cli|eslint|vscode|lsp|node)\//.test(to)),
+    );
     assert.deepEqual(bad, []);
   });
 

@@ -46,14 +46,27 @@ test(`${N} pairs: one Deployment and one Service each, 30–60 lines per pair, w
     assert.equal(svc.kind, 'Service');
     const lines = dep.lines.length + 1 + svc.lines.length;
     assert.ok(lines >= 30 && lines <= 60, `pair ${i / 2} has ${lines} lines`);
-    assert.ok([...dep.lines, ...svc.lines].some((l) => /^\s*#/.test(l) || / # /.test(l)), `pair ${i / 2} has no comment`);
+    assert.ok(
+      [...dep.lines, ...svc.lines].some((l) => /^\s*#/.test(l) || / # /.test(l)),
+      `pair ${i / 2} has no comment`,
+    );
   }
 });
 
 test('the corpus has the variety the benchmark is about', () => {
   const { texts: many } = generatePairs(200, 42);
   const corpus = [...many.values()].join('\n---\n');
-  for (const needle of [/- name: grpc/, /appProtocol: /, /clusterIP: None/, /: &\w+/, /: \*\w+/, /: \{\w+: /, /preStop:\n\s+sleep:/, /preStop:\n\s+exec:/, /- name: metrics-sidecar|log-shipper|cloud-sql-proxy/]) {
+  for (const needle of [
+    /- name: grpc/,
+    /appProtocol: /,
+    /clusterIP: None/,
+    /: &\w+/,
+    /: \*\w+/,
+    /: \{\w+: /,
+    /preStop:\n\s+sleep:/,
+    /preStop:\n\s+exec:/,
+    /- name: metrics-sidecar|log-shipper|cloud-sql-proxy/,
+  ]) {
     assert.match(corpus, needle);
   }
 });

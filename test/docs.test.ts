@@ -9,7 +9,15 @@ import { repoRoot } from './helpers/paths.js';
 import { lint } from './helpers/rule-tester.js';
 
 const docsDir = path.join(repoRoot, 'docs', 'rules');
-const SECTIONS = ['## Incorrect', '## Correct', '## Fix', '## Options', '## Confidence and when it stays quiet', '## When not to use it', '## Sources'];
+const SECTIONS = [
+  '## Incorrect',
+  '## Correct',
+  '## Fix',
+  '## Options',
+  '## Confidence and when it stays quiet',
+  '## When not to use it',
+  '## Sources',
+];
 
 /** Fenced blocks of one section: ```lang file=path … ``` → {path: text}. */
 function examples(markdown: string, heading: string): Record<string, string>[] {
@@ -47,7 +55,10 @@ describe('rule docs', () => {
         assert.ok(sets.length > 0, 'no Incorrect example with file=…');
         for (const files of sets) {
           const findings = await lint(rule, files);
-          assert.ok(findings.some((f) => f.ruleId === rule.id), `no ${rule.id} finding on the Incorrect example`);
+          assert.ok(
+            findings.some((f) => f.ruleId === rule.id),
+            `no ${rule.id} finding on the Incorrect example`,
+          );
         }
       });
 
@@ -56,7 +67,10 @@ describe('rule docs', () => {
         assert.ok(sets.length > 0, 'no Correct example with file=…');
         for (const files of sets) {
           const findings = await lint(rule, files);
-          assert.deepEqual(findings.map((f) => `${f.file}:${f.line} ${f.message}`), []);
+          assert.deepEqual(
+            findings.map((f) => `${f.file}:${f.line} ${f.message}`),
+            [],
+          );
         }
       });
     });

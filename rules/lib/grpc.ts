@@ -36,7 +36,9 @@ export function envRelated(model: AnalysisModel, link: DialLink): { at: Span; me
     at: nodeSpan(findOwner(model, e), e.valueNode ?? e.node),
     message: `${e.name}=${e.value} set here`,
   }));
-  const config = link.config.flatMap((u) => (u.file && u.entry ? [{ at: codeSpan(u.file, u.entry.at), message: `${u.key}=${u.value} set here` }] : []));
+  const config = link.config.flatMap((u) =>
+    u.file && u.entry ? [{ at: codeSpan(u.file, u.entry.at), message: `${u.key}=${u.value} set here` }] : [],
+  );
   return [...env, ...config];
 }
 
@@ -77,7 +79,10 @@ function rewriteConfigValue(model: AnalysisModel, link: DialLink, newText: strin
   const top = link.config.filter((u) => u.top);
   const use = top[0];
   if (!use || top.length !== 1) return undefined;
-  const content = use.from === 'file' && use.entry?.content && use.entry.value === model.textOf(use.file!).slice(...use.entry.content) ? use.entry.content : undefined;
+  const content =
+    use.from === 'file' && use.entry?.content && use.entry.value === model.textOf(use.file!).slice(...use.entry.content)
+      ? use.entry.content
+      : undefined;
   if (content && !use.entry!.value.includes('${')) return replaceStringContentIn(use.file!, content, newText);
   const inner = link.config.filter((u) => !u.top);
   const placeholder = content && /^\$\{([^:}]+)(?::(.*))?\}$/s.exec(use.entry!.value);
@@ -103,7 +108,9 @@ function rewriteEnv(model: AnalysisModel, link: DialLink, name: string, newText:
 
 /** Text a config value holds as is, in YAML, properties and JSON alike. */
 function replaceStringContentIn(file: string, at: Range, text: string): TextEdit[] | undefined {
-  return /^[A-Za-z0-9/._\-[\]@%+~]+(:[A-Za-z0-9/._\-[\]@%+~]+)*$/.test(text) && !/^[-?:[\]]/.test(text) ? [{ file, start: at[0], end: at[1], text }] : undefined;
+  return /^[A-Za-z0-9/._\-[\]@%+~]+(:[A-Za-z0-9/._\-[\]@%+~]+)*$/.test(text) && !/^[-?:[\]]/.test(text)
+    ? [{ file, start: at[0], end: at[1], text }]
+    : undefined;
 }
 
 /** The pod port a Service port forwards to, as a number (named target ports resolved through the containers). */
@@ -192,7 +199,12 @@ export function describeService(service: Service): string {
 export function vipDialers(model: AnalysisModel, service: Service, port: ServicePort): DialLink[] {
   return model.dials
     .linksTo(service)
-    .filter((l) => (l.port === port || (l.port === undefined && service.ports.length === 1)) && !model.dials.meshOfClient(l) && effectiveScheme(l) !== 'kubernetes');
+    .filter(
+      (l) =>
+        (l.port === port || (l.port === undefined && service.ports.length === 1)) &&
+        !model.dials.meshOfClient(l) &&
+        effectiveScheme(l) !== 'kubernetes',
+    );
 }
 
 /** Clients that balance over the Service's pods themselves: kuberesolver (`kubernetes:///`) and proxyless xDS (`xds:///host`). */
@@ -200,7 +212,9 @@ export function selfBalancingDialers(model: AnalysisModel, service: Service): Di
   return model.dials.links.filter((l) => {
     if (l.service === service && effectiveScheme(l) === 'kubernetes') return true;
     const xds = l.target?.scheme === 'xds' && l.text ? /^xds:(?:\/\/[^/]*)?\/+([a-z0-9-]+)(?:\.([a-z0-9-]+))?/i.exec(l.text) : null;
-    return xds !== null && xds[1] === service.name && (xds[2] === undefined || service.namespace === undefined || xds[2] === service.namespace);
+    return (
+      xds !== null && xds[1] === service.name && (xds[2] === undefined || service.namespace === undefined || xds[2] === service.namespace)
+    );
   });
 }
 
@@ -248,14 +262,25 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
   for (const { workload: w, env: e } of env) {
     const kind = e.value === undefined ? undefined : says(e.value);
     if (!kind) continue;
-    out.push({ kind, at: nodeSpan(w.object, e.valueNode ?? e.node), message: `${e.name}=${e.value} names the Service's address`, why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'` });
+    out.push({
+      kind,
+      at: nodeSpan(w.object, e.valueNode ?? e.node),
+      message: `${e.name}=${e.value} names the Service's address`,
+      why: `named by ${e.name}=${e.value} in ${w.kind} '${w.name}'`,
+    });
   }
   let current: K8sObject | undefined;
   for (const { object: o, key, value } of configMaps) {
     if (o !== current && out.length > 4) break; // a few ConfigMaps are evidence enough
     current = o;
     const kind = says(value);
-    if (kind) out.push({ kind, at: nameSpan(o), message: `ConfigMap '${o.name}' key ${key} names the Service's address`, why: `named by ConfigMap '${o.name}' key ${key}` });
+    if (kind)
+      out.push({
+        kind,
+        at: nameSpan(o),
+        message: `ConfigMap '${o.name}' key ${key} names the Service's address`,
+        why: `named by ConfigMap '${o.name}' key ${key}`,
+      });
   }
   return out;
 }
@@ -282,12 +307,14 @@ function addressIndex(model: AnalysisModel): Map<string, AddressUses> {
   };
   const hosts = (value: string): Set<string> => new Set([...value.matchAll(HOST_PORT)].map((m) => m[1]!));
   for (const workload of model.workloads) {
-    for (const c of workload.containers) for (const env of c.env) if (env.value !== undefined) for (const h of hosts(env.value)) usesOf(h).env.push({ workload, env });
+    for (const c of workload.containers)
+      for (const env of c.env) if (env.value !== undefined) for (const h of hosts(env.value)) usesOf(h).env.push({ workload, env });
   }
   for (const object of model.objects) {
     if (object.kind !== 'ConfigMap') continue;
     const data = (object.root.toJSON() as { data?: Record<string, unknown> } | null)?.data ?? {};
-    for (const [key, value] of Object.entries(data)) if (typeof value === 'string') for (const h of hosts(value)) usesOf(h).configMaps.push({ object, key, value });
+    for (const [key, value] of Object.entries(data))
+      if (typeof value === 'string') for (const h of hosts(value)) usesOf(h).configMaps.push({ object, key, value });
   }
   addresses.set(model, (index = built));
   return index;

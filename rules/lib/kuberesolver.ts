@@ -3,26 +3,51 @@
 // are: the target, round_robin, the import and `kuberesolver.RegisterInCluster()` before the dial, and a Role +
 // RoleBinding for the client's ServiceAccount. Without a client workload to bind, or a place for the register
 // call, there is no suggestion. The RBAC documents are shared with kuberesolver-rbac.
-import { type AnalysisModel, block, codeEditBuilder, type DialLink, insertDocumentAfter, type TextEdit, type Workload } from '../../src/core/rule-api.js';
+import {
+  type AnalysisModel,
+  block,
+  codeEditBuilder,
+  type DialLink,
+  insertDocumentAfter,
+  type TextEdit,
+  type Workload,
+} from '../../src/core/rule-api.js';
 import { codeEdits, rewriteTarget } from './grpc.js';
 import { freeName } from './names.js';
 
 export const KUBERESOLVER_MODULE = 'github.com/sercand/kuberesolver/v6';
 
 /** Role + RoleBinding (two YAML documents) letting `account` list and watch the resource in `namespace`. */
-export function kuberesolverRbac(model: AnalysisModel, workload: Workload, account: string, namespace: string, slices: boolean): { role: string; text: string } {
+export function kuberesolverRbac(
+  model: AnalysisModel,
+  workload: Workload,
+  account: string,
+  namespace: string,
+  slices: boolean,
+): { role: string; text: string } {
   const role = freeName(model, ['Role', 'RoleBinding'], namespace, `${workload.name}-kuberesolver`);
   const group = slices ? 'discovery.k8s.io' : '';
   const resource = slices ? 'endpointslices' : 'endpoints';
   const docs = [
-    block({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: role, namespace }, rules: [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch'] }] }, 0).join('\n'),
-    block({
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'RoleBinding',
-      metadata: { name: role, namespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
-      subjects: [{ kind: 'ServiceAccount', name: account, namespace: workload.namespace ?? namespace }],
-    }, 0).join('\n'),
+    block(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'Role',
+        metadata: { name: role, namespace },
+        rules: [{ apiGroups: [group], resources: [resource], verbs: ['get', 'list', 'watch'] }],
+      },
+      0,
+    ).join('\n'),
+    block(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'RoleBinding',
+        metadata: { name: role, namespace },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+        subjects: [{ kind: 'ServiceAccount', name: account, namespace: workload.namespace ?? namespace }],
+      },
+      0,
+    ).join('\n'),
   ];
   return { role, text: `${docs[0]}\n---\n${docs[1]}` };
 }
@@ -31,7 +56,12 @@ export function kuberesolverRbac(model: AnalysisModel, workload: Workload, accou
  * Edits that switch a Go dial to kuberesolver: `target`, plus `extra` (e.g. round_robin), the registration and
  * the RBAC for the client workload. Undefined when any part cannot be written safely.
  */
-export function kuberesolverSwitch(model: AnalysisModel, link: DialLink, target: string, extra: readonly TextEdit[]): TextEdit[] | undefined {
+export function kuberesolverSwitch(
+  model: AnalysisModel,
+  link: DialLink,
+  target: string,
+  extra: readonly TextEdit[],
+): TextEdit[] | undefined {
   if (link.site.language !== 'go') return undefined;
   const rewrite = rewriteTarget(model, link, target);
   const facts = model.files.get(link.file)?.grpc;
@@ -41,7 +71,10 @@ export function kuberesolverSwitch(model: AnalysisModel, link: DialLink, target:
     const register = registerBefore(model.textOf(link.file), link.file, link.site.call[0]);
     if (!register) return undefined;
     const imported = facts.imports.entries.some((e) => /^github\.com\/sercand\/kuberesolver(\/v\d+)?$/.test(e.module));
-    edits.push(register, ...(imported ? [] : codeEdits(link.file, codeEditBuilder('go').addImports(facts.imports, [{ module: KUBERESOLVER_MODULE }]))));
+    edits.push(
+      register,
+      ...(imported ? [] : codeEdits(link.file, codeEditBuilder('go').addImports(facts.imports, [{ module: KUBERESOLVER_MODULE }]))),
+    );
   }
   const client = link.client ?? model.dials.containersRunning(link.file)[0];
   const namespace = link.service?.namespace ?? link.namespace ?? client?.workload.namespace;
@@ -49,7 +82,9 @@ export function kuberesolverSwitch(model: AnalysisModel, link: DialLink, target:
   const workload = client.workload;
   const roleName = `${workload.name}-kuberesolver`;
   // A Role and RoleBinding of the name this fix writes: written by it before. Any other use of the name: a fresh one.
-  const ours = ['Role', 'RoleBinding'].every((kind) => model.objects.some((o) => o.kind === kind && o.name === roleName && (o.namespace ?? namespace) === namespace));
+  const ours = ['Role', 'RoleBinding'].every((kind) =>
+    model.objects.some((o) => o.kind === kind && o.name === roleName && (o.namespace ?? namespace) === namespace),
+  );
   if (!ours) {
     const rbac = kuberesolverRbac(model, workload, workload.serviceAccountName ?? 'default', namespace, true);
     edits.push(insertDocumentAfter(workload.object.file, model.textOf(workload.object.file), workload.object.span[1], rbac.text));

@@ -4,7 +4,11 @@ import { type AnalysisModel, TEMPLATED } from '../../src/core/rule-api.js';
 
 /** `base`, else `base-2`, `base-3`…: the first name no object of `kinds` has in `namespace` (undefined: any). */
 export function freeName(model: AnalysisModel, kinds: readonly string[], namespace: string | undefined, base: string): string {
-  const taken = new Set(model.objects.filter((o) => kinds.includes(o.kind) && (namespace === undefined || o.namespace === undefined || o.namespace === namespace)).map((o) => o.name));
+  const taken = new Set(
+    model.objects
+      .filter((o) => kinds.includes(o.kind) && (namespace === undefined || o.namespace === undefined || o.namespace === namespace))
+      .map((o) => o.name),
+  );
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }

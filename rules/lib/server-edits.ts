@@ -1,7 +1,14 @@
 // Edits that set a server's timeouts where the server facts say they go: Node's keepAliveTimeout/headersTimeout
 // (a statement after the one that made the server, or the options object), Go's http.Server fields, a value
 // already written (code, flag, config file), and a flag added after a server's name on a command line.
-import { codeEditBuilder, type CommandWord, type HttpServerSite, type ImportsLayout, type Range, type TextEdit } from '../../src/core/rule-api.js';
+import {
+  codeEditBuilder,
+  type CommandWord,
+  type HttpServerSite,
+  type ImportsLayout,
+  type Range,
+  type TextEdit,
+} from '../../src/core/rule-api.js';
 import { codeEdits } from './grpc.js';
 
 export function replaceAt(file: string, at: Range, text: string): TextEdit {
@@ -9,7 +16,13 @@ export function replaceAt(file: string, at: Range, text: string): TextEdit {
 }
 
 /** Edits that make a Node server keep idle connections `idleMs` (and read headers for 1 s longer). */
-export function nodeIdleEdits(file: string, text: string, site: HttpServerSite, idleMs: number, optionsAllowed: boolean): TextEdit[] | undefined {
+export function nodeIdleEdits(
+  file: string,
+  text: string,
+  site: HttpServerSite,
+  idleMs: number,
+  optionsAllowed: boolean,
+): TextEdit[] | undefined {
   const headersMs = idleMs + 1000;
   const fastify = site.framework === 'fastify';
   const wantHeaders = !fastify && (site.headersTimeout?.ms === undefined || site.headersTimeout.ms <= idleMs);
@@ -18,11 +31,17 @@ export function nodeIdleEdits(file: string, text: string, site: HttpServerSite, 
     edits.push(replaceAt(file, site.idle.at, String(idleMs)));
     const inOptions = site.options !== undefined && site.idle.entry[0] >= site.options.at[0] && site.idle.entry[1] <= site.options.at[1];
     if (site.headersTimeout && wantHeaders) edits.push(replaceAt(file, site.headersTimeout.at, String(headersMs)));
-    else if (wantHeaders && inOptions) edits.push({ file, start: site.idle.entry[1], end: site.idle.entry[1], text: `, headersTimeout: ${headersMs}` });
+    else if (wantHeaders && inOptions)
+      edits.push({ file, start: site.idle.entry[1], end: site.idle.entry[1], text: `, headersTimeout: ${headersMs}` });
     else if (wantHeaders && site.place?.kind === 'after') {
       const line = lineStartOf(text, site.idle.entry[0]);
       const indent = /^[ \t]*/.exec(text.slice(line))![0];
-      edits.push({ file, start: site.idle.entry[1], end: site.idle.entry[1], text: `${eolOf(text)}${indent}${site.place.target}.headersTimeout = ${headersMs};` });
+      edits.push({
+        file,
+        start: site.idle.entry[1],
+        end: site.idle.entry[1],
+        text: `${eolOf(text)}${indent}${site.place.target}.headersTimeout = ${headersMs};`,
+      });
     } else if (wantHeaders) return undefined;
     return edits;
   }
@@ -31,7 +50,10 @@ export function nodeIdleEdits(file: string, text: string, site: HttpServerSite, 
     const eol = eolOf(text);
     // Follow the file's style: a statement ending in `;` gets statements that do.
     const semi = text[place.offset - 1] === ';' ? ';' : '';
-    const lines = [`${place.target}.keepAliveTimeout = ${idleMs}${semi}`, ...(wantHeaders ? [`${place.target}.headersTimeout = ${headersMs}${semi}`] : [])];
+    const lines = [
+      `${place.target}.keepAliveTimeout = ${idleMs}${semi}`,
+      ...(wantHeaders ? [`${place.target}.headersTimeout = ${headersMs}${semi}`] : []),
+    ];
     return [{ file, start: place.offset, end: place.offset, text: lines.map((l) => `${eol}${place.indent}${l}`).join('') }];
   }
   if (place?.kind === 'options' && (optionsAllowed || fastify)) {
@@ -39,7 +61,14 @@ export function nodeIdleEdits(file: string, text: string, site: HttpServerSite, 
     if (place.list) {
       const last = place.list.items[place.list.items.length - 1];
       if (!last) return [{ file, start: place.list.at[0] + 1, end: place.list.at[1] - 1, text: ` ${entries} ` }];
-      return [{ file, start: last.at[1], end: last.at[1], text: place.list.multiline ? `,${eolOf(text)}${place.list.indent}${entries}` : `, ${entries}` }];
+      return [
+        {
+          file,
+          start: last.at[1],
+          end: last.at[1],
+          text: place.list.multiline ? `,${eolOf(text)}${place.list.indent}${entries}` : `, ${entries}`,
+        },
+      ];
     }
     if (place.args) {
       const open = place.args.at[0] + 1;

@@ -30,8 +30,11 @@ export function formatStylish(results: EslintResult[], findings: ReadonlyMap<str
     for (const m of result.messages) {
       const level = m.severity === 2 ? paint(31, 'error') : m.level === 'info' ? paint(36, 'info   ') : paint(33, 'warning');
       out.push(`  ${dim(`${m.line}:${m.column}`)}  ${level}  ${printable(m.message)}  ${dim(printable(m.ruleId ?? ''))}`);
-      const finding = byPosition.find((f) => `kubeconn/${f.ruleId}` === m.ruleId && f.line === m.line && f.column === m.column && f.message === m.message);
-      for (const r of finding?.related ?? []) out.push(dim(`      ↳ ${printable(relative(cwd, r.file))}:${r.line}:${r.column} ${printable(r.message)}`));
+      const finding = byPosition.find(
+        (f) => `kubeconn/${f.ruleId}` === m.ruleId && f.line === m.line && f.column === m.column && f.message === m.message,
+      );
+      for (const r of finding?.related ?? [])
+        out.push(dim(`      ↳ ${printable(relative(cwd, r.file))}:${r.line}:${r.column} ${printable(r.message)}`));
     }
     errors += result.errorCount;
     warnings += result.warningCount;
@@ -43,9 +46,17 @@ export function formatStylish(results: EslintResult[], findings: ReadonlyMap<str
   if (total === 0) return '';
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   const infoPart = infos > 0 ? `, ${infos} info` : '';
-  out.push('', paint(errors ? 31 : 33, `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infoPart})`));
+  out.push(
+    '',
+    paint(errors ? 31 : 33, `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}${infoPart})`),
+  );
   if (fixableErrors + fixableWarnings > 0) {
-    out.push(paint(errors ? 31 : 33, `  ${plural(fixableErrors, 'error')} and ${plural(fixableWarnings, 'warning')} potentially fixable with the \`--fix\` option.`));
+    out.push(
+      paint(
+        errors ? 31 : 33,
+        `  ${plural(fixableErrors, 'error')} and ${plural(fixableWarnings, 'warning')} potentially fixable with the \`--fix\` option.`,
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,19 @@
 // `kubeconn check [paths…]`: analysis of a project from disk, the same engine and findings as the ESLint
 // plugin and the editor. Zero configuration; a `.kubeconn.yaml` found from the first path upward applies,
 // flags win over it. Exit codes: 0 clean (warnings allowed), 1 errors found, 2 usage, config or internal error.
-import { allRules, applyEdits, type Fix, initKubeconn, printable, type KubeconnOptions, mergeOptions, OptionsError, type RuleLevel, selectFixes, Workspace } from '../api.js';
+import {
+  allRules,
+  applyEdits,
+  type Fix,
+  initKubeconn,
+  printable,
+  type KubeconnOptions,
+  mergeOptions,
+  OptionsError,
+  type RuleLevel,
+  selectFixes,
+  Workspace,
+} from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -109,7 +121,9 @@ async function run(argv: string[]): Promise<number> {
   const [command = 'check', ...paths] = positionals;
   if (command === 'rules') {
     for (const r of allRules) {
-      process.stdout.write(`${r.id.padEnd(32)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n${' '.repeat(42)}${r.meta.remediation}\n`);
+      process.stdout.write(
+        `${r.id.padEnd(32)} ${r.meta.severity.padEnd(8)} ${r.meta.description}\n${' '.repeat(42)}${r.meta.remediation}\n`,
+      );
     }
     return 0;
   }
@@ -119,9 +133,13 @@ async function run(argv: string[]): Promise<number> {
 
   if (values['no-config'] && values.config) throw new UsageError('--config and --no-config cannot be used together');
   if (values['stdin-filename'] !== undefined && !values.stdin) throw new UsageError('--stdin-filename needs --stdin');
-  if (values.stdin && values.fix) throw new UsageError('--fix cannot write to stdin; pipe the text through `kubeconn check --stdin --format json` and apply the fixes it lists');
+  if (values.stdin && values.fix)
+    throw new UsageError(
+      '--fix cannot write to stdin; pipe the text through `kubeconn check --stdin --format json` and apply the fixes it lists',
+    );
   const project = values.project;
-  if (project !== undefined && !fs.statSync(project, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`--project: not a folder: ${project}`);
+  if (project !== undefined && !fs.statSync(project, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(`--project: not a folder: ${project}`);
   const roots = project !== undefined ? [project] : paths.length > 0 ? paths : ['.'];
   const ruleIds = allRules.map((r) => r.id);
   const config = values['no-config']
@@ -196,7 +214,9 @@ async function run(argv: string[]): Promise<number> {
   }
   // A rule that failed is a kubeconn bug: every other finding is reported, and the exit code says so.
   for (const n of result.notices) {
-    process.stderr.write(`kubeconn: ${printable(n.message)}${n.at ? ` (${printable(path.relative(cwd, n.at.file) || n.at.file)}:${n.at.line}:${n.at.column})` : ''}\n`);
+    process.stderr.write(
+      `kubeconn: ${printable(n.message)}${n.at ? ` (${printable(path.relative(cwd, n.at.file) || n.at.file)}:${n.at.line}:${n.at.column})` : ''}\n`,
+    );
   }
   if (result.notices.length > 0) return 2;
   const errors = results.reduce((n, r) => n + r.errorCount, 0);
@@ -311,7 +331,9 @@ export function writeFixed(file: string, read: string, fixed: string, roots: rea
     return `cannot read it again (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
   }
   if (!bytes.equals(Buffer.from(read, 'utf8'))) {
-    return bytes.toString('utf8') === read ? 'it is not valid UTF-8 text; kubeconn will not rewrite its bytes' : 'it changed since kubeconn read it; run again';
+    return bytes.toString('utf8') === read
+      ? 'it is not valid UTF-8 text; kubeconn will not rewrite its bytes'
+      : 'it changed since kubeconn read it; run again';
   }
   const inside = (root: string) => {
     let base: string;

@@ -47,14 +47,22 @@ export function toSarif(input: SarifInput): object {
       level: LEVEL[f.severity],
       message: { text: f.message },
       locations: [
-        { physicalLocation: { artifactLocation: artifact(f.file), region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn } } },
+        {
+          physicalLocation: {
+            artifactLocation: artifact(f.file),
+            region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+          },
+        },
       ],
     };
     if (f.related.length > 0) {
       result.relatedLocations = f.related.map((r, id) => ({
         id,
         message: { text: r.message },
-        physicalLocation: { artifactLocation: artifact(r.file), region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn } },
+        physicalLocation: {
+          artifactLocation: artifact(r.file),
+          region: { startLine: r.line, startColumn: r.column, endLine: r.endLine, endColumn: r.endColumn },
+        },
       }));
     }
     if (f.fix && f.fix.edits.length > 0) {
@@ -92,7 +100,9 @@ export function toSarif(input: SarifInput): object {
             rules: input.rules.map((rule) => ruleDescriptor(rule)),
           },
         },
-        invocations: [{ executionSuccessful: !input.problems.some((p) => p.kind === 'internal'), toolExecutionNotifications: notifications }],
+        invocations: [
+          { executionSuccessful: !input.problems.some((p) => p.kind === 'internal'), toolExecutionNotifications: notifications },
+        ],
         columnKind: 'utf16CodeUnits',
         results,
       },

@@ -63,7 +63,10 @@ export function configSchema(ruleIds: readonly string[]): Record<string, unknown
       },
       preStopSeconds: seconds('Seconds of preStop sleep that fixes insert (default 5).'),
       drainSeconds: seconds('Seconds the app gets to drain after SIGTERM when a fix sizes terminationGracePeriodSeconds (default 10).'),
-      appProtocol: { enum: ['kubernetes.io/h2c', 'grpc'], description: 'appProtocol that fixes write on gRPC ports (default kubernetes.io/h2c).' },
+      appProtocol: {
+        enum: ['kubernetes.io/h2c', 'grpc'],
+        description: 'appProtocol that fixes write on gRPC ports (default kubernetes.io/h2c).',
+      },
       imageMap: {
         type: 'object',
         additionalProperties: { type: 'string', minLength: 1 },
@@ -73,7 +76,11 @@ export function configSchema(ruleIds: readonly string[]): Record<string, unknown
         type: 'object',
         additionalProperties: false,
         properties: {
-          valuesFiles: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Values files merged over each chart\'s values.yaml, in order (relative to this file).' },
+          valuesFiles: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            description: "Values files merged over each chart's values.yaml, in order (relative to this file).",
+          },
           releaseName: { type: 'string', minLength: 1 },
           releaseNamespace: { type: 'string', minLength: 1 },
         },
@@ -107,7 +114,10 @@ export function validateConfig(
   const problems: ConfigProblem[] = [];
   const bad = new Set<string>();
   for (const error of validate.errors ?? []) {
-    const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const path = error.instancePath
+      .split('/')
+      .slice(1)
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let keyOnly = false;
     let message: string;
     if (error.keyword === 'additionalProperties') {
@@ -132,7 +142,14 @@ export function validateConfig(
     problems.push({ source, ...locate(path, keyOnly), key, message });
   }
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { config: dropInvalid(value as Record<string, unknown>, problems.map((p) => p.key), ruleIds), problems };
+  return {
+    config: dropInvalid(
+      value as Record<string, unknown>,
+      problems.map((p) => p.key),
+      ruleIds,
+    ),
+    problems,
+  };
 }
 
 /** The config without the keys that have problems (the rest still applies). */
@@ -143,12 +160,13 @@ function dropInvalid(value: Record<string, unknown>, badKeys: string[], ruleIds:
     const parts = key.split('.');
     // A bad rule level or an unknown rule drops that rule; a bad list item drops the list.
     const top = parts[0]!;
-    if ((top === 'rules' || top === 'imageMap') && parts.length === 2) delete (copy[top] as Record<string, unknown> | undefined)?.[parts[1]!];
+    if ((top === 'rules' || top === 'imageMap') && parts.length === 2)
+      delete (copy[top] as Record<string, unknown> | undefined)?.[parts[1]!];
     else if (top === 'helm' && parts.length >= 2) delete (copy.helm as Record<string, unknown> | undefined)?.[parts[1]!];
     else Reflect.deleteProperty(copy, top);
   }
   const validate = validatorFor(ruleIds);
-  return validate(copy) ? (copy) : {};
+  return validate(copy) ? copy : {};
 }
 
 function schemaAt(schema: Record<string, unknown>, path: string[]): { properties?: Record<string, unknown> } | undefined {
@@ -194,7 +212,10 @@ export function parseConfigFile(file: string, text: string, ruleIds: readonly st
   };
   if (doc.errors.length > 0) {
     const error = doc.errors[0]!;
-    return { config: {}, problems: [{ source: file, ...at(error.pos[0]), key: '', message: `YAML syntax error: ${error.message.split('\n')[0]}` }] };
+    return {
+      config: {},
+      problems: [{ source: file, ...at(error.pos[0]), key: '', message: `YAML syntax error: ${error.message.split('\n')[0]}` }],
+    };
   }
   let value: unknown;
   try {
@@ -203,7 +224,12 @@ export function parseConfigFile(file: string, text: string, ruleIds: readonly st
     return { config: {}, problems: [{ source: file, line: 1, column: 1, key: '', message: (error as Error).message }] };
   }
   if (value !== null && value !== undefined && (typeof value !== 'object' || Array.isArray(value))) {
-    return { config: {}, problems: [{ source: file, line: 1, column: 1, key: '', message: 'the config must be a mapping of settings (kubernetesVersion, rules, …)' }] };
+    return {
+      config: {},
+      problems: [
+        { source: file, line: 1, column: 1, key: '', message: 'the config must be a mapping of settings (kubernetesVersion, rules, …)' },
+      ],
+    };
   }
   const locate = (path: (string | number)[], keyOnly: boolean) => {
     const node = nodeAt(doc.contents, path, keyOnly);
@@ -239,7 +265,8 @@ export function configToOptions(config: UserConfig, resolvePath: (p: string) => 
   if (config.drainSeconds !== undefined) out.drainSeconds = config.drainSeconds;
   if (config.appProtocol !== undefined) out.appProtocol = config.appProtocol;
   if (config.maxFileBytes !== undefined) out.maxFileBytes = config.maxFileBytes;
-  if (config.imageMap) out.imageMap = Object.fromEntries(Object.entries(config.imageMap).map(([image, file]) => [image, resolvePath(file)]));
+  if (config.imageMap)
+    out.imageMap = Object.fromEntries(Object.entries(config.imageMap).map(([image, file]) => [image, resolvePath(file)]));
   if (config.exclude) out.exclude = [...config.exclude];
   if (config.include) out.include = [...config.include];
   if (config.helm) {
@@ -259,7 +286,8 @@ export function mergeOptions(...layers: (Partial<KubeconnOptions> | undefined)[]
     if (!layer) continue;
     for (const [key, value] of Object.entries(layer) as [keyof KubeconnOptions, unknown][]) {
       if (value === undefined) continue;
-      if (key === 'rules' || key === 'imageMap') (out as Record<string, unknown>)[key] = { ...(out[key] as object | undefined), ...(value as object) };
+      if (key === 'rules' || key === 'imageMap')
+        (out as Record<string, unknown>)[key] = { ...(out[key] as object | undefined), ...(value as object) };
       else if (key === 'exclude' || key === 'include') out[key] = [...(out[key] ?? []), ...(value as string[])];
       else (out as Record<string, unknown>)[key] = value;
     }

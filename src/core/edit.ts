@@ -15,12 +15,14 @@ export function insertIntoMap(file: string, text: string, map: YAMLMap<Scalar, N
   if (empty.length > 0) return replaceEmptyPairs(file, text, map, value, empty);
   if (map.flow) {
     const close = text.lastIndexOf('}', map.range![1]);
-    const body = Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`).join(', ');
+    const body = Object.entries(value)
+      .map(([k, v]) => `${key(k)}: ${flow(v)}`)
+      .join(', ');
     const needsComma = map.items.length > 0;
     return { file, start: close, end: close, text: `${needsComma ? ', ' : ''}${body}` };
   }
   const last = map.items[map.items.length - 1]!;
-  const at = lineEndAfter(text, ((last.value ?? last.key)).range![1]);
+  const at = lineEndAfter(text, (last.value ?? last.key).range![1]);
   const column = columnOf(text, (map.items[0]!.key as Node).range![0]);
   const lines = block(value, column, indentStep(text, map));
   const eol = eolOf(text);
@@ -35,8 +37,14 @@ function isEmptyValue(node: unknown): boolean {
 }
 
 /** The pairs in `empty` removed (their lines, or their flow entries) and `value`'s keys inserted at the map's end. */
-function replaceEmptyPairs(file: string, text: string, map: YAMLMap<Scalar, Node>, value: Record<string, YamlValue>, empty: readonly YAMLMap<Scalar, Node>['items'][number][]): TextEdit {
-  const pairEnd = (p: (typeof empty)[number]) => ((p.value ?? p.key)).range![1];
+function replaceEmptyPairs(
+  file: string,
+  text: string,
+  map: YAMLMap<Scalar, Node>,
+  value: Record<string, YamlValue>,
+  empty: readonly YAMLMap<Scalar, Node>['items'][number][],
+): TextEdit {
+  const pairEnd = (p: (typeof empty)[number]) => (p.value ?? p.key).range![1];
   if (map.flow) {
     const open = text.indexOf('{', map.range![0]);
     const close = text.lastIndexOf('}', map.range![1]);
@@ -49,7 +57,7 @@ function replaceEmptyPairs(file: string, text: string, map: YAMLMap<Scalar, Node
   const last = map.items[map.items.length - 1]!;
   const end = lineEndAfter(text, pairEnd(last));
   let kept = '';
-  for (let at = start; at < end; ) {
+  for (let at = start; at < end;) {
     const pair = empty.find((p) => lineStart((p.key as Node).range![0]) === at);
     const next = pair ? lineEndAfter(text, pairEnd(pair)) : lineEndAfter(text, at + 1);
     if (!pair) kept += text.slice(at, next);
@@ -97,7 +105,10 @@ export function block(value: Record<string, YamlValue>, column: number, step = 2
 
 export function flow(value: YamlValue): string {
   if (Array.isArray(value)) return `[${value.map(flow).join(', ')}]`;
-  if (isPlainObject(value)) return `{${Object.entries(value).map(([k, v]) => `${key(k)}: ${flow(v)}`).join(', ')}}`;
+  if (isPlainObject(value))
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${key(k)}: ${flow(v)}`)
+      .join(', ')}}`;
   if (typeof value === 'string') return scalarString(value);
   return String(value);
 }

@@ -143,9 +143,9 @@ function dedupe(findings: Finding[]): Finding[] {
 function entitySpan(entity: unknown): Span | undefined {
   const e = entity as Record<string, unknown> | string;
   if (typeof e === 'string') return { file: e, start: 0, end: 0 };
-  const object = (e.object ?? (e.workload as Record<string, unknown> | undefined)?.object ?? (e.service as Record<string, unknown> | undefined)?.object) as
-    | { file: string; nameSpan: [number, number] }
-    | undefined;
+  const object = (e.object ??
+    (e.workload as Record<string, unknown> | undefined)?.object ??
+    (e.service as Record<string, unknown> | undefined)?.object) as { file: string; nameSpan: [number, number] } | undefined;
   if (object?.nameSpan) return { file: object.file, start: object.nameSpan[0], end: object.nameSpan[1] };
   if (typeof e.file === 'string') {
     const site = e.site as { call?: [number, number] } | undefined;
@@ -161,6 +161,6 @@ function describeEntity(entity: unknown): string {
   const name = e.name as string | undefined;
   if (kind && name) return `${kind} '${name}'`;
   if (name) return `'${name}'`;
-  if (typeof e.file === 'string') return (e.file).slice((e.file).lastIndexOf('/') + 1);
+  if (typeof e.file === 'string') return e.file.slice(e.file.lastIndexOf('/') + 1);
   return 'an entity';
 }

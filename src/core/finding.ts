@@ -64,9 +64,6 @@ export interface ParseProblem extends Located {
 
 export function compareFindings(a: Located & { ruleId?: string }, b: Located & { ruleId?: string }): number {
   return (
-    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-    a.start - b.start ||
-    a.end - b.end ||
-    (a.ruleId ?? '').localeCompare(b.ruleId ?? '')
+    (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.start - b.start || a.end - b.end || (a.ruleId ?? '').localeCompare(b.ruleId ?? '')
   );
 }

@@ -23,7 +23,13 @@ export interface VerifyCounters {
   ms: number;
 }
 
-export function verifyFixes(files: ReadonlyMap<string, FileFacts>, findings: Finding[], options: KubeconnOptions, reanalyse: Reanalyse, counters?: VerifyCounters): Finding[] {
+export function verifyFixes(
+  files: ReadonlyMap<string, FileFacts>,
+  findings: Finding[],
+  options: KubeconnOptions,
+  reanalyse: Reanalyse,
+  counters?: VerifyCounters,
+): Finding[] {
   const started = performance.now();
   try {
     return verify(files, findings, options, reanalyse, counters);
@@ -32,7 +38,13 @@ export function verifyFixes(files: ReadonlyMap<string, FileFacts>, findings: Fin
   }
 }
 
-function verify(files: ReadonlyMap<string, FileFacts>, findings: Finding[], options: KubeconnOptions, reanalyse: Reanalyse, counters?: VerifyCounters): Finding[] {
+function verify(
+  files: ReadonlyMap<string, FileFacts>,
+  findings: Finding[],
+  options: KubeconnOptions,
+  reanalyse: Reanalyse,
+  counters?: VerifyCounters,
+): Finding[] {
   const parsed = new Map<string, boolean>(); // `${file}\0${text}` → parses without new problems
   const reparses = (file: string, text: string): boolean => {
     const key = `${file}\0${text.length}\0${text}`;
@@ -54,14 +66,19 @@ function verify(files: ReadonlyMap<string, FileFacts>, findings: Finding[], opti
     if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) {
       if (counters) counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length;
     }
-    return fix === f.fix && suggestions.length === f.suggestions.length && suggestions.every((s, i) => s === f.suggestions[i]) ? f : { ...f, fix, suggestions };
+    return fix === f.fix && suggestions.length === f.suggestions.length && suggestions.every((s, i) => s === f.suggestions[i])
+      ? f
+      : { ...f, fix, suggestions };
   });
   // Re-analysis: each fix must remove its finding.
   const pending = out.filter((f) => f.fix);
   if (pending.length === 0) return out;
   const survivors = new Set<Finding>();
   const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.message}`;
-  const before = countBy(findings.filter((f) => pending.some((p) => p.ruleId === f.ruleId)), keyOf);
+  const before = countBy(
+    findings.filter((f) => pending.some((p) => p.ruleId === f.ruleId)),
+    keyOf,
+  );
   const check = (batch: Finding[]): Finding[] => {
     const edits = batch.flatMap((f) => f.fix!.edits);
     const edited = new Map(files);

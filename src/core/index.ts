@@ -25,5 +25,19 @@ export { escapeMarkdown, markdownCode, markdownHref, printable } from './markdow
 export { initKubeconn } from './init.js';
 export { setWasmLocator } from './facts/treesitter.js';
 export { disableLineEdit, disableObjectEdit } from './suppress-edits.js';
-export { buildCatalog, checkOf, CHECKS, serviceId, type Catalog, type CatalogOptions, type Check, type CheckId, type CheckStatus, type Component, type Edge, type Group, type Place } from './catalog/model.js';
+export {
+  buildCatalog,
+  checkOf,
+  CHECKS,
+  serviceId,
+  type Catalog,
+  type CatalogOptions,
+  type Check,
+  type CheckId,
+  type CheckStatus,
+  type Component,
+  type Edge,
+  type Group,
+  type Place,
+} from './catalog/model.js';
 export { hoverAt, type HoverContent, type HoverLine } from './catalog/hover.js';

@@ -6,8 +6,32 @@ export type { Fix, Severity, Span, TextEdit, TextRange } from './finding.js';
 export { compareMinor, parseVersion, type KubeconnOptions } from './options.js';
 export { block, columnOf, eolOf, flow, insertDocumentAfter, insertIntoMap, replaceScalar, scalarString, type YamlValue } from './edit.js';
 export { insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar } from './object-edits.js';
-export { asMap, asScalar, asSeq, get, getIn, headRange, num, pairOf, pairRange, range, str, stringList, stringMap } from './facts/yaml-util.js';
-export { BATCH_KINDS, sleepSecondsOf, type Container, type ContainerPort, type EnvVar, type Hook, type Service, type ServicePort, type Workload } from './facts/k8s.js';
+export {
+  asMap,
+  asScalar,
+  asSeq,
+  get,
+  getIn,
+  headRange,
+  num,
+  pairOf,
+  pairRange,
+  range,
+  str,
+  stringList,
+  stringMap,
+} from './facts/yaml-util.js';
+export {
+  BATCH_KINDS,
+  sleepSecondsOf,
+  type Container,
+  type ContainerPort,
+  type EnvVar,
+  type Hook,
+  type Service,
+  type ServicePort,
+  type Workload,
+} from './facts/k8s.js';
 export { TEMPLATED, type K8sObject } from './facts/manifests.js';
 export type { DfCommand, DfStage, DockerfileFacts } from './facts/dockerfile.js';
 export type { DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, ServiceConfigLiteral } from './facts/grpc/index.js';
@@ -17,7 +41,18 @@ export type { ParsedTarget } from './facts/grpc/target.js';
 export { AnalysisModel, type MeshEvidence, type PortTarget, type RouteBackend } from './model/index.js';
 export { isDbProxy, isScrapePort, isSidecar } from './model/served.js';
 export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
-export { imageLacksExecutable, imageRepository, imageTag, rootImageOf, shellOfImage, shellsOfImage, type BashGeneration, type DockerfileLink, type ImageShells, type ShellFlavour } from './model/images.js';
+export {
+  imageLacksExecutable,
+  imageRepository,
+  imageTag,
+  rootImageOf,
+  shellOfImage,
+  shellsOfImage,
+  type BashGeneration,
+  type DockerfileLink,
+  type ImageShells,
+  type ShellFlavour,
+} from './model/images.js';
 export type { ConfigLink, DialLink, ServerLink } from './model/code.js';
 export type { ConfigUse } from './model/app-config.js';
 export { grpcPortNameHint, WELL_KNOWN_GRPC_PORTS } from './model/grpc-evidence.js';
@@ -25,7 +60,30 @@ export { bootVersion, springShutdown, type Drain, type SpringShutdown } from './
 export { nativeSidecar, type Front, type FrontKind } from './model/fronts.js';
 export { durationSeconds, ISTIO_DRAIN_SECONDS, type Sidecar } from './model/sidecars.js';
 export type { CodeServers, ContainerServers } from './model/servers.js';
-export { gunicornKeepsAlive, springSeconds, type CommandServer, type CommandWord, type HttpServerSite, type KeepaliveClient, type KeepaliveServer, type ServerFacts, type Setting } from './facts/servers/index.js';
+export {
+  gunicornKeepsAlive,
+  springSeconds,
+  type CommandServer,
+  type CommandWord,
+  type HttpServerSite,
+  type KeepaliveClient,
+  type KeepaliveServer,
+  type ServerFacts,
+  type Setting,
+} from './facts/servers/index.js';
 export type { ImportsLayout } from './facts/grpc/shapes.js';
-export { basename, evaluateScriptCode, INITS, packageManagerDrains, type ArgWord, type PackageManagerKind, type Certainty, type PackageManagerProblem, type Pid1Evaluation, type Pid1Problem, type ShellCause, type ShellProblem } from './model/pid1/evaluate.js';
+export {
+  basename,
+  evaluateScriptCode,
+  INITS,
+  packageManagerDrains,
+  type ArgWord,
+  type PackageManagerKind,
+  type Certainty,
+  type PackageManagerProblem,
+  type Pid1Evaluation,
+  type Pid1Problem,
+  type ShellCause,
+  type ShellProblem,
+} from './model/pid1/evaluate.js';
 export type { ContainerEvaluation, ImageEvaluation } from './model/pid1/entrypoints.js';

@@ -64,7 +64,12 @@ export function isSuppressedByComment(finding: Finding, directives: readonly Dir
 /** Rule ids an object's annotation switches off (`all` for every rule). */
 export function ignoredByAnnotation(annotations: Record<string, string>): Set<string> {
   const value = annotations[IGNORE_ANNOTATION];
-  return new Set((value ?? '').split(',').map((s) => s.trim().replace(RULE_PREFIX, '')).filter(Boolean));
+  return new Set(
+    (value ?? '')
+      .split(',')
+      .map((s) => s.trim().replace(RULE_PREFIX, ''))
+      .filter(Boolean),
+  );
 }
 
 /** The annotation on the object itself, or on its pod template (where pod-level settings usually live). */

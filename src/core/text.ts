@@ -34,13 +34,10 @@ export class LineIndex {
     const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))]!;
     return Math.min(start + column - 1, this.text.length);
   }
-
 }
 
 /** Replace `{{name}}` placeholders, as ESLint does for messages. */
 export function formatMessage(template: string, data: Record<string, unknown> | undefined): string {
   if (!data) return template;
-  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, key: string) =>
-    key in data ? String(data[key]) : whole,
-  );
+  return template.replace(/\{\{\s*([^{}\s]+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
 }

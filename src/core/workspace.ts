@@ -138,16 +138,31 @@ export class Workspace {
       yield rule.id;
     }
     // Every fix and suggestion is re-parsed, and every fix re-analysed, before a front end can offer it.
-    const kept = verifyFixes(files, finishFindings(files, run.findings, this.opts.applyDirectiveComments), this.opts, (edited, ruleIds) => {
-      const again: RuleRun = { findings: [], notices: [] };
-      const editedModel = new AnalysisModel(edited, this.opts);
-      for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
-      return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
-    }, this.verifyCounters);
+    const kept = verifyFixes(
+      files,
+      finishFindings(files, run.findings, this.opts.applyDirectiveComments),
+      this.opts,
+      (edited, ruleIds) => {
+        const again: RuleRun = { findings: [], notices: [] };
+        const editedModel = new AnalysisModel(edited, this.opts);
+        for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
+        return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
+      },
+      this.verifyCounters,
+    );
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
-    const located = run.notices.flatMap((n): ParseProblem[] => (n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : []));
+    const located = run.notices.flatMap((n): ParseProblem[] =>
+      n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
+    );
     const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
-    const result = { findings: kept, problems, notices: run.notices, model, byFile: groupByFile(kept), problemsByFile: groupByFile(problems) };
+    const result = {
+      findings: kept,
+      problems,
+      notices: run.notices,
+      model,
+      byFile: groupByFile(kept),
+      problemsByFile: groupByFile(problems),
+    };
     if (this.version === version) this.result = result;
     return result;
   }
@@ -175,7 +190,6 @@ export class Workspace {
     this.dirty.clear();
     this.reusable.clear();
   }
-
 }
 
 function groupByFile<T extends { file: string }>(items: T[]): Map<string, T[]> {

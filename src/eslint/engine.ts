@@ -5,7 +5,16 @@
 // Options: the project's .kubeconn.yaml, then `settings.kubeconn` over it (ESLint settings win). Mistakes in
 // either are reported as lint messages on the file being linted, never thrown (a throw in a rule would be
 // printed by ESLint as a crash of that rule); the valid keys still apply.
-import { allRules, type ConfigProblem, configToOptions, type Finding, mergeOptions, OptionsError, validateConfig, Workspace } from '../api.js';
+import {
+  allRules,
+  type ConfigProblem,
+  configToOptions,
+  type Finding,
+  mergeOptions,
+  OptionsError,
+  validateConfig,
+  Workspace,
+} from '../api.js';
 import path from 'node:path';
 import { loadProjectConfig } from '../node/config-file.js';
 import { collectFiles, excludedBySettings, readForAnalysis } from '../node/files.js';
@@ -76,7 +85,11 @@ function standaloneAnalysis(filename: string, text: string, settings: unknown): 
   const key = `${filename}\0${JSON.stringify(settings ?? {})}`;
   let ws = standalone.get(key);
   if (ws) standalone.delete(key);
-  else ws = new Workspace(mergeOptions(configToOptions(validateConfig(settings, RULE_IDS, 'settings.kubeconn').config), { applyDirectiveComments: false }), allRules);
+  else
+    ws = new Workspace(
+      mergeOptions(configToOptions(validateConfig(settings, RULE_IDS, 'settings.kubeconn').config), { applyDirectiveComments: false }),
+      allRules,
+    );
   standalone.set(key, ws);
   if (standalone.size > STANDALONE_KEPT) standalone.delete(standalone.keys().next().value!);
   ws.setFile(filename, text);
@@ -85,12 +98,14 @@ function standaloneAnalysis(filename: string, text: string, settings: unknown): 
 
 function analysisOf(ws: Workspace, filename: string): Omit<FileAnalysis, 'configProblems'> {
   const result = ws.analyze();
-  const notices = result.notices.filter((n) => !n.at || n.at.file === filename).map((n) => ({
-    ruleId: n.ruleId,
-    message: n.message,
-    line: n.at?.file === filename ? n.at.line : 1,
-    column: n.at?.file === filename ? n.at.column : 1,
-    inFile: n.at?.file === filename,
-  }));
+  const notices = result.notices
+    .filter((n) => !n.at || n.at.file === filename)
+    .map((n) => ({
+      ruleId: n.ruleId,
+      message: n.message,
+      line: n.at?.file === filename ? n.at.line : 1,
+      column: n.at?.file === filename ? n.at.column : 1,
+      inFile: n.at?.file === filename,
+    }));
   return { findings: result.byFile.get(filename) ?? [], notices };
 }

@@ -36,7 +36,11 @@ export class KubeconnLanguage {
     const end = lines.position(text.length);
     return {
       ok: true,
-      ast: { type: 'Program', range: [0, text.length], loc: { start: { line: 1, column: 1 }, end: { line: end.line, column: end.column } } },
+      ast: {
+        type: 'Program',
+        range: [0, text.length],
+        loc: { start: { line: 1, column: 1 }, end: { line: end.line, column: end.column } },
+      },
     };
   }
 

@@ -42,7 +42,15 @@ export const FILES = {
   javascript: ['**/*.js', '**/*.mjs', '**/*.cjs'],
   typescript: ['**/*.ts', '**/*.mts', '**/*.cts', '**/*.tsx', '**/*.jsx'],
 };
-const ALL_FILES = [...FILES.yaml, ...FILES.helmTemplates, ...FILES.dockerfile, ...FILES.code, ...FILES.config, ...FILES.javascript, ...FILES.typescript];
+const ALL_FILES = [
+  ...FILES.yaml,
+  ...FILES.helmTemplates,
+  ...FILES.dockerfile,
+  ...FILES.code,
+  ...FILES.config,
+  ...FILES.javascript,
+  ...FILES.typescript,
+];
 
 type Config = Record<string, unknown> & { name: string };
 
@@ -78,7 +86,12 @@ function languageConfigs(): Config[] {
       ? { name: 'kubeconn/yaml', files: FILES.yaml, plugins: { ...plugins, yml }, language: 'yml/yaml' }
       : { name: 'kubeconn/yaml', files: FILES.yaml, plugins, language: 'kubeconn/yaml' },
     { name: 'kubeconn/helm-templates', files: FILES.helmTemplates, plugins, language: 'kubeconn/yaml' },
-    { name: 'kubeconn/dockerfile-and-code', files: [...FILES.dockerfile, ...FILES.code, ...FILES.config], plugins, language: 'kubeconn/any' },
+    {
+      name: 'kubeconn/dockerfile-and-code',
+      files: [...FILES.dockerfile, ...FILES.code, ...FILES.config],
+      plugins,
+      language: 'kubeconn/any',
+    },
     { name: 'kubeconn/typescript', files: FILES.typescript, plugins, languageOptions: { parser: tsParser } },
   ];
 }
@@ -90,7 +103,9 @@ plugin.configs.recommended = [
     name: 'kubeconn/recommended',
     files: ALL_FILES,
     plugins: { kubeconn: plugin },
-    rules: Object.fromEntries(allRules.filter((r) => r.meta.recommended !== false).map((r) => [`kubeconn/${r.id}`, levelOf(r.meta.severity)])),
+    rules: Object.fromEntries(
+      allRules.filter((r) => r.meta.recommended !== false).map((r) => [`kubeconn/${r.id}`, levelOf(r.meta.severity)]),
+    ),
   },
 ];
 plugin.configs.all = [

@@ -38,7 +38,12 @@ export function toEslintRule(rule: Rule): object {
       return {
         Program() {
           const file = context.physicalFilename ?? context.filename;
-          const { findings, notices, configProblems } = analyseForEslint(context.cwd, file, context.sourceCode.text, context.settings?.kubeconn);
+          const { findings, notices, configProblems } = analyseForEslint(
+            context.cwd,
+            file,
+            context.sourceCode.text,
+            context.settings?.kubeconn,
+          );
           // Config problems and failed model steps (no rule of their own) are reported once per file.
           const steps = notices.filter((n) => n.ruleId === '');
           if ((configProblems.length > 0 || steps.length > 0) && claimConfigReport(context.sourceCode)) {

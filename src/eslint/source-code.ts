@@ -74,7 +74,12 @@ export class KubeconnSourceCode extends TextSourceCodeBase<{
         problems.push({ ruleId: null, message: `${label} comment should not span multiple lines.`, loc: comment.loc });
         continue;
       }
-      if (label === 'eslint-disable' || label === 'eslint-enable' || label === 'eslint-disable-next-line' || label === 'eslint-disable-line') {
+      if (
+        label === 'eslint-disable' ||
+        label === 'eslint-enable' ||
+        label === 'eslint-disable-next-line' ||
+        label === 'eslint-disable-line'
+      ) {
         const type = label.slice('eslint-'.length) as 'disable' | 'enable' | 'disable-next-line' | 'disable-line';
         directives.push(new Directive({ type, node: comment, value, justification }));
       }
@@ -82,7 +87,10 @@ export class KubeconnSourceCode extends TextSourceCodeBase<{
     return { problems, directives };
   }
 
-  applyInlineConfig(): { configs: { config: { rules: Record<string, unknown> }; loc: CommentNode['loc'] }[]; problems: { ruleId: null; message: string; loc: CommentNode['loc'] }[] } {
+  applyInlineConfig(): {
+    configs: { config: { rules: Record<string, unknown> }; loc: CommentNode['loc'] }[];
+    problems: { ruleId: null; message: string; loc: CommentNode['loc'] }[];
+  } {
     const configs: { config: { rules: Record<string, unknown> }; loc: CommentNode['loc'] }[] = [];
     const problems: { ruleId: null; message: string; loc: CommentNode['loc'] }[] = [];
     for (const comment of this.getInlineConfigNodes()) {

@@ -3,7 +3,17 @@
 // same fix ("… for 7 Services", one edit set with shared edits once); one "disable for this line" and one
 // "disable for <object>" per rule; "fix all" per rule; the rule's docs; and `source.fixAll.kubeconn` for
 // fix-on-save. No action is derived from message text.
-import { type AnalysisResult, disableLineEdit, disableObjectEdit, type FileFacts, type Finding, type Fix, type Rule, selectFixes, type TextEdit } from '../api.js';
+import {
+  type AnalysisResult,
+  disableLineEdit,
+  disableObjectEdit,
+  type FileFacts,
+  type Finding,
+  type Fix,
+  type Rule,
+  selectFixes,
+  type TextEdit,
+} from '../api.js';
 import { type CodeAction, CodeActionKind, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Naming } from './diagnostics.js';
 import { mergeTitles, targetsOf } from './merge.js';
@@ -60,12 +70,17 @@ interface Candidate {
 export function quickFixes(ctx: ActionContext, findings: readonly Finding[], diagnosticsOf: (f: Finding) => Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
   const unique = [...new Set(findings)];
-  const diagnostics = (fs: readonly Finding[]): Diagnostic[] => [...new Map(fs.flatMap(diagnosticsOf).map((d) => [JSON.stringify([d.code, d.range]), d])).values()];
+  const diagnostics = (fs: readonly Finding[]): Diagnostic[] => [
+    ...new Map(fs.flatMap(diagnosticsOf).map((d) => [JSON.stringify([d.code, d.range]), d])).values(),
+  ];
 
   // Fixes and suggestions: grouped by rule, line, the fix's message id and whether it is the safe fix.
   const groups = new Map<string, Candidate[]>();
   for (const finding of unique) {
-    const candidates: Candidate[] = [...(finding.fix ? [{ finding, fix: finding.fix, preferred: true }] : []), ...finding.suggestions.map((fix) => ({ finding, fix, preferred: false }))];
+    const candidates: Candidate[] = [
+      ...(finding.fix ? [{ finding, fix: finding.fix, preferred: true }] : []),
+      ...finding.suggestions.map((fix) => ({ finding, fix, preferred: false })),
+    ];
     for (const c of candidates) {
       const key = `${finding.ruleId}\0${finding.line}\0${c.preferred}\0${c.fix.messageId ?? c.fix.message}`;
       groups.set(key, [...(groups.get(key) ?? []), c]);
@@ -74,7 +89,10 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
   for (const group of groups.values()) {
     const { ruleId, messageId } = group[0]!.finding;
     const rule = ctx.rules.get(ruleId);
-    const targets = targetsOf(rule?.meta.messages[messageId], group.map((c) => c.finding.message));
+    const targets = targetsOf(
+      rule?.meta.messages[messageId],
+      group.map((c) => c.finding.message),
+    );
     const fixTemplate = group[0]!.fix.messageId ? rule?.meta.messages[group[0]!.fix.messageId] : undefined;
     const union = unionOfEdits(group.map((c) => c.fix));
     // Copies that cannot be applied together stay separate (each deduplicated by its edits).
@@ -83,8 +101,19 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
       const edit = toWorkspaceEdit(ctx, part.edits);
       if (!edit) continue;
       const members = [...new Set(part.members.map((c) => c.finding))];
-      const title = mergeTitles(fixTemplate, part.members.map((c) => c.fix.message), parts.length === 1 ? targets : undefined, members.length);
-      actions.push({ title: ctx.naming.clean(title), kind: CodeActionKind.QuickFix, edit, diagnostics: diagnostics(members), isPreferred: part.members[0]!.preferred });
+      const title = mergeTitles(
+        fixTemplate,
+        part.members.map((c) => c.fix.message),
+        parts.length === 1 ? targets : undefined,
+        members.length,
+      );
+      actions.push({
+        title: ctx.naming.clean(title),
+        kind: CodeActionKind.QuickFix,
+        edit,
+        diagnostics: diagnostics(members),
+        isPreferred: part.members[0]!.preferred,
+      });
     }
   }
 
@@ -96,16 +125,32 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
     if (all) actions.push(all);
     const facts = ctx.factsOf(first.file);
     const line = facts && toWorkspaceEdit(ctx, [disableLineEdit(facts, first)]);
-    if (line) actions.push({ title: `Disable kubeconn/${ruleId} for this line`, kind: CodeActionKind.QuickFix, edit: line, diagnostics: diagnostics(list) });
+    if (line)
+      actions.push({
+        title: `Disable kubeconn/${ruleId} for this line`,
+        kind: CodeActionKind.QuickFix,
+        edit: line,
+        diagnostics: diagnostics(list),
+      });
     const object = disableObjectEdit(ctx.result.model.objects, first);
     const objectEdit = object && toWorkspaceEdit(ctx, [object.edit]);
     if (object && objectEdit) {
-      actions.push({ title: `Disable kubeconn/${ruleId} for ${object.object} (kubeconn.io/ignore)`, kind: CodeActionKind.QuickFix, edit: objectEdit, diagnostics: diagnostics(list) });
+      actions.push({
+        title: `Disable kubeconn/${ruleId} for ${object.object} (kubeconn.io/ignore)`,
+        kind: CodeActionKind.QuickFix,
+        edit: objectEdit,
+        diagnostics: diagnostics(list),
+      });
     }
   }
   for (const [ruleId, list] of byRule) {
     const title = `Show documentation for kubeconn/${ruleId}`;
-    actions.push({ title, kind: CodeActionKind.QuickFix, diagnostics: diagnostics(list).slice(0, 1), command: { title, command: SHOW_DOCS_COMMAND, arguments: [ruleId, ctx.naming.docsHref(ruleId)] } });
+    actions.push({
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: diagnostics(list).slice(0, 1),
+      command: { title, command: SHOW_DOCS_COMMAND, arguments: [ruleId, ctx.naming.docsHref(ruleId)] },
+    });
   }
   return actions;
 }

@@ -4,7 +4,11 @@ import type { Catalog, Component, Finding, Place } from '../api.js';
 import { rangeOf, type Naming } from './diagnostics.js';
 import type { WireCatalog, WireFinding, WirePlace } from './protocol.js';
 
-export function toWireCatalog(catalog: Catalog, naming: Naming, positionOf: (file: string, offset: number) => { line: number; column: number } | undefined): WireCatalog {
+export function toWireCatalog(
+  catalog: Catalog,
+  naming: Naming,
+  positionOf: (file: string, offset: number) => { line: number; column: number } | undefined,
+): WireCatalog {
   const place = (p: Place): WirePlace => {
     const start = positionOf(p.file, p.start) ?? { line: 1, column: 1 };
     const end = positionOf(p.file, p.end) ?? start;
@@ -15,7 +19,13 @@ export function toWireCatalog(catalog: Catalog, naming: Naming, positionOf: (fil
       range: { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } },
     };
   };
-  const finding = (f: Finding): WireFinding => ({ ruleId: f.ruleId, message: naming.clean(f.message), severity: f.severity, uri: naming.uriOf(f.file), range: rangeOf(f) });
+  const finding = (f: Finding): WireFinding => ({
+    ruleId: f.ruleId,
+    message: naming.clean(f.message),
+    severity: f.severity,
+    uri: naming.uriOf(f.file),
+    range: rangeOf(f),
+  });
   const component = (c: Component) => ({
     id: c.id,
     name: c.name,
@@ -36,6 +46,12 @@ export function toWireCatalog(catalog: Catalog, naming: Naming, positionOf: (fil
     groupBy: catalog.groupBy,
     groups: catalog.groups.map((g) => ({ kind: g.kind, name: g.name, componentIds: g.components.map((c) => c.id) })),
     components: catalog.components.map(component),
-    edges: catalog.edges.map((e) => ({ from: e.from, to: e.to, service: e.service, findings: e.findings.map(finding), evidence: e.evidence.map(place) })),
+    edges: catalog.edges.map((e) => ({
+      from: e.from,
+      to: e.to,
+      service: e.service,
+      findings: e.findings.map(finding),
+      evidence: e.evidence.map(place),
+    })),
   };
 }

@@ -9,7 +9,11 @@ import { mergeMessages } from './merge.js';
 
 export const SOURCE = 'kubeconn';
 /** Codes of parse problems by kind: a syntax error, a file skipped on purpose (size, binary), a kubeconn bug. */
-export const PROBLEM_CODES: Record<ParseProblem['kind'], string> = { syntax: 'parse-error', skipped: 'skipped', internal: 'internal-error' };
+export const PROBLEM_CODES: Record<ParseProblem['kind'], string> = {
+  syntax: 'parse-error',
+  skipped: 'skipped',
+  internal: 'internal-error',
+};
 const PROBLEM_SEVERITY: Record<ParseProblem['kind'], DiagnosticSeverity> = {
   syntax: DiagnosticSeverity.Error,
   skipped: DiagnosticSeverity.Information,
@@ -23,7 +27,10 @@ const SEVERITY: Record<Finding['severity'], DiagnosticSeverity> = {
 
 /** 1-based line/column spans of the core → an LSP range. */
 export function rangeOf(located: { line: number; column: number; endLine: number; endColumn: number }): Range {
-  return { start: { line: located.line - 1, character: located.column - 1 }, end: { line: located.endLine - 1, character: located.endColumn - 1 } };
+  return {
+    start: { line: located.line - 1, character: located.column - 1 },
+    end: { line: located.endLine - 1, character: located.endColumn - 1 },
+  };
 }
 
 export function rangeKey(ruleId: string, r: Range): string {
@@ -59,7 +66,10 @@ export function groupFindings(findings: readonly Finding[], rules: ReadonlyMap<s
     else groups.set(key, { ruleId: f.ruleId, messageId: f.messageId, range, findings: [f], message: '' });
   }
   for (const g of groups.values()) {
-    g.message = mergeMessages(rules.get(g.ruleId)?.meta.messages[g.messageId], g.findings.map((f) => f.message));
+    g.message = mergeMessages(
+      rules.get(g.ruleId)?.meta.messages[g.messageId],
+      g.findings.map((f) => f.message),
+    );
   }
   return [...groups.values()];
 }
@@ -96,7 +106,10 @@ export class DiagnosticsView {
       }
       this.index.set(file, byKey);
       this.groups.set(file, groups);
-      const diagnostics = [...(result.problemsByFile.get(file) ?? []).map((p) => this.fromProblem(p)), ...groups.map((g) => this.fromGroup(file, g))];
+      const diagnostics = [
+        ...(result.problemsByFile.get(file) ?? []).map((p) => this.fromProblem(p)),
+        ...groups.map((g) => this.fromGroup(file, g)),
+      ];
       byUri.set(this.naming.uriOf(file), diagnostics);
     }
     for (const [uri, diagnostics] of extra) byUri.set(uri, [...(byUri.get(uri) ?? []), ...diagnostics]);
@@ -117,7 +130,8 @@ export class DiagnosticsView {
 
   /** Every finding of a file whose range meets `range` (clients that send no diagnostics with a code-action request). */
   findingsIn(file: string, range: Range): Finding[] {
-    const before = (a: { line: number; character: number }, b: { line: number; character: number }) => a.line < b.line || (a.line === b.line && a.character < b.character);
+    const before = (a: { line: number; character: number }, b: { line: number; character: number }) =>
+      a.line < b.line || (a.line === b.line && a.character < b.character);
     const out: Finding[] = [];
     for (const list of this.index.get(file)?.values() ?? []) {
       for (const f of list) {
@@ -133,7 +147,11 @@ export class DiagnosticsView {
   }
 
   private fromGroup(file: string, g: FindingGroup): Diagnostic {
-    const worst = g.findings.some((f) => f.severity === 'error') ? 'error' : g.findings.some((f) => f.severity === 'warning') ? 'warning' : 'info';
+    const worst = g.findings.some((f) => f.severity === 'error')
+      ? 'error'
+      : g.findings.some((f) => f.severity === 'warning')
+        ? 'warning'
+        : 'info';
     const related = new Map<string, NonNullable<Diagnostic['relatedInformation']>[number]>();
     for (const f of g.findings) {
       for (const r of f.related) {

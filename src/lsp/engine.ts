@@ -81,7 +81,9 @@ export class Engine {
 
   /** The folder holding a file, or undefined (files outside every folder are analysed only when there is no folder). */
   folderOf(file: string): string | undefined {
-    return this.folders.filter((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + path.sep)).sort((a, b) => b.length - a.length)[0];
+    return this.folders
+      .filter((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + path.sep))
+      .sort((a, b) => b.length - a.length)[0];
   }
 
   /** Is this a file kubeconn reads: claimed by an extractor, inside a workspace folder, not excluded? */
@@ -91,7 +93,13 @@ export class Engine {
     const folder = this.folderOf(file);
     if (!folder) return false;
     const relative = path.relative(folder, file);
-    if (relative.split(path.sep).slice(0, -1).some((segment) => SKIPPED_FOLDERS.has(segment))) return false;
+    if (
+      relative
+        .split(path.sep)
+        .slice(0, -1)
+        .some((segment) => SKIPPED_FOLDERS.has(segment))
+    )
+      return false;
     return !excludedBySettings(relative, { exclude: this.ws.options.exclude, include: this.ws.options.include });
   }
 
@@ -189,7 +197,14 @@ export class Engine {
     if (!stat) return;
     if (!stat.isDirectory()) return this.wants(file) ? this.fromDisk(file) : undefined;
     const folder = this.folderOf(file);
-    if (!folder || path.relative(folder, file).split(path.sep).some((s) => SKIPPED_FOLDERS.has(s))) return;
+    if (
+      !folder ||
+      path
+        .relative(folder, file)
+        .split(path.sep)
+        .some((s) => SKIPPED_FOLDERS.has(s))
+    )
+      return;
     for (const found of collectFiles([file], { exclude: this.ws.options.exclude, include: this.ws.options.include })) {
       if (this.wants(found)) await this.fromDisk(found);
     }
@@ -296,7 +311,8 @@ export class Engine {
     this.firstPendingChange = undefined;
     this.last = result;
     this.lastVersion = version;
-    for (const n of result.notices) if (!n.at) this.hooks.internalError(n.step ? `model step ${n.step}` : `rule ${n.ruleId}`, new Error(n.message));
+    for (const n of result.notices)
+      if (!n.at) this.hooks.internalError(n.step ? `model step ${n.step}` : `rule ${n.ruleId}`, new Error(n.message));
     this.hooks.onResult(result);
     return result;
   }

@@ -20,8 +20,12 @@ export function hoverFor(
   const position = facts.lines.position(offset);
   const here = withFindings
     ? groups.filter((g) => {
-        const after = (a: { line: number; character: number }, line: number, character: number) => a.line < line || (a.line === line && a.character <= character);
-        return after(g.range.start, position.line - 1, position.column - 1) && after({ line: position.line - 1, character: position.column - 1 }, g.range.end.line, g.range.end.character);
+        const after = (a: { line: number; character: number }, line: number, character: number) =>
+          a.line < line || (a.line === line && a.character <= character);
+        return (
+          after(g.range.start, position.line - 1, position.column - 1) &&
+          after({ line: position.line - 1, character: position.column - 1 }, g.range.end.line, g.range.end.character)
+        );
       })
     : [];
   if (!content && here.length === 0) return undefined;
@@ -38,12 +42,16 @@ export function hoverFor(
   for (const g of here) byRule.set(g.ruleId, [...(byRule.get(g.ruleId) ?? []), g]);
   for (const [ruleId, list] of byRule) {
     const count = list.reduce((n, g) => n + g.findings.length, 0);
-    paragraphs.push(`**[kubeconn/${ruleId}](${naming.docsHref(ruleId)})**${count > 1 ? ` (${count} findings)` : ''}: ${list.map((g) => escapeMarkdown(naming.clean(g.message))).join(' ')}`);
+    paragraphs.push(
+      `**[kubeconn/${ruleId}](${naming.docsHref(ruleId)})**${count > 1 ? ` (${count} findings)` : ''}: ${list.map((g) => escapeMarkdown(naming.clean(g.message))).join(' ')}`,
+    );
   }
   const start = content ? facts.lines.position(content.start) : undefined;
   const end = content ? facts.lines.position(content.end) : undefined;
   return {
     contents: { kind: 'markdown', value: paragraphs.join('\n\n') },
-    ...(start && end ? { range: { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } } } : {}),
+    ...(start && end
+      ? { range: { start: { line: start.line - 1, character: start.column - 1 }, end: { line: end.line - 1, character: end.column - 1 } } }
+      : {}),
   };
 }

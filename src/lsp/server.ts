@@ -51,8 +51,10 @@ export interface ServerOptions {
 
 const RULES: ReadonlyMap<string, Rule> = new Map(allRules.map((r) => [r.id, r]));
 
-const isPosition = (p: unknown): boolean => typeof (p as { line?: unknown })?.line === 'number' && typeof (p as { character?: unknown })?.character === 'number';
-const isRange = (r: unknown): r is Diagnostic['range'] => isPosition((r as { start?: unknown })?.start) && isPosition((r as { end?: unknown })?.end);
+const isPosition = (p: unknown): boolean =>
+  typeof (p as { line?: unknown })?.line === 'number' && typeof (p as { character?: unknown })?.character === 'number';
+const isRange = (r: unknown): r is Diagnostic['range'] =>
+  isPosition((r as { start?: unknown })?.start) && isPosition((r as { end?: unknown })?.end);
 
 export function startServer(connection: Connection, serverOptions: ServerOptions = {}): void {
   const started = performance.now();
@@ -73,13 +75,20 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let initialized = false;
   let analyses = 0;
 
-  const log = (message: string): void => { connection.console.log(message); };
+  const log = (message: string): void => {
+    connection.console.log(message);
+  };
   // A notification, not window/showMessageRequest: nothing to answer, and no client blocks on a prompt.
-  const tell = (type: MessageType, message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type, message });
+  const tell = (type: MessageType, message: string): void =>
+    void connection.sendNotification(ShowMessageNotification.type, { type, message });
   const internalError = (context: string, error: unknown): void => {
     const err = error instanceof Error ? error : new Error(String(error));
     connection.console.error(`${context}: ${err.stack ?? err.message}`);
-    if (internalErrors.length === 0) tell(MessageType.Error, `kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`);
+    if (internalErrors.length === 0)
+      tell(
+        MessageType.Error,
+        `kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`,
+      );
     internalErrors.push(`${context}: ${err.message}`);
   };
   const guard =
@@ -159,7 +168,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     );
     return out;
   };
-  const settingsErrors = (): string[] => [...settings.errors, ...project.problems.map((p) => formatConfigProblem(p, engine.folders[0] ?? process.cwd()))];
+  const settingsErrors = (): string[] => [
+    ...settings.errors,
+    ...project.problems.map((p) => formatConfigProblem(p, engine.folders[0] ?? process.cwd())),
+  ];
   const shownErrors = new Set<string>();
   const loadSettings = async (): Promise<void> => {
     const root = engine.folders[0];
@@ -167,15 +179,26 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     // `kubeconn` section as Helix and LSP4IJ do) or push them with didChangeConfiguration.
     let raw: unknown = pushedSettings ?? init.settings ?? (init as { kubeconn?: unknown }).kubeconn;
     if (pullConfiguration) {
-      [raw] = (await connection.workspace.getConfiguration([{ section: 'kubeconn', ...(root ? { scopeUri: naming.uriOf(root) } : {}) }])) as unknown[];
+      [raw] = (await connection.workspace.getConfiguration([
+        { section: 'kubeconn', ...(root ? { scopeUri: naming.uriOf(root) } : {}) },
+      ])) as unknown[];
     }
     try {
       settings = readSettings(raw ?? {}, root);
     } catch (error) {
       // readSettings validates each key; this is the last line of defence: the defaults, and a warning.
-      settings = { options: {}, groupBy: 'auto', errors: [`kubeconn: the settings could not be read (${(error as Error).message}); using the defaults.`] };
+      settings = {
+        options: {},
+        groupBy: 'auto',
+        errors: [`kubeconn: the settings could not be read (${(error as Error).message}); using the defaults.`],
+      };
     }
-    project = root ? loadProjectConfig(root, allRules.map((r) => r.id)) : { options: {}, problems: [] };
+    project = root
+      ? loadProjectConfig(
+          root,
+          allRules.map((r) => r.id),
+        )
+      : { options: {}, problems: [] };
     for (const message of settingsErrors()) {
       connection.console.warn(message);
       if (shownErrors.has(message)) continue;
@@ -199,7 +222,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   /** Once start-up, settings changes, scans and debounced analyses are all done. */
   const idle = async (): Promise<void> => {
     await startup;
-    for (let seen: Promise<void> | undefined; seen !== configuring; ) {
+    for (let seen: Promise<void> | undefined; seen !== configuring;) {
       seen = configuring;
       await seen.catch(() => undefined);
     }
@@ -248,7 +271,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       settingsErrors: settingsErrors(),
       internalErrors,
       stats: { ...engine.stats, firstScanMs },
-      ...(params.files ? { known: params.files.map((uri) => { const f = pathOf(uri); return f !== undefined && engine.workspace.has(f); }) } : {}),
+      ...(params.files
+        ? {
+            known: params.files.map((uri) => {
+              const f = pathOf(uri);
+              return f !== undefined && engine.workspace.has(f);
+            }),
+          }
+        : {}),
     };
   };
   let lastNotified = 0;
@@ -258,25 +288,39 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     // Scan progress at most every 100 ms; everything else at once.
     if (s.state === 'scanning' && performance.now() - lastNotified < 100) return;
     lastNotified = performance.now();
-    void connection.sendNotification(STATUS_NOTIFICATION, { ...s, stats: { ...s.stats, analysisMs: s.stats.analysisMs.slice(-1), editToResultMs: s.stats.editToResultMs.slice(-1) } });
+    void connection.sendNotification(STATUS_NOTIFICATION, {
+      ...s,
+      stats: { ...s.stats, analysisMs: s.stats.analysisMs.slice(-1), editToResultMs: s.stats.editToResultMs.slice(-1) },
+    });
   };
 
   // --- catalog ------------------------------------------------------------------------------------------
   let catalogCache: { key: string; catalog: Catalog; wire?: WireCatalog } | undefined;
-  const catalogOf = (groupBy: 'auto' | 'namespace' | 'system' = settings.groupBy): { catalog: Catalog; wire: () => WireCatalog } | undefined => {
+  const catalogOf = (
+    groupBy: 'auto' | 'namespace' | 'system' = settings.groupBy,
+  ): { catalog: Catalog; wire: () => WireCatalog } | undefined => {
     const result = engine.result;
     if (!result) return undefined;
     const key = groupBy;
     if (catalogCache?.key !== key) {
       catalogCache = {
         key,
-        catalog: buildCatalog(result, allRules, { ruleLevels: engine.workspace.options.rules, groupBy: groupBy === 'namespace' ? 'namespace' : 'system', displayPath: (file) => naming.relative(file) }),
+        catalog: buildCatalog(result, allRules, {
+          ruleLevels: engine.workspace.options.rules,
+          groupBy: groupBy === 'namespace' ? 'namespace' : 'system',
+          displayPath: (file) => naming.relative(file),
+        }),
       };
     }
     const cache = catalogCache;
     return {
       catalog: cache.catalog,
-      wire: () => (cache.wire ??= toWireCatalog(cache.catalog, naming, (file, offset) => result.model.files.get(file)?.lines.position(offset) ?? engine.workspace.factsOf(file)?.lines.position(offset))),
+      wire: () =>
+        (cache.wire ??= toWireCatalog(
+          cache.catalog,
+          naming,
+          (file, offset) => result.model.files.get(file)?.lines.position(offset) ?? engine.workspace.factsOf(file)?.lines.position(offset),
+        )),
     };
   };
 
@@ -292,7 +336,13 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     showDocument = caps.window?.showDocument?.support === true;
     workspaceFolders = caps.workspace?.workspaceFolders === true;
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri/rootPath are the fallbacks for clients that predate workspaceFolders
-    const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : params.rootPath ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }] : []);
+    const folders =
+      params.workspaceFolders ??
+      (params.rootUri
+        ? [{ uri: params.rootUri, name: '' }]
+        : params.rootPath
+          ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }]
+          : []);
     engine.folders = folders.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined);
     const commands = [SHOW_DOCS_COMMAND].filter((c) => !(init.clientCommands ?? []).includes(c));
     return {
@@ -318,17 +368,23 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     }),
   );
   const start = async (): Promise<void> => {
-      if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubeconn' });
-      if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
-      if (workspaceFolders) connection.workspace.onDidChangeWorkspaceFolders(guard('folders', async (e) => {
-        const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
-        engine.folders = [...engine.folders.filter((f) => !removed.has(f)), ...e.added.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined)];
-        await reconfigure();
-      }));
-      log(`kubeconn ${serverOptions.version ?? ''} language server: ${allRules.length} rules; folders ${JSON.stringify(engine.folders)}`);
-      await reconfigure();
-      firstScanMs = performance.now() - started;
-      log(`first scan published ${firstScanMs.toFixed(0)} ms after start`);
+    if (dynamicConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'kubeconn' });
+    if (dynamicWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+    if (workspaceFolders)
+      connection.workspace.onDidChangeWorkspaceFolders(
+        guard('folders', async (e) => {
+          const removed = new Set(e.removed.map((f) => pathOf(f.uri)));
+          engine.folders = [
+            ...engine.folders.filter((f) => !removed.has(f)),
+            ...e.added.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined),
+          ];
+          await reconfigure();
+        }),
+      );
+    log(`kubeconn ${serverOptions.version ?? ''} language server: ${allRules.length} rules; folders ${JSON.stringify(engine.folders)}`);
+    await reconfigure();
+    firstScanMs = performance.now() - started;
+    log(`first scan published ${firstScanMs.toFixed(0)} ms after start`);
   };
 
   connection.onDidChangeConfiguration(
@@ -393,16 +449,22 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         const ctx = actionContext();
         if (!ctx || !current(params.textDocument.uri, file)) return [];
         const only = params.context.only;
-        const wantsFixAll = only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`) || k.startsWith(`${FIX_ALL_KIND}.`)) ?? false;
+        const wantsFixAll =
+          only?.some((k) => k === FIX_ALL_KIND || FIX_ALL_KIND.startsWith(`${k}.`) || k.startsWith(`${FIX_ALL_KIND}.`)) ?? false;
         if (wantsFixAll) {
           const action = fixAllInFile(ctx, file);
           return action ? [action] : [];
         }
         if (only && !only.some((k) => k === CodeActionKind.QuickFix || CodeActionKind.QuickFix.startsWith(`${k}.`) || k === '')) return [];
         // Clients hand back what they were sent, more or less: keep only diagnostics that are ours and whole.
-        const ours = (params.context.diagnostics ?? []).filter((d) => d?.source === SOURCE && typeof d.code === 'string' && isRange(d.range));
+        const ours = (params.context.diagnostics ?? []).filter(
+          (d) => d?.source === SOURCE && typeof d.code === 'string' && isRange(d.range),
+        );
         if (ours.length === 0 && !isRange(params.range)) return [];
-        const findings = ours.length > 0 ? ours.flatMap((d) => diagnostics.findingsFor(file, String(d.code), d.range)) : diagnostics.findingsIn(file, params.range);
+        const findings =
+          ours.length > 0
+            ? ours.flatMap((d) => diagnostics.findingsFor(file, String(d.code), d.range))
+            : diagnostics.findingsIn(file, params.range);
         const same = (a: Diagnostic['range'], b: Diagnostic['range']) => JSON.stringify(a) === JSON.stringify(b);
         return quickFixes(ctx, findings, (f) => {
           const r = rangeOf(f);
@@ -425,7 +487,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const catalog = catalogOf()?.catalog;
       if (!catalog) return null;
       const offset = facts.lines.offset(params.position.line + 1, params.position.character + 1);
-      const lineOf = (f: string, at: number): number | undefined => (result.model.files.get(f) ?? engine.workspace.factsOf(f))?.lines.position(at).line;
+      const lineOf = (f: string, at: number): number | undefined =>
+        (result.model.files.get(f) ?? engine.workspace.factsOf(f))?.lines.position(at).line;
       return hoverFor(result, catalog, facts, offset, diagnostics.groupsOf(file), naming, init.hoverFindings !== false, lineOf) ?? null;
     }),
   );
@@ -462,7 +525,9 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     }),
   );
 
-  connection.onShutdown(() => { engine.dispose(); });
+  connection.onShutdown(() => {
+    engine.dispose();
+  });
   documents.listen(connection);
   connection.listen();
 }

@@ -20,7 +20,8 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   const errors: string[] = [];
   const options: Partial<KubeconnOptions> = {};
   const config = settings !== null && typeof settings === 'object' && !Array.isArray(settings) ? (settings as Record<string, unknown>) : {};
-  if (settings !== undefined && settings !== null && config !== settings) errors.push('kubeconn: the settings must be an object of kubeconn.* keys; ignored.');
+  if (settings !== undefined && settings !== null && config !== settings)
+    errors.push('kubeconn: the settings must be an object of kubeconn.* keys; ignored.');
   const accept = (key: keyof KubeconnOptions, value: unknown): void => {
     if (value === undefined || value === null) return;
     try {
@@ -28,7 +29,9 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
       (options as Record<string, unknown>)[key] = value;
     } catch (error) {
       // Settings come from the workspace: whatever the value, a warning and the default, never a failed server.
-      errors.push(`kubeconn.${key}: ${error instanceof OptionsError ? error.message : `invalid value ${JSON.stringify(value)}`}; using the default.`);
+      errors.push(
+        `kubeconn.${key}: ${error instanceof OptionsError ? error.message : `invalid value ${JSON.stringify(value)}`}; using the default.`,
+      );
     }
   };
   accept('kubernetesVersion', config.kubernetesVersion);
@@ -43,15 +46,21 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
     for (const [id, level] of entries ?? []) {
       const normalized = typeof level === 'string' ? LEVELS[level] : undefined;
       if (normalized) rules[id.replace(/^kubeconn\//, '')] = normalized;
-      else errors.push(`kubeconn.rules: the level of ${id} must be off, info, warn or error, got ${JSON.stringify(level)}; the rule keeps its default.`);
+      else
+        errors.push(
+          `kubeconn.rules: the level of ${id} must be off, info, warn or error, got ${JSON.stringify(level)}; the rule keeps its default.`,
+        );
     }
     options.rules = rules;
   }
 
   if (config.imageMap !== undefined && config.imageMap !== null) {
     const imageMap: Record<string, string> = {};
-    if (typeof config.imageMap !== 'object' || Array.isArray(config.imageMap)) errors.push('kubeconn.imageMap: must map image names to Dockerfile paths; ignored.');
-    for (const [image, dockerfile] of Object.entries(typeof config.imageMap === 'object' && !Array.isArray(config.imageMap) ? config.imageMap : {})) {
+    if (typeof config.imageMap !== 'object' || Array.isArray(config.imageMap))
+      errors.push('kubeconn.imageMap: must map image names to Dockerfile paths; ignored.');
+    for (const [image, dockerfile] of Object.entries(
+      typeof config.imageMap === 'object' && !Array.isArray(config.imageMap) ? config.imageMap : {},
+    )) {
       if (typeof dockerfile !== 'string' || dockerfile === '') {
         errors.push(`kubeconn.imageMap: the Dockerfile of ${image} must be a path, got ${JSON.stringify(dockerfile)}; ignored.`);
         continue;
@@ -63,7 +72,9 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   }
 
   if (config.exclude !== undefined && config.exclude !== null) {
-    const problems = Array.isArray(config.exclude) ? config.exclude.flatMap((g) => globProblem(g) ?? []) : ['must be a list of glob patterns'];
+    const problems = Array.isArray(config.exclude)
+      ? config.exclude.flatMap((g) => globProblem(g) ?? [])
+      : ['must be a list of glob patterns'];
     if (problems.length === 0) options.exclude = config.exclude as string[];
     else errors.push(`kubeconn.exclude: ${problems.join('; ')}; using the default.`);
   }
@@ -72,7 +83,8 @@ export function readSettings(settings: unknown, root: string | undefined): Edito
   const groupBy = catalog.groupBy ?? config['catalog.groupBy'];
   let group: EditorSettings['groupBy'] = 'auto';
   if (groupBy === 'auto' || groupBy === 'namespace' || groupBy === 'system') group = groupBy;
-  else if (groupBy !== undefined) errors.push(`kubeconn.catalog.groupBy: must be auto, namespace or system, got ${JSON.stringify(groupBy)}; using auto.`);
+  else if (groupBy !== undefined)
+    errors.push(`kubeconn.catalog.groupBy: must be auto, namespace or system, got ${JSON.stringify(groupBy)}; using auto.`);
   return { options, groupBy: group, errors };
 }
 

@@ -29,7 +29,11 @@ export function loadProjectConfig(startDir: string, ruleIds: readonly string[], 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    return { file, options: {}, problems: [{ source: file, line: 1, column: 1, key: '', message: `cannot read the config: ${(error as Error).message}` }] };
+    return {
+      file,
+      options: {},
+      problems: [{ source: file, line: 1, column: 1, key: '', message: `cannot read the config: ${(error as Error).message}` }],
+    };
   }
   const { config, problems } = parseConfigFile(file, text, ruleIds);
   const dir = path.dirname(file);

@@ -12,7 +12,18 @@ const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']
  * `include` setting names them. Their Pods, Services and scripts exist to exercise other tools (or are a
  * chart's `rendered/` examples, duplicates of its templates), and reporting on them is noise.
  */
-export const DEFAULT_EXCLUDE = ['testdata/', 'test-data/', 'fixtures/', '__fixtures__/', '__tests__/', '__snapshots__/', 'test/e2e/', 'tests/e2e/', 'e2e/', 'rendered/'];
+export const DEFAULT_EXCLUDE = [
+  'testdata/',
+  'test-data/',
+  'fixtures/',
+  '__fixtures__/',
+  '__tests__/',
+  '__snapshots__/',
+  'test/e2e/',
+  'tests/e2e/',
+  'e2e/',
+  'rendered/',
+];
 
 export interface WalkOptions {
   /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */
@@ -37,7 +48,8 @@ export function globProblem(pattern: unknown): string | undefined {
   const shown = JSON.stringify(pattern);
   if (pattern.trim() === '') return 'an empty pattern matches nothing';
   if (/[{}]/.test(pattern)) return `${shown} uses braces, which gitignore patterns do not support (list each pattern on its own)`;
-  if (path.isAbsolute(pattern) && !pattern.startsWith('/')) return `${shown} is an absolute path; patterns are relative to the workspace folder`;
+  if (path.isAbsolute(pattern) && !pattern.startsWith('/'))
+    return `${shown} is an absolute path; patterns are relative to the workspace folder`;
   try {
     ignore().add([pattern]).ignores('probe/file.yaml');
   } catch (error) {
@@ -184,7 +196,7 @@ function unreadable(error: unknown): string {
     EISDIR: 'it is a folder',
     EIO: 'an I/O error',
   };
-  return `Skipped: cannot read the file (${code ? (why[code] ?? code) : (error instanceof Error ? error.message : String(error))}).`;
+  return `Skipped: cannot read the file (${code ? (why[code] ?? code) : error instanceof Error ? error.message : String(error)}).`;
 }
 
 /** A user-caused problem with a path (missing file): printed, exit code 2. */

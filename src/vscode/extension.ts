@@ -92,7 +92,11 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
         configuration: async (params, token, next) => {
           const defaults = await next(params, token);
           if (!Array.isArray(defaults)) return defaults;
-          return params.items.map((item, i) => (item.section === 'kubeconn' ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : (defaults as unknown[])[i]));
+          return params.items.map((item, i) =>
+            item.section === 'kubeconn'
+              ? explicitSettings(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined)
+              : (defaults as unknown[])[i],
+          );
         },
       },
     },
@@ -126,7 +130,10 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
     if (!component) return undefined;
     let panel = panels.get(id);
     if (!panel) {
-      panel = vscode.window.createWebviewPanel('kubeconn.entity', `${component.name} (kubeconn)`, vscode.ViewColumn.Active, { enableScripts: true, localResourceRoots: [] });
+      panel = vscode.window.createWebviewPanel('kubeconn.entity', `${component.name} (kubeconn)`, vscode.ViewColumn.Active, {
+        enableScripts: true,
+        localResourceRoots: [],
+      });
       const p = panel;
       panels.set(id, p);
       p.onDidDispose(() => panels.delete(id));
@@ -149,32 +156,47 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
   const timings: KubeconnApi['timings'] = { activateMs: 0 };
   client.onNotification(STATUS_NOTIFICATION, (s: ServerStatus) => void onStatus(s));
   const onStatus = log.guard('status', (s: ServerStatus) => {
-      status.update(s);
-      if (s.analyses === analyses) return;
-      analyses = s.analyses;
-      catalogTree.refresh();
-      for (const [id, panel] of panels) void entityPageHtml(id, nonceOf(), panel.webview.cspSource).then((html) => html && (panel.webview.html = html));
+    status.update(s);
+    if (s.analyses === analyses) return;
+    analyses = s.analyses;
+    catalogTree.refresh();
+    for (const [id, panel] of panels)
+      void entityPageHtml(id, nonceOf(), panel.webview.cspSource).then((html) => html && (panel.webview.html = html));
   });
   const serverStatus = (params: StatusParams = {}): Promise<ServerStatus> => client.sendRequest<ServerStatus>(STATUS_REQUEST, params);
 
   context.subscriptions.push(
     client,
     vscode.window.registerTreeDataProvider('kubeconn.catalog', catalogTree),
-    vscode.commands.registerCommand(SHOW_DOCS_COMMAND, log.guard('docs', async (ruleId: string) => {
-      const uri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
-      try {
-        await vscode.commands.executeCommand('markdown.showPreview', uri);
-      } catch {
-        await vscode.window.showTextDocument(uri);
-      }
-    })),
-    vscode.commands.registerCommand(OPEN_COMMAND, log.guard('open', (uri: string, range: Range) => openPlace(uri, range))),
-    vscode.commands.registerCommand(ENTITY_PAGE_COMMAND, log.guard('entity page', (arg: string | { component?: { id: string } }) => {
-      const id = typeof arg === 'string' ? arg : arg?.component?.id;
-      return id ? openEntityPage(id) : undefined;
-    })),
-    vscode.commands.registerCommand('kubeconn.rescan', log.guard('rescan', () => client.sendRequest(RESCAN_REQUEST, {}))),
-    vscode.commands.registerCommand('kubeconn.showLog', () => { log.channel.show(); }),
+    vscode.commands.registerCommand(
+      SHOW_DOCS_COMMAND,
+      log.guard('docs', async (ruleId: string) => {
+        const uri = vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
+        try {
+          await vscode.commands.executeCommand('markdown.showPreview', uri);
+        } catch {
+          await vscode.window.showTextDocument(uri);
+        }
+      }),
+    ),
+    vscode.commands.registerCommand(
+      OPEN_COMMAND,
+      log.guard('open', (uri: string, range: Range) => openPlace(uri, range)),
+    ),
+    vscode.commands.registerCommand(
+      ENTITY_PAGE_COMMAND,
+      log.guard('entity page', (arg: string | { component?: { id: string } }) => {
+        const id = typeof arg === 'string' ? arg : arg?.component?.id;
+        return id ? openEntityPage(id) : undefined;
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'kubeconn.rescan',
+      log.guard('rescan', () => client.sendRequest(RESCAN_REQUEST, {})),
+    ),
+    vscode.commands.registerCommand('kubeconn.showLog', () => {
+      log.channel.show();
+    }),
   );
 
   const ready = client
@@ -185,7 +207,9 @@ export function activate(context: vscode.ExtensionContext): KubeconnApi {
       timings.firstScanMs = performance.now() - started;
       log.info(`first scan published ${timings.firstScanMs.toFixed(0)} ms after activation (${s.files} files)`);
     })
-    .catch((error: unknown) => { log.internalError('start-up', error); });
+    .catch((error: unknown) => {
+      log.internalError('start-up', error);
+    });
   timings.activateMs = performance.now() - started;
 
   return {

@@ -45,7 +45,10 @@ export class Log implements vscode.Disposable {
     if (this.shownError) return;
     this.shownError = true;
     void vscode.window
-      .showErrorMessage(`kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`, 'Show log')
+      .showErrorMessage(
+        `kubeconn hit an internal error (${context}): ${err.message}. Your files are untouched; details are in the kubeconn output.`,
+        'Show log',
+      )
       .then((choice) => {
         if (choice) this.channel.show(true);
       });
@@ -59,7 +62,10 @@ export class Log implements vscode.Disposable {
     return (...args: A) => {
       try {
         const result = fn(...args);
-        if (result instanceof Promise) return result.catch((e: unknown) => { this.internalError(context, e); });
+        if (result instanceof Promise)
+          return result.catch((e: unknown) => {
+            this.internalError(context, e);
+          });
         return result;
       } catch (e) {
         this.internalError(context, e);

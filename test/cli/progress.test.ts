@@ -26,7 +26,9 @@ describe('kubeconn check progress', () => {
     try {
       const out = path.join(dir, 'report.json');
       // stdout goes to a file, stderr stays on the terminal.
-      const screen = inTerminal(`node ${quote(bin)} check ${quote(shop)} --format json > ${quote(out)}`, { KUBECONN_PROGRESS_AFTER_MS: '0' });
+      const screen = inTerminal(`node ${quote(bin)} check ${quote(shop)} --format json > ${quote(out)}`, {
+        KUBECONN_PROGRESS_AFTER_MS: '0',
+      });
       assert.match(screen, /\r\x1b\[Kkubeconn: reading \d+\/\d+ files/);
       assert.match(screen, /\r\x1b\[Kkubeconn: analysing: \d+\/\d+ rules/);
       assert.ok(screen.endsWith('\r\x1b[K'), JSON.stringify(screen.slice(-40)));
@@ -39,10 +41,15 @@ describe('kubeconn check progress', () => {
   });
 
   it('says nothing when stderr is not a terminal, or when the run is short', () => {
-    const piped = spawnSync(process.execPath, [bin, 'check', shop, '--format', 'sarif'], { env: { ...process.env, KUBECONN_PROGRESS_AFTER_MS: '0' }, encoding: 'utf8' });
+    const piped = spawnSync(process.execPath, [bin, 'check', shop, '--format', 'sarif'], {
+      env: { ...process.env, KUBECONN_PROGRESS_AFTER_MS: '0' },
+      encoding: 'utf8',
+    });
     assert.equal(piped.stderr, '');
     JSON.parse(piped.stdout);
-    const quick = inTerminal(`node ${quote(bin)} check ${quote(path.join(shop, 'k8s', 'namespace.yaml'))}`, { KUBECONN_PROGRESS_AFTER_MS: '60000' });
+    const quick = inTerminal(`node ${quote(bin)} check ${quote(path.join(shop, 'k8s', 'namespace.yaml'))}`, {
+      KUBECONN_PROGRESS_AFTER_MS: '60000',
+    });
     assert.doesNotMatch(quick, /kubeconn: reading/);
   });
 });

@@ -12,14 +12,26 @@ import { kubeconn, makeProject } from '../e2e/project.js';
 import { yaml } from '../helpers/rule-tester.js';
 
 const require = createRequire(import.meta.url);
-const schema = JSON.parse(fs.readFileSync(path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8')) as object;
+const schema = JSON.parse(
+  fs.readFileSync(
+    path.join(path.dirname(require.resolve('@microsoft/jest-sarif/package.json')), 'lib/schemas/sarif-2.1.0-rtm.5.json'),
+    'utf8',
+  ),
+) as object;
 // unicodeRegExp off: the schema's language-tag pattern is not a valid /u regular expression.
 const validate = new AjvDraft04.default({ allErrors: true, strict: false, unicodeRegExp: false }).compile(schema);
 
 interface Sarif {
   version: string;
   runs: {
-    tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string; shortDescription: { text: string }; help: { markdown: string }; helpUri: string }[] } };
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        informationUri: string;
+        rules: { id: string; shortDescription: { text: string }; help: { markdown: string }; helpUri: string }[];
+      };
+    };
     results: {
       ruleId: string;
       ruleIndex: number;
@@ -27,7 +39,12 @@ interface Sarif {
       message: { text: string };
       locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: Record<string, number> } }[];
       relatedLocations?: { physicalLocation: { artifactLocation: { uri: string } }; message: { text: string } }[];
-      fixes?: { artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: Record<string, number>; insertedContent: { text: string } }[] }[] }[];
+      fixes?: {
+        artifactChanges: {
+          artifactLocation: { uri: string };
+          replacements: { deletedRegion: Record<string, number>; insertedContent: { text: string } }[];
+        }[];
+      }[];
     }[];
     invocations: { toolExecutionNotifications: { message: { text: string } }[] }[];
   }[];
@@ -58,7 +75,8 @@ describe('SARIF output', () => {
                 - name: orders
                   ports: [{name: grpc, containerPort: 50051}]
       `,
-      'cmd/client/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051")\n\t_ = conn\n}\n',
+      'cmd/client/main.go':
+        'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051")\n\t_ = conn\n}\n',
       'broken.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x\n',
     });
     projects.push(p);
@@ -81,7 +99,10 @@ describe('SARIF output', () => {
     assert.deepEqual([...uris].sort(), ['cmd/client/main.go', 'k8s/orders.yaml']);
     for (const result of run.results) assert.equal(run.tool.driver.rules[result.ruleIndex]!.id, result.ruleId);
     const imbalance = run.results.find((x) => x.ruleId === 'kubeconn/grpc-clusterip-imbalance')!;
-    assert.ok(imbalance.relatedLocations?.some((l) => l.physicalLocation.artifactLocation.uri === 'cmd/client/main.go'), 'the dial site is a related location');
+    assert.ok(
+      imbalance.relatedLocations?.some((l) => l.physicalLocation.artifactLocation.uri === 'cmd/client/main.go'),
+      'the dial site is a related location',
+    );
     const prestop = run.results.find((x) => x.ruleId === 'kubeconn/prestop-sleep')!;
     const replacement = prestop.fixes![0]!.artifactChanges[0]!.replacements[0]!;
     assert.match(replacement.insertedContent.text, /preStop:/);

@@ -57,8 +57,12 @@ describe('bad input', () => {
       {{- end }}
     `;
     // service-app-protocol speaks only for ports an HTTPRoute targets (facts A15): the route names the port.
-    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  rules:\n    - backendRefs: [{name: orders}]\n';
-    const { result } = await analyse({ 'templates/service.yaml': chart.replace('{{ include "orders.fullname" . }}', 'orders'), 'route.yaml': route });
+    const route =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  rules:\n    - backendRefs: [{name: orders}]\n';
+    const { result } = await analyse({
+      'templates/service.yaml': chart.replace('{{ include "orders.fullname" . }}', 'orders'),
+      'route.yaml': route,
+    });
     assert.deepEqual(result.problems, []);
     const appProtocol = result.findings.find((f) => f.ruleId === 'service-app-protocol')!;
     assert.equal(appProtocol.line, 9);
@@ -77,7 +81,13 @@ describe('bad input', () => {
       'kind: Service',
       'metadata: {name: bomb}',
       'x: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
-      ...Array.from({ length: 12 }, (_, i) => `x${i}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`),
+      ...Array.from(
+        { length: 12 },
+        (_, i) =>
+          `x${i}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
       'spec:',
       '  ports:',
       '    - &port {name: grpc, port: 1, extra: *m}',
@@ -88,7 +98,10 @@ describe('bad input', () => {
     assert.ok(Date.now() - started < 5000);
     const finding = result.findings.find((f) => f.ruleId === 'grpc-clusterip-imbalance')!;
     // The sibling Service would copy the aliased port: not offered. Making it headless still is.
-    assert.deepEqual(finding.suggestions.map((s) => s.messageId), ['makeHeadless']);
+    assert.deepEqual(
+      finding.suggestions.map((s) => s.messageId),
+      ['makeHeadless'],
+    );
   });
 
   it('binary and oversized files are skipped with a message', async () => {
@@ -108,7 +121,8 @@ describe('bad input', () => {
   it('YAML that is not Kubernetes is ignored', async () => {
     const { result } = await analyse({
       '.github/workflows/ci.yml': 'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{run: npm test}]\n',
-      'openapi.yaml': 'openapi: 3.0.0\ninfo: {title: x, version: "1"}\ncomponents:\n  schemas:\n    Pet: {properties: {kind: {type: string}}}\n',
+      'openapi.yaml':
+        'openapi: 3.0.0\ninfo: {title: x, version: "1"}\ncomponents:\n  schemas:\n    Pet: {properties: {kind: {type: string}}}\n',
       'values.yaml': 'kind: notreally\nreplicaCount: 3\n',
       'empty.yaml': '',
       'comments.yaml': '# nothing\n---\n---\n',
@@ -119,7 +133,8 @@ describe('bad input', () => {
   it('a fix keeps the CRLF line endings of a CRLF file', async () => {
     // A Deployment behind a Service: prestop-sleep judges only containers that receive traffic.
     const svc = 'apiVersion: v1\r\nkind: Service\r\nmetadata: {name: p}\r\nspec: {selector: {app: p}, ports: [{port: 80}]}\r\n';
-    const crlf = 'apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata: {name: p}\r\nspec:\r\n  template:\r\n    metadata: {labels: {app: p}}\r\n    spec:\r\n      containers:\r\n        - name: c\r\n          ports: [{containerPort: 80}]\r\n';
+    const crlf =
+      'apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata: {name: p}\r\nspec:\r\n  template:\r\n    metadata: {labels: {app: p}}\r\n    spec:\r\n      containers:\r\n        - name: c\r\n          ports: [{containerPort: 80}]\r\n';
     const { result } = await analyse({ 'pod.yaml': crlf, 'svc.yaml': svc });
     const finding = result.findings.find((f) => f.ruleId === 'prestop-sleep')!;
     assert.equal(finding.line, 9);
@@ -143,7 +158,10 @@ describe('incremental workspace', () => {
     assert.notEqual(second, first);
     assert.equal(ws.factsOf('other.yaml'), otherFacts, 'the unchanged file was not re-extracted');
     // grpc-clusterip-imbalance (service-app-protocol speaks only for ports an HTTPRoute targets).
-    assert.deepEqual(second.findings.map((f) => f.file), ['other.yaml']);
+    assert.deepEqual(
+      second.findings.map((f) => f.file),
+      ['other.yaml'],
+    );
     ws.removeFile('other.yaml');
     assert.deepEqual(ws.analyze().findings, []);
   });

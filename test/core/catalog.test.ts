@@ -6,13 +6,25 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { allRules, buildCatalog, type Catalog, type Component, createWorkspace, initKubeconn, type KubeconnOptions } from '../../src/api.js';
+import {
+  allRules,
+  buildCatalog,
+  type Catalog,
+  type Component,
+  createWorkspace,
+  initKubeconn,
+  type KubeconnOptions,
+} from '../../src/api.js';
 import { checkOf } from '../../src/core/index.js';
 import { code, yaml } from '../helpers/rule-tester.js';
 
 const root = '/ws';
 
-async function catalogOf(files: Record<string, string>, options: Partial<KubeconnOptions> = {}, groupBy: 'namespace' | 'system' = 'namespace'): Promise<Catalog> {
+async function catalogOf(
+  files: Record<string, string>,
+  options: Partial<KubeconnOptions> = {},
+  groupBy: 'namespace' | 'system' = 'namespace',
+): Promise<Catalog> {
   await initKubeconn();
   const ws = createWorkspace(options);
   for (const [file, text] of Object.entries(files)) ws.setFile(path.join(root, file), text);
@@ -63,17 +75,32 @@ describe('buildCatalog', () => {
       'k8s/orders.yaml': [deployment('orders'), service('orders'), service('orders-admin', 'orders')].join('---\n'),
       'k8s/lonely.yaml': service('lonely'),
     });
-    assert.deepEqual(catalog.components.map((c) => c.id), ['shop/Service/lonely', 'shop/Deployment/orders']);
+    assert.deepEqual(
+      catalog.components.map((c) => c.id),
+      ['shop/Service/lonely', 'shop/Deployment/orders'],
+    );
     const orders = byId(catalog, 'shop/Deployment/orders');
-    assert.deepEqual(orders.services.map((s) => s.label), ['Service orders', 'Service orders-admin']);
+    assert.deepEqual(
+      orders.services.map((s) => s.label),
+      ['Service orders', 'Service orders-admin'],
+    );
     assert.deepEqual(orders.serviceIds, ['shop/orders', 'shop/orders-admin']);
     assert.deepEqual([orders.manifest.label, orders.manifest.detail, orders.replicas], ['Deployment orders', '2 replicas', 2]);
-    assert.deepEqual(orders.images.map((i) => i.image), ['ghcr.io/example/orders:1.0']);
+    assert.deepEqual(
+      orders.images.map((i) => i.image),
+      ['ghcr.io/example/orders:1.0'],
+    );
     // A Service that selects no workload in the workspace stands alone, and only balancing can concern it.
     const lonely = byId(catalog, 'shop/Service/lonely');
-    assert.deepEqual(lonely.services.map((s) => s.label), ['Service lonely']);
+    assert.deepEqual(
+      lonely.services.map((s) => s.label),
+      ['Service lonely'],
+    );
     assert.deepEqual(statuses(lonely), { balanced: 'fail', drains: 'na', grace: 'na', sigterm: 'na' });
-    assert.deepEqual(catalog.groups.map((g) => [g.kind, g.name, g.components.length]), [['namespace', 'shop', 2]]);
+    assert.deepEqual(
+      catalog.groups.map((g) => [g.kind, g.name, g.components.length]),
+      [['namespace', 'shop', 2]],
+    );
   });
 
   it('shows n/a for checks that cannot concern a component: a CronJob no Service selects neither balances nor drains', async () => {
@@ -104,7 +131,10 @@ describe('buildCatalog', () => {
     const orders = byId(catalog, 'shop/Deployment/orders');
     const drains = orders.checks.find((c) => c.id === 'drains')!;
     assert.equal(drains.status, 'fail');
-    assert.deepEqual(drains.findings.map((f) => f.ruleId), ['prestop-sleep']);
+    assert.deepEqual(
+      drains.findings.map((f) => f.ruleId),
+      ['prestop-sleep'],
+    );
     assert.ok(orders.findings.includes(drains.findings[0]!));
     const shutdownOff = Object.fromEntries(allRules.filter((r) => checkOf(r) === 'drains').map((r) => [r.id, 'off' as const]));
     const quiet = await catalogOf(files, { rules: shutdownOff });
@@ -137,7 +167,10 @@ describe('buildCatalog', () => {
       `,
     });
     const frontend = byId(catalog, 'shop/Deployment/frontend');
-    assert.deepEqual(frontend.calls.map((c) => c.label), ['grpc.NewClient in services/frontend/main.go', 'grpc.NewClient in services/frontend/main.go']);
+    assert.deepEqual(
+      frontend.calls.map((c) => c.label),
+      ['grpc.NewClient in services/frontend/main.go', 'grpc.NewClient in services/frontend/main.go'],
+    );
     const edges = new Map(catalog.edges.map((e) => [`${e.from}>${e.service}`, e]));
     const toOrders = edges.get('shop/Deployment/frontend>shop/orders');
     const toPayments = edges.get('shop/Deployment/frontend>shop/payments');
@@ -146,16 +179,26 @@ describe('buildCatalog', () => {
     // Colour only where a finding is: pick_first through a ClusterIP name is one; round_robin over a headless name is none.
     assert.ok(toOrders.imbalanced);
     assert.ok(toOrders.findings.some((f) => f.ruleId === 'grpc-client-load-balancing' && f.file.endsWith('main.go')));
-    assert.ok(toOrders.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'), 'the called Service carries gRPC behind a ClusterIP');
-    assert.deepEqual(toPayments.findings.filter((f) => f.ruleId === 'grpc-client-load-balancing'), []);
-    assert.deepEqual(byId(catalog, 'shop/Deployment/orders').callers.map((c) => c.label), ['grpc.NewClient in services/frontend/main.go']);
+    assert.ok(
+      toOrders.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'),
+      'the called Service carries gRPC behind a ClusterIP',
+    );
+    assert.deepEqual(
+      toPayments.findings.filter((f) => f.ruleId === 'grpc-client-load-balancing'),
+      [],
+    );
+    assert.deepEqual(
+      byId(catalog, 'shop/Deployment/orders').callers.map((c) => c.label),
+      ['grpc.NewClient in services/frontend/main.go'],
+    );
     // The dial-site finding counts for the caller that runs the code.
     assert.equal(frontend.checks.find((c) => c.id === 'balanced')!.status, 'fail');
   });
 
-  it('gives a shared client library\'s findings to the Deployments its evidence names, one each', async () => {
-    const clients = ['orders', 'payments'].map((s) =>
-      yaml`
+  it("gives a shared client library's findings to the Deployments its evidence names, one each", async () => {
+    const clients = ['orders', 'payments'].map(
+      (s) =>
+        yaml`
         apiVersion: apps/v1
         kind: Deployment
         metadata: {name: ${s}-client, namespace: shop}
@@ -188,12 +231,18 @@ describe('buildCatalog', () => {
         }
       `,
     });
-    const dialFindings = (id: string) => byId(catalog, id).findings.filter((f) => f.file.endsWith('dial.go')).map((f) => f.message);
+    const dialFindings = (id: string) =>
+      byId(catalog, id)
+        .findings.filter((f) => f.file.endsWith('dial.go'))
+        .map((f) => f.message);
     assert.deepEqual(dialFindings('shop/Deployment/orders-client').length, 1);
     assert.match(dialFindings('shop/Deployment/orders-client')[0]!, /'orders\.shop'/);
     assert.match(dialFindings('shop/Deployment/payments-client')[0]!, /'payments\.shop'/);
     assert.deepEqual(
-      catalog.edges.filter((e) => e.from.endsWith('-client')).map((e) => `${e.from} → ${e.service}`).sort(),
+      catalog.edges
+        .filter((e) => e.from.endsWith('-client'))
+        .map((e) => `${e.from} → ${e.service}`)
+        .sort(),
       ['shop/Deployment/orders-client → shop/orders', 'shop/Deployment/payments-client → shop/payments'],
     );
   });
@@ -215,7 +264,10 @@ describe('buildCatalog', () => {
       'system',
     );
     assert.equal(catalog.groupBy, 'system');
-    assert.deepEqual(catalog.groups.map((g) => g.name), ['checkout']);
+    assert.deepEqual(
+      catalog.groups.map((g) => g.name),
+      ['checkout'],
+    );
     const orders = byId(catalog, 'shop/Deployment/orders');
     assert.equal(orders.system, 'checkout');
     assert.equal(orders.entity?.label, 'Component orders');

@@ -47,7 +47,8 @@ async function withImports(file: string, text: string, requests: ImportRequest[]
 describe('code edit builders', () => {
   describe('go', () => {
     it('adds a DialOption to a one-line call', async () => {
-      const text = 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051", grpc.WithTransportCredentials(creds)) }\n';
+      const text =
+        'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051", grpc.WithTransportCredentials(creds)) }\n';
       assert.equal(await withRoundRobin('main.go', text), text.replace('(creds))', `(creds), grpc.WithDefaultServiceConfig(\`${RR}\`))`));
     });
 
@@ -64,11 +65,17 @@ describe('code edit builders', () => {
         	)
         }
       `;
-      assert.equal(await withRoundRobin('main.go', text), text.replace('(creds),\n', `(creds),\n\t\tgrpc.WithDefaultServiceConfig(\`${RR}\`),\n`));
+      assert.equal(
+        await withRoundRobin('main.go', text),
+        text.replace('(creds),\n', `(creds),\n\t\tgrpc.WithDefaultServiceConfig(\`${RR}\`),\n`),
+      );
     });
 
     it('adds nothing after opts...', async () => {
-      const facts = await factsOf('main.go', 'package main\n\nimport "google.golang.org/grpc"\n\nfunc dial(opts ...grpc.DialOption) { grpc.NewClient("orders:50051", opts...) }\n');
+      const facts = await factsOf(
+        'main.go',
+        'package main\n\nimport "google.golang.org/grpc"\n\nfunc dial(opts ...grpc.DialOption) { grpc.NewClient("orders:50051", opts...) }\n',
+      );
       assert.equal(codeEditBuilder('go').addChannelSetting(facts.dials[0]!, ROUND_ROBIN), undefined);
     });
 
@@ -84,7 +91,10 @@ describe('code edit builders', () => {
 
         func main() { grpc.NewServer() }
       `;
-      assert.equal(await withImports('main.go', text, [{ module: 'context' }, { module: 'time' }]), text.replace('grpc"\n)', 'grpc"\n\t"time"\n)'));
+      assert.equal(
+        await withImports('main.go', text, [{ module: 'context' }, { module: 'time' }]),
+        text.replace('grpc"\n)', 'grpc"\n\t"time"\n)'),
+      );
     });
 
     it('starts an import block after single imports', async () => {
@@ -110,14 +120,20 @@ describe('code edit builders', () => {
       assert.equal(
         await withAge('main.go', text),
         text
-          .replace('MaxConnectionIdle: idle,\n', 'MaxConnectionIdle: idle,\n\tMaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second,\n')
+          .replace(
+            'MaxConnectionIdle: idle,\n',
+            'MaxConnectionIdle: idle,\n\tMaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second,\n',
+          )
           .replace('keepalive"\n)', 'keepalive"\n\t"time"\n)'),
       );
     });
 
     it('replaces a removed API call with a service config option', () => {
       const text = 'grpc.WithBalancerName("round_robin")';
-      assert.equal(applied(text, codeEditBuilder('go').replaceWithChannelSetting([0, text.length], ROUND_ROBIN)), `grpc.WithDefaultServiceConfig(\`${RR}\`)`);
+      assert.equal(
+        applied(text, codeEditBuilder('go').replaceWithChannelSetting([0, text.length], ROUND_ROBIN)),
+        `grpc.WithDefaultServiceConfig(\`${RR}\`)`,
+      );
     });
   });
 
@@ -127,7 +143,7 @@ describe('code edit builders', () => {
       assert.equal(await withRoundRobin('client.py', text), text.replace('50051")', `50051", options=[("grpc.service_config", '${RR}')])`));
     });
 
-    it('appends to a multi-line options list on the last entry\'s line', async () => {
+    it("appends to a multi-line options list on the last entry's line", async () => {
       const text = code`
         import grpc
 
@@ -161,7 +177,10 @@ describe('code edit builders', () => {
 
     it('adds the age channel args to grpc.server', async () => {
       const text = 'import grpc\n\nserver = grpc.server(pool)\n';
-      assert.equal(await withAge('server.py', text), text.replace('(pool)', '(pool, options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 10000)])'));
+      assert.equal(
+        await withAge('server.py', text),
+        text.replace('(pool)', '(pool, options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 10000)])'),
+      );
     });
   });
 
@@ -201,7 +220,10 @@ describe('code edit builders', () => {
 
     it('adds the age options to new grpc.Server()', async () => {
       const text = "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\n";
-      assert.equal(await withAge('server.js', text), text.replace('Server()', "Server({ 'grpc.max_connection_age_ms': 300000, 'grpc.max_connection_age_grace_ms': 10000 })"));
+      assert.equal(
+        await withAge('server.js', text),
+        text.replace('Server()', "Server({ 'grpc.max_connection_age_ms': 300000, 'grpc.max_connection_age_grace_ms': 10000 })"),
+      );
     });
   });
 
@@ -219,20 +241,30 @@ describe('code edit builders', () => {
           }
         }
       `;
-      assert.equal(await withRoundRobin('Client.java', text), text.replace('("orders:50051")', '("orders:50051").defaultLoadBalancingPolicy("round_robin")'));
+      assert.equal(
+        await withRoundRobin('Client.java', text),
+        text.replace('("orders:50051")', '("orders:50051").defaultLoadBalancingPolicy("round_robin")'),
+      );
     });
 
     it('adds an import after the last one, unless a wildcard covers it', async () => {
-      const text = 'package shop;\n\nimport io.grpc.netty.NettyServerBuilder;\n\nclass Main { void run() { NettyServerBuilder.forPort(50051).build(); } }\n';
+      const text =
+        'package shop;\n\nimport io.grpc.netty.NettyServerBuilder;\n\nclass Main { void run() { NettyServerBuilder.forPort(50051).build(); } }\n';
       const request = [{ module: 'java.util.concurrent.TimeUnit' }];
-      assert.equal(await withImports('Main.java', text, request), text.replace('NettyServerBuilder;\n', 'NettyServerBuilder;\nimport java.util.concurrent.TimeUnit;\n'));
+      assert.equal(
+        await withImports('Main.java', text, request),
+        text.replace('NettyServerBuilder;\n', 'NettyServerBuilder;\nimport java.util.concurrent.TimeUnit;\n'),
+      );
       const covered = text.replace('\n\nclass', '\nimport java.util.concurrent.*;\n\nclass');
       assert.equal(await withImports('Main.java', covered, request), covered);
     });
 
     it('adds an import after the package declaration when there is none', async () => {
       const text = 'package shop;\n\n// Serves io.grpc.\nclass Main { void run() { NettyServerBuilder.forPort(50051).build(); } }\n';
-      assert.equal(await withImports('Main.java', text, [{ module: 'java.util.concurrent.TimeUnit' }]), text.replace('shop;\n', 'shop;\nimport java.util.concurrent.TimeUnit;\n'));
+      assert.equal(
+        await withImports('Main.java', text, [{ module: 'java.util.concurrent.TimeUnit' }]),
+        text.replace('shop;\n', 'shop;\nimport java.util.concurrent.TimeUnit;\n'),
+      );
     });
 
     it('sets the age on a NettyServerBuilder, with the TimeUnit import', async () => {
@@ -251,7 +283,10 @@ describe('code edit builders', () => {
       const text = 'using Grpc.Net.Client;\n\nvar channel = GrpcChannel.ForAddress("dns:///orders:50051");\n';
       assert.equal(
         await withRoundRobin('Client.cs', text),
-        text.replace('50051")', '50051", new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } } })'),
+        text.replace(
+          '50051")',
+          '50051", new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } } })',
+        ),
       );
     });
 
@@ -266,12 +301,16 @@ describe('code edit builders', () => {
       `;
       assert.equal(
         await withRoundRobin('Client.cs', text),
-        text.replace('Insecure,\n', 'Insecure,\n    ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },\n'),
+        text.replace(
+          'Insecure,\n',
+          'Insecure,\n    ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } },\n',
+        ),
       );
     });
 
     it('adds no second ServiceConfig to an initializer that already chooses a policy', async () => {
-      const text = 'var channel = GrpcChannel.ForAddress("dns:///orders:50051", new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new PickFirstConfig() } } });\n';
+      const text =
+        'var channel = GrpcChannel.ForAddress("dns:///orders:50051", new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new PickFirstConfig() } } });\n';
       const facts = await factsOf('Client.cs', text);
       assert.equal(codeEditBuilder('csharp').addChannelSetting(facts.dials[0]!, ROUND_ROBIN), undefined);
     });
@@ -291,7 +330,13 @@ describe('code edit builders', () => {
   });
 
   describe('shared', () => {
-    const list = (items: [number, number][], multiline = false): ListLayout => ({ at: [0, 20], open: '{', items: items.map((at) => ({ at })), multiline, indent: '    ' });
+    const list = (items: [number, number][], multiline = false): ListLayout => ({
+      at: [0, 20],
+      open: '{',
+      items: items.map((at) => ({ at })),
+      multiline,
+      indent: '    ',
+    });
 
     it('appends to lists by the style each language asks for', () => {
       assert.deepEqual(appendItem(list([]), 'x'), { start: 1, end: 1, text: 'x' });
@@ -304,7 +349,9 @@ describe('code edit builders', () => {
     it('rewrites a target literal only with text that needs no escaping', () => {
       for (const language of ['go', 'python', 'js', 'java', 'csharp'] as const) {
         const builder = codeEditBuilder(language);
-        assert.deepEqual(builder.replaceStringContent([1, 5], 'dns:///orders.shop.svc.cluster.local:50051'), [{ start: 1, end: 5, text: 'dns:///orders.shop.svc.cluster.local:50051' }]);
+        assert.deepEqual(builder.replaceStringContent([1, 5], 'dns:///orders.shop.svc.cluster.local:50051'), [
+          { start: 1, end: 5, text: 'dns:///orders.shop.svc.cluster.local:50051' },
+        ]);
         assert.equal(builder.replaceStringContent([1, 5], 'say "hi"'), undefined);
       }
     });

@@ -63,7 +63,11 @@ describe('project config (.kubeconn.yaml)', () => {
       { rules: { 'readiness-probe': 'error' }, exclude: ['b/'], kubernetesVersion: undefined },
       { kubernetesVersion: '1.31' },
     );
-    assert.deepEqual(merged, { kubernetesVersion: '1.31', rules: { 'prestop-sleep': 'off', 'readiness-probe': 'error' }, exclude: ['a/', 'b/'] });
+    assert.deepEqual(merged, {
+      kubernetesVersion: '1.31',
+      rules: { 'prestop-sleep': 'off', 'readiness-probe': 'error' },
+      exclude: ['a/', 'b/'],
+    });
   });
 
   it('the published schema equals what the registry generates (run scripts/rules-sync.mjs after adding a rule)', () => {

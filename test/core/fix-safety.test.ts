@@ -88,35 +88,52 @@ describe('fix safety', () => {
   });
 
   it('a key with an empty value is replaced, not written twice: appProtocol: ""', () => {
-    const svc = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports:\n    - name: grpc\n      port: 50051\n      appProtocol: ""\n';
-    const route = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n    - backendRefs: [{name: orders, port: 50051}]\n';
+    const svc =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports:\n    - name: grpc\n      port: 50051\n      appProtocol: ""\n';
+    const route =
+      'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: orders}\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n    - backendRefs: [{name: orders, port: 50051}]\n';
     const findings = of(lint({ 'svc.yaml': svc, 'route.yaml': route }), 'service-app-protocol');
     for (const s of findings.flatMap((f) => f.suggestions)) {
       const out = applyEdits(svc, s.edits);
       assert.equal(out.match(/appProtocol:/g)?.length, 1, out);
     }
-    assert.ok(findings.some((f) => f.suggestions.length > 0), 'the suggestion is still offered');
+    assert.ok(
+      findings.some((f) => f.suggestions.length > 0),
+      'the suggestion is still offered',
+    );
   });
 
   it('no fix on code with a syntax error in the edited call or its function (it would be re-inserted every pass)', () => {
-    const ok = 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051", grpc.WithTransportCredentials(insecure.NewCredentials()))\n\tdefer conn.Close()\n}\n';
+    const ok =
+      'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("orders.shop:50051", grpc.WithTransportCredentials(insecure.NewCredentials()))\n\tdefer conn.Close()\n}\n';
     const k8s = app({ name: 'orders', namespace: 'shop', headless: true, portName: 'grpc' });
-    const fixesOf = (go: string) => of(lint({ 'frontend/main.go': go, 'k8s/app.yaml': k8s }), 'grpc-client-load-balancing').filter((f) => f.fix);
+    const fixesOf = (go: string) =>
+      of(lint({ 'frontend/main.go': go, 'k8s/app.yaml': k8s }), 'grpc-client-load-balancing').filter((f) => f.fix);
     assert.equal(fixesOf(ok).length, 1, 'the clean file gets the fix');
-    for (const broken of [ok.replace('conn.Close()', 'conn.Close('), ok.replace('grpc.WithTransportCredentials(', 'grpc.WithTransportCredentials(,')]) {
+    for (const broken of [
+      ok.replace('conn.Close()', 'conn.Close('),
+      ok.replace('grpc.WithTransportCredentials(', 'grpc.WithTransportCredentials(,'),
+    ]) {
       assert.deepEqual(fixesOf(broken), [], broken);
     }
   });
 
   it('CRLF files get CRLF edits only (every fix and suggestion on examples/shop written with CRLF)', () => {
     const root = path.join(repoRoot, 'examples/shop');
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
     const ws = new Workspace({}, allRules);
     for (const f of walk(root)) ws.setFile(f, fs.readFileSync(f, 'utf8').replace(/\r?\n/g, '\r\n'));
-    const edits = ws.analyze().findings.flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((x) => x.edits);
+    const edits = ws
+      .analyze()
+      .findings.flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions])
+      .flatMap((x) => x.edits);
     assert.ok(edits.length > 10, 'examples/shop has fixes');
     const lf = edits.filter((e) => ws.text(e.file) !== undefined && /(^|[^\r])\n/.test(e.text));
-    assert.deepEqual(lf.map((e) => `${path.relative(root, e.file)}: ${JSON.stringify(e.text.slice(0, 60))}`), []);
+    assert.deepEqual(
+      lf.map((e) => `${path.relative(root, e.file)}: ${JSON.stringify(e.text.slice(0, 60))}`),
+      [],
+    );
   });
 
   it('a leading BOM hides no finding: package.json scripts are still read', () => {
@@ -130,7 +147,8 @@ describe('fix safety', () => {
 
   it('a leading BOM hides no finding of examples/shop and survives every fix', () => {
     const root = path.join(repoRoot, 'examples/shop');
-    const walk = (d: string): string[] => fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
+    const walk = (d: string): string[] =>
+      fs.readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : [path.join(d, e.name)]));
     const load = (bom: boolean) => {
       const ws = new Workspace({}, allRules);
       for (const f of walk(root)) ws.setFile(f, (bom ? '\ufeff' : '') + fs.readFileSync(f, 'utf8'));
@@ -143,7 +161,8 @@ describe('fix safety', () => {
     const byFile = new Map<string, Finding[]>();
     for (const f of findings) if (f.fix) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
     assert.ok(byFile.size > 0);
-    for (const [file, list] of byFile) assert.equal(applyEdits(bom.text(file)!, selectFixes(list.map((f) => f.fix!))).charCodeAt(0), 0xfeff, file);
+    for (const [file, list] of byFile)
+      assert.equal(applyEdits(bom.text(file)!, selectFixes(list.map((f) => f.fix!))).charCodeAt(0), 0xfeff, file);
   });
 
   describe('the central check drops what a rule gets wrong', () => {
@@ -152,14 +171,27 @@ describe('fix safety', () => {
     const fake = (fixes: Record<string, { start: number; end: number; text: string }>) =>
       defineRule({
         id: 'fake',
-        meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { m: 'finding {{id}}', f: 'fix {{id}}' } },
+        meta: {
+          type: 'problem',
+          category: 'shutdown',
+          description: 'Test rule',
+          remediation: 'None.',
+          severity: 'warning',
+          messages: { m: 'finding {{id}}', f: 'fix {{id}}' },
+        },
         // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
         check({ model, report }) {
           const facts = model.files.get('/p/c.yaml')!;
           // The finding stays while `a: "1"` is in the file, so only a fix that removes it is effective.
           if (!facts.text.includes('a: "1"')) return;
           for (const [id, e] of Object.entries(fixes)) {
-            report({ messageId: 'm', data: { id }, at: { file: '/p/c.yaml', start: 0, end: 10 }, fix: { messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }, suggest: [{ messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }] });
+            report({
+              messageId: 'm',
+              data: { id },
+              at: { file: '/p/c.yaml', start: 0, end: 10 },
+              fix: { messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] },
+              suggest: [{ messageId: 'f', data: { id }, edits: [edit(e.start, e.end, e.text)] }],
+            });
           }
         },
       });
@@ -251,7 +283,7 @@ describe('--fix writes safely', () => {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- restored onto process.stderr below
     const stderr = process.stderr.write;
     let said = '';
-    process.stderr.write = ((chunk: string) => ((said += chunk), true));
+    process.stderr.write = (chunk: string) => ((said += chunk), true);
     try {
       assert.deepEqual([...applyFixes(ws, true, undefined, [dir])], []);
     } finally {
@@ -268,11 +300,18 @@ describe('generated names never collide', () => {
     await initKubeconn();
   });
   const goClient = `package main\n\nimport (\n\t"github.com/sercand/kuberesolver/v6"\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tkuberesolver.RegisterInCluster()\n\tgrpc.NewClient("kubernetes:///orders.shop:grpc")\n}\n`;
-  const names = (text: string, kind: string) => [...text.matchAll(new RegExp(`kind: ${kind}\\nmetadata:\\n  name: (\\S+)`, 'g'))].map((m) => m[1]);
+  const names = (text: string, kind: string) =>
+    [...text.matchAll(new RegExp(`kind: ${kind}\\nmetadata:\\n  name: (\\S+)`, 'g'))].map((m) => m[1]);
 
   it('the kuberesolver RBAC suggestion does not reuse the name of an existing Role', () => {
-    const taken = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get]\n';
-    const files = { 'frontend/main.go': goClient, 'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', portName: 'grpc' }), 'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 8080, serviceAccountName: 'frontend' }), 'k8s/rbac.yaml': taken };
+    const taken =
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get]\n';
+    const files = {
+      'frontend/main.go': goClient,
+      'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', portName: 'grpc' }),
+      'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 8080, serviceAccountName: 'frontend' }),
+      'k8s/rbac.yaml': taken,
+    };
     const [f] = of(lint(files), 'kuberesolver-rbac');
     const added = f!.suggestions[0]!.edits.map((e) => e.text).join('');
     assert.deepEqual(names(added, 'Role'), ['frontend-kuberesolver-2']);
@@ -282,9 +321,18 @@ describe('generated names never collide', () => {
 
   it('the headless-sibling suggestion picks a free name when <name>-headless is taken', () => {
     const orders = app({ name: 'orders', namespace: 'shop', portName: 'grpc' });
-    const other = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  selector:\n    app: something-else\n  ports:\n  - port: 80\n';
-    const files = { 'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders.shop:50051")\n', 'k8s/orders.yaml': orders, 'k8s/other.yaml': other };
-    const texts = lint(files).flatMap((f) => f.suggestions).flatMap((s) => s.edits).map((e) => e.text).filter((t) => t.includes('kind: Service'));
+    const other =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  selector:\n    app: something-else\n  ports:\n  - port: 80\n';
+    const files = {
+      'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders.shop:50051")\n',
+      'k8s/orders.yaml': orders,
+      'k8s/other.yaml': other,
+    };
+    const texts = lint(files)
+      .flatMap((f) => f.suggestions)
+      .flatMap((s) => s.edits)
+      .map((e) => e.text)
+      .filter((t) => t.includes('kind: Service'));
     assert.ok(texts.length > 0, 'a sibling is suggested');
     for (const t of texts) assert.deepEqual(names(t, 'Service'), ['orders-headless-2']);
   });
@@ -293,11 +341,16 @@ describe('generated names never collide', () => {
     const chart = {
       'chart/Chart.yaml': 'apiVersion: v2\nname: orders\nversion: 1.0.0\n',
       'chart/values.yaml': 'port: 50051\n',
-      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "orders.fullname" . }}\nspec:\n  selector:\n    app: {{ .Values.app }}\n  ports:\n  - name: grpc\n    port: {{ .Values.missingPort }}\n    targetPort: grpc\n',
-      'chart/templates/deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: {{ .Values.app }}\n  template:\n    metadata:\n      labels:\n        app: {{ .Values.app }}\n    spec:\n      containers:\n      - name: orders\n        image: orders:1\n        ports:\n        - name: grpc\n          containerPort: 50051\n',
+      'chart/templates/svc.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "orders.fullname" . }}\nspec:\n  selector:\n    app: {{ .Values.app }}\n  ports:\n  - name: grpc\n    port: {{ .Values.missingPort }}\n    targetPort: grpc\n',
+      'chart/templates/deploy.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: orders\nspec:\n  selector:\n    matchLabels:\n      app: {{ .Values.app }}\n  template:\n    metadata:\n      labels:\n        app: {{ .Values.app }}\n    spec:\n      containers:\n      - name: orders\n        image: orders:1\n        ports:\n        - name: grpc\n          containerPort: 50051\n',
       'frontend/client.py': 'import grpc\n\nchannel = grpc.insecure_channel("orders:50051")\n',
     };
-    const texts = lint(chart).flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions]).flatMap((s) => s.edits).map((e) => e.text);
+    const texts = lint(chart)
+      .flatMap((f) => [...(f.fix ? [f.fix] : []), ...f.suggestions])
+      .flatMap((s) => s.edits)
+      .map((e) => e.text);
     for (const t of texts) {
       assert.doesNotMatch(t, /<templated>|app: ""|port: null/, t);
     }

@@ -39,12 +39,22 @@ describe('fixture folders', () => {
         }
       }
       assert.deepEqual(lines, fs.readFileSync(findingsFile, 'utf8').trimEnd().split('\n'));
-      const expected = fs.existsSync(outputDir) ? collectFiles([outputDir]).map((f) => path.relative(outputDir, f).split(path.sep).join('/')) : [];
+      const expected = fs.existsSync(outputDir)
+        ? collectFiles([outputDir]).map((f) => path.relative(outputDir, f).split(path.sep).join('/'))
+        : [];
       assert.deepEqual([...changed].map(rel).sort(), expected.sort(), 'files changed by the fixes');
       for (const file of changed) assert.equal(ws.text(file), readText(path.join(outputDir, rel(file))), rel(file));
       const after = ws.analyze();
-      assert.deepEqual(after.problems.map((p) => p.message), before.problems.map((p) => p.message), 'fixes broke parsing');
-      assert.deepEqual(after.findings.filter((f) => f.fix).map((f) => f.message), [], 'still fixable after fixing');
+      assert.deepEqual(
+        after.problems.map((p) => p.message),
+        before.problems.map((p) => p.message),
+        'fixes broke parsing',
+      );
+      assert.deepEqual(
+        after.findings.filter((f) => f.fix).map((f) => f.message),
+        [],
+        'still fixable after fixing',
+      );
     });
   }
 });

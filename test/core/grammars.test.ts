@@ -22,7 +22,9 @@ const SAMPLE: Record<string, string> = {
 
 describe('tree-sitter grammars', () => {
   it('the build copies exactly the grammars the core loads', async () => {
-    const { PACKAGE_OF } = (await import(pathToFileURL(path.join(repoRoot, 'scripts/copy-grammars.mjs')).href)) as { PACKAGE_OF: Record<string, string> };
+    const { PACKAGE_OF } = (await import(pathToFileURL(path.join(repoRoot, 'scripts/copy-grammars.mjs')).href)) as {
+      PACKAGE_OF: Record<string, string>;
+    };
     assert.deepEqual(Object.keys(PACKAGE_OF).sort(), Object.values(GRAMMAR_WASM).sort());
     for (const file of Object.values(GRAMMAR_WASM)) assert.ok(fs.existsSync(path.join(repoRoot, 'dist/grammars', file)), file);
   });

@@ -35,7 +35,10 @@ function pair(i: number): string {
 const initial: Record<string, string> = {
   // ≥ 16 `---` lines: parsed in chunks, the reuse path under test; a duplicate key in a late document (a
   // syntax problem in plain YAML, tolerated once the file turns into a Helm template).
-  'k8s/big.yaml': Array.from({ length: 10 }, (_, i) => pair(i)).join('\n').replace('metadata: {name: app-8}', 'metadata: {name: app-8}\nkind: Pod') + '\n',
+  'k8s/big.yaml':
+    Array.from({ length: 10 }, (_, i) => pair(i))
+      .join('\n')
+      .replace('metadata: {name: app-8}', 'metadata: {name: app-8}\nkind: Pod') + '\n',
   'k8s/small.yaml': pair(20) + '\n',
   'app-1/Dockerfile': 'FROM alpine:3.19\nCOPY run.sh /run.sh\nCMD /run.sh\n',
   'app-1/run.sh': '#!/bin/sh\nexec /app/server\n',
@@ -46,7 +49,10 @@ const extraFiles: [string, string][] = [
   ['k8s/extra.yaml', Array.from({ length: 9 }, (_, i) => pair(30 + i)).join('\n') + '\n'],
   ['charts/c/Chart.yaml', 'apiVersion: v2\nname: c\nversion: 0.1.0\n'],
   ['charts/c/values.yaml', 'port: 7000\n'],
-  ['charts/c/templates/svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-c\nspec:\n  selector: {app: app-1}\n  ports: [{name: grpc, port: {{ .Values.port }}}]\n'],
+  [
+    'charts/c/templates/svc.yaml',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}-c\nspec:\n  selector: {app: app-1}\n  ports: [{name: grpc, port: {{ .Values.port }}}]\n',
+  ],
   ['app-2/Dockerfile', 'FROM debian:12\nENTRYPOINT ["/bin/sh", "-c", "/app/server"]\n'],
 ];
 
@@ -68,8 +74,24 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('addMarker' as const), file: fc.nat(), line: fc.nat() }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('removeMarker' as const), file: fc.nat(), which: fc.nat() }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('duplicateKey' as const), file: fc.nat(), which: fc.nat(), key: fc.nat(2) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('number' as const), file: fc.nat(), which: fc.nat(), value: fc.integer({ min: 1, max: 99999 }) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('typo' as const), file: fc.nat(), at: fc.nat(), text: fc.constantFrom('', '{', '"', ':', ' ', '\n', '#', '- ', '\t') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('number' as const),
+      file: fc.nat(),
+      which: fc.nat(),
+      value: fc.integer({ min: 1, max: 99999 }),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('typo' as const),
+      file: fc.nat(),
+      at: fc.nat(),
+      text: fc.constantFrom('', '{', '"', ':', ' ', '\n', '#', '- ', '\t'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('create' as const), which: fc.nat(extraFiles.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), which: fc.nat() }) },
 );
@@ -96,7 +118,10 @@ function apply(files: Map<string, string>, e: Edit): { file: string; removed?: b
   }
   // YAML edits go to YAML files (mostly the large chunked one); numbers and typos to any file.
   const yaml = names.filter((n) => n.endsWith('.yaml'));
-  const pool = e.op === 'number' || e.op === 'typo' || yaml.length === 0 ? names : [...yaml, ...yaml.filter((n) => n === 'k8s/big.yaml'), 'k8s/big.yaml'].filter((n) => files.has(n));
+  const pool =
+    e.op === 'number' || e.op === 'typo' || yaml.length === 0
+      ? names
+      : [...yaml, ...yaml.filter((n) => n === 'k8s/big.yaml'), 'k8s/big.yaml'].filter((n) => files.has(n));
   const file = pool[e.file % pool.length]!;
   const text = files.get(file)!;
   const ls = lines(text);
@@ -181,7 +206,10 @@ describe('incremental analysis equals a fresh analysis', () => {
         }
       }),
       // Bounded in time for `npm test`; longer campaigns: raise both with KUBECONN_PROPERTY_RUNS.
-      { numRuns: Number(process.env.KUBECONN_PROPERTY_RUNS ?? 60), plugins: [fc.interruptAfterTimeLimit(30_000, { failOnInterrupt: false })] },
+      {
+        numRuns: Number(process.env.KUBECONN_PROPERTY_RUNS ?? 60),
+        plugins: [fc.interruptAfterTimeLimit(30_000, { failOnInterrupt: false })],
+      },
     );
     assert.ok(compared > 20, `compared ${compared} states in ${Date.now() - started} ms`);
     console.log(`compared ${compared} incremental states with fresh analyses in ${Date.now() - started} ms`);

@@ -54,7 +54,9 @@ function nodes(docs: { contents: unknown }[]): string[] {
   const out: string[] = [];
   for (const doc of docs) {
     if (!doc.contents) continue;
-    visit(doc as never, { Node: (_, n) => void out.push(`${n.constructor.name} ${String(n.range)} ${'value' in n ? String(n.value) : ''}`) });
+    visit(doc as never, {
+      Node: (_, n) => void out.push(`${n.constructor.name} ${String(n.range)} ${'value' in n ? String(n.value) : ''}`),
+    });
   }
   return out;
 }
@@ -63,12 +65,20 @@ describe('chunked re-parsing of a large manifest', () => {
   it('chunks give the same nodes and ranges as parsing the whole file at once', async () => {
     await initKubeconn();
     const ws = createWorkspace();
-    const text = big.replace('port: 5003', 'port: [5003').replace('\n---\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4', '\n--- # a comment\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4');
+    const text = big
+      .replace('port: 5003', 'port: [5003')
+      .replace(
+        '\n---\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4',
+        '\n--- # a comment\napiVersion: v1\nkind: Service\nmetadata: {name: svc-4',
+      );
     ws.setFile('big.yaml', text);
     const chunked = ws.factsOf('big.yaml')!.manifests!.chunks!.flatMap((c) => c.docs);
     const whole = parseAllDocuments(text, { prettyErrors: false });
     assert.deepEqual(nodes(chunked), nodes(whole));
-    assert.deepEqual(chunked.flatMap((d) => d.errors.map((e) => e.pos)), whole.flatMap((d) => d.errors.map((e) => e.pos)));
+    assert.deepEqual(
+      chunked.flatMap((d) => d.errors.map((e) => e.pos)),
+      whole.flatMap((d) => d.errors.map((e) => e.pos)),
+    );
   });
 
   it('every edit gives the same findings, problems and fixes as a fresh parse', async () => {
@@ -86,7 +96,10 @@ describe('chunked re-parsing of a large manifest', () => {
       ['delete a whole pair', (t) => t.replace(`${pair(12)}\n`, '')],
       ['duplicate a pair (two identical chunks)', (t) => t.replace(`${pair(3)}\n`, `${pair(3)}\n${pair(3)}\n`)],
       ['comment at the top of the file', (t) => `# header\n${t}`],
-      ['append a document without a final newline', (t) => `${t}---\napiVersion: v1\nkind: Pod\nmetadata: {name: tail}\nspec: {containers: [{name: c, ports: [{containerPort: 1}]}]}`],
+      [
+        'append a document without a final newline',
+        (t) => `${t}---\napiVersion: v1\nkind: Pod\nmetadata: {name: tail}\nspec: {containers: [{name: c, ports: [{containerPort: 1}]}]}`,
+      ],
     ];
     let text = big;
     for (const [what, edit] of edits) {
@@ -113,12 +126,18 @@ describe('chunked re-parsing of a large manifest', () => {
     await initKubeconn();
     const ws = createWorkspace();
     // A duplicate key in document 3: a syntax problem in plain YAML, tolerated in a Helm template.
-    const plain = big.replace('metadata: {name: svc-1, namespace: shop}', 'metadata: {name: svc-1, namespace: shop}\nmetadata: {name: svc-1b}');
+    const plain = big.replace(
+      'metadata: {name: svc-1, namespace: shop}',
+      'metadata: {name: svc-1, namespace: shop}\nmetadata: {name: svc-1b}',
+    );
     const helm = plain.replace('# service 19', '# service 19 {{ .Values.x }}');
     let text = plain;
     ws.setFile('big.yaml', text);
     assert.equal(snapshot(ws), await fresh(text));
-    assert.ok(ws.analyze().problems.some((p) => /duplicate|unique/i.test(p.message)), 'the duplicate key is reported in plain YAML');
+    assert.ok(
+      ws.analyze().problems.some((p) => /duplicate|unique/i.test(p.message)),
+      'the duplicate key is reported in plain YAML',
+    );
     for (const next of [helm, plain, helm]) {
       text = next;
       ws.setFile('big.yaml', text);

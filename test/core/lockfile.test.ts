@@ -16,9 +16,14 @@ function pinnedSpec(spec: string): boolean {
 
 describe('package-lock.json', () => {
   const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
-    packages: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }>;
+    packages: Record<
+      string,
+      { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string>; peerDependencies?: Record<string, string> }
+    >;
   };
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { overrides?: Record<string, Record<string, string>> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+    overrides?: Record<string, Record<string, string>>;
+  };
 
   it('resolves no dependency from a dist-tag', () => {
     const overridden = new Set(Object.values(pkg.overrides ?? {}).flatMap((o) => Object.keys(o)));
@@ -32,7 +37,8 @@ describe('package-lock.json', () => {
   });
 
   it('the spec check itself tells tags from ranges', () => {
-    for (const ok of ['1.2.3', '^0.27.1', '~4.1', '>=9.0.0', '1.x', '*', '^8.57.0 || ^9.0.0', '1.0.0-beta.0', 'npm:string-width@^4.2.0']) assert.ok(pinnedSpec(ok), ok);
+    for (const ok of ['1.2.3', '^0.27.1', '~4.1', '>=9.0.0', '1.x', '*', '^8.57.0 || ^9.0.0', '1.0.0-beta.0', 'npm:string-width@^4.2.0'])
+      assert.ok(pinnedSpec(ok), ok);
     for (const bad of ['latest', 'next', 'beta', 'npm:foo@latest']) assert.ok(!pinnedSpec(bad), bad);
   });
 });

@@ -22,7 +22,8 @@ async function analyse(files: Record<string, string>) {
   return ws.analyze();
 }
 
-const prestop = (r: { findings: { ruleId: string; file: string }[] }) => r.findings.filter((f) => f.ruleId === 'prestop-sleep').map((f) => path.basename(f.file));
+const prestop = (r: { findings: { ruleId: string; file: string }[] }) =>
+  r.findings.filter((f) => f.ruleId === 'prestop-sleep').map((f) => path.basename(f.file));
 
 function timed<T>(limitMs: number, run: () => T): T {
   const started = Date.now();
@@ -37,8 +38,9 @@ function withEnv<T>(env: Record<string, string>, run: () => T): T {
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) Reflect.deleteProperty(process.env, k);
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = v;
   }
 }
 
@@ -64,12 +66,16 @@ describe('pathological input: no whole-run crash', () => {
   });
 
   it('a Service aliasing an enclosing node (`spec: &s … x: *s`) gets its finding; the sibling is not offered', async () => {
-    const service = 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: &s\n  ports:\n    - name: grpc\n      port: 50051\n      x: *s\n';
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: &s\n  ports:\n    - name: grpc\n      port: 50051\n      x: *s\n';
     const result = await analyse({ 's.yaml': service, 'a.yaml': POD('a') });
     assert.deepEqual(result.notices, []);
     const finding = result.findings.find((f) => f.ruleId === 'grpc-clusterip-imbalance');
     assert.ok(finding, 'the finding is reported');
-    assert.deepEqual(finding.suggestions.map((s) => s.messageId), ['makeHeadless']);
+    assert.deepEqual(
+      finding.suggestions.map((s) => s.messageId),
+      ['makeHeadless'],
+    );
     assert.deepEqual(prestop(result), ['a.yaml']);
   });
 });
@@ -83,9 +89,10 @@ describe('pathological input: isolation', () => {
       ws.setFile('/w/a.yaml', POD('a'));
       return ws.analyze();
     });
-    assert.deepEqual(result.problems.map((p) => [path.basename(p.file), p.kind, p.message]), [
-      ['run.sh', 'internal', 'kubeconn could not analyse run.sh (shell): simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)'],
-    ]);
+    assert.deepEqual(
+      result.problems.map((p) => [path.basename(p.file), p.kind, p.message]),
+      [['run.sh', 'internal', 'kubeconn could not analyse run.sh (shell): simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)']],
+    );
     assert.deepEqual(prestop(result), ['a.yaml']);
   });
 
@@ -96,9 +103,16 @@ describe('pathological input: isolation', () => {
       ws.setFile('/w/a.yaml', POD('a'));
       return ws.analyze();
     });
-    assert.deepEqual(result.notices.map((n) => [n.ruleId, n.step, n.message]), [
-      ['', 'mesh', 'kubeconn internal error while linking mesh: simulated failure (KUBECONN_TEST_FAIL_STEP); findings that depend on it are missing'],
-    ]);
+    assert.deepEqual(
+      result.notices.map((n) => [n.ruleId, n.step, n.message]),
+      [
+        [
+          '',
+          'mesh',
+          'kubeconn internal error while linking mesh: simulated failure (KUBECONN_TEST_FAIL_STEP); findings that depend on it are missing',
+        ],
+      ],
+    );
     assert.deepEqual(prestop(result), ['a.yaml']);
   });
 });
@@ -120,8 +134,14 @@ describe('pathological input: files on disk', () => {
     assert.equal(r.status, 0, r.stderr); // warnings only: no file made the run fail
     const results = JSON.parse(r.stdout) as (Result & { source?: string })[];
     const byName = new Map(results.map((x) => [path.relative(p.dir, x.filePath), x]));
-    assert.deepEqual(byName.get('big.yaml')?.messages.map((m) => m.message), ['Skipped: the file is 1024.0 MB, over the 5.0 MB limit (setting maxFileBytes).']);
-    assert.deepEqual(byName.get('loop.yaml')?.messages.map((m) => m.message), ['Skipped: cannot read the file (a symbolic link loop).']);
+    assert.deepEqual(
+      byName.get('big.yaml')?.messages.map((m) => m.message),
+      ['Skipped: the file is 1024.0 MB, over the 5.0 MB limit (setting maxFileBytes).'],
+    );
+    assert.deepEqual(
+      byName.get('loop.yaml')?.messages.map((m) => m.message),
+      ['Skipped: cannot read the file (a symbolic link loop).'],
+    );
     assert.equal(byName.get('big.yaml')?.source, undefined);
     assert.equal(byName.get('loop.yaml')?.source, undefined);
     assert.ok(byName.get('a.yaml')?.messages.some((m) => m.ruleId === 'kubeconn/prestop-sleep'));
@@ -148,7 +168,10 @@ describe('pathological input: files on disk', () => {
     const e = withEnv({ KUBECONN_TEST_FAIL_STEP: 'images' }, () => eslint(p.dir, ['--format', 'json', '.']));
     assert.equal(e.stderr, '');
     const messages = (JSON.parse(e.stdout) as Result[]).flatMap((x) => x.messages.map((m) => m.message));
-    assert.ok(messages.some((m) => m.startsWith('kubeconn internal error while linking images')), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => m.startsWith('kubeconn internal error while linking images')),
+      messages.join('\n'),
+    );
   });
 });
 
@@ -173,7 +196,8 @@ describe('pathological input: linear time', () => {
   });
 
   it('400 identical Service/Deployment pairs selecting each other', async () => {
-    const pair = (i: number) => `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}}\nspec:\n  template:\n    metadata: {labels: {app: same}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {selector: {app: same}, ports: [{port: 80}]}\n---\n`;
+    const pair = (i: number) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d${i}}\nspec:\n  template:\n    metadata: {labels: {app: same}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s${i}}\nspec: {selector: {app: same}, ports: [{port: 80}]}\n---\n`;
     await initKubeconn();
     const result = timed(30_000, () => {
       const ws = createWorkspace({});

@@ -20,26 +20,58 @@ describe('rule isolation', () => {
     await initKubeconn();
     const fragile = defineRule({
       id: 'fragile',
-      meta: { type: 'problem', category: 'shutdown', description: 'Test rule', remediation: 'None.', severity: 'warning', messages: { seen: 'Saw {{name}}' } },
+      meta: {
+        type: 'problem',
+        category: 'shutdown',
+        description: 'Test rule',
+        remediation: 'None.',
+        severity: 'warning',
+        messages: { seen: 'Saw {{name}}' },
+      },
       // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures (as for rules/)
       check({ model, each, report }) {
         each(model.workloads, (w) => {
           if (w.name === 'bad') throw new TypeError("Cannot read properties of undefined (reading 'x')");
-          report({ messageId: 'seen', data: { name: w.name }, at: { file: w.object.file, start: w.object.nameSpan[0], end: w.object.nameSpan[1] } });
+          report({
+            messageId: 'seen',
+            data: { name: w.name },
+            at: { file: w.object.file, start: w.object.nameSpan[0], end: w.object.nameSpan[1] },
+          });
         });
       },
     });
-    const broken = defineRule({ ...fragile, id: 'broken', check: () => { throw new Error('boom'); } });
+    const broken = defineRule({
+      ...fragile,
+      id: 'broken',
+      check: () => {
+        throw new Error('boom');
+      },
+    });
     const ws = new Workspace({}, [broken, fragile, ...allRules.filter((r) => r.id === 'prestop-sleep')]);
     ws.setFile('/w/a.yaml', POD('good'));
     ws.setFile('/w/b.yaml', POD('bad'));
     const result = ws.analyze();
-    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${path.basename(f.file)}`).sort(), ['fragile a.yaml', 'prestop-sleep a.yaml', 'prestop-sleep b.yaml']);
-    assert.deepEqual(result.notices.map((n) => [n.ruleId, n.message, n.at?.file, n.at?.line]), [
-      ['broken', 'kubeconn internal error in rule broken: boom', undefined, undefined],
-      ['fragile', "kubeconn internal error in rule fragile on Deployment 'bad': Cannot read properties of undefined (reading 'x')", '/w/b.yaml', 3],
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId} ${path.basename(f.file)}`).sort(), [
+      'fragile a.yaml',
+      'prestop-sleep a.yaml',
+      'prestop-sleep b.yaml',
     ]);
-    assert.deepEqual(result.problemsByFile.get('/w/b.yaml')?.map((p) => [p.kind, p.ruleId, p.line]), [['internal', 'fragile', 3]]);
+    assert.deepEqual(
+      result.notices.map((n) => [n.ruleId, n.message, n.at?.file, n.at?.line]),
+      [
+        ['broken', 'kubeconn internal error in rule broken: boom', undefined, undefined],
+        [
+          'fragile',
+          "kubeconn internal error in rule fragile on Deployment 'bad': Cannot read properties of undefined (reading 'x')",
+          '/w/b.yaml',
+          3,
+        ],
+      ],
+    );
+    assert.deepEqual(
+      result.problemsByFile.get('/w/b.yaml')?.map((p) => [p.kind, p.ruleId, p.line]),
+      [['internal', 'fragile', 3]],
+    );
   });
 
   it('the CLI prints every other finding, names the failed rule and exits 2', () => {
@@ -48,7 +80,10 @@ describe('rule isolation', () => {
     const env = { KUBECONN_TEST_FAIL_RULE: 'readiness-probe' };
     const r = withEnv(env, () => kubeconn(p.dir, ['check', '--format', 'json']));
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /kubeconn: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure \(KUBECONN_TEST_FAIL_RULE\) \(a\.yaml:3:/);
+    assert.match(
+      r.stderr,
+      /kubeconn: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure \(KUBECONN_TEST_FAIL_RULE\) \(a\.yaml:3:/,
+    );
     const messages = (JSON.parse(r.stdout) as Result[]).flatMap((x) => x.messages.map((m) => m.ruleId));
     assert.equal(messages.filter((m) => m === 'kubeconn/prestop-sleep').length, 2, 'the other rules still report');
   });
@@ -59,7 +94,12 @@ describe('rule isolation', () => {
     const r = withEnv({ KUBECONN_TEST_FAIL_RULE: 'readiness-probe' }, () => eslint(p.dir, ['--format', 'json', '.']));
     assert.equal(r.stderr, '');
     const messages = (JSON.parse(r.stdout) as Result[]).flatMap((x) => x.messages.map((m) => `${m.ruleId}: ${m.message}`));
-    assert.ok(messages.includes("kubeconn/readiness-probe: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure (KUBECONN_TEST_FAIL_RULE)"), messages.join('\n'));
+    assert.ok(
+      messages.includes(
+        "kubeconn/readiness-probe: kubeconn internal error in rule readiness-probe on Deployment 'a': simulated failure (KUBECONN_TEST_FAIL_RULE)",
+      ),
+      messages.join('\n'),
+    );
     assert.ok(messages.some((m) => m.startsWith('kubeconn/prestop-sleep:')));
   });
 });
@@ -70,7 +110,8 @@ function withEnv<T>(env: Record<string, string>, run: () => T): T {
   try {
     return run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) Reflect.deleteProperty(process.env, k);
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) Reflect.deleteProperty(process.env, k);
+      else process.env[k] = v;
   }
 }

@@ -29,7 +29,10 @@ describe('stepped analysis', () => {
       step = steps.next();
     }
     assert.equal(names[0], 'model');
-    assert.deepEqual(names.slice(1), a.rules.map((r) => r.id));
+    assert.deepEqual(
+      names.slice(1),
+      a.rules.map((r) => r.id),
+    );
     assert.equal(JSON.stringify(step.value.findings), JSON.stringify(b.analyze().findings));
     assert.equal(a.analyze(), step.value, 'cached');
   });

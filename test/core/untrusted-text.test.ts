@@ -7,7 +7,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { allRules, buildCatalog, createWorkspace, escapeMarkdown, hoverAt, initKubeconn, markdownCode, markdownHref, printable } from '../../src/api.js';
+import {
+  allRules,
+  buildCatalog,
+  createWorkspace,
+  escapeMarkdown,
+  hoverAt,
+  initKubeconn,
+  markdownCode,
+  markdownHref,
+  printable,
+} from '../../src/api.js';
 import { readSettings } from '../../src/lsp/settings.js';
 import { kubeconn, makeProject, type Result } from '../e2e/project.js';
 import { TestClient } from '../lsp/client.js';
@@ -60,8 +70,14 @@ describe('untrusted text', () => {
     assert.match(stylish.stdout, /\\u001b\[31mred\\u001b\[0m\.yaml/);
     assert.match(stylish.stdout, /evil\\u001b\]0;pwned/);
     const json = JSON.parse(kubeconn(p.dir, ['check', '--no-config', '--format', 'json', '.']).stdout) as Result[];
-    assert.ok(json.some((r) => r.filePath.includes(`${ESC}[31mred`)), 'JSON keeps the file name');
-    assert.ok(json.some((r) => r.messages.some((m) => m.message.includes(`evil${ESC}]0;pwned`))), 'JSON keeps the name');
+    assert.ok(
+      json.some((r) => r.filePath.includes(`${ESC}[31mred`)),
+      'JSON keeps the file name',
+    );
+    assert.ok(
+      json.some((r) => r.messages.some((m) => m.message.includes(`evil${ESC}]0;pwned`))),
+      'JSON keeps the name',
+    );
   });
 
   it('escapeMarkdown, markdownCode and markdownHref turn workspace text into inert Markdown', () => {
@@ -84,7 +100,11 @@ describe('untrusted text', () => {
     ws.setFile('/w/app.yaml', text);
     const result = ws.analyze();
     const catalog = buildCatalog(result, allRules);
-    const lines = (offset: number) => hoverAt(result, catalog, '/w/app.yaml', offset)!.lines.flat().map((part) => (typeof part === 'string' ? part : `{${part.label}}`)).join('\n');
+    const lines = (offset: number) =>
+      hoverAt(result, catalog, '/w/app.yaml', offset)!
+        .lines.flat()
+        .map((part) => (typeof part === 'string' ? part : `{${part.label}}`))
+        .join('\n');
     const onService = lines(text.lastIndexOf(name) + 1);
     assert.match(onService, /\*\*Service \\\[open\\\]\\\(command:kubeconn\.rescan\\\) \\\*\\\*x\\\*\\\* \\<b\\>\*\*/);
     assert.doesNotMatch(onService.split('\n')[0]!.replace(/\\./g, ''), /\]\(|<b>|\*\*x/);
@@ -92,15 +112,29 @@ describe('untrusted text', () => {
     assert.ok(onImage.includes(`**Image** ${markdownCode(image)}`), onImage);
   });
 
-  it('readSettings: an unusable exclude pattern or value is a warning and that setting\'s default; the others apply', () => {
+  it("readSettings: an unusable exclude pattern or value is a warning and that setting's default; the others apply", () => {
     const s = readSettings({ exclude: ['**/*.{yaml'], preStopSeconds: 9, drainSeconds: { x: 1 }, imageMap: ['a'], rules: 'off' }, '/w');
     assert.equal(s.options.exclude, undefined);
     assert.equal(s.options.preStopSeconds, 9);
     assert.equal(s.options.drainSeconds, undefined);
-    assert.deepEqual(s.errors.map((e) => e.split(':')[0]).sort(), ['kubeconn.drainSeconds', 'kubeconn.exclude', 'kubeconn.imageMap', 'kubeconn.rules']);
-    assert.match(s.errors.find((e) => e.startsWith('kubeconn.exclude'))!, /"\*\*\/\*\.\{yaml" uses braces.*; using the default\.$/);
-    assert.deepEqual(readSettings({ exclude: ['', 3] }, '/w').errors, ['kubeconn.exclude: an empty pattern matches nothing; 3 is not a string; using the default.']);
-    assert.deepEqual(readSettings({ exclude: ['dist/', '**/generated/**'] }, '/w'), { options: { exclude: ['dist/', '**/generated/**'] }, groupBy: 'auto', errors: [] });
+    assert.deepEqual(s.errors.map((e) => e.split(':')[0]).sort(), [
+      'kubeconn.drainSeconds',
+      'kubeconn.exclude',
+      'kubeconn.imageMap',
+      'kubeconn.rules',
+    ]);
+    assert.match(
+      s.errors.find((e) => e.startsWith('kubeconn.exclude'))!,
+      /"\*\*\/\*\.\{yaml" uses braces.*; using the default\.$/,
+    );
+    assert.deepEqual(readSettings({ exclude: ['', 3] }, '/w').errors, [
+      'kubeconn.exclude: an empty pattern matches nothing; 3 is not a string; using the default.',
+    ]);
+    assert.deepEqual(readSettings({ exclude: ['dist/', '**/generated/**'] }, '/w'), {
+      options: { exclude: ['dist/', '**/generated/**'] },
+      groupBy: 'auto',
+      errors: [],
+    });
   });
 
   it('the language server with `"kubeconn.exclude": ["**/*.{yaml"]` warns, analyses with the default and keeps serving', async () => {

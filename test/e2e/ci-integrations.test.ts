@@ -12,8 +12,10 @@ import { repoRoot } from '../helpers/paths.js';
 import { makeProject, type Project } from './project.js';
 
 // A served workload without preStop/readinessProbe (Deployment + the Service that selects it).
-const BAD_POD = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051}]\n';
+const BAD_POD =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
+const SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051}]\n';
 const KUBECONN = path.join(repoRoot, 'bin', 'kubeconn.js');
 
 describe('GitHub Action', () => {
@@ -48,7 +50,13 @@ describe('GitHub Action', () => {
     assert.equal(r.status, 0, r.stderr); // findings do not fail the step; the last step decides
     assert.match(r.stdout, /deploy\/pod\.yaml/);
     assert.doesNotMatch(r.stdout, /readiness-probe/, 'extra args reach kubeconn');
-    const outputs = Object.fromEntries(fs.readFileSync(output, 'utf8').trim().split('\n').map((l) => l.split('=') as [string, string]));
+    const outputs = Object.fromEntries(
+      fs
+        .readFileSync(output, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=') as [string, string]),
+    );
     assert.deepEqual(outputs, { 'sarif-file': 'out/k.sarif', 'exit-code': '0' });
     const sarif = JSON.parse(fs.readFileSync(path.join(p.dir, 'out/k.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] };
     assert.ok(sarif.runs[0]!.results.some((x) => x.ruleId === 'kubeconn/prestop-sleep'));
@@ -62,12 +70,19 @@ describe('GitHub Action', () => {
 describe('pre-commit hook', () => {
   const projects: Project[] = [];
   after(() => projects.forEach((p) => p.cleanup()));
-  const hooks = parse(fs.readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string; language: string }[];
+  const hooks = parse(fs.readFileSync(path.join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as {
+    id: string;
+    entry: string;
+    files: string;
+    language: string;
+  }[];
   const hook = hooks.find((h) => h.id === 'kubeconn')!;
 
   /** What pre-commit runs: entry + the staged files matching `files` (no match, no run). */
   function runHook(dir: string): { ran: boolean; status: number | null; stdout: string; files: string[] } {
-    const staged = spawnSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR'], { cwd: dir, encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+    const staged = spawnSync('git', ['diff', '--cached', '--name-only', '--diff-filter=ACMR'], { cwd: dir, encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean);
     const files = staged.filter((f) => new RegExp(hook.files).test(f));
     if (files.length === 0) return { ran: false, status: 0, stdout: '', files };
     const [bin, ...args] = hook.entry.split(' ');
@@ -84,7 +99,8 @@ describe('pre-commit hook', () => {
       'README.md': '# app\n',
     });
     projects.push(p);
-    const git = (...args: string[]) => assert.equal(spawnSync('git', args, { cwd: p.dir, encoding: 'utf8' }).status, 0, `git ${args.join(' ')}`);
+    const git = (...args: string[]) =>
+      assert.equal(spawnSync('git', args, { cwd: p.dir, encoding: 'utf8' }).status, 0, `git ${args.join(' ')}`);
     git('init', '-q');
     git('add', 'README.md');
     assert.equal(runHook(p.dir).ran, false, 'README.md does not match `files`');
@@ -92,7 +108,11 @@ describe('pre-commit hook', () => {
     const r = runHook(p.dir);
     assert.deepEqual(r.files, ['cmd/main.go']);
     assert.equal(r.status, 0, 'warnings do not fail the commit');
-    assert.match(r.stdout, /cmd\/main\.go[\s\S]*grpc-client-load-balancing/, 'the staged client is linked to the Service that is not staged');
+    assert.match(
+      r.stdout,
+      /cmd\/main\.go[\s\S]*grpc-client-load-balancing/,
+      'the staged client is linked to the Service that is not staged',
+    );
     assert.doesNotMatch(r.stdout, /k8s\//, 'only staged files are reported');
     p.write('k8s/pod.yaml', BAD_POD.replace('      containers:', '      terminationGracePeriodSeconds: 0\n      containers:'));
     git('add', 'k8s/pod.yaml');

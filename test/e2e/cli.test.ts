@@ -16,9 +16,11 @@ const service = yaml`
         port: 50051
 `;
 // service-app-protocol speaks only for ports an HTTPRoute or a cloud load balancer's Ingress targets (facts A15).
-const route = 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: orders, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 50051}}}}\n';
+const route =
+  'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: orders, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 50051}}}}\n';
 /** A served workload without preStop/readinessProbe: a Deployment and the Service that selects it. */
-const bad = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
+const bad =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers: [{name: c, ports: [{containerPort: 80}]}]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
 const deployment = yaml`
   apiVersion: apps/v1
   kind: Deployment
@@ -58,18 +60,35 @@ describe('kubeconn CLI', () => {
     const r = kubeconn(p.dir, ['check', 'k8s', '--format', 'json']);
     assert.equal(r.status, 1, r.stderr);
     const results = (JSON.parse(r.stdout) as Result[]).filter((x) => x.messages.length > 0);
-    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['k8s/deploy.yaml', 'k8s/svc.yaml']);
+    assert.deepEqual(
+      results.map((x) => path.relative(p.dir, x.filePath)),
+      ['k8s/deploy.yaml', 'k8s/svc.yaml'],
+    );
     const deploy = results[0]!;
     assert.deepEqual(Object.keys(deploy).sort(), [
-      'errorCount', 'fatalErrorCount', 'filePath', 'fixableErrorCount', 'fixableWarningCount', 'messages', 'source', 'suppressedMessages', 'usedDeprecatedRules', 'warningCount',
+      'errorCount',
+      'fatalErrorCount',
+      'filePath',
+      'fixableErrorCount',
+      'fixableWarningCount',
+      'messages',
+      'source',
+      'suppressedMessages',
+      'usedDeprecatedRules',
+      'warningCount',
     ]);
     const grace = deploy.messages.find((m) => m.ruleId === 'kubeconn/grace-period-budget')!;
-    assert.deepEqual({ line: grace.line, column: grace.column, endLine: grace.endLine, endColumn: grace.endColumn, severity: grace.severity },
-      { line: 15, column: 31, endLine: 15, endColumn: 44, severity: 2 });
+    assert.deepEqual(
+      { line: grace.line, column: grace.column, endLine: grace.endLine, endColumn: grace.endColumn, severity: grace.severity },
+      { line: 15, column: 31, endLine: 15, endColumn: 44, severity: 2 },
+    );
     const at = deployment.indexOf('10 # short');
     assert.deepEqual(grace.fix, { range: [at, at + 2], text: '20' });
     const svc = results[1]!;
-    assert.deepEqual(svc.messages.map((m) => m.ruleId), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    assert.deepEqual(
+      svc.messages.map((m) => m.ruleId),
+      ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol'],
+    );
     assert.equal(svc.messages[0]!.suggestions!.length, 2);
   });
 
@@ -78,12 +97,18 @@ describe('kubeconn CLI', () => {
     projects.push(p);
     const r = kubeconn(p.dir, ['check', '--fix', '--format', 'json']);
     assert.equal(r.status, 0, r.stdout);
-    assert.equal(p.read('k8s/deploy.yaml'), deployment.replace('terminationGracePeriodSeconds: 10 # short', 'terminationGracePeriodSeconds: 20 # short'));
+    assert.equal(
+      p.read('k8s/deploy.yaml'),
+      deployment.replace('terminationGracePeriodSeconds: 10 # short', 'terminationGracePeriodSeconds: 20 # short'),
+    );
     // appProtocol is a suggestion (facts A16): the Service is left alone.
     assert.equal(p.read('k8s/svc.yaml'), service);
     const again = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
     // What is left has no fix: the topology change and appProtocol are suggestions.
-    assert.deepEqual(again.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    assert.deepEqual(
+      again.flatMap((x) => x.messages.map((m) => m.ruleId)),
+      ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol'],
+    );
   });
 
   it('reports a syntax error as a fatal message with its line, and still analyses the other documents', () => {
@@ -97,7 +122,10 @@ describe('kubeconn CLI', () => {
     assert.equal(fatal.ruleId, null);
     assert.equal(fatal.line, 13);
     assert.match(fatal.message, /^Parsing error: YAML syntax error in document 2/);
-    assert.ok(result!.messages.some((m) => m.ruleId === 'kubeconn/grpc-clusterip-imbalance'), 'document 1 is still analysed');
+    assert.ok(
+      result!.messages.some((m) => m.ruleId === 'kubeconn/grpc-clusterip-imbalance'),
+      'document 1 is still analysed',
+    );
   });
 
   it('--rule, --quiet and --max-warnings', () => {
@@ -132,7 +160,7 @@ describe('kubeconn CLI', () => {
     }
   });
 
-  it('walks folders but skips node_modules, vendor and .gitignore\'d paths', () => {
+  it("walks folders but skips node_modules, vendor and .gitignore'd paths", () => {
     const p = makeProject({
       'deploy/pod.yaml': bad,
       'vendor/lib/pod.yaml': bad,
@@ -148,13 +176,19 @@ describe('kubeconn CLI', () => {
     assert.deepEqual(yamlFiles, ['deploy/pod.yaml']);
   });
 
-  it('prints SARIF 2.1.0 with one result per finding and the rules\' docs', () => {
+  it("prints SARIF 2.1.0 with one result per finding and the rules' docs", () => {
     const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route });
     projects.push(p);
     const r = kubeconn(p.dir, ['check', '--format', 'sarif']);
-    const sarif = JSON.parse(r.stdout) as { version: string; runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string }[] }[] };
+    const sarif = JSON.parse(r.stdout) as {
+      version: string;
+      runs: { tool: { driver: { rules: { id: string; helpUri?: string }[] } }; results: { ruleId: string }[] }[];
+    };
     assert.equal(sarif.version, '2.1.0');
-    assert.deepEqual(sarif.runs[0]!.results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance', 'kubeconn/service-app-protocol']);
+    assert.deepEqual(sarif.runs[0]!.results.map((x) => x.ruleId).sort(), [
+      'kubeconn/grpc-clusterip-imbalance',
+      'kubeconn/service-app-protocol',
+    ]);
     const rule = sarif.runs[0]!.tool.driver.rules.find((x) => x.id === 'kubeconn/service-app-protocol')!;
     assert.match(rule.helpUri ?? '', /docs\/rules\/service-app-protocol\.md$/);
   });
@@ -165,28 +199,48 @@ describe('kubeconn CLI', () => {
     const r = kubeconn(p.dir, ['check', '--stdin', '--stdin-filename', 'k8s/deploy.yaml', '--format', 'json'], deployment);
     assert.equal(r.stderr, '');
     const results = JSON.parse(r.stdout) as Result[];
-    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['k8s/deploy.yaml']);
+    assert.deepEqual(
+      results.map((x) => path.relative(p.dir, x.filePath)),
+      ['k8s/deploy.yaml'],
+    );
     // The budget finding needs nothing else; the preStop one needs the Service of the other file to know it is served.
-    assert.ok(results[0]!.messages.some((m) => m.ruleId === 'kubeconn/grace-period-budget'), JSON.stringify(results[0]!.messages));
+    assert.ok(
+      results[0]!.messages.some((m) => m.ruleId === 'kubeconn/grace-period-budget'),
+      JSON.stringify(results[0]!.messages),
+    );
     const usage = kubeconn(p.dir, ['check', '--stdin', '--fix']);
     assert.equal(usage.status, 2);
     assert.match(usage.stderr, /--fix cannot write to stdin/);
   });
 
   it('--project analyses the whole folder but reports only the paths given (pre-commit on staged files)', () => {
-    const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/deploy.yaml': deployment, 'cmd/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n' });
+    const p = makeProject({
+      'k8s/svc.yaml': service,
+      'k8s/deploy.yaml': deployment,
+      'cmd/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n',
+    });
     projects.push(p);
     const r = kubeconn(p.dir, ['check', '--project', '.', 'cmd/main.go', '--format', 'json']);
     const results = JSON.parse(r.stdout) as Result[];
-    assert.deepEqual(results.map((x) => path.relative(p.dir, x.filePath)), ['cmd/main.go']);
-    assert.deepEqual(results[0]!.messages.map((m) => m.ruleId), ['kubeconn/grpc-client-load-balancing'], 'the client is linked to the Service in k8s/');
+    assert.deepEqual(
+      results.map((x) => path.relative(p.dir, x.filePath)),
+      ['cmd/main.go'],
+    );
+    assert.deepEqual(
+      results[0]!.messages.map((m) => m.ruleId),
+      ['kubeconn/grpc-client-load-balancing'],
+      'the client is linked to the Service in k8s/',
+    );
   });
 
   it('reads .kubeconn.yaml from the project and stops with file:line:column on a config mistake', () => {
     const p = makeProject({ 'k8s/svc.yaml': service, 'k8s/route.yaml': route, '.kubeconn.yaml': 'rules:\n  service-app-protocol: off\n' });
     projects.push(p);
     const clean = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
-    assert.deepEqual(clean.flatMap((x) => x.messages.map((m) => m.ruleId)), ['kubeconn/grpc-clusterip-imbalance']);
+    assert.deepEqual(
+      clean.flatMap((x) => x.messages.map((m) => m.ruleId)),
+      ['kubeconn/grpc-clusterip-imbalance'],
+    );
     // A flag wins over the file.
     const flagged = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json', '--rule', 'service-app-protocol=error']).stdout) as Result[];
     assert.equal(flagged.flatMap((x) => x.messages).length, 2);
@@ -203,6 +257,9 @@ describe('kubeconn CLI', () => {
     const files = (r: Result[]) => r.filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));
     assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), ['deploy/pod.yaml']);
     p.write('.kubeconn.yaml', 'include: [pkg/testdata/]\n');
-    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), ['deploy/pod.yaml', 'pkg/testdata/pod.yaml']);
+    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), [
+      'deploy/pod.yaml',
+      'pkg/testdata/pod.yaml',
+    ]);
   });
 });

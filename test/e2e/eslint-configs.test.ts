@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { eslint, linkPackages, makeProject, summarize, type Project, type Result } from './project.js';
 
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: shop}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051}]\n';
+const SERVICE =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: shop}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051}]\n';
 // A TypeScript client with an explicit `any` (typescript-eslint's no-explicit-any reports it).
 const CLIENT_TS = [
   "import * as grpc from '@grpc/grpc-js';",
@@ -37,12 +38,18 @@ describe('ESLint configs as the README shows them', () => {
       return summarize(JSON.parse(r.stdout) as Result[], p.dir);
     };
     const esm = run();
-    assert.ok(esm.some((l) => l.includes('kubeconn/grpc-client-load-balancing')), 'the TypeScript client is linted by configs.recommended');
+    assert.ok(
+      esm.some((l) => l.includes('kubeconn/grpc-client-load-balancing')),
+      'the TypeScript client is linted by configs.recommended',
+    );
     p.write('package.json', JSON.stringify({ name: 'cjs-project', private: true }));
     linkPackages(p.dir, ['eslint']);
     p.write('eslint.config.js', "const kubeconn = require('kubeconn');\nmodule.exports = [...kubeconn.configs.recommended];\n");
     assert.deepEqual(run(), esm);
-    p.write('eslint.config.js', "const { defineConfig } = require('eslint/config');\nconst kubeconn = require('kubeconn');\nmodule.exports = defineConfig([kubeconn.configs.recommended]);\n");
+    p.write(
+      'eslint.config.js',
+      "const { defineConfig } = require('eslint/config');\nconst kubeconn = require('kubeconn');\nmodule.exports = defineConfig([kubeconn.configs.recommended]);\n",
+    );
     assert.deepEqual(run(), esm);
   });
 
@@ -70,7 +77,12 @@ describe('ESLint configs as the README shows them', () => {
       const r = eslint(p.dir, ['--format', 'json', '.']);
       assert.equal(r.stderr, '');
       const rules = rulesOf(JSON.parse(r.stdout) as Result[]);
-      for (const expected of ['@typescript-eslint/no-explicit-any', 'yml/no-empty-mapping-value', 'kubeconn/grpc-client-load-balancing', 'kubeconn/grpc-clusterip-imbalance']) {
+      for (const expected of [
+        '@typescript-eslint/no-explicit-any',
+        'yml/no-empty-mapping-value',
+        'kubeconn/grpc-client-load-balancing',
+        'kubeconn/grpc-clusterip-imbalance',
+      ]) {
         assert.ok(rules.includes(expected), `${expected} in ${rules.join(', ')}`);
       }
     });
@@ -88,7 +100,9 @@ describe('ESLint configs as the README shows them', () => {
     assert.equal(r.stderr, '', 'no crash');
     const messages = (JSON.parse(r.stdout) as Result[]).flatMap((x) => x.messages.map((m) => m.message));
     assert.ok(
-      messages.includes("kubeconn config: settings.kubeconn in the ESLint config:1:1: unknown key 'kubernetesVersoin' (did you mean 'kubernetesVersion'?)"),
+      messages.includes(
+        "kubeconn config: settings.kubeconn in the ESLint config:1:1: unknown key 'kubernetesVersoin' (did you mean 'kubernetesVersion'?)",
+      ),
       messages.join('\n'),
     );
   });

@@ -42,7 +42,9 @@ describe('ESLint plugin', () => {
     eslint(a.dir, ['--fix', '.']);
     kubeconn(b.dir, ['check', '--fix']);
     const files = (dir: string) =>
-      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith('node_modules') && fs.statSync(path.join(dir, f)).isFile()).sort();
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => !f.startsWith('node_modules') && fs.statSync(path.join(dir, f)).isFile())
+        .sort();
     assert.deepEqual(files(a.dir), files(b.dir));
     let changed = 0;
     for (const f of files(a.dir)) {
@@ -53,7 +55,10 @@ describe('ESLint plugin', () => {
     assert.ok(changed > 0, 'some file was fixed');
     // After fixing, nothing fixable is left and everything still parses.
     const again = JSON.parse(eslint(a.dir, ['--format', 'json', '.']).stdout) as Result[];
-    assert.deepEqual(again.flatMap((r) => r.messages.filter((m) => m.fix || m.fatal)), []);
+    assert.deepEqual(
+      again.flatMap((r) => r.messages.filter((m) => m.fix || m.fatal)),
+      [],
+    );
   });
 
   it('honours eslint-disable comments in YAML and reports parse errors as fatal', () => {
@@ -89,7 +94,8 @@ describe('ESLint plugin', () => {
 
   it('TypeScript under configs.all: parsed without a TS parser, comments honoured, same findings as the CLI', () => {
     const p = makeProject({
-      'k8s/orders.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: shop}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051, appProtocol: kubernetes.io/h2c}]\n',
+      'k8s/orders.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: shop}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051, appProtocol: kubernetes.io/h2c}]\n',
       'src/client.ts': [
         "import * as grpc from '@grpc/grpc-js';",
         "import { OrdersClient } from './gen/orders_grpc_pb';",
@@ -118,7 +124,9 @@ describe('ESLint plugin', () => {
     const p = makeProject({ 'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{name: grpc, port: 1}]\n' });
     projects.push(p);
     const r = eslint(p.dir, ['--format', '@microsoft/eslint-formatter-sarif', '.']);
-    const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[] };
+    const sarif = JSON.parse(r.stdout) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
     const results = sarif.runs[0]!.results;
     // service-app-protocol speaks only behind an HTTPRoute (facts A15); the port-name-only imbalance is an info.
     assert.deepEqual(results.map((x) => x.ruleId).sort(), ['kubeconn/grpc-clusterip-imbalance']);
@@ -132,11 +140,17 @@ Object.assign(RuleTester, { describe, it, itOnly: it.only });
 describe('ESLint RuleTester on the generated rules', () => {
   const tester = new RuleTester({ plugins: { kubeconn: plugin }, language: 'kubeconn/yaml' } as never);
   // A Deployment and the Service that selects it (one file): prestop-sleep and readiness-probe judge served pods only.
-  const head = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers:\n        - name: c\n          ports: [{containerPort: 80}]\n';
+  const head =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec:\n  template:\n    metadata: {labels: {app: p}}\n    spec:\n      containers:\n        - name: c\n          ports: [{containerPort: 80}]\n';
   const tail = '---\napiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n';
   const pod = head + tail;
   tester.run('kubeconn/prestop-sleep', plugin.rules['prestop-sleep'] as never, {
-    valid: [{ filename: 'pod.yaml', code: pod.replace('ports: [{containerPort', 'lifecycle: {preStop: {sleep: {seconds: 3}}}\n          ports: [{containerPort') }],
+    valid: [
+      {
+        filename: 'pod.yaml',
+        code: pod.replace('ports: [{containerPort', 'lifecycle: {preStop: {sleep: {seconds: 3}}}\n          ports: [{containerPort'),
+      },
+    ],
     invalid: [
       {
         filename: 'pod.yaml',
@@ -163,10 +177,16 @@ describe('ESLint RuleTester on the generated rules', () => {
         code: pod,
         errors: [
           {
-            message: "Container 'c' of Deployment 'p' receives traffic but has no readinessProbe. New pods get connections before they can serve them.",
+            message:
+              "Container 'c' of Deployment 'p' receives traffic but has no readinessProbe. New pods get connections before they can serve them.",
             line: 9,
             column: 11,
-            suggestions: [{ desc: 'Add a tcpSocket readinessProbe on port 80', output: `${head}          readinessProbe:\n            tcpSocket:\n              port: 80\n            periodSeconds: 5\n${tail}` }],
+            suggestions: [
+              {
+                desc: 'Add a tcpSocket readinessProbe on port 80',
+                output: `${head}          readinessProbe:\n            tcpSocket:\n              port: 80\n            periodSeconds: 5\n${tail}`,
+              },
+            ],
           },
         ],
       },

@@ -14,7 +14,12 @@ import { summarize, type Result } from './project.js';
 const MB = 1024 * 1024;
 
 function run(cmd: string, args: string[], cwd: string, timeout = 240_000) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+  const r = spawnSync(cmd, args, {
+    cwd,
+    encoding: 'utf8',
+    timeout,
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
   return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
@@ -26,7 +31,9 @@ function duBytes(dir: string): number {
   return total;
 }
 
-const eslintVersion = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.eslint!;
+const eslintVersion = (
+  JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+).devDependencies.eslint!;
 
 describe('the npm package, installed into a new project', () => {
   let work: string;
@@ -56,15 +63,34 @@ describe('the npm package, installed into a new project', () => {
   });
 
   it('ships the build, the grammars, the rule docs, the schema and types, and nothing of the tests', () => {
-    const list = run('tar', ['tzf', tarball], work).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
-    for (const needed of ['bin/kubeconn.js', 'dist/src/eslint/index.js', 'dist/src/eslint/index.d.ts', 'dist/src/eslint/cjs.cjs', 'dist/src/core/index.d.ts', 'dist/grammars/tree-sitter-go.wasm', 'docs/rules/prestop-sleep.md', 'schema/kubeconn.schema.json', 'README.md', 'LICENSE']) {
+    const list = run('tar', ['tzf', tarball], work)
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((f) => f.replace(/^package\//, ''));
+    for (const needed of [
+      'bin/kubeconn.js',
+      'dist/src/eslint/index.js',
+      'dist/src/eslint/index.d.ts',
+      'dist/src/eslint/cjs.cjs',
+      'dist/src/core/index.d.ts',
+      'dist/grammars/tree-sitter-go.wasm',
+      'docs/rules/prestop-sleep.md',
+      'schema/kubeconn.schema.json',
+      'README.md',
+      'LICENSE',
+    ]) {
       assert.ok(list.includes(needed), `${needed} is in the tarball`);
     }
-    assert.deepEqual(list.filter((f) => /^dist\/(test|bench)\/|\.map$|^src\/|^test\//.test(f)), []);
+    assert.deepEqual(
+      list.filter((f) => /^dist\/(test|bench)\/|\.map$|^src\/|^test\//.test(f)),
+      [],
+    );
   });
 
   it('installs with one ESLint, a clean `npm ls`, and adds at most 30 MB', () => {
-    const withEslint = time('npm i -D eslint', () => run('npm', ['install', '--prefer-offline', '--save-dev', `eslint@${eslintVersion}`], app));
+    const withEslint = time('npm i -D eslint', () =>
+      run('npm', ['install', '--prefer-offline', '--save-dev', `eslint@${eslintVersion}`], app),
+    );
     assert.equal(withEslint.status, 0, withEslint.stderr);
     const before = duBytes(path.join(app, 'node_modules'));
     const installed = time('npm i -D kubeconn.tgz', () => run('npm', ['install', '--prefer-offline', '--save-dev', tarball], app));
@@ -103,12 +129,18 @@ describe('the npm package, installed into a new project', () => {
     const sarif = npx(['kubeconn', 'check', 'shop', '--format', 'sarif']);
     assert.equal((JSON.parse(sarif.stdout) as { runs: { tool: { driver: { name: string } } }[] }).runs[0]!.tool.driver.name, 'kubeconn');
 
-    fs.writeFileSync(path.join(app, 'eslint.config.mjs'), "import kubeconn from 'kubeconn';\n\nexport default [...kubeconn.configs.recommended];\n");
+    fs.writeFileSync(
+      path.join(app, 'eslint.config.mjs'),
+      "import kubeconn from 'kubeconn';\n\nexport default [...kubeconn.configs.recommended];\n",
+    );
     const esm = time('eslint (ESM config)', () => npx(['eslint', '--format', 'json', 'shop']));
     assert.equal(esm.stderr, '');
     assert.deepEqual(summarize(JSON.parse(esm.stdout) as Result[], app), expected);
     fs.rmSync(path.join(app, 'eslint.config.mjs'));
-    fs.writeFileSync(path.join(app, 'eslint.config.cjs'), "const kubeconn = require('kubeconn');\n\nmodule.exports = [...kubeconn.configs.recommended];\n");
+    fs.writeFileSync(
+      path.join(app, 'eslint.config.cjs'),
+      "const kubeconn = require('kubeconn');\n\nmodule.exports = [...kubeconn.configs.recommended];\n",
+    );
     const cjs = time('eslint (CJS config)', () => npx(['eslint', '--format', 'json', 'shop']));
     assert.equal(cjs.stderr, '');
     assert.deepEqual(summarize(JSON.parse(cjs.stdout) as Result[], app), expected);
@@ -118,7 +150,7 @@ describe('the npm package, installed into a new project', () => {
       "if (!plugin.rules['prestop-sleep'] || !Array.isArray(plugin.configs.recommended)) process.exit(3);",
       "import('kubeconn/core').then(async (core) => {",
       '  await core.initKubeconn();',
-      "  const ws = core.createWorkspace();",
+      '  const ws = core.createWorkspace();',
       "  ws.setFile('/x/pod.yaml', 'apiVersion: apps/v1\\nkind: Deployment\\nmetadata: {name: p}\\nspec:\\n  template:\\n    metadata: {labels: {app: p}}\\n    spec:\\n      containers: [{name: c, ports: [{containerPort: 80}]}]\\n---\\napiVersion: v1\\nkind: Service\\nmetadata: {name: p}\\nspec: {selector: {app: p}, ports: [{port: 80}]}\\n');",
       '  console.log(ws.analyze().findings.map((f) => f.ruleId).sort().join(","));',
       '});',

@@ -18,7 +18,10 @@ export function makeProject(files: Record<string, string> = {}, copyFrom?: strin
   if (copyFrom) fs.cpSync(copyFrom, dir, { recursive: true });
   fs.mkdirSync(path.join(dir, 'node_modules', '@microsoft'), { recursive: true });
   fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'kubeconn'));
-  fs.symlinkSync(path.join(repoRoot, 'node_modules', '@microsoft', 'eslint-formatter-sarif'), path.join(dir, 'node_modules', '@microsoft', 'eslint-formatter-sarif'));
+  fs.symlinkSync(
+    path.join(repoRoot, 'node_modules', '@microsoft', 'eslint-formatter-sarif'),
+    path.join(dir, 'node_modules', '@microsoft', 'eslint-formatter-sarif'),
+  );
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'e2e', private: true, type: 'module' }));
   fs.writeFileSync(
     path.join(dir, 'eslint.config.js'),
@@ -54,7 +57,12 @@ export interface Run {
 }
 
 export function kubeconn(cwd: string, args: string[], input?: string): Run {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kubeconn.js'), ...args], { cwd, encoding: 'utf8', timeout: 60_000, input });
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'kubeconn.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    input,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -89,9 +97,7 @@ export interface Result {
 export function summarize(results: Result[], dir: string): string[] {
   return results
     .flatMap((r) =>
-      r.messages.map(
-        (m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId} ${m.message}`,
-      ),
+      r.messages.map((m) => `${path.relative(dir, r.filePath)}:${m.line}:${m.column}-${m.endLine}:${m.endColumn} ${m.ruleId} ${m.message}`),
     )
     .sort();
 }

@@ -80,11 +80,9 @@ async function observe(
   watch(channel.getConnectivityState(false));
   const call = () =>
     new Promise<string>((resolve) =>
-      (client as unknown as { who: (b: Buffer, o: GrpcJs.CallOptions, cb: (e: GrpcJs.ServiceError | null, r?: Buffer) => void) => void }).who(
-        Buffer.alloc(0),
-        { deadline: Date.now() + 3000 },
-        (e, r) => resolve(e ? `!${grpc.status[e.code]}: ${e.details}` : String(r)),
-      ),
+      (
+        client as unknown as { who: (b: Buffer, o: GrpcJs.CallOptions, cb: (e: GrpcJs.ServiceError | null, r?: Buffer) => void) => void }
+      ).who(Buffer.alloc(0), { deadline: Date.now() + 3000 }, (e, r) => resolve(e ? `!${grpc.status[e.code]}: ${e.details}` : String(r))),
     );
   const logFrom = logLines.length;
   try {
@@ -170,36 +168,57 @@ describe('gRPC keepalive enforcement (facts §5.5)', () => {
     results.write();
   });
 
-  it('grpc-js server, default options: pings ACKed, no GOAWAY (grpc-js servers do not enforce a ping policy)', { timeout: 20_000 }, async () => {
-    const o = await observe('grpc-js', {}, () => startGrpcJs({}), QUIET_WINDOW_MS, false);
-    results.record('grpc-js-server-default', o);
-    assert.equal(o.goaways.length, 0, JSON.stringify(o));
-    assert.ok(o.pingsSent >= 3, `expected ≥ 3 keepalive pings in ${QUIET_WINDOW_MS} ms: ${JSON.stringify(o)}`);
-    assert.equal(o.pingAcks, o.pingsSent, JSON.stringify(o));
-    assert.equal(o.connections, 1, JSON.stringify(o));
-    assert.doesNotMatch(o.callAfterWindow, /^!/);
-  });
+  it(
+    'grpc-js server, default options: pings ACKed, no GOAWAY (grpc-js servers do not enforce a ping policy)',
+    { timeout: 20_000 },
+    async () => {
+      const o = await observe('grpc-js', {}, () => startGrpcJs({}), QUIET_WINDOW_MS, false);
+      results.record('grpc-js-server-default', o);
+      assert.equal(o.goaways.length, 0, JSON.stringify(o));
+      assert.ok(o.pingsSent >= 3, `expected ≥ 3 keepalive pings in ${QUIET_WINDOW_MS} ms: ${JSON.stringify(o)}`);
+      assert.equal(o.pingAcks, o.pingsSent, JSON.stringify(o));
+      assert.equal(o.connections, 1, JSON.stringify(o));
+      assert.doesNotMatch(o.callAfterWindow, /^!/);
+    },
+  );
 
-  it('C-core server, default policy: GOAWAY ENHANCE_YOUR_CALM "too_many_pings", connection closed, client backs off', { timeout: 25_000 }, async () => {
-    const o = await observe('c-core', {}, () => startCCore({}), GOAWAY_WINDOW_MS, true);
-    results.record('c-core-server-default', o);
-    assert.equal(o.goaways.length, 1, JSON.stringify(o));
-    assert.equal(o.goaways[0]!.errorCode, 11, 'ENHANCE_YOUR_CALM'); // RFC 9113 §7: 0xb
-    assert.equal(o.goaways[0]!.debug, 'too_many_pings');
-    // The client saw it: its channel left READY, grpc-js logged the GOAWAY and doubled its keepalive time.
-    assert.ok(o.states.some((s) => s.state === 'IDLE'), `channel states: ${JSON.stringify(o.states)}`);
-    assert.ok(o.log.some((l) => /connection closed by GOAWAY with code 11 and data too_many_pings/.test(l)), o.log.join('\n'));
-    assert.ok(o.log.some((l) => /excess pings\. Increasing ping interval to 2000 ms/.test(l)), o.log.join('\n'));
-    // Not a hard failure: the next call opens a new connection.
-    assert.doesNotMatch(o.callAfterWindow, /^!/);
-    assert.equal(o.connections, 2, JSON.stringify(o));
-  });
+  it(
+    'C-core server, default policy: GOAWAY ENHANCE_YOUR_CALM "too_many_pings", connection closed, client backs off',
+    { timeout: 25_000 },
+    async () => {
+      const o = await observe('c-core', {}, () => startCCore({}), GOAWAY_WINDOW_MS, true);
+      results.record('c-core-server-default', o);
+      assert.equal(o.goaways.length, 1, JSON.stringify(o));
+      assert.equal(o.goaways[0]!.errorCode, 11, 'ENHANCE_YOUR_CALM'); // RFC 9113 §7: 0xb
+      assert.equal(o.goaways[0]!.debug, 'too_many_pings');
+      // The client saw it: its channel left READY, grpc-js logged the GOAWAY and doubled its keepalive time.
+      assert.ok(
+        o.states.some((s) => s.state === 'IDLE'),
+        `channel states: ${JSON.stringify(o.states)}`,
+      );
+      assert.ok(
+        o.log.some((l) => /connection closed by GOAWAY with code 11 and data too_many_pings/.test(l)),
+        o.log.join('\n'),
+      );
+      assert.ok(
+        o.log.some((l) => /excess pings\. Increasing ping interval to 2000 ms/.test(l)),
+        o.log.join('\n'),
+      );
+      // Not a hard failure: the next call opens a new connection.
+      assert.doesNotMatch(o.callAfterWindow, /^!/);
+      assert.equal(o.connections, 2, JSON.stringify(o));
+    },
+  );
 
-  it('C-core server permitting it (permit_without_calls 1, min_ping_interval_without_data_ms 500): no GOAWAY', { timeout: 20_000 }, async () => {
-    const o = await observe('c-core', PERMISSIVE_SERVER, () => startCCore(PERMISSIVE_SERVER), QUIET_WINDOW_MS, false);
-    results.record('c-core-server-permissive', o);
-    assert.equal(o.goaways.length, 0, JSON.stringify(o));
-    assert.ok(o.pingsSent >= 3, JSON.stringify(o));
-    assert.equal(o.connections, 1, JSON.stringify(o));
-  });
+  it(
+    'C-core server permitting it (permit_without_calls 1, min_ping_interval_without_data_ms 500): no GOAWAY',
+    { timeout: 20_000 },
+    async () => {
+      const o = await observe('c-core', PERMISSIVE_SERVER, () => startCCore(PERMISSIVE_SERVER), QUIET_WINDOW_MS, false);
+      results.record('c-core-server-permissive', o);
+      assert.equal(o.goaways.length, 0, JSON.stringify(o));
+      assert.ok(o.pingsSent >= 3, JSON.stringify(o));
+      assert.equal(o.connections, 1, JSON.stringify(o));
+    },
+  );
 });

@@ -102,50 +102,80 @@ describe('gRPC service config errors (facts A1, A2)', () => {
 
     it('§2: grpc.lb_policy_name = round_robin is ignored (one backend)', async () => {
       const t = await tally('lbPolicyName');
-      assert.deepEqual(succeeded(t).map(([, n]) => n), [N], JSON.stringify(t));
+      assert.deepEqual(
+        succeeded(t).map(([, n]) => n),
+        [N],
+        JSON.stringify(t),
+      );
     });
 
     it('§2: the legacy loadBalancingPolicy field is ignored (one backend)', async () => {
       const t = await tally('legacyField');
-      assert.deepEqual(succeeded(t).map(([, n]) => n), [N], JSON.stringify(t));
+      assert.deepEqual(
+        succeeded(t).map(([, n]) => n),
+        [N],
+        JSON.stringify(t),
+      );
     });
 
     it('control: loadBalancingConfig round_robin spreads over all three; no config → one backend', async () => {
       const rr = await tally('roundRobin');
       assert.deepEqual(new Set(Object.keys(rr)), new Set(ids()), JSON.stringify(rr));
       const none = await tally('none');
-      assert.deepEqual(succeeded(none).map(([, n]) => n), [N], JSON.stringify(none));
+      assert.deepEqual(
+        succeeded(none).map(([, n]) => n),
+        [N],
+        JSON.stringify(none),
+      );
     });
   });
 
   describe('C-core (Debian python3-grpcio)', () => {
-    it('A1/A2: invalid JSON and unknown policy → lame channel, every RPC INVALID_ARGUMENT; lb_policy_name honoured', { timeout: 45_000 }, async () => {
-      const python = requireCommand('/usr/bin/python3', 'python3');
-      const script = path.join(repoRoot, 'test', 'evidence', 'fixtures', 'ccore_service_config.py');
-      const configs = Object.fromEntries(Object.entries(SERVICE_CONFIGS).filter(([k]) => k !== 'unknownThenRoundRobin'));
-      // Async spawn: the grpc-js backends live in this process and must keep answering.
-      const p = spawnBounded(python, [script, target, JSON.stringify(configs), String(N)], {
-        timeoutMs: 40_000,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, no_grpc_proxy: '*', GRPC_ENABLE_FORK_SUPPORT: '0' },
-      });
-      const exit = await p.exited;
-      assert.equal(exit.code, 0, p.output());
-      const line = p.stdout().trim().split('\n').at(-1)!;
-      const out = JSON.parse(line) as { grpcio: string; results: Record<ConfigName, Record<string, number>> };
-      results.data.environment.grpcioRuntime = out.grpcio;
-      // C-core logs why the channel is lame on stderr.
-      const why = p.output().split('\n').filter((l) => /channel stack builder failed/.test(l)).map((l) => l.replace(/^.*\]\s+/, ''));
-      results.record('c-core', { ...out.results, stderr: why });
-      for (const name of ['invalidJson', 'unknownPolicy'] as const) {
-        const t = out.results[name];
-        assert.deepEqual(Object.keys(t).length, 1, JSON.stringify(t));
-        assert.match(Object.keys(t)[0]!, /^!INVALID_ARGUMENT/, JSON.stringify(t));
-      }
-      assert.ok(why.some((l) => /JSON parsing failed/.test(l)), why.join('\n'));
-      assert.ok(why.some((l) => /No known policies in list: round_robbin/.test(l)), why.join('\n'));
-      assert.equal(succeeded(out.results.lbPolicyName).length, 3, JSON.stringify(out.results.lbPolicyName));
-      assert.equal(succeeded(out.results.roundRobin).length, 3, JSON.stringify(out.results.roundRobin));
-      assert.deepEqual(succeeded(out.results.none).map(([, n]) => n), [N], JSON.stringify(out.results.none));
-    });
+    it(
+      'A1/A2: invalid JSON and unknown policy → lame channel, every RPC INVALID_ARGUMENT; lb_policy_name honoured',
+      { timeout: 45_000 },
+      async () => {
+        const python = requireCommand('/usr/bin/python3', 'python3');
+        const script = path.join(repoRoot, 'test', 'evidence', 'fixtures', 'ccore_service_config.py');
+        const configs = Object.fromEntries(Object.entries(SERVICE_CONFIGS).filter(([k]) => k !== 'unknownThenRoundRobin'));
+        // Async spawn: the grpc-js backends live in this process and must keep answering.
+        const p = spawnBounded(python, [script, target, JSON.stringify(configs), String(N)], {
+          timeoutMs: 40_000,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, no_grpc_proxy: '*', GRPC_ENABLE_FORK_SUPPORT: '0' },
+        });
+        const exit = await p.exited;
+        assert.equal(exit.code, 0, p.output());
+        const line = p.stdout().trim().split('\n').at(-1)!;
+        const out = JSON.parse(line) as { grpcio: string; results: Record<ConfigName, Record<string, number>> };
+        results.data.environment.grpcioRuntime = out.grpcio;
+        // C-core logs why the channel is lame on stderr.
+        const why = p
+          .output()
+          .split('\n')
+          .filter((l) => /channel stack builder failed/.test(l))
+          .map((l) => l.replace(/^.*\]\s+/, ''));
+        results.record('c-core', { ...out.results, stderr: why });
+        for (const name of ['invalidJson', 'unknownPolicy'] as const) {
+          const t = out.results[name];
+          assert.deepEqual(Object.keys(t).length, 1, JSON.stringify(t));
+          assert.match(Object.keys(t)[0]!, /^!INVALID_ARGUMENT/, JSON.stringify(t));
+        }
+        assert.ok(
+          why.some((l) => /JSON parsing failed/.test(l)),
+          why.join('\n'),
+        );
+        assert.ok(
+          why.some((l) => /No known policies in list: round_robbin/.test(l)),
+          why.join('\n'),
+        );
+        assert.equal(succeeded(out.results.lbPolicyName).length, 3, JSON.stringify(out.results.lbPolicyName));
+        assert.equal(succeeded(out.results.roundRobin).length, 3, JSON.stringify(out.results.roundRobin));
+        assert.deepEqual(
+          succeeded(out.results.none).map(([, n]) => n),
+          [N],
+          JSON.stringify(out.results.none),
+        );
+      },
+    );
   });
 });

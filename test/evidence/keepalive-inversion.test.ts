@@ -76,11 +76,14 @@ async function startProxy(upPort: number, honourKeepAliveHint: boolean) {
   let reused = 0;
   let fresh = 0;
   const server = http.createServer((req, res) => {
-    const up = http.request({ host: '127.0.0.1', port: upPort, path: req.url, method: req.method, headers: { host: 'backend' }, agent }, (ur) => {
-      if (!honourKeepAliveHint) delete ur.headers['keep-alive'];
-      res.writeHead(ur.statusCode ?? 502, { 'content-type': 'text/plain' });
-      ur.pipe(res);
-    });
+    const up = http.request(
+      { host: '127.0.0.1', port: upPort, path: req.url, method: req.method, headers: { host: 'backend' }, agent },
+      (ur) => {
+        if (!honourKeepAliveHint) delete ur.headers['keep-alive'];
+        res.writeHead(ur.statusCode ?? 502, { 'content-type': 'text/plain' });
+        ur.pipe(res);
+      },
+    );
     up.on('socket', () => ((up as http.ClientRequest & { reusedSocket: boolean }).reusedSocket ? reused++ : fresh++));
     up.on('error', (e: NodeJS.ErrnoException) => {
       const k = e.code ?? e.message;
@@ -188,20 +191,28 @@ describe('keep-alive idle-timeout inversion behind a pooling proxy (facts §5.1)
     results.write();
   });
 
-  it('backend keepAliveTimeout 1 s (closes at ≈ 2 s) < proxy idle 60 s: some reused connections are reset → 502', { timeout: 60_000 }, () => {
-    const r = runs.inverted!;
-    const bad = ATTEMPTS - (r.statuses['200'] ?? 0);
-    assert.ok(bad > 0, `expected > 0 failed requests: ${JSON.stringify(r)}`);
-    assert.equal(r.statuses['502'], bad, `every failure is a 502 from the proxy: ${JSON.stringify(r)}`);
-    assert.ok((r.upstreamErrors.ECONNRESET ?? 0) + (r.upstreamErrors['socket hang up'] ?? 0) === bad, JSON.stringify(r));
-  });
+  it(
+    'backend keepAliveTimeout 1 s (closes at ≈ 2 s) < proxy idle 60 s: some reused connections are reset → 502',
+    { timeout: 60_000 },
+    () => {
+      const r = runs.inverted!;
+      const bad = ATTEMPTS - (r.statuses['200'] ?? 0);
+      assert.ok(bad > 0, `expected > 0 failed requests: ${JSON.stringify(r)}`);
+      assert.equal(r.statuses['502'], bad, `every failure is a 502 from the proxy: ${JSON.stringify(r)}`);
+      assert.ok((r.upstreamErrors.ECONNRESET ?? 0) + (r.upstreamErrors['socket hang up'] ?? 0) === bad, JSON.stringify(r));
+    },
+  );
 
-  it('fix: backend keepAliveTimeout 65 s > proxy idle, headersTimeout 66 s > keepAliveTimeout → zero failures, one connection', { timeout: 60_000 }, () => {
-    const r = runs.fixed!;
-    assert.deepEqual(r.statuses, { '200': ATTEMPTS }, JSON.stringify(r));
-    assert.deepEqual(r.upstreamErrors, {});
-    assert.equal(r.upstreamConnections.fresh, 1, JSON.stringify(r));
-  });
+  it(
+    'fix: backend keepAliveTimeout 65 s > proxy idle, headersTimeout 66 s > keepAliveTimeout → zero failures, one connection',
+    { timeout: 60_000 },
+    () => {
+      const r = runs.fixed!;
+      assert.deepEqual(r.statuses, { '200': ATTEMPTS }, JSON.stringify(r));
+      assert.deepEqual(r.upstreamErrors, {});
+      assert.equal(r.upstreamConnections.fresh, 1, JSON.stringify(r));
+    },
+  );
 
   it('a proxy that honours Keep-Alive: timeout=1 (Node’s own Agent) never reuses the socket: zero failures', { timeout: 60_000 }, () => {
     const r = runs.hinted!;

@@ -15,7 +15,18 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { repoRoot } from '../helpers/paths.js';
-import { commandVersion, debVersion, freePort, killAll, requireCommand, sleep, spawnBounded, tmpDir, topicResults, waitFor } from './lib.js';
+import {
+  commandVersion,
+  debVersion,
+  freePort,
+  killAll,
+  requireCommand,
+  sleep,
+  spawnBounded,
+  tmpDir,
+  topicResults,
+  waitFor,
+} from './lib.js';
 
 const SLOW_MS = 2000;
 const SIGNAL_AFTER_MS = 300;
@@ -29,10 +40,14 @@ function get(port: number): Promise<{ status: number | null; body: string; error
     const q = http.get({ host: '127.0.0.1', port, agent: false, timeout: 8000 }, (s) => {
       s.on('data', (b: Buffer) => (body += b.toString()));
       s.on('end', () => resolve({ status: s.statusCode ?? null, body, error: null, at: Date.now() }));
-      s.on('error', (e: NodeJS.ErrnoException) => resolve({ status: s.statusCode ?? null, body, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }));
+      s.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({ status: s.statusCode ?? null, body, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }),
+      );
     });
     q.on('timeout', () => q.destroy(new Error('client timeout')));
-    q.on('error', (e: NodeJS.ErrnoException) => resolve({ status: null, body, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }));
+    q.on('error', (e: NodeJS.ErrnoException) =>
+      resolve({ status: null, body, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }),
+    );
   });
 }
 
@@ -62,11 +77,17 @@ http {
 }
 `;
   fs.writeFileSync(path.join(prefix, 'nginx.conf'), conf);
-  const ng = spawnBounded(nginx, ['-p', prefix, '-e', path.join(prefix, 'error.log'), '-c', path.join(prefix, 'nginx.conf')], { timeoutMs: 20_000 });
+  const ng = spawnBounded(nginx, ['-p', prefix, '-e', path.join(prefix, 'error.log'), '-c', path.join(prefix, 'nginx.conf')], {
+    timeoutMs: 20_000,
+  });
   try {
     await waitFor(() => fs.existsSync(path.join(prefix, 'nginx.pid')) || ng.child.exitCode !== null, 10_000, 'nginx to start');
     // Ready = it answers (a quick request would take SLOW_MS; just wait for the port to accept).
-    await waitFor(() => fs.readFileSync(path.join(prefix, 'error.log'), 'utf8').includes('start worker process'), 10_000, 'the nginx worker');
+    await waitFor(
+      () => fs.readFileSync(path.join(prefix, 'error.log'), 'utf8').includes('start worker process'),
+      10_000,
+      'the nginx worker',
+    );
     const t0 = Date.now();
     const inflight = get(port);
     await sleep(SIGNAL_AFTER_MS);
@@ -80,7 +101,13 @@ http {
       .map((l) => l.replace(/^\S+ \S+ /, ''));
     const r = {
       signal,
-      inflight: { status: req.status, body: req.body.trim().replace(/\d+$/, '<pid>'), error: req.error, endedAfterSignalMs: req.at - sigAt, endedAfterStartMs: req.at - t0 },
+      inflight: {
+        status: req.status,
+        body: req.body.trim().replace(/\d+$/, '<pid>'),
+        error: req.error,
+        endedAfterSignalMs: req.at - sigAt,
+        endedAfterStartMs: req.at - t0,
+      },
       master: { code: exit.code, signal: exit.signal, exitedAfterSignalMs: exit.at - sigAt },
       errorLog: log,
     };

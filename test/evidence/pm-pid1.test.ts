@@ -16,16 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { assertPid1Supported, runAsPid1, type Pid1Result } from '../pid1/harness.js';
 import { pid1FixturesDir } from '../pid1/cases.js';
-import {
-  commandVersion,
-  debVersion,
-  killAll,
-  packageVersion,
-  requireCommand,
-  resolvePackageFile,
-  tmpDir,
-  topicResults,
-} from './lib.js';
+import { commandVersion, debVersion, killAll, packageVersion, requireCommand, resolvePackageFile, tmpDir, topicResults } from './lib.js';
 
 type Pm = 'npm' | 'yarn1' | 'yarn4' | 'pnpm10' | 'pnpm12';
 type Shell = 'dash' | 'bash' | 'busybox' | 'portable';
@@ -100,7 +91,11 @@ function makeProject(c: PmCase): string {
   fs.copyFileSync(path.join(pid1FixturesDir, 'app.cjs'), path.join(dir, 'app.cjs'));
   fs.writeFileSync(
     path.join(dir, 'package.json'),
-    JSON.stringify({ name: `pm-${c.id}`, version: '1.0.0', private: true, scripts: { start: 'node app.cjs', shell: 'echo "shell=$0"' } }, null, 2),
+    JSON.stringify(
+      { name: `pm-${c.id}`, version: '1.0.0', private: true, scripts: { start: 'node app.cjs', shell: 'echo "shell=$0"' } },
+      null,
+      2,
+    ),
   );
   const sh = c.shell === 'portable' ? null : shellPath[c.shell];
   if (c.pm === 'npm' || c.pm === 'pnpm10') {
@@ -131,7 +126,12 @@ function makeProject(c: PmCase): string {
 function scriptShellOf(c: PmCase, dir: string): string | null {
   if (c.pm === 'yarn4') return null;
   const argv = [...tools[c.pm], 'run', 'shell'];
-  const r = spawnSync('unshare', ['--net', '--', ...argv], { cwd: dir, env: { ...process.env, ...pmEnv }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('unshare', ['--net', '--', ...argv], {
+    cwd: dir,
+    env: { ...process.env, ...pmEnv },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   const m = /^shell=(\S+)$/m.exec(r.stdout);
   assert.ok(m, `${c.id}: \`${argv.join(' ')} run shell\` printed no shell=: ${r.stdout}${r.stderr}`);
   return m[1]!;
@@ -139,7 +139,13 @@ function scriptShellOf(c: PmCase, dir: string): string | null {
 
 function shortTree(r: Pid1Result): string {
   return (r.tree ?? [])
-    .map((p) => `${p.pid}:${p.cmdline.map((a) => (a.includes('/node_modules/') ? path.basename(a) : a)).join(' ').trim()}`)
+    .map(
+      (p) =>
+        `${p.pid}:${p.cmdline
+          .map((a) => (a.includes('/node_modules/') ? path.basename(a) : a))
+          .join(' ')
+          .trim()}`,
+    )
     .join(' → ');
 }
 
@@ -197,7 +203,8 @@ describe('package manager as PID 1 (facts A9)', { concurrency: 3 }, () => {
       const dir = makeProject(c);
       const reported = scriptShellOf(c, dir);
       const want = c.shell === 'portable' ? null : shellPath[c.shell];
-      const shellOk = want === null ? (c.shell === 'portable' ? reported === null : /^(\/bin\/)?sh$/.test(reported ?? '')) : reported === want;
+      const shellOk =
+        want === null ? (c.shell === 'portable' ? reported === null : /^(\/bin\/)?sh$/.test(reported ?? '')) : reported === want;
       assert.ok(shellOk, `${c.id}: script shell is ${reported}, wanted ${want ?? 'sh (default)'}`);
       const argv = c.tini ? ['tini', '--', ...pmArgv(c.pm)] : pmArgv(c.pm);
       const r = await runAsPid1(argv, {

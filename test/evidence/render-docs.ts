@@ -70,7 +70,14 @@ function packageManagers(d: TopicResults): string {
     const [pm, shell] = k.split('|') as [string, string];
     const plain = rows.find(([, r]) => r.pm === pm && r.shell === shell && !r.tini)?.[1];
     const tini = rows.find(([, r]) => r.pm === pm && r.shell === shell && r.tini)?.[1];
-    const sh = shell === 'portable' ? 'none (own portable shell)' : shell === 'dash' ? `dash (default \`/bin/sh\`)` : shell === 'busybox' ? 'busybox ash' : 'bash';
+    const sh =
+      shell === 'portable'
+        ? 'none (own portable shell)'
+        : shell === 'dash'
+          ? `dash (default \`/bin/sh\`)`
+          : shell === 'busybox'
+            ? 'busybox ash'
+            : 'bash';
     return `| ${pmName[pm]} | ${sh} | ${plain ? cell(plain.measured) : '–'} | ${tini ? cell(tini.measured) : '–'} | ${plain ? code(plain.measured.tree) : ''} |`;
   });
   return `# Package managers as PID 1 (measured)
@@ -121,10 +128,14 @@ function shells(d: TopicResults): string {
   const rows = Object.entries(d.scenarios as Record<string, Any>)
     .sort(([, a], [, b]) => (a.order ?? 0) - (b.order ?? 0))
     .map(([id, r]) => {
-    const m = r.measured;
-    const verdict = m.appWasPid1 ? '**exec** (app is PID 1, drained)' : m.pid1Outcome === 'ignores-term' ? '**no exec**: shell stays PID 1, the app never gets SIGTERM' : `no exec (${m.pid1Outcome})`;
-    return `| ${id} | ${r.shell} | ${code(r.script)} | ${verdict} | ${m.gotTerm ? 'yes' : 'no'} | ${m.elapsedMs >= 4000 ? '≥ 4000 (SIGKILL)' : m.elapsedMs} | ${r.claim} |`;
-  });
+      const m = r.measured;
+      const verdict = m.appWasPid1
+        ? '**exec** (app is PID 1, drained)'
+        : m.pid1Outcome === 'ignores-term'
+          ? '**no exec**: shell stays PID 1, the app never gets SIGTERM'
+          : `no exec (${m.pid1Outcome})`;
+      return `| ${id} | ${r.shell} | ${code(r.script)} | ${verdict} | ${m.gotTerm ? 'yes' : 'no'} | ${m.elapsedMs >= 4000 ? '≥ 4000 (SIGKILL)' : m.elapsedMs} | ${r.claim} |`;
+    });
   return `# Shells as PID 1: which \`-c\` strings are exec'd (measured)
 
 ${HEADER('shells')}
@@ -273,7 +284,10 @@ function keepaliveInversion(d: TopicResults): string {
     const r = s[k];
     if (!r) return `| ${label} | not run |||||`;
     const bad = r.attempts - (r.statuses['200'] ?? 0);
-    const errs = Object.entries(r.upstreamErrors).map(([e, n]) => `${e} × ${String(n)}`).join(', ') || 'none';
+    const errs =
+      Object.entries(r.upstreamErrors)
+        .map(([e, n]) => `${e} × ${String(n)}`)
+        .join(', ') || 'none';
     return `| ${label} | ${code(r.backend)} | ${r.relayDelayMs} ms | **${bad} / ${r.attempts}** | ${errs} | ${r.upstreamConnections.fresh} new, ${r.upstreamConnections.reused} reused | ${r.failedAfterGapMs.join(', ') || '–'} |`;
   };
   return `# Keep-alive idle-timeout inversion (measured)
@@ -320,8 +334,12 @@ function sigtermDrain(d: TopicResults): string {
   const row = (k: string, label: string) => {
     const r = s[k];
     if (!r) return `| ${label} | not run ||||`;
-    const req = r.inflight.status ? `**${r.inflight.status}** after ${r.inflight.endedAfterStartMs} ms` : `**cut**: ${code(r.inflight.error)} ${r.inflight.endedAfterTermMs} ms after SIGTERM`;
-    const proc = r.process.signal ? `killed by ${r.process.signal} after ${r.process.exitedAfterTermMs} ms` : `exit ${r.process.code} after ${r.process.exitedAfterTermMs} ms`;
+    const req = r.inflight.status
+      ? `**${r.inflight.status}** after ${r.inflight.endedAfterStartMs} ms`
+      : `**cut**: ${code(r.inflight.error)} ${r.inflight.endedAfterTermMs} ms after SIGTERM`;
+    const proc = r.process.signal
+      ? `killed by ${r.process.signal} after ${r.process.exitedAfterTermMs} ms`
+      : `exit ${r.process.code} after ${r.process.exitedAfterTermMs} ms`;
     return `| ${label} | ${req} | ${proc} | ${code(r.newConnectionAfterTerm.replace(/:\d+$/, ':P'))} |`;
   };
   return `# A Node HTTP server and SIGTERM (measured)
@@ -348,8 +366,13 @@ function nginxStop(d: TopicResults): string {
   const row = (k: string) => {
     const r = s[k];
     if (!r) return `| ${k} | not run ||||`;
-    const req = r.inflight.status ? `**${r.inflight.status}** ${code(r.inflight.body)} after ${r.inflight.endedAfterStartMs} ms` : `**cut**: ${code(r.inflight.error)} ${r.inflight.endedAfterSignalMs} ms after the signal`;
-    return `| ${k} | ${req} | exit ${r.master.code ?? r.master.signal} after ${r.master.exitedAfterSignalMs} ms | ${r.errorLog.slice(0, 2).map((l: string) => code(l.replace(/\d+#\d+: /, ''))).join('<br>')} |`;
+    const req = r.inflight.status
+      ? `**${r.inflight.status}** ${code(r.inflight.body)} after ${r.inflight.endedAfterStartMs} ms`
+      : `**cut**: ${code(r.inflight.error)} ${r.inflight.endedAfterSignalMs} ms after the signal`;
+    return `| ${k} | ${req} | exit ${r.master.code ?? r.master.signal} after ${r.master.exitedAfterSignalMs} ms | ${r.errorLog
+      .slice(0, 2)
+      .map((l: string) => code(l.replace(/\d+#\d+: /, '')))
+      .join('<br>')} |`;
   };
   return `# nginx stop signals (measured)
 
@@ -393,7 +416,27 @@ export function renderTopic(t: Topic, d: TopicResults): string {
 export function renderIndex(all: Partial<Record<Topic, TopicResults>>): string {
   const envs: Record<string, string> = {};
   for (const d of Object.values(all)) Object.assign(envs, d.environment);
-  const keep = ['kernel', 'cpus', 'node', 'npm', 'yarn1', 'yarn4', 'pnpm10', 'pnpm12', 'dash', 'bash', 'bash4.4', 'bash5.0', 'bash5.1', 'busybox', 'tini', 'grpcJs', 'python3Grpcio', 'nginx', 'nginxPackage'];
+  const keep = [
+    'kernel',
+    'cpus',
+    'node',
+    'npm',
+    'yarn1',
+    'yarn4',
+    'pnpm10',
+    'pnpm12',
+    'dash',
+    'bash',
+    'bash4.4',
+    'bash5.0',
+    'bash5.1',
+    'busybox',
+    'tini',
+    'grpcJs',
+    'python3Grpcio',
+    'nginx',
+    'nginxPackage',
+  ];
   const rows = TOPICS.map((t) => {
     const d = all[t];
     return `| [${t}](runtime-${t}.md) | \`test/evidence/${testFile(t)}\` | ${d ? `${((d.fileMs ?? 0) / 1000).toFixed(1)} s` : 'not run'} |`;
@@ -412,7 +455,10 @@ namespaces, and every process is killed at the end of its bounded run. The figur
 |---|---|---|
 ${rows.join('\n')}
 
-Environment of the run: ${keep.filter((k) => envs[k]).map((k) => `${k} ${envs[k]}`).join(', ')}.
+Environment of the run: ${keep
+    .filter((k) => envs[k])
+    .map((k) => `${k} ${envs[k]}`)
+    .join(', ')}.
 `;
 }
 

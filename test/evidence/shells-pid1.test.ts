@@ -70,7 +70,12 @@ const cases: ShellCase[] = [
   bash('redirect-2>&1', 'node app.cjs 2>&1', false, 'A11: a redirection keeps bash as PID 1'),
   bash('group', '{ node app.cjs; }', false, 'A11: a { } group keeps bash as PID 1'),
   bash('if', 'if true; then node app.cjs; fi', false, 'A11: if … fi keeps bash as PID 1'),
-  bash('trap', 'trap "echo x" TERM; node app.cjs', false, 'A11: a TERM trap keeps bash as PID 1 (it runs the trap only after the child exits)'),
+  bash(
+    'trap',
+    'trap "echo x" TERM; node app.cjs',
+    false,
+    'A11: a TERM trap keeps bash as PID 1 (it runs the trap only after the child exits)',
+  ),
   bash('cd-and', `cd ${F} && node app.cjs`, true, 'control: the last command of an && list is exec’d'),
   // busybox ash: A12 — execs the last command almost always, but not with a TERM trap set.
   bb('lone', 'node app.cjs', true, 'control'),
@@ -86,7 +91,13 @@ const cases: ShellCase[] = [
     const lists = v === '5.1';
     return [
       old(v, 'lone', 'node app.cjs', true, 'A10: a lone command is exec’d by every bash'),
-      old(v, 'list', 'echo hi; node app.cjs', lists, lists ? 'A10: 5.1 execs the last command of a list' : 'A10: ≤ 5.0 forks the last command of a list'),
+      old(
+        v,
+        'list',
+        'echo hi; node app.cjs',
+        lists,
+        lists ? 'A10: 5.1 execs the last command of a list' : 'A10: ≤ 5.0 forks the last command of a list',
+      ),
       // Not in A10: bash 4.4/5.0 already exec the right-hand side of a top-level && / || (execute_connection).
       old(v, 'cd-and', `cd ${F} && node app.cjs`, true, 'new: every bash execs the last command of an && list'),
       old(v, 'or', 'false || node app.cjs', true, 'new: every bash execs the last command of an || list'),
@@ -146,7 +157,14 @@ describe('shells as PID 1: which -c strings are exec’d (facts A10–A13)', { c
           elapsedMs: r.elapsedMs,
           pid1Cmdline: r.pid1.cmdline,
         };
-        results.record(c.id, { order: cases.indexOf(c), shell: c.shell, script: c.script.replaceAll(F, '<fixtures>'), claim: c.claim, expectExec: c.expectExec, measured });
+        results.record(c.id, {
+          order: cases.indexOf(c),
+          shell: c.shell,
+          script: c.script.replaceAll(F, '<fixtures>'),
+          claim: c.claim,
+          expectExec: c.expectExec,
+          measured,
+        });
         const detail = `\n${JSON.stringify(measured)}\n${r.log}`;
         assert.equal(r.appPid === 1, c.expectExec, `app was PID 1${detail}`);
         assert.equal(r.gotTerm, c.expectExec, `gotTerm${detail}`);

@@ -22,7 +22,9 @@ function get(port: number): Promise<{ status: number | null; error: string | nul
     const q = http.get({ host: '127.0.0.1', port, agent: false, timeout: 5000 }, (s) => {
       s.resume();
       s.on('end', () => resolve({ status: s.statusCode ?? null, error: null, at: Date.now() }));
-      s.on('error', (e: NodeJS.ErrnoException) => resolve({ status: s.statusCode ?? null, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }));
+      s.on('error', (e: NodeJS.ErrnoException) =>
+        resolve({ status: s.statusCode ?? null, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }),
+      );
     });
     q.on('timeout', () => q.destroy(new Error('client timeout')));
     q.on('error', (e: NodeJS.ErrnoException) => resolve({ status: null, error: `${e.code ?? ''} ${e.message}`.trim(), at: Date.now() }));

@@ -19,19 +19,242 @@ const ROOT = '/fuzz';
 
 /** Fragments that matter to the extractors of each kind: mutations splice them in to reach deeper code. */
 const TOKENS: Record<InputKind | 'any', string[]> = {
-  any: ['\r\n', '\r', '\n', '\t', '\u0000', '\u001b[31m', '\ufeff', '\ud83d\ude00', '\ud800', '\udc00', '"', "'", '\\', '{', '}', '[', ']', '(', ')', '$', '`', '#', '&', '*', '|', ';', ' ', '  ', '\u2028', 'é', '\u0085'],
-  kubernetes: ['---\n', '...\n', 'kind: Service\n', 'kind: Deployment\n', 'spec:\n', '  ', '- ', ': ', '&a ', '*a', '<<: *a\n', '!!str ', 'null', '""', '{}', '[]', 'preStop:', 'lifecycle:', 'appProtocol: grpc', 'clusterIP: None', 'terminationGracePeriodSeconds: 1', 'selector: {app: x}', 'ports: [{port: 50051}]', 'command: ["sh", "-c", "npm start"]', '? ', '%YAML 1.2\n'],
-  helm: ['{{', '}}', '{{- ', ' -}}', '{{ .Values.x }}', '{{ include "x" . }}', '{{- if .Values.y }}', '{{- end }}', '{{ toYaml .Values.r | nindent 4 }}', '{{/* c */}}', '{{ range . }}', '{{ define "a" }}'],
+  any: [
+    '\r\n',
+    '\r',
+    '\n',
+    '\t',
+    '\u0000',
+    '\u001b[31m',
+    '\ufeff',
+    '\ud83d\ude00',
+    '\ud800',
+    '\udc00',
+    '"',
+    "'",
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    '(',
+    ')',
+    '$',
+    '`',
+    '#',
+    '&',
+    '*',
+    '|',
+    ';',
+    ' ',
+    '  ',
+    '\u2028',
+    'é',
+    '\u0085',
+  ],
+  kubernetes: [
+    '---\n',
+    '...\n',
+    'kind: Service\n',
+    'kind: Deployment\n',
+    'spec:\n',
+    '  ',
+    '- ',
+    ': ',
+    '&a ',
+    '*a',
+    '<<: *a\n',
+    '!!str ',
+    'null',
+    '""',
+    '{}',
+    '[]',
+    'preStop:',
+    'lifecycle:',
+    'appProtocol: grpc',
+    'clusterIP: None',
+    'terminationGracePeriodSeconds: 1',
+    'selector: {app: x}',
+    'ports: [{port: 50051}]',
+    'command: ["sh", "-c", "npm start"]',
+    '? ',
+    '%YAML 1.2\n',
+  ],
+  helm: [
+    '{{',
+    '}}',
+    '{{- ',
+    ' -}}',
+    '{{ .Values.x }}',
+    '{{ include "x" . }}',
+    '{{- if .Values.y }}',
+    '{{- end }}',
+    '{{ toYaml .Values.r | nindent 4 }}',
+    '{{/* c */}}',
+    '{{ range . }}',
+    '{{ define "a" }}',
+  ],
   kustomize: ['resources:\n  - ', 'patches:\n', 'namePrefix: p-\n', 'images:\n', '- op: remove\n', 'path: /spec', 'components:\n', '../'],
-  dockerfile: ['FROM ', 'FROM node:20 AS b\n', 'CMD ', 'ENTRYPOINT ', '["', '"]', 'RUN ', 'COPY ', 'COPY run[.sh /app/\n', 'ENV A=1 ', 'STOPSIGNAL SIGINT\n', 'SHELL ["/bin/sh","-c"]\n', '\\\n', '# syntax=docker/dockerfile:1\n', 'ARG X\n', '${X}', 'USER 1000\n', '<<EOF\n', 'EOF\n'],
-  shell: ['#!/bin/sh\n', 'exec ', 'trap ', '"$@"', '$(', ')', '&&', '||', '&\n', 'wait\n', 'if [ -z "$A" ]; then\n', 'fi\n', 'case $1 in\n', 'esac\n', '<<EOF\n', 'EOF\n', 'set -e\n', 'node server.js\n', '{ ', '; }'],
-  go: ['grpc.Dial(', 'grpc.NewClient(', '"dns:///x:50051"', 'grpc.WithDefaultServiceConfig(', 'keepalive.ServerParameters{MaxConnectionAge: ', 'func ', '{', '}', '`', '//', '/*', '*/', 'signal.Notify(', 'srv.GracefulStop()', ':= ', 'import (\n', 'package main\n'],
-  js: ['new grpc.Client(', "'grpc.keepalive_time_ms': ", 'keepAliveTimeout = ', 'process.on(', "'SIGTERM'", '=>', 'function ', '`${', '}`', '/*', '*/', '//', 'require(', 'import ', 'const ', '...', '?.', '/re[/g', '}'],
-  ts: ['new grpc.Client(', ': string', 'as any', '<T>', 'interface I {', 'enum E {', 'declare ', '@dec ', '`${', '}`', '=>', '!.', 'satisfies '],
-  python: ['grpc.insecure_channel(', "('grpc.lb_policy_name', 'round_robin')", 'server.stop(', 'signal.signal(', 'def ', 'class ', ':\n    ', '"""', "'''", 'lambda ', '@', 'import grpc\n', 'async def ', '\\\n'],
-  java: ['ManagedChannelBuilder.forTarget(', '.defaultLoadBalancingPolicy("round_robin")', '.maxConnectionAge(', 'ServerBuilder.forPort(', 'class ', '{', '}', '"""', '/*', '*/', '@Override\n', '->', '::'],
-  csharp: ['GrpcChannel.ForAddress(', 'new GrpcChannelOptions {', 'ServiceConfig = ', 'KeepAlivePingDelay = ', '@"', '$"{', '}"', '#if DEBUG\n', '#endif\n', '=>', '?.', 'await ', 'using '],
-  'package.json': ['"scripts": {', '"start": "node server.js"', '"main": ', '"type": "module"', '{', '}', '[', ']', ',', ':', '"', '\\u0000', 'null', '1e999'],
+  dockerfile: [
+    'FROM ',
+    'FROM node:20 AS b\n',
+    'CMD ',
+    'ENTRYPOINT ',
+    '["',
+    '"]',
+    'RUN ',
+    'COPY ',
+    'COPY run[.sh /app/\n',
+    'ENV A=1 ',
+    'STOPSIGNAL SIGINT\n',
+    'SHELL ["/bin/sh","-c"]\n',
+    '\\\n',
+    '# syntax=docker/dockerfile:1\n',
+    'ARG X\n',
+    '${X}',
+    'USER 1000\n',
+    '<<EOF\n',
+    'EOF\n',
+  ],
+  shell: [
+    '#!/bin/sh\n',
+    'exec ',
+    'trap ',
+    '"$@"',
+    '$(',
+    ')',
+    '&&',
+    '||',
+    '&\n',
+    'wait\n',
+    'if [ -z "$A" ]; then\n',
+    'fi\n',
+    'case $1 in\n',
+    'esac\n',
+    '<<EOF\n',
+    'EOF\n',
+    'set -e\n',
+    'node server.js\n',
+    '{ ',
+    '; }',
+  ],
+  go: [
+    'grpc.Dial(',
+    'grpc.NewClient(',
+    '"dns:///x:50051"',
+    'grpc.WithDefaultServiceConfig(',
+    'keepalive.ServerParameters{MaxConnectionAge: ',
+    'func ',
+    '{',
+    '}',
+    '`',
+    '//',
+    '/*',
+    '*/',
+    'signal.Notify(',
+    'srv.GracefulStop()',
+    ':= ',
+    'import (\n',
+    'package main\n',
+  ],
+  js: [
+    'new grpc.Client(',
+    "'grpc.keepalive_time_ms': ",
+    'keepAliveTimeout = ',
+    'process.on(',
+    "'SIGTERM'",
+    '=>',
+    'function ',
+    '`${',
+    '}`',
+    '/*',
+    '*/',
+    '//',
+    'require(',
+    'import ',
+    'const ',
+    '...',
+    '?.',
+    '/re[/g',
+    '}',
+  ],
+  ts: [
+    'new grpc.Client(',
+    ': string',
+    'as any',
+    '<T>',
+    'interface I {',
+    'enum E {',
+    'declare ',
+    '@dec ',
+    '`${',
+    '}`',
+    '=>',
+    '!.',
+    'satisfies ',
+  ],
+  python: [
+    'grpc.insecure_channel(',
+    "('grpc.lb_policy_name', 'round_robin')",
+    'server.stop(',
+    'signal.signal(',
+    'def ',
+    'class ',
+    ':\n    ',
+    '"""',
+    "'''",
+    'lambda ',
+    '@',
+    'import grpc\n',
+    'async def ',
+    '\\\n',
+  ],
+  java: [
+    'ManagedChannelBuilder.forTarget(',
+    '.defaultLoadBalancingPolicy("round_robin")',
+    '.maxConnectionAge(',
+    'ServerBuilder.forPort(',
+    'class ',
+    '{',
+    '}',
+    '"""',
+    '/*',
+    '*/',
+    '@Override\n',
+    '->',
+    '::',
+  ],
+  csharp: [
+    'GrpcChannel.ForAddress(',
+    'new GrpcChannelOptions {',
+    'ServiceConfig = ',
+    'KeepAlivePingDelay = ',
+    '@"',
+    '$"{',
+    '}"',
+    '#if DEBUG\n',
+    '#endif\n',
+    '=>',
+    '?.',
+    'await ',
+    'using ',
+  ],
+  'package.json': [
+    '"scripts": {',
+    '"start": "node server.js"',
+    '"main": ',
+    '"type": "module"',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"',
+    '\\u0000',
+    'null',
+    '1e999',
+  ],
 };
 
 export interface Mutation {
@@ -56,10 +279,26 @@ function mutationArb(kind: InputKind): fc.Arbitrary<Mutation> {
     { weight: 5, arbitrary: token },
     { weight: 2, arbitrary: fc.array(token, { minLength: 1, maxLength: 6 }).map((t) => t.join('')) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
-    { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('{', '[', '(', '"', '\n', ' ', '-', ':', '$', '<'), minLength: 50, maxLength: 400 }) },
+    {
+      weight: 1,
+      arbitrary: fc.string({ unit: fc.constantFrom('{', '[', '(', '"', '\n', ' ', '-', ':', '$', '<'), minLength: 50, maxLength: 400 }),
+    },
   );
   return fc.record({
-    op: fc.constantFrom<Mutation['op']>('insert', 'insert', 'insert', 'delete', 'duplicate', 'swapLines', 'crlf', 'cr', 'truncate', 'splice', 'bytes', 'indent'),
+    op: fc.constantFrom<Mutation['op']>(
+      'insert',
+      'insert',
+      'insert',
+      'delete',
+      'duplicate',
+      'swapLines',
+      'crlf',
+      'cr',
+      'truncate',
+      'splice',
+      'bytes',
+      'indent',
+    ),
     at: fraction,
     span: fraction,
     text,
@@ -71,10 +310,12 @@ export function inputArb(kind: InputKind, maxMutations = 6): fc.Arbitrary<FuzzIn
   const all = targetsOf(kind);
   const targets = [...all.filter((t) => t.seed.name !== 'shop'), ...all.filter((t) => t.seed.name === 'shop').slice(0, 1)];
   if (targets.length === 0) throw new Error(`no seed for ${kind}`);
-  return fc.record({
-    target: fc.constantFrom(...targets),
-    mutations: fc.array(mutationArb(kind), { minLength: 1, maxLength: maxMutations }),
-  }).map(({ target, mutations }) => ({ seed: target.seed, file: target.file, mutations }));
+  return fc
+    .record({
+      target: fc.constantFrom(...targets),
+      mutations: fc.array(mutationArb(kind), { minLength: 1, maxLength: maxMutations }),
+    })
+    .map(({ target, mutations }) => ({ seed: target.seed, file: target.file, mutations }));
 }
 
 /** Any kind: what the long campaign draws from. */
@@ -198,7 +439,8 @@ function checkResult(result: AnalysisResult, texts: Record<string, string>, out:
     const what = `${f.ruleId} at ${where(f.file)}:${f.line}`;
     inRange(what, f);
     for (const r of f.related) inRange(`${what} related`, r);
-    for (const [i, fix] of [...(f.fix ? [f.fix] : []), ...f.suggestions].entries()) checkEdits(`${what} ${i === 0 && f.fix ? 'fix' : 'suggestion'}`, fix, texts, out);
+    for (const [i, fix] of [...(f.fix ? [f.fix] : []), ...f.suggestions].entries())
+      checkEdits(`${what} ${i === 0 && f.fix ? 'fix' : 'suggestion'}`, fix, texts, out);
   }
   for (const p of result.problems) {
     inRange(`problem at ${where(p.file)}`, p);
@@ -215,18 +457,21 @@ function checkEdits(what: string, fix: Fix, texts: Record<string, string>, out: 
       out.violations.push(`${what}: edit in unknown file ${e.file}`);
       continue;
     }
-    if (!(e.start >= 0 && e.start <= e.end && e.end <= text.length)) out.violations.push(`${what}: edit [${e.start}, ${e.end}) out of range (length ${text.length})`);
+    if (!(e.start >= 0 && e.start <= e.end && e.end <= text.length))
+      out.violations.push(`${what}: edit [${e.start}, ${e.end}) out of range (length ${text.length})`);
     for (const at of [e.start, e.end]) {
       const split = splitsUnit(text, at);
       if (split) out.violations.push(`${what}: edit at ${at} ${split}`);
     }
-    if (/\r\n/.test(text) && !/[^\r]\n|^\n/.test(text) && /(^|[^\r])\n/.test(e.text)) out.violations.push(`${what}: writes LF-only lines into a CRLF file`);
+    if (/\r\n/.test(text) && !/[^\r]\n|^\n/.test(text) && /(^|[^\r])\n/.test(e.text))
+      out.violations.push(`${what}: writes LF-only lines into a CRLF file`);
   }
   const sorted = [...fix.edits].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.start - b.start));
   for (let i = 1; i < sorted.length; i++) {
     const a = sorted[i - 1]!;
     const b = sorted[i]!;
-    if (a.file === b.file && b.start < a.end) out.violations.push(`${what}: edits [${a.start}, ${a.end}) and [${b.start}, ${b.end}) overlap`);
+    if (a.file === b.file && b.start < a.end)
+      out.violations.push(`${what}: edits [${a.start}, ${a.end}) and [${b.start}, ${b.end}) overlap`);
   }
 }
 
@@ -236,9 +481,23 @@ function syntaxProblems(ws: Workspace, file: string, text: string): number {
 }
 
 function serialise(result: AnalysisResult, ws: Workspace): void {
-  const results = ws.files().sort().map((file) => toResult(file, ws.text(file), result.byFile.get(file) ?? [], result.problemsByFile.get(file) ?? []));
+  const results = ws
+    .files()
+    .sort()
+    .map((file) => toResult(file, ws.text(file), result.byFile.get(file) ?? [], result.problemsByFile.get(file) ?? []));
   JSON.parse(formatJson(results));
-  JSON.parse(JSON.stringify(toSarif({ rules: allRules, version: '0.0.0', root: ROOT, findings: result.findings, problems: result.problems, textOf: (f) => ws.text(f) })));
+  JSON.parse(
+    JSON.stringify(
+      toSarif({
+        rules: allRules,
+        version: '0.0.0',
+        root: ROOT,
+        findings: result.findings,
+        problems: result.problems,
+        textOf: (f) => ws.text(f),
+      }),
+    ),
+  );
 }
 
 /** Analyse one project and check every invariant; never throws. */
@@ -261,7 +520,10 @@ export function check(files: Record<string, string>): Outcome {
       out.fixes++;
       for (const file of new Set(f.fix.edits.map((e) => e.file))) {
         const before = files[file]!;
-        const after = applyEdits(before, f.fix.edits.filter((e) => e.file === file));
+        const after = applyEdits(
+          before,
+          f.fix.edits.filter((e) => e.file === file),
+        );
         if (!parsedBefore.has(file)) parsedBefore.set(file, syntaxProblems(ws, file, before));
         const grew = syntaxProblems(ws, file, after) - parsedBefore.get(file)!;
         if (grew > 0) out.violations.push(`${f.ruleId} fix at ${where(f.file)}:${f.line}: the fixed file no longer parses`);
@@ -271,7 +533,8 @@ export function check(files: Record<string, string>): Outcome {
     let current = result;
     for (let pass = 0; ; pass++) {
       const byFile = new Map<string, Fix[]>();
-      for (const f of current.findings) if (f.fix && f.fix.edits.every((e) => e.file === f.file)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix]);
+      for (const f of current.findings)
+        if (f.fix && f.fix.edits.every((e) => e.file === f.file)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix]);
       if (byFile.size === 0) break;
       if (pass === FIX_PASSES) {
         out.violations.push(`fixes do not converge after ${FIX_PASSES} passes: ${[...byFile.keys()].map(where).join(', ')}`);
@@ -306,8 +569,16 @@ export function failures(o: Outcome): string[] {
  */
 export const OWNED: { pattern: RegExp; owner: 'robust' | 'safe-fixes'; what: string }[] = [
   { pattern: /writes LF-only lines into a CRLF file/, owner: 'safe-fixes', what: 'edits write LF-only lines into CRLF files' },
-  { pattern: /^problem at [^:]+\.ya?ml: span \[(\d+), \d+\) out of range of .* \(length \1\)$/, owner: 'robust', what: 'a YAML syntax problem at the end of the file spans one past it' },
-  { pattern: /^fixes do not converge after \d+ passes: [^,]*\.sh$/, owner: 'safe-fixes', what: 'the entrypoint-script fix re-applies on a broken script' },
+  {
+    pattern: /^problem at [^:]+\.ya?ml: span \[(\d+), \d+\) out of range of .* \(length \1\)$/,
+    owner: 'robust',
+    what: 'a YAML syntax problem at the end of the file spans one past it',
+  },
+  {
+    pattern: /^fixes do not converge after \d+ passes: [^,]*\.sh$/,
+    owner: 'safe-fixes',
+    what: 'the entrypoint-script fix re-applies on a broken script',
+  },
 ];
 
 export function ownerOf(failure: string): string | undefined {

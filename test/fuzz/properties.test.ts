@@ -36,7 +36,9 @@ describe('fuzz: mutated inputs of every kind', () => {
         }),
         { seed: SEED, numRuns: RUNS, plugins: [fc.interruptAfterTimeLimit(TIME_LIMIT, { failOnInterrupt: false })] },
       );
-      t.diagnostic(`${inputs} inputs, ${internal} internal-error notices, known failures owned elsewhere: ${[...owned].map(([o, n]) => `${o} ${n}`).join(', ') || 'none'}`);
+      t.diagnostic(
+        `${inputs} inputs, ${internal} internal-error notices, known failures owned elsewhere: ${[...owned].map(([o, n]) => `${o} ${n}`).join(', ') || 'none'}`,
+      );
       // On a loaded machine the time limit may cut a kind short; it must still have run.
       assert.ok(inputs >= 1, `no input ran in ${TIME_LIMIT} ms`);
     });

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 
-export type InputKind = 'kubernetes' | 'helm' | 'kustomize' | 'dockerfile' | 'shell' | 'go' | 'js' | 'ts' | 'python' | 'java' | 'csharp' | 'package.json';
+export type InputKind =
+  'kubernetes' | 'helm' | 'kustomize' | 'dockerfile' | 'shell' | 'go' | 'js' | 'ts' | 'python' | 'java' | 'csharp' | 'package.json';
 
 export interface Seed {
   name: string;
@@ -170,12 +171,23 @@ export function seeds(): Seed[] {
     boutique,
     fromTree('vscode-helper', 'test/fixtures/vscode/helper'),
     fromTree('backstage', 'test/fixtures/vscode/backstage'),
-    { name: 'java', files: { 'k8s/orders.yaml': SERVED('orders'), 'src/Main.java': JAVA }, targets: [{ file: 'src/Main.java', kind: 'java' }] },
-    { name: 'csharp', files: { 'k8s/orders.yaml': SERVED('orders'), 'src/Program.cs': CSHARP }, targets: [{ file: 'src/Program.cs', kind: 'csharp' }] },
+    {
+      name: 'java',
+      files: { 'k8s/orders.yaml': SERVED('orders'), 'src/Main.java': JAVA },
+      targets: [{ file: 'src/Main.java', kind: 'java' }],
+    },
+    {
+      name: 'csharp',
+      files: { 'k8s/orders.yaml': SERVED('orders'), 'src/Program.cs': CSHARP },
+      targets: [{ file: 'src/Program.cs', kind: 'csharp' }],
+    },
     { name: 'ts', files: { 'k8s/orders.yaml': SERVED('orders'), 'src/server.ts': TS }, targets: [{ file: 'src/server.ts', kind: 'ts' }] },
     {
       name: 'kustomize',
-      files: { 'deploy/kustomization.yaml': KUSTOMIZATION, 'deploy/deployment.yaml': SERVED('orders', '      terminationGracePeriodSeconds: 5\n') },
+      files: {
+        'deploy/kustomization.yaml': KUSTOMIZATION,
+        'deploy/deployment.yaml': SERVED('orders', '      terminationGracePeriodSeconds: 5\n'),
+      },
       targets: [
         { file: 'deploy/kustomization.yaml', kind: 'kustomize' },
         { file: 'deploy/deployment.yaml', kind: 'kubernetes' },
@@ -190,4 +202,17 @@ export function targetsOf(kind: InputKind): { seed: Seed; file: string }[] {
   return seeds().flatMap((seed) => seed.targets.filter((t) => t.kind === kind).map((t) => ({ seed, file: t.file })));
 }
 
-export const KINDS: InputKind[] = ['kubernetes', 'helm', 'kustomize', 'dockerfile', 'shell', 'go', 'js', 'ts', 'python', 'java', 'csharp', 'package.json'];
+export const KINDS: InputKind[] = [
+  'kubernetes',
+  'helm',
+  'kustomize',
+  'dockerfile',
+  'shell',
+  'go',
+  'js',
+  'ts',
+  'python',
+  'java',
+  'csharp',
+  'package.json',
+];

@@ -27,7 +27,11 @@ describe('boutique fixture', () => {
   it('links every dial site through the env of the workload that runs it', async () => {
     await initKubeconn();
     const { model: graph } = load().analyze();
-    const links = graph.dials.links.map((l) => `${l.file} ${l.env.map((e) => e.name).join(',')} → ${l.service?.name}:${l.port?.port} (client ${l.client?.workload.name})`).sort();
+    const links = graph.dials.links
+      .map(
+        (l) => `${l.file} ${l.env.map((e) => e.name).join(',')} → ${l.service?.name}:${l.port?.port} (client ${l.client?.workload.name})`,
+      )
+      .sort();
     assert.deepEqual(links, [
       'src/frontend/main.go CART_SERVICE_ADDR → cartservice:7070 (client frontend)',
       'src/frontend/main.go CURRENCY_SERVICE_ADDR → currencyservice:7000 (client frontend)',
@@ -35,13 +39,18 @@ describe('boutique fixture', () => {
       'src/recommendationservice/recommendation_server.py PRODUCT_CATALOG_SERVICE_ADDR → productcatalogservice:3550 (client recommendationservice)',
     ]);
     const catalog = graph.services.find((s) => s.name === 'productcatalogservice')!;
-    assert.deepEqual(graph.dials.serversBehind(catalog).map((s) => s.file), ['src/productcatalogservice/server.go']);
+    assert.deepEqual(
+      graph.dials.serversBehind(catalog).map((s) => s.file),
+      ['src/productcatalogservice/server.go'],
+    );
   });
 
   it('reports the pinned channels where they are dialed, and the server without a max age', async () => {
     await initKubeconn();
     const { findings } = load().analyze();
-    const grpc = findings.filter((f) => /^(grpc-|kuberesolver|mesh)/.test(f.ruleId)).map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`);
+    const grpc = findings
+      .filter((f) => /^(grpc-|kuberesolver|mesh)/.test(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.file}:${f.line}:${f.column}`);
     assert.deepEqual(grpc.sort(), [
       'grpc-client-load-balancing src/frontend/main.go:49:37',
       'grpc-client-load-balancing src/frontend/main.go:49:37',

@@ -102,18 +102,35 @@ describe('value flow: reader rows', () => {
       }
     `;
     // target() calls another helper: two levels, not followed (unknown, so quiet).
-    assert.deepEqual(targets(await read(goTable, text)), ['$ORDERS_HOST:50051', '$CART_ADDR{cart:7070}', 'payments:50051', '?', '-orders-addr{orders:50051}', '-ship-addr{ship:50051}']);
+    assert.deepEqual(targets(await read(goTable, text)), [
+      '$ORDERS_HOST:50051',
+      '$CART_ADDR{cart:7070}',
+      'payments:50051',
+      '?',
+      '-orders-addr{orders:50051}',
+      '-ship-addr{ship:50051}',
+    ]);
   });
 
   it('python: a helper returning os.environ.get with a default; os.getenv(default=…)', async () => {
-    const text = 'import os, grpc\n\ndef orders():\n    return os.environ.get("ORDERS_ADDR", "orders:50051")\n\ngrpc.insecure_channel(orders())\ngrpc.insecure_channel(os.getenv("PAY_ADDR", default="pay:50051"))\ngrpc.insecure_channel(os.environ["SHIP_ADDR"])\n';
+    const text =
+      'import os, grpc\n\ndef orders():\n    return os.environ.get("ORDERS_ADDR", "orders:50051")\n\ngrpc.insecure_channel(orders())\ngrpc.insecure_channel(os.getenv("PAY_ADDR", default="pay:50051"))\ngrpc.insecure_channel(os.environ["SHIP_ADDR"])\n';
     assert.deepEqual(targets(await read(pythonTable, text)), ['$ORDERS_ADDR{orders:50051}', '$PAY_ADDR{pay:50051}', '$SHIP_ADDR']);
   });
 
   it('python: channel args held in a variable are read there, unless the list is added to later', async () => {
-    const read1 = await read(pythonTable, 'import grpc\nopts = [("grpc.lb_policy_name", "round_robin")]\ngrpc.insecure_channel("orders:50051", options=opts)\n');
-    assert.deepEqual(read1.dials[0]!.lb.map((l) => l.policy), ['round_robin']);
-    const read2 = await read(pythonTable, 'import grpc\nopts = []\nopts.append(("grpc.lb_policy_name", "round_robin"))\ngrpc.insecure_channel("orders:50051", options=opts)\n');
+    const read1 = await read(
+      pythonTable,
+      'import grpc\nopts = [("grpc.lb_policy_name", "round_robin")]\ngrpc.insecure_channel("orders:50051", options=opts)\n',
+    );
+    assert.deepEqual(
+      read1.dials[0]!.lb.map((l) => l.policy),
+      ['round_robin'],
+    );
+    const read2 = await read(
+      pythonTable,
+      'import grpc\nopts = []\nopts.append(("grpc.lb_policy_name", "round_robin"))\ngrpc.insecure_channel("orders:50051", options=opts)\n',
+    );
     assert.deepEqual([read2.dials[0]!.lb.length, read2.dials[0]!.lbUnknown], [0, true]);
   });
 
@@ -149,14 +166,24 @@ describe('value flow: reader rows', () => {
     assert.deepEqual(targets(facts), ['@grpc.client.orders.address', '@grpc.client.payments.address']);
     const [orders] = facts.dials;
     assert.deepEqual(orders!.targetAt, at(text, '"orders"'));
-    assert.deepEqual(orders!.lb.map((l) => [l.policy, l.via]), [['round_robin', 'apiDefault']]);
-    assert.deepEqual(orders!.policyKeys, { keys: ['grpc.client.orders.default-load-balancing-policy', 'grpc.client.GLOBAL.default-load-balancing-policy'], dialect: 'spring' });
+    assert.deepEqual(
+      orders!.lb.map((l) => [l.policy, l.via]),
+      [['round_robin', 'apiDefault']],
+    );
+    assert.deepEqual(orders!.policyKeys, {
+      keys: ['grpc.client.orders.default-load-balancing-policy', 'grpc.client.GLOBAL.default-load-balancing-policy'],
+      dialect: 'spring',
+    });
   });
 
   it('java: loadBalancerFactory(RoundRobinLoadBalancerFactory.getInstance()) is round_robin; nameResolverFactory is a resolver of its own', async () => {
-    const text = 'class C { void r() { ManagedChannelBuilder.forTarget("kubernetes:///orders:9090").nameResolverFactory(new KubernetesNameResolverProvider()).loadBalancerFactory(io.grpc.util.RoundRobinLoadBalancerFactory.getInstance()).build(); } }\n';
+    const text =
+      'class C { void r() { ManagedChannelBuilder.forTarget("kubernetes:///orders:9090").nameResolverFactory(new KubernetesNameResolverProvider()).loadBalancerFactory(io.grpc.util.RoundRobinLoadBalancerFactory.getInstance()).build(); } }\n';
     const [dial] = (await read(javaTable, text)).dials;
-    assert.deepEqual(dial!.lb.map((l) => [l.policy, l.via, text.slice(...l.at)]), [['round_robin', 'loadBalancerFactory', 'io.grpc.util.RoundRobinLoadBalancerFactory.getInstance()']]);
+    assert.deepEqual(
+      dial!.lb.map((l) => [l.policy, l.via, text.slice(...l.at)]),
+      [['round_robin', 'loadBalancerFactory', 'io.grpc.util.RoundRobinLoadBalancerFactory.getInstance()']],
+    );
     assert.equal(text.slice(...dial!.withResolvers!), 'nameResolverFactory(new KubernetesNameResolverProvider())');
   });
 
@@ -200,7 +227,8 @@ describe('value flow: reader rows', () => {
   });
 
   it('csharp: `!`, casts and `??` keep a config read (with its default)', async () => {
-    const text = 'using Grpc.Net.Client;\nGrpcChannel.ForAddress(configuration["Urls:Orders"]!);\nGrpcChannel.ForAddress((string)configuration["Urls:Cart"] ?? "http://cart:8080");\nGrpcChannel.ForAddress(configuration["Urls:Ship"] ?? throw new InvalidOperationException());\n';
+    const text =
+      'using Grpc.Net.Client;\nGrpcChannel.ForAddress(configuration["Urls:Orders"]!);\nGrpcChannel.ForAddress((string)configuration["Urls:Cart"] ?? "http://cart:8080");\nGrpcChannel.ForAddress(configuration["Urls:Ship"] ?? throw new InvalidOperationException());\n';
     assert.deepEqual(targets(await read(csharpTable, text)), ['@Urls:Orders', '@Urls:Cart{http://cart:8080}', '@Urls:Ship{?}']);
   });
 
@@ -212,7 +240,14 @@ describe('value flow: reader rows', () => {
       GrpcChannel.ForAddress(address, channelOptions);
     `;
     const facts = await read(csharpTable, text);
-    assert.deepEqual(facts.dials.map((d) => [d.oneConnection ?? false, d.httpTargets ?? false]), [[true, true], [false, true], [false, true]]);
+    assert.deepEqual(
+      facts.dials.map((d) => [d.oneConnection ?? false, d.httpTargets ?? false]),
+      [
+        [true, true],
+        [false, true],
+        [false, true],
+      ],
+    );
   });
 
   it('csharp: Grpc.Core channels (both constructors, options in a variable) and servers (channel args, ServerPort)', async () => {
@@ -228,9 +263,18 @@ describe('value flow: reader rows', () => {
     `;
     const facts = await read(csharpTable, text);
     assert.deepEqual(targets(facts), ['orders:9090', 'payments:9090']);
-    assert.deepEqual(facts.dials.map((d) => [d.api, d.lb.map((l) => l.policy), d.channelArgs]), [['new Channel', ['round_robin'], true], ['new Channel', [], true]]);
+    assert.deepEqual(
+      facts.dials.map((d) => [d.api, d.lb.map((l) => l.policy), d.channelArgs]),
+      [
+        ['new Channel', ['round_robin'], true],
+        ['new Channel', [], true],
+      ],
+    );
     const [server] = facts.servers;
-    assert.deepEqual([server!.api, server!.maxConnectionAge?.ms, server!.channelArgs, server!.listens.map((l) => show(l.parts))], ['new Server', 300_000, true, ['9090']]);
+    assert.deepEqual(
+      [server!.api, server!.maxConnectionAge?.ms, server!.channelArgs, server!.listens.map((l) => show(l.parts))],
+      ['new Server', 300_000, true, ['9090']],
+    );
   });
 
   it("csharp: another library's Channel is not Grpc.Core's", async () => {
@@ -243,7 +287,11 @@ describe('value flow: reader rows', () => {
     assert.equal(t.scheme, 'static');
     assert.deepEqual(
       t.addresses!.map((a) => [a.host, a.port, a.service, a.namespace, a.literalAddress]),
-      [['orders', '9090', 'orders', undefined, false], ['payments.shop', '9090', 'payments', 'shop', false], ['10.0.0.1', '9090', undefined, undefined, true]],
+      [
+        ['orders', '9090', 'orders', undefined, false],
+        ['payments.shop', '9090', 'payments', 'shop', false],
+        ['10.0.0.1', '9090', undefined, undefined, true],
+      ],
     );
     assert.deepEqual([t.host, t.service], ['orders', 'orders']);
   });
@@ -287,43 +335,65 @@ describe('value flow: application config files', () => {
     const text = '# comment\ngrpc.client.orders.address=static://orders:9090\norders.host : orders\n';
     const f = await facts('svc/src/main/resources/application-k8s.properties', text);
     assert.equal(f.appConfig!.variant, 'k8s');
-    assert.deepEqual(f.appConfig!.entries.map((e) => [e.key, e.value, text.slice(...e.at)]), [
-      ['grpc.client.orders.address', 'static://orders:9090', 'static://orders:9090'],
-      ['orders.host', 'orders', 'orders'],
-    ]);
+    assert.deepEqual(
+      f.appConfig!.entries.map((e) => [e.key, e.value, text.slice(...e.at)]),
+      [
+        ['grpc.client.orders.address', 'static://orders:9090', 'static://orders:9090'],
+        ['orders.host', 'orders', 'orders'],
+      ],
+    );
   });
 
   it('.net appsettings: comments and trailing commas as .NET allows, keys joined with ":"', async () => {
-    const text = '{\n  // dev defaults\n  "Urls": { "Orders": "http://orders:8080", /* x */ "Ports": [50051, 50052], },\n  "Enabled": true,\n}\n';
+    const text =
+      '{\n  // dev defaults\n  "Urls": { "Orders": "http://orders:8080", /* x */ "Ports": [50051, 50052], },\n  "Enabled": true,\n}\n';
     const f = await facts('src/Api/appsettings.Staging.json', text);
     assert.deepEqual([f.appConfig!.format, f.appConfig!.variant], ['dotnet', 'Staging']);
-    assert.deepEqual(f.appConfig!.entries.map((e) => [e.key, e.value, text.slice(...e.at)]), [
-      ['Urls:Orders', 'http://orders:8080', '"http://orders:8080"'],
-      ['Urls:Ports:0', '50051', '50051'],
-      ['Urls:Ports:1', '50052', '50052'],
-      ['Enabled', 'True', 'true'],
-    ]);
+    assert.deepEqual(
+      f.appConfig!.entries.map((e) => [e.key, e.value, text.slice(...e.at)]),
+      [
+        ['Urls:Orders', 'http://orders:8080', '"http://orders:8080"'],
+        ['Urls:Ports:0', '50051', '50051'],
+        ['Urls:Ports:1', '50052', '50052'],
+        ['Enabled', 'True', 'true'],
+      ],
+    );
   });
 
   it('a config file that does not parse is a notice with its line, not a crash', async () => {
     const f = await facts('src/Api/appsettings.json', '{\n  "Urls": {\n    "Orders": "http://orders:8080"\n    "Payments": "x"\n  }\n}\n');
-    assert.deepEqual(f.problems.map((p) => [p.line, p.kind, p.fatal, p.message]), [[4, 'syntax', false, ".NET appsettings file does not parse, so its values are not used for dial targets: expected ',' or '}'"]]);
+    assert.deepEqual(
+      f.problems.map((p) => [p.line, p.kind, p.fatal, p.message]),
+      [[4, 'syntax', false, ".NET appsettings file does not parse, so its values are not used for dial targets: expected ',' or '}'"]],
+    );
   });
 
   it('nginx: grpc_pass targets, through upstream blocks', async () => {
-    const text = 'upstream orders { server orders.shop:50051; server orders-2.shop:50051; }\nserver {\n  location / { grpc_pass grpc://orders; }\n  location /pay { grpc_pass grpcs://payments:9090; } # comment grpc_pass grpc://no:1;\n}\n';
+    const text =
+      'upstream orders { server orders.shop:50051; server orders-2.shop:50051; }\nserver {\n  location / { grpc_pass grpc://orders; }\n  location /pay { grpc_pass grpcs://payments:9090; } # comment grpc_pass grpc://no:1;\n}\n';
     const f = await facts('deploy/nginx/default.conf', text);
-    assert.deepEqual(f.appConfig!.entries.map((e) => [e.value, text.slice(...e.at)]), [
-      ['grpc://orders.shop:50051', 'orders.shop:50051'],
-      ['grpc://orders-2.shop:50051', 'orders-2.shop:50051'],
-      ['grpcs://payments:9090', 'grpcs://payments:9090'],
-    ]);
+    assert.deepEqual(
+      f.appConfig!.entries.map((e) => [e.value, text.slice(...e.at)]),
+      [
+        ['grpc://orders.shop:50051', 'orders.shop:50051'],
+        ['grpc://orders-2.shop:50051', 'orders-2.shop:50051'],
+        ['grpcs://payments:9090', 'grpcs://payments:9090'],
+      ],
+    );
   });
 
   it('.net options registrations: which class is bound to which section', async () => {
-    const text = 'builder.Services.Configure<ServiceUrls>(builder.Configuration.GetSection("Urls"));\nservices.AddOptions<My.GrpcSettings>().Bind(Configuration.GetSection("Grpc"));\nservices.AddOptions<Other>().BindConfiguration("Other");\n// services.Configure<Old>(c.GetSection("Old"));\n';
+    const text =
+      'builder.Services.Configure<ServiceUrls>(builder.Configuration.GetSection("Urls"));\nservices.AddOptions<My.GrpcSettings>().Bind(Configuration.GetSection("Grpc"));\nservices.AddOptions<Other>().BindConfiguration("Other");\n// services.Configure<Old>(c.GetSection("Old"));\n';
     const f = await facts('src/Api/Program.cs', text);
-    assert.deepEqual(f.optionsBindings!.map((b) => [b.type, b.section]), [['ServiceUrls', 'Urls'], ['GrpcSettings', 'Grpc'], ['Other', 'Other']]);
+    assert.deepEqual(
+      f.optionsBindings!.map((b) => [b.type, b.section]),
+      [
+        ['ServiceUrls', 'Urls'],
+        ['GrpcSettings', 'Grpc'],
+        ['Other', 'Other'],
+      ],
+    );
   });
 });
 
@@ -339,12 +409,25 @@ describe('value flow: config keys resolved in the model', () => {
   const checkout = (env: Record<string, string> = {}) => app({ name: 'checkout', port: 8080, env });
 
   it('spring: a profile file counts only when no base value exists, or when the profile is active', async () => {
-    const base = { 'checkout/src/main/java/C.java': java, 'k8s/checkout.yaml': checkout(), 'checkout/src/main/resources/application-k8s.yml': spring('dns:///orders-k8s:9090') };
-    assert.deepEqual((await links(base)).links.map((l) => l.text), ['dns:///orders-k8s:9090']);
+    const base = {
+      'checkout/src/main/java/C.java': java,
+      'k8s/checkout.yaml': checkout(),
+      'checkout/src/main/resources/application-k8s.yml': spring('dns:///orders-k8s:9090'),
+    };
+    assert.deepEqual(
+      (await links(base)).links.map((l) => l.text),
+      ['dns:///orders-k8s:9090'],
+    );
     const withBase = { ...base, 'checkout/src/main/resources/application.yml': spring('dns:///orders:9090') };
-    assert.deepEqual((await links(withBase)).links.map((l) => l.text), ['dns:///orders:9090']);
+    assert.deepEqual(
+      (await links(withBase)).links.map((l) => l.text),
+      ['dns:///orders:9090'],
+    );
     const active = { ...withBase, 'k8s/checkout.yaml': checkout({ SPRING_PROFILES_ACTIVE: 'k8s' }) };
-    assert.deepEqual((await links(active)).links.map((l) => [l.text, l.config.map((u) => u.file)]), [['dns:///orders-k8s:9090', ['checkout/src/main/resources/application-k8s.yml']]]);
+    assert.deepEqual(
+      (await links(active)).links.map((l) => [l.text, l.config.map((u) => u.file)]),
+      [['dns:///orders-k8s:9090', ['checkout/src/main/resources/application-k8s.yml']]],
+    );
   });
 
   it('spring: the nearest module wins, and ${ENV:default} in the file reads the env first', async () => {
@@ -355,23 +438,51 @@ describe('value flow: config keys resolved in the model', () => {
       'k8s/checkout.yaml': checkout({ ORDERS_ADDR: 'static://orders-0:9090,orders-1:9090' }),
     });
     // A static list is one link per address.
-    assert.deepEqual(dials.links.map((l) => [l.text, l.target?.host]), [['static://orders-0:9090,orders-1:9090', 'orders-0'], ['static://orders-0:9090,orders-1:9090', 'orders-1']]);
-    assert.deepEqual(dials.links[0]!.config.map((u) => [u.key, u.from, u.top]), [['ORDERS_ADDR', 'env', false], ['grpc.client.orders.address', 'file', true]]);
+    assert.deepEqual(
+      dials.links.map((l) => [l.text, l.target?.host]),
+      [
+        ['static://orders-0:9090,orders-1:9090', 'orders-0'],
+        ['static://orders-0:9090,orders-1:9090', 'orders-1'],
+      ],
+    );
+    assert.deepEqual(
+      dials.links[0]!.config.map((u) => [u.key, u.from, u.top]),
+      [
+        ['ORDERS_ADDR', 'env', false],
+        ['grpc.client.orders.address', 'file', true],
+      ],
+    );
   });
 
   it('.net: env keys are case-insensitive with __ for ":"; the environment picks appsettings.<Env>.json', async () => {
-    const cs = 'using Grpc.Net.Client;\nclass C { C(IConfiguration configuration) { GrpcChannel.ForAddress(configuration["Urls:Orders"]); } }\n';
+    const cs =
+      'using Grpc.Net.Client;\nclass C { C(IConfiguration configuration) { GrpcChannel.ForAddress(configuration["Urls:Orders"]); } }\n';
     const files = {
       'storefront/C.cs': cs,
       'storefront/appsettings.json': '{ "Urls": { "Orders": "http://orders:8080" } }',
       'storefront/appsettings.Development.json': '{ "urls": { "orders": "http://localhost:5001" } }',
       'k8s/storefront.yaml': app({ name: 'storefront', port: 8080 }),
     };
-    assert.deepEqual((await links(files)).links.map((l) => l.text), ['http://orders:8080']);
-    const dev = { ...files, 'k8s/storefront.yaml': app({ name: 'storefront', port: 8080, env: { ASPNETCORE_ENVIRONMENT: 'Development' } }) };
-    assert.deepEqual((await links(dev)).links.map((l) => l.text), ['http://localhost:5001']);
-    const env = { ...files, 'k8s/storefront.yaml': app({ name: 'storefront', port: 8080, env: { URLS__ORDERS: 'http://orders.shop:50051' } }) };
-    assert.deepEqual((await links(env)).links.map((l) => [l.text, l.env.map((e) => e.name)]), [['http://orders.shop:50051', ['URLS__ORDERS']]]);
+    assert.deepEqual(
+      (await links(files)).links.map((l) => l.text),
+      ['http://orders:8080'],
+    );
+    const dev = {
+      ...files,
+      'k8s/storefront.yaml': app({ name: 'storefront', port: 8080, env: { ASPNETCORE_ENVIRONMENT: 'Development' } }),
+    };
+    assert.deepEqual(
+      (await links(dev)).links.map((l) => l.text),
+      ['http://localhost:5001'],
+    );
+    const env = {
+      ...files,
+      'k8s/storefront.yaml': app({ name: 'storefront', port: 8080, env: { URLS__ORDERS: 'http://orders.shop:50051' } }),
+    };
+    assert.deepEqual(
+      (await links(env)).links.map((l) => [l.text, l.env.map((e) => e.name)]),
+      [['http://orders.shop:50051', ['URLS__ORDERS']]],
+    );
   });
 
   it('.net: an options class bound in two projects resolves through the registration in the code’s own project', async () => {
@@ -382,7 +493,10 @@ describe('value flow: config keys resolved in the model', () => {
       'src/Storefront/appsettings.json': '{ "Urls": { "Orders": "http://orders:8080" }, "Legacy": { "Orders": "http://legacy:8080" } }',
       'src/Admin/Program.cs': 'builder.Services.Configure<ServiceUrls>(builder.Configuration.GetSection("Legacy"));\n',
     });
-    assert.deepEqual(dials.links.map((l) => l.text), ['http://orders:8080']);
+    assert.deepEqual(
+      dials.links.map((l) => l.text),
+      ['http://orders:8080'],
+    );
   });
 
   it('config-only evidence: a gRPC scheme or well-known gRPC port in env, ConfigMaps, nginx and app config, linked to Services', async () => {
@@ -390,8 +504,14 @@ describe('value flow: config keys resolved in the model', () => {
     const dials = await links({
       'k8s/collector.yaml': collector,
       'k8s/orders.yaml': app({ name: 'orders', namespace: 'shop', port: 9090 }),
-      'k8s/api.yaml': app({ name: 'api', namespace: 'obs', port: 8080, env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317', WEB: 'http://web:8080' } }),
-      'k8s/nginx.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx\n  namespace: shop\ndata:\n  default.conf: |\n    server { location / { grpc_pass grpc://orders:9090; } }\n',
+      'k8s/api.yaml': app({
+        name: 'api',
+        namespace: 'obs',
+        port: 8080,
+        env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4317', WEB: 'http://web:8080' },
+      }),
+      'k8s/nginx.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx\n  namespace: shop\ndata:\n  default.conf: |\n    server { location / { grpc_pass grpc://orders:9090; } }\n',
       'svc/src/main/resources/application.yml': 'payments:\n  target: dns:///payments:9090\n',
     });
     assert.deepEqual(
@@ -408,6 +528,15 @@ describe('value flow: config keys resolved in the model', () => {
   });
 
   it('port names that suggest gRPC beyond Istio’s convention', () => {
-    assert.deepEqual(['otlp-grpc', 'tcp-grpc', 'grpc', 'grpc-web', 'grpcs', 'http', 'tcp', undefined].map(grpcPortNameHint), [true, true, true, true, true, false, false, false]);
+    assert.deepEqual(['otlp-grpc', 'tcp-grpc', 'grpc', 'grpc-web', 'grpcs', 'http', 'tcp', undefined].map(grpcPortNameHint), [
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -11,7 +11,10 @@ const { root, files } = loadFixture('orders');
 const file = (rel: string): string => path.join(root, rel);
 const text = (rel: string): string => files.get(file(rel))!;
 const render = (valuesFiles?: string[], releaseNamespace?: string): ChartRender =>
-  renderChart({ root, files }, { releaseName: 'shop', ...(valuesFiles ? { valuesFiles } : {}), ...(releaseNamespace ? { releaseNamespace } : {}) });
+  renderChart(
+    { root, files },
+    { releaseName: 'shop', ...(valuesFiles ? { valuesFiles } : {}), ...(releaseNamespace ? { releaseNamespace } : {}) },
+  );
 const tmpl = (r: ChartRender, name: string): RenderedTemplate => {
   const t = r.templates.find((x) => x.name === name);
   assert.ok(t, `${name} rendered`);
@@ -24,7 +27,6 @@ function at(hay: string, needle: string, after = ''): number {
   assert.ok(i >= 0 && (!after || hay.indexOf(after) >= 0), `${JSON.stringify(needle)} found`);
   return i;
 }
-
 
 describe('helm chart: default values', () => {
   const r = render();
@@ -181,7 +183,9 @@ describe('helm chart: a production values file over values.yaml', () => {
 
   it('opt-in mesh annotations appear, podAnnotations render with toYaml, else-if takes the tcp probe, cache is disabled', () => {
     const dep = tmpl(r, 'orders/templates/deployment.yaml').text;
-    assert.ok(dep.includes(dedent(`
+    assert.ok(
+      dep.includes(
+        dedent(`
       |    metadata:
       |      annotations:
       |        prometheus.io/port: "9090"
@@ -189,7 +193,9 @@ describe('helm chart: a production values file over values.yaml', () => {
       |        linkerd.io/inject: enabled
       |        config.linkerd.io/proxy-await: "enabled"
       |      labels:
-    `).replace(/^\|/gm, '')));
+    `).replace(/^\|/gm, ''),
+      ),
+    );
     assert.ok(dep.includes('  replicas: 4\n'));
     assert.ok(dep.includes('      terminationGracePeriodSeconds: 60\n'));
     assert.ok(dep.includes('          readinessProbe:\n            tcpSocket:\n              port: grpc\n'));
@@ -205,9 +211,17 @@ describe('helm chart: a production values file over values.yaml', () => {
     assert.deepEqual(originAt(dep, at(dep.text, '60')), { file: file('values-prod.yaml'), offset: at(prod, '60'), kind: 'value' });
     const scrape = at(dep.text, '"true"');
     assert.deepEqual(originAt(dep, scrape + 1), { file: file('values-prod.yaml'), offset: at(prod, '"true"') + 1, kind: 'value' });
-    assert.deepEqual(originAt(dep, at(dep.text, '500m')), { file: file('values.yaml'), offset: at(text('values.yaml'), '500m'), kind: 'value' });
+    assert.deepEqual(originAt(dep, at(dep.text, '500m')), {
+      file: file('values.yaml'),
+      offset: at(text('values.yaml'), '500m'),
+      kind: 'value',
+    });
     const svc = tmpl(r, 'orders/templates/service.yaml');
-    assert.deepEqual(originAt(svc, at(svc.text, 'LoadBalancer')), { file: file('values-prod.yaml'), offset: at(prod, 'LoadBalancer'), kind: 'value' });
+    assert.deepEqual(originAt(svc, at(svc.text, 'LoadBalancer')), {
+      file: file('values-prod.yaml'),
+      offset: at(prod, 'LoadBalancer'),
+      kind: 'value',
+    });
   });
 });
 
@@ -219,27 +233,59 @@ describe('helm chart: source map', () => {
 
   it('a label from _helpers.tpl maps into _helpers.tpl; its indentation to the include | nindent action', () => {
     const label = at(dep.text, 'app.kubernetes.io/name: orders');
-    assert.deepEqual(originAt(dep, label), { file: file('templates/_helpers.tpl'), offset: at(helpers, 'app.kubernetes.io/name: '), kind: 'template' });
-    assert.deepEqual(originAt(dep, label + 5), { file: file('templates/_helpers.tpl'), offset: at(helpers, 'app.kubernetes.io/name: ') + 5, kind: 'template' });
+    assert.deepEqual(originAt(dep, label), {
+      file: file('templates/_helpers.tpl'),
+      offset: at(helpers, 'app.kubernetes.io/name: '),
+      kind: 'template',
+    });
+    assert.deepEqual(originAt(dep, label + 5), {
+      file: file('templates/_helpers.tpl'),
+      offset: at(helpers, 'app.kubernetes.io/name: ') + 5,
+      kind: 'template',
+    });
     const include = at(text('templates/deployment.yaml'), '{{- include "orders.labels" . | nindent 4 }}');
     assert.deepEqual(originAt(dep, label - 2), { file: file('templates/deployment.yaml'), offset: include, kind: 'expression' });
     const instance = at(dep.text, 'shop', 'app.kubernetes.io/instance: ');
-    assert.deepEqual(originAt(dep, instance), { file: file('templates/_helpers.tpl'), offset: at(helpers, '{{ .Release.Name }}'), kind: 'expression' });
+    assert.deepEqual(originAt(dep, instance), {
+      file: file('templates/_helpers.tpl'),
+      offset: at(helpers, '{{ .Release.Name }}'),
+      kind: 'expression',
+    });
   });
 
   it('the grace period maps to its values.yaml node, with its path', () => {
     const grace = at(dep.text, '45');
     assert.deepEqual(originAt(dep, grace), { file: file('values.yaml'), offset: at(values, '45'), kind: 'value' });
     const seg = dep.segments.find((s) => s.start === grace)!;
-    assert.deepEqual(seg.origin, { kind: 'value', file: file('values.yaml'), start: at(values, '45'), end: at(values, '45') + 2, path: ['terminationGracePeriodSeconds'] });
+    assert.deepEqual(seg.origin, {
+      kind: 'value',
+      file: file('values.yaml'),
+      start: at(values, '45'),
+      end: at(values, '45') + 2,
+      path: ['terminationGracePeriodSeconds'],
+    });
   });
 
   it('literal template text maps 1:1; toYaml structure maps to its action, its scalars to their nodes', () => {
-    assert.deepEqual(originAt(dep, at(dep.text, 'kind: Deployment') + 6), { file: file('templates/deployment.yaml'), offset: at(text('templates/deployment.yaml'), 'kind: Deployment') + 6, kind: 'template' });
+    assert.deepEqual(originAt(dep, at(dep.text, 'kind: Deployment') + 6), {
+      file: file('templates/deployment.yaml'),
+      offset: at(text('templates/deployment.yaml'), 'kind: Deployment') + 6,
+      kind: 'template',
+    });
     const toYaml = at(text('templates/deployment.yaml'), '{{- toYaml .Values.resources | nindent 12 }}');
-    assert.deepEqual(originAt(dep, at(dep.text, 'limits:')), { file: file('templates/deployment.yaml'), offset: toYaml, kind: 'expression' });
+    assert.deepEqual(originAt(dep, at(dep.text, 'limits:')), {
+      file: file('templates/deployment.yaml'),
+      offset: toYaml,
+      kind: 'expression',
+    });
     const cpu = at(dep.text, '100m');
-    assert.deepEqual(dep.segments.find((s) => s.start === cpu)!.origin, { kind: 'value', file: file('values.yaml'), start: at(values, '100m'), end: at(values, '100m') + 4, path: ['resources', 'requests', 'cpu'] });
+    assert.deepEqual(dep.segments.find((s) => s.start === cpu)!.origin, {
+      kind: 'value',
+      file: file('values.yaml'),
+      start: at(values, '100m'),
+      end: at(values, '100m') + 4,
+      path: ['resources', 'requests', 'cpu'],
+    });
   });
 
   it('range items and quoted values map to their nodes, the quotes to the action', () => {
@@ -254,10 +300,28 @@ describe('helm chart: source map', () => {
   it('in the subchart, overridden and global values map to the parent values.yaml, defaults to the subchart file', () => {
     const cache = tmpl(r, 'orders/charts/cache/templates/deployment.yaml');
     const mem = at(cache.text, '64mb');
-    assert.deepEqual(cache.segments.find((s) => s.start === mem)!.origin, { kind: 'value', file: file('values.yaml'), start: at(values, '64mb'), end: at(values, '64mb') + 4, path: ['cache', 'maxMemory'] });
-    assert.deepEqual(originAt(cache, at(cache.text, 'dev')), { file: file('values.yaml'), offset: at(values, 'dev', 'environment: '), kind: 'value' });
-    assert.deepEqual(originAt(cache, at(cache.text, 'platform')), { file: file('charts/cache/values.yaml'), offset: at(text('charts/cache/values.yaml'), 'platform'), kind: 'value' });
-    assert.deepEqual(originAt(cache, at(cache.text, 'team: ')), { file: file('templates/_helpers.tpl'), offset: at(helpers, 'team: '), kind: 'template' });
+    assert.deepEqual(cache.segments.find((s) => s.start === mem)!.origin, {
+      kind: 'value',
+      file: file('values.yaml'),
+      start: at(values, '64mb'),
+      end: at(values, '64mb') + 4,
+      path: ['cache', 'maxMemory'],
+    });
+    assert.deepEqual(originAt(cache, at(cache.text, 'dev')), {
+      file: file('values.yaml'),
+      offset: at(values, 'dev', 'environment: '),
+      kind: 'value',
+    });
+    assert.deepEqual(originAt(cache, at(cache.text, 'platform')), {
+      file: file('charts/cache/values.yaml'),
+      offset: at(text('charts/cache/values.yaml'), 'platform'),
+      kind: 'value',
+    });
+    assert.deepEqual(originAt(cache, at(cache.text, 'team: ')), {
+      file: file('templates/_helpers.tpl'),
+      offset: at(helpers, 'team: '),
+      kind: 'template',
+    });
   });
 });
 
@@ -288,13 +352,21 @@ describe('helm chart: unknowns', () => {
       { start: ns, end: ns + 16, reason: '.Release.Namespace is not known (set releaseNamespace)' },
       { start: token, end: token + 16, reason: 'lookup: lookup reads the cluster' },
     ]);
-    assert.deepEqual(cm.uncertain, [{ start: token, end: token + 16, reason: '{{if}} on an unknown value: lookup: lookup reads the cluster' }]);
+    assert.deepEqual(cm.uncertain, [
+      { start: token, end: token + 16, reason: '{{if}} on an unknown value: lookup: lookup reads the cluster' },
+    ]);
   });
 
   it('an unknown API version renders the first branch and marks it uncertain', () => {
     const pdb = tmpl(r, 'orders/templates/pdb.yaml');
     assert.ok(pdb.text.startsWith('\napiVersion: policy/v1\nkind: PodDisruptionBudget\n'));
-    assert.deepEqual(pdb.uncertain, [{ start: 0, end: 22, reason: '{{if}} on an unknown value: .Capabilities.APIVersions.Has "policy/v1": the cluster\'s API versions are not known' }]);
+    assert.deepEqual(pdb.uncertain, [
+      {
+        start: 0,
+        end: 22,
+        reason: '{{if}} on an unknown value: .Capabilities.APIVersions.Has "policy/v1": the cluster\'s API versions are not known',
+      },
+    ]);
     assert.ok(pdb.text.includes('  minAvailable: 1\n'));
   });
 

@@ -13,7 +13,10 @@ export function dedent(s: string): string {
   const lines = s.replace(/^\n/, '').split('\n');
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(cut)).join('\n').replace(/\s+$/, '');
+  return lines
+    .map((l) => l.slice(cut))
+    .join('\n')
+    .replace(/\s+$/, '');
 }
 
 export interface OneResult {
@@ -23,7 +26,10 @@ export interface OneResult {
 }
 
 /** Render one template (templates/t.yaml) of a small chart named demo. */
-export function renderOne(template: string, opts: { values?: string; files?: Record<string, string>; options?: RenderOptions } = {}): OneResult {
+export function renderOne(
+  template: string,
+  opts: { values?: string; files?: Record<string, string>; options?: RenderOptions } = {},
+): OneResult {
   const files = new Map<string, string>([
     [`${ROOT}/Chart.yaml`, 'apiVersion: v2\nname: demo\nversion: 0.1.0\nappVersion: "1.0"\n'],
     [`${ROOT}/values.yaml`, opts.values ?? ''],
@@ -57,7 +63,11 @@ export function loadFixture(name: string): { root: string; files: Map<string, st
 /** The rendered text parses as YAML documents without errors. */
 export function assertYaml(text: string, what: string): void {
   for (const doc of parseAllDocuments(text)) {
-    assert.deepEqual(doc.errors.map((e) => e.message), [], `${what} is valid YAML`);
+    assert.deepEqual(
+      doc.errors.map((e) => e.message),
+      [],
+      `${what} is valid YAML`,
+    );
   }
 }
 

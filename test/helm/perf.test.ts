@@ -14,8 +14,14 @@ describe('helm renderer performance', () => {
     const dep = files.get(path.join(root, 'templates/deployment.yaml'))!;
     const svc = files.get(path.join(root, 'templates/service.yaml'))!;
     for (let i = 0; i < 25; i++) {
-      big.set(path.join(root, `templates/deployment-${i}.yaml`), dep.replace('name: {{ include "orders.fullname" . }}', `name: {{ include "orders.fullname" . }}-${i}`));
-      big.set(path.join(root, `templates/service-${i}.yaml`), svc.replace('name: {{ include "orders.fullname" . }}', `name: {{ include "orders.fullname" . }}-${i}`));
+      big.set(
+        path.join(root, `templates/deployment-${i}.yaml`),
+        dep.replace('name: {{ include "orders.fullname" . }}', `name: {{ include "orders.fullname" . }}-${i}`),
+      );
+      big.set(
+        path.join(root, `templates/service-${i}.yaml`),
+        svc.replace('name: {{ include "orders.fullname" . }}', `name: {{ include "orders.fullname" . }}-${i}`),
+      );
     }
     const input = { root, files: big };
     const options = { releaseName: 'shop', valuesFiles: ['values-prod.yaml'] };
@@ -23,6 +29,10 @@ describe('helm renderer performance', () => {
     const again = renderChart(input, options);
     assert.equal(first.templates.length, 50);
     assert.deepEqual(first.diagnostics, []);
-    assert.deepEqual(again.templates.map((t) => t.text), first.templates.map((t) => t.text), 'cached templates render the same');
+    assert.deepEqual(
+      again.templates.map((t) => t.text),
+      first.templates.map((t) => t.text),
+      'cached templates render the same',
+    );
   });
 });

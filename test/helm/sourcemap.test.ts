@@ -31,7 +31,11 @@ describe('helm source map', () => {
 
   it('quote maps the inner text to the value and the quotes to the action', () => {
     const { t } = renderOne('h: {{ .Values.host | quote }}\n', { values });
-    assert.deepEqual(originsOf(t, '"db.internal"'), [['expression', 'templates/t.yaml', 3], ['value', 'values.yaml', offset('db.internal')], ['expression', 'templates/t.yaml', 3]]);
+    assert.deepEqual(originsOf(t, '"db.internal"'), [
+      ['expression', 'templates/t.yaml', 3],
+      ['value', 'values.yaml', offset('db.internal')],
+      ['expression', 'templates/t.yaml', 3],
+    ]);
     assertCoverage(t);
   });
 
@@ -43,7 +47,11 @@ describe('helm source map', () => {
 
   it('printf keeps the origin of %s and %d arguments; int keeps the node', () => {
     const { t } = renderOne('url: {{ printf "%s:%d" .Values.host (int .Values.port) }}\n', { values });
-    assert.deepEqual(originsOf(t, 'db.internal:5432'), [['value', 'values.yaml', offset('db.internal')], ['expression', 'templates/t.yaml', 5], ['value', 'values.yaml', offset('5432')]]);
+    assert.deepEqual(originsOf(t, 'db.internal:5432'), [
+      ['value', 'values.yaml', offset('db.internal')],
+      ['expression', 'templates/t.yaml', 5],
+      ['value', 'values.yaml', offset('5432')],
+    ]);
   });
 
   it('trim keeps the origin of what is left (mapped to the node start: the node is longer)', () => {
@@ -62,7 +70,8 @@ describe('helm source map', () => {
   });
 
   it('nested includes map to the innermost define; the template action to its own span', () => {
-    const helpers = '{{- define "inner" -}}inner-text {{ .Values.host }}{{- end }}\n{{- define "outer" -}}outer: {{ include "inner" . }}{{- end }}\n';
+    const helpers =
+      '{{- define "inner" -}}inner-text {{ .Values.host }}{{- end }}\n{{- define "outer" -}}outer: {{ include "inner" . }}{{- end }}\n';
     const { t } = renderOne('x: {{ template "outer" . }}\n', { values, files: { 'templates/_helpers.tpl': helpers } });
     assert.equal(t.text, 'x: outer: inner-text db.internal\n');
     assert.deepEqual(originsOf(t, 'outer: inner-text db.internal'), [
@@ -70,7 +79,10 @@ describe('helm source map', () => {
       ['template', 'templates/_helpers.tpl', helpers.indexOf('inner-text')],
       ['value', 'values.yaml', offset('db.internal')],
     ]);
-    assert.equal(t.segments.every((s) => s.origin.file === T || s.origin.file === V || s.origin.file.endsWith('_helpers.tpl')), true);
+    assert.equal(
+      t.segments.every((s) => s.origin.file === T || s.origin.file === V || s.origin.file.endsWith('_helpers.tpl')),
+      true,
+    );
   });
 
   it('computed text maps to the action', () => {

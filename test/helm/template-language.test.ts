@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import { parseTemplate } from '../../src/core/helm/index.js';
 import { out, renderOne } from './helpers.js';
 
-const renderOneText = (template: string, values: string, files: Record<string, string>): string => renderOne(template, { values, files }).text;
+const renderOneText = (template: string, values: string, files: Record<string, string>): string =>
+  renderOne(template, { values, files }).text;
 
 describe('helm template language: whitespace', () => {
   it('trim markers remove adjacent spaces and newlines, exactly as Go does', () => {
@@ -53,7 +54,7 @@ describe('helm template language: pipelines and variables', () => {
 
   it('literals: interpreted and raw strings, numbers, booleans, nil', () => {
     assert.equal(out('{{ "a\\tb" }}|{{ `a\\nb` }}'), 'a\tb|a\\nb');
-    assert.equal(out('{{ 1.5 }} {{ 0x1F }} {{ 1e3 }} {{ true }} {{ \'a\' }}'), '1.5 31 1000 true 97');
+    assert.equal(out("{{ 1.5 }} {{ 0x1F }} {{ 1e3 }} {{ true }} {{ 'a' }}"), '1.5 31 1000 true 97');
     assert.equal(out('[{{ nil | default "x" }}]'), '[x]');
   });
 
@@ -69,7 +70,10 @@ describe('helm template language: pipelines and variables', () => {
   });
 
   it('values are read as YAML 1.1, like Helm: y/yes/on are booleans, numbers are float64', () => {
-    assert.equal(out('{{ .Values.a }} {{ .Values.b }} {{ .Values.c }} {{ typeOf .Values.d }}', 'a: y\nb: "y"\nc: on\nd: 3'), 'true y true float64');
+    assert.equal(
+      out('{{ .Values.a }} {{ .Values.b }} {{ .Values.c }} {{ typeOf .Values.d }}', 'a: y\nb: "y"\nc: on\nd: 3'),
+      'true y true float64',
+    );
   });
 });
 
@@ -98,7 +102,10 @@ describe('helm template language: control structures', () => {
     assert.equal(out('{{ range $k, $v := .Values.m }}{{ $k }}{{ $v }},{{ end }}', 'm: {b: 2, a: 1, C: 3}'), 'C3,a1,b2,');
     assert.equal(out('{{ range 3 }}{{ . }}{{ end }}'), '012');
     assert.equal(out('{{ range .Values.none }}x{{ else }}empty{{ end }}'), 'empty');
-    assert.equal(out('{{ range $i := until 10 }}{{ if eq $i 2 }}{{ continue }}{{ end }}{{ if eq $i 4 }}{{ break }}{{ end }}{{ $i }}{{ end }}'), '013');
+    assert.equal(
+      out('{{ range $i := until 10 }}{{ if eq $i 2 }}{{ continue }}{{ end }}{{ if eq $i 4 }}{{ break }}{{ end }}{{ $i }}{{ end }}'),
+      '013',
+    );
   });
 
   it('define, template and block; include returns a string that pipes on', () => {
@@ -135,12 +142,19 @@ describe('helm template language: parse tree offsets', () => {
 describe('helm template language: built-in objects', () => {
   it('.Release, .Chart, .Template, .Capabilities', () => {
     assert.equal(
-      out('{{ .Release.Name }} {{ .Release.Service }} {{ .Release.IsInstall }} {{ .Release.IsUpgrade }} {{ .Release.Revision }} {{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Major }}', undefined, { releaseName: 'r1' }),
+      out(
+        '{{ .Release.Name }} {{ .Release.Service }} {{ .Release.IsInstall }} {{ .Release.IsUpgrade }} {{ .Release.Revision }} {{ .Chart.Name }} {{ .Chart.Version }} {{ .Chart.AppVersion }} {{ .Template.Name }} {{ .Template.BasePath }} {{ .Capabilities.KubeVersion.Major }}',
+        undefined,
+        { releaseName: 'r1' },
+      ),
       'r1 Helm true false 1 demo 0.1.0 1.0 demo/templates/t.yaml demo/templates 1',
     );
   });
 
   it('numbers a template builds are ints; numbers read from values are float64', () => {
-    assert.equal(out('{{ $d := dict "n" 1000000 }}{{ $d.n }} {{ $_ := set $d "m" 2000000 }}{{ $d.m }} {{ .Values.num }}', 'num: 1000000'), '1000000 2000000 1e+06');
+    assert.equal(
+      out('{{ $d := dict "n" 1000000 }}{{ $d.n }} {{ $_ := set $d "m" 2000000 }}{{ $d.m }} {{ .Values.num }}', 'num: 1000000'),
+      '1000000 2000000 1e+06',
+    );
   });
 });

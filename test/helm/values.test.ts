@@ -38,7 +38,10 @@ describe('helm values', () => {
     assert.equal(t.text, 'replicas: 3\n');
     assert.deepEqual(originAt(t, 10), { file: 'env/staging.yaml', offset: '# staging\nreplicas: '.length, kind: 'value' });
     const missing = chart({ 'Chart.yaml': parent, 'templates/t.yaml': 'x' }, { valuesFiles: ['nope.yaml'] });
-    assert.deepEqual(missing.r.diagnostics.map((d) => d.message), ['values file nope.yaml not found']);
+    assert.deepEqual(
+      missing.r.diagnostics.map((d) => d.message),
+      ['values file nope.yaml not found'],
+    );
   });
 
   it('a subchart sees its section over its own defaults, and the parent globals over its own', () => {
@@ -47,7 +50,8 @@ describe('helm values', () => {
       'values.yaml': 'global:\n  region: eu\nredis:\n  size: 2Gi\n',
       'charts/redis/Chart.yaml': 'apiVersion: v2\nname: redis\nversion: 0.1.0\n',
       'charts/redis/values.yaml': 'size: 1Gi\nport: 6379\nglobal:\n  region: us\n  tier: cache\n',
-      'charts/redis/templates/t.yaml': '{{ .Values.size }} {{ .Values.port }} {{ .Values.global.region }} {{ .Values.global.tier }} {{ .Chart.Name }} {{ .Template.BasePath }}',
+      'charts/redis/templates/t.yaml':
+        '{{ .Values.size }} {{ .Values.port }} {{ .Values.global.region }} {{ .Values.global.tier }} {{ .Chart.Name }} {{ .Template.BasePath }}',
       'templates/p.yaml': '{{ .Values.redis.port }} {{ .Values.redis.size }}',
     });
     assert.equal(texts['shop/charts/redis/templates/t.yaml'], '2Gi 6379 eu cache redis shop/charts/redis/templates');
@@ -56,7 +60,9 @@ describe('helm values', () => {
 
   it('dependency aliases, conditions and tags decide which subcharts render', () => {
     const files = {
-      'Chart.yaml': parent + 'dependencies:\n  - name: redis\n    alias: sessions\n    condition: sessions.enabled\n  - name: redis\n    alias: queue\n    tags: [async]\n  - name: metrics\n    condition: metrics.enabled,global.metrics\n',
+      'Chart.yaml':
+        parent +
+        'dependencies:\n  - name: redis\n    alias: sessions\n    condition: sessions.enabled\n  - name: redis\n    alias: queue\n    tags: [async]\n  - name: metrics\n    condition: metrics.enabled,global.metrics\n',
       'values.yaml': 'sessions:\n  enabled: true\n  size: 5Gi\ntags:\n  async: false\nglobal:\n  metrics: true\n',
       'charts/redis/Chart.yaml': 'apiVersion: v2\nname: redis\nversion: 0.1.0\n',
       'charts/redis/values.yaml': 'size: 1Gi\n',
@@ -64,8 +70,14 @@ describe('helm values', () => {
       'charts/metrics/Chart.yaml': 'apiVersion: v2\nname: metrics\nversion: 0.1.0\n',
       'charts/metrics/templates/t.yaml': 'metrics',
     };
-    assert.deepEqual(chart(files).texts, { 'shop/charts/metrics/templates/t.yaml': 'metrics', 'shop/charts/sessions/templates/t.yaml': 'sessions: 5Gi' });
-    const flipped = chart(files, { valuesFiles: ['f.yaml'], extraValues: new Map([['f.yaml', 'sessions: {enabled: false}\ntags: {async: true}\nmetrics: {enabled: false}\n']]) });
+    assert.deepEqual(chart(files).texts, {
+      'shop/charts/metrics/templates/t.yaml': 'metrics',
+      'shop/charts/sessions/templates/t.yaml': 'sessions: 5Gi',
+    });
+    const flipped = chart(files, {
+      valuesFiles: ['f.yaml'],
+      extraValues: new Map([['f.yaml', 'sessions: {enabled: false}\ntags: {async: true}\nmetrics: {enabled: false}\n']]),
+    });
     assert.deepEqual(flipped.texts, { 'shop/charts/queue/templates/t.yaml': 'queue: 1Gi' });
   });
 
@@ -83,11 +95,18 @@ describe('helm values', () => {
 
   it('a packaged subchart is reported, not read', () => {
     const { r } = chart({ 'Chart.yaml': parent, 'charts/redis-1.0.0.tgz': 'binary', 'templates/t.yaml': 'x' });
-    assert.deepEqual(r.diagnostics.map((d) => [d.kind, d.message]), [['chart', 'packaged subchart charts/redis-1.0.0.tgz is not read; unpack it to render it']]);
+    assert.deepEqual(
+      r.diagnostics.map((d) => [d.kind, d.message]),
+      [['chart', 'packaged subchart charts/redis-1.0.0.tgz is not read; unpack it to render it']],
+    );
   });
 
   it('.Files.Get returns a chart file it was given, and is unknown otherwise', () => {
-    const { r } = chart({ 'Chart.yaml': parent, 'files/app.conf': 'x=1', 'templates/t.yaml': '{{ .Files.Get "files/app.conf" }} {{ .Files.Get "nope" }} {{ .Files.Glob "*.conf" }}' });
+    const { r } = chart({
+      'Chart.yaml': parent,
+      'files/app.conf': 'x=1',
+      'templates/t.yaml': '{{ .Files.Get "files/app.conf" }} {{ .Files.Get "nope" }} {{ .Files.Glob "*.conf" }}',
+    });
     assert.equal(r.templates[0]!.text, 'x=1 __kc_unknown_1__ __kc_unknown_2__');
   });
 });

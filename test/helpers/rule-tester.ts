@@ -57,17 +57,39 @@ export function runRuleTests(rule: Rule, cases: { valid: ValidCase[]; invalid: I
           const findings = await lint(rule, c.files, c.options);
           const firstFile = Object.keys(c.files)[0]!;
           assert.deepEqual(
-            findings.map((f) => ({ file: f.file, messageId: f.messageId, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn })),
-            c.errors.map((e) => ({ file: e.file ?? firstFile, messageId: e.messageId, line: e.line, column: e.column, endLine: e.endLine, endColumn: e.endColumn })),
+            findings.map((f) => ({
+              file: f.file,
+              messageId: f.messageId,
+              line: f.line,
+              column: f.column,
+              endLine: f.endLine,
+              endColumn: f.endColumn,
+            })),
+            c.errors.map((e) => ({
+              file: e.file ?? firstFile,
+              messageId: e.messageId,
+              line: e.line,
+              column: e.column,
+              endLine: e.endLine,
+              endColumn: e.endColumn,
+            })),
             `positions differ; got:\n${findings.map(show).join('\n')}`,
           );
           c.errors.forEach((e, i) => {
             const f = findings[i]!;
             if (e.message !== undefined) assert.equal(f.message, e.message);
             if (e.severity !== undefined) assert.equal(f.severity, e.severity);
-            if (e.related !== undefined) assert.deepEqual(f.related.map((r) => `${r.file}:${r.line}:${r.column}`), e.related);
+            if (e.related !== undefined)
+              assert.deepEqual(
+                f.related.map((r) => `${r.file}:${r.line}:${r.column}`),
+                e.related,
+              );
             if (e.suggestions !== undefined) {
-              assert.deepEqual(f.suggestions.map((s) => s.messageId), e.suggestions.map((s) => s.messageId), 'suggestion ids');
+              assert.deepEqual(
+                f.suggestions.map((s) => s.messageId),
+                e.suggestions.map((s) => s.messageId),
+                'suggestion ids',
+              );
               e.suggestions.forEach((s, k) => {
                 const out = applyAll(c.files, f.suggestions[k]!.edits);
                 assert.deepEqual(changed(c.files, out), s.output, `suggestion ${s.messageId} output`);
@@ -141,6 +163,9 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   const lines = raw.replace(/^\n/, '').split('\n');
   const indents = lines.filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length);
   const cut = indents.length ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(cut)).join('\n').replace(/[ \t]+$/, '');
+  return lines
+    .map((l) => l.slice(cut))
+    .join('\n')
+    .replace(/[ \t]+$/, '');
 }
 export const code = yaml;

@@ -115,7 +115,11 @@ test('1. pick_first through a per-connection L4 proxy (ClusterIP) pins all calls
 
     assert.equal(Object.keys(counts).length, 1, `all calls on one backend, got ${JSON.stringify(counts)}`);
     assert.equal(Object.values(counts)[0], N);
-    assert.equal(Object.values(proxyConnections).reduce((a, b) => a + b, 0), 1, 'one TCP connection carried all calls');
+    assert.equal(
+      Object.values(proxyConnections).reduce((a, b) => a + b, 0),
+      1,
+      'one TCP connection carried all calls',
+    );
     assert.ok(Object.keys(fresh).length >= 2, `fresh connections spread over backends: ${JSON.stringify(fresh)}`);
   } finally {
     await closeAll(clients, fleet, [proxy]);
@@ -198,61 +202,69 @@ async function scaleUp(serverOptions: Record<string, number>) {
   }
 }
 
-test('3a. scale-up blindness: without max_connection_age a DNS-resolved round_robin client never uses a new pod', { timeout: 15000 }, async () => {
-  const r = await scaleUp({});
-  const all = ids(r.fleet);
-  record('scaleUpWithoutMaxConnectionAge', {
-    setup: {
-      resolver: 'grpc-js DnsResolver (dns:// target, A records from a loopback DNS server, TTL 0)',
-      channelOptions: { 'grpc.service_config': ROUND_ROBIN, 'grpc.dns_min_time_between_resolutions_ms': DNS_MIN_TIME_MS },
-      serverOptions: {},
-      watchedAfterScaleUpMs: BLIND_WATCH_MS,
-    },
-    before: r.before,
-    duringWatch: r.during,
-    after: r.after,
-    afterShares: shares(r.after, all),
-    newPodServed: r.pod4.served,
-    dnsAQueries: r.aQueriesTotal,
-    dnsAQueryTimesMs: r.aQueryTimesMs,
-    scaledAtMs: r.scaledAtMs,
-  });
-  assert.equal(failures(r.before) + failures(r.during) + failures(r.after), 0, 'no failed calls without aging');
-  assert.equal(Object.keys(r.before).length, 3, `3 pods used before scale-up: ${JSON.stringify(r.before)}`);
-  assert.equal(r.pod4.served, 0, `new pod must get nothing, got ${r.pod4.served}`);
-  assert.equal(r.after[r.pod4.id] ?? 0, 0);
-  assert.equal(r.aQueriesTotal, 1, `resolved once, never again: ${JSON.stringify(r.aQueryTimesMs)}`);
-});
+test(
+  '3a. scale-up blindness: without max_connection_age a DNS-resolved round_robin client never uses a new pod',
+  { timeout: 15000 },
+  async () => {
+    const r = await scaleUp({});
+    const all = ids(r.fleet);
+    record('scaleUpWithoutMaxConnectionAge', {
+      setup: {
+        resolver: 'grpc-js DnsResolver (dns:// target, A records from a loopback DNS server, TTL 0)',
+        channelOptions: { 'grpc.service_config': ROUND_ROBIN, 'grpc.dns_min_time_between_resolutions_ms': DNS_MIN_TIME_MS },
+        serverOptions: {},
+        watchedAfterScaleUpMs: BLIND_WATCH_MS,
+      },
+      before: r.before,
+      duringWatch: r.during,
+      after: r.after,
+      afterShares: shares(r.after, all),
+      newPodServed: r.pod4.served,
+      dnsAQueries: r.aQueriesTotal,
+      dnsAQueryTimesMs: r.aQueryTimesMs,
+      scaledAtMs: r.scaledAtMs,
+    });
+    assert.equal(failures(r.before) + failures(r.during) + failures(r.after), 0, 'no failed calls without aging');
+    assert.equal(Object.keys(r.before).length, 3, `3 pods used before scale-up: ${JSON.stringify(r.before)}`);
+    assert.equal(r.pod4.served, 0, `new pod must get nothing, got ${r.pod4.served}`);
+    assert.equal(r.after[r.pod4.id] ?? 0, 0);
+    assert.equal(r.aQueriesTotal, 1, `resolved once, never again: ${JSON.stringify(r.aQueryTimesMs)}`);
+  },
+);
 
-test('3b. with max_connection_age the client re-resolves when connections age out and the new pod gets its share', { timeout: 15000 }, async () => {
-  const serverOptions = { 'grpc.max_connection_age_ms': MAX_AGE_MS, 'grpc.max_connection_age_grace_ms': MAX_AGE_GRACE_MS };
-  const r = await scaleUp(serverOptions);
-  const all = ids(r.fleet);
-  const afterShares = shares(r.after, all);
-  record('scaleUpWithMaxConnectionAge', {
-    setup: {
-      resolver: 'grpc-js DnsResolver (dns:// target, A records from a loopback DNS server, TTL 0)',
-      channelOptions: { 'grpc.service_config': ROUND_ROBIN, 'grpc.dns_min_time_between_resolutions_ms': DNS_MIN_TIME_MS },
-      serverOptions,
-      watchedAfterScaleUpMs: BLIND_WATCH_MS,
-    },
-    before: r.before,
-    duringWatch: r.during,
-    after: r.after,
-    afterShares,
-    newPodServed: r.pod4.served,
-    firstCallOnNewPodMsAfterScaleUp: r.firstCallOnPod4Ms,
-    // Calls that failed while connections were being aged out (see the note in docs/evidence/grpc-balancing.md):
-    failedCalls: failures(r.before) + failures(r.during) + failures(r.after),
-    dnsAQueries: r.aQueriesTotal,
-    dnsAQueryTimesMs: r.aQueryTimesMs,
-    scaledAtMs: r.scaledAtMs,
-  });
-  assert.ok(r.aQueriesTotal > 1, 'connections aged out -> grpc-js re-resolved');
-  // No assertion on failed calls here: a call racing a GOAWAY can fail UNAVAILABLE (recorded above), that is
-  // part of what is being measured, and the shares are computed over successful calls.
-  assert.ok(afterShares[r.pod4.id]! >= 0.15, `new pod share after aging ${afterShares[r.pod4.id]} >= 0.15`);
-});
+test(
+  '3b. with max_connection_age the client re-resolves when connections age out and the new pod gets its share',
+  { timeout: 15000 },
+  async () => {
+    const serverOptions = { 'grpc.max_connection_age_ms': MAX_AGE_MS, 'grpc.max_connection_age_grace_ms': MAX_AGE_GRACE_MS };
+    const r = await scaleUp(serverOptions);
+    const all = ids(r.fleet);
+    const afterShares = shares(r.after, all);
+    record('scaleUpWithMaxConnectionAge', {
+      setup: {
+        resolver: 'grpc-js DnsResolver (dns:// target, A records from a loopback DNS server, TTL 0)',
+        channelOptions: { 'grpc.service_config': ROUND_ROBIN, 'grpc.dns_min_time_between_resolutions_ms': DNS_MIN_TIME_MS },
+        serverOptions,
+        watchedAfterScaleUpMs: BLIND_WATCH_MS,
+      },
+      before: r.before,
+      duringWatch: r.during,
+      after: r.after,
+      afterShares,
+      newPodServed: r.pod4.served,
+      firstCallOnNewPodMsAfterScaleUp: r.firstCallOnPod4Ms,
+      // Calls that failed while connections were being aged out (see the note in docs/evidence/grpc-balancing.md):
+      failedCalls: failures(r.before) + failures(r.during) + failures(r.after),
+      dnsAQueries: r.aQueriesTotal,
+      dnsAQueryTimesMs: r.aQueryTimesMs,
+      scaledAtMs: r.scaledAtMs,
+    });
+    assert.ok(r.aQueriesTotal > 1, 'connections aged out -> grpc-js re-resolved');
+    // No assertion on failed calls here: a call racing a GOAWAY can fail UNAVAILABLE (recorded above), that is
+    // part of what is being measured, and the shares are computed over successful calls.
+    assert.ok(afterShares[r.pod4.id]! >= 0.15, `new pod share after aging ${afterShares[r.pod4.id]} >= 0.15`);
+  },
+);
 
 test("4. 'grpc.lb_policy_name' is silently ignored by grpc-js (still pick_first)", { timeout: 15000 }, async () => {
   const fleet = await startFleet(HOSTS);
@@ -267,7 +279,7 @@ test("4. 'grpc.lb_policy_name' is silently ignored by grpc-js (still pick_first)
     record('lbPolicyNameIgnored', {
       setup: `target ${target.replace(/:\d+(?=,|$)/g, ':P')}`,
       "{'grpc.lb_policy_name':'round_robin'}": a,
-      "{'grpc.service_config':'{\"loadBalancingPolicy\":\"round_robin\"}'}": b,
+      '{\'grpc.service_config\':\'{"loadBalancingPolicy":"round_robin"}\'}': b,
     });
     assert.equal(Object.keys(a).length, 1, `lb_policy_name ignored -> one backend: ${JSON.stringify(a)}`);
     assert.equal(Object.keys(b).length, 1, `deprecated loadBalancingPolicy field ignored -> one backend: ${JSON.stringify(b)}`);

@@ -88,7 +88,10 @@ export class TestClient {
         window: { workDoneProgress: opts.workDoneProgress ?? false, showDocument: { support: true } },
         textDocument: {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } }, isPreferredSupport: true },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } },
+            isPreferredSupport: true,
+          },
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },
       },
@@ -137,7 +140,10 @@ export class TestClient {
   change(file: string, text: string): void {
     const version = (this.versions.get(file) ?? 1) + 1;
     this.versions.set(file, version);
-    void this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(file), version }, contentChanges: [{ text }] });
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uriOf(file), version },
+      contentChanges: [{ text }],
+    });
   }
 
   close(file: string): void {
@@ -178,7 +184,9 @@ export function applyTextEdits(text: string, edits: readonly TextEdit[]): string
   const starts = [0];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const offset = (p: { line: number; character: number }) => (starts[p.line] ?? text.length) + p.character;
-  const sorted = edits.map((e, i) => ({ e, i, start: offset(e.range.start), end: offset(e.range.end) })).sort((a, b) => b.start - a.start || b.i - a.i);
+  const sorted = edits
+    .map((e, i) => ({ e, i, start: offset(e.range.start), end: offset(e.range.end) }))
+    .sort((a, b) => b.start - a.start || b.i - a.i);
   let out = text;
   for (const { e, start, end } of sorted) out = out.slice(0, start) + e.newText + out.slice(end);
   return out;

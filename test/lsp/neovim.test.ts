@@ -41,10 +41,23 @@ describe('Neovim (built-in LSP, headless) as the client', () => {
     const out = path.join(dir, 'result.json');
     const started = Date.now();
     try {
-      const child = spawn('nvim', ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(repoRoot, 'test', 'lsp', 'neovim.lua')}`], {
-        env: { ...process.env, KUBECONN_REPO: repoRoot, KUBECONN_WS: ws, KUBECONN_OUT: out, XDG_STATE_HOME: dir, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, XDG_CACHE_HOME: dir },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        'nvim',
+        ['--headless', '-u', 'NONE', '-i', 'NONE', '-n', '-c', `luafile ${path.join(repoRoot, 'test', 'lsp', 'neovim.lua')}`],
+        {
+          env: {
+            ...process.env,
+            KUBECONN_REPO: repoRoot,
+            KUBECONN_WS: ws,
+            KUBECONN_OUT: out,
+            XDG_STATE_HOME: dir,
+            XDG_DATA_HOME: dir,
+            XDG_CONFIG_HOME: dir,
+            XDG_CACHE_HOME: dir,
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       child.stdout.on('data', (b: Buffer) => (output += b.toString()));
       child.stderr.on('data', (b: Buffer) => (output += b.toString()));
@@ -61,9 +74,18 @@ describe('Neovim (built-in LSP, headless) as the client', () => {
       const before = r.before!;
       assert.ok(before.every((d) => d.source === 'kubeconn'));
       const byCode = (list: Seen[], c: string) => list.filter((d) => d.code === c);
-      assert.deepEqual(byCode(before, 'grpc-clusterip-imbalance').map((d) => [d.line, d.col]), [[12, 6]]);
-      assert.match(byCode(before, 'grpc-clusterip-imbalance')[0]!.message, /^Service 'orders' port 50051 carries gRPC, but kube-proxy balances it per connection/);
-      assert.deepEqual(byCode(before, 'prestop-sleep').map((d) => d.line), [32]);
+      assert.deepEqual(
+        byCode(before, 'grpc-clusterip-imbalance').map((d) => [d.line, d.col]),
+        [[12, 6]],
+      );
+      assert.match(
+        byCode(before, 'grpc-clusterip-imbalance')[0]!.message,
+        /^Service 'orders' port 50051 carries gRPC, but kube-proxy balances it per connection/,
+      );
+      assert.deepEqual(
+        byCode(before, 'prestop-sleep').map((d) => d.line),
+        [32],
+      );
       assert.ok(byCode(r.unopened!, 'grpc-client-load-balancing').length >= 1, 'diagnostics of a file never opened');
 
       assert.equal(r.applied, 'Add lifecycle.preStop.sleep.seconds: 5');
@@ -72,7 +94,10 @@ describe('Neovim (built-in LSP, headless) as the client', () => {
       assert.deepEqual(byCode(r.after!, 'prestop-sleep'), []);
       assert.equal(byCode(r.after!, 'grpc-clusterip-imbalance').length, 1);
       // Saved by nvim: the fix is in the file.
-      assert.match(fs.readFileSync(path.join(ws, 'k8s', 'orders.yaml'), 'utf8'), /\n {10}lifecycle:\n {12}preStop:\n {14}sleep:\n {16}seconds: 5\n/);
+      assert.match(
+        fs.readFileSync(path.join(ws, 'k8s', 'orders.yaml'), 'utf8'),
+        /\n {10}lifecycle:\n {12}preStop:\n {14}sleep:\n {16}seconds: 5\n/,
+      );
       assert.match(String(r.hover), /^\*\*Service orders\*\*/);
       assert.match(String(r.hover), /Selects \[Deployment orders\]\(file:\/\/[^)]*orders\.yaml#L20\)/);
       assert.deepEqual(r.steps, ['started', 'diagnostics', 'code actions', 'applied', 'fixed', 'hover', 'stopped']);

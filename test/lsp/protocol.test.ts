@@ -21,7 +21,11 @@ describe('kubeconn lsp --stdio', () => {
   const shop = (...p: string[]) => path.join(dir, 'shop', ...p);
   const helper = (...p: string[]) => path.join(dir, 'helper', ...p);
   const actionsAt = (file: string, d: Diagnostic, only?: string[]) =>
-    client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uriOf(file) }, range: d.range, context: { diagnostics: [d], ...(only ? { only } : {}) } });
+    client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: uriOf(file) },
+      range: d.range,
+      context: { diagnostics: [d], ...(only ? { only } : {}) },
+    });
 
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-'));
@@ -52,7 +56,10 @@ describe('kubeconn lsp --stdio', () => {
     assert.equal(kinds[0], 'begin');
     assert.equal(kinds.at(-1), 'end');
     assert.ok(client.progress.some((p) => /^\d+\/\d+ files$/.test(String((p as { value: { message?: string } }).value.message))));
-    assert.deepEqual(client.registrations.map((r) => r.method).sort(), ['workspace/didChangeConfiguration', 'workspace/didChangeWatchedFiles']);
+    assert.deepEqual(client.registrations.map((r) => r.method).sort(), [
+      'workspace/didChangeConfiguration',
+      'workspace/didChangeWatchedFiles',
+    ]);
 
     const [imbalance] = client.diagnosticsOf(shop('k8s', 'orders.yaml'), 'grpc-clusterip-imbalance');
     assert.ok(imbalance);
@@ -60,13 +67,19 @@ describe('kubeconn lsp --stdio', () => {
     assert.equal(imbalance.severity, 2);
     assert.equal(imbalance.source, 'kubeconn');
     assert.equal(imbalance.codeDescription?.href, 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/grpc-clusterip-imbalance.md');
-    assert.deepEqual(imbalance.relatedInformation?.map((r) => r.message), [
-      "Deployment 'orders' receives this traffic",
-      'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)',
-    ]);
+    assert.deepEqual(
+      imbalance.relatedInformation?.map((r) => r.message),
+      ["Deployment 'orders' receives this traffic", 'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)'],
+    );
     assert.equal(imbalance.relatedInformation[1]!.location.uri, uriOf(shop('services', 'frontend', 'server.js')));
     // Never an absolute path in a message.
-    for (const list of client.diagnostics.values()) for (const d of list) for (const text of [typeof d.message === 'string' ? d.message : d.message.value, ...(d.relatedInformation ?? []).map((r) => r.message)]) assert.ok(!text.includes(dir), text);
+    for (const list of client.diagnostics.values())
+      for (const d of list)
+        for (const text of [
+          typeof d.message === 'string' ? d.message : d.message.value,
+          ...(d.relatedInformation ?? []).map((r) => r.message),
+        ])
+          assert.ok(!text.includes(dir), text);
   });
 
   it('didOpen overlays the file on disk, didChange re-analyses, didClose falls back to disk', async () => {
@@ -74,7 +87,10 @@ describe('kubeconn lsp --stdio', () => {
     const disk = fs.readFileSync(file, 'utf8');
     assert.equal(client.diagnosticsOf(file, 'prestop-sleep').length, 1);
     client.open(file, disk);
-    const withHook = disk.replace(/(\n {10}image: ghcr\.io\/example\/shop\/orders:1\.4\.2\n)/, '$1          lifecycle: {preStop: {sleep: {seconds: 5}}}\n');
+    const withHook = disk.replace(
+      /(\n {10}image: ghcr\.io\/example\/shop\/orders:1\.4\.2\n)/,
+      '$1          lifecycle: {preStop: {sleep: {seconds: 5}}}\n',
+    );
     assert.notEqual(withHook, disk);
     client.change(file, withHook);
     await client.waitFor('prestop-sleep to go', () => client.diagnosticsOf(file, 'prestop-sleep').length === 0);
@@ -96,7 +112,10 @@ describe('kubeconn lsp --stdio', () => {
     assert.ok(titles.includes('Disable kubeconn/prestop-sleep for this line'), titles.join(' | '));
     assert.ok(titles.includes("Disable kubeconn/prestop-sleep for Deployment 'orders' (kubeconn.io/ignore)"), titles.join(' | '));
     const docs = actions.find((a) => a.title === 'Show documentation for kubeconn/prestop-sleep');
-    assert.deepEqual(docs?.command?.arguments, ['prestop-sleep', 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md']);
+    assert.deepEqual(docs?.command?.arguments, [
+      'prestop-sleep',
+      'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md',
+    ]);
     const fix = actions.find((a) => a.isPreferred)!;
     const text = fs.readFileSync(file, 'utf8');
     const fixed = applyTextEdits(text, fix.edit!.changes![uriOf(file)]!);
@@ -122,12 +141,15 @@ describe('kubeconn lsp --stdio', () => {
     assert.equal(d!.relatedInformation?.length, 7);
     assert.ok(d!.relatedInformation.every((r) => r.message.startsWith('helper/k8s.yaml: UPSTREAM_ADDR=')));
     const actions = await actionsAt(file, d!);
-    assert.deepEqual(actions.map((a) => a.title), [
-      'Dial the headless Service with round_robin for 7 Services',
-      "Dial through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'default') for 7 Services",
-      'Disable kubeconn/grpc-client-load-balancing for this line',
-      'Show documentation for kubeconn/grpc-client-load-balancing',
-    ]);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      [
+        'Dial the headless Service with round_robin for 7 Services',
+        "Dial through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'default') for 7 Services",
+        'Disable kubeconn/grpc-client-load-balancing for this line',
+        'Show documentation for kubeconn/grpc-client-load-balancing',
+      ],
+    );
     // The merged suggestion: the round_robin option once, seven targets, seven headless siblings.
     const changes = actions[0]!.edit!.changes!;
     assert.equal(changes[uriOf(file)]!.length, 1);
@@ -152,32 +174,49 @@ describe('kubeconn lsp --stdio', () => {
   it('hover: what a Service links to, and the findings at a dial site grouped by rule', async () => {
     const orders = shop('k8s', 'orders.yaml');
     const line = fs.readFileSync(orders, 'utf8').split('\n').indexOf('  name: orders');
-    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(orders) }, position: { line, character: 9 } });
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uriOf(orders) },
+      position: { line, character: 9 },
+    });
     const text = (hover.contents as { value: string }).value;
     assert.match(text, /^\*\*Service orders\*\*/);
     assert.ok(text.includes(`Selects [Deployment orders](${uriOf(orders)}#L20) (3 replicas)`), text);
     assert.match(text, /Called from \[new OrdersClient in shop\/services\/frontend\/server\.js\]\(file:\/\/[^)]*server\.js#L10\)/);
     const dial = helper('dial.go');
     const [d] = client.diagnosticsOf(dial, 'grpc-client-load-balancing');
-    const at = await client.request<Hover>('textDocument/hover', { textDocument: { uri: uriOf(dial) }, position: { line: d!.range.start.line, character: d!.range.start.character + 2 } });
+    const at = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uriOf(dial) },
+      position: { line: d!.range.start.line, character: d!.range.start.character + 2 },
+    });
     const paragraphs = (at.contents as { value: string }).value.split('\n\n');
     assert.match(paragraphs[0]!, /^Dials \*\*7 Services\*\*, depending on the workload that runs it: \[Service orders\]/);
     const rules = paragraphs.filter((p) => p.startsWith('**[kubeconn/'));
     assert.equal(rules.length, 1, paragraphs.join('\n---\n'));
-    assert.match(rules[0]!, /^\*\*\[kubeconn\/grpc-client-load-balancing\]\([^)]+\)\*\* \(7 findings\): grpc\.NewClient dials ClusterIP Service 'orders\.fixture' and 6 more/);
+    assert.match(
+      rules[0]!,
+      /^\*\*\[kubeconn\/grpc-client-load-balancing\]\([^)]+\)\*\* \(7 findings\): grpc\.NewClient dials ClusterIP Service 'orders\.fixture' and 6 more/,
+    );
   });
 
   it('kubeconn/catalog: workloads with their Services as faces, n/a checks, calls from workload to Service', async () => {
     const catalog = await client.request<WireCatalog>('kubeconn/catalog', {});
     const byId = new Map(catalog.components.map((c) => [c.id, c]));
     const orders = byId.get('shop/Deployment/orders')!;
-    assert.deepEqual(orders.services.map((s) => s.label), ['Service orders']);
+    assert.deepEqual(
+      orders.services.map((s) => s.label),
+      ['Service orders'],
+    );
     assert.deepEqual(orders.serviceIds, ['shop/orders']);
     assert.equal(orders.manifest.uri, uriOf(shop('k8s', 'orders.yaml')));
     assert.deepEqual(orders.manifest.range.start, { line: 19, character: 8 });
     assert.ok(!byId.has('shop/Service/orders'), 'a Service with a workload is not a component of its own');
     const job = byId.get('shop/CronJob/export-orders')!;
-    assert.deepEqual(Object.fromEntries(job.checks.map((c) => [c.id, c.status])), { balanced: 'na', drains: 'na', grace: 'pass', sigterm: 'pass' });
+    assert.deepEqual(Object.fromEntries(job.checks.map((c) => [c.id, c.status])), {
+      balanced: 'na',
+      drains: 'na',
+      grace: 'pass',
+      sigterm: 'pass',
+    });
     const edge = catalog.edges.find((e) => e.from === 'shop/Deployment/frontend' && e.service === 'shop/orders');
     assert.equal(edge?.to, 'shop/Deployment/orders');
     assert.ok(edge.findings.some((f) => f.ruleId === 'grpc-client-load-balancing'));
@@ -205,7 +244,9 @@ describe('kubeconn lsp --stdio', () => {
     const status = await client.idle();
     assert.equal(await preferred(), 'Add lifecycle.preStop.sleep.seconds: 7');
     assert.equal(client.diagnosticsOf(shop('k8s', 'frontend.yaml'), 'readiness-probe').length, 1);
-    assert.deepEqual(status.settingsErrors, ['kubeconn.kubernetesVersion: kubernetesVersion must look like "1.30", got "latest"; using the default.']);
+    assert.deepEqual(status.settingsErrors, [
+      'kubeconn.kubernetesVersion: kubernetesVersion must look like "1.30", got "latest"; using the default.',
+    ]);
     await client.waitFor('the warning', () => client.messages.some((m) => m.type === 2 && m.message === status.settingsErrors[0]));
 
     // A bad key in the config file is a diagnostic on it (the rest of the file still applies).
@@ -228,7 +269,10 @@ describe('kubeconn lsp --stdio', () => {
   it('watched files: a created file is analysed, a deleted folder forgotten', async () => {
     const file = path.join(dir, 'extra', 'svc.yaml');
     fs.mkdirSync(path.dirname(file));
-    fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: extra\nspec:\n  selector: {matchLabels: {app: extra}}\n  template:\n    metadata: {labels: {app: extra}}\n    spec:\n      containers:\n        - {name: extra, image: example/extra:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  selector: {app: extra}\n  ports:\n    - name: grpc\n      port: 9090\n');
+    fs.writeFileSync(
+      file,
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: extra\nspec:\n  selector: {matchLabels: {app: extra}}\n  template:\n    metadata: {labels: {app: extra}}\n    spec:\n      containers:\n        - {name: extra, image: example/extra:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: extra\nspec:\n  selector: {app: extra}\n  ports:\n    - name: grpc\n      port: 9090\n',
+    );
     // A client that reports only the folder (as some do) still gets the files inside read.
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(path.dirname(file)), type: 1 }] });
     await client.waitFor('diagnostics of the new file', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
@@ -243,7 +287,10 @@ describe('kubeconn lsp --stdio', () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-folder-'));
     try {
       const file = path.join(other, 'svc.yaml');
-      fs.writeFileSync(file, 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\nspec:\n  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n    spec:\n      containers:\n        - {name: other, image: example/other:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n');
+      fs.writeFileSync(
+        file,
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: other\nspec:\n  selector: {matchLabels: {app: other}}\n  template:\n    metadata: {labels: {app: other}}\n    spec:\n      containers:\n        - {name: other, image: example/other:1, ports: [{containerPort: 9090}]}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: other\nspec:\n  selector: {app: other}\n  ports:\n    - name: grpc\n      port: 9090\n',
+      );
       const folder = { uri: uriOf(other), name: 'other' };
       client.notify('workspace/didChangeWorkspaceFolders', { event: { added: [folder], removed: [] } });
       await client.waitFor('the added folder', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
@@ -272,7 +319,10 @@ describe('kubeconn lsp for clients without workspace/configuration', () => {
       await client.idle();
       assert.equal(client.diagnosticsOf(path.join(dir, 'k8s', 'orders.yaml'), 'prestop-sleep').length, 0);
       assert.equal(client.diagnosticsOf(path.join(dir, 'k8s', 'orders.yaml'), 'grpc-clusterip-imbalance').length, 1);
-      await client.request('workspace/executeCommand', { command: 'kubeconn.showDocumentation', arguments: ['prestop-sleep', 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md'] });
+      await client.request('workspace/executeCommand', {
+        command: 'kubeconn.showDocumentation',
+        arguments: ['prestop-sleep', 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md'],
+      });
       assert.deepEqual(shown, [{ uri: 'https://github.com/kubeconn/kubeconn/blob/main/docs/rules/prestop-sleep.md', external: true }]);
       assert.equal(await client.stop(), 0);
     } finally {

@@ -230,7 +230,7 @@ export const pid1Cases: readonly Pid1Case[] = [
   },
   {
     id: 'script-bg-trap',
-    source: "ENTRYPOINT [\"./entry-bg-trap.sh\"]  (trap 'kill -TERM $child; wait $child' TERM; node app.cjs & wait)",
+    source: 'ENTRYPOINT ["./entry-bg-trap.sh"]  (trap \'kill -TERM $child; wait $child\' TERM; node app.cjs & wait)',
     argv: ['./entry-bg-trap.sh'],
     shell: 'dash',
     scripts: ['entry-bg-trap.sh'],

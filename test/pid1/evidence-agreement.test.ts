@@ -18,7 +18,11 @@ import { repoRoot } from '../helpers/paths.js';
 
 const RULES = [dockerfileExecForm, entrypointScriptExec, podCommandExec, packageManagerPid1];
 const evidence = (topic: string): Record<string, Record<string, unknown>> =>
-  (JSON.parse(fs.readFileSync(path.join(repoRoot, 'docs', 'evidence', 'runtime', `${topic}.json`), 'utf8')) as { scenarios: Record<string, Record<string, unknown>> }).scenarios;
+  (
+    JSON.parse(fs.readFileSync(path.join(repoRoot, 'docs', 'evidence', 'runtime', `${topic}.json`), 'utf8')) as {
+      scenarios: Record<string, Record<string, unknown>>;
+    }
+  ).scenarios;
 
 /** Base image (and SHELL line) whose shell is the measured one. */
 const SHELL_IMAGES: Record<string, { image: string; shell?: string; argv0: string }> = {
@@ -29,13 +33,21 @@ const SHELL_IMAGES: Record<string, { image: string; shell?: string; argv0: strin
   'bash 5.1 (upstream)': { image: 'registry.access.redhat.com/ubi9/ubi', argv0: 'sh' },
 };
 
-const PM_IMAGES: Record<string, string> = { dash: 'node:20', bash: 'registry.access.redhat.com/ubi9/nodejs-20', busybox: 'node:20-alpine', portable: 'node:20' };
+const PM_IMAGES: Record<string, string> = {
+  dash: 'node:20',
+  bash: 'registry.access.redhat.com/ubi9/nodejs-20',
+  busybox: 'node:20-alpine',
+  portable: 'node:20',
+};
 
 async function reported(files: Record<string, string>): Promise<string[]> {
   await initKubeconn();
   const ws = new Workspace({}, RULES);
   for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
-  return ws.analyze().findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.file}:${f.line}: ${f.message}`);
+  return ws
+    .analyze()
+    .findings.filter((f) => f.severity !== 'info')
+    .map((f) => `${f.ruleId} ${f.file}:${f.line}: ${f.message}`);
 }
 
 describe('signal rules agree with docs/evidence/runtime/shells.json (measured by test/evidence/shells-pid1.test.ts)', () => {
@@ -54,7 +66,11 @@ describe('signal rules agree with docs/evidence/runtime/shells.json (measured by
       };
       for (const [form, files] of Object.entries(forms)) {
         const findings = await reported(files);
-        assert.equal(findings.length > 0, !measured.appWasPid1, `${form}: measured ${measured.appWasPid1 ? 'exec' : 'no exec'}, kubeconn ${findings.length ? 'reported' : 'reported nothing'}\n${findings.join('\n')}`);
+        assert.equal(
+          findings.length > 0,
+          !measured.appWasPid1,
+          `${form}: measured ${measured.appWasPid1 ? 'exec' : 'no exec'}, kubeconn ${findings.length ? 'reported' : 'reported nothing'}\n${findings.join('\n')}`,
+        );
       }
     });
   }
@@ -74,7 +90,11 @@ describe('package-manager-pid1 agrees with docs/evidence/runtime/package-manager
         'app/package.json': `${JSON.stringify(packageJson)}\n`,
       };
       const findings = await reported(files);
-      assert.equal(findings.length > 0, !measured.drained, `measured ${measured.drained ? 'drained' : 'cut'}, kubeconn ${findings.length ? 'reported' : 'reported nothing'}\n${findings.join('\n')}`);
+      assert.equal(
+        findings.length > 0,
+        !measured.drained,
+        `measured ${measured.drained ? 'drained' : 'cut'}, kubeconn ${findings.length ? 'reported' : 'reported nothing'}\n${findings.join('\n')}`,
+      );
     });
   }
 });

@@ -48,9 +48,7 @@ async function main(): Promise<void> {
     kernel: `${os.type()} ${os.release()}`,
     node: process.version,
     binSh: fs.realpathSync('/bin/sh'),
-    packages: Object.fromEntries(
-      ['dash', 'bash', 'busybox', 'tini', 'dumb-init', 'gosu', 'util-linux'].map((p) => [p, debVersion(p)]),
-    ),
+    packages: Object.fromEntries(['dash', 'bash', 'busybox', 'tini', 'dumb-init', 'gosu', 'util-linux'].map((p) => [p, debVersion(p)])),
     unshare: version('unshare', ['--version'], /(\d+\.\d+(?:\.\d+)?)/),
     graceMs: PID1_GRACE_MS,
     drainMs: 1000,
@@ -94,7 +92,7 @@ async function main(): Promise<void> {
   lines.push('');
   lines.push(
     'Each case runs as PID 1 of a fresh PID namespace (`unshare --fork --pid --mount-proc`), the harness waits for ' +
-      '`test/pid1/fixtures/app.cjs` to be ready, sends SIGTERM to the namespace\'s PID 1 (as the kubelet/runtime does), and ' +
+      "`test/pid1/fixtures/app.cjs` to be ready, sends SIGTERM to the namespace's PID 1 (as the kubelet/runtime does), and " +
       `waits ${env.graceMs} ms. The app writes \`term\` the moment it gets SIGTERM and \`drained\` after a ${env.drainMs} ms drain. ` +
       'PID 1 that is still alive after the window is SIGKILLed (what the kubelet does after `terminationGracePeriodSeconds`).',
   );
@@ -120,9 +118,7 @@ async function main(): Promise<void> {
   for (const row of rows) {
     const m = row.measured;
     const exit = !m.pid1Exited ? `still running → SIGKILL` : m.signal ? m.signal : `code ${m.exitCode}`;
-    const term = row.race
-      ? `${yesNo(m.gotTerm)} (*race*: ${row.race.gotTerm}/${row.race.runs} runs)`
-      : yesNo(m.gotTerm);
+    const term = row.race ? `${yesNo(m.gotTerm)} (*race*: ${row.race.gotTerm}/${row.race.runs} runs)` : yesNo(m.gotTerm);
     const drained = row.race ? `**${yesNo(m.drained)}** (${row.race.drained}/${row.race.runs})` : `**${yesNo(m.drained)}**`;
     lines.push(
       `| ${row.id} | ${code(JSON.stringify(row.argv))} | ${row.shell} | ${yesNo(m.appWasPid1)} | ${term} | ` +

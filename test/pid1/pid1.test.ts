@@ -10,12 +10,16 @@ describe('PID 1 signal handling (unshare --pid)', { concurrency: 3 }, () => {
   before(() => assertPid1Supported());
 
   for (const c of pid1Cases) {
-    it(`${c.id}: ${JSON.stringify(c.argv)} ${c.expect.drained ? 'drains' : 'does not drain'}`, { timeout: PID1_CASE_TIMEOUT_MS + 4000 }, async () => {
-      const r = await runPid1Case(c);
-      const detail = `\nmeasured: ${JSON.stringify({ gotTerm: r.gotTerm, drained: r.drained, appPid: r.appPid, exited: r.exited, exitCode: r.exitCode, signal: r.signal, elapsedMs: r.elapsedMs })}\nPID 1: ${JSON.stringify(r.pid1.cmdline)}\n${r.log}`;
-      assert.equal(r.drained, c.expect.drained, `drained${detail}`);
-      if (c.expect.gotTerm !== 'race') assert.equal(r.gotTerm, c.expect.gotTerm, `gotTerm${detail}`);
-      assert.equal(pid1Outcome(r), c.expect.pid1, `PID 1 outcome${detail}`);
-    });
+    it(
+      `${c.id}: ${JSON.stringify(c.argv)} ${c.expect.drained ? 'drains' : 'does not drain'}`,
+      { timeout: PID1_CASE_TIMEOUT_MS + 4000 },
+      async () => {
+        const r = await runPid1Case(c);
+        const detail = `\nmeasured: ${JSON.stringify({ gotTerm: r.gotTerm, drained: r.drained, appPid: r.appPid, exited: r.exited, exitCode: r.exitCode, signal: r.signal, elapsedMs: r.elapsedMs })}\nPID 1: ${JSON.stringify(r.pid1.cmdline)}\n${r.log}`;
+        assert.equal(r.drained, c.expect.drained, `drained${detail}`);
+        if (c.expect.gotTerm !== 'race') assert.equal(r.gotTerm, c.expect.gotTerm, `gotTerm${detail}`);
+        assert.equal(pid1Outcome(r), c.expect.pid1, `PID 1 outcome${detail}`);
+      },
+    );
   }
 });

@@ -45,7 +45,10 @@ const extraCases: AgreementCase[] = [
   {
     id: 'script-trap-kill-no-wait',
     argv: ['./trap-nowait.sh'],
-    scripts: { 'trap-nowait.sh': '#!/bin/bash\n_term() { kill -TERM "$child" 2>/dev/null; }\ntrap _term SIGTERM\nnode app.cjs &\nchild=$!\nwait "$child"\n' },
+    scripts: {
+      'trap-nowait.sh':
+        '#!/bin/bash\n_term() { kill -TERM "$child" 2>/dev/null; }\ntrap _term SIGTERM\nnode app.cjs &\nchild=$!\nwait "$child"\n',
+    },
   },
   {
     id: 'script-function-exec',
@@ -57,9 +60,24 @@ const extraCases: AgreementCase[] = [
     argv: ['./branch.sh'],
     scripts: { 'branch.sh': '#!/bin/sh\nif [ -n "$DEBUG" ]; then\n  exec node --inspect app.cjs\nelse\n  node app.cjs\nfi\n' },
   },
-  { id: 'npm-start', argv: ['npm', 'start'], scripts: {}, context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' } },
-  { id: 'tini-npm-start', argv: ['tini', '--', 'npm', 'start'], scripts: {}, context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' } },
-  { id: 'sh-c-exec-npm', argv: ['sh', '-c', 'exec npm start'], scripts: {}, context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' } },
+  {
+    id: 'npm-start',
+    argv: ['npm', 'start'],
+    scripts: {},
+    context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' },
+  },
+  {
+    id: 'tini-npm-start',
+    argv: ['tini', '--', 'npm', 'start'],
+    scripts: {},
+    context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' },
+  },
+  {
+    id: 'sh-c-exec-npm',
+    argv: ['sh', '-c', 'exec npm start'],
+    scripts: {},
+    context: { 'package.json': '{"name":"x","version":"1.0.0","scripts":{"start":"node app.cjs"}}\n' },
+  },
 ];
 
 /** The harness's own cases, with the scripts they run read from its fixtures. */
@@ -107,7 +125,10 @@ function workspaces(c: AgreementCase): { form: string; files: Record<string, str
   const shell = c.argv[0] === 'busybox' ? 'busybox' : c.argv[0]!;
   if (c_ !== -1 && c_ === c.argv.length - 2 && ['dash', 'bash', 'busybox', 'sh'].includes(shell)) {
     const shellLine = shell === 'bash' ? 'SHELL ["/bin/bash", "-c"]\n' : '';
-    out.push({ form: 'Dockerfile CMD (shell form)', files: { ...context, 'svc/Dockerfile': image(`${shellLine}CMD ${c.argv[c_ + 1]}\n`) } });
+    out.push({
+      form: 'Dockerfile CMD (shell form)',
+      files: { ...context, 'svc/Dockerfile': image(`${shellLine}CMD ${c.argv[c_ + 1]}\n`) },
+    });
   }
   return out;
 }
@@ -116,7 +137,10 @@ async function reported(files: Record<string, string>): Promise<string[]> {
   await initKubeconn();
   const ws = new Workspace({}, SIGNAL_RULES);
   for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
-  return ws.analyze().findings.filter((f) => f.severity !== 'info').map((f) => `${f.ruleId} ${f.file}:${f.line}: ${f.message}`);
+  return ws
+    .analyze()
+    .findings.filter((f) => f.severity !== 'info')
+    .map((f) => `${f.ruleId} ${f.file}:${f.line}: ${f.message}`);
 }
 
 describe('signal rules agree with a real PID 1 (unshare --pid)', () => {
@@ -131,7 +155,8 @@ describe('signal rules agree with a real PID 1 (unshare --pid)', () => {
       const dir = path.join(workdir, c.id);
       fs.mkdirSync(dir);
       fs.copyFileSync(path.join(pid1FixturesDir, 'app.cjs'), path.join(dir, 'app.cjs'));
-      for (const [name, text] of Object.entries({ ...c.scripts, ...c.context })) fs.writeFileSync(path.join(dir, name), text, { mode: 0o755 });
+      for (const [name, text] of Object.entries({ ...c.scripts, ...c.context }))
+        fs.writeFileSync(path.join(dir, name), text, { mode: 0o755 });
       const r = await runAsPid1(c.argv, { cwd: dir, timeoutMs: PID1_CASE_TIMEOUT_MS, graceMs: PID1_GRACE_MS });
       return [c.id, r.drained] as const;
     });

@@ -40,14 +40,19 @@ export function table(evidence: Evidence, ids: string[]): string {
 
 /** A docs page with its verdict blocks regenerated. */
 export function render(markdown: string, evidence: Evidence): string {
-  return markdown.replace(BLOCK, (_all, begin: string, ids: string, _old: string, end: string) => `${begin}${table(evidence, ids.trim().split(/\s+/))}${end}`);
+  return markdown.replace(
+    BLOCK,
+    (_all, begin: string, ids: string, _old: string, end: string) => `${begin}${table(evidence, ids.trim().split(/\s+/))}${end}`,
+  );
 }
 
 export function readEvidence(): Evidence {
   return JSON.parse(fs.readFileSync(evidenceFile, 'utf8')) as Evidence;
 }
 
-export const docsWithVerdicts = ['dockerfile-exec-form', 'entrypoint-script-exec', 'pod-command-exec'].map((id) => path.join(repoRoot, 'docs', 'rules', `${id}.md`));
+export const docsWithVerdicts = ['dockerfile-exec-form', 'entrypoint-script-exec', 'pod-command-exec'].map((id) =>
+  path.join(repoRoot, 'docs', 'rules', `${id}.md`),
+);
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const evidence = readEvidence();

@@ -5,20 +5,56 @@ runRuleTests(rule, {
   valid: [
     { name: 'exec form', files: { Dockerfile: 'FROM node:20\nCMD ["node", "server.js"]\n' } },
     { name: 'shell form that execs the app', files: { Dockerfile: 'FROM debian:12\nCMD exec java -jar app.jar\n' } },
-    { name: 'busybox ash (Alpine) execs the last command of -c (measured)', files: { Dockerfile: 'FROM alpine:3.20\nCMD echo starting; ./server\n' } },
-    { name: 'SHELL bash execs a lone command (measured)', files: { Dockerfile: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nCMD node server.js\n' } },
-    { name: 'only the final stage counts', files: { Dockerfile: 'FROM debian:12 AS build\nCMD node build.js\nFROM gcr.io/distroless/nodejs20\nCMD ["server.js"]\n' } },
-    { name: 'ENTRYPOINT resets an inherited CMD', files: { Dockerfile: 'FROM debian:12 AS base\nCMD node server.js\nFROM base\nENTRYPOINT ["/app/server"]\n' } },
+    {
+      name: 'busybox ash (Alpine) execs the last command of -c (measured)',
+      files: { Dockerfile: 'FROM alpine:3.20\nCMD echo starting; ./server\n' },
+    },
+    {
+      name: 'SHELL bash execs a lone command (measured)',
+      files: { Dockerfile: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nCMD node server.js\n' },
+    },
+    {
+      name: 'only the final stage counts',
+      files: { Dockerfile: 'FROM debian:12 AS build\nCMD node build.js\nFROM gcr.io/distroless/nodejs20\nCMD ["server.js"]\n' },
+    },
+    {
+      name: 'ENTRYPOINT resets an inherited CMD',
+      files: { Dockerfile: 'FROM debian:12 AS base\nCMD node server.js\nFROM base\nENTRYPOINT ["/app/server"]\n' },
+    },
     { name: 'a Dockerfile without FROM is not analysed', files: { Dockerfile: 'CMD node server.js\n' } },
     // docs/evidence/runtime-shells.md (test/evidence/shells-pid1.test.ts): what each shell execs.
-    { name: 'bash 5.2 (Debian 12) execs the last command of a `;` list (measured: bash52-list)', files: { Dockerfile: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nCMD echo starting; node server.js\n' } },
-    { name: 'bash 4.4 (UBI 8) execs the tail of && (measured: bash44-cd-and)', files: { Dockerfile: 'FROM registry.access.redhat.com/ubi8/nodejs-18\nCMD cd /app && node server.js\n' } },
-    { name: 'bash 4.4 (UBI 8) execs a lone command (measured: bash44-lone)', files: { Dockerfile: 'FROM registry.access.redhat.com/ubi8/nodejs-18\nCMD node server.js\n' } },
-    { name: 'busybox ash execs a command with a redirection (measured: busybox-2>&1)', files: { Dockerfile: 'FROM alpine:3.20\nCMD ./server 2>&1\n' } },
-    { name: 'busybox ash execs inside if … fi (measured: busybox-if)', files: { Dockerfile: 'FROM alpine:3.20\nCMD if [ -n "$DEBUG" ]; then ./server -v; else ./server; fi\n' } },
-    { name: 'Alpine `./app ${PORT}`: busybox execs after a parameter expansion (measured: busybox-param)', files: { Dockerfile: 'FROM alpine:3.20\nCMD ./app ${PORT}\n' } },
-    { name: 'UBI 9 has bash 5.1: the tail of a `;` list is exec\'d (measured: bash51-list)', files: { Dockerfile: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nCMD echo starting; ./server\n' } },
-    { name: 'azurelinux (not distroless) has bash: a lone command is exec\'d', files: { Dockerfile: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-azurelinux3.0\nCMD dotnet app.dll\n' } },
+    {
+      name: 'bash 5.2 (Debian 12) execs the last command of a `;` list (measured: bash52-list)',
+      files: { Dockerfile: 'FROM debian:12\nSHELL ["/bin/bash", "-c"]\nCMD echo starting; node server.js\n' },
+    },
+    {
+      name: 'bash 4.4 (UBI 8) execs the tail of && (measured: bash44-cd-and)',
+      files: { Dockerfile: 'FROM registry.access.redhat.com/ubi8/nodejs-18\nCMD cd /app && node server.js\n' },
+    },
+    {
+      name: 'bash 4.4 (UBI 8) execs a lone command (measured: bash44-lone)',
+      files: { Dockerfile: 'FROM registry.access.redhat.com/ubi8/nodejs-18\nCMD node server.js\n' },
+    },
+    {
+      name: 'busybox ash execs a command with a redirection (measured: busybox-2>&1)',
+      files: { Dockerfile: 'FROM alpine:3.20\nCMD ./server 2>&1\n' },
+    },
+    {
+      name: 'busybox ash execs inside if … fi (measured: busybox-if)',
+      files: { Dockerfile: 'FROM alpine:3.20\nCMD if [ -n "$DEBUG" ]; then ./server -v; else ./server; fi\n' },
+    },
+    {
+      name: 'Alpine `./app ${PORT}`: busybox execs after a parameter expansion (measured: busybox-param)',
+      files: { Dockerfile: 'FROM alpine:3.20\nCMD ./app ${PORT}\n' },
+    },
+    {
+      name: "UBI 9 has bash 5.1: the tail of a `;` list is exec'd (measured: bash51-list)",
+      files: { Dockerfile: 'FROM registry.access.redhat.com/ubi9/ubi-minimal\nCMD echo starting; ./server\n' },
+    },
+    {
+      name: "azurelinux (not distroless) has bash: a lone command is exec'd",
+      files: { Dockerfile: 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-azurelinux3.0\nCMD dotnet app.dll\n' },
+    },
   ],
   invalid: [
     {

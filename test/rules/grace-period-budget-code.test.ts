@@ -70,26 +70,49 @@ const goShutdown = code`
   }
 `;
 // The 2-minute database timeout of a file that also shuts a server down: not a drain (facts §3.2).
-const goUnrelated = goShutdown.replace('ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)', 'ctx := context.Background()').replace('\tdefer cancel()\n', '');
+const goUnrelated = goShutdown
+  .replace('ctx, cancel := context.WithTimeout(context.Background(), 40*time.Second)', 'ctx := context.Background()')
+  .replace('\tdefer cancel()\n', '');
 const pyStop = 'import signal\nimport grpc\n\nserver = grpc.server(pool)\nsignal.signal(signal.SIGTERM, lambda *_: server.stop(40))\n';
-const pyAgeGrace = 'import grpc\n\nserver = grpc.server(pool, options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 40000)])\n';
-const javaAwait = 'import io.grpc.ServerBuilder;\n\nclass Main {\n  void stop() throws Exception {\n    server.shutdown();\n    server.awaitTermination(40, TimeUnit.SECONDS);\n  }\n}\n';
+const pyAgeGrace =
+  'import grpc\n\nserver = grpc.server(pool, options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 40000)])\n';
+const javaAwait =
+  'import io.grpc.ServerBuilder;\n\nclass Main {\n  void stop() throws Exception {\n    server.shutdown();\n    server.awaitTermination(40, TimeUnit.SECONDS);\n  }\n}\n';
 const nodeTimer = "process.on('SIGTERM', () => {\n  setTimeout(() => process.exit(1), 45000).unref();\n  server.close();\n});\n";
-const dotnet = 'var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));\n';
-const pom = '<project>\n  <parent>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.4.2</version>\n  </parent>\n</project>\n';
+const dotnet =
+  'var builder = WebApplication.CreateBuilder(args);\nbuilder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));\n';
+const pom =
+  '<project>\n  <parent>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>3.4.2</version>\n  </parent>\n</project>\n';
 const gunicorn = (flags: string) => `FROM python:3.12-slim\nCMD ["gunicorn", ${flags}"app:app"]\n`;
 
 runRuleTests(rule, {
   valid: [
     { name: 'GracefulStop timer fits: 5 + 20 <= 30', files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goTimer(20) } },
     { name: 'code of another image', files: { 'k8s/orders.yaml': deployment(), 'billing/main.go': goTimer(60) } },
-    { name: 'an unrelated 2-minute timeout next to Shutdown is not a drain', files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goUnrelated } },
-    { name: 'a timer in a select that stops a ticker, not the server, is not a drain', files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goTimer(45).replace('\t\ts.Stop()', '\t\tticker.Stop()') } },
-    { name: 'MaxConnectionAgeGrace is not shutdown drain time', files: { 'k8s/orders.yaml': deployment(), 'orders/server.py': pyAgeGrace } },
-    { name: "gunicorn's default graceful timeout is not counted", files: { 'k8s/orders.yaml': deployment(), 'orders/Dockerfile': gunicorn('') } },
+    {
+      name: 'an unrelated 2-minute timeout next to Shutdown is not a drain',
+      files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goUnrelated },
+    },
+    {
+      name: 'a timer in a select that stops a ticker, not the server, is not a drain',
+      files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goTimer(45).replace('\t\ts.Stop()', '\t\tticker.Stop()') },
+    },
+    {
+      name: 'MaxConnectionAgeGrace is not shutdown drain time',
+      files: { 'k8s/orders.yaml': deployment(), 'orders/server.py': pyAgeGrace },
+    },
+    {
+      name: "gunicorn's default graceful timeout is not counted",
+      files: { 'k8s/orders.yaml': deployment(), 'orders/Dockerfile': gunicorn('') },
+    },
     {
       name: 'timeout-per-shutdown-phase does not bound an immediate shutdown',
-      files: { 'k8s/orders.yaml': deployment(), 'orders/pom.xml': pom, 'orders/src/main/resources/application.yml': 'server:\n  shutdown: immediate\nspring:\n  lifecycle:\n    timeout-per-shutdown-phase: 50s\n' },
+      files: {
+        'k8s/orders.yaml': deployment(),
+        'orders/pom.xml': pom,
+        'orders/src/main/resources/application.yml':
+          'server:\n  shutdown: immediate\nspring:\n  lifecycle:\n    timeout-per-shutdown-phase: 50s\n',
+      },
     },
   ],
   invalid: [
@@ -105,7 +128,8 @@ runRuleTests(rule, {
           endLine: 4,
           endColumn: 15,
           related: [`orders/main.go:${spanOf(goTimer(45), '45 * time.Second').line}:${spanOf(goTimer(45), '45 * time.Second').column}`],
-          message: "Deployment 'orders' has terminationGracePeriodSeconds 30 (the default), but the app needs 50s (preStop 5s plus the 45s GracefulStop timer): it is SIGKILLed mid-drain.",
+          message:
+            "Deployment 'orders' has terminationGracePeriodSeconds 30 (the default), but the app needs 50s (preStop 5s plus the 45s GracefulStop timer): it is SIGKILLed mid-drain.",
           suggestions: [{ messageId: 'raiseGrace', output: { 'k8s/orders.yaml': raised(50) } }],
         },
       ],
@@ -114,7 +138,17 @@ runRuleTests(rule, {
     {
       name: "go: the deadline of Shutdown's context",
       files: { 'k8s/orders.yaml': deployment(), 'orders/main.go': goShutdown },
-      errors: [{ messageId: 'codeDrain', line: 4, column: 9, endLine: 4, endColumn: 15, related: [`orders/main.go:${spanOf(goShutdown, '40*time.Second').line}:${spanOf(goShutdown, '40*time.Second').column}`], suggestions: [{ messageId: 'raiseGrace', output: { 'k8s/orders.yaml': raised(45) } }] }],
+      errors: [
+        {
+          messageId: 'codeDrain',
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 15,
+          related: [`orders/main.go:${spanOf(goShutdown, '40*time.Second').line}:${spanOf(goShutdown, '40*time.Second').column}`],
+          suggestions: [{ messageId: 'raiseGrace', output: { 'k8s/orders.yaml': raised(45) } }],
+        },
+      ],
     },
     {
       name: 'grpcio: stop(40) on SIGTERM',
@@ -134,7 +168,17 @@ runRuleTests(rule, {
     {
       name: '.NET: HostOptions.ShutdownTimeout of 60 s',
       files: { 'k8s/orders.yaml': deployment(), 'orders/Program.cs': dotnet },
-      errors: [{ messageId: 'codeDrain', line: 4, column: 9, endLine: 4, endColumn: 15, related: ['orders/Program.cs:2:66'], suggestions: [{ messageId: 'raiseGrace', output: { 'k8s/orders.yaml': raised(65) } }] }],
+      errors: [
+        {
+          messageId: 'codeDrain',
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 15,
+          related: ['orders/Program.cs:2:66'],
+          suggestions: [{ messageId: 'raiseGrace', output: { 'k8s/orders.yaml': raised(65) } }],
+        },
+      ],
     },
     {
       name: 'gunicorn --graceful-timeout 60 in the Dockerfile CMD',
@@ -148,17 +192,36 @@ runRuleTests(rule, {
     },
     {
       name: 'Spring Boot 3.4 (graceful by default) with a 50 s timeout per shutdown phase',
-      files: { 'k8s/orders.yaml': deployment(), 'orders/pom.xml': pom, 'orders/src/main/resources/application.yml': 'spring:\n  lifecycle:\n    timeout-per-shutdown-phase: 50s\n' },
-      errors: [{ messageId: 'codeDrain', line: 4, column: 9, endLine: 4, endColumn: 15, related: ['orders/src/main/resources/application.yml:3:33'] }],
+      files: {
+        'k8s/orders.yaml': deployment(),
+        'orders/pom.xml': pom,
+        'orders/src/main/resources/application.yml': 'spring:\n  lifecycle:\n    timeout-per-shutdown-phase: 50s\n',
+      },
+      errors: [
+        {
+          messageId: 'codeDrain',
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 15,
+          related: ['orders/src/main/resources/application.yml:3:33'],
+        },
+      ],
     },
     {
       name: 'the preStop fix (a rejected 25 s sleep) leaves room for the configured drain, not the default 10 s',
       files: {
-        'k8s/orders.yaml': deployment().replace('seconds: 5', 'seconds: 25').replace('      containers:', '      terminationGracePeriodSeconds: 20\n      containers:'),
+        'k8s/orders.yaml': deployment()
+          .replace('seconds: 5', 'seconds: 25')
+          .replace('      containers:', '      terminationGracePeriodSeconds: 20\n      containers:'),
         'orders/Dockerfile': gunicorn('"--graceful-timeout", "40", '),
       },
       errors: [{ messageId: 'rejected', line: 21, column: 26, endLine: 21, endColumn: 28 }],
-      output: { 'k8s/orders.yaml': deployment().replace('seconds: 5', 'seconds: 25').replace('      containers:', '      terminationGracePeriodSeconds: 65\n      containers:') },
+      output: {
+        'k8s/orders.yaml': deployment()
+          .replace('seconds: 5', 'seconds: 25')
+          .replace('      containers:', '      terminationGracePeriodSeconds: 65\n      containers:'),
+      },
     },
   ],
 });

@@ -6,14 +6,25 @@ import { runRuleTests } from '../helpers/rule-tester.js';
 import { spanOf } from './grpc-k8s.js';
 import { web } from './servers-k8s.js';
 
-const goGrpc = 'package main\n\nimport (\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":8080")\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n';
+const goGrpc =
+  'package main\n\nimport (\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":8080")\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n';
 const nodeServer = "const http = require('http');\nconst server = http.createServer(() => {});\nserver.listen(8080);\n";
 
 runRuleTests(rule, {
   valid: [
-    { name: 'a gRPC server in a Go test file next to the workload code', files: { 'k8s/web.yaml': web(), 'web/proxy_test.go': goGrpc.replace('package main', 'package web') } },
+    {
+      name: 'a gRPC server in a Go test file next to the workload code',
+      files: { 'k8s/web.yaml': web(), 'web/proxy_test.go': goGrpc.replace('package main', 'package web') },
+    },
     { name: 'an HTTP server in a TypeScript spec', files: { 'k8s/web.yaml': web(), 'web/server.test.ts': nodeServer } },
-    { name: 'a Python test module', files: { 'k8s/web.yaml': web(), 'web/test_server.py': 'import grpc\nfrom concurrent import futures\n\nserver = grpc.server(futures.ThreadPoolExecutor(max_workers=2))\nserver.add_insecure_port("[::]:8080")\nserver.start()\nserver.wait_for_termination()\n' } },
+    {
+      name: 'a Python test module',
+      files: {
+        'k8s/web.yaml': web(),
+        'web/test_server.py':
+          'import grpc\nfrom concurrent import futures\n\nserver = grpc.server(futures.ThreadPoolExecutor(max_workers=2))\nserver.add_insecure_port("[::]:8080")\nserver.start()\nserver.wait_for_termination()\n',
+      },
+    },
   ],
   invalid: [
     {

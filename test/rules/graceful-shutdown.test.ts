@@ -89,7 +89,8 @@ const javaHooked = javaServer.replace(
   '    server.awaitTermination();',
   '    Runtime.getRuntime().addShutdownHook(new Thread(() -> {\n      server.shutdown();\n    }));\n    server.awaitTermination();',
 );
-const pom = (version: string) => `<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>${version}</version>\n  </parent>\n</project>\n`;
+const pom = (version: string) =>
+  `<project>\n  <parent>\n    <groupId>org.springframework.boot</groupId>\n    <artifactId>spring-boot-starter-parent</artifactId>\n    <version>${version}</version>\n  </parent>\n</project>\n`;
 const appYaml = 'server:\n  port: 8080\nspring:\n  application:\n    name: web\n';
 const nodeDockerfile = 'FROM node:20-slim\nCOPY . .\nCMD ["node", "server.js"]\n';
 
@@ -98,24 +99,68 @@ runRuleTests(rule, {
     { name: 'Express closed on SIGTERM', files: { 'k8s/web.yaml': web(), 'web/server.js': drainedExpress } },
     {
       name: 'the SIGTERM handler lives in another file of the image',
-      files: { 'k8s/web.yaml': web(), 'web/server.js': express, 'web/shutdown.js': "const { server } = require('./server');\n['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, stop));\nfunction stop() { server.close(); }\n" },
+      files: {
+        'k8s/web.yaml': web(),
+        'web/server.js': express,
+        'web/shutdown.js':
+          "const { server } = require('./server');\n['SIGINT', 'SIGTERM'].forEach((s) => process.once(s, stop));\nfunction stop() { server.close(); }\n",
+      },
     },
     {
       name: 'a SIGTERM handler that calls code out of sight may drain: quiet',
-      files: { 'k8s/web.yaml': web(), 'web/server.js': `${express}const { shutdown } = require('./lifecycle');\nprocess.on('SIGTERM', () => shutdown(server));\n` },
+      files: {
+        'k8s/web.yaml': web(),
+        'web/server.js': `${express}const { shutdown } = require('./lifecycle');\nprocess.on('SIGTERM', () => shutdown(server));\n`,
+      },
     },
-    { name: "Nest's enableShutdownHooks", files: { 'k8s/web.yaml': web(), 'web/main.ts': 'const app = await NestFactory.create(AppModule);\napp.enableShutdownHooks();\nawait app.listen(8080);\n' } },
-    { name: 'Go: NotifyContext(SIGTERM) then Shutdown; the metrics server in a goroutine is left alone', files: { 'k8s/web.yaml': web(), 'web/main.go': goDrained } },
+    {
+      name: "Nest's enableShutdownHooks",
+      files: {
+        'k8s/web.yaml': web(),
+        'web/main.ts': 'const app = await NestFactory.create(AppModule);\napp.enableShutdownHooks();\nawait app.listen(8080);\n',
+      },
+    },
+    {
+      name: 'Go: NotifyContext(SIGTERM) then Shutdown; the metrics server in a goroutine is left alone',
+      files: { 'k8s/web.yaml': web(), 'web/main.go': goDrained },
+    },
     { name: 'grpcio: stop(grace) on SIGTERM', files: { 'k8s/web.yaml': web(), 'web/server.py': pyDrained } },
     { name: 'grpc-java: a shutdown hook calls shutdown()', files: { 'k8s/web.yaml': web(), 'web/Main.java': javaHooked } },
     {
       name: 'grpc-js: tryShutdown on SIGTERM',
-      files: { 'k8s/web.yaml': web(), 'web/server.js': "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nprocess.on('SIGTERM', () => server.tryShutdown(() => process.exit(0)));\n" },
+      files: {
+        'k8s/web.yaml': web(),
+        'web/server.js':
+          "const grpc = require('@grpc/grpc-js');\nconst server = new grpc.Server();\nprocess.on('SIGTERM', () => server.tryShutdown(() => process.exit(0)));\n",
+      },
     },
-    { name: 'Spring Boot 3.4 drains by default', files: { 'k8s/web.yaml': web(), 'web/pom.xml': pom('3.4.1'), 'web/src/main/resources/application.yml': appYaml } },
-    { name: 'Spring Boot 3.2 with server.shutdown: graceful', files: { 'k8s/web.yaml': web(), 'web/pom.xml': pom('3.2.0'), 'web/src/main/resources/application.yml': 'server:\n  shutdown: graceful\n' } },
-    { name: 'Spring Boot 3.3 with SERVER_SHUTDOWN in the env', files: { 'k8s/web.yaml': web({ env: { SERVER_SHUTDOWN: 'graceful' } }), 'web/build.gradle': "plugins {\n  id 'org.springframework.boot' version '3.3.2'\n}\n" } },
-    { name: 'a Job is not served', files: { 'k8s/job.yaml': 'apiVersion: batch/v1\nkind: Job\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: example/web:1}]\n', 'web/server.js': express } },
+    {
+      name: 'Spring Boot 3.4 drains by default',
+      files: { 'k8s/web.yaml': web(), 'web/pom.xml': pom('3.4.1'), 'web/src/main/resources/application.yml': appYaml },
+    },
+    {
+      name: 'Spring Boot 3.2 with server.shutdown: graceful',
+      files: {
+        'k8s/web.yaml': web(),
+        'web/pom.xml': pom('3.2.0'),
+        'web/src/main/resources/application.yml': 'server:\n  shutdown: graceful\n',
+      },
+    },
+    {
+      name: 'Spring Boot 3.3 with SERVER_SHUTDOWN in the env',
+      files: {
+        'k8s/web.yaml': web({ env: { SERVER_SHUTDOWN: 'graceful' } }),
+        'web/build.gradle': "plugins {\n  id 'org.springframework.boot' version '3.3.2'\n}\n",
+      },
+    },
+    {
+      name: 'a Job is not served',
+      files: {
+        'k8s/job.yaml':
+          'apiVersion: batch/v1\nkind: Job\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: example/web:1}]\n',
+        'web/server.js': express,
+      },
+    },
   ],
   invalid: [
     {
@@ -125,11 +170,14 @@ runRuleTests(rule, {
         {
           messageId: 'node',
           ...spanOf(express, 'app.listen(8080)'),
-          message: "app.listen of Deployment 'web' never drains: no SIGTERM handler closes it. Node exits at once on SIGTERM and cuts the requests in flight. Close it from process.on('SIGTERM').",
+          message:
+            "app.listen of Deployment 'web' never drains: no SIGTERM handler closes it. Node exits at once on SIGTERM and cuts the requests in flight. Close it from process.on('SIGTERM').",
           suggestions: [
             {
               messageId: 'addHandler',
-              output: { 'web/server.js': `${express.replace(/\n$/, '')}\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  server.closeIdleConnections?.();\n});\n` },
+              output: {
+                'web/server.js': `${express.replace(/\n$/, '')}\nprocess.on('SIGTERM', () => {\n  server.close(() => process.exit(0));\n  server.closeIdleConnections?.();\n});\n`,
+              },
             },
           ],
         },
@@ -138,7 +186,11 @@ runRuleTests(rule, {
     },
     {
       name: 'Node as PID 1 with only a SIGINT handler ignores SIGTERM until SIGKILL',
-      files: { 'web/server.js': `${express}process.on('SIGINT', () => server.close());\n`, 'k8s/web.yaml': web(), 'web/Dockerfile': nodeDockerfile },
+      files: {
+        'web/server.js': `${express}process.on('SIGINT', () => server.close());\n`,
+        'k8s/web.yaml': web(),
+        'web/Dockerfile': nodeDockerfile,
+      },
       errors: [
         {
           messageId: 'node',
@@ -150,13 +202,23 @@ runRuleTests(rule, {
     },
     {
       name: 'a SIGTERM handler that only logs and exits',
-      files: { 'web/server.js': `${express}process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });\n`, 'k8s/web.yaml': web() },
+      files: {
+        'web/server.js': `${express}process.on('SIGTERM', () => { console.log('bye'); process.exit(0); });\n`,
+        'k8s/web.yaml': web(),
+      },
       errors: [{ messageId: 'node', ...spanOf(express, 'app.listen(8080)') }],
     },
     {
       name: 'Go http.ListenAndServe cannot be shut down',
       files: { 'web/main.go': goListen, 'k8s/web.yaml': web() },
-      errors: [{ messageId: 'goHttp', ...spanOf(goListen, 'http.ListenAndServe(":8080", mux)'), message: "http.ListenAndServe of Deployment 'web' never drains on SIGTERM: http.ListenAndServe cannot be shut down. Go exits at once on SIGTERM and cuts the requests in flight; catch it with signal.NotifyContext and call Shutdown(ctx)." }],
+      errors: [
+        {
+          messageId: 'goHttp',
+          ...spanOf(goListen, 'http.ListenAndServe(":8080", mux)'),
+          message:
+            "http.ListenAndServe of Deployment 'web' never drains on SIGTERM: http.ListenAndServe cannot be shut down. Go exits at once on SIGTERM and cuts the requests in flight; catch it with signal.NotifyContext and call Shutdown(ctx).",
+        },
+      ],
       output: null,
     },
     {
@@ -167,12 +229,26 @@ runRuleTests(rule, {
     {
       name: 'Go gRPC server stopped with Stop(), never GracefulStop()',
       files: { 'web/main.go': goGrpc, 'k8s/web.yaml': web() },
-      errors: [{ messageId: 'grpc', ...spanOf(goGrpc, 's.Serve(lis)'), message: "gRPC server s.Serve of Deployment 'web' never drains on SIGTERM: nothing calls GracefulStop(). The RPCs in flight are cut; call GracefulStop() when SIGTERM arrives." }],
+      errors: [
+        {
+          messageId: 'grpc',
+          ...spanOf(goGrpc, 's.Serve(lis)'),
+          message:
+            "gRPC server s.Serve of Deployment 'web' never drains on SIGTERM: nothing calls GracefulStop(). The RPCs in flight are cut; call GracefulStop() when SIGTERM arrives.",
+        },
+      ],
     },
     {
       name: 'grpcio server with no SIGTERM handler',
       files: { 'web/server.py': pyServer, 'k8s/web.yaml': web() },
-      errors: [{ messageId: 'grpc', ...spanOf(pyServer, 'grpc.server(pool)'), message: "gRPC server grpc.server of Deployment 'web' never drains on SIGTERM: nothing handles SIGTERM. The RPCs in flight are cut; call server.stop(grace) when SIGTERM arrives." }],
+      errors: [
+        {
+          messageId: 'grpc',
+          ...spanOf(pyServer, 'grpc.server(pool)'),
+          message:
+            "gRPC server grpc.server of Deployment 'web' never drains on SIGTERM: nothing handles SIGTERM. The RPCs in flight are cut; call server.stop(grace) when SIGTERM arrives.",
+        },
+      ],
     },
     {
       name: 'grpc-java server without a shutdown hook',
@@ -190,10 +266,13 @@ runRuleTests(rule, {
           endLine: 1,
           endColumn: 7,
           related: [`web/pom.xml:${spanOf(pom('3.3.5'), '3.3.5').line}:${spanOf(pom('3.3.5'), '3.3.5').column}`],
-          message: "Spring Boot 3.3.5 shuts the web server of Deployment 'web' down immediately: set server.shutdown=graceful. Graceful shutdown is the default only from Spring Boot 3.4; before, requests in flight fail on SIGTERM.",
+          message:
+            "Spring Boot 3.3.5 shuts the web server of Deployment 'web' down immediately: set server.shutdown=graceful. Graceful shutdown is the default only from Spring Boot 3.4; before, requests in flight fail on SIGTERM.",
         },
       ],
-      output: { 'web/src/main/resources/application.yml': 'server:\n  shutdown: graceful\n  port: 8080\nspring:\n  application:\n    name: web\n' },
+      output: {
+        'web/src/main/resources/application.yml': 'server:\n  shutdown: graceful\n  port: 8080\nspring:\n  application:\n    name: web\n',
+      },
     },
     {
       name: 'Spring Boot 3.1 without a config file: reported at the version, no fix',
@@ -203,7 +282,11 @@ runRuleTests(rule, {
     },
     {
       name: 'server.shutdown=immediate in application.properties (Gradle, Boot 3.4)',
-      files: { 'web/src/main/resources/application.properties': 'server.port=8080\nserver.shutdown=immediate\n', 'k8s/web.yaml': web(), 'web/build.gradle.kts': 'plugins {\n  id("org.springframework.boot") version "3.4.0"\n}\n' },
+      files: {
+        'web/src/main/resources/application.properties': 'server.port=8080\nserver.shutdown=immediate\n',
+        'k8s/web.yaml': web(),
+        'web/build.gradle.kts': 'plugins {\n  id("org.springframework.boot") version "3.4.0"\n}\n',
+      },
       errors: [{ messageId: 'springImmediate', line: 2, column: 17, endLine: 2, endColumn: 26 }],
       output: { 'web/src/main/resources/application.properties': 'server.port=8080\nserver.shutdown=graceful\n' },
     },

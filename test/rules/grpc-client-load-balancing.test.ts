@@ -224,7 +224,13 @@ runRuleTests(rule, {
           channel = grpc.insecure_channel(os.environ["ORDERS_ADDR"])
         `,
         'k8s/orders.yaml': clusterIp,
-        'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, image: 'example/frontend:2', env: { ORDERS_ADDR: 'orders.shop.svc.cluster.local:50051' } }),
+        'k8s/frontend.yaml': app({
+          name: 'frontend',
+          namespace: 'shop',
+          port: 80,
+          image: 'example/frontend:2',
+          env: { ORDERS_ADDR: 'orders.shop.svc.cluster.local:50051' },
+        }),
       },
       errors: [
         {
@@ -244,7 +250,13 @@ runRuleTests(rule, {
 
                   channel = grpc.insecure_channel(os.environ["ORDERS_ADDR"], options=[("grpc.service_config", '{"loadBalancingConfig":[{"round_robin":{}}]}')])
                 `,
-                'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, image: 'example/frontend:2', env: { ORDERS_ADDR: 'dns:///orders-headless.shop.svc.cluster.local:50051' } }),
+                'k8s/frontend.yaml': app({
+                  name: 'frontend',
+                  namespace: 'shop',
+                  port: 80,
+                  image: 'example/frontend:2',
+                  env: { ORDERS_ADDR: 'dns:///orders-headless.shop.svc.cluster.local:50051' },
+                }),
                 'k8s/orders.yaml': clusterIp.replace(
                   '---\n',
                   '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  clusterIP: None\n  selector:\n    app: orders\n  ports:\n    - name: grpc\n      port: 50051\n      targetPort: grpc\n---\n',

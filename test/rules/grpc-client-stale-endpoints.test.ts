@@ -4,7 +4,10 @@ import { app, client, LANGS, quoted, spanOf } from './grpc-k8s.js';
 
 const headless = app({ name: 'orders', headless: true, portName: 'grpc' });
 const server = 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewServer() }\n';
-const agedServer = server.replace('grpc.NewServer()', 'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Minute}))');
+const agedServer = server.replace(
+  'grpc.NewServer()',
+  'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Minute}))',
+);
 const target = 'dns:///orders:50051';
 
 const perLanguage: InvalidCase[] = LANGS.map((lang) => {
@@ -22,7 +25,10 @@ runRuleTests(rule, {
   valid: [
     { name: 'server sets MaxConnectionAge', files: { [go.file]: go.text, 'k8s/orders.yaml': headless, 'orders/main.go': agedServer } },
     { name: 'server code not in the workspace', files: { [go.file]: go.text, 'k8s/orders.yaml': headless } },
-    { name: 'pick_first client (grpc-client-load-balancing reports it)', files: { 'frontend/main.go': client('go', target).text, 'k8s/orders.yaml': headless, 'orders/main.go': server } },
+    {
+      name: 'pick_first client (grpc-client-load-balancing reports it)',
+      files: { 'frontend/main.go': client('go', target).text, 'k8s/orders.yaml': headless, 'orders/main.go': server },
+    },
     {
       name: 'csharp: DnsResolverFactory polls with a refreshInterval',
       files: {
@@ -31,8 +37,22 @@ runRuleTests(rule, {
         'orders/main.go': server,
       },
     },
-    { name: 'kuberesolver watches endpoints', files: { 'frontend/main.go': client('go', 'kubernetes:///orders:grpc', { rr: true }).text, 'k8s/orders.yaml': headless, 'orders/main.go': server } },
-    { name: 'meshed server', files: { [go.file]: go.text, 'k8s/orders.yaml': app({ name: 'orders', headless: true, podAnnotations: { 'linkerd.io/inject': 'enabled' } }), 'orders/main.go': server } },
+    {
+      name: 'kuberesolver watches endpoints',
+      files: {
+        'frontend/main.go': client('go', 'kubernetes:///orders:grpc', { rr: true }).text,
+        'k8s/orders.yaml': headless,
+        'orders/main.go': server,
+      },
+    },
+    {
+      name: 'meshed server',
+      files: {
+        [go.file]: go.text,
+        'k8s/orders.yaml': app({ name: 'orders', headless: true, podAnnotations: { 'linkerd.io/inject': 'enabled' } }),
+        'orders/main.go': server,
+      },
+    },
   ],
   invalid: [
     ...perLanguage,

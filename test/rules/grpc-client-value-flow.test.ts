@@ -12,7 +12,8 @@ import { app } from './grpc-k8s.js';
 const ordersClusterIp = app({ name: 'orders', namespace: 'shop', port: 9090, portName: 'grpc' });
 const ordersHeadless = app({ name: 'orders', namespace: 'shop', port: 9090, portName: 'grpc', headless: true });
 const checkout = (env?: Record<string, string>) => app({ name: 'checkout', namespace: 'shop', port: 8080, env });
-const HEADLESS_SIBLING = '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  clusterIP: None\n  selector:\n    app: orders\n  ports:\n    - name: grpc\n      port: 9090\n---\n';
+const HEADLESS_SIBLING =
+  '---\napiVersion: v1\nkind: Service\nmetadata:\n  name: orders-headless\n  namespace: shop\nspec:\n  clusterIP: None\n  selector:\n    app: orders\n  ports:\n    - name: grpc\n      port: 9090\n---\n';
 const withSibling = (manifest: string) => manifest.replace('---\n', HEADLESS_SIBLING);
 
 const CHECKOUT_JAVA = code`
@@ -63,7 +64,8 @@ const PROGRAM_CS = code`
   builder.Services.AddSingleton<OrdersGateway>();
   builder.Build().Run();
 `;
-const appsettings = (orders: string) => `{\n  // Local defaults; the Deployment overrides them.\n  "Urls": {\n    "Orders": "${orders}",\n  },\n}\n`;
+const appsettings = (orders: string) =>
+  `{\n  // Local defaults; the Deployment overrides them.\n  "Urls": {\n    "Orders": "${orders}",\n  },\n}\n`;
 const storefront = (env?: Record<string, string>) => app({ name: 'storefront', namespace: 'shop', port: 8080, env });
 const orders50051 = app({ name: 'orders', namespace: 'shop', port: 50051, portName: 'grpc' });
 
@@ -113,7 +115,10 @@ runRuleTests(clientRule, {
     {
       name: "quarkus: its @GrpcClient is not the Spring starter's (other keys, other defaults)",
       files: {
-        'checkout/src/main/java/shop/CheckoutService.java': CHECKOUT_JAVA.replace('net.devh.boot.grpc.client.inject.GrpcClient', 'io.quarkus.grpc.GrpcClient'),
+        'checkout/src/main/java/shop/CheckoutService.java': CHECKOUT_JAVA.replace(
+          'net.devh.boot.grpc.client.inject.GrpcClient',
+          'io.quarkus.grpc.GrpcClient',
+        ),
         'checkout/src/main/resources/application.yml': springYaml('static://orders:9090'),
         'k8s/orders.yaml': ordersClusterIp,
         'k8s/checkout.yaml': checkout(),
@@ -132,7 +137,7 @@ runRuleTests(clientRule, {
       },
     },
     {
-      name: "grpc-java: nameResolverFactory(KubernetesNameResolverProvider) and RoundRobinLoadBalancerFactory: a watching resolver with round_robin",
+      name: 'grpc-java: nameResolverFactory(KubernetesNameResolverProvider) and RoundRobinLoadBalancerFactory: a watching resolver with round_robin',
       files: {
         'checkout/OrdersClient.java': code`
           import io.grpc.ManagedChannelBuilder;
@@ -197,7 +202,11 @@ runRuleTests(clientRule, {
   invalid: [
     {
       name: 'js: `const { CART_ADDR = … } = process.env`, set by the Deployment: the suggestion edits the env value',
-      files: { 'services/gateway/server.js': GATEWAY_JS, 'k8s/cart.yaml': cart, 'k8s/gateway.yaml': gateway('cart.shop.svc.cluster.local:7070') },
+      files: {
+        'services/gateway/server.js': GATEWAY_JS,
+        'k8s/cart.yaml': cart,
+        'k8s/gateway.yaml': gateway('cart.shop.svc.cluster.local:7070'),
+      },
       errors: [
         {
           messageId: 'clusterIp',
@@ -205,7 +214,8 @@ runRuleTests(clientRule, {
           column: 36,
           endLine: 7,
           endColumn: 45,
-          message: "new CartServiceClient dials ClusterIP Service 'cart.shop' (pick_first), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
+          message:
+            "new CartServiceClient dials ClusterIP Service 'cart.shop' (pick_first), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['k8s/gateway.yaml:36:22'],
           suggestions: [
             {
@@ -270,19 +280,29 @@ runRuleTests(clientRule, {
         'k8s/orders.yaml': orders50051,
         'k8s/storefront.yaml': storefront(),
       },
-      errors: [{ messageId: 'passthrough', line: 15, column: 43, endLine: 15, endColumn: 63, related: ['src/Storefront/appsettings.json:4:15'], suggestions: [
+      errors: [
         {
-          messageId: 'useHeadless',
-          output: {
-            'src/Storefront/OrdersGateway.cs': ORDERS_GATEWAY_CS.replace(
-              'ForAddress(options.Value.Orders)',
-              'ForAddress(options.Value.Orders, new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } } })',
-            ),
-            'src/Storefront/appsettings.json': appsettings('dns:///orders-headless.shop.svc.cluster.local:50051'),
-            'k8s/orders.yaml': withSibling(orders50051).replace('port: 9090', 'port: 50051'),
-          },
+          messageId: 'passthrough',
+          line: 15,
+          column: 43,
+          endLine: 15,
+          endColumn: 63,
+          related: ['src/Storefront/appsettings.json:4:15'],
+          suggestions: [
+            {
+              messageId: 'useHeadless',
+              output: {
+                'src/Storefront/OrdersGateway.cs': ORDERS_GATEWAY_CS.replace(
+                  'ForAddress(options.Value.Orders)',
+                  'ForAddress(options.Value.Orders, new GrpcChannelOptions { ServiceConfig = new ServiceConfig { LoadBalancingConfigs = { new RoundRobinConfig() } } })',
+                ),
+                'src/Storefront/appsettings.json': appsettings('dns:///orders-headless.shop.svc.cluster.local:50051'),
+                'k8s/orders.yaml': withSibling(orders50051).replace('port: 9090', 'port: 50051'),
+              },
+            },
+          ],
         },
-      ] }],
+      ],
       output: null,
     },
     {
@@ -339,7 +359,8 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient sends every call of this channel to one pod of Service 'orders.shop'. It dials 'static://orders:9090' (static:// address: resolved once to one IP): one address is one connection; nothing recycles it while it is busy, so pods added later get none of its calls.",
+          message:
+            "@GrpcClient sends every call of this channel to one pod of Service 'orders.shop'. It dials 'static://orders:9090' (static:// address: resolved once to one IP): one address is one connection; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['checkout/src/main/resources/application.yml:7:16'],
           suggestions: [
             {
@@ -369,13 +390,16 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient dials ClusterIP Service 'orders.shop' (round_robin), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
+          message:
+            "@GrpcClient dials ClusterIP Service 'orders.shop' (round_robin), so every call goes to one pod. kube-proxy balances per connection and the channel has one; nothing recycles it while it is busy, so pods added later get none of its calls.",
           related: ['checkout/src/main/resources/application.yml:7:16'],
           suggestions: [
             {
               messageId: 'useHeadless',
               output: {
-                'checkout/src/main/resources/application.yml': springYaml('${ORDERS_ADDR:dns:///orders-headless.shop.svc.cluster.local:9090}'),
+                'checkout/src/main/resources/application.yml': springYaml(
+                  '${ORDERS_ADDR:dns:///orders-headless.shop.svc.cluster.local:9090}',
+                ),
                 'k8s/orders.yaml': withSibling(ordersClusterIp),
               },
             },
@@ -417,7 +441,10 @@ runRuleTests(clientRule, {
       name: 'spring: GRPC_CLIENT_ORDERS_ADDRESS (relaxed binding) overrides application.yml, and default-load-balancing-policy: pick_first is read',
       files: {
         'checkout/src/main/java/shop/CheckoutService.java': CHECKOUT_JAVA,
-        'checkout/src/main/resources/application.yml': springYaml('static://localhost:9090', '\n        default-load-balancing-policy: pick_first'),
+        'checkout/src/main/resources/application.yml': springYaml(
+          'static://localhost:9090',
+          '\n        default-load-balancing-policy: pick_first',
+        ),
         'k8s/orders.yaml': ordersHeadless,
         'k8s/checkout.yaml': checkout({ GRPC_CLIENT_ORDERS_ADDRESS: 'dns:///orders.shop.svc.cluster.local:9090' }),
       },
@@ -428,7 +455,8 @@ runRuleTests(clientRule, {
           column: 15,
           endLine: 8,
           endColumn: 23,
-          message: "@GrpcClient dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.",
+          message:
+            "@GrpcClient dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.",
           related: ['k8s/checkout.yaml:36:22'],
         },
       ],
@@ -457,7 +485,9 @@ runRuleTests(clientRule, {
         'k8s/orders.yaml': ordersClusterIp,
         'k8s/checkout.yaml': checkout({ ORDERS_HOST: 'orders.shop.svc.cluster.local' }),
       },
-      errors: [{ messageId: 'clusterIp', line: 13, column: 28, endLine: 13, endColumn: 64, related: ['k8s/checkout.yaml:36:22'], suggestions: [] }],
+      errors: [
+        { messageId: 'clusterIp', line: 13, column: 28, endLine: 13, endColumn: 64, related: ['k8s/checkout.yaml:36:22'], suggestions: [] },
+      ],
       output: null,
     },
     {
@@ -481,7 +511,10 @@ runRuleTests(clientRule, {
           }
         `,
         'k8s/orders.yaml': ordersClusterIp,
-        'k8s/checkout.yaml': checkout().replace('          ports:\n            - name: tcp\n              containerPort: 8080', '          args: ["--orders-addr=orders.shop.svc.cluster.local:9090"]'),
+        'k8s/checkout.yaml': checkout().replace(
+          '          ports:\n            - name: tcp\n              containerPort: 8080',
+          '          args: ["--orders-addr=orders.shop.svc.cluster.local:9090"]',
+        ),
       },
       errors: [{ messageId: 'clusterIp', line: 13, column: 28, endLine: 13, endColumn: 39 }],
       output: null,
@@ -497,7 +530,17 @@ runRuleTests(clientRule, {
         `,
         'k8s/orders.yaml': ordersHeadless,
       },
-      errors: [{ messageId: 'pickFirst', line: 4, column: 27, endLine: 4, endColumn: 63, message: "new Channel dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy." }],
+      errors: [
+        {
+          messageId: 'pickFirst',
+          line: 4,
+          column: 27,
+          endLine: 4,
+          endColumn: 63,
+          message:
+            "new Channel dials headless Service 'orders.shop' with pick_first, so every call goes to one pod. pick_first is the default: the channel connects to one address and keeps it; add a round_robin policy.",
+        },
+      ],
       output: {
         'checkout/OrdersClient.cs': code`
           using Grpc.Core;
@@ -566,7 +609,16 @@ runRuleTests(imbalanceRule, {
           func main() { grpc.NewClient("dns:///orders.shop:9090") }
         `,
       },
-      errors: [{ messageId: 'pinned', line: 10, column: 7, endLine: 10, endColumn: 16, related: ['k8s/orders.yaml:16:9', 'checkout/main.go:5:30'] }],
+      errors: [
+        {
+          messageId: 'pinned',
+          line: 10,
+          column: 7,
+          endLine: 10,
+          endColumn: 16,
+          related: ['k8s/orders.yaml:16:9', 'checkout/main.go:5:30'],
+        },
+      ],
       output: null,
     },
   ],

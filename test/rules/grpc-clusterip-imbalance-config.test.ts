@@ -13,21 +13,43 @@ const orders = app({ name: 'orders', portName: 'grpc', namespace: 'shop' });
 const cache = app({ name: 'cache', portName: 'tcp', port: 7000, namespace: 'shop' });
 const frontend = (env: Record<string, string>) => app({ name: 'frontend', namespace: 'shop', port: 80, env });
 const repo = app({ name: 'repo', portName: 'server', port: 8081, namespace: 'shop' });
-const goServer = 'package main\n\nimport (\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":8081")\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n';
-const ordersHeadless = 'apiVersion: v1\nkind: Service\nmetadata: {name: orders-headless, namespace: shop}\nspec: {clusterIP: None, selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n';
-const configMap = (data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frontend-config\n  namespace: shop\ndata:\n  config.yaml: |\n${data}`;
+const goServer =
+  'package main\n\nimport (\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":8081")\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n';
+const ordersHeadless =
+  'apiVersion: v1\nkind: Service\nmetadata: {name: orders-headless, namespace: shop}\nspec: {clusterIP: None, selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n';
+const configMap = (data: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: frontend-config\n  namespace: shop\ndata:\n  config.yaml: |\n${data}`;
 
 runRuleTests(rule, {
   valid: [
-    { name: 'a Redis address in env on a port that says nothing about gRPC', files: { 'k8s/redis.yaml': redis, 'k8s/frontend.yaml': frontend({ REDIS_ADDR: 'redis-cart:6379' }) } },
-    { name: 'a kuberesolver target in env: the client watches the endpoints', files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend({ ORDERS_ADDR: 'kubernetes:///orders.shop:grpc' }) } },
-    { name: 'a proxyless xDS target in a ConfigMap', files: { 'k8s/orders.yaml': orders, 'k8s/cm.yaml': configMap('    orders: xds:///orders.shop:50051\n') } },
-    { name: 'a plain port named in env, server code not gRPC-linked: quiet', files: { 'k8s/repo.yaml': repo, 'k8s/frontend.yaml': frontend({ REPO_ADDR: 'repo.shop:8081' }) } },
+    {
+      name: 'a Redis address in env on a port that says nothing about gRPC',
+      files: { 'k8s/redis.yaml': redis, 'k8s/frontend.yaml': frontend({ REDIS_ADDR: 'redis-cart:6379' }) },
+    },
+    {
+      name: 'a kuberesolver target in env: the client watches the endpoints',
+      files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend({ ORDERS_ADDR: 'kubernetes:///orders.shop:grpc' }) },
+    },
+    {
+      name: 'a proxyless xDS target in a ConfigMap',
+      files: { 'k8s/orders.yaml': orders, 'k8s/cm.yaml': configMap('    orders: xds:///orders.shop:50051\n') },
+    },
+    {
+      name: 'a plain port named in env, server code not gRPC-linked: quiet',
+      files: { 'k8s/repo.yaml': repo, 'k8s/frontend.yaml': frontend({ REPO_ADDR: 'repo.shop:8081' }) },
+    },
     {
       name: 'the clients are configured with the headless sibling (trailing-dot FQDN)',
-      files: { 'k8s/orders.yaml': orders, 'k8s/orders-headless.yaml': ordersHeadless, 'k8s/frontend.yaml': frontend({ ORDERS_ADDR: 'orders-headless.shop.svc.cluster.local.:50051' }) },
+      files: {
+        'k8s/orders.yaml': orders,
+        'k8s/orders-headless.yaml': ordersHeadless,
+        'k8s/frontend.yaml': frontend({ ORDERS_ADDR: 'orders-headless.shop.svc.cluster.local.:50051' }),
+      },
     },
-    { name: 'an http URL to a plain port', files: { 'k8s/cache.yaml': cache, 'k8s/frontend.yaml': frontend({ CACHE_URL: 'http://cache.shop:7000' }) } },
+    {
+      name: 'an http URL to a plain port',
+      files: { 'k8s/cache.yaml': cache, 'k8s/frontend.yaml': frontend({ CACHE_URL: 'http://cache.shop:7000' }) },
+    },
   ],
   invalid: [
     {

@@ -9,7 +9,9 @@ import { app, client } from './grpc-k8s.js';
 const orders = app({ name: 'orders', portName: 'grpc', namespace: 'shop' });
 const ordersOne = app({ name: 'orders', portName: 'grpc', namespace: 'shop', replicas: 1 });
 const ns = (labels: Record<string, string>) =>
-  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n${Object.entries(labels).map(([k, v]) => `    ${k}: ${v}`).join('\n')}\n`;
+  `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n${Object.entries(labels)
+    .map(([k, v]) => `    ${k}: ${v}`)
+    .join('\n')}\n`;
 const goClient = (target: string) => client('go', target).text;
 const goServerWithAge = `package main
 
@@ -62,34 +64,58 @@ runRuleTests(rule, {
         `,
       },
     },
-    { name: 'every client dials through proxyless xDS', files: { 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('xds:///orders.shop.svc.cluster.local:50051') } },
-    { name: 'every client dials through kuberesolver', files: { 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('kubernetes:///orders.shop:grpc') } },
+    {
+      name: 'every client dials through proxyless xDS',
+      files: { 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('xds:///orders.shop.svc.cluster.local:50051') },
+    },
+    {
+      name: 'every client dials through kuberesolver',
+      files: { 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('kubernetes:///orders.shop:grpc') },
+    },
     {
       name: 'clients use the headless sibling (same selector)',
       files: {
         'k8s/orders.yaml': orders,
-        'k8s/orders-headless.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: orders-headless, namespace: shop}\nspec: {clusterIP: None, selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
+        'k8s/orders-headless.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: orders-headless, namespace: shop}\nspec: {clusterIP: None, selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
         'frontend/main.go': goClient('dns:///orders-headless.shop.svc.cluster.local:50051'),
       },
     },
-    { name: 'ambient with a waypoint is L7 (istio.io/use-waypoint)', files: { 'k8s/ns.yaml': ns({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' }), 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('orders.shop:50051') } },
+    {
+      name: 'ambient with a waypoint is L7 (istio.io/use-waypoint)',
+      files: {
+        'k8s/ns.yaml': ns({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'waypoint' }),
+        'k8s/orders.yaml': orders,
+        'frontend/main.go': goClient('orders.shop:50051'),
+      },
+    },
     {
       name: 'an Istio DestinationRule for the host is mesh evidence',
       files: {
         'k8s/orders.yaml': orders,
-        'k8s/dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: orders, namespace: shop}\nspec: {host: orders.shop.svc.cluster.local, trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}}\n',
+        'k8s/dr.yaml':
+          'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: orders, namespace: shop}\nspec: {host: orders.shop.svc.cluster.local, trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}}\n',
         'frontend/main.go': goClient('orders.shop:50051'),
       },
     },
     {
       name: 'a repository script labels the namespace for sidecar injection',
-      files: { 'k8s/orders.yaml': orders, 'scripts/setup.sh': '#!/bin/sh\nset -e\nkubectl create namespace shop\nkubectl label namespace shop istio-injection=enabled --overwrite\n', 'frontend/main.go': goClient('orders.shop:50051') },
+      files: {
+        'k8s/orders.yaml': orders,
+        'scripts/setup.sh':
+          '#!/bin/sh\nset -e\nkubectl create namespace shop\nkubectl label namespace shop istio-injection=enabled --overwrite\n',
+        'frontend/main.go': goClient('orders.shop:50051'),
+      },
     },
   ],
   invalid: [
     {
       name: 'ambient WITHOUT a waypoint is L4 (ztunnel balances per connection, facts A14): still pinned',
-      files: { 'k8s/ns.yaml': ns({ 'istio.io/dataplane-mode': 'ambient' }), 'k8s/orders.yaml': orders, 'frontend/main.go': goClient('orders.shop:50051') },
+      files: {
+        'k8s/ns.yaml': ns({ 'istio.io/dataplane-mode': 'ambient' }),
+        'k8s/orders.yaml': orders,
+        'frontend/main.go': goClient('orders.shop:50051'),
+      },
       errors: [{ file: 'k8s/orders.yaml', messageId: 'pinned', line: 10, column: 7, endLine: 10, endColumn: 17, severity: 'warning' }],
     },
     {
@@ -128,14 +154,18 @@ runRuleTests(rule, {
       name: 'an Ingress in front, but an in-repo client also dials the VIP',
       files: {
         'k8s/orders.yaml': orders,
-        'k8s/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: orders, namespace: shop, annotations: {nginx.ingress.kubernetes.io/backend-protocol: GRPC}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 50051}}}}\n',
+        'k8s/ingress.yaml':
+          'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: orders, namespace: shop, annotations: {nginx.ingress.kubernetes.io/backend-protocol: GRPC}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 50051}}}}\n',
         'frontend/main.go': goClient('orders.shop:50051'),
       },
       errors: [{ file: 'k8s/orders.yaml', messageId: 'pinned', line: 10, column: 7, endLine: 10, endColumn: 17, severity: 'warning' }],
     },
     {
       name: 'no client code, but an env value names the VIP: a warning',
-      files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, env: { ORDERS_ADDR: 'orders.shop:50051' } }) },
+      files: {
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop', port: 80, env: { ORDERS_ADDR: 'orders.shop:50051' } }),
+      },
       errors: [
         {
           file: 'k8s/orders.yaml',

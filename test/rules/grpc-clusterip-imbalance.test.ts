@@ -128,7 +128,7 @@ runRuleTests(rule, {
               - name: grpc
                 port: 50051
         `,
-        'deploy.yaml': deployment("{labels: {app: orders}, annotations: {linkerd.io/inject: enabled}}"),
+        'deploy.yaml': deployment('{labels: {app: orders}, annotations: {linkerd.io/inject: enabled}}'),
       },
     },
   ],

@@ -21,10 +21,14 @@ export function app(o: AppOptions): string {
   const port = o.port ?? 50051;
   const containerPort = o.containerPort ?? (typeof o.targetPort === 'number' ? o.targetPort : port);
   const env = o.env
-    ? `\n          env:\n${Object.entries(o.env).map(([k, v]) => `            - name: ${k}\n              value: ${JSON.stringify(v)}`).join('\n')}`
+    ? `\n          env:\n${Object.entries(o.env)
+        .map(([k, v]) => `            - name: ${k}\n              value: ${JSON.stringify(v)}`)
+        .join('\n')}`
     : '';
   const annotations = o.podAnnotations
-    ? `\n      annotations:\n${Object.entries(o.podAnnotations).map(([k, v]) => `        ${k}: ${JSON.stringify(v)}`).join('\n')}`
+    ? `\n      annotations:\n${Object.entries(o.podAnnotations)
+        .map(([k, v]) => `        ${k}: ${JSON.stringify(v)}`)
+        .join('\n')}`
     : '';
   const sa = o.serviceAccountName ? `\n      serviceAccountName: ${o.serviceAccountName}` : '';
   return `apiVersion: v1
@@ -79,7 +83,10 @@ export function client(lang: Lang, target: string, o: { rr?: boolean; dir?: stri
         text: `package main\n\nimport "google.golang.org/grpc"\n\nfunc main() {\n\tconn, _ := grpc.NewClient("${target}", grpc.WithTransportCredentials(insecure.NewCredentials())${o.rr ? `, grpc.WithDefaultServiceConfig(\`${RR}\`)` : ''})\n\tdefer conn.Close()\n}\n`,
       };
     case 'python':
-      return { file: `${dir}/client.py`, text: `import grpc\n\nchannel = grpc.insecure_channel("${target}"${o.rr ? `, options=[("grpc.service_config", '${RR}')]` : ''})\n` };
+      return {
+        file: `${dir}/client.py`,
+        text: `import grpc\n\nchannel = grpc.insecure_channel("${target}"${o.rr ? `, options=[("grpc.service_config", '${RR}')]` : ''})\n`,
+      };
     case 'js':
       return {
         file: `${dir}/client.ts`,

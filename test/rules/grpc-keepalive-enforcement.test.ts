@@ -36,23 +36,60 @@ const goServer = (policy = '') => code`
   	s.Serve(lis)
   }
 `;
-const jsClient = "const client = new OrdersClient('orders:50051', grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10000 });\n";
+const jsClient =
+  "const client = new OrdersClient('orders:50051', grpc.credentials.createInsecure(), { 'grpc.keepalive_time_ms': 10000 });\n";
 const pyServer = (options = '') => `import grpc\n\nserver = grpc.server(pool${options})\n`;
 const pyClient = (options: string) => `import grpc\n\nchannel = grpc.insecure_channel("orders:50051", options=[${options}])\n`;
-const javaClient = 'import io.grpc.ManagedChannelBuilder;\n\nclass C {\n  void run() {\n    var ch = ManagedChannelBuilder.forTarget("orders:50051").keepAliveTime(30, TimeUnit.SECONDS).usePlaintext().build();\n  }\n}\n';
-const javaServer = 'import io.grpc.netty.NettyServerBuilder;\n\nclass S {\n  void run() {\n    var s = NettyServerBuilder.forPort(50051).permitKeepAliveTime(1, TimeUnit.MINUTES).build();\n  }\n}\n';
+const javaClient =
+  'import io.grpc.ManagedChannelBuilder;\n\nclass C {\n  void run() {\n    var ch = ManagedChannelBuilder.forTarget("orders:50051").keepAliveTime(30, TimeUnit.SECONDS).usePlaintext().build();\n  }\n}\n';
+const javaServer =
+  'import io.grpc.netty.NettyServerBuilder;\n\nclass S {\n  void run() {\n    var s = NettyServerBuilder.forPort(50051).permitKeepAliveTime(1, TimeUnit.MINUTES).build();\n  }\n}\n';
 
 runRuleTests(rule, {
   valid: [
-    { name: 'a 10-minute client interval against the 5-minute default', files: { 'k8s/app.yaml': manifests, 'frontend/main.go': goClient('Time: 10 * time.Minute'), 'orders/main.go': goServer() } },
+    {
+      name: 'a 10-minute client interval against the 5-minute default',
+      files: { 'k8s/app.yaml': manifests, 'frontend/main.go': goClient('Time: 10 * time.Minute'), 'orders/main.go': goServer() },
+    },
     {
       name: 'the server permits what the client does',
-      files: { 'k8s/app.yaml': manifests, 'frontend/main.go': goClient('Time: 30 * time.Second, PermitWithoutStream: true'), 'orders/main.go': goServer('grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 20 * time.Second, PermitWithoutStream: true})') },
+      files: {
+        'k8s/app.yaml': manifests,
+        'frontend/main.go': goClient('Time: 30 * time.Second, PermitWithoutStream: true'),
+        'orders/main.go': goServer(
+          'grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 20 * time.Second, PermitWithoutStream: true})',
+        ),
+      },
     },
-    { name: 'grpc-js servers enforce no policy', files: { 'k8s/app.yaml': manifests, 'frontend/client.js': jsClient, 'orders/server.js': "const server = new grpc.Server();\nserver.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});\n" } },
-    { name: 'a C-core client sends at most 2 pings between data frames', files: { 'k8s/app.yaml': manifests, 'frontend/client.py': pyClient('("grpc.keepalive_time_ms", 10000)'), 'orders/main.go': goServer() } },
-    { name: 'C-core server with unlimited ping strikes', files: { 'k8s/app.yaml': manifests, 'frontend/client.js': jsClient, 'orders/server.py': pyServer(', options=[("grpc.http2.max_ping_strikes", 0)]') } },
-    { name: 'no client keepalive', files: { 'k8s/app.yaml': manifests, 'frontend/main.go': goClient('Timeout: 20 * time.Second'), 'orders/main.go': goServer() } },
+    {
+      name: 'grpc-js servers enforce no policy',
+      files: {
+        'k8s/app.yaml': manifests,
+        'frontend/client.js': jsClient,
+        'orders/server.js':
+          "const server = new grpc.Server();\nserver.bindAsync('0.0.0.0:50051', grpc.ServerCredentials.createInsecure(), () => {});\n",
+      },
+    },
+    {
+      name: 'a C-core client sends at most 2 pings between data frames',
+      files: {
+        'k8s/app.yaml': manifests,
+        'frontend/client.py': pyClient('("grpc.keepalive_time_ms", 10000)'),
+        'orders/main.go': goServer(),
+      },
+    },
+    {
+      name: 'C-core server with unlimited ping strikes',
+      files: {
+        'k8s/app.yaml': manifests,
+        'frontend/client.js': jsClient,
+        'orders/server.py': pyServer(', options=[("grpc.http2.max_ping_strikes", 0)]'),
+      },
+    },
+    {
+      name: 'no client keepalive',
+      files: { 'k8s/app.yaml': manifests, 'frontend/main.go': goClient('Timeout: 20 * time.Second'), 'orders/main.go': goServer() },
+    },
   ],
   invalid: [
     {
@@ -82,27 +119,44 @@ runRuleTests(rule, {
         {
           messageId: 'tooOften',
           ...spanOf(javaClient, '30, TimeUnit.SECONDS'),
-          suggestions: [{ messageId: 'relaxServer', output: { 'orders/S.java': javaServer.replace('1, TimeUnit.MINUTES', '30, TimeUnit.SECONDS') } }],
+          suggestions: [
+            { messageId: 'relaxServer', output: { 'orders/S.java': javaServer.replace('1, TimeUnit.MINUTES', '30, TimeUnit.SECONDS') } },
+          ],
         },
       ],
       output: { 'frontend/C.java': javaClient.replace('30, TimeUnit.SECONDS', '1, TimeUnit.MINUTES') },
     },
     {
       name: 'pings on idle connections that the server does not permit',
-      files: { 'frontend/main.go': goClient('Time: 10 * time.Minute, PermitWithoutStream: true'), 'k8s/app.yaml': manifests, 'orders/main.go': goServer() },
+      files: {
+        'frontend/main.go': goClient('Time: 10 * time.Minute, PermitWithoutStream: true'),
+        'k8s/app.yaml': manifests,
+        'orders/main.go': goServer(),
+      },
       errors: [
         {
           messageId: 'idlePings',
           ...spanOf(goClient('Time: 10 * time.Minute, PermitWithoutStream: true'), 'true'),
-          suggestions: [{ messageId: 'noIdlePings', output: { 'frontend/main.go': goClient('Time: 10 * time.Minute, PermitWithoutStream: false') } }],
+          suggestions: [
+            { messageId: 'noIdlePings', output: { 'frontend/main.go': goClient('Time: 10 * time.Minute, PermitWithoutStream: false') } },
+          ],
         },
       ],
       output: null,
     },
     {
       name: 'a C-core client without a cap on pings against a grpc-go server',
-      files: { 'frontend/client.py': pyClient('("grpc.keepalive_time_ms", 10000), ("grpc.http2.max_pings_without_data", 0)'), 'k8s/app.yaml': manifests, 'orders/main.go': goServer() },
-      errors: [{ messageId: 'tooOften', ...spanOf(pyClient('("grpc.keepalive_time_ms", 10000), ("grpc.http2.max_pings_without_data", 0)'), '10000') }],
+      files: {
+        'frontend/client.py': pyClient('("grpc.keepalive_time_ms", 10000), ("grpc.http2.max_pings_without_data", 0)'),
+        'k8s/app.yaml': manifests,
+        'orders/main.go': goServer(),
+      },
+      errors: [
+        {
+          messageId: 'tooOften',
+          ...spanOf(pyClient('("grpc.keepalive_time_ms", 10000), ("grpc.http2.max_pings_without_data", 0)'), '10000'),
+        },
+      ],
       output: { 'frontend/client.py': pyClient('("grpc.keepalive_time_ms", 300000), ("grpc.http2.max_pings_without_data", 0)') },
     },
     {

@@ -77,39 +77,121 @@ const java = code`
 
 runRuleTests(rule, {
   valid: [
-    { name: 'go: MaxConnectionAge set', files: { 'k8s/orders.yaml': orders, 'orders/main.go': go.replace('grpc.NewServer()', 'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Minute}))') } },
-    { name: 'python: grpc.max_connection_age_ms set', files: { 'k8s/orders.yaml': orders, 'orders/server.py': python.replace('max_workers=10)', 'max_workers=10), options=[("grpc.max_connection_age_ms", 60000)]') } },
-    { name: 'js: grpc.max_connection_age_ms set', files: { 'k8s/orders.yaml': orders, 'orders/server.ts': js.replace('new grpc.Server()', "new grpc.Server({ 'grpc.max_connection_age_ms': 60000 })") } },
-    { name: 'java: maxConnectionAge set', files: { 'k8s/orders.yaml': orders, 'orders/Main.java': java.replace('.forPort(50051)', '.forPort(50051).maxConnectionAge(5, TimeUnit.MINUTES)') } },
+    {
+      name: 'go: MaxConnectionAge set',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/main.go': go.replace(
+          'grpc.NewServer()',
+          'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: time.Minute}))',
+        ),
+      },
+    },
+    {
+      name: 'python: grpc.max_connection_age_ms set',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/server.py': python.replace('max_workers=10)', 'max_workers=10), options=[("grpc.max_connection_age_ms", 60000)]'),
+      },
+    },
+    {
+      name: 'js: grpc.max_connection_age_ms set',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/server.ts': js.replace('new grpc.Server()', "new grpc.Server({ 'grpc.max_connection_age_ms': 60000 })"),
+      },
+    },
+    {
+      name: 'java: maxConnectionAge set',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/Main.java': java.replace('.forPort(50051)', '.forPort(50051).maxConnectionAge(5, TimeUnit.MINUTES)'),
+      },
+    },
     {
       name: 'csharp: ASP.NET Core has no max connection age setting',
-      files: { 'k8s/orders.yaml': orders, 'orders/Program.cs': 'var app = builder.Build();\napp.MapGrpcService<OrdersService>();\n// Grpc.AspNetCore\n' },
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/Program.cs': 'var app = builder.Build();\napp.MapGrpcService<OrdersService>();\n// Grpc.AspNetCore\n',
+      },
     },
     { name: 'go: meshed workload', files: { 'k8s/orders.yaml': meshed, 'orders/main.go': go } },
     { name: 'go: the Service does not carry gRPC and nobody dials it', files: { 'k8s/orders.yaml': http, 'orders/main.go': go } },
-    { name: 'go: every client watches the endpoints through kuberesolver', files: { 'k8s/orders.yaml': orders, 'orders/main.go': go, 'frontend/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("kubernetes:///orders:grpc") }\n' } },
+    {
+      name: 'go: every client watches the endpoints through kuberesolver',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/main.go': go,
+        'frontend/main.go':
+          'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("kubernetes:///orders:grpc") }\n',
+      },
+    },
     { name: 'go: code of no workload', files: { 'k8s/orders.yaml': orders, 'tools/main.go': go } },
-    { name: 'go: options from a parameter (cannot tell)', files: { 'k8s/orders.yaml': orders, 'orders/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc serve(opts []grpc.ServerOption) { grpc.NewServer(opts...) }\n' } },
+    {
+      name: 'go: options from a parameter (cannot tell)',
+      files: {
+        'k8s/orders.yaml': orders,
+        'orders/main.go':
+          'package main\n\nimport "google.golang.org/grpc"\n\nfunc serve(opts []grpc.ServerOption) { grpc.NewServer(opts...) }\n',
+      },
+    },
   ],
   invalid: [
     {
       name: 'go: no keepalive; the fix adds KeepaliveParams and the imports',
       files: { 'orders/main.go': go, 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'noAge', ...spanOf(go, 'grpc.NewServer()'), related: ['k8s/orders.yaml:4:9'], suggestions: [{ messageId: 'addAge', output: { 'orders/main.go': goFixed } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(go, 'grpc.NewServer()'),
+          related: ['k8s/orders.yaml:4:9'],
+          suggestions: [{ messageId: 'addAge', output: { 'orders/main.go': goFixed } }],
+        },
+      ],
       output: null,
     },
     {
       name: 'go: ServerParameters without MaxConnectionAge gets the fields',
       files: { 'orders/main.go': goExistingParams, 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'noAge', ...spanOf(goExistingParams, 'grpc.NewServer(grpc.KeepaliveParams(kasp))'), suggestions: [{ messageId: 'addAge', output: { 'orders/main.go': goExistingParams.replace('Time: 2 * time.Hour', 'Time: 2 * time.Hour, MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second') } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(goExistingParams, 'grpc.NewServer(grpc.KeepaliveParams(kasp))'),
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/main.go': goExistingParams.replace(
+                  'Time: 2 * time.Hour',
+                  'Time: 2 * time.Hour, MaxConnectionAge: 5 * time.Minute, MaxConnectionAgeGrace: 10 * time.Second',
+                ),
+              },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
       name: 'python: grpc.server without options',
       files: { 'orders/server.py': python, 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'noAge', ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))'), suggestions: [{ messageId: 'addAge', output: {
-        'orders/server.py': python.replace('max_workers=10))', 'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 10000)])'),
-      } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))'),
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/server.py': python.replace(
+                  'max_workers=10))',
+                  'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 10000)])',
+                ),
+              },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
@@ -119,26 +201,70 @@ runRuleTests(rule, {
         'k8s/orders.yaml': app({ name: 'orders' }),
         'frontend/client.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051") }\n',
       },
-      errors: [{ messageId: 'noAge', ...spanOf(js, 'new grpc.Server()'), suggestions: [{ messageId: 'addAge', output: { 'orders/server.ts': js.replace('new grpc.Server()', "new grpc.Server({ 'grpc.max_connection_age_ms': 300000, 'grpc.max_connection_age_grace_ms': 10000 })") } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(js, 'new grpc.Server()'),
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/server.ts': js.replace(
+                  'new grpc.Server()',
+                  "new grpc.Server({ 'grpc.max_connection_age_ms': 300000, 'grpc.max_connection_age_grace_ms': 10000 })",
+                ),
+              },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
       name: 'java: NettyServerBuilder without maxConnectionAge; the fix adds it and the TimeUnit import',
       files: { 'orders/Main.java': java, 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'noAge', ...spanOf(java, 'NettyServerBuilder.forPort(50051)'), suggestions: [{ messageId: 'addAge', output: {
-        'orders/Main.java': java
-          .replace('.forPort(50051)', '.forPort(50051).maxConnectionAge(300, TimeUnit.SECONDS).maxConnectionAgeGrace(10, TimeUnit.SECONDS)')
-          .replace('NettyServerBuilder;', 'NettyServerBuilder;\nimport java.util.concurrent.TimeUnit;'),
-      } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(java, 'NettyServerBuilder.forPort(50051)'),
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/Main.java': java
+                  .replace(
+                    '.forPort(50051)',
+                    '.forPort(50051).maxConnectionAge(300, TimeUnit.SECONDS).maxConnectionAgeGrace(10, TimeUnit.SECONDS)',
+                  )
+                  .replace('NettyServerBuilder;', 'NettyServerBuilder;\nimport java.util.concurrent.TimeUnit;'),
+              },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
       name: 'drainSeconds sets the grace',
       files: { 'orders/server.py': python, 'k8s/orders.yaml': orders },
       options: { drainSeconds: 20 },
-      errors: [{ messageId: 'noAge', ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))'), suggestions: [{ messageId: 'addAge', output: {
-        'orders/server.py': python.replace('max_workers=10))', 'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 20000)])'),
-      } }] }],
+      errors: [
+        {
+          messageId: 'noAge',
+          ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))'),
+          suggestions: [
+            {
+              messageId: 'addAge',
+              output: {
+                'orders/server.py': python.replace(
+                  'max_workers=10))',
+                  'max_workers=10), options=[("grpc.max_connection_age_ms", 300000), ("grpc.max_connection_age_grace_ms", 20000)])',
+                ),
+              },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
@@ -146,7 +272,8 @@ runRuleTests(rule, {
       files: {
         'orders/main.go': go,
         'k8s/orders.yaml': orders,
-        'orders/proto/orders.proto': 'syntax = "proto3";\npackage shop;\nservice Orders {\n  rpc Get (GetRequest) returns (Order);\n  rpc Watch (WatchRequest) returns (stream Order);\n}\n',
+        'orders/proto/orders.proto':
+          'syntax = "proto3";\npackage shop;\nservice Orders {\n  rpc Get (GetRequest) returns (Order);\n  rpc Watch (WatchRequest) returns (stream Order);\n}\n',
       },
       errors: [
         {
@@ -154,14 +281,20 @@ runRuleTests(rule, {
           ...spanOf(go, 'grpc.NewServer()'),
           message:
             "grpc.NewServer serves Deployment 'orders' behind Service 'orders' without MaxConnectionAge. Busy client connections are never recycled: they stay on the pods they first reached, and pods added later get traffic only when connections end (idleness, errors, restarts).",
-          suggestions: [{ messageId: 'addAge', output: { 'orders/main.go': goFixed.replace(', MaxConnectionAgeGrace: 10 * time.Second', '') } }],
+          suggestions: [
+            { messageId: 'addAge', output: { 'orders/main.go': goFixed.replace(', MaxConnectionAgeGrace: 10 * time.Second', '') } },
+          ],
         },
       ],
       output: null,
     },
     {
       name: 'python: unary-only protos keep the drain grace',
-      files: { 'orders/server.py': python, 'k8s/orders.yaml': orders, 'orders/orders.proto': 'service Orders {\n  // rpc Watch (W) returns (stream O);\n  rpc Get (G) returns (O);\n}\n' },
+      files: {
+        'orders/server.py': python,
+        'k8s/orders.yaml': orders,
+        'orders/orders.proto': 'service Orders {\n  // rpc Watch (W) returns (stream O);\n  rpc Get (G) returns (O);\n}\n',
+      },
       errors: [{ messageId: 'noAge', ...spanOf(python, 'grpc.server(futures.ThreadPoolExecutor(max_workers=10))') }],
       output: null,
     },

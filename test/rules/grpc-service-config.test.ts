@@ -2,9 +2,12 @@ import rule from '../../rules/grpc-service-config.js';
 import { runRuleTests } from '../helpers/rule-tester.js';
 import { spanOf } from './grpc-k8s.js';
 
-const go = (config: string) => `package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051", grpc.WithDefaultServiceConfig(${config})) }\n`;
-const py = (value: string) => `import grpc\n\nchannel = grpc.insecure_channel("orders:50051", options=[("grpc.service_config", ${value})])\n`;
-const js = (options: string) => `import * as grpc from '@grpc/grpc-js';\n\nconst c = new OrdersClient('orders:50051', grpc.credentials.createInsecure(), { ${options} });\n`;
+const go = (config: string) =>
+  `package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("orders:50051", grpc.WithDefaultServiceConfig(${config})) }\n`;
+const py = (value: string) =>
+  `import grpc\n\nchannel = grpc.insecure_channel("orders:50051", options=[("grpc.service_config", ${value})])\n`;
+const js = (options: string) =>
+  `import * as grpc from '@grpc/grpc-js';\n\nconst c = new OrdersClient('orders:50051', grpc.credentials.createInsecure(), { ${options} });\n`;
 
 const goBad = go('`{"loadBalancingConfig":[{"round_robin":{}}]`');
 const goLegacy = go('`{"loadBalancingPolicy":"round_robin"}`');
@@ -17,10 +20,24 @@ runRuleTests(rule, {
   valid: [
     { name: 'go: valid round_robin config', files: { 'main.go': go('`{"loadBalancingConfig":[{"round_robin":{}}]}`') } },
     { name: 'go: config from a variable is not read', files: { 'main.go': go('cfg') } },
-    { name: 'python: lb_policy_name is supported by grpcio', files: { 'client.py': `import grpc\n\nchannel = grpc.insecure_channel("orders:50051", options=[("grpc.lb_policy_name", "round_robin")])\n` } },
-    { name: 'python: json.dumps of a valid config', files: { 'client.py': py('json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})') } },
-    { name: 'js: grpc.service_config with loadBalancingConfig', files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}]}'`) } },
-    { name: 'js: an unknown first policy followed by a known one', files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"custom_lb":{}},{"round_robin":{}}]}'`) } },
+    {
+      name: 'python: lb_policy_name is supported by grpcio',
+      files: {
+        'client.py': `import grpc\n\nchannel = grpc.insecure_channel("orders:50051", options=[("grpc.lb_policy_name", "round_robin")])\n`,
+      },
+    },
+    {
+      name: 'python: json.dumps of a valid config',
+      files: { 'client.py': py('json.dumps({"loadBalancingConfig": [{"round_robin": {}}]})') },
+    },
+    {
+      name: 'js: grpc.service_config with loadBalancingConfig',
+      files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}]}'`) },
+    },
+    {
+      name: 'js: an unknown first policy followed by a known one',
+      files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"custom_lb":{}},{"round_robin":{}}]}'`) },
+    },
   ],
   invalid: [
     {
@@ -29,21 +46,40 @@ runRuleTests(rule, {
       errors: [
         {
           messageId: 'unknownPolicy',
-          ...spanOf(js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robbin":{}}]}'`), `'{"loadBalancingConfig":[{"round_robbin":{}}]}'`),
+          ...spanOf(
+            js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robbin":{}}]}'`),
+            `'{"loadBalancingConfig":[{"round_robbin":{}}]}'`,
+          ),
           severity: 'warning',
-          message: "The service config names the unknown balancing policy 'round_robbin'. grpc-js skips it silently and falls back to pick_first: every call goes to one backend (measured).",
+          message:
+            "The service config names the unknown balancing policy 'round_robbin'. grpc-js skips it silently and falls back to pick_first: every call goes to one backend (measured).",
         },
       ],
     },
     {
       name: 'js: invalid JSON: the grpc-js constructor throws (measured)',
       files: { 'client.ts': js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}'`) },
-      errors: [{ messageId: 'invalidJson', ...spanOf(js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}'`), `'{"loadBalancingConfig":[{"round_robin":{}}'`), severity: 'error' }],
+      errors: [
+        {
+          messageId: 'invalidJson',
+          ...spanOf(
+            js(`'grpc.service_config': '{"loadBalancingConfig":[{"round_robin":{}}'`),
+            `'{"loadBalancingConfig":[{"round_robin":{}}'`,
+          ),
+          severity: 'error',
+        },
+      ],
     },
     {
       name: 'go: unknown policy: NewClient returns an error (grpc-go service_config.go; not measured here)',
       files: { 'main.go': go('`{"loadBalancingConfig":[{"round_robbin":{}}]}`') },
-      errors: [{ messageId: 'unknownPolicy', ...spanOf(go('`{"loadBalancingConfig":[{"round_robbin":{}}]}`'), '`{"loadBalancingConfig":[{"round_robbin":{}}]}`'), severity: 'error' }],
+      errors: [
+        {
+          messageId: 'unknownPolicy',
+          ...spanOf(go('`{"loadBalancingConfig":[{"round_robbin":{}}]}`'), '`{"loadBalancingConfig":[{"round_robbin":{}}]}`'),
+          severity: 'error',
+        },
+      ],
     },
     {
       name: 'go: invalid JSON',
@@ -73,7 +109,8 @@ runRuleTests(rule, {
           messageId: 'unknownPolicy',
           ...spanOf(pyUnknown, `'{"loadBalancingConfig":[{"roundrobin":{}}]}'`),
           severity: 'error',
-          message: "The service config names the unknown balancing policy 'roundrobin'. C-core rejects the whole config: every RPC fails with INVALID_ARGUMENT (measured with grpcio).",
+          message:
+            "The service config names the unknown balancing policy 'roundrobin'. C-core rejects the whole config: every RPC fails with INVALID_ARGUMENT (measured with grpcio).",
         },
       ],
     },

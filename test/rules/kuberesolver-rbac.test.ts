@@ -59,8 +59,24 @@ subjects:
 
 runRuleTests(rule, {
   valid: [
-    { name: 'v6 with list+watch on endpointslices', files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend, 'k8s/rbac.yaml': role('endpointslices', 'discovery.k8s.io', 'get, list, watch'), 'frontend/main.go': goClient('/v6') } },
-    { name: 'v5 with a ClusterRole on endpoints', files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend, 'k8s/rbac.yaml': role('endpoints', '', 'list, watch', 'ClusterRole'), 'frontend/main.go': goClient('/v5') } },
+    {
+      name: 'v6 with list+watch on endpointslices',
+      files: {
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': frontend,
+        'k8s/rbac.yaml': role('endpointslices', 'discovery.k8s.io', 'get, list, watch'),
+        'frontend/main.go': goClient('/v6'),
+      },
+    },
+    {
+      name: 'v5 with a ClusterRole on endpoints',
+      files: {
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': frontend,
+        'k8s/rbac.yaml': role('endpoints', '', 'list, watch', 'ClusterRole'),
+        'frontend/main.go': goClient('/v5'),
+      },
+    },
     { name: 'client code runs in no known workload', files: { 'k8s/orders.yaml': orders, 'tools/main.go': goClient('/v6') } },
   ],
   invalid: [
@@ -79,7 +95,12 @@ runRuleTests(rule, {
     },
     {
       name: 'v6 with a bound Role on endpoints only (v5 resource): an error',
-      files: { 'frontend/main.go': goClient('/v6'), 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend, 'k8s/rbac.yaml': role('endpoints', '', 'get, list, watch') },
+      files: {
+        'frontend/main.go': goClient('/v6'),
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': frontend,
+        'k8s/rbac.yaml': role('endpoints', '', 'get, list, watch'),
+      },
       errors: [
         {
           messageId: 'forbidden',
@@ -92,7 +113,12 @@ runRuleTests(rule, {
     },
     {
       name: 'get without list',
-      files: { 'frontend/main.go': goClient('/v6'), 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': frontend, 'k8s/rbac.yaml': role('endpointslices', 'discovery.k8s.io', 'get, watch') },
+      files: {
+        'frontend/main.go': goClient('/v6'),
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': frontend,
+        'k8s/rbac.yaml': role('endpointslices', 'discovery.k8s.io', 'get, watch'),
+      },
       errors: [{ messageId: 'forbidden', ...spanOf(goClient('/v6'), '"kubernetes:///orders.shop:grpc"') }],
     },
   ],

@@ -31,13 +31,21 @@ describe('kuberesolver suggestion', () => {
     assert.ok(finding, 'the ClusterIP dial is reported');
     const suggestion = finding.suggestions.find((s) => s.messageId === 'useKuberesolver');
     assert.ok(suggestion, `a kuberesolver suggestion is offered: ${finding.suggestions.map((s) => s.messageId).join(', ')}`);
-    assert.equal(suggestion.message, "Dial 'kubernetes:///orders.shop:grpc' through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'frontend')");
+    assert.equal(
+      suggestion.message,
+      "Dial 'kubernetes:///orders.shop:grpc' through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'frontend')",
+    );
     const out = applyAll(files, suggestion.edits);
     assert.equal(
       out['frontend/main.go'],
       'package main\n\nimport "google.golang.org/grpc"\n\nimport (\n\t"github.com/sercand/kuberesolver/v6"\n)\n\nfunc main() {\n\tkuberesolver.RegisterInCluster()\n\tconn, _ := grpc.NewClient("kubernetes:///orders.shop:grpc", grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`))\n\tdefer conn.Close()\n}\n',
     );
-    assert.ok(out['k8s/frontend.yaml']!.endsWith('---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [discovery.k8s.io]\n    resources: [endpointslices]\n    verbs: [get, list, watch]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: frontend-kuberesolver\nsubjects:\n  - kind: ServiceAccount\n    name: frontend\n    namespace: shop\n'), out['k8s/frontend.yaml']);
+    assert.ok(
+      out['k8s/frontend.yaml']!.endsWith(
+        '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nrules:\n  - apiGroups: [discovery.k8s.io]\n    resources: [endpointslices]\n    verbs: [get, list, watch]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: frontend-kuberesolver\n  namespace: shop\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: frontend-kuberesolver\nsubjects:\n  - kind: ServiceAccount\n    name: frontend\n    namespace: shop\n',
+      ),
+      out['k8s/frontend.yaml'],
+    );
     const after = (await allFindings(out)).filter((f) => f.includes('frontend/main.go'));
     assert.deepEqual(after, [], 'after the suggestion, no rule reports the client');
   });
@@ -45,6 +53,9 @@ describe('kuberesolver suggestion', () => {
   it('is not offered when no workload runs the client (no ServiceAccount to grant)', async () => {
     const rest = Object.fromEntries(Object.entries(files).filter(([file]) => file !== 'k8s/frontend.yaml'));
     const findings = await lint(rule, rest);
-    assert.deepEqual(findings.flatMap((f) => f.suggestions.map((s) => s.messageId)).filter((id) => id === 'useKuberesolver'), []);
+    assert.deepEqual(
+      findings.flatMap((f) => f.suggestions.map((s) => s.messageId)).filter((id) => id === 'useKuberesolver'),
+      [],
+    );
   });
 });

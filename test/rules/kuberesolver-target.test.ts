@@ -11,19 +11,46 @@ runRuleTests(rule, {
   valid: [
     { name: 'port name and namespace', files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('kubernetes:///orders.shop:grpc') } },
     { name: 'the pod port number', files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('kubernetes:///orders.shop:50051') } },
-    { name: 'kubernetes://ns/svc:port form', files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('kubernetes://shop/orders:grpc') } },
-    { name: 'custom scheme registered', files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('k8s:///orders.shop:grpc').replace('RegisterInCluster()', 'RegisterInClusterWithSchema("k8s")') } },
+    {
+      name: 'kubernetes://ns/svc:port form',
+      files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('kubernetes://shop/orders:grpc') },
+    },
+    {
+      name: 'custom scheme registered',
+      files: {
+        'k8s/orders.yaml': orders,
+        'client/main.go': goClient('k8s:///orders.shop:grpc').replace('RegisterInCluster()', 'RegisterInClusterWithSchema("k8s")'),
+      },
+    },
     {
       name: 'registered in another file',
-      files: { 'k8s/orders.yaml': orders, 'client/main.go': goClient('kubernetes:///orders.shop:grpc', false), 'client/init.go': 'package main\n\nimport "github.com/sercand/kuberesolver/v6"\n\nfunc init() { kuberesolver.RegisterInCluster() } // grpc\n' },
+      files: {
+        'k8s/orders.yaml': orders,
+        'client/main.go': goClient('kubernetes:///orders.shop:grpc', false),
+        'client/init.go':
+          'package main\n\nimport "github.com/sercand/kuberesolver/v6"\n\nfunc init() { kuberesolver.RegisterInCluster() } // grpc\n',
+      },
     },
-    { name: 'namespace omitted, Service in the client namespace', files: { 'k8s/orders.yaml': orders, 'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop' }), 'frontend/main.go': goClient('kubernetes:///orders:grpc') } },
+    {
+      name: 'namespace omitted, Service in the client namespace',
+      files: {
+        'k8s/orders.yaml': orders,
+        'k8s/frontend.yaml': app({ name: 'frontend', namespace: 'shop' }),
+        'frontend/main.go': goClient('kubernetes:///orders:grpc'),
+      },
+    },
   ],
   invalid: [
     {
       name: 'numeric Service port with a different targetPort: dial the port name',
       files: { 'client/main.go': goClient('kubernetes:///orders.shop:80'), 'k8s/orders.yaml': orders },
-      errors: [{ messageId: 'servicePort', ...spanOf(goClient('kubernetes:///orders.shop:80'), '"kubernetes:///orders.shop:80"'), related: ['k8s/orders.yaml:10:7'] }],
+      errors: [
+        {
+          messageId: 'servicePort',
+          ...spanOf(goClient('kubernetes:///orders.shop:80'), '"kubernetes:///orders.shop:80"'),
+          related: ['k8s/orders.yaml:10:7'],
+        },
+      ],
       output: { 'client/main.go': goClient('kubernetes:///orders.shop:grpc') },
     },
     {
@@ -52,7 +79,8 @@ runRuleTests(rule, {
         {
           messageId: 'unknownPortName',
           ...spanOf(goClient('kubernetes:///orders.shop:grpc-api'), '"kubernetes:///orders.shop:grpc-api"'),
-          message: "kuberesolver target port 'grpc-api' names no port of Service 'orders'. kuberesolver then silently dials the first EndpointSlice port ('grpc'), which may be another protocol.",
+          message:
+            "kuberesolver target port 'grpc-api' names no port of Service 'orders'. kuberesolver then silently dials the first EndpointSlice port ('grpc'), which may be another protocol.",
         },
       ],
       output: null,

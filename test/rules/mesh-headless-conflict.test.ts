@@ -38,8 +38,14 @@ spec:
 
 runRuleTests(rule, {
   valid: [
-    { name: 'no mesh: headless is the right call', files: { [go.file]: go.text, 'k8s/orders.yaml': app({ name: 'orders', headless: true }) } },
-    { name: 'mesh with the ClusterIP Service', files: { [go.file]: go.text, 'k8s/orders.yaml': app({ name: 'orders', podAnnotations: linkerd }) } },
+    {
+      name: 'no mesh: headless is the right call',
+      files: { [go.file]: go.text, 'k8s/orders.yaml': app({ name: 'orders', headless: true }) },
+    },
+    {
+      name: 'mesh with the ClusterIP Service',
+      files: { [go.file]: go.text, 'k8s/orders.yaml': app({ name: 'orders', podAnnotations: linkerd }) },
+    },
   ],
   invalid: [
     ...perLanguage,

@@ -55,7 +55,10 @@ describe('messages', () => {
     it(`${rule.id}: the docs' Incorrect example, under an absolute root`, async () => {
       const files = Object.fromEntries(Object.entries(incorrectExamples(rule.id)).map(([f, t]) => [ROOT + f, t]));
       const list = await findings(files);
-      assert.ok(list.some((f) => f.ruleId === rule.id), 'the example is reported');
+      assert.ok(
+        list.some((f) => f.ruleId === rule.id),
+        'the example is reported',
+      );
       check(list);
     });
   }

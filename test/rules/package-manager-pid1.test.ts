@@ -6,14 +6,26 @@ const pkg = (scripts: Record<string, string>): string => `${JSON.stringify({ nam
 runRuleTests(rule, {
   valid: [
     { name: 'node directly', files: { 'catalog/Dockerfile': 'FROM node:20\nCMD ["node", "server.js"]\n' } },
-    { name: 'npm in a build stage only', files: { 'catalog/Dockerfile': 'FROM node:20 AS build\nRUN npm ci\nCMD ["npm", "test"]\nFROM node:20-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/server.js"]\n' } },
-    { name: 'npm run migrate before exec node', files: { 'catalog/Dockerfile': 'FROM node:20\nCMD npm run migrate && exec node server.js\n' } },
+    {
+      name: 'npm in a build stage only',
+      files: {
+        'catalog/Dockerfile':
+          'FROM node:20 AS build\nRUN npm ci\nCMD ["npm", "test"]\nFROM node:20-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/server.js"]\n',
+      },
+    },
+    {
+      name: 'npm run migrate before exec node',
+      files: { 'catalog/Dockerfile': 'FROM node:20\nCMD npm run migrate && exec node server.js\n' },
+    },
   ],
   // Findings that are only info (the app drains) are still findings: they are pinned as invalid cases below.
   invalid: [
     {
       name: "CMD npm start on node:20: npm waits, but Debian's dash forks the script (measured: runtime-package-managers.md npm-dash)",
-      files: { 'catalog/Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n', 'catalog/package.json': pkg({ start: 'node dist/server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM node:20\nWORKDIR /app\nCOPY . .\nCMD ["npm", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node dist/server.js' }),
+      },
       errors: [
         {
           messageId: 'shellForks',
@@ -30,7 +42,10 @@ runRuleTests(rule, {
     },
     {
       name: 'prestart hook: only a suggestion',
-      files: { 'catalog/Dockerfile': 'FROM node:20\nCMD ["npm", "run", "start"]\n', 'catalog/package.json': pkg({ prestart: 'node migrate.js', start: 'node server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM node:20\nCMD ["npm", "run", "start"]\n',
+        'catalog/package.json': pkg({ prestart: 'node migrate.js', start: 'node server.js' }),
+      },
       errors: [
         {
           messageId: 'shellForks',
@@ -55,7 +70,10 @@ runRuleTests(rule, {
     },
     {
       name: 'npm on Alpine: busybox ash execs the script, the app drains (measured: npm-busybox): info, no fix',
-      files: { 'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["npm", "start"]\n', 'catalog/package.json': pkg({ start: 'node server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["npm", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node server.js' }),
+      },
       errors: [
         {
           messageId: 'forwards',
@@ -71,13 +89,19 @@ runRuleTests(rule, {
     },
     {
       name: "npm on Alpine, but the script pipes the app: a pipeline cannot be exec'd",
-      files: { 'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["npm", "start"]\n', 'catalog/package.json': pkg({ start: 'node server.js | pino-pretty' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["npm", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node server.js | pino-pretty' }),
+      },
       errors: [{ messageId: 'shellForks', line: 2, column: 6, endLine: 2, endColumn: 11, severity: 'error' }],
       output: null,
     },
     {
       name: 'pnpm on a UBI image (/bin/sh is bash, which execs a lone command; measured: pnpm10-bash)',
-      files: { 'catalog/Dockerfile': 'FROM registry.access.redhat.com/ubi9/nodejs-20\nCMD ["pnpm", "start"]\n', 'catalog/package.json': pkg({ start: 'node server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM registry.access.redhat.com/ubi9/nodejs-20\nCMD ["pnpm", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node server.js' }),
+      },
       errors: [{ messageId: 'forwards', line: 2, column: 6, endLine: 2, endColumn: 12, severity: 'info' }],
     },
     {
@@ -90,13 +114,19 @@ runRuleTests(rule, {
     },
     {
       name: 'yarn 1 on Alpine: cut whatever the shell (measured: yarn1-busybox)',
-      files: { 'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["yarn", "start"]\n', 'catalog/package.json': pkg({ start: 'node server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["yarn", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node server.js' }),
+      },
       errors: [{ messageId: 'exitsAtOnce', line: 2, column: 6, endLine: 2, endColumn: 12, severity: 'error' }],
       output: { 'catalog/Dockerfile': 'FROM node:20-alpine\nCMD ["node", "server.js"]\n' },
     },
     {
       name: 'npm on an unknown base image: depends on its /bin/sh, a warning',
-      files: { 'catalog/Dockerfile': 'FROM registry.example.com/node-base:1\nCMD ["npm", "start"]\n', 'catalog/package.json': pkg({ start: 'node server.js' }) },
+      files: {
+        'catalog/Dockerfile': 'FROM registry.example.com/node-base:1\nCMD ["npm", "start"]\n',
+        'catalog/package.json': pkg({ start: 'node server.js' }),
+      },
       errors: [{ messageId: 'unknownShell', line: 2, column: 6, endLine: 2, endColumn: 11, severity: 'warning' }],
       output: { 'catalog/Dockerfile': 'FROM registry.example.com/node-base:1\nCMD ["node", "server.js"]\n' },
     },

@@ -16,17 +16,39 @@ const deployment = (hook: string): string => yaml`
               preStop:
                 ${hook}
 `;
-const distroless = 'FROM golang:1.22 AS build\nRUN go build -o /server .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /server /server\nENTRYPOINT ["/server"]\n';
+const distroless =
+  'FROM golang:1.22 AS build\nRUN go build -o /server .\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /server /server\nENTRYPOINT ["/server"]\n';
 
 runRuleTests(rule, {
   valid: [
     { name: 'native sleep action', files: { 'orders/Dockerfile': distroless, 'k8s/orders.yaml': deployment('sleep: {seconds: 5}') } },
-    { name: 'an image with a shell', files: { 'orders/Dockerfile': 'FROM debian:12\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
-    { name: 'Azure Linux (not distroless) has bash', files: { 'orders/Dockerfile': 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-azurelinux3.0\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
-    { name: 'distroless :debug has busybox', files: { 'orders/Dockerfile': 'FROM gcr.io/distroless/base:debug\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}') } },
+    {
+      name: 'an image with a shell',
+      files: {
+        'orders/Dockerfile': 'FROM debian:12\nENTRYPOINT ["/server"]\n',
+        'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}'),
+      },
+    },
+    {
+      name: 'Azure Linux (not distroless) has bash',
+      files: {
+        'orders/Dockerfile': 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-azurelinux3.0\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n',
+        'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}'),
+      },
+    },
+    {
+      name: 'distroless :debug has busybox',
+      files: {
+        'orders/Dockerfile': 'FROM gcr.io/distroless/base:debug\nENTRYPOINT ["/server"]\n',
+        'k8s/orders.yaml': deployment('exec: {command: ["sleep", "5"]}'),
+      },
+    },
     {
       name: 'the binary is copied into the scratch image',
-      files: { 'orders/Dockerfile': 'FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/sleep\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["/bin/sleep", "5"]}') },
+      files: {
+        'orders/Dockerfile': 'FROM scratch\nCOPY --from=busybox:1.36 /bin/busybox /bin/sleep\nENTRYPOINT ["/server"]\n',
+        'k8s/orders.yaml': deployment('exec: {command: ["/bin/sleep", "5"]}'),
+      },
     },
   ],
   invalid: [
@@ -39,25 +61,47 @@ runRuleTests(rule, {
     {
       name: 'sh -c on scratch, Kubernetes 1.29: no fix',
       options: { kubernetesVersion: '1.29' },
-      files: { 'orders/Dockerfile': 'FROM scratch\nCOPY server /\nENTRYPOINT ["/server"]\n', 'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 10"]}') },
+      files: {
+        'orders/Dockerfile': 'FROM scratch\nCOPY server /\nENTRYPOINT ["/server"]\n',
+        'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 10"]}'),
+      },
       errors: [{ file: 'k8s/orders.yaml', messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 55 }],
       output: null,
     },
     {
       name: '.NET chiseled image has no sleep (facts A22: this passed before)',
-      files: { 'orders/Dockerfile': 'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out/ /app\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n', 'k8s/orders.yaml': deployment('exec:\n                  command: ["sleep", "5"]') },
+      files: {
+        'orders/Dockerfile':
+          'FROM mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled\nCOPY out/ /app\nENTRYPOINT ["dotnet", "/app/Orders.dll"]\n',
+        'k8s/orders.yaml': deployment('exec:\n                  command: ["sleep", "5"]'),
+      },
       errors: [{ file: 'k8s/orders.yaml', messageId: 'missingBinary', line: 13, column: 26, endLine: 13, endColumn: 40 }],
       output: { 'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5') },
     },
     {
       name: 'a Chainguard runtime image (no -dev) has no shell',
-      files: { 'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 5"]}').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
+      files: {
+        'k8s/orders.yaml': deployment('exec: {command: ["sh", "-c", "sleep 5"]}').replace(
+          'ghcr.io/acme/orders:2.1',
+          'cgr.dev/chainguard/node:latest',
+        ),
+      },
       errors: [{ messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 54 }],
-      output: { 'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/node:latest') },
+      output: {
+        'k8s/orders.yaml': deployment('sleep:\n                  seconds: 5').replace(
+          'ghcr.io/acme/orders:2.1',
+          'cgr.dev/chainguard/node:latest',
+        ),
+      },
     },
     {
       name: 'image name alone says Chainguard static',
-      files: { 'k8s/orders.yaml': deployment('exec: {command: ["curl", "-X", "POST", "localhost:8080/drain"]}').replace('ghcr.io/acme/orders:2.1', 'cgr.dev/chainguard/static:latest') },
+      files: {
+        'k8s/orders.yaml': deployment('exec: {command: ["curl", "-X", "POST", "localhost:8080/drain"]}').replace(
+          'ghcr.io/acme/orders:2.1',
+          'cgr.dev/chainguard/static:latest',
+        ),
+      },
       errors: [{ messageId: 'missingBinary', line: 12, column: 31, endLine: 12, endColumn: 77 }],
       output: null,
     },

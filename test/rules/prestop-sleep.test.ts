@@ -96,7 +96,8 @@ runRuleTests(rule, {
     {
       name: 'a Service that only exposes the metrics port (a scrape is not traffic)',
       files: {
-        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: worker-metrics}\nspec: {selector: {app: worker}, ports: [{name: http-metrics, port: 9090}]}\n',
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: worker-metrics}\nspec: {selector: {app: worker}, ports: [{name: http-metrics, port: 9090}]}\n',
         'deploy.yaml': yaml`
           apiVersion: apps/v1
           kind: Deployment
@@ -303,7 +304,8 @@ runRuleTests(rule, {
       name: 'a flow-style container at the end of a file without a final newline',
       files: {
         'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: p}\nspec: {selector: {app: p}, ports: [{port: 80}]}\n',
-        'deploy.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec: {template: {metadata: {labels: {app: p}}, spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}}}',
+        'deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: p}\nspec: {template: {metadata: {labels: {app: p}}, spec: {containers: [{name: c, ports: [{containerPort: 80}]}]}}}',
       },
       errors: [{ file: 'deploy.yaml', messageId: 'missing', line: 4, column: 70, endLine: 4, endColumn: 77 }],
       output: {

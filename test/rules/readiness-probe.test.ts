@@ -21,7 +21,8 @@ runRuleTests(rule, {
     {
       name: 'a worker whose only Service is a metrics scrape, a Pod with restartPolicy: Never, a Helm hook',
       files: {
-        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {selector: {app: w}, ports: [{name: metrics, port: 9090}]}\n',
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: w}\nspec: {selector: {app: w}, ports: [{name: metrics, port: 9090}]}\n',
         'w.yaml': yaml`
           apiVersion: apps/v1
           kind: Deployment
@@ -44,7 +45,8 @@ runRuleTests(rule, {
     {
       name: 'a sidecar the Service does not target (istio-proxy, cloud-sql-proxy) needs no readinessProbe of its own',
       files: {
-        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}, ports: [{port: 80, targetPort: http}]}\n',
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}, ports: [{port: 80, targetPort: http}]}\n',
         'deploy.yaml': yaml`
           apiVersion: apps/v1
           kind: Deployment
@@ -110,7 +112,8 @@ runRuleTests(rule, {
     {
       name: 'gRPC container: grpc and tcpSocket probes suggested',
       files: {
-        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec: {selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec: {selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
         'deploy.yaml': orders(''),
       },
       output: null,
@@ -123,8 +126,18 @@ runRuleTests(rule, {
           endLine: 9,
           endColumn: 23,
           suggestions: [
-            { messageId: 'addGrpc', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            grpc:\n              port: 50051') } },
-            { messageId: 'addTcp', output: { 'deploy.yaml': orders('\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 5') } },
+            {
+              messageId: 'addGrpc',
+              output: { 'deploy.yaml': orders('\n          readinessProbe:\n            grpc:\n              port: 50051') },
+            },
+            {
+              messageId: 'addTcp',
+              output: {
+                'deploy.yaml': orders(
+                  '\n          readinessProbe:\n            tcpSocket:\n              port: grpc\n            periodSeconds: 5',
+                ),
+              },
+            },
           ],
         },
       ],

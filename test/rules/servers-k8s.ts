@@ -22,12 +22,24 @@ export function web(o: WebOptions = {}): string {
   const name = o.name ?? 'web';
   const port = o.port ?? 8080;
   const ns = o.namespace ? `\n  namespace: ${o.namespace}` : '';
-  const map = (m: Record<string, string> | undefined, indent: string) => (m ? Object.entries(m).map(([k, v]) => `\n${indent}${k}: ${JSON.stringify(v)}`).join('') : '');
+  const map = (m: Record<string, string> | undefined, indent: string) =>
+    m
+      ? Object.entries(m)
+          .map(([k, v]) => `\n${indent}${k}: ${JSON.stringify(v)}`)
+          .join('')
+      : '';
   const annotations = o.annotations ? `\n      annotations:${map(o.annotations, '        ')}` : '';
   const serviceAnnotations = o.serviceAnnotations ? `\n  annotations:${map(o.serviceAnnotations, '    ')}` : '';
-  const env = o.env ? `\n          env:${Object.entries(o.env).map(([k, v]) => `\n            - name: ${k}\n              value: ${JSON.stringify(v)}`).join('')}` : '';
+  const env = o.env
+    ? `\n          env:${Object.entries(o.env)
+        .map(([k, v]) => `\n            - name: ${k}\n              value: ${JSON.stringify(v)}`)
+        .join('')}`
+    : '';
   const grace = o.grace !== undefined ? `\n      terminationGracePeriodSeconds: ${o.grace}` : '';
-  const preStop = o.preStop !== undefined ? `\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: ${o.preStop}` : '';
+  const preStop =
+    o.preStop !== undefined
+      ? `\n          lifecycle:\n            preStop:\n              sleep:\n                seconds: ${o.preStop}`
+      : '';
   return `apiVersion: v1
 kind: Service
 metadata:
@@ -63,7 +75,11 @@ spec:
 
 /** An Ingress sending traffic to Service `service`, with a class and annotations. */
 export function ingress(o: { service?: string; className?: string; annotations?: Record<string, string>; name?: string } = {}): string {
-  const annotations = o.annotations ? `\n  annotations:${Object.entries(o.annotations).map(([k, v]) => `\n    ${k}: ${JSON.stringify(v)}`).join('')}` : '';
+  const annotations = o.annotations
+    ? `\n  annotations:${Object.entries(o.annotations)
+        .map(([k, v]) => `\n    ${k}: ${JSON.stringify(v)}`)
+        .join('')}`
+    : '';
   return `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -87,7 +103,9 @@ export function configMap(name: string, data: Record<string, string>): string {
 kind: ConfigMap
 metadata:
   name: ${name}
-data:${Object.entries(data).map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`).join('')}
+data:${Object.entries(data)
+    .map(([k, v]) => `\n  ${k}: ${JSON.stringify(v)}`)
+    .join('')}
 `;
 }
 

@@ -20,11 +20,20 @@ spec:
 
 runRuleTests(rule, {
   valid: [
-    { name: 'appProtocol declared', files: { 'svc.yaml': svc('    - name: grpc\n      port: 50051\n      appProtocol: kubernetes.io/h2c'), 'route.yaml': httpRoute() } },
+    {
+      name: 'appProtocol declared',
+      files: { 'svc.yaml': svc('    - name: grpc\n      port: 50051\n      appProtocol: kubernetes.io/h2c'), 'route.yaml': httpRoute() },
+    },
     { name: 'HTTP/1 port behind an HTTPRoute', files: { 'svc.yaml': svc('    - {name: http, port: 50051}'), 'route.yaml': httpRoute() } },
-    { name: 'UDP port named grpc is not HTTP/2', files: { 'svc.yaml': svc('    - {name: grpc-udp, port: 50051, protocol: UDP}'), 'route.yaml': httpRoute() } },
+    {
+      name: 'UDP port named grpc is not HTTP/2',
+      files: { 'svc.yaml': svc('    - {name: grpc-udp, port: 50051, protocol: UDP}'), 'route.yaml': httpRoute() },
+    },
     // facts A15: meshes honour grpc port names (Istio) or detect HTTP/2 (Linkerd); a GRPCRoute says gRPC itself.
-    { name: 'port named grpc, no route: meshes and kube-proxy do not need appProtocol', files: { 'svc.yaml': svc('    - {name: grpc, port: 50051}') } },
+    {
+      name: 'port named grpc, no route: meshes and kube-proxy do not need appProtocol',
+      files: { 'svc.yaml': svc('    - {name: grpc, port: 50051}') },
+    },
     {
       name: 'port named grpc behind a GRPCRoute: the route kind says gRPC',
       files: { 'svc.yaml': svc('    - {name: grpc, port: 50051}'), 'route.yaml': httpRoute().replace('HTTPRoute', 'GRPCRoute') },
@@ -45,7 +54,12 @@ runRuleTests(rule, {
           related: ['route.yaml:3:18'],
           message:
             "Service 'orders' port 50051 looks like gRPC but declares no appProtocol, and HTTPRoute 'orders' targets it. It is gRPC by its port name 'grpc'; Gateway API implementations and cloud load balancers speak HTTP/1.1 to the pods unless appProtocol says h2c.",
-          suggestions: [{ messageId: 'addAppProtocol', output: { 'svc.yaml': svc('    - name: grpc # the API\n      port: 50051\n      appProtocol: kubernetes.io/h2c') } }],
+          suggestions: [
+            {
+              messageId: 'addAppProtocol',
+              output: { 'svc.yaml': svc('    - name: grpc # the API\n      port: 50051\n      appProtocol: kubernetes.io/h2c') },
+            },
+          ],
         },
       ],
       output: null,
@@ -60,7 +74,18 @@ runRuleTests(rule, {
       name: 'a TLS port with the grpc setting: appProtocol grpc',
       options: { appProtocol: 'grpc' },
       files: { 'svc.yaml': svc('    - {name: grpc-tls, port: 443}'), 'route.yaml': httpRoute(443) },
-      errors: [{ messageId: 'missing', line: 7, column: 8, endLine: 7, endColumn: 22, suggestions: [{ messageId: 'addAppProtocol', output: { 'svc.yaml': svc('    - {name: grpc-tls, port: 443, appProtocol: grpc}') } }] }],
+      errors: [
+        {
+          messageId: 'missing',
+          line: 7,
+          column: 8,
+          endLine: 7,
+          endColumn: 22,
+          suggestions: [
+            { messageId: 'addAppProtocol', output: { 'svc.yaml': svc('    - {name: grpc-tls, port: 443, appProtocol: grpc}') } },
+          ],
+        },
+      ],
       output: null,
     },
     {
@@ -70,7 +95,22 @@ runRuleTests(rule, {
         'svc.yaml': svc('    - {name: h2c-api, port: 8080}', ', namespace: shop'),
         'route.yaml': httpRoute(8080).replace('metadata: {name: orders}', 'metadata: {name: orders, namespace: shop}'),
       },
-      errors: [{ file: 'svc.yaml', messageId: 'missing', line: 7, column: 8, endLine: 7, endColumn: 21, suggestions: [{ messageId: 'addAppProtocol', output: { 'svc.yaml': svc('    - {name: h2c-api, port: 8080, appProtocol: grpc}', ', namespace: shop') } }] }],
+      errors: [
+        {
+          file: 'svc.yaml',
+          messageId: 'missing',
+          line: 7,
+          column: 8,
+          endLine: 7,
+          endColumn: 21,
+          suggestions: [
+            {
+              messageId: 'addAppProtocol',
+              output: { 'svc.yaml': svc('    - {name: h2c-api, port: 8080, appProtocol: grpc}', ', namespace: shop') },
+            },
+          ],
+        },
+      ],
       output: null,
     },
     {
@@ -89,9 +129,12 @@ runRuleTests(rule, {
                   - name: app
                     ports: [{name: grpc-api, containerPort: 9000}]
         `,
-        'ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: edge, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 80}}}}\n',
+        'ingress.yaml':
+          'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: edge, annotations: {kubernetes.io/ingress.class: gce}}\nspec: {defaultBackend: {service: {name: orders, port: {number: 80}}}}\n',
       },
-      errors: [{ messageId: 'missing', line: 7, column: 7, endLine: 7, endColumn: 15, related: ['deploy.yaml:10:19', 'ingress.yaml:3:18'] }],
+      errors: [
+        { messageId: 'missing', line: 7, column: 7, endLine: 7, endColumn: 15, related: ['deploy.yaml:10:19', 'ingress.yaml:3:18'] },
+      ],
       output: null,
     },
   ],

@@ -20,7 +20,11 @@ runRuleTests(rule, {
   valid: [
     { name: 'sleep on 1.30 (beta, on by default)', files: { 'd.yaml': withSleep(5) }, options: { kubernetesVersion: '1.30' } },
     { name: 'zero sleep on 1.33', files: { 'd.yaml': withSleep(0) }, options: { kubernetesVersion: '1.33' } },
-    { name: 'exec sleep on 1.27', files: { 'd.yaml': withSleep(5).replace(/sleep:\n\s+seconds: 5/, 'exec: {command: [sleep, "5"]}') }, options: { kubernetesVersion: '1.27' } },
+    {
+      name: 'exec sleep on 1.27',
+      files: { 'd.yaml': withSleep(5).replace(/sleep:\n\s+seconds: 5/, 'exec: {command: [sleep, "5"]}') },
+      options: { kubernetesVersion: '1.27' },
+    },
   ],
   invalid: [
     {
@@ -35,7 +39,8 @@ runRuleTests(rule, {
           column: 15,
           endLine: 11,
           endColumn: 20,
-          message: "The preStop sleep action of container 'api' is rejected by Kubernetes 1.28. The sleep action exists from 1.29 (on by default from 1.30).",
+          message:
+            "The preStop sleep action of container 'api' is rejected by Kubernetes 1.28. The sleep action exists from 1.29 (on by default from 1.30).",
           suggestions: [
             {
               messageId: 'useExec',

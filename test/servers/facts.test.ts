@@ -30,12 +30,21 @@ describe('server facts', () => {
     assert.equal(s.http[0]!.readTimeout?.ms, 5000);
     assert.equal(s.http[0]!.idle?.ms, 120_000);
     assert.equal(s.http[0]!.variable, 'srv');
-    assert.deepEqual(s.drainTimeouts.map((t) => [t.seconds, t.what]), [[15, 'Shutdown deadline']]);
+    assert.deepEqual(
+      s.drainTimeouts.map((t) => [t.seconds, t.what]),
+      [[15, 'Shutdown deadline']],
+    );
   });
 
   it('Go: signals caught, and what os.Interrupt means', async () => {
-    const f = await facts('main.go', 'package main\n\nfunc main() {\n\tsignal.Notify(c, os.Interrupt)\n\tsignal.Notify(all)\n\tsignal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)\n}\n');
-    assert.deepEqual(f.servers!.signals.map((h) => h.signals), [['SIGINT'], ['*'], ['SIGTERM', 'SIGINT']]);
+    const f = await facts(
+      'main.go',
+      'package main\n\nfunc main() {\n\tsignal.Notify(c, os.Interrupt)\n\tsignal.Notify(all)\n\tsignal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)\n}\n',
+    );
+    assert.deepEqual(
+      f.servers!.signals.map((h) => h.signals),
+      [['SIGINT'], ['*'], ['SIGTERM', 'SIGINT']],
+    );
   });
 
   it('Node: options, assignments to the server variable, a forEach of signals, a library that drains', async () => {
@@ -46,7 +55,10 @@ describe('server facts', () => {
     const s = f.servers!;
     assert.equal(s.http[0]!.idle?.ms, 65_000);
     assert.equal(s.http[0]!.headersTimeout?.ms, 70_000);
-    assert.deepEqual(s.signals.map((h) => [h.signals, h.drains]), [[['SIGINT', 'SIGTERM'], ['close']]]);
+    assert.deepEqual(
+      s.signals.map((h) => [h.signals, h.drains]),
+      [[['SIGINT', 'SIGTERM'], ['close']]],
+    );
     assert.equal(s.managed?.what, '@godaddy/terminus');
   });
 
@@ -56,8 +68,14 @@ describe('server facts', () => {
   });
 
   it('Python: stop(grace) of a grpc server is a drain; stop() of anything else is not', async () => {
-    const f = await facts('server.py', 'import grpc\nserver = grpc.server(pool)\ntimer.stop(5)\nsignal.signal(signal.SIGTERM, lambda *_: server.stop(20))\n');
-    assert.deepEqual(f.servers!.drainTimeouts.map((t) => t.seconds), [20]);
+    const f = await facts(
+      'server.py',
+      'import grpc\nserver = grpc.server(pool)\ntimer.stop(5)\nsignal.signal(signal.SIGTERM, lambda *_: server.stop(20))\n',
+    );
+    assert.deepEqual(
+      f.servers!.drainTimeouts.map((t) => t.seconds),
+      [20],
+    );
     assert.deepEqual(f.servers!.signals[0]!.drains, ['stop']);
   });
 
@@ -75,11 +93,17 @@ describe('server facts', () => {
   });
 
   it('Spring: nested and dotted YAML keys, properties, a Maven property version, a Gradle Kotlin plugin', async () => {
-    const yaml = await facts('src/main/resources/application.yml', 'server.shutdown: graceful\nspring:\n  lifecycle:\n    timeout-per-shutdown-phase: 1m\n');
+    const yaml = await facts(
+      'src/main/resources/application.yml',
+      'server.shutdown: graceful\nspring:\n  lifecycle:\n    timeout-per-shutdown-phase: 1m\n',
+    );
     const c = yaml.serverConfig as { shutdown?: { value: string }; phaseTimeout?: { seconds?: number } };
     assert.equal(c.shutdown?.value, 'graceful');
     assert.equal(c.phaseTimeout?.seconds, 60);
-    const pom = await facts('pom.xml', '<project><properties><spring-boot.version>3.2.4</spring-boot.version></properties><dependencyManagement><dependencies><dependency><artifactId>spring-boot-dependencies</artifactId><version>${spring-boot.version}</version></dependency></dependencies></dependencyManagement></project>');
+    const pom = await facts(
+      'pom.xml',
+      '<project><properties><spring-boot.version>3.2.4</spring-boot.version></properties><dependencyManagement><dependencies><dependency><artifactId>spring-boot-dependencies</artifactId><version>${spring-boot.version}</version></dependency></dependencies></dependencyManagement></project>',
+    );
     assert.equal((pom.serverConfig as { version?: string }).version, '3.2.4');
     const kts = await facts('build.gradle.kts', 'plugins {\n  id("org.springframework.boot") version "3.3.1"\n}\n');
     assert.equal((kts.serverConfig as { version?: string }).version, '3.3.1');

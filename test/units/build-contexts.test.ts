@@ -25,7 +25,8 @@ const FILES: Record<string, string> = {
   '/mono/deploy/worker.yaml': deployment('worker', 'ghcr.io/acme/worker:1.4'),
   '/mono/deploy/billing.yaml': deployment('billing', 'acme/billing:2'),
   '/mono/deploy/search.yaml': deployment('search', 'registry.local/search:dev'),
-  '/mono/build/Dockerfile-api': 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY services/api ./api\nRUN go build -o /out/api ./api\nFROM gcr.io/distroless/static\nCOPY --from=build /out/api /api\nENTRYPOINT ["/api"]\n',
+  '/mono/build/Dockerfile-api':
+    'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY services/api ./api\nRUN go build -o /out/api ./api\nFROM gcr.io/distroless/static\nCOPY --from=build /out/api /api\nENTRYPOINT ["/api"]\n',
   '/mono/build/Dockerfile_worker': 'FROM python:3.12-slim\nWORKDIR /app\nCOPY services/worker/ /app/\nCMD ["python", "main.py"]\n',
   '/mono/services/api/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewClient("billing:50051") }\n',
   '/mono/services/worker/main.py': 'import grpc\nchannel = grpc.insecure_channel("search:50051")\n',
@@ -46,7 +47,8 @@ const FILES: Record<string, string> = {
               file: build/Dockerfile-api
               tags: ghcr.io/acme/api:\${{ github.sha }}
   `,
-  '/mono/docker-bake.hcl': 'target "billing" {\n  context = "services/billing"\n  dockerfile = "billing.Dockerfile"\n  tags = ["acme/billing:2"]\n}\n',
+  '/mono/docker-bake.hcl':
+    'target "billing" {\n  context = "services/billing"\n  dockerfile = "billing.Dockerfile"\n  tags = ["acme/billing:2"]\n}\n',
   '/mono/Makefile': 'worker:\n\tdocker build -f build/Dockerfile_worker -t ghcr.io/acme/worker:$(VERSION) .\n',
 };
 
@@ -61,7 +63,9 @@ describe('build contexts in a monorepo', () => {
 
   const builtBy = (workload: string) => {
     const w = result.model.workloads.find((x) => x.name === workload)!;
-    return result.model.images.dockerfilesForContainer(w.containers[0]!).map((l) => `${l.dockerfile.replace('/mono/', '')} via ${l.via} in ${l.context.replace('/mono', '') || '/'}`);
+    return result.model.images
+      .dockerfilesForContainer(w.containers[0]!)
+      .map((l) => `${l.dockerfile.replace('/mono/', '')} via ${l.via} in ${l.context.replace('/mono', '') || '/'}`);
   };
 
   it('links images to Dockerfiles from workflows, bake files and Makefiles, with their build contexts', () => {
@@ -72,7 +76,11 @@ describe('build contexts in a monorepo', () => {
   });
 
   it('links each code file to the container whose image copies it, and to no other', () => {
-    const runners = (file: string) => result.model.images.containersForSourceFile(`/mono/${file}`).map((c) => c.workload.name).sort();
+    const runners = (file: string) =>
+      result.model.images
+        .containersForSourceFile(`/mono/${file}`)
+        .map((c) => c.workload.name)
+        .sort();
     assert.deepEqual(runners('services/api/main.go'), ['api']);
     assert.deepEqual(runners('services/worker/main.py'), ['worker']);
     assert.deepEqual(runners('services/billing/server.js'), ['billing']);
@@ -86,6 +94,9 @@ describe('build contexts in a monorepo', () => {
     for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
     const r = ws.analyze();
     assert.equal(r.model.images.buildContextOf('/mono/build/Dockerfile-api'), '/mono');
-    assert.deepEqual(r.model.images.containersForSourceFile('/mono/services/api/main.go').map((c) => c.workload.name), ['api']);
+    assert.deepEqual(
+      r.model.images.containersForSourceFile('/mono/services/api/main.go').map((c) => c.workload.name),
+      ['api'],
+    );
   });
 });

@@ -24,7 +24,11 @@ test('insertIntoMap into a spec whose selector holds only a patched-in key', () 
   const spec = doc.get('spec', true) as YAMLMap<Scalar, Node>;
   const selector = spec.get('selector', true) as unknown as YAMLMap<Scalar, Node>;
   assert.ok(isMap(selector));
-  selector.items.splice(0, selector.items.length, new Pair(new Scalar('app.kubernetes.io/name'), new Scalar('orders')) as Pair<Scalar, Node>);
+  selector.items.splice(
+    0,
+    selector.items.length,
+    new Pair(new Scalar('app.kubernetes.io/name'), new Scalar('orders')) as Pair<Scalar, Node>,
+  );
   // The ports sequence (with a range) still gives the author's two-space step.
   const edit = insertIntoMap('k8s/orders.yaml', text, spec, { clusterIP: 'None' });
   const out = text.slice(0, edit.start) + edit.text + text.slice(edit.end);

@@ -40,7 +40,11 @@ describe('variant folders', () => {
     await initKubeconn();
     const ws = createWorkspace();
     // right: a headless payments Service; the two others dial a ClusterIP VIP.
-    for (const [variant, headless] of [['right', true], ['wrong-a', false], ['wrong-b', false]] as const) {
+    for (const [variant, headless] of [
+      ['right', true],
+      ['wrong-a', false],
+      ['wrong-b', false],
+    ] as const) {
       ws.setFile(`/repo/setups/${variant}/payments.yaml`, `${service('payments', headless)}---\n${deployment('payments', '')}`);
       ws.setFile(`/repo/setups/${variant}/checkout.yaml`, deployment('checkout', 'payments:50051'));
     }
@@ -48,7 +52,11 @@ describe('variant folders', () => {
   });
 
   it('splits sibling folders that define the same objects into units of their own', () => {
-    assert.deepEqual(result.model.units.units.map((u) => u.id).sort(), ['folder:/repo/setups/right', 'folder:/repo/setups/wrong-a', 'folder:/repo/setups/wrong-b']);
+    assert.deepEqual(result.model.units.units.map((u) => u.id).sort(), [
+      'folder:/repo/setups/right',
+      'folder:/repo/setups/wrong-a',
+      'folder:/repo/setups/wrong-b',
+    ]);
     for (const s of result.model.services) {
       const selected = result.model.workloadsSelectedBy(s);
       assert.equal(selected.length, 1);
@@ -144,7 +152,10 @@ describe('Helm charts', () => {
     const [svc] = result.model.services;
     assert.equal(svc!.name, 'release-shop');
     assert.equal(svc!.type, 'ClusterIP');
-    assert.deepEqual(result.model.workloadsSelectedBy(svc!).map((w) => w.name), ['release-shop']);
+    assert.deepEqual(
+      result.model.workloadsSelectedBy(svc!).map((w) => w.name),
+      ['release-shop'],
+    );
     const w = result.model.workloads[0]!;
     assert.equal(w.replicas, 2);
     assert.equal(w.terminationGracePeriodSeconds, 8);
@@ -182,7 +193,11 @@ describe('Helm charts', () => {
     const container = w.containers[0]!;
     const nameNode = container.node.items.find((p) => String((p.key as { value: unknown }).value) === 'name')!.value!;
     const ctx = container.workload.object.source.editContext(nameNode)!;
-    assert.equal(ctx.toRepository({ file: ctx.file, start: nameNode.range![0], end: nameNode.range![1], text: 'x' }), undefined, 'the name is computed by {{ .Chart.Name }}');
+    assert.equal(
+      ctx.toRepository({ file: ctx.file, start: nameNode.range![0], end: nameNode.range![1], text: 'x' }),
+      undefined,
+      'the name is computed by {{ .Chart.Name }}',
+    );
     const mapCtx = w.object.source.editContext(container.node)!;
     const end = container.node.range![1];
     const insertion = mapCtx.toRepository({ file: mapCtx.file, start: end, end, text: '          lifecycle: {}\n' });

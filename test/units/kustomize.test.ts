@@ -99,8 +99,13 @@ describe('Kustomize units', () => {
   it('builds one unit per overlay, not the base on its own, with names, namespace, replicas and images applied', () => {
     const units = result.model.units.units.filter((u) => u.kind === 'kustomize').map((u) => u.id);
     assert.deepEqual(units.sort(), ['kustomize:/repo/deploy/overlays/prod', 'kustomize:/repo/deploy/overlays/staging']);
-    const workloads = result.model.workloads.map((w) => `${w.name}@${w.namespace ?? '-'} replicas=${w.replicas} image=${w.containers[0]!.image}`).sort();
-    assert.deepEqual(workloads, ['prod-orders@shop-prod replicas=3 image=ghcr.io/acme/orders:1.0', 'staging-orders@- replicas=1 image=ghcr.io/acme/orders:2.0']);
+    const workloads = result.model.workloads
+      .map((w) => `${w.name}@${w.namespace ?? '-'} replicas=${w.replicas} image=${w.containers[0]!.image}`)
+      .sort();
+    assert.deepEqual(workloads, [
+      'prod-orders@shop-prod replicas=3 image=ghcr.io/acme/orders:1.0',
+      'staging-orders@- replicas=1 image=ghcr.io/acme/orders:2.0',
+    ]);
   });
 
   it('selects the workload of its own overlay only, and resolves env through the generated (renamed) ConfigMap', () => {
@@ -129,7 +134,9 @@ describe('Kustomize units', () => {
     const prestop = result.findings.filter((f) => f.ruleId === 'prestop-sleep');
     assert.deepEqual(
       prestop.map((f) => `${f.file}:${f.line}:${f.column} ${f.message.split('. ')[0]}`),
-      ["/repo/deploy/base/deployment.yaml:14:11 Container 'orders' of Deployment 'staging-orders' receives traffic but has no preStop hook"],
+      [
+        "/repo/deploy/base/deployment.yaml:14:11 Container 'orders' of Deployment 'staging-orders' receives traffic but has no preStop hook",
+      ],
     );
     // Its fix edits the base container (the overlay did not rename the container map).
     const fix = prestop[0]!.fix!;

@@ -68,7 +68,8 @@ export function getFreePort(host = '127.0.0.1'): Promise<number> {
 function serverEnv(extra: NodeJS.ProcessEnv | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) {
-    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k === 'PASSWORD' || k === 'HASHED_PASSWORD') Reflect.deleteProperty(env, k);
+    if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE' || k === 'PASSWORD' || k === 'HASHED_PASSWORD')
+      Reflect.deleteProperty(env, k);
   }
   return { ...env, ...extra };
 }
@@ -132,12 +133,19 @@ export interface CodeServer {
 function baseArgs(dir: string, tempDir: string, userDataDir: string, extensionsDir: string): string[] {
   const args = [
     path.join(dir, 'out', 'node', 'entry.js'),
-    '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened',
-    '--config', path.join(tempDir, 'config.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--config',
+    path.join(tempDir, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
   ];
   // Newer VS Code builds (found with 1.139) honour the workbench's `payload` only with the smoke-test
   // driver on; 4.100.3 has no --vscode-option and rejects unknown flags, so only add it when known.
@@ -162,15 +170,23 @@ function makeDirs(opts: { extensionsDir?: string; userDataDir?: string }, settin
 /** Kill a detached child's process group: SIGTERM, then SIGKILL after `graceMs`. */
 async function killGroup(child: ChildProcess, graceMs = 3000): Promise<void> {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (sig: NodeJS.Signals) => {
-    try { process.kill(-child.pid!, sig); } catch { try { child.kill(sig); } catch { /* gone */ } }
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      try {
+        child.kill(sig);
+      } catch {
+        /* gone */
+      }
+    }
   };
   signal('SIGTERM');
-  const timer = new Promise<'timeout'>(resolve => setTimeout(() => resolve('timeout'), graceMs).unref());
+  const timer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
   if ((await Promise.race([exited, timer])) === 'timeout') {
     signal('SIGKILL');
-    await Promise.race([exited, new Promise(resolve => setTimeout(resolve, 1000).unref())]);
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
   } else {
     signal('SIGKILL'); // stragglers in the group (extension host, pty host, file watcher)
   }
@@ -199,21 +215,36 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const started = Date.now();
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`code-server did not start within ${opts.startTimeoutMs ?? 60000} ms`)), opts.startTimeoutMs ?? 60000);
+        const timer = setTimeout(
+          () => reject(new Error(`code-server did not start within ${opts.startTimeoutMs ?? 60000} ms`)),
+          opts.startTimeoutMs ?? 60000,
+        );
         const onLine = (buf: Buffer) => {
           for (const line of buf.toString().split(/\r?\n/)) {
             if (!line) continue;
             recent.push(line);
             if (recent.length > 200) recent.shift();
             onOutput(line);
-            if (line.includes('HTTP server listening on')) { clearTimeout(timer); resolve(); }
-            if (/EADDRINUSE/.test(line)) { clearTimeout(timer); reject(Object.assign(new Error(line), { code: 'EADDRINUSE' })); }
+            if (line.includes('HTTP server listening on')) {
+              clearTimeout(timer);
+              resolve();
+            }
+            if (/EADDRINUSE/.test(line)) {
+              clearTimeout(timer);
+              reject(Object.assign(new Error(line), { code: 'EADDRINUSE' }));
+            }
           }
         };
         child.stdout.on('data', onLine);
         child.stderr.on('data', onLine);
-        child.once('error', e => { clearTimeout(timer); reject(e); });
-        child.once('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`code-server exited (${code ?? sig}) during startup:\n${recent.slice(-30).join('\n')}`)); });
+        child.once('error', (e) => {
+          clearTimeout(timer);
+          reject(e);
+        });
+        child.once('exit', (code, sig) => {
+          clearTimeout(timer);
+          reject(new Error(`code-server exited (${code ?? sig}) during startup:\n${recent.slice(-30).join('\n')}`));
+        });
       });
     } catch (e) {
       await killGroup(child);
@@ -226,7 +257,14 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const url = `http://${host}:${port}`;
     const remoteUri = (p: string) => `vscode-remote://${host}:${port}${path.resolve(p).split(path.sep).map(encodeURIComponent).join('/')}`;
     return {
-      host, port, url, tempDir, userDataDir, extensionsDir, process: child, versions,
+      host,
+      port,
+      url,
+      tempDir,
+      userDataDir,
+      extensionsDir,
+      process: child,
+      versions,
       remoteUri,
       workbenchUrl(folder?: string, payload?: [string, string][]) {
         const q: string[] = [];
@@ -260,26 +298,39 @@ export async function runCodeServerCli(
   writeFileSync(path.join(tempDir, 'config.yaml'), 'auth: none\ncert: false\n');
   const args = [
     path.join(dir, 'out', 'node', 'entry.js'),
-    '--config', path.join(tempDir, 'config.yaml'),
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', opts.extensionsDir,
+    '--config',
+    path.join(tempDir, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    opts.extensionsDir,
     ...cliArgs,
   ];
   try {
     return await new Promise((resolve, reject) => {
       const child = spawn(process.env.CODE_SERVER_NODE || process.execPath, args, {
-        cwd: tempDir, env: serverEnv(opts.env), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+        cwd: tempDir,
+        env: serverEnv(opts.env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       let stdout = '';
       let stderr = '';
-      child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
-      child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
       const timer = setTimeout(() => {
         void killGroup(child);
         reject(new Error(`code-server ${cliArgs.join(' ')} timed out\n${stdout}${stderr}`));
       }, opts.timeoutMs ?? 120000);
-      child.once('error', e => { clearTimeout(timer); reject(e); });
-      child.once('exit', code => {
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code) => {
         clearTimeout(timer);
         if (code === 0) resolve({ stdout, stderr });
         else reject(new Error(`code-server ${cliArgs.join(' ')} exited with ${code}\n${stdout}${stderr}`));
@@ -291,8 +342,14 @@ export async function runCodeServerCli(
 }
 
 export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
 ];
 
 /** Launch Debian's chromium (no playwright browser download) headless. */

@@ -38,7 +38,12 @@ export function callees(): Map<string, string[]> {
 
 function manifest(name: string, calls: string[]): string {
   const ok = good(name);
-  const env = calls.map((c) => `            - name: ${envName(c)}\n              value: ${good(c) ? `dns:///${c}.platform.svc.cluster.local:50051` : `${c}.platform.svc.cluster.local:50051`}\n`).join('');
+  const env = calls
+    .map(
+      (c) =>
+        `            - name: ${envName(c)}\n              value: ${good(c) ? `dns:///${c}.platform.svc.cluster.local:50051` : `${c}.platform.svc.cluster.local:50051`}\n`,
+    )
+    .join('');
   return `apiVersion: v1
 kind: Service
 metadata:
@@ -87,7 +92,12 @@ function main(name: string, calls: string[]): string {
   const server = good(name)
     ? 'grpc.NewServer(grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionAge: 5 * time.Minute}))'
     : 'grpc.NewServer()';
-  const dials = calls.map((c, i) => `\tc${i}, _ := grpc.NewClient(os.Getenv("${envName(c)}")${good(c) ? `, grpc.WithDefaultServiceConfig(\`${RR}\`)` : ''})\n\t_ = c${i}\n`).join('');
+  const dials = calls
+    .map(
+      (c, i) =>
+        `\tc${i}, _ := grpc.NewClient(os.Getenv("${envName(c)}")${good(c) ? `, grpc.WithDefaultServiceConfig(\`${RR}\`)` : ''})\n\t_ = c${i}\n`,
+    )
+    .join('');
   return `package main
 
 import (
@@ -118,7 +128,10 @@ export function generateServices(root: string): string[] {
       fs.writeFileSync(path.join(root, file), text);
     };
     write(`k8s/${name}.yaml`, manifest(name, list));
-    write(`services/${name}/Dockerfile`, `FROM golang:1.22 AS build\nCOPY . /src\nRUN go build -o /app /src\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n`);
+    write(
+      `services/${name}/Dockerfile`,
+      `FROM golang:1.22 AS build\nCOPY . /src\nRUN go build -o /app /src\nFROM gcr.io/distroless/static\nCOPY --from=build /app /app\nENTRYPOINT ["/app"]\n`,
+    );
     write(`services/${name}/main.go`, main(name, list));
   }
   return [...calls.keys()];

@@ -111,7 +111,8 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
   const extDir = realpathSync(path.resolve(opts.extensionDevelopmentPath));
   const testsPath = path.resolve(opts.extensionTestsPath);
   if (!existsSync(path.join(extDir, 'package.json'))) throw new Error(`no package.json in extensionDevelopmentPath ${extDir}`);
-  if (!existsSync(testsPath) || !statSync(testsPath).isFile()) throw new Error(`extensionTestsPath ${testsPath} does not exist (build the suite first)`);
+  if (!existsSync(testsPath) || !statSync(testsPath).isFile())
+    throw new Error(`extensionTestsPath ${testsPath} does not exist (build the suite first)`);
   const screenshotDir = opts.screenshotDir ?? path.join(safeRepoRoot() ?? process.cwd(), 'test-results');
 
   let tempWorkspace: string | undefined;
@@ -124,22 +125,28 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
   let page: Page | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const timeout = new Promise<'timeout'>(resolve => { timer = setTimeout(() => resolve('timeout'), timeoutMs); });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
     const work = (async () => {
       server = await startCodeServer({ env: opts.env, settings: opts.settings });
-      log(`code-server ${server.versions.codeServer} (VS Code ${server.versions.vscode}) on ${server.url} after ${Date.now() - started} ms`);
+      log(
+        `code-server ${server.versions.codeServer} (VS Code ${server.versions.vscode}) on ${server.url} after ${Date.now() - started} ms`,
+      );
       browser = await launchChromium();
       page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
       let resolveExit!: (code: number) => void;
-      const exit = new Promise<number>(resolve => { resolveExit = resolve; });
+      const exit = new Promise<number>((resolve) => {
+        resolveExit = resolve;
+      });
       await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
         const text = formatLogArgs(args);
-        if (NOISE.some(re => re.test(text))) return;
+        if (NOISE.some((re) => re.test(text))) return;
         if (opts.verbose) log(`[${type}] ${text}`);
-        else if (!WORKBENCH_CHATTER.some(re => re.test(text))) log(text);
+        else if (!WORKBENCH_CHATTER.some((re) => re.test(text))) log(text);
       });
       await page.exposeFunction('codeAutomationExit', (code: unknown) => resolveExit(Number(code)));
-      if (opts.verbose) page.on('pageerror', e => log(`[pageerror] ${e.message}`));
+      if (opts.verbose) page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
       const url = server.workbenchUrl(workspace, [
         ['extensionDevelopmentPath', server.remoteUri(extDir)],
         ['extensionTestsPath', server.remoteUri(testsPath)],
@@ -150,11 +157,11 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
     work.catch(() => {}); // surfaced below via the race
     const outcome = await Promise.race([work, timeout]);
     const durationMs = Date.now() - started;
-    const vscodeVersion = (server)?.versions.vscode ?? 'unknown';
+    const vscodeVersion = server?.versions.vscode ?? 'unknown';
     if (outcome === 'timeout') {
       const screenshot = await takeScreenshot(page, screenshotDir, 'timeout');
       log(`extension tests TIMED OUT after ${durationMs} ms${screenshot ? `; screenshot: ${screenshot}` : ''}`);
-      if (server) log(`code-server output (last lines):\n${(server).recentOutput().split('\n').slice(-20).join('\n')}`);
+      if (server) log(`code-server output (last lines):\n${server.recentOutput().split('\n').slice(-20).join('\n')}`);
       return { exitCode: 1, timedOut: true, durationMs, vscodeVersion, screenshot };
     }
     const exitCode = outcome;
@@ -167,14 +174,18 @@ export async function runTestsInCodeServer(opts: RunTestsOptions): Promise<RunTe
     throw e;
   } finally {
     if (timer) clearTimeout(timer);
-    await (browser)?.close().catch(() => {});
-    await (server)?.stop().catch(() => {});
+    await browser?.close().catch(() => {});
+    await server?.stop().catch(() => {});
     if (tempWorkspace) rmSync(tempWorkspace, { recursive: true, force: true });
   }
 }
 
 function safeRepoRoot(): string | undefined {
-  try { return findRepoRoot(); } catch { return undefined; }
+  try {
+    return findRepoRoot();
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -192,12 +203,16 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help) {
-    console.log('usage: node dist/test/vscode/runInCodeServer.js [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE.cjs] [--workspace DIR] [--timeout MS] [--screenshot-dir DIR] [--verbose]');
+    console.log(
+      'usage: node dist/test/vscode/runInCodeServer.js [--extensionDevelopmentPath DIR] [--extensionTestsPath FILE.cjs] [--workspace DIR] [--timeout MS] [--screenshot-dir DIR] [--verbose]',
+    );
     return 0;
   }
   const root = safeRepoRoot() ?? process.cwd();
   const extensionDevelopmentPath = path.resolve(values.extensionDevelopmentPath ?? root);
-  const extensionTestsPath = path.resolve(values.extensionTestsPath ?? path.join(extensionDevelopmentPath, 'dist-vscode', 'test', 'suite', 'index.cjs'));
+  const extensionTestsPath = path.resolve(
+    values.extensionTestsPath ?? path.join(extensionDevelopmentPath, 'dist-vscode', 'test', 'suite', 'index.cjs'),
+  );
   const result = await runTestsInCodeServer({
     extensionDevelopmentPath,
     extensionTestsPath,
@@ -210,12 +225,18 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const isMain = (() => {
-  try { return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url)); } catch { return false; }
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 })();
 if (isMain) {
   main(process.argv.slice(2)).then(
-    code => process.exit(code),
-    (e: unknown) => { console.error(`runInCodeServer: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`runInCodeServer: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(2);
+    },
   );
 }
-

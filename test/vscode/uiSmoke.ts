@@ -21,7 +21,11 @@ import type { Browser, Page } from 'playwright-core';
 import { findRepoRoot, launchChromium, runCodeServerCli, startCodeServer, type CodeServer, type CodeServerOptions } from './codeServer.js';
 
 // The page functions below run in the browser; tsconfig has no DOM lib, so declare the little we use.
-interface DomEl { textContent: string | null; innerText: string; getAttribute(name: string): string | null }
+interface DomEl {
+  textContent: string | null;
+  innerText: string;
+  getAttribute(name: string): string | null;
+}
 declare const document: { querySelector(sel: string): DomEl | null; querySelectorAll(sel: string): Iterable<DomEl> };
 
 export const SELECTORS = {
@@ -103,13 +107,16 @@ export async function openFile(page: Page, name: string, opts: { expectText?: st
   await page.keyboard.type(name);
   // wait for the file search to list it, then take the first pick
   await page.waitForFunction(
-    n => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some(r => (r.textContent ?? '').includes(n)),
-    path.basename(name), { timeout },
+    (n) => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => (r.textContent ?? '').includes(n)),
+    path.basename(name),
+    { timeout },
   );
   await page.keyboard.press('Enter');
   await page.waitForFunction(
-    n => [...document.querySelectorAll('.tabs-container .tab')].some(t => (t.getAttribute('aria-label') ?? t.textContent ?? '').includes(n)),
-    path.basename(name), { timeout },
+    (n) =>
+      [...document.querySelectorAll('.tabs-container .tab')].some((t) => (t.getAttribute('aria-label') ?? t.textContent ?? '').includes(n)),
+    path.basename(name),
+    { timeout },
   );
   if (opts.expectText) await waitForEditorText(page, opts.expectText, timeout);
 }
@@ -141,15 +148,27 @@ export async function openProblems(page: Page, timeoutMs = 30_000): Promise<void
 
 /** The rows of the Problems panel (file rows and marker rows), as displayed text. */
 export async function readProblemRows(page: Page): Promise<string[]> {
-  return page.$$eval(SELECTORS.problemRow, rows => rows.map(r => (r as DomEl).innerText.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim()));
+  return page.$$eval(SELECTORS.problemRow, (rows) =>
+    rows.map((r) =>
+      (r as DomEl).innerText
+        .replace(/\u00a0/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
+  );
 }
 
 /** Wait until a Problems row contains `text`; resolves with that row's text. */
 export async function waitForProblem(page: Page, text: string, timeoutMs = 30_000): Promise<string> {
   const handle = await page.waitForFunction(
     ([sel, t]) => {
-      const row = [...document.querySelectorAll(sel)].find(r => (r).innerText.includes(t));
-      return row ? (row).innerText.replace(/\u00a0/g, ' ').replace(/\s+/g, ' ').trim() : false;
+      const row = [...document.querySelectorAll(sel)].find((r) => r.innerText.includes(t));
+      return row
+        ? row.innerText
+            .replace(/\u00a0/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim()
+        : false;
     },
     [SELECTORS.problemRow, text] as const,
     { timeout: timeoutMs },
@@ -160,7 +179,7 @@ export async function waitForProblem(page: Page, text: string, timeoutMs = 30_00
 /** Wait until no Problems row contains `text`. */
 export async function waitForProblemGone(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
   await page.waitForFunction(
-    ([sel, t]) => ![...document.querySelectorAll(sel)].some(r => (r).innerText.includes(t)),
+    ([sel, t]) => ![...document.querySelectorAll(sel)].some((r) => r.innerText.includes(t)),
     [SELECTORS.problemRow, text] as const,
     { timeout: timeoutMs },
   );
@@ -178,7 +197,7 @@ export async function applyQuickFix(page: Page, title: string, timeoutMs = 30_00
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+.');
   await page.waitForFunction(
-    ([sel, t]) => [...document.querySelectorAll(sel)].some(r => (r.textContent ?? '').includes(t)),
+    ([sel, t]) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes(t)),
     [SELECTORS.actionWidgetRow, title] as const,
     { timeout: timeoutMs },
   );
@@ -190,7 +209,9 @@ export async function applyQuickFix(page: Page, title: string, timeoutMs = 30_00
     }
     await page.keyboard.press('ArrowDown');
   }
-  throw new Error(`quick fix "${title}" never got the keyboard focus; rows: ${JSON.stringify(await page.$$eval(SELECTORS.actionWidgetRow, rs => rs.map(r => r.textContent)))}`);
+  throw new Error(
+    `quick fix "${title}" never got the keyboard focus; rows: ${JSON.stringify(await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => r.textContent)))}`,
+  );
 }
 
 /** Full-page screenshot to `file` (folders created). Resolves with the path. */
@@ -218,11 +239,17 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
   });
   if (values.help || !values.folder) {
-    console.log('usage: node dist/test/vscode/uiSmoke.js --folder DIR [--vsix X.vsix]... [--file NAME] [--expect-problem TEXT] [--quick-fix TITLE] [--expect-text TEXT] [--screenshot-dir DIR] [--timeout MS] [--in-place]');
+    console.log(
+      'usage: node dist/test/vscode/uiSmoke.js --folder DIR [--vsix X.vsix]... [--file NAME] [--expect-problem TEXT] [--quick-fix TITLE] [--expect-text TEXT] [--screenshot-dir DIR] [--timeout MS] [--in-place]',
+    );
     return values.help ? 0 : 2;
   }
   let root: string;
-  try { root = findRepoRoot(); } catch { root = process.cwd(); }
+  try {
+    root = findRepoRoot();
+  } catch {
+    root = process.cwd();
+  }
   const shots = path.resolve(values['screenshot-dir'] ?? path.join(root, 'test-results'));
   const timeoutMs = values.timeout ? Number(values.timeout) : 120_000;
   const started = Date.now();
@@ -232,7 +259,10 @@ async function main(argv: string[]): Promise<number> {
 
   let session: UiSession | undefined;
   const step = (msg: string) => console.log(`[ui ${((Date.now() - started) / 1000).toFixed(1)}s] ${msg}`);
-  const hardTimer = setTimeout(() => { console.error(`uiSmoke: hard timeout ${timeoutMs} ms`); process.exit(1); }, timeoutMs + 30_000);
+  const hardTimer = setTimeout(() => {
+    console.error(`uiSmoke: hard timeout ${timeoutMs} ms`);
+    process.exit(1);
+  }, timeoutMs + 30_000);
   hardTimer.unref();
   try {
     session = await openFolder({ folder, vsix: values.vsix, timeoutMs });
@@ -277,11 +307,18 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const isMain = (() => {
-  try { return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url)); } catch { return false; }
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
 })();
 if (isMain) {
   main(process.argv.slice(2)).then(
-    code => process.exit(code),
-    (e: unknown) => { console.error(`uiSmoke: ${e instanceof Error ? e.stack ?? e.message : String(e)}`); process.exit(2); },
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`uiSmoke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      process.exit(2);
+    },
   );
 }

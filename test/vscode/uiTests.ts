@@ -15,12 +15,35 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { generateServices } from './gen-services.js';
-import { applyQuickFix, openFile, openFolder, openProblems, screenshot, SELECTORS, waitForEditorText, waitForProblem, waitForProblemGone } from './uiSmoke.js';
+import {
+  applyQuickFix,
+  openFile,
+  openFolder,
+  openProblems,
+  screenshot,
+  SELECTORS,
+  waitForEditorText,
+  waitForProblem,
+  waitForProblemGone,
+} from './uiSmoke.js';
 
 // The page functions run in the browser; tsconfig has no DOM lib, so declare the little we use.
 declare const document: { querySelectorAll(sel: string): Iterable<{ textContent: string | null }> };
-interface Box { x: number; y: number; width: number; height: number }
-interface SvgEl { getBBox(): Box; textContent: string | null; closest(sel: string): SvgEl | null; querySelector(sel: string): SvgEl | null; querySelectorAll(sel: string): Iterable<SvgEl>; getAttribute(name: string): string | null; classList: { contains(c: string): boolean } }
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+interface SvgEl {
+  getBBox(): Box;
+  textContent: string | null;
+  closest(sel: string): SvgEl | null;
+  querySelector(sel: string): SvgEl | null;
+  querySelectorAll(sel: string): Iterable<SvgEl>;
+  getAttribute(name: string): string | null;
+  classList: { contains(c: string): boolean };
+}
 
 interface Check {
   name: string;
@@ -48,7 +71,8 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
         await filter.click();
         await filter.fill("Service 'orders'");
         const row = await waitForProblem(page, IMBALANCE, 60_000);
-        if (!/kubeconn/.test(row) || !/grpc-clusterip-imbalance/.test(row) || !/Ln 13, Col 7/.test(row)) throw new Error(`unexpected row: ${row}`);
+        if (!/kubeconn/.test(row) || !/grpc-clusterip-imbalance/.test(row) || !/Ln 13, Col 7/.test(row))
+          throw new Error(`unexpected row: ${row}`);
         await openFile(page, 'orders.yaml', { expectText: 'kind: Service' });
         await screenshot(page, path.join(images, 'problems-panel.png'));
       },
@@ -56,7 +80,11 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
     {
       name: 'the status bar shows the counts',
       async run(page) {
-        await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => /kubeconn/.test(e.textContent ?? '')), undefined, { timeout: 30_000 });
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.statusbar-item')].some((e) => /kubeconn/.test(e.textContent ?? '')),
+          undefined,
+          { timeout: 30_000 },
+        );
       },
     },
     {
@@ -68,7 +96,11 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
         await page.keyboard.press('F8');
         await page.keyboard.press('Escape');
         await page.keyboard.press('Control+.');
-        await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes('Make \'orders\' headless')), SELECTORS.actionWidgetRow, { timeout: 30_000 });
+        await page.waitForFunction(
+          (sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes("Make 'orders' headless")),
+          SELECTORS.actionWidgetRow,
+          { timeout: 30_000 },
+        );
         await screenshot(page, path.join(images, 'quick-fix.png'));
         await page.keyboard.press('Escape');
         await applyQuickFix(page, "Make 'orders' headless");
@@ -82,9 +114,14 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
         await page.keyboard.press('Control+Shift+P');
         await page.waitForSelector(`${SELECTORS.quickInput} input`, { state: 'visible' });
         await page.keyboard.type('kubeconn: Focus on Catalog View');
-        await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => /Catalog/.test(r.textContent ?? '')), undefined, { timeout: 30_000 });
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => /Catalog/.test(r.textContent ?? '')),
+          undefined,
+          { timeout: 30_000 },
+        );
         await page.keyboard.press('Enter');
-        const row = (name: string) => page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: new RegExp(`^\\s*${name}`) }).first();
+        const row = (name: string) =>
+          page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: new RegExp(`^\\s*${name}`) }).first();
         await row('payments').waitFor({ timeout: 30_000 });
         const text = await row('payments').innerText();
         if (!/checks pass/.test(text)) throw new Error(`no scorecard on the payments row: ${text}`);
@@ -100,7 +137,8 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
 
   // KUBECONN_UI_ONLY=shop|scale runs one of the two sessions.
   const only = process.env.KUBECONN_UI_ONLY;
-  let failed = only === 'scale' ? 0 : await runSession({ folder, vsix, checks, root, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  let failed =
+    only === 'scale' ? 0 : await runSession({ folder, vsix, checks, root, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
   if (only === 'shop') {
     rmSync(tmp, { recursive: true, force: true });
     return failed === 0 ? 0 : 1;
@@ -122,8 +160,21 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-async function runSession(opts: { folder: string; vsix: string; checks: Check[]; root: string; settings: Record<string, unknown>; viewport?: { width: number; height: number } }): Promise<number> {
-  const session = await openFolder({ folder: opts.folder, vsix: [opts.vsix], settings: opts.settings, timeoutMs: 90_000, viewport: opts.viewport });
+async function runSession(opts: {
+  folder: string;
+  vsix: string;
+  checks: Check[];
+  root: string;
+  settings: Record<string, unknown>;
+  viewport?: { width: number; height: number };
+}): Promise<number> {
+  const session = await openFolder({
+    folder: opts.folder,
+    vsix: [opts.vsix],
+    settings: opts.settings,
+    timeoutMs: 90_000,
+    viewport: opts.viewport,
+  });
   let failed = 0;
   try {
     for (const check of opts.checks) {
@@ -157,18 +208,29 @@ function scaleChecks(images: string, serviceCount: number): Check[] {
       name: 'the quick-fix menu on a shared dial helper lists one entry per distinct fix (7 findings, 4 entries)',
       async run(page) {
         // The first scan is done once the status bar shows counts instead of progress.
-        await page.waitForFunction(() => [...document.querySelectorAll('.statusbar-item')].some((e) => /\d+\s+\d+\s+kubeconn/.test(e.textContent ?? '')), undefined, { timeout: 120_000 });
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.statusbar-item')].some((e) => /\d+\s+\d+\s+kubeconn/.test(e.textContent ?? '')),
+          undefined,
+          { timeout: 120_000 },
+        );
         await openFile(page, 'dial.go', { expectText: 'grpc.NewClient' });
         await page.click(SELECTORS.editorLines);
         await page.keyboard.press('Control+Home');
         await page.keyboard.press('F8');
         await page.keyboard.press('Escape');
         await page.keyboard.press('Control+.');
-        await page.waitForFunction((sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes('for 7 Services')), SELECTORS.actionWidgetRow, { timeout: 60_000 });
+        await page.waitForFunction(
+          (sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes('for 7 Services')),
+          SELECTORS.actionWidgetRow,
+          { timeout: 60_000 },
+        );
         await page.waitForTimeout(500);
-        const rows = (await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => (r.textContent ?? '').trim()))).filter((t) => t !== '');
+        const rows = (await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => (r.textContent ?? '').trim()))).filter(
+          (t) => t !== '',
+        );
         const ours = rows.filter((t) => MERGED.some((m) => t.includes(m)));
-        if (ours.length !== MERGED.length || rows.filter((t) => t.includes('Disable kubeconn/')).length !== 1) throw new Error(`quick-fix rows: ${JSON.stringify(rows)}`);
+        if (ours.length !== MERGED.length || rows.filter((t) => t.includes('Disable kubeconn/')).length !== 1)
+          throw new Error(`quick-fix rows: ${JSON.stringify(rows)}`);
         // The editor's corner, where the menu is (the window is large for the graph below).
         await page.screenshot({ path: path.join(images, 'quick-fix-merged.png'), clip: { x: 0, y: 0, width: 1500, height: 560 } });
         await page.keyboard.press('Escape');
@@ -181,10 +243,15 @@ function scaleChecks(images: string, serviceCount: number): Check[] {
         await page.keyboard.press('Control+Shift+P');
         await page.waitForSelector(`${SELECTORS.quickInput} input`, { state: 'visible' });
         await page.keyboard.type('kubeconn: Focus on Catalog View');
-        await page.waitForFunction(() => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => /Catalog/.test(r.textContent ?? '')), undefined, { timeout: 30_000 });
+        await page.waitForFunction(
+          () => [...document.querySelectorAll('.quick-input-widget .monaco-list-row')].some((r) => /Catalog/.test(r.textContent ?? '')),
+          undefined,
+          { timeout: 30_000 },
+        );
         await page.keyboard.press('Enter');
         // A row's text runs label and description together ("gatewayDeployment · 3/4 checks pass").
-        const row = (name: string) => page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: new RegExp(`^\\s*${name}Deployment`) }).first();
+        const row = (name: string) =>
+          page.locator('.part.sidebar .pane-body .monaco-list-row', { hasText: new RegExp(`^\\s*${name}Deployment`) }).first();
         await row('gateway').waitFor({ timeout: 60_000 });
         await row('gateway').click();
         const frame = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -194,16 +261,22 @@ function scaleChecks(images: string, serviceCount: number): Check[] {
         await page.waitForTimeout(1000);
         const report = await graph.evaluate((svg: SvgEl) => {
           const overlap = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-          const inside = (a: Box, b: Box) => a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
+          const inside = (a: Box, b: Box) =>
+            a.x >= b.x - 0.5 && a.y >= b.y - 0.5 && a.x + a.width <= b.x + b.width + 0.5 && a.y + a.height <= b.y + b.height + 0.5;
           const texts = [...svg.querySelectorAll('text')].map((t) => ({ el: t, box: t.getBBox(), text: t.textContent ?? '' }));
           const problems: string[] = [];
-          for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) if (overlap(texts[i]!.box, texts[j]!.box)) problems.push(`"${texts[i]!.text}" overlaps "${texts[j]!.text}"`);
+          for (let i = 0; i < texts.length; i++)
+            for (let j = i + 1; j < texts.length; j++)
+              if (overlap(texts[i]!.box, texts[j]!.box)) problems.push(`"${texts[i]!.text}" overlaps "${texts[j]!.text}"`);
           for (const t of texts) {
-            const container = t.el.classList.contains('edge-label') ? t.el.closest('.edge')?.querySelector('.edge-label-bg') : t.el.closest('.node')?.querySelector('rect');
+            const container = t.el.classList.contains('edge-label')
+              ? t.el.closest('.edge')?.querySelector('.edge-label-bg')
+              : t.el.closest('.node')?.querySelector('rect');
             if (container && !inside(t.box, container.getBBox())) problems.push(`"${t.text}" sticks out of its box`);
           }
           const nodes = [...svg.querySelectorAll('.node rect')].map((r) => r.getBBox());
-          for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) if (overlap(nodes[i]!, nodes[j]!)) problems.push(`nodes ${i} and ${j} overlap`);
+          for (let i = 0; i < nodes.length; i++)
+            for (let j = i + 1; j < nodes.length; j++) if (overlap(nodes[i]!, nodes[j]!)) problems.push(`nodes ${i} and ${j} overlap`);
           const edges = [...svg.querySelectorAll('.edge')];
           return {
             problems,
@@ -215,10 +288,13 @@ function scaleChecks(images: string, serviceCount: number): Check[] {
             height: Number(svg.getAttribute('height')),
           };
         });
-        console.log(`    graph: ${report.nodes} nodes, ${report.edges} edges (${report.finding} with findings, ${report.labels} labels), ${report.width}×${report.height} px`);
+        console.log(
+          `    graph: ${report.nodes} nodes, ${report.edges} edges (${report.finding} with findings, ${report.labels} labels), ${report.width}×${report.height} px`,
+        );
         if (report.problems.length > 0) throw new Error(report.problems.slice(0, 10).join('\n'));
         if (report.nodes !== serviceCount) throw new Error(`${report.nodes} nodes drawn, expected ${serviceCount}`);
-        if (report.finding === 0 || report.finding === report.edges) throw new Error(`colour only where a finding is: ${report.finding} of ${report.edges} edges marked`);
+        if (report.finding === 0 || report.finding === report.edges)
+          throw new Error(`colour only where a finding is: ${report.finding} of ${report.edges} edges marked`);
         if (report.labels !== report.finding) throw new Error(`${report.labels} labels for ${report.finding} marked edges`);
         await screenshot(page, path.join(images, 'entity-page-30.png'));
         await graph.screenshot({ path: path.join(images, 'entity-graph-30.png'), timeout: 30_000 });

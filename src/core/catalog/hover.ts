@@ -21,14 +21,24 @@ export interface HoverContent {
 }
 
 /** `displayPath` names files in labels, as in buildCatalog. */
-export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, offset: number, displayPath?: (file: string) => string): HoverContent | undefined {
+export function hoverAt(
+  result: AnalysisResult,
+  catalog: Catalog,
+  file: string,
+  offset: number,
+  displayPath?: (file: string) => string,
+): HoverContent | undefined {
   const model = result.model;
   const within = (start: number, end: number): boolean => start <= offset && offset <= end;
   const facing = (service: Service): Component[] => catalog.components.filter((c) => c.serviceIds.includes(serviceId(service)));
   for (const service of model.services) {
     const o = service.object;
     if (o.file !== file || !within(o.nameSpan[0], o.nameSpan[1])) continue;
-    return { start: o.nameSpan[0], end: o.nameSpan[1], lines: [[`**Service ${md(service.name)}**${service.headless ? ' (headless)' : ''}`], ...describeFaces(facing(service))] };
+    return {
+      start: o.nameSpan[0],
+      end: o.nameSpan[1],
+      lines: [[`**Service ${md(service.name)}**${service.headless ? ' (headless)' : ''}`], ...describeFaces(facing(service))],
+    };
   }
   const links = graphLinks(model, displayPath);
   for (const w of model.workloads) {
@@ -58,7 +68,9 @@ export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, 
         lines: [
           [`**Image** ${markdownCode(container.image)}`],
           ['Run by ', ...join(users.map((u) => placeOf(u.object)))],
-          builds.length ? ['Built from ', ...join(builds.map((l) => l.place))] : ['No Dockerfile in the workspace is known to build it (setting `imageMap`).'],
+          builds.length
+            ? ['Built from ', ...join(builds.map((l) => l.place))]
+            : ['No Dockerfile in the workspace is known to build it (setting `imageMap`).'],
         ],
       };
     }
@@ -67,12 +79,19 @@ export function hoverAt(result: AnalysisResult, catalog: Catalog, file: string, 
   const calls = links.calls().filter((call) => call.site.file === file && within(call.site.start, call.site.end));
   const [call] = calls;
   if (!call) return undefined;
-  if (calls.length === 1) return { start: call.site.start, end: call.site.end, lines: [[`Dials **Service ${md(call.service.name)}**`], ...describeFaces(facing(call.service))] };
+  if (calls.length === 1)
+    return {
+      start: call.site.start,
+      end: call.site.end,
+      lines: [[`Dials **Service ${md(call.service.name)}**`], ...describeFaces(facing(call.service))],
+    };
   const services = [...new Set(calls.map((c) => c.service))];
   return {
     start: call.site.start,
     end: call.site.end,
-    lines: [[`Dials **${services.length} Services**, depending on the workload that runs it: `, ...join(services.map((s) => placeOf(s.object)))]],
+    lines: [
+      [`Dials **${services.length} Services**, depending on the workload that runs it: `, ...join(services.map((s) => placeOf(s.object)))],
+    ],
   };
 }
 
@@ -96,7 +115,14 @@ function describeFaces(components: Component[]): HoverLine[] {
   const workloads = components.filter((c) => c.kind !== 'Service');
   const lines: HoverLine[] = [
     workloads.length
-      ? ['Selects ', ...workloads.flatMap((c, i) => [...(i > 0 ? [', '] : []), c.manifest, ...(c.manifest.detail ? [` (${md(c.manifest.detail)})`] : [])])]
+      ? [
+          'Selects ',
+          ...workloads.flatMap((c, i) => [
+            ...(i > 0 ? [', '] : []),
+            c.manifest,
+            ...(c.manifest.detail ? [` (${md(c.manifest.detail)})`] : []),
+          ]),
+        ]
       : ['Selects no workload in the workspace.'],
   ];
   const images = [...new Set(workloads.flatMap((c) => c.images.map((i) => i.image)))];

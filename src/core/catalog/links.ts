@@ -75,7 +75,13 @@ export function graphLinks(graph: AnalysisModel, displayPath: (file: string) => 
       const o = entity.object;
       return {
         system: entity.system,
-        place: { label: `Component ${entity.name}`, detail: entity.system ? `System ${entity.system}` : undefined, file: o.file, start: o.nameSpan[0], end: o.nameSpan[1] },
+        place: {
+          label: `Component ${entity.name}`,
+          detail: entity.system ? `System ${entity.system}` : undefined,
+          file: o.file,
+          start: o.nameSpan[0],
+          end: o.nameSpan[1],
+        },
         span: o.span,
       };
     },

@@ -205,7 +205,8 @@ export function buildCatalog(result: AnalysisResult, rules: readonly Rule[], opt
   const edges = new Map<string, Edge>();
   for (const call of links.calls()) {
     const callees = facesOf.get(call.service) ?? [];
-    for (const callee of callees) if (!callee.callers.some((c) => c.file === call.site.file && c.start === call.site.start)) callee.callers.push(call.site);
+    for (const callee of callees)
+      if (!callee.callers.some((c) => c.file === call.site.file && c.start === call.site.start)) callee.callers.push(call.site);
     const caller = call.fromWorkload ? byWorkload.get(call.fromWorkload) : owned.find(call.site.file, call.site.start)[0];
     if (!caller) continue;
     if (!caller.calls.some((c) => c.file === call.site.file && c.start === call.site.start)) caller.calls.push(call.site);
@@ -213,7 +214,11 @@ export function buildCatalog(result: AnalysisResult, rules: readonly Rule[], opt
       if (callee === caller) continue;
       const key = `${caller.id}\0${callee.id}\0${serviceId(call.service)}`;
       let edge = edges.get(key);
-      if (!edge) edges.set(key, (edge = { from: caller.id, to: callee.id, service: serviceId(call.service), findings: [], imbalanced: false, evidence: [] }));
+      if (!edge)
+        edges.set(
+          key,
+          (edge = { from: caller.id, to: callee.id, service: serviceId(call.service), findings: [], imbalanced: false, evidence: [] }),
+        );
       edge.evidence.push(call.site);
     }
   }
@@ -288,7 +293,9 @@ export function buildCatalog(result: AnalysisResult, rules: readonly Rule[], opt
     edge.imbalanced = edge.findings.length > 0;
   }
 
-  components.sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind));
+  components.sort(
+    (a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name) || a.kind.localeCompare(b.kind),
+  );
   const useSystems = options.groupBy === 'system' && components.some((c) => c.system);
   const groups = new Map<string, Group>();
   for (const component of components) {
@@ -325,8 +332,7 @@ class OwnedIndex {
       if (s < size) {
         size = s;
         best = [o.component];
-      }
-      else if (s === size && !best.includes(o.component)) best.push(o.component);
+      } else if (s === size && !best.includes(o.component)) best.push(o.component);
     }
     return best;
   }

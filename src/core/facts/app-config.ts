@@ -81,8 +81,15 @@ export const appConfigExtractor: Extractor = {
       const at = facts.lines.position(read.error.at);
       const what = format === 'spring' ? 'Spring config' : '.NET appsettings';
       facts.problems.push({
-        file: facts.file, start: read.error.at, end: read.error.at, line: at.line, column: at.column, endLine: at.line, endColumn: at.column,
-        kind: 'syntax', fatal: false,
+        file: facts.file,
+        start: read.error.at,
+        end: read.error.at,
+        line: at.line,
+        column: at.column,
+        endLine: at.line,
+        endColumn: at.column,
+        kind: 'syntax',
+        fatal: false,
         message: `${what} file does not parse, so its values are not used for dial targets: ${read.error.message}`,
       });
     }
@@ -105,7 +112,7 @@ export function springPlaceholders(text: string, start: number): Part[] {
     if (lit) out.push({ kind: 'lit', text: lit, at: [litStart, end] });
     lit = '';
   };
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const end = text.startsWith('${', i) ? closingBrace(text, i + 2) : -1;
     if (end === -1) {
       if (!lit) litStart = start + i;
@@ -175,7 +182,9 @@ function flattenYaml(node: YNode | null, prefix: string, text: string, out: Conf
       flattenYaml(pair.value as YNode | null, prefix ? `${prefix}.${key}` : key, text, out, depth + 1);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => { flattenYaml(item as YNode | null, `${prefix}[${i}]`, text, out, depth + 1); });
+    node.items.forEach((item, i) => {
+      flattenYaml(item as YNode | null, `${prefix}[${i}]`, text, out, depth + 1);
+    });
   } else if (isScalar(node) && node.range && node.value !== null && prefix) {
     out.push(yamlEntry(prefix, node, text));
   }
@@ -284,7 +293,8 @@ function readJsonConfig(text: string): { entries: ConfigEntry[]; error?: { at: n
     }
     if (c === '"') {
       const s = string();
-      if (key) entries.push(s.plain ? { key, value: s.value, at: s.at, content: [s.at[0] + 1, s.at[1] - 1] } : { key, value: s.value, at: s.at });
+      if (key)
+        entries.push(s.plain ? { key, value: s.value, at: s.at, content: [s.at[0] + 1, s.at[1] - 1] } : { key, value: s.value, at: s.at });
       return;
     }
     const m = /^(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(text.slice(i, i + 64));

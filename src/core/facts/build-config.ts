@@ -40,7 +40,14 @@ export const buildConfigExtractor: Extractor = {
   name: 'build-config',
   claims: (file) => {
     const base = path.basename(file);
-    return SKAFFOLD.test(base) || COMPOSE.test(base) || BAKE.test(base) || MAKEFILE.test(base) || /\.(?:sh|bash)$/.test(base) || WORKFLOW.test(file.replace(/\\/g, '/'));
+    return (
+      SKAFFOLD.test(base) ||
+      COMPOSE.test(base) ||
+      BAKE.test(base) ||
+      MAKEFILE.test(base) ||
+      /\.(?:sh|bash)$/.test(base) ||
+      WORKFLOW.test(file.replace(/\\/g, '/'))
+    );
   },
   mayMatter: (text) => /\b(artifacts|build)\s*:|docker(?:\s+buildx)?\s+build|\btarget\s+"|build-push-action|"target"\s*:/.test(text),
   extract(facts: FileFacts) {
@@ -72,8 +79,15 @@ export const buildConfigExtractor: Extractor = {
         if (!facts.problems.some((p) => p.kind === 'syntax' && p.start === err.pos[0])) {
           const at = facts.lines.position(err.pos[0]);
           facts.problems.push({
-            file: facts.file, start: err.pos[0], end: err.pos[1], line: at.line, column: at.column, endLine: at.line, endColumn: at.column,
-            kind: 'syntax', fatal: false,
+            file: facts.file,
+            start: err.pos[0],
+            end: err.pos[1],
+            line: at.line,
+            column: at.column,
+            endLine: at.line,
+            endColumn: at.column,
+            kind: 'syntax',
+            fatal: false,
             message: `${skaffold ? 'skaffold' : 'compose'} file does not parse, so its image builds are not linked: ${err.message.split('\n')[0]}`,
           });
         }
@@ -87,10 +101,11 @@ export const buildConfigExtractor: Extractor = {
       }
       const at = { start: doc.range[0], end: doc.range[1] };
       if (skaffold) for (const a of artifactsOf(value)) decls.push(skaffoldDecl(a, dir, at));
-      else for (const [service, spec] of Object.entries(record(record(value).services))) {
-        const d = composeDecl(service, record(spec), dir, at);
-        if (d) decls.push(d);
-      }
+      else
+        for (const [service, spec] of Object.entries(record(record(value).services))) {
+          const d = composeDecl(service, record(spec), dir, at);
+          if (d) decls.push(d);
+        }
     }
     if (decls.length > 0) facts.buildConfig = { decls };
   },
@@ -112,7 +127,10 @@ function skaffoldDecl(a: Record<string, unknown>, dir: string, at: TextRange): B
 
 function artifactsOf(doc: unknown): Record<string, unknown>[] {
   const root = record(doc);
-  const lists = [record(root.build).artifacts, ...(Array.isArray(root.profiles) ? root.profiles.map((p) => record(record(p).build).artifacts) : [])];
+  const lists = [
+    record(root.build).artifacts,
+    ...(Array.isArray(root.profiles) ? root.profiles.map((p) => record(record(p).build).artifacts) : []),
+  ];
   return lists.flatMap((l) => (Array.isArray(l) ? l.map(record) : []));
 }
 
@@ -154,10 +172,23 @@ function workflowDecls(text: string, root: string): BuildDecl[] {
         const w = record(step.with);
         const context = typeof w.context === 'string' && !w.context.includes('${{') ? posix.join(root, w.context) : root;
         const file = typeof w.file === 'string' && !w.file.includes('${{') ? posix.join(root, w.file) : posix.join(context, 'Dockerfile');
-        const tags = typeof w.tags === 'string' ? w.tags.split(/[\n,]/).map((t) => t.trim()).filter(Boolean) : [];
+        const tags =
+          typeof w.tags === 'string'
+            ? w.tags
+                .split(/[\n,]/)
+                .map((t) => t.trim())
+                .filter(Boolean)
+            : [];
         const images = tags.map(tagImage).filter((t): t is string => t !== undefined);
         for (const image of images.length > 0 ? images : [undefined]) {
-          out.push({ image, context, dockerfile: file, target: typeof w.target === 'string' ? w.target : undefined, via: 'workflow', at: { start: 0, end: 0 } });
+          out.push({
+            image,
+            context,
+            dockerfile: file,
+            target: typeof w.target === 'string' ? w.target : undefined,
+            via: 'workflow',
+            at: { start: 0, end: 0 },
+          });
         }
       }
       if (typeof step.run === 'string') {
@@ -188,7 +219,12 @@ export function commandDecls(text: string, dir: string, via: BuildDecl['via']): 
       else if (w.startsWith('--tag=')) tags.push(w.slice(6));
       else if (w === '--target') target = next();
       else if (w.startsWith('--target=')) target = w.slice(9);
-      else if (/^--(build-arg|platform|label|cache-from|cache-to|output|secret|ssh|network|progress|iidfile|metadata-file|builder|add-host|shm-size|ulimit)$/.test(w)) next();
+      else if (
+        /^--(build-arg|platform|label|cache-from|cache-to|output|secret|ssh|network|progress|iidfile|metadata-file|builder|add-host|shm-size|ulimit)$/.test(
+          w,
+        )
+      )
+        next();
       else if (!w.startsWith('-')) positionals.push(w);
     }
     const ctxWord = positionals[positionals.length - 1];
@@ -239,7 +275,15 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
     const tags = Array.isArray(t.body.tags) ? t.body.tags.filter((x): x is string => typeof x === 'string') : [];
     const images = tags.map(tagImage).filter((x): x is string => x !== undefined);
     for (const image of images.length > 0 ? images : [undefined]) {
-      out.push({ image, service: image ? undefined : t.name.toLowerCase(), context, dockerfile, target: typeof t.body.target === 'string' ? t.body.target : undefined, via: 'bake', at: t.at });
+      out.push({
+        image,
+        service: image ? undefined : t.name.toLowerCase(),
+        context,
+        dockerfile,
+        target: typeof t.body.target === 'string' ? t.body.target : undefined,
+        via: 'bake',
+        at: t.at,
+      });
     }
   }
   return out;

@@ -277,18 +277,46 @@ function continues(line: string, escape: string): boolean {
   return trimmed.endsWith(escape);
 }
 
-function toCopy(instruction: Instruction, keyword: 'COPY' | 'ADD', text: string, start: number, end: number, workdir: string, off: Off): DfCopy | undefined {
+function toCopy(
+  instruction: Instruction,
+  keyword: 'COPY' | 'ADD',
+  text: string,
+  start: number,
+  end: number,
+  workdir: string,
+  off: Off,
+): DfCopy | undefined {
   const flagged = instruction as Instruction & { getFlags?: () => { getName(): string; getValue(): string | null }[] };
   const flags = new Map((flagged.getFlags?.() ?? []).map((f) => [f.getName().toLowerCase(), f.getValue() ?? undefined]));
-  const heredocs = (instruction as Instruction & { getHeredocs?: () => { getContentRange(): { start: { line: number; character: number }; end: { line: number; character: number } } | null }[] }).getHeredocs?.() ?? [];
-  const words = instruction.getArguments().map((a) => a.getValue()).filter((w) => !w.startsWith('--'));
+  const heredocs =
+    (
+      instruction as Instruction & {
+        getHeredocs?: () => {
+          getContentRange(): { start: { line: number; character: number }; end: { line: number; character: number } } | null;
+        }[];
+      }
+    ).getHeredocs?.() ?? [];
+  const words = instruction
+    .getArguments()
+    .map((a) => a.getValue())
+    .filter((w) => !w.startsWith('--'));
   const raw = instruction.getRawArgumentsContent() ?? '';
   if (heredocs.length > 0 || /^\s*(?:--\S+\s+)*<</.test(raw)) {
     const dest = /<<-?["']?\w+["']?\s+(\S+)/.exec(raw)?.[1];
     const content = heredocs[0]?.getContentRange();
     if (!dest || !content) return undefined;
     const contentStart = off(content.start);
-    return { keyword, start, end, sources: [], dest: unquote(dest), workdir, from: flags.get('from'), chmod: flags.get('chmod'), heredoc: heredocOf(text.slice(contentStart, off(content.end)), contentStart) };
+    return {
+      keyword,
+      start,
+      end,
+      sources: [],
+      dest: unquote(dest),
+      workdir,
+      from: flags.get('from'),
+      chmod: flags.get('chmod'),
+      heredoc: heredocOf(text.slice(contentStart, off(content.end)), contentStart),
+    };
   }
   let list = words;
   if (/^\s*(?:--\S+\s+)*\[/.test(raw)) {
@@ -299,7 +327,16 @@ function toCopy(instruction: Instruction, keyword: 'COPY' | 'ADD', text: string,
     }
   }
   if (list.length < 2) return undefined;
-  return { keyword, start, end, sources: list.slice(0, -1), dest: list[list.length - 1]!, from: flags.get('from'), chmod: flags.get('chmod'), workdir };
+  return {
+    keyword,
+    start,
+    end,
+    sources: list.slice(0, -1),
+    dest: list[list.length - 1]!,
+    from: flags.get('from'),
+    chmod: flags.get('chmod'),
+    workdir,
+  };
 }
 
 function unquote(value: string): string {
@@ -308,11 +345,14 @@ function unquote(value: string): string {
 
 /** `${NAME}`, `$NAME`, `${NAME:-default}` with the ARG defaults declared before the first FROM. */
 export function substitute(value: string, args: ReadonlyMap<string, string>): string {
-  return value.replace(/\$\{(\w+)(?:(:?-)([^}]*))?\}|\$(\w+)/g, (whole, braced: string | undefined, op: string | undefined, fallback: string | undefined, bare: string | undefined) => {
-    const known = args.get((braced ?? bare)!);
-    if (known !== undefined && known !== '') return known;
-    return op ? fallback ?? '' : whole;
-  });
+  return value.replace(
+    /\$\{(\w+)(?:(:?-)([^}]*))?\}|\$(\w+)/g,
+    (whole, braced: string | undefined, op: string | undefined, fallback: string | undefined, bare: string | undefined) => {
+      const known = args.get((braced ?? bare)!);
+      if (known !== undefined && known !== '') return known;
+      return op ? (fallback ?? '') : whole;
+    },
+  );
 }
 
 /** A COPY heredoc; parsed when it is a shell script (no `#!` line, or a shell's). */

@@ -21,7 +21,9 @@ export const goModExtractor: Extractor = {
       const start = m.index + m[0].indexOf(m[2]!);
       requires[m[1]!] = { version: m[2]!, at: [start, start + m[2]!.length] };
     }
-    for (const m of text.matchAll(/^[ \t]*(?:replace[ \t]+)?([\w.~-]+(?:\/[\w.~-]+)+)(?:[ \t]+v[\w.+-]+)?[ \t]*=>[ \t]*([\w.~-]+(?:\/[\w.~-]+)+)[ \t]+(v[0-9][\w.+-]*)/gm)) {
+    for (const m of text.matchAll(
+      /^[ \t]*(?:replace[ \t]+)?([\w.~-]+(?:\/[\w.~-]+)+)(?:[ \t]+v[\w.+-]+)?[ \t]*=>[ \t]*([\w.~-]+(?:\/[\w.~-]+)+)[ \t]+(v[0-9][\w.+-]*)/gm,
+    )) {
       const start = m.index + m[0].lastIndexOf(m[3]!);
       requires[m[1]!] = { version: m[3]!, at: [start, start + m[3]!.length] };
     }

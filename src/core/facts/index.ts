@@ -84,7 +84,21 @@ const helmPartialExtractor: Extractor = {
 };
 
 /** Every extractor, in order; a file may be claimed by several (a YAML file can hold manifests and Backstage entities). */
-export const extractors: Extractor[] = [manifestExtractor, dockerfileExtractor, shellExtractor, packageJsonExtractor, grpcExtractor, backstageExtractor, buildConfigExtractor, kustomizationExtractor, helmPartialExtractor, appConfigExtractor, serversExtractor, protoExtractor, goModExtractor];
+export const extractors: Extractor[] = [
+  manifestExtractor,
+  dockerfileExtractor,
+  shellExtractor,
+  packageJsonExtractor,
+  grpcExtractor,
+  backstageExtractor,
+  buildConfigExtractor,
+  kustomizationExtractor,
+  helmPartialExtractor,
+  appConfigExtractor,
+  serversExtractor,
+  protoExtractor,
+  goModExtractor,
+];
 
 export function commentSyntaxOf(file: string): CommentSyntax {
   return /\.(go|java|cs|[cm]?[jt]sx?)$/i.test(file) ? 'slash' : 'hash';
@@ -111,7 +125,15 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
     } catch (error) {
       // A parser bug must not take the workspace down: report it where the user can see it.
       facts.problems.push({
-        file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, kind: 'internal', fatal: true,
+        file,
+        start: 0,
+        end: 0,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: 1,
+        kind: 'internal',
+        fatal: true,
         message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
       });
     }
@@ -121,7 +143,18 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
 
 /** The facts of a file that is not analysed (too large, unreadable, not a regular file): no text, one problem. */
 export function skippedFacts(file: string, reason: string): FileFacts {
-  const problem: ParseProblem = { file, start: 0, end: 0, line: 1, column: 1, endLine: 1, endColumn: 1, message: reason, kind: 'skipped', fatal: true };
+  const problem: ParseProblem = {
+    file,
+    start: 0,
+    end: 0,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    message: reason,
+    kind: 'skipped',
+    fatal: true,
+  };
   return { file, text: '', lines: new LineIndex(''), commentSyntax: commentSyntaxOf(file), problems: [problem] };
 }
 

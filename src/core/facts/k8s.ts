@@ -315,7 +315,9 @@ export function sleepSecondsOf(command: readonly string[]): number | undefined {
     if (base === 'busybox' && rest[0] === 'sleep') return duration(rest.slice(1).join(' '));
     if (script === undefined || !rest.includes('-c')) return undefined;
     let total: number | undefined;
-    for (const m of script.matchAll(/(?:^|[;&|\n(]|\b(?:then|else|do))\s*(?:exec\s+)?(?:\/[\w/]*\/)?sleep\s+([0-9.]+[smh]?)\s*(?=$|[;&|\n)])/g)) {
+    for (const m of script.matchAll(
+      /(?:^|[;&|\n(]|\b(?:then|else|do))\s*(?:exec\s+)?(?:\/[\w/]*\/)?sleep\s+([0-9.]+[smh]?)\s*(?=$|[;&|\n)])/g,
+    )) {
       const seconds = duration(m[1]!);
       if (seconds !== undefined) total = (total ?? 0) + seconds;
     }

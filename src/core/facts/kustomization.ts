@@ -71,8 +71,16 @@ export const kustomizationExtractor: Extractor = {
       if (!facts.problems.some((p) => p.kind === 'syntax')) {
         const at = facts.lines.position(err.pos[0]);
         facts.problems.push({
-          file: facts.file, start: err.pos[0], end: err.pos[1], line: at.line, column: at.column, endLine: at.line, endColumn: at.column,
-          kind: 'syntax', fatal: true, message: `kustomization does not parse, so the overlay is not built: ${err.message.split('\n')[0]}`,
+          file: facts.file,
+          start: err.pos[0],
+          end: err.pos[1],
+          line: at.line,
+          column: at.column,
+          endLine: at.line,
+          endColumn: at.column,
+          kind: 'syntax',
+          fatal: true,
+          message: `kustomization does not parse, so the overlay is not built: ${err.message.split('\n')[0]}`,
         });
       }
       return;
@@ -163,11 +171,15 @@ function read(root: YAMLMap, doc: YDoc): KustomizationFacts {
   if (isSeq(replicaList)) {
     for (const item of replicaList.items) {
       const v = plain(item) as { name?: unknown; count?: unknown } | undefined;
-      if (typeof v?.name === 'string' && Number.isFinite(Number(v.count))) replicas.push({ name: v.name, count: Number(v.count), at: at(item) });
+      if (typeof v?.name === 'string' && Number.isFinite(Number(v.count)))
+        replicas.push({ name: v.name, count: Number(v.count), at: at(item) });
     }
   }
   const generators: KGenerator[] = [];
-  for (const [key, kind] of [['configMapGenerator', 'ConfigMap'], ['secretGenerator', 'Secret']] as const) {
+  for (const [key, kind] of [
+    ['configMapGenerator', 'ConfigMap'],
+    ['secretGenerator', 'Secret'],
+  ] as const) {
     const list = value(key);
     if (!isSeq(list)) continue;
     for (const item of list.items) {
@@ -183,7 +195,10 @@ function read(root: YAMLMap, doc: YDoc): KustomizationFacts {
         name: String(name.value),
         kind,
         literals: isSeq(literalSeq) ? literalSeq.items.filter(isScalar).map((s) => ({ value: String(s.value), at: at(s) })) : [],
-        envs: [...(isSeq(envSeq) ? envSeq.items.filter(isScalar).map((s) => String(s.value)) : []), ...(isScalar(envOne) ? [String(envOne.value)] : [])],
+        envs: [
+          ...(isSeq(envSeq) ? envSeq.items.filter(isScalar).map((s) => String(s.value)) : []),
+          ...(isScalar(envOne) ? [String(envOne.value)] : []),
+        ],
         files: isSeq(fileSeq)
           ? fileSeq.items.filter(isScalar).map((s) => {
               const spec = String(s.value);

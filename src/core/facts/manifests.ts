@@ -83,7 +83,8 @@ export function mayHoldManifests(text: string): boolean {
 }
 
 /** Template actions a Helm chart writes; a bare `{{name}}` in a string is some other tool's placeholder. */
-const HELM_ACTION = /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$|include\b|template\b|define\b|if\b|with\b|range\b|end\b|toYaml\b|tpl\b|\/\*)/;
+const HELM_ACTION =
+  /\{\{-?\s*(?:\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\$|include\b|template\b|define\b|if\b|with\b|range\b|end\b|toYaml\b|tpl\b|\/\*)/;
 
 /** Is this YAML file a Helm template (rendered by its chart), rather than YAML that happens to hold `{{`? */
 export function isHelmTemplate(file: string, text: string): boolean {
@@ -223,7 +224,14 @@ function shiftDocument(doc: YDoc, delta: number): void {
   }
 }
 function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean, original: string): K8sObject | undefined {
-  return objectFromDocument({ file, index, doc, text, helm, source: helm ? new MaskedSource(file, text, original) : new FileSource(file, text) });
+  return objectFromDocument({
+    file,
+    index,
+    doc,
+    text,
+    helm,
+    source: helm ? new MaskedSource(file, text, original) : new FileSource(file, text),
+  });
 }
 
 export interface DocumentPlacement {

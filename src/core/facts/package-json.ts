@@ -28,7 +28,9 @@ export const packageJsonExtractor: Extractor = {
     }
     if (!json || typeof json !== 'object') return;
     const { scripts, main, packageManager } = json as { scripts?: unknown; main?: unknown; packageManager?: unknown };
-    const strings = Object.entries(scripts && typeof scripts === 'object' ? scripts : {}).filter((e): e is [string, string] => typeof e[1] === 'string');
+    const strings = Object.entries(scripts && typeof scripts === 'object' ? scripts : {}).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    );
     facts.packageJson = {
       scripts: Object.fromEntries(strings),
       scriptCode: Object.fromEntries(strings.slice(0, 200).map(([name, code]) => [name, parseShell(code)])),

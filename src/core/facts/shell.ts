@@ -95,7 +95,12 @@ function interpreterOf(text: string): string | undefined {
   const bin = m[1]!;
   if (!bin.endsWith('/env')) return bin;
   // `/usr/bin/env [-S] [-i] bash …`: the first word that is not an option.
-  return m[2]!.trim().split(/[ \t]+/).find((w) => w && !w.startsWith('-')) ?? bin;
+  return (
+    m[2]!
+      .trim()
+      .split(/[ \t]+/)
+      .find((w) => w && !w.startsWith('-')) ?? bin
+  );
 }
 
 interface Ctx {
@@ -146,15 +151,22 @@ function toStatement(node: Node, ctx: Ctx): ShStatement | undefined {
         ...base,
         kind: 'branches',
         construct: 'case',
-        branches: node.namedChildren.filter((c): c is Node => c?.type === 'case_item').map((item) => {
-          const firstBody = item.children.findIndex((c) => c?.type === ')');
-          return statementsOf(item, ctx, firstBody + 1);
-        }),
+        branches: node.namedChildren
+          .filter((c): c is Node => c?.type === 'case_item')
+          .map((item) => {
+            const firstBody = item.children.findIndex((c) => c?.type === ')');
+            return statementsOf(item, ctx, firstBody + 1);
+          }),
       };
     case 'function_definition': {
       const name = node.childForFieldName('name')?.text;
       const body = node.childForFieldName('body');
-      if (name && body) ctx.functions.set(name, { body: body.type === 'compound_statement' ? statementsOf(body, ctx) : [toStatement(body, ctx)].filter((s): s is ShStatement => !!s), text: body.text });
+      if (name && body)
+        ctx.functions.set(name, {
+          body:
+            body.type === 'compound_statement' ? statementsOf(body, ctx) : [toStatement(body, ctx)].filter((s): s is ShStatement => !!s),
+          text: body.text,
+        });
       return undefined;
     }
     case 'ERROR':
@@ -189,12 +201,18 @@ function ifBranches(node: Node, ctx: Ctx): ShStatement[][] {
 }
 
 function commandsIn(node: Node, ctx: Ctx): ShCommand[] {
-  return node.descendantsOfType('command').filter((c): c is Node => c !== null).map((c) => toCommand(c, ctx));
+  return node
+    .descendantsOfType('command')
+    .filter((c): c is Node => c !== null)
+    .map((c) => toCommand(c, ctx));
 }
 
 function toCommand(node: Node, ctx: Ctx): ShCommand {
   const nameNode = node.childForFieldName('name');
-  const words = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'command_name' && c.type !== 'variable_assignment' && !c.type.endsWith('redirect') && c.type !== 'comment');
+  const words = node.namedChildren.filter(
+    (c): c is Node =>
+      c !== null && c.type !== 'command_name' && c.type !== 'variable_assignment' && !c.type.endsWith('redirect') && c.type !== 'comment',
+  );
   const command: ShCommand = {
     kind: 'command',
     start: node.startIndex,
@@ -232,8 +250,8 @@ function recordTrap(command: ShCommand, ctx: Ctx): void {
 }
 
 function toWord(node: Node): ShWord {
-  const text = node.type === 'command_name' ? node.firstNamedChild?.text ?? node.text : node.text;
-  const target = node.type === 'command_name' ? node.firstNamedChild ?? node : node;
+  const text = node.type === 'command_name' ? (node.firstNamedChild?.text ?? node.text) : node.text;
+  const target = node.type === 'command_name' ? (node.firstNamedChild ?? node) : node;
   return { text, start: target.startIndex, end: target.endIndex, value: staticValue(target), allArgs: /^"?\$(?:@|\{@\})"?$/.test(text) };
 }
 
@@ -246,7 +264,9 @@ function staticValue(node: Node): string | undefined {
     case 'raw_string':
       return node.text.slice(1, -1);
     case 'string':
-      return node.namedChildren.every((c) => c?.type === 'string_content') ? node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1') : undefined;
+      return node.namedChildren.every((c) => c?.type === 'string_content')
+        ? node.text.slice(1, -1).replace(/\\([$`"\\\n])/g, '$1')
+        : undefined;
     case 'concatenation': {
       const parts = node.namedChildren.map((c) => (c ? staticValue(c) : undefined));
       return parts.every((p) => p !== undefined) ? parts.join('') : undefined;
@@ -262,7 +282,8 @@ function stripQuotes(text: string): string {
 
 const SCRIPT_NAME = /\.(sh|bash|ash|dash)$/i;
 /** Names that never hold shell scripts even without an extension. */
-const NOT_SCRIPTS = /^(Dockerfile|Containerfile|Makefile|LICENSE|README|CHANGELOG|AUTHORS|NOTICE|CODEOWNERS|OWNERS|Gemfile|Rakefile|Procfile|Vagrantfile|Jenkinsfile|Brewfile|Pipfile|Tiltfile|go\.mod|go\.sum)(\..*)?$/i;
+const NOT_SCRIPTS =
+  /^(Dockerfile|Containerfile|Makefile|LICENSE|README|CHANGELOG|AUTHORS|NOTICE|CODEOWNERS|OWNERS|Gemfile|Rakefile|Procfile|Vagrantfile|Jenkinsfile|Brewfile|Pipfile|Tiltfile|go\.mod|go\.sum)(\..*)?$/i;
 
 /** A file that may be a shell script: `*.sh` (and friends), or a name without extension (checked for `#!`). */
 export function mayBeScriptPath(file: string): boolean {

@@ -12,7 +12,7 @@ export function deref(node: unknown, doc: YDoc): Node | undefined {
     // yaml's Alias.resolve walks the whole document for the anchor on every call; parsed documents are
     // never mutated (edits are text edits and re-parse), so one walk per alias is enough.
     let target = resolvedAliases.get(node);
-    if (target === undefined) resolvedAliases.set(node, (target = (node.resolve(doc)) ?? null));
+    if (target === undefined) resolvedAliases.set(node, (target = node.resolve(doc) ?? null));
     return target ?? undefined;
   }
   return node as Node;

@@ -96,10 +96,13 @@ export function toInt(v: unknown): number {
     const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[1-9][0-9]*|0)$/.exec(s.replace(/_/g, ''));
     if (!m) return 0;
     const body = m[2]!;
-    const n = /^0[xX]/.test(body) ? parseInt(body.slice(2), 16)
-      : /^0[bB]/.test(body) ? parseInt(body.slice(2), 2)
-      : /^0[oO]?[0-7]+$/.test(body) ? parseInt(body.replace(/^0[oO]?/, ''), 8)
-      : parseInt(body, 10);
+    const n = /^0[xX]/.test(body)
+      ? parseInt(body.slice(2), 16)
+      : /^0[bB]/.test(body)
+        ? parseInt(body.slice(2), 2)
+        : /^0[oO]?[0-7]+$/.test(body)
+          ? parseInt(body.replace(/^0[oO]?/, ''), 8)
+          : parseInt(body, 10);
     return m[1] === '-' ? -n : n;
   }
   return 0;

@@ -57,16 +57,49 @@ export function indexFiles(input: ChartInput): ChartFiles {
 }
 
 const FIELDS: Record<string, string> = {
-  name: 'Name', home: 'Home', sources: 'Sources', version: 'Version', description: 'Description', keywords: 'Keywords',
-  maintainers: 'Maintainers', icon: 'Icon', apiVersion: 'APIVersion', condition: 'Condition', tags: 'Tags',
-  appVersion: 'AppVersion', deprecated: 'Deprecated', annotations: 'Annotations', kubeVersion: 'KubeVersion',
-  dependencies: 'Dependencies', type: 'Type',
+  name: 'Name',
+  home: 'Home',
+  sources: 'Sources',
+  version: 'Version',
+  description: 'Description',
+  keywords: 'Keywords',
+  maintainers: 'Maintainers',
+  icon: 'Icon',
+  apiVersion: 'APIVersion',
+  condition: 'Condition',
+  tags: 'Tags',
+  appVersion: 'AppVersion',
+  deprecated: 'Deprecated',
+  annotations: 'Annotations',
+  kubeVersion: 'KubeVersion',
+  dependencies: 'Dependencies',
+  type: 'Type',
 };
 const SUB_FIELDS: Record<string, string> = {
-  name: 'Name', email: 'Email', url: 'URL', version: 'Version', repository: 'Repository', condition: 'Condition',
-  tags: 'Tags', enabled: 'Enabled', 'import-values': 'ImportValues', alias: 'Alias',
+  name: 'Name',
+  email: 'Email',
+  url: 'URL',
+  version: 'Version',
+  repository: 'Repository',
+  condition: 'Condition',
+  tags: 'Tags',
+  enabled: 'Enabled',
+  'import-values': 'ImportValues',
+  alias: 'Alias',
 };
-const STRING_FIELDS = ['Name', 'Home', 'Version', 'Description', 'Icon', 'APIVersion', 'Condition', 'Tags', 'AppVersion', 'KubeVersion', 'Type'];
+const STRING_FIELDS = [
+  'Name',
+  'Home',
+  'Version',
+  'Description',
+  'Icon',
+  'APIVersion',
+  'Condition',
+  'Tags',
+  'AppVersion',
+  'KubeVersion',
+  'Type',
+];
 
 const own = (names: Record<string, string>, k: string): string => (Object.prototype.hasOwnProperty.call(names, k) ? names[k]! : k);
 
@@ -83,7 +116,10 @@ function metadataOf(raw: GoMap, text: string, dirName: string): GoMap {
   for (const f of STRING_FIELDS) md[f] = '';
   md['Deprecated'] = false;
   for (const [k, v] of Object.entries(raw)) setKey(md, own(FIELDS, k), v);
-  for (const [field, key] of [['Version', 'version'], ['AppVersion', 'appVersion']] as const) {
+  for (const [field, key] of [
+    ['Version', 'version'],
+    ['AppVersion', 'appVersion'],
+  ] as const) {
     if (typeof md[field] === 'number') {
       const m = new RegExp(`^${key}:\\s*["']?([^"'\\s#]+)`, 'm').exec(text);
       md[field] = m ? m[1]! : String(md[field]);
@@ -111,13 +147,26 @@ function dependencies(md: GoMap): Dependency[] {
 }
 
 /** Load the chart in `dir` ('' or 'charts/x/') and its subcharts. */
-export function loadChart(files: ChartFiles, root: string, dir: string, parentPath: string | undefined, diags: Diagnostic[], depth = 0): LoadedChart {
+export function loadChart(
+  files: ChartFiles,
+  root: string,
+  dir: string,
+  parentPath: string | undefined,
+  diags: Diagnostic[],
+  depth = 0,
+): LoadedChart {
   const chartFile = files.get(`${dir}Chart.yaml`);
   const dirName = (dir ? dir.replace(/\/$/, '') : root.replace(/\\/g, '/').replace(/\/+$/, '')).split('/').pop() || 'chart';
   let md: GoMap;
   if (chartFile) md = metadataOf(parseValues(chartFile.key, chartFile.text, diags, false), chartFile.text, dirName);
   else {
-    diags.push({ file: `${root.replace(/[\\/]+$/, '')}/${dir}Chart.yaml`, start: 0, end: 0, message: 'Chart.yaml is missing', kind: 'chart' });
+    diags.push({
+      file: `${root.replace(/[\\/]+$/, '')}/${dir}Chart.yaml`,
+      start: 0,
+      end: 0,
+      message: 'Chart.yaml is missing',
+      kind: 'chart',
+    });
     md = metadataOf({}, '', dirName);
   }
   const name = String(md['Name']);
@@ -136,9 +185,21 @@ export function loadChart(files: ChartFiles, root: string, dir: string, parentPa
     }
     const m = /^charts\/([^/]+)\/Chart\.yaml$/.exec(r);
     if (m) subDirs.add(m[1]!);
-    if (/^charts\/[^/]+\.tgz$/.test(r)) diags.push({ file: f.key, start: 0, end: 0, message: `packaged subchart ${r} is not read; unpack it to render it`, kind: 'chart' });
+    if (/^charts\/[^/]+\.tgz$/.test(r))
+      diags.push({ file: f.key, start: 0, end: 0, message: `packaged subchart ${r} is not read; unpack it to render it`, kind: 'chart' });
   }
-  const chart: LoadedChart = { name, dir, fullPath, metadata: md, defaults, templates, rels, subcharts: [], deps: dependencies(md), subDirs: [] };
+  const chart: LoadedChart = {
+    name,
+    dir,
+    fullPath,
+    metadata: md,
+    defaults,
+    templates,
+    rels,
+    subcharts: [],
+    deps: dependencies(md),
+    subDirs: [],
+  };
   if (depth > 20) return chart;
   const loaded = [...subDirs].map((d) => ({ d, c: loadChart(files, root, `${dir}charts/${d}/`, fullPath, diags, depth + 1) }));
   const used = new Set<LoadedChart>();
@@ -182,7 +243,10 @@ export function isEnabled(parent: LoadedChart, sub: LoadedChart, parentVals: GoM
     if (vs.includes(true)) enabled = true;
     else if (vs.includes(false)) enabled = false;
   }
-  for (const path of (dep.condition ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const path of (dep.condition ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const v = pathValue(parentVals, path);
     if (typeof v === 'boolean') {
       enabled = v;

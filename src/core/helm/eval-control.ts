@@ -55,7 +55,9 @@ export function range(eng: Engine, n: Extract<Node, { t: 'range' }>, f: Frame, d
     }
     const e = elem(k);
     const vals = n.pipe.decl.length === 2 ? [k, e] : [e];
-    n.pipe.decl.forEach((name, i) => { eng.declare(f, name, vals[i]!, n.pipe.isAssign, n); });
+    n.pipe.decl.forEach((name, i) => {
+      eng.declare(f, name, vals[i]!, n.pipe.isAssign, n);
+    });
     const fl = eng.execList(n.list, f, e, out);
     f.vars.length = mark;
     if (fl === BREAK) break;

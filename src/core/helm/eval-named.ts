@@ -63,7 +63,12 @@ export function tpl(e: Engine, textVal: Val, data: Val, f: Frame, at: Span): Val
 /** What a function call sees; one small object per call. */
 export class Ctx implements CallCtx {
   readonly ph: (u: Unknown) => string;
-  constructor(private readonly e: Engine, readonly name: string, private readonly f: Frame, private readonly at: Span) {
+  constructor(
+    private readonly e: Engine,
+    readonly name: string,
+    private readonly f: Frame,
+    private readonly at: Span,
+  ) {
     this.ph = e.ph;
   }
   diag(message: string, kind: DiagnosticKind): void {

@@ -41,7 +41,10 @@ export class Engine {
   /** @internal While rendering a tpl string: where its diagnostics are reported. */
   redirect: { file: string; start: number; end: number } | undefined;
 
-  constructor(readonly env: EngineEnv, readonly templateName: string) {}
+  constructor(
+    readonly env: EngineEnv,
+    readonly templateName: string,
+  ) {}
 
   readonly ph = (u: Unknown): string => {
     const id = ++this.env.counter.n;
@@ -148,7 +151,9 @@ export class Engine {
   enter(name: string): void {
     if (++this.budget.depth > LIMITS.depth) {
       this.budget.depth--;
-      this.budget.fail(`template ${JSON.stringify(name)} nested more than ${LIMITS.depth} deep (recursive include?) while rendering ${this.templateName}`);
+      this.budget.fail(
+        `template ${JSON.stringify(name)} nested more than ${LIMITS.depth} deep (recursive include?) while rendering ${this.templateName}`,
+      );
     }
   }
 
@@ -204,7 +209,8 @@ export class Engine {
     const first = args[0]!;
     const rest = args.length > 1 ? args.slice(1) : NO_ARGS;
     const noArgs = (): void => {
-      if (rest.length || final) throw new TplError(`can't give argument to non-function ${first.t === 'string' ? JSON.stringify(first.value) : first.t}`);
+      if (rest.length || final)
+        throw new TplError(`can't give argument to non-function ${first.t === 'string' ? JSON.stringify(first.value) : first.t}`);
     };
     switch (first.t) {
       case 'field':
@@ -258,16 +264,26 @@ export class Engine {
   /** @internal */
   arg(a: Arg, f: Frame, dot: Val): Val {
     switch (a.t) {
-      case 'dot': return dot;
-      case 'nil': return NIL;
-      case 'bool': return { v: a.value };
-      case 'string': return { v: a.value };
-      case 'number': return a.float ? { v: a.value, float: true } : { v: a.value };
-      case 'field': return this.chain(dot, a.names, [], undefined, f, dot, a);
-      case 'var': return this.chain(this.lookupVar(f, a.name), a.names, [], undefined, f, dot, a);
-      case 'chain': return this.chain(this.arg(a.node, f, dot), a.names, [], undefined, f, dot, a);
-      case 'pipe': return this.pipeline(a.pipe, f, dot, a);
-      case 'ident': return this.call(a.name, a, a, [], undefined, f, dot);
+      case 'dot':
+        return dot;
+      case 'nil':
+        return NIL;
+      case 'bool':
+        return { v: a.value };
+      case 'string':
+        return { v: a.value };
+      case 'number':
+        return a.float ? { v: a.value, float: true } : { v: a.value };
+      case 'field':
+        return this.chain(dot, a.names, [], undefined, f, dot, a);
+      case 'var':
+        return this.chain(this.lookupVar(f, a.name), a.names, [], undefined, f, dot, a);
+      case 'chain':
+        return this.chain(this.arg(a.node, f, dot), a.names, [], undefined, f, dot, a);
+      case 'pipe':
+        return this.pipeline(a.pipe, f, dot, a);
+      case 'ident':
+        return this.call(a.name, a, a, [], undefined, f, dot);
     }
   }
 

@@ -106,8 +106,12 @@ export const coreFuncs: FnTable = {
   }),
   typeOf: def(1, 1, (_c, [x]) => ({ v: goType(x!.v, x!.float) })),
   kindOf: def(1, 1, (_c, [x]) => ({ v: goKind(x!.v, x!.float) })),
-  kindIs: def(2, 2, (c, [k, x]) => (x!.v instanceof Unknown ? unknown('kindIs of an unknown value') : { v: strval(c, k!) === goKind(x!.v, x!.float) })),
-  typeIs: def(2, 2, (c, [t, x]) => (x!.v instanceof Unknown ? unknown('typeIs of an unknown value') : { v: strval(c, t!) === goType(x!.v, x!.float) })),
+  kindIs: def(2, 2, (c, [k, x]) =>
+    x!.v instanceof Unknown ? unknown('kindIs of an unknown value') : { v: strval(c, k!) === goKind(x!.v, x!.float) },
+  ),
+  typeIs: def(2, 2, (c, [t, x]) =>
+    x!.v instanceof Unknown ? unknown('typeIs of an unknown value') : { v: strval(c, t!) === goType(x!.v, x!.float) },
+  ),
   typeIsLike: def(2, 2, (c, [t, x]) => {
     if (x!.v instanceof Unknown) return unknown('typeIsLike of an unknown value');
     const want = strval(c, t!);

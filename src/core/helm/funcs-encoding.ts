@@ -122,7 +122,8 @@ function semverFn(c: CallCtx, [con, ver]: Val[]): Val {
   const u = unknownIn(c, [con!, ver!]);
   if (u) return u;
   const r = semverSatisfies(strval(c, con!), strval(c, ver!));
-  if (r === undefined) throw new TplError(`semverCompare: cannot parse ${JSON.stringify(strval(c, con!))} / ${JSON.stringify(strval(c, ver!))}`);
+  if (r === undefined)
+    throw new TplError(`semverCompare: cannot parse ${JSON.stringify(strval(c, con!))} / ${JSON.stringify(strval(c, ver!))}`);
   return { v: r };
 }
 
@@ -142,7 +143,9 @@ export const encodingFuncs: FnTable = {
   b64enc: strFn(1, 1, (s) => Buffer.from(String(s), 'utf8').toString('base64')),
   b64dec: strFn(1, 1, (s) => {
     const str = String(s);
-    return /^[A-Za-z0-9+/]*={0,2}$/.test(str) && str.length % 4 === 0 ? Buffer.from(str, 'base64').toString('utf8') : 'illegal base64 data at input byte 0';
+    return /^[A-Za-z0-9+/]*={0,2}$/.test(str) && str.length % 4 === 0
+      ? Buffer.from(str, 'base64').toString('utf8')
+      : 'illegal base64 data at input byte 0';
   }),
   b32enc: strFn(1, 1, (s) => b32enc(String(s))),
   sha256sum: hash('sha256'),
@@ -162,6 +165,16 @@ export const encodingFuncs: FnTable = {
     if (x!.v instanceof Unknown) return x!;
     const v = parseVersion(strval(c, x!));
     if (!v) throw new TplError(`semver: invalid version ${JSON.stringify(strval(c, x!))}`);
-    return { v: { Major: v.major, Minor: v.minor, Patch: v.patch, Prerelease: v.pre, Metadata: v.meta, Original: v.original, [STRINGER]: `${v.major}.${v.minor}.${v.patch}${v.pre ? '-' + v.pre : ''}${v.meta ? '+' + v.meta : ''}` } };
+    return {
+      v: {
+        Major: v.major,
+        Minor: v.minor,
+        Patch: v.patch,
+        Prerelease: v.pre,
+        Metadata: v.meta,
+        Original: v.original,
+        [STRINGER]: `${v.major}.${v.minor}.${v.patch}${v.pre ? '-' + v.pre : ''}${v.meta ? '+' + v.meta : ''}`,
+      },
+    };
   }),
 };

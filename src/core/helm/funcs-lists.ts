@@ -4,7 +4,22 @@
 import { def, firstUnknown, strval, toInt, TplError, unknown, type CallCtx, type Fn, type FnDef, type FnTable } from './call.js';
 import { strslice } from './funcs-strings.js';
 import { copyValue } from './values.js';
-import { child, childProv, deepEqual, getKey, hasKey, isMap, markValuesContainer, setChildProv, setKey, sortedKeys, truth, Unknown, type GoMap, type Val } from './value.js';
+import {
+  child,
+  childProv,
+  deepEqual,
+  getKey,
+  hasKey,
+  isMap,
+  markValuesContainer,
+  setChildProv,
+  setKey,
+  sortedKeys,
+  truth,
+  Unknown,
+  type GoMap,
+  type Val,
+} from './value.js';
 
 const MAX_LIST = 100_000;
 
@@ -91,7 +106,7 @@ export const listFuncs: FnTable = {
     const out: Val[] = [];
     for (const l of args) {
       const a = list(c, l);
-            out.push(...elems(a));
+      out.push(...elems(a));
     }
     return makeList(out);
   }),
@@ -126,7 +141,7 @@ export const listFuncs: FnTable = {
   }),
   uniq: lfn(1, 1, (c, [l]) => {
     const a = list(c, l!);
-        const out: Val[] = [];
+    const out: Val[] = [];
     for (const e of elems(a)) if (!out.some((o) => deepEqual(o.v, e.v))) out.push(e);
     return makeList(out);
   }),
@@ -144,7 +159,14 @@ export const listFuncs: FnTable = {
   untilStep: lfn(3, 3, (_c, [a, b, s]) => range(toInt(a!.v), toInt(b!.v), toInt(s!.v))),
   seq: lfn(0, 3, (_c, args) => {
     const n = args.map((a) => toInt(a.v));
-    const [start, stop, step] = n.length === 1 ? [1, n[0]!, n[0]! >= 1 ? 1 : -1] : n.length === 2 ? [n[0]!, n[1]!, n[1]! >= n[0]! ? 1 : -1] : n.length === 3 ? [n[0]!, n[2]!, n[1]!] : [0, -1, 1];
+    const [start, stop, step] =
+      n.length === 1
+        ? [1, n[0]!, n[0]! >= 1 ? 1 : -1]
+        : n.length === 2
+          ? [n[0]!, n[1]!, n[1]! >= n[0]! ? 1 : -1]
+          : n.length === 3
+            ? [n[0]!, n[2]!, n[1]!]
+            : [0, -1, 1];
     const out: number[] = [];
     if (step === 0 || (stop - start) / step > MAX_LIST) return { v: '' };
     for (let x = start; step > 0 ? x <= stop : x >= stop; x += step) out.push(x);
@@ -162,19 +184,19 @@ export const listFuncs: FnTable = {
   }),
   get: lfn(2, 2, (c, [d, k]) => {
     const m = dictArg(c, d!);
-        const key = strval(c, k!);
+    const key = strval(c, k!);
     return hasKey(m, key) ? child(m, key) : { v: '' };
   }),
   set: lfn(3, 3, (c, [d, k, v]) => {
     const m = dictArg(c, d!);
-        const key = strval(c, k!);
+    const key = strval(c, k!);
     setKey(m, key, v!.v);
     setChildProv(m, key, v!.src);
     return d!;
   }),
   unset: lfn(2, 2, (c, [d, k]) => {
     const m = dictArg(c, d!);
-        Reflect.deleteProperty(m, strval(c, k!));
+    Reflect.deleteProperty(m, strval(c, k!));
     return d!;
   }),
   hasKey: lfn(2, 2, (c, [d, k]) => {
@@ -185,7 +207,7 @@ export const listFuncs: FnTable = {
     const out = new Set<string>();
     for (const d of ds) {
       const m = dictArg(c, d);
-            for (const k of Object.keys(m)) out.add(k);
+      for (const k of Object.keys(m)) out.add(k);
     }
     return { v: [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
   }),
@@ -198,21 +220,29 @@ export const listFuncs: FnTable = {
     const out: Val[] = [];
     for (const d of ds) {
       const m = dictArg(c, d);
-            if (hasKey(m, key)) out.push(child(m, key));
+      if (hasKey(m, key)) out.push(child(m, key));
     }
     return makeList(out);
   }),
   pick: lfn(1, Infinity, (c, [d, ...ks]) => {
     const m = dictArg(c, d!);
-        const out: GoMap = {};
-    for (const k of ks.map((x) => strval(c, x))) if (hasKey(m, k)) { setKey(out, k, m[k]); setChildProv(out, k, childProv(m, k)); }
+    const out: GoMap = {};
+    for (const k of ks.map((x) => strval(c, x)))
+      if (hasKey(m, k)) {
+        setKey(out, k, m[k]);
+        setChildProv(out, k, childProv(m, k));
+      }
     return { v: out };
   }),
   omit: lfn(1, Infinity, (c, [d, ...ks]) => {
     const m = dictArg(c, d!);
-        const drop = new Set(ks.map((x) => strval(c, x)));
+    const drop = new Set(ks.map((x) => strval(c, x)));
     const out: GoMap = {};
-    for (const k of Object.keys(m)) if (!drop.has(k)) { setKey(out, k, m[k]); setChildProv(out, k, childProv(m, k)); }
+    for (const k of Object.keys(m))
+      if (!drop.has(k)) {
+        setKey(out, k, m[k]);
+        setChildProv(out, k, childProv(m, k));
+      }
     return { v: out };
   }),
   dig: lfn(3, Infinity, (c, args) => {

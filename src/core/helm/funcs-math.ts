@@ -9,9 +9,12 @@ type Kind = 'nil' | 'bool' | 'number' | 'string' | 'other';
 function kind(v: unknown): Kind {
   if (v === null || v === undefined) return 'nil';
   switch (typeof v) {
-    case 'boolean': return 'bool';
-    case 'number': return 'number';
-    case 'string': return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
   }
   return 'other';
 }
@@ -33,7 +36,10 @@ function eq2(c: CallCtx, a: Val, b: Val): boolean {
 /** Go refuses to compare an int with a float64 (and every number from values is a float64): report it. */
 function numberKinds(c: CallCtx, a: Val, b: Val): void {
   if (goType(a.v, a.float) !== goType(b.v, b.float)) {
-    c.diag(`${c.name}: incompatible types for comparison (${goType(a.v, a.float)} and ${goType(b.v, b.float)}); Helm reads numbers from values as float64`, 'eval');
+    c.diag(
+      `${c.name}: incompatible types for comparison (${goType(a.v, a.float)} and ${goType(b.v, b.float)}); Helm reads numbers from values as float64`,
+      'eval',
+    );
   }
 }
 
@@ -47,8 +53,7 @@ function order(c: CallCtx, a: Val, b: Val): number {
   return (a.v as number) < (b.v as number) ? -1 : (a.v as number) > (b.v as number) ? 1 : 0;
 }
 
-const cmp = (test: (n: number) => boolean) =>
-  def(2, 2, (c, [a, b]) => unknownIn(c, [a!, b!]) ?? { v: test(order(c, a!, b!)) });
+const cmp = (test: (n: number) => boolean) => def(2, 2, (c, [a, b]) => unknownIn(c, [a!, b!]) ?? { v: test(order(c, a!, b!)) });
 
 /** int64 arithmetic on any number of arguments; unknown in, unknown out. */
 function intOp(min: number, max: number, f: (ns: number[]) => number) {

@@ -54,7 +54,11 @@ export function strslice(c: CallCtx, x: Val): string[] {
 }
 
 const title = (s: string): string => s.replace(/(^|[^\p{L}\p{N}_'])(\p{L})/gu, (_m, p: string, l: string) => p + l.toUpperCase());
-const words = (s: string): string[] => s.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/).filter(Boolean);
+const words = (s: string): string[] =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
 
 function goSplit(s: string, sep: string, n = -1): string[] {
   if (n === 0) return [];
@@ -162,11 +166,31 @@ export const stringFuncs: FnTable = {
     const str = s as string;
     return width < 4 || str.length <= width ? str : str.slice(0, width - 3) + '...';
   }),
-  initials: strFn(1, 1, (s) => (s as string).split(/\s+/).filter(Boolean).map((x) => x[0]).join('')),
+  initials: strFn(1, 1, (s) =>
+    (s as string)
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((x) => x[0])
+      .join(''),
+  ),
   plural: def(3, 3, (_c, [one, many, n]) => (toInt(n!.v) === 1 ? one! : many!)),
-  snakecase: strFn(1, 1, (s) => words(s as string).map((w) => w.toLowerCase()).join('_')),
-  kebabcase: strFn(1, 1, (s) => words(s as string).map((w) => w.toLowerCase()).join('-')),
-  camelcase: strFn(1, 1, (s) => (s as string).split(/[_\s-]+/).filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join('')),
+  snakecase: strFn(1, 1, (s) =>
+    words(s as string)
+      .map((w) => w.toLowerCase())
+      .join('_'),
+  ),
+  kebabcase: strFn(1, 1, (s) =>
+    words(s as string)
+      .map((w) => w.toLowerCase())
+      .join('-'),
+  ),
+  camelcase: strFn(1, 1, (s) =>
+    (s as string)
+      .split(/[_\s-]+/)
+      .filter(Boolean)
+      .map((w) => w[0]!.toUpperCase() + w.slice(1))
+      .join(''),
+  ),
   contains: def(2, 2, (c, [sub, s]) => unknownIn(c, [sub!, s!]) ?? { v: strval(c, s!).includes(strval(c, sub!)) }),
   hasPrefix: def(2, 2, (c, [p, s]) => unknownIn(c, [p!, s!]) ?? { v: strval(c, s!).startsWith(strval(c, p!)) }),
   hasSuffix: def(2, 2, (c, [p, s]) => unknownIn(c, [p!, s!]) ?? { v: strval(c, s!).endsWith(strval(c, p!)) }),
@@ -178,9 +202,18 @@ export const stringFuncs: FnTable = {
   split: def(2, 2, (c, [sep, s]) => unknownIn(c, [s!]) ?? { v: splitMap(goSplit(strval(c, s!), strval(c, sep!))) }),
   splitList: def(2, 2, (c, [sep, s]) => unknownIn(c, [s!]) ?? { v: goSplit(strval(c, s!), strval(c, sep!)) }),
   splitn: def(3, 3, (c, [sep, n, s]) => unknownIn(c, [s!]) ?? { v: splitMap(goSplit(strval(c, s!), strval(c, sep!), toInt(n!.v))) }),
-  urlquery: def(0, Infinity, (c, args) => ({ v: encodeURIComponent(args.map((a) => fmtV(a.v, c.ph, a.float)).join('')).replace(/%20/g, '+') })),
-  html: def(0, Infinity, (c, args) => ({
-    v: args.map((a) => fmtV(a.v, c.ph, a.float)).join('').replace(/[&'<>"\0]/g, (ch) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[ch]!),
+  urlquery: def(0, Infinity, (c, args) => ({
+    v: encodeURIComponent(args.map((a) => fmtV(a.v, c.ph, a.float)).join('')).replace(/%20/g, '+'),
   })),
-  js: def(0, Infinity, (c, args) => ({ v: JSON.stringify(args.map((a) => fmtV(a.v, c.ph, a.float)).join('')).slice(1, -1).replace(/'/g, "\\'") })),
+  html: def(0, Infinity, (c, args) => ({
+    v: args
+      .map((a) => fmtV(a.v, c.ph, a.float))
+      .join('')
+      .replace(/[&'<>"\0]/g, (ch) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' })[ch]!),
+  })),
+  js: def(0, Infinity, (c, args) => ({
+    v: JSON.stringify(args.map((a) => fmtV(a.v, c.ph, a.float)).join(''))
+      .slice(1, -1)
+      .replace(/'/g, "\\'"),
+  })),
 };

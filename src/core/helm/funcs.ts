@@ -11,7 +11,25 @@ import { stringFuncs } from './funcs-strings.js';
 
 const table: FnTable = { ...coreFuncs, ...stringFuncs, ...listFuncs, ...mathFuncs, ...encodingFuncs, ...regexFuncs };
 
-const MUST = ['append', 'prepend', 'first', 'last', 'rest', 'initial', 'reverse', 'uniq', 'without', 'has', 'compact', 'slice', 'merge', 'mergeOverwrite', 'deepCopy', 'push', 'dig'];
+const MUST = [
+  'append',
+  'prepend',
+  'first',
+  'last',
+  'rest',
+  'initial',
+  'reverse',
+  'uniq',
+  'without',
+  'has',
+  'compact',
+  'slice',
+  'merge',
+  'mergeOverwrite',
+  'deepCopy',
+  'push',
+  'dig',
+];
 table['push'] = table['append']!;
 for (const name of MUST) {
   const key = `must${name[0]!.toUpperCase()}${name.slice(1)}`;

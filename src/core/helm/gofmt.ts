@@ -9,7 +9,9 @@ export type Ph = (u: Unknown) => string;
 /** Decimal digits of |x| and the decimal point position: |x| = 0.d1d2… × 10^dp. sig: round to that many digits. */
 function digitsOf(x: number, sig?: number): { digits: string; dp: number } {
   if (x === 0) return { digits: '0', dp: 1 };
-  const [m, e] = Math.abs(x).toExponential(sig === undefined ? undefined : Math.max(0, Math.min(100, sig - 1))).split('e');
+  const [m, e] = Math.abs(x)
+    .toExponential(sig === undefined ? undefined : Math.max(0, Math.min(100, sig - 1)))
+    .split('e');
   const digits = m!.replace('.', '').replace(/0+$/, '') || '0';
   return { digits, dp: Number(e) + 1 };
 }
@@ -80,19 +82,27 @@ export function fmtV(v: unknown, ph: Ph, float = false, depth = 0): string {
   if (v === null || v === undefined) return '<nil>';
   if (v instanceof Unknown) return ph(v);
   switch (typeof v) {
-    case 'string': return v;
-    case 'boolean': return v ? 'true' : 'false';
-    case 'number': return formatNumber(v, float);
-    case 'function': return '<func>';
+    case 'string':
+      return v;
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return formatNumber(v, float);
+    case 'function':
+      return '<func>';
     case 'bigint':
-    case 'symbol': return String(v);
+    case 'symbol':
+      return String(v);
   }
   if (depth > 50) return '...';
   const f = isValuesContainer(v);
   if (Array.isArray(v)) return `[${v.map((x) => fmtV(x, ph, f, depth + 1)).join(' ')}]`;
   const s = (v as Record<symbol, unknown>)[STRINGER];
   if (typeof s === 'string') return s;
-  if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${fmtV(v[k], ph, f, depth + 1)}`).join(' ')}]`;
+  if (isMap(v))
+    return `map[${sortedKeys(v)
+      .map((k) => `${k}:${fmtV(v[k], ph, f, depth + 1)}`)
+      .join(' ')}]`;
   // Any other object prints as String() prints one (Go has no counterpart kind).
   return Object.prototype.toString.call(v);
 }

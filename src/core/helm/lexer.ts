@@ -3,8 +3,23 @@
 // stop it: the broken action is skipped up to its `}}` and lexing goes on.
 
 export type TokKind =
-  | 'space' | 'ident' | 'field' | 'var' | 'dot' | 'string' | 'number' | 'bool' | 'nil' | 'char'
-  | 'lparen' | 'rparen' | 'pipe' | 'declare' | 'assign' | 'comma' | 'keyword';
+  | 'space'
+  | 'ident'
+  | 'field'
+  | 'var'
+  | 'dot'
+  | 'string'
+  | 'number'
+  | 'bool'
+  | 'nil'
+  | 'char'
+  | 'lparen'
+  | 'rparen'
+  | 'pipe'
+  | 'declare'
+  | 'assign'
+  | 'comma'
+  | 'keyword';
 
 export interface Tok {
   k: TokKind;
@@ -37,7 +52,11 @@ const isAlnum = (c: string | undefined): boolean =>
   c !== undefined && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c === '_' || (c > '\x7f' && ALNUM.test(c)));
 
 class ActionError extends Error {
-  constructor(readonly start: number, readonly end: number, message: string) {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -105,7 +124,9 @@ function lexAction(src: string, open: number, p: number): ActionResult {
       const c = src[i]!;
       const start = i;
       const push = (k: TokKind, end: number, value?: string): void => {
-        toks.push(value === undefined ? { k, start, end, text: src.slice(start, end) } : { k, start, end, text: src.slice(start, end), value });
+        toks.push(
+          value === undefined ? { k, start, end, text: src.slice(start, end) } : { k, start, end, text: src.slice(start, end), value },
+        );
         i = end;
       };
       if (isSpace(c)) {
@@ -118,27 +139,47 @@ function lexAction(src: string, open: number, p: number): ActionResult {
         continue;
       }
       switch (c) {
-        case '=': push('assign', i + 1); continue;
+        case '=':
+          push('assign', i + 1);
+          continue;
         case ':':
           if (src[i + 1] !== '=') throw new ActionError(i, i + 1, 'expected :=');
           push('declare', i + 2);
           continue;
-        case '|': push('pipe', i + 1); continue;
-        case ',': push('comma', i + 1); continue;
-        case '(': depth++; push('lparen', i + 1); continue;
+        case '|':
+          push('pipe', i + 1);
+          continue;
+        case ',':
+          push('comma', i + 1);
+          continue;
+        case '(':
+          depth++;
+          push('lparen', i + 1);
+          continue;
         case ')':
           if (--depth < 0) throw new ActionError(i, i + 1, 'unexpected right paren');
           push('rparen', i + 1);
           continue;
-        case '"': { const [end, v] = quoted(src, i); push('string', end, v); continue; }
+        case '"': {
+          const [end, v] = quoted(src, i);
+          push('string', end, v);
+          continue;
+        }
         case '`': {
           const e = src.indexOf('`', i + 1);
           if (e < 0) throw new ActionError(i, src.length, 'unterminated raw quoted string');
           push('string', e + 1, src.slice(i + 1, e));
           continue;
         }
-        case "'": { const [end, v] = charConst(src, i); push('char', end, v); continue; }
-        case '$': { push('var', word(src, i + 1)); continue; }
+        case "'": {
+          const [end, v] = charConst(src, i);
+          push('char', end, v);
+          continue;
+        }
+        case '$': {
+          push('var', word(src, i + 1));
+          continue;
+        }
         case '.':
           if (!isDigit(src[i + 1])) {
             const end = word(src, i + 1);
@@ -191,13 +232,25 @@ function number(src: string, i: number): number {
   if (src[j] === '0') {
     j++;
     const x = src[j];
-    if (x === 'x' || x === 'X') { digits = '0123456789abcdefABCDEF_'; j++; }
-    else if (x === 'o' || x === 'O') { digits = '01234567_'; j++; }
-    else if (x === 'b' || x === 'B') { digits = '01_'; j++; }
+    if (x === 'x' || x === 'X') {
+      digits = '0123456789abcdefABCDEF_';
+      j++;
+    } else if (x === 'o' || x === 'O') {
+      digits = '01234567_';
+      j++;
+    } else if (x === 'b' || x === 'B') {
+      digits = '01_';
+      j++;
+    }
   }
-  const run = (set: string): void => { while (src[j] !== undefined && set.includes(src[j]!)) j++; };
+  const run = (set: string): void => {
+    while (src[j] !== undefined && set.includes(src[j]!)) j++;
+  };
   run(digits);
-  if (src[j] === '.') { j++; run(digits); }
+  if (src[j] === '.') {
+    j++;
+    run(digits);
+  }
   if (digits.length === 11 && (src[j] === 'e' || src[j] === 'E')) {
     j++;
     if (src[j] === '+' || src[j] === '-') j++;
@@ -223,7 +276,8 @@ function escape(src: string, i: number, quote: string): [number, string] {
     const h = src.slice(i + 2, i + 2 + n);
     if (!new RegExp(`^[0-9a-fA-F]{${n}}$`).test(h)) throw new ActionError(i, i + 2, 'invalid escape in quoted string');
     const cp = parseInt(h, 16);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000)) throw new ActionError(i, i + 2 + n, 'escape sequence is invalid Unicode code point');
+    if (cp > 0x10ffff || (cp >= 0xd800 && cp < 0xe000))
+      throw new ActionError(i, i + 2 + n, 'escape sequence is invalid Unicode code point');
     // \x is a byte in Go; bytes ≥ 0x80 alone are not valid UTF-8, keep them as the code point.
     return [i + 2 + n, String.fromCodePoint(cp)];
   };

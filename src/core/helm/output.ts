@@ -8,7 +8,12 @@ import type { Track } from './value.js';
 
 /** Rendering stopped: a limit was hit (output size, recursion, work). */
 export class Abort extends Error {
-  constructor(message: string, readonly file: string, readonly start: number, readonly end: number) {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly start: number,
+    readonly end: number,
+  ) {
     super(message);
   }
 }

@@ -5,7 +5,11 @@ import type { Arg, Command, Pipe } from './ast.js';
 import type { Tok } from './lexer.js';
 
 export class PErr extends Error {
-  constructor(readonly start: number, readonly end: number, message: string) {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -15,7 +19,10 @@ export class Fatal extends PErr {}
 
 export class Toks {
   i = 0;
-  constructor(readonly toks: Tok[], readonly endPos: number) {}
+  constructor(
+    readonly toks: Tok[],
+    readonly endPos: number,
+  ) {}
   peek(): Tok | undefined {
     return this.toks[this.i];
   }
@@ -138,14 +145,30 @@ export class ExprParser {
     if (!t) return null;
     const s = { start: t.start, end: t.end };
     switch (t.k) {
-      case 'ident': ts.next(); return { t: 'ident', ...s, name: t.text };
-      case 'dot': ts.next(); return { t: 'dot', ...s };
-      case 'nil': ts.next(); return { t: 'nil', ...s };
-      case 'var': ts.next(); return { t: 'var', ...s, name: t.text, names: [] };
-      case 'field': ts.next(); return { t: 'field', ...s, names: [t.text.slice(1)] };
-      case 'bool': ts.next(); return { t: 'bool', ...s, value: t.text === 'true' };
-      case 'string': ts.next(); return { t: 'string', ...s, value: t.value! };
-      case 'char': ts.next(); return { t: 'number', ...s, value: t.value!.codePointAt(0)!, float: false, text: t.text };
+      case 'ident':
+        ts.next();
+        return { t: 'ident', ...s, name: t.text };
+      case 'dot':
+        ts.next();
+        return { t: 'dot', ...s };
+      case 'nil':
+        ts.next();
+        return { t: 'nil', ...s };
+      case 'var':
+        ts.next();
+        return { t: 'var', ...s, name: t.text, names: [] };
+      case 'field':
+        ts.next();
+        return { t: 'field', ...s, names: [t.text.slice(1)] };
+      case 'bool':
+        ts.next();
+        return { t: 'bool', ...s, value: t.text === 'true' };
+      case 'string':
+        ts.next();
+        return { t: 'string', ...s, value: t.value! };
+      case 'char':
+        ts.next();
+        return { t: 'number', ...s, value: t.value!.codePointAt(0)!, float: false, text: t.text };
       case 'number': {
         ts.next();
         const n = parseNumber(t.text);

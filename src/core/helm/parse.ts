@@ -28,7 +28,11 @@ class Parser extends ExprParser {
   readonly defines: Define[] = [];
   readonly errors: ParseError[] = [];
 
-  constructor(readonly file: string, readonly items: Item[], readonly srcLen: number) {
+  constructor(
+    readonly file: string,
+    readonly items: Item[],
+    readonly srcLen: number,
+  ) {
     super();
   }
 

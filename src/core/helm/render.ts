@@ -21,7 +21,10 @@ function userValues(files: ChartFiles, input: ChartInput, options: RenderOptions
     const rel = name.replace(/\\/g, '/').startsWith(input.root.replace(/\\/g, '/').replace(/\/+$/, '') + '/')
       ? name.replace(/\\/g, '/').slice(input.root.replace(/\\/g, '/').replace(/\/+$/, '').length + 1)
       : name;
-    const f = extra !== undefined ? { key: name, text: extra } : files.get(rel) ?? (input.files.has(name) ? { key: name, text: input.files.get(name)! } : undefined);
+    const f =
+      extra !== undefined
+        ? { key: name, text: extra }
+        : (files.get(rel) ?? (input.files.has(name) ? { key: name, text: input.files.get(name)! } : undefined));
     if (!f) {
       diags.push({ file: name, start: 0, end: 0, message: `values file ${name} not found`, kind: 'values' });
       continue;
@@ -122,8 +125,16 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
       engine.render(parseCached(e.key, e.text).nodes, e.key, dot, out);
     } catch (err) {
       complete = false;
-      if (err instanceof Abort) diags.push({ file: err.file || e.key, start: err.start, end: err.end, message: err.message, kind: 'limit' });
-      else diags.push({ file: e.key, start: 0, end: 0, message: `rendering stopped: ${(err as Error)?.message ?? String(err)}`, kind: 'eval' });
+      if (err instanceof Abort)
+        diags.push({ file: err.file || e.key, start: err.start, end: err.end, message: err.message, kind: 'limit' });
+      else
+        diags.push({
+          file: e.key,
+          start: 0,
+          end: 0,
+          message: `rendering stopped: ${(err as Error)?.message ?? String(err)}`,
+          kind: 'eval',
+        });
     }
     const text = out.text();
     if (base.endsWith('.tpl') && !text.trim()) continue;
@@ -146,7 +157,11 @@ export function renderChart(input: ChartInput, options: RenderOptions = {}): Cha
   }
   const version = top.metadata['Version'];
   return {
-    chart: { name: top.name, ...((typeof version === 'string' || typeof version === 'number') && version ? { version: String(version) } : {}), root: input.root },
+    chart: {
+      name: top.name,
+      ...((typeof version === 'string' || typeof version === 'number') && version ? { version: String(version) } : {}),
+      root: input.root,
+    },
     templates,
     values: perChart.get(top) ?? values,
     diagnostics: diags,

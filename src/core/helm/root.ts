@@ -25,7 +25,10 @@ function filesObject(chart: LoadedChart, files: ChartFiles): GoMap {
     const r = get(c, args);
     return typeof r.v === 'string' ? { v: r.v.split('\n') } : r;
   };
-  const unknowable = (what: string): Method => () => unknown(`.Files.${what}: file contents are not known`);
+  const unknowable =
+    (what: string): Method =>
+    () =>
+      unknown(`.Files.${what}: file contents are not known`);
   return {
     Get: get,
     GetBytes: get,
@@ -39,7 +42,8 @@ function filesObject(chart: LoadedChart, files: ChartFiles): GoMap {
 
 /** The root object for one template. */
 export function rootData(chart: LoadedChart, rel: string, values: GoMap, files: ChartFiles, options: RenderOptions): Val {
-  const has: Method = (c, [v]) => unknown(`.Capabilities.APIVersions.Has ${v ? JSON.stringify(strval(c, v)) : ''}: the cluster's API versions are not known`);
+  const has: Method = (c, [v]) =>
+    unknown(`.Capabilities.APIVersions.Has ${v ? JSON.stringify(strval(c, v)) : ''}: the cluster's API versions are not known`);
   const root: GoMap = {
     Values: values,
     Release: {

@@ -60,13 +60,16 @@ interface Constraint {
 }
 
 const isX = (s: string | undefined): boolean => s === 'x' || s === 'X' || s === '*';
-const CONSTRAINT = /^\s*(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*v?([0-9xX*]+)(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?\s*$/;
+const CONSTRAINT =
+  /^\s*(=|!=|>=|=>|<=|=<|>|<|~>|~|\^)?\s*v?([0-9xX*]+)(\.[0-9xX*]+)?(\.[0-9xX*]+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?\s*$/;
 
 function parseConstraint(s: string): Constraint | undefined {
   const m = CONSTRAINT.exec(s);
   if (!m) return undefined;
   const [, op = '', maj, min, pat, pre = ''] = m;
-  let dirty = false, minorDirty = false, patchDirty = false;
+  let dirty = false,
+    minorDirty = false,
+    patchDirty = false;
   let ver: string;
   if (isX(maj)) {
     ver = `0.0.0${pre}`;

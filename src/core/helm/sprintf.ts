@@ -32,16 +32,33 @@ function fmtInt(n: number, verb: string, sp: Spec): string | undefined {
   const a = Math.abs(Math.trunc(n));
   let body: string;
   switch (verb) {
-    case 'v': case 'd': body = a.toFixed(0); break;
-    case 'b': body = a.toString(2); break;
-    case 'o': body = (sp.sharp ? '0' : '') + a.toString(8); break;
-    case 'O': body = '0o' + a.toString(8); break;
-    case 'x': body = (sp.sharp ? '0x' : '') + a.toString(16); break;
-    case 'X': body = (sp.sharp ? '0X' : '') + a.toString(16).toUpperCase(); break;
-    case 'c': return a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd';
-    case 'q': return goQuote(a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd', "'");
-    case 'U': return 'U+' + a.toString(16).toUpperCase().padStart(4, '0');
-    default: return undefined;
+    case 'v':
+    case 'd':
+      body = a.toFixed(0);
+      break;
+    case 'b':
+      body = a.toString(2);
+      break;
+    case 'o':
+      body = (sp.sharp ? '0' : '') + a.toString(8);
+      break;
+    case 'O':
+      body = '0o' + a.toString(8);
+      break;
+    case 'x':
+      body = (sp.sharp ? '0x' : '') + a.toString(16);
+      break;
+    case 'X':
+      body = (sp.sharp ? '0X' : '') + a.toString(16).toUpperCase();
+      break;
+    case 'c':
+      return a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd';
+    case 'q':
+      return goQuote(a <= 0x10ffff ? String.fromCodePoint(a) : '\ufffd', "'");
+    case 'U':
+      return 'U+' + a.toString(16).toUpperCase().padStart(4, '0');
+    default:
+      return undefined;
   }
   if (sp.prec >= 0) body = body.padStart(sp.prec, '0');
   return (neg ? '-' : sp.plus ? '+' : sp.space ? ' ' : '') + body;
@@ -49,7 +66,10 @@ function fmtInt(n: number, verb: string, sp: Spec): string | undefined {
 
 function fmtFloatVerb(x: number, verb: string, sp: Spec): string | undefined {
   if (!'beEfFgGvxX'.includes(verb) || verb === 'b' || verb === 'x' || verb === 'X') return undefined;
-  const s = verb === 'v' ? formatFloat(x, 'g', sp.prec) : formatFloat(x, verb === 'F' ? 'f' : verb, sp.prec >= 0 ? sp.prec : 'eEfF'.includes(verb) ? 6 : -1);
+  const s =
+    verb === 'v'
+      ? formatFloat(x, 'g', sp.prec)
+      : formatFloat(x, verb === 'F' ? 'f' : verb, sp.prec >= 0 ? sp.prec : 'eEfF'.includes(verb) ? 6 : -1);
   return s[0] !== '-' && (sp.plus || sp.space) ? (sp.plus ? '+' : ' ') + s : s;
 }
 
@@ -66,7 +86,8 @@ function fmtArg(x: Val, verb: string, sp: Spec, ph: Ph, depth = 0): string | und
   }
   let s: string | undefined;
   if (typeof v === 'string') s = v;
-  else if (typeof v === 'object' && typeof (v as Record<symbol, unknown>)[STRINGER] === 'string') s = (v as Record<symbol, string>)[STRINGER];
+  else if (typeof v === 'object' && typeof (v as Record<symbol, unknown>)[STRINGER] === 'string')
+    s = (v as Record<symbol, string>)[STRINGER];
   if (s !== undefined) {
     if (verb === 's') return sp.prec >= 0 ? Array.from(s).slice(0, sp.prec).join('') : s;
     if (verb === 'q') return goQuote(s);
@@ -83,7 +104,10 @@ function fmtArg(x: Val, verb: string, sp: Spec, ph: Ph, depth = 0): string | und
     return fmtArg(e, verb, sp, ph, depth + 1) ?? `%!${verb}(${goType(y, e.float)}=${fmtV(y, ph, e.float)})`;
   };
   if (Array.isArray(v)) return `[${v.map(el).join(' ')}]`;
-  if (isMap(v)) return `map[${sortedKeys(v).map((k) => `${k}:${el(v[k])}`).join(' ')}]`;
+  if (isMap(v))
+    return `map[${sortedKeys(v)
+      .map((k) => `${k}:${el(v[k])}`)
+      .join(' ')}]`;
   return undefined;
 }
 
@@ -142,10 +166,16 @@ export function sprintf(format: string, args: Val[], ph: Ph): { text: string; sp
       i++;
       const w = intArg();
       if (w === undefined) out += '%!(BADWIDTH)';
-      else if (w < 0) { sp.minus = true; sp.width = -w; } else sp.width = w;
+      else if (w < 0) {
+        sp.minus = true;
+        sp.width = -w;
+      } else sp.width = w;
     } else {
       const m = /^\d+/.exec(format.slice(i, i + 10));
-      if (m) { sp.width = Number(m[0]); i += m[0].length; }
+      if (m) {
+        sp.width = Number(m[0]);
+        i += m[0].length;
+      }
     }
     if (format[i] === '.') {
       i++;
@@ -194,7 +224,10 @@ export function sprintf(format: string, args: Val[], ph: Ph): { text: string; sp
     out += padded;
   }
   if (!reordered && argNum < args.length) {
-    out += `%!(EXTRA ${args.slice(argNum).map((a) => `${goType(a.v, a.float)}=${fmtV(a.v, ph, a.float)}`).join(', ')})`;
+    out += `%!(EXTRA ${args
+      .slice(argNum)
+      .map((a) => `${goType(a.v, a.float)}=${fmtV(a.v, ph, a.float)}`)
+      .join(', ')})`;
   }
   return { text: out, spans };
 }

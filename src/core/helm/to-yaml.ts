@@ -26,7 +26,10 @@ class Emitter {
   private ind = true;
   readonly segs: Segment[] = [];
 
-  constructor(private readonly ph: Ph, private readonly limit: number) {}
+  constructor(
+    private readonly ph: Ph,
+    private readonly limit: number,
+  ) {}
 
   private w(s: string): void {
     this.buf.push(s);
@@ -69,18 +72,25 @@ class Emitter {
   node(v: unknown, src: ValueOrigin | undefined, ctx: Ctx, depth: number): void {
     if (depth > 1000) throw new RangeError('toYaml: value nested too deeply (a cycle?)');
     if (Array.isArray(v)) {
-      if (v.length === 0) { this.emptyFlow('[', ']'); return; }
+      if (v.length === 0) {
+        this.emptyFlow('[', ']');
+        return;
+      }
       this.inc(false, !!ctx.mapping && !this.ind);
       v.forEach((item, i) => {
         this.writeIndent();
         this.indicator('-', true, false, true);
         this.node(item, childProv(v, i), {}, depth + 1);
       });
-      this.pop(); return;
+      this.pop();
+      return;
     }
     if (isMap(v) && typeof (v as Record<symbol, unknown>)[STRINGER] !== 'string') {
       const keys = sortKeys(v);
-      if (keys.length === 0) { this.emptyFlow('{', '}'); return; }
+      if (keys.length === 0) {
+        this.emptyFlow('{', '}');
+        return;
+      }
       this.inc(false, false);
       for (const k of keys) {
         this.writeIndent();
@@ -94,9 +104,10 @@ class Emitter {
           this.writeIndent();
           this.indicator(':', true, false, true);
         }
-        this.node((v)[k], childProv(v, k), { mapping: true }, depth + 1);
+        this.node(v[k], childProv(v, k), { mapping: true }, depth + 1);
       }
-      this.pop(); return;
+      this.pop();
+      return;
     }
     const [text, style] = scalarOf(v, this.ph);
     this.scalar(text, style, ctx, src);
@@ -252,7 +263,12 @@ function scalarOf(v: unknown, ph: Ph): [string, Style] {
   else if (typeof v === 'string') s = v;
   else {
     const stringer = (v as Record<symbol, unknown>)[STRINGER];
-    s = typeof stringer === 'string' ? stringer : typeof v === 'bigint' || typeof v === 'symbol' ? String(v) : Object.prototype.toString.call(v);
+    s =
+      typeof stringer === 'string'
+        ? stringer
+        : typeof v === 'bigint' || typeof v === 'symbol'
+          ? String(v)
+          : Object.prototype.toString.call(v);
   }
   if (s.includes('\n')) return [s, 'literal'];
   return [s, resolvesNonString(s) ? 'double' : 'plain'];

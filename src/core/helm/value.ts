@@ -5,7 +5,10 @@ import type { Region, Segment, ValueOrigin } from './types.js';
 
 /** A value that cannot be known when rendering offline. `truth` is set when only its truthiness is known. */
 export class Unknown {
-  constructor(readonly reason: string, readonly truth?: boolean) {}
+  constructor(
+    readonly reason: string,
+    readonly truth?: boolean,
+  ) {}
 }
 
 /** Objects with this key print as its value (Go Stringers such as .Capabilities.KubeVersion). */
@@ -55,10 +58,14 @@ export function truth(v: unknown): boolean | undefined {
   if (v === null || v === undefined) return false;
   if (v instanceof Unknown) return v.truth;
   switch (typeof v) {
-    case 'boolean': return v;
-    case 'number': return v !== 0;
-    case 'string': return v.length > 0;
-    case 'function': return true;
+    case 'boolean':
+      return v;
+    case 'number':
+      return v !== 0;
+    case 'string':
+      return v.length > 0;
+    case 'function':
+      return true;
   }
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object' && (v as Record<symbol, unknown>)[STRINGER] !== undefined) return true;
@@ -133,10 +140,14 @@ export function goType(v: unknown, float = false): string {
   if (v === null || v === undefined) return '<nil>';
   if (v instanceof Unknown) return 'string';
   switch (typeof v) {
-    case 'string': return 'string';
-    case 'boolean': return 'bool';
-    case 'number': return float || !Number.isInteger(v) ? 'float64' : 'int';
-    case 'function': return 'func';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return float || !Number.isInteger(v) ? 'float64' : 'int';
+    case 'function':
+      return 'func';
   }
   if (Array.isArray(v)) return '[]interface {}';
   if ((v as Record<symbol, unknown>)[STRINGER] !== undefined) return 'struct';

@@ -42,7 +42,8 @@ function parseYamlUncached(file: string, text: string, diags: Diagnostic[], with
   }
   const st = { budget: NODE_BUDGET, file, doc, withProv };
   const v = toJS(doc.contents, [], st, 0);
-  if (st.budget < 0) diags.push({ file, start: 0, end: 0, message: 'values file expands to too many nodes (alias bomb?); truncated', kind: 'values' });
+  if (st.budget < 0)
+    diags.push({ file, start: 0, end: 0, message: 'values file expands to too many nodes (alias bomb?); truncated', kind: 'values' });
   return v;
 }
 
@@ -116,7 +117,13 @@ function toJS(node: YamlNode | null, path: (string | number)[], st: St, depth: n
         continue;
       }
       const key =
-        typeof kv === 'string' ? kv : typeof kv === 'number' || typeof kv === 'boolean' || typeof kv === 'bigint' ? String(kv) : typeof kv === 'object' && kv !== null ? JSON.stringify(kv) : 'null';
+        typeof kv === 'string'
+          ? kv
+          : typeof kv === 'number' || typeof kv === 'boolean' || typeof kv === 'bigint'
+            ? String(kv)
+            : typeof kv === 'object' && kv !== null
+              ? JSON.stringify(kv)
+              : 'null';
       const p = [...path, key];
       setKey(out, key, toJS(pair.value as YamlNode, p, st, depth + 1));
       if (st.withProv) setChildProv(out, key, prov((pair.value as YamlNode) ?? k, p));
@@ -138,7 +145,11 @@ export function copyValue(v: unknown, depth = 0): unknown {
   if (depth > 500 || typeof v !== 'object' || v === null) return v;
   if (Array.isArray(v)) {
     const out = v.map((x) => copyValue(x, depth + 1));
-    copyProv(v, out, v.map((_, i) => i));
+    copyProv(
+      v,
+      out,
+      v.map((_, i) => i),
+    );
     return out;
   }
   if (!isMap(v)) return v;

@@ -20,8 +20,17 @@ export interface Analysis {
 export function analyze(s: string): Analysis {
   if (s.length === 0) return { multiline: false, blockPlain: true, single: true, block: false };
   let blockInd = s.startsWith('---') || s.startsWith('...');
-  let lineBreaks = false, special = false, leadSpace = false, leadBreak = false, trailSpace = false, trailBreak = false;
-  let breakSpace = false, spaceBreak = false, precededByWs = true, prevSpace = false, prevBreak = false;
+  let lineBreaks = false,
+    special = false,
+    leadSpace = false,
+    leadBreak = false,
+    trailSpace = false,
+    trailBreak = false;
+  let breakSpace = false,
+    spaceBreak = false,
+    precededByWs = true,
+    prevSpace = false,
+    prevBreak = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.codePointAt(i)!;
     const w = c > 0xffff ? 2 : 1;
@@ -53,7 +62,9 @@ export function analyze(s: string): Analysis {
     }
     precededByWs = isBlank(c) || isBreak(c);
   }
-  let blockPlain = true, single = true, block = true;
+  let blockPlain = true,
+    single = true,
+    block = true;
   if (leadSpace || leadBreak || trailSpace || trailBreak) blockPlain = false;
   if (trailSpace) block = false;
   if (breakSpace) blockPlain = single = false;
@@ -63,8 +74,21 @@ export function analyze(s: string): Analysis {
 }
 
 export const ESCAPES: Record<number, string> = {
-  0: '0', 7: 'a', 8: 'b', 9: 't', 0x0a: 'n', 0x0b: 'v', 0x0c: 'f', 0x0d: 'r', 0x1b: 'e', 0x22: '"', 0x5c: '\\',
-  0x85: 'N', 0xa0: '_', 0x2028: 'L', 0x2029: 'P',
+  0: '0',
+  7: 'a',
+  8: 'b',
+  9: 't',
+  0x0a: 'n',
+  0x0b: 'v',
+  0x0c: 'f',
+  0x0d: 'r',
+  0x1b: 'e',
+  0x22: '"',
+  0x5c: '\\',
+  0x85: 'N',
+  0xa0: '_',
+  0x2028: 'L',
+  0x2029: 'P',
 };
 
 /** yaml.v2's key order: letters after non-letters, digit runs compared as numbers. */

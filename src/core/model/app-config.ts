@@ -64,7 +64,8 @@ export class AppConfigIndex {
     const out: ConfigFile[] = [];
     for (const facts of files.values()) {
       const file = facts.file.replace(/\\/g, '/');
-      if (facts.appConfig && facts.appConfig.format !== 'nginx') out.push({ file, facts: facts.appConfig, ...rootOf(file, facts.appConfig) });
+      if (facts.appConfig && facts.appConfig.format !== 'nginx')
+        out.push({ file, facts: facts.appConfig, ...rootOf(file, facts.appConfig) });
       for (const binding of facts.optionsBindings ?? []) this.bindings.push({ file, binding });
     }
     this.files = out.sort((a, b) => b.root.length - a.root.length || (a.file < b.file ? -1 : 1));
@@ -74,7 +75,12 @@ export class AppConfigIndex {
    * What renderParts needs for code in `codeFile` run by `client`: the env lookup (as the caller finds env vars),
    * config keys, and flags from the client's args. The config keys used are collected in `config`.
    */
-  valuesFor(codeFile: string, client: Container | undefined, env: (name: string) => string | undefined, workspaceEnv: () => Iterable<string>) {
+  valuesFor(
+    codeFile: string,
+    client: Container | undefined,
+    env: (name: string) => string | undefined,
+    workspaceEnv: () => Iterable<string>,
+  ) {
     const config: ConfigUse[] = [];
     let fromArgs = false;
     const access: EnvAccess = { get: env, names: () => [...(client?.env.map((e) => e.name) ?? []), ...workspaceEnv()] };
@@ -134,11 +140,23 @@ export class AppConfigIndex {
     const shared = (f: string) => commonPrefixLength(posix.dirname(f), posix.dirname(code));
     candidates.sort((a, b) => shared(b.file) - shared(a.file));
     const best = candidates[0];
-    if (!best || (candidates[1] && shared(candidates[1].file) === shared(best.file) && candidates[1].binding.section !== best.binding.section)) return undefined;
+    if (
+      !best ||
+      (candidates[1] && shared(candidates[1].file) === shared(best.file) && candidates[1].binding.section !== best.binding.section)
+    )
+      return undefined;
     return `${best.binding.section}:${key}`;
   }
 
-  private lookup(codeFile: string, dialect: ConfigDialect, key: string, env: EnvAccess, uses: ConfigUse[], depth: number, top: boolean): string | undefined {
+  private lookup(
+    codeFile: string,
+    dialect: ConfigDialect,
+    key: string,
+    env: EnvAccess,
+    uses: ConfigUse[],
+    depth: number,
+    top: boolean,
+  ): string | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const fromEnv = dialect === 'spring' ? springEnv(key, env) : dotnetEnv(key, env);
     if (fromEnv) {
@@ -173,13 +191,22 @@ export class AppConfigIndex {
     const active = springActiveProfiles(files, env);
     for (const root of uniqueRoots(files)) {
       const inRoot = files.filter((f) => f.root === root);
-      const entries = inRoot.flatMap((f) => f.facts.entries.filter((e) => springCanonical(e.key) === wanted).map((entry) => ({ file: f.file, entry, profile: f.facts.variant ?? entry.profile })));
+      const entries = inRoot.flatMap((f) =>
+        f.facts.entries
+          .filter((e) => springCanonical(e.key) === wanted)
+          .map((entry) => ({ file: f.file, entry, profile: f.facts.variant ?? entry.profile })),
+      );
       if (entries.length === 0) continue;
       // Later wins: properties over yml (Spring loads .properties last), the last active profile over earlier ones.
       const base = entries.filter((e) => !e.profile);
-      const ofActive = active ? entries.filter((e) => e.profile && active.includes(e.profile)).sort((a, b) => active.indexOf(a.profile!) - active.indexOf(b.profile!)) : [];
+      const ofActive = active
+        ? entries
+            .filter((e) => e.profile && active.includes(e.profile))
+            .sort((a, b) => active.indexOf(a.profile!) - active.indexOf(b.profile!))
+        : [];
       if (ofActive.length > 0) return ofActive[ofActive.length - 1];
-      if (base.length > 0) return base.sort((a, b) => Number(a.file.endsWith('.properties')) - Number(b.file.endsWith('.properties')))[base.length - 1];
+      if (base.length > 0)
+        return base.sort((a, b) => Number(a.file.endsWith('.properties')) - Number(b.file.endsWith('.properties')))[base.length - 1];
       if (active) continue;
       const values = new Set(entries.map((e) => e.entry.value));
       return values.size === 1 ? entries[0] : undefined;
@@ -229,7 +256,8 @@ function rootOf(file: string, facts: AppConfigFacts): { root: string; testOnly: 
   const resources = /^(.*?)\/?src\/(main|test)\/resources\//.exec(file);
   if (resources) return { root: resources[1]!, testOnly: resources[2] === 'test' };
   const dir = posix.dirname(file);
-  if (facts.format === 'spring' && posix.basename(dir) === 'config') return { root: posix.dirname(dir) === '.' ? '' : posix.dirname(dir), testOnly: false };
+  if (facts.format === 'spring' && posix.basename(dir) === 'config')
+    return { root: posix.dirname(dir) === '.' ? '' : posix.dirname(dir), testOnly: false };
   return { root: dir === '.' ? '' : dir, testOnly: false };
 }
 
@@ -256,7 +284,12 @@ function springCanonical(key: string): string {
 
 /** An env var that sets a Spring property: the name itself, dots (and dashes) as `_`, or dashes removed, upper-cased. */
 function springEnv(key: string, env: EnvAccess): { name: string; value: string } | undefined {
-  const forms = new Set([key, key.replace(/[.-]/g, '_'), key.replace(/-/g, '').replace(/\./g, '_'), key.replace(/\[(\d+)\]/g, '_$1_').replace(/[.-]/g, '_')]);
+  const forms = new Set([
+    key,
+    key.replace(/[.-]/g, '_'),
+    key.replace(/-/g, '').replace(/\./g, '_'),
+    key.replace(/\[(\d+)\]/g, '_$1_').replace(/[.-]/g, '_'),
+  ]);
   const wanted = new Set([...forms].flatMap((f) => [f, f.toUpperCase()]));
   for (const name of env.names()) {
     if (!wanted.has(name)) continue;
@@ -280,7 +313,14 @@ function dotnetEnv(key: string, env: EnvAccess): { name: string; value: string }
 /** Active Spring profiles, when something says which: SPRING_PROFILES_ACTIVE, or `spring.profiles.active` in a base file. */
 function springActiveProfiles(files: readonly ConfigFile[], env: EnvAccess): string[] | undefined {
   const fromEnv = springEnv('spring.profiles.active', env)?.value;
-  const fromFile = files.flatMap((f) => (f.facts.variant ? [] : f.facts.entries.filter((e) => !e.profile && springCanonical(e.key) === 'spring.profiles.active')))[0]?.value;
+  const fromFile = files.flatMap((f) =>
+    f.facts.variant ? [] : f.facts.entries.filter((e) => !e.profile && springCanonical(e.key) === 'spring.profiles.active'),
+  )[0]?.value;
   const list = fromEnv ?? fromFile;
-  return list === undefined ? undefined : list.split(',').map((p) => p.trim()).filter(Boolean);
+  return list === undefined
+    ? undefined
+    : list
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
 }

@@ -88,11 +88,13 @@ export class DialIndex {
       const grpc = facts.grpc;
       if (!grpc) continue;
       for (const site of grpc.dials) this.dials.push({ file: facts.file, site, facts: grpc });
-      for (const site of grpc.servers) this.servers.push({ file: facts.file, site, facts: grpc, containers: this.containersRunning(facts.file) });
+      for (const site of grpc.servers)
+        this.servers.push({ file: facts.file, site, facts: grpc, containers: this.containersRunning(facts.file) });
       for (const r of grpc.kuberesolver?.registers ?? []) this.kuberesolverSchemes.add(r.scheme);
     }
     for (const w of k8s.workloads) {
-      for (const c of w.containers) for (const e of c.env) if (e.value !== undefined) this.envValues.set(e.name, [...(this.envValues.get(e.name) ?? []), e]);
+      for (const c of w.containers)
+        for (const e of c.env) if (e.value !== undefined) this.envValues.set(e.name, [...(this.envValues.get(e.name) ?? []), e]);
     }
     for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
     for (const dial of this.dials) this.linkDial(dial);
@@ -124,7 +126,10 @@ export class DialIndex {
       for (const w of this.k8s.workloads) {
         for (const c of w.containers) {
           if (!c.image) continue;
-          const repo = c.image.split('@')[0]!.replace(/:[^/:]*$/, '').toLowerCase();
+          const repo = c.image
+            .split('@')[0]!
+            .replace(/:[^/:]*$/, '')
+            .toLowerCase();
           const name = repo.slice(repo.lastIndexOf('/') + 1);
           const list = this.byImageName.get(name);
           if (list) list.push(c);
@@ -163,7 +168,12 @@ export class DialIndex {
   }
 
   /** The best Service for a target among those named alike, then any tied with it. */
-  private closest(services: Service[], client: Container | undefined, file: string, namespace: string | undefined): [Service, ...Service[]] {
+  private closest(
+    services: Service[],
+    client: Container | undefined,
+    file: string,
+    namespace: string | undefined,
+  ): [Service, ...Service[]] {
     const ranked = rankServices(services, client, file, namespace);
     return ranked as [Service, ...Service[]];
   }
@@ -214,7 +224,16 @@ export class DialIndex {
     const flow = this.appConfig.valuesFor(dial.file, client, env, () => this.envValues.keys());
     const text = renderParts(alt.parts, flow.values);
     const fromClient = flow.fromArgs() || used.some((e) => client?.env.includes(e));
-    const link: DialLink = { evidence: 'dial', file: dial.file, site: dial.site, alt, client: fromClient ? client : undefined, text, env: used, config: flow.config };
+    const link: DialLink = {
+      evidence: 'dial',
+      file: dial.file,
+      site: dial.site,
+      alt,
+      client: fromClient ? client : undefined,
+      text,
+      env: used,
+      config: flow.config,
+    };
     const configPolicy = dial.site.policyKeys && flow.policy(dial.site.policyKeys);
     if (configPolicy) link.configPolicy = configPolicy;
     if (text === undefined) return link;
@@ -233,7 +252,13 @@ export class DialIndex {
     if (!addresses || addresses.length < 2) return [link];
     return addresses.map((a) => {
       const one: DialLink = { ...link, target: { ...link.target!, ...a }, service: undefined, alternatives: undefined, port: undefined };
-      this.attachService(one, one.target, link.namespace ?? link.client?.workload.namespace ?? this.containersRunning(link.file)[0]?.workload.namespace, link.client, link.file);
+      this.attachService(
+        one,
+        one.target,
+        link.namespace ?? link.client?.workload.namespace ?? this.containersRunning(link.file)[0]?.workload.namespace,
+        link.client,
+        link.file,
+      );
       return one;
     });
   }
@@ -246,7 +271,8 @@ export class DialIndex {
     client: Container | undefined,
     file: string,
   ): void {
-    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other') return;
+    if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other')
+      return;
     const ns = target.namespace ?? clientNs;
     link.namespace = ns;
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
@@ -259,7 +285,10 @@ export class DialIndex {
 
   private linkConfig(address: ConfigAddress): void {
     const link: ConfigLink = { ...address, evidence: 'config' };
-    const ns = address.workload?.namespace ?? address.object?.namespace ?? (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
+    const ns =
+      address.workload?.namespace ??
+      address.object?.namespace ??
+      (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
     this.attachService(link, address.target, ns, address.workload?.containers[0] ?? this.containersRunning(address.file)[0], address.file);
     this.configLinks.push(link);
     if (link.service) this.configByService.set(link.service, [...(this.configByService.get(link.service) ?? []), link]);
@@ -277,11 +306,19 @@ function rankServices(services: Service[], client: Container | undefined, file: 
     const u = s.object.unit;
     if (unit && u === unit) return 0;
     if (unit && u && (unit.includes.includes(u) || u.includes.includes(unit))) return 1;
-    return 2 + folderDistance(path.posix.dirname(client?.workload.object.file ?? file), path.posix.dirname(s.object.file)) - (s.namespace === namespace && namespace !== undefined ? 0.5 : 0);
+    return (
+      2 +
+      folderDistance(path.posix.dirname(client?.workload.object.file ?? file), path.posix.dirname(s.object.file)) -
+      (s.namespace === namespace && namespace !== undefined ? 0.5 : 0)
+    );
   };
   const scored = services.map((s) => ({ s, score: score(s) })).sort((a, b) => a.score - b.score);
   const best = scored[0]!.score;
-  return scored.filter((x) => x.score === best).map((x) => x.s).concat(scored.filter((x) => x.score !== best).map((x) => x.s)).slice(0, scored.filter((x) => x.score === best).length);
+  return scored
+    .filter((x) => x.score === best)
+    .map((x) => x.s)
+    .concat(scored.filter((x) => x.score !== best).map((x) => x.s))
+    .slice(0, scored.filter((x) => x.score === best).length);
 }
 
 /** Steps between two folders through their common ancestor. */

@@ -46,9 +46,16 @@ export class DrainIndex {
   drainsOf(container: Container): Drain[] {
     const s = this.servers.of(container);
     const out: Drain[] = [];
-    for (const code of s.code) for (const t of code.facts.drainTimeouts) out.push({ seconds: t.seconds, file: code.file, at: t.at, what: t.what });
+    for (const code of s.code)
+      for (const t of code.facts.drainTimeouts) out.push({ seconds: t.seconds, file: code.file, at: t.at, what: t.what });
     const flag = s.command?.gracefulTimeout;
-    if (flag?.seconds) out.push({ seconds: flag.seconds, file: flag.valueAt.file, at: [flag.valueAt.start, flag.valueAt.end], what: s.command!.server === 'uvicorn' ? '--timeout-graceful-shutdown' : '--graceful-timeout' });
+    if (flag?.seconds)
+      out.push({
+        seconds: flag.seconds,
+        file: flag.valueAt.file,
+        at: [flag.valueAt.start, flag.valueAt.end],
+        what: s.command!.server === 'uvicorn' ? '--timeout-graceful-shutdown' : '--graceful-timeout',
+      });
     const conf = s.gunicornConfig?.config.gracefulTimeout;
     if (!flag && conf?.seconds) out.push({ seconds: conf.seconds, file: s.gunicornConfig!.file, at: conf.at, what: 'graceful_timeout' });
     if (s.spring && springShutdown(s).graceful) {

@@ -25,9 +25,15 @@ export function resolveEnv(k8s: KubernetesIndex): void {
     stores.set(key, [...(stores.get(key) ?? []), o]);
   }
   const dataOf = new Map<K8sObject, Map<string, Entry>>();
-  const lookup = (container: Container, kind: 'ConfigMap' | 'Secret', name: string): { object: K8sObject; data: Map<string, Entry> } | undefined => {
+  const lookup = (
+    container: Container,
+    kind: 'ConfigMap' | 'Secret',
+    name: string,
+  ): { object: K8sObject; data: Map<string, Entry> } | undefined => {
     const owner = container.workload.object;
-    const candidates = (stores.get(`${kind}/${name}`) ?? []).filter((o) => sameUnit(o, owner) && sameNamespace(o.namespace, owner.namespace));
+    const candidates = (stores.get(`${kind}/${name}`) ?? []).filter(
+      (o) => sameUnit(o, owner) && sameNamespace(o.namespace, owner.namespace),
+    );
     const object = candidates.find((o) => o.unit === owner.unit) ?? candidates[0];
     if (!object) return undefined;
     let data = dataOf.get(object);

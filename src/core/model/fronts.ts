@@ -89,9 +89,23 @@ export class FrontIndex {
       if (config?.off) return undefined;
       const seconds = config?.idle ? seconds_(str(config.idle, config.object.doc)) : undefined;
       if (config?.idle && seconds !== undefined) {
-        return { kind, idleSeconds: seconds, defaulted: false, at: config.object.source.span(config.idle) ?? nameSpan(config.object), object: config.object, describe: `ingress-nginx (Ingress '${ingress.name}')` };
+        return {
+          kind,
+          idleSeconds: seconds,
+          defaulted: false,
+          at: config.object.source.span(config.idle) ?? nameSpan(config.object),
+          object: config.object,
+          describe: `ingress-nginx (Ingress '${ingress.name}')`,
+        };
       }
-      return { kind, idleSeconds: DEFAULT_IDLE_SECONDS, defaulted: true, at: nameSpan(ingress), object: ingress, describe: `ingress-nginx (Ingress '${ingress.name}')` };
+      return {
+        kind,
+        idleSeconds: DEFAULT_IDLE_SECONDS,
+        defaulted: true,
+        at: nameSpan(ingress),
+        object: ingress,
+        describe: `ingress-nginx (Ingress '${ingress.name}')`,
+      };
     }
     if (kind === 'alb') {
       // An IngressGroup shares one ALB: its attributes may be set on any member.
@@ -100,11 +114,34 @@ export class FrontIndex {
       for (const member of [ingress, ...members.filter((m) => m !== ingress)]) {
         const attributes = member.annotations['alb.ingress.kubernetes.io/load-balancer-attributes'];
         const m = attributes ? /idle_timeout\.timeout_seconds\s*=\s*(\d+)/.exec(attributes) : null;
-        if (m) return { kind, idleSeconds: Number(m[1]), defaulted: false, at: annotationSpan(member, 'alb.ingress.kubernetes.io/load-balancer-attributes'), object: member, describe: `the AWS ALB of Ingress '${ingress.name}'` };
+        if (m)
+          return {
+            kind,
+            idleSeconds: Number(m[1]),
+            defaulted: false,
+            at: annotationSpan(member, 'alb.ingress.kubernetes.io/load-balancer-attributes'),
+            object: member,
+            describe: `the AWS ALB of Ingress '${ingress.name}'`,
+          };
       }
-      return { kind, idleSeconds: DEFAULT_IDLE_SECONDS, defaulted: true, at: nameSpan(ingress), object: ingress, describe: `the AWS ALB of Ingress '${ingress.name}'` };
+      return {
+        kind,
+        idleSeconds: DEFAULT_IDLE_SECONDS,
+        defaulted: true,
+        at: nameSpan(ingress),
+        object: ingress,
+        describe: `the AWS ALB of Ingress '${ingress.name}'`,
+      };
     }
-    if (kind === 'gce') return { kind, idleSeconds: GCE_IDLE_SECONDS, defaulted: true, at: nameSpan(ingress), object: ingress, describe: `the Google Cloud load balancer of Ingress '${ingress.name}'` };
+    if (kind === 'gce')
+      return {
+        kind,
+        idleSeconds: GCE_IDLE_SECONDS,
+        defaulted: true,
+        at: nameSpan(ingress),
+        object: ingress,
+        describe: `the Google Cloud load balancer of Ingress '${ingress.name}'`,
+      };
     return undefined;
   }
 
@@ -119,10 +156,16 @@ export class FrontIndex {
     if (controller === 'ingress.k8s.aws/alb') return 'alb';
     if (controller !== undefined && controller !== '') return undefined; // another controller (NGINX Inc's nginx.org, Traefik…)
     if (className === 'alb' || keys.some((k) => k.startsWith('alb.ingress.kubernetes.io/'))) return 'alb';
-    if (className === 'gce' || className === 'gce-internal' || keys.some((k) => k === 'kubernetes.io/ingress.global-static-ip-name' || k.startsWith('networking.gke.io/'))) return 'gce';
+    if (
+      className === 'gce' ||
+      className === 'gce-internal' ||
+      keys.some((k) => k === 'kubernetes.io/ingress.global-static-ip-name' || k.startsWith('networking.gke.io/'))
+    )
+      return 'gce';
     // NGINX Inc's controller also answers to class `nginx`, and pools no upstream connections by default.
     if (keys.some((k) => k.startsWith('nginx.org/'))) return undefined;
-    if ((className !== undefined && /^nginx/.test(className)) || keys.some((k) => k.startsWith('nginx.ingress.kubernetes.io/'))) return 'ingress-nginx';
+    if ((className !== undefined && /^nginx/.test(className)) || keys.some((k) => k.startsWith('nginx.ingress.kubernetes.io/')))
+      return 'ingress-nginx';
     return undefined;
   }
 
@@ -130,8 +173,9 @@ export class FrontIndex {
     const configs = this.k8s.objects.filter((o) => o.kind === 'ConfigMap' && asMap(get(o.root, 'data', o.doc), o.doc));
     const data = (o: K8sObject) => asMap(get(o.root, 'data', o.doc), o.doc)!;
     const chosen =
-      configs.find((o) => pairOf(data(o), 'upstream-keepalive-timeout', o.doc) || pairOf(data(o), 'upstream-keepalive-connections', o.doc)) ??
-      configs.find((o) => /^(ingress-nginx-controller|nginx-configuration)$/.test(o.name));
+      configs.find(
+        (o) => pairOf(data(o), 'upstream-keepalive-timeout', o.doc) || pairOf(data(o), 'upstream-keepalive-connections', o.doc),
+      ) ?? configs.find((o) => /^(ingress-nginx-controller|nginx-configuration)$/.test(o.name));
     if (!chosen) return undefined;
     const idle = pairOf(data(chosen), 'upstream-keepalive-timeout', chosen.doc)?.value as YamlNode | undefined;
     const connections = str(get(data(chosen), 'upstream-keepalive-connections', chosen.doc), chosen.doc);
@@ -144,12 +188,35 @@ function elbFront(service: Service): Front | undefined {
   const a = service.object.annotations;
   const protocol = a['service.beta.kubernetes.io/aws-load-balancer-backend-protocol'];
   const type = a['service.beta.kubernetes.io/aws-load-balancer-type'];
-  if (service.type !== 'LoadBalancer' || !protocol || !/^https?$/.test(protocol) || (type !== undefined && type !== 'clb' && type !== 'elb')) return undefined;
+  if (
+    service.type !== 'LoadBalancer' ||
+    !protocol ||
+    !/^https?$/.test(protocol) ||
+    (type !== undefined && type !== 'clb' && type !== 'elb')
+  )
+    return undefined;
   const key = 'service.beta.kubernetes.io/aws-load-balancer-connection-idle-timeout';
   const written = a[key] !== undefined ? Number(a[key]) : undefined;
   const describe = `the AWS ELB of Service '${service.name}'`;
-  if (written !== undefined && Number.isFinite(written)) return { kind: 'elb', idleSeconds: written, defaulted: false, at: annotationSpan(service.object, key), object: service.object, service, describe };
-  return { kind: 'elb', idleSeconds: DEFAULT_IDLE_SECONDS, defaulted: true, at: nameSpan(service.object), object: service.object, service, describe };
+  if (written !== undefined && Number.isFinite(written))
+    return {
+      kind: 'elb',
+      idleSeconds: written,
+      defaulted: false,
+      at: annotationSpan(service.object, key),
+      object: service.object,
+      service,
+      describe,
+    };
+  return {
+    kind: 'elb',
+    idleSeconds: DEFAULT_IDLE_SECONDS,
+    defaulted: true,
+    at: nameSpan(service.object),
+    object: service.object,
+    service,
+    describe,
+  };
 }
 
 /** Istio native sidecars (an istio-proxy init container with restartPolicy Always, or the pod annotation) outlive the app. */
@@ -178,7 +245,11 @@ function backendNames(ingress: K8sObject): string[] {
 }
 
 function templateMeta(workload: Workload): string[] {
-  return workload.kind === 'Pod' ? ['metadata'] : workload.kind === 'CronJob' ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata'] : ['spec', 'template', 'metadata'];
+  return workload.kind === 'Pod'
+    ? ['metadata']
+    : workload.kind === 'CronJob'
+      ? ['spec', 'jobTemplate', 'spec', 'template', 'metadata']
+      : ['spec', 'template', 'metadata'];
 }
 
 /** The label or annotation that puts a workload (or its namespace) in the mesh. */

@@ -16,7 +16,11 @@ import type { AppConfigIndex } from './app-config.js';
 import { isGrpcPortName } from './kubernetes.js';
 
 /** Ports that gRPC owns by convention: OTLP/gRPC, Jaeger's gRPC collector, gRPC's own examples. */
-export const WELL_KNOWN_GRPC_PORTS: Readonly<Record<number, string>> = { 4317: 'OTLP/gRPC', 14250: 'Jaeger gRPC', 50051: "gRPC's conventional port" };
+export const WELL_KNOWN_GRPC_PORTS: Readonly<Record<number, string>> = {
+  4317: 'OTLP/gRPC',
+  14250: 'Jaeger gRPC',
+  50051: "gRPC's conventional port",
+};
 
 export interface ConfigAddress {
   source: 'app-config' | 'nginx' | 'env' | 'configmap';
@@ -43,7 +47,8 @@ export function grpcPortNameHint(name: string | undefined): boolean {
   return isGrpcPortName(n) || n.endsWith('-grpc') || n.startsWith('grpc');
 }
 
-const ADDRESS = /(?:\b(dns|static|grpcs?|https?):\/\/\/?)?\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*):(\d{2,5})\b/gi;
+const ADDRESS =
+  /(?:\b(dns|static|grpcs?|https?):\/\/\/?)?\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*):(\d{2,5})\b/gi;
 
 /** The gRPC-looking addresses in one value, with their offsets in it. */
 export function grpcAddressesIn(value: string): { text: string; offset: number; reason: 'scheme' | 'port'; target: ParsedTarget }[] {
@@ -67,7 +72,12 @@ export function grpcAddressesIn(value: string): { text: string; offset: number; 
 }
 
 /** Every gRPC-looking address in the workspace's config: app config files, nginx, container env, ConfigMaps. */
-export function collectConfigAddresses(files: ReadonlyMap<string, FileFacts>, appConfig: AppConfigIndex, objects: readonly K8sObject[], workloads: readonly Workload[]): ConfigAddress[] {
+export function collectConfigAddresses(
+  files: ReadonlyMap<string, FileFacts>,
+  appConfig: AppConfigIndex,
+  objects: readonly K8sObject[],
+  workloads: readonly Workload[],
+): ConfigAddress[] {
   const out: ConfigAddress[] = [];
   const fromEntry = (file: string, entry: ConfigEntry, source: ConfigAddress['source']) => {
     if (source === 'nginx') {
@@ -82,12 +92,24 @@ export function collectConfigAddresses(files: ReadonlyMap<string, FileFacts>, ap
     }
   };
   for (const f of appConfig.files) for (const e of f.facts.entries) fromEntry(f.file, e, 'app-config');
-  for (const facts of files.values()) if (facts.appConfig?.format === 'nginx') for (const e of facts.appConfig.entries) fromEntry(facts.file, e, 'nginx');
+  for (const facts of files.values())
+    if (facts.appConfig?.format === 'nginx') for (const e of facts.appConfig.entries) fromEntry(facts.file, e, 'nginx');
   for (const w of workloads) {
     for (const c of [...w.containers, ...w.initContainers]) {
       for (const e of c.env) {
         if (e.value === undefined) continue;
-        for (const a of grpcAddressesIn(e.value)) out.push({ source: 'env', key: e.name, text: a.text, reason: a.reason, target: a.target, file: w.object.file, object: w.object, node: e.valueNode ?? e.node, workload: w });
+        for (const a of grpcAddressesIn(e.value))
+          out.push({
+            source: 'env',
+            key: e.name,
+            text: a.text,
+            reason: a.reason,
+            target: a.target,
+            file: w.object.file,
+            object: w.object,
+            node: e.valueNode ?? e.node,
+            workload: w,
+          });
       }
     }
   }
@@ -99,7 +121,8 @@ export function collectConfigAddresses(files: ReadonlyMap<string, FileFacts>, ap
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       const value = pair.value;
       if (key === undefined || !isScalar(value) || typeof value.value !== 'string') continue;
-      for (const a of grpcAddressesIn(value.value)) out.push({ source: 'configmap', key, text: a.text, reason: a.reason, target: a.target, file: object.file, object, node: value });
+      for (const a of grpcAddressesIn(value.value))
+        out.push({ source: 'configmap', key, text: a.text, reason: a.reason, target: a.target, file: object.file, object, node: value });
     }
   }
   return out;

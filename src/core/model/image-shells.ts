@@ -25,11 +25,44 @@ export interface ImageShells {
 }
 
 const DEBIAN_FAMILY = new Set([
-  'debian', 'ubuntu', 'buildpack-deps', 'node', 'python', 'golang', 'ruby', 'php', 'perl', 'rust', 'openjdk', 'eclipse-temurin',
-  'maven', 'gradle', 'nginx', 'httpd', 'elixir', 'erlang', 'haskell', 'julia', 'r-base', 'swift', 'clojure', 'groovy', 'tomcat',
-  'jetty', 'sapmachine', 'ibm-semeru-runtimes', 'denoland/deno', 'oven/bun', 'postgres', 'redis', 'mongo', 'rabbitmq', 'mysql',
+  'debian',
+  'ubuntu',
+  'buildpack-deps',
+  'node',
+  'python',
+  'golang',
+  'ruby',
+  'php',
+  'perl',
+  'rust',
+  'openjdk',
+  'eclipse-temurin',
+  'maven',
+  'gradle',
+  'nginx',
+  'httpd',
+  'elixir',
+  'erlang',
+  'haskell',
+  'julia',
+  'r-base',
+  'swift',
+  'clojure',
+  'groovy',
+  'tomcat',
+  'jetty',
+  'sapmachine',
+  'ibm-semeru-runtimes',
+  'denoland/deno',
+  'oven/bun',
+  'postgres',
+  'redis',
+  'mongo',
+  'rabbitmq',
+  'mysql',
 ]);
-const RHEL_FAMILY = /^(?:centos|fedora|rockylinux|rockylinux\/rockylinux|almalinux|amazonlinux|oraclelinux|amazoncorretto|registry\.access\.redhat\.com\/.*|redhat\/ubi.*|.*\/ubi[0-9].*|quay\.io\/centos\/.*|.*\/azurelinux\/.*|.*\/cbl-mariner\/.*)$/;
+const RHEL_FAMILY =
+  /^(?:centos|fedora|rockylinux|rockylinux\/rockylinux|almalinux|amazonlinux|oraclelinux|amazoncorretto|registry\.access\.redhat\.com\/.*|redhat\/ubi.*|.*\/ubi[0-9].*|quay\.io\/centos\/.*|.*\/azurelinux\/.*|.*\/cbl-mariner\/.*)$/;
 
 /** Debian and Ubuntu releases (codename or version in a tag) whose bash is ≤ 5.0. */
 const OLD_DEBIAN = /(?:^|[-_.])(?:stretch|buster|xenial|bionic|focal|16\.04|18\.04|20\.04)(?:$|[-_.])/;
@@ -44,11 +77,13 @@ export function shellsOfImage(image: string): ImageShells {
   const name = repo.replace(/^(?:docker\.io\/)?(?:library\/)?/, '');
   if (name === 'scratch') return NONE;
   const busybox = (label: string): ImageShells => ({ sh: 'busybox', bash: 'unknown', shLabel: label });
-  if (name.startsWith('gcr.io/distroless/') || name.startsWith('distroless/')) return tag.includes('debug') ? busybox('busybox ash (distroless :debug)') : NONE;
+  if (name.startsWith('gcr.io/distroless/') || name.startsWith('distroless/'))
+    return tag.includes('debug') ? busybox('busybox ash (distroless :debug)') : NONE;
   if (/(^|\/)chainguard\//.test(name)) {
     // Chainguard runtime images have no shell; their -dev variants (and wolfi-base, busybox) have busybox.
     if (tag.includes('dev') || /\/(wolfi-base|busybox)$/.test(name)) return busybox('busybox ash (Chainguard)');
-    if (name.endsWith('/bash')) return { sh: 'busybox', bash: '5.1+', shLabel: 'busybox ash (Chainguard)', bashLabel: 'bash 5 (Chainguard)' };
+    if (name.endsWith('/bash'))
+      return { sh: 'busybox', bash: '5.1+', shLabel: 'busybox ash (Chainguard)', bashLabel: 'bash 5 (Chainguard)' };
     return NONE;
   }
   // .NET and Ubuntu "chiseled" images, and Azure Linux / CBL-Mariner distroless ones, ship no shell.
@@ -58,13 +93,22 @@ export function shellsOfImage(image: string): ImageShells {
     // Alpine's bash package: 5.1 from Alpine 3.13 on.
     const alpine = /^(\d+)\.(\d+)/.exec(name === 'alpine' ? tag : (/alpine(\d+\.\d+)/.exec(tag)?.[1] ?? ''));
     const old = alpine !== null && Number(alpine[1]) === 3 && Number(alpine[2]) < 13;
-    return { sh: 'busybox', bash: old ? '≤5.0' : '5.1+', shLabel: 'busybox ash (Alpine)', bashLabel: old ? 'bash 5.0 (Alpine < 3.13)' : undefined };
+    return {
+      sh: 'busybox',
+      bash: old ? '≤5.0' : '5.1+',
+      shLabel: 'busybox ash (Alpine)',
+      bashLabel: old ? 'bash 5.0 (Alpine < 3.13)' : undefined,
+    };
   }
   const rhel = rhelBash(name, tag);
   if (rhel) return { sh: 'bash', bash: rhel.generation, shLabel: rhel.label, bashLabel: rhel.label };
-  const debian = DEBIAN_FAMILY.has(name) || name.startsWith('mcr.microsoft.com/dotnet/') || /(bookworm|bullseye|buster|stretch|trixie|xenial|bionic|focal|jammy|noble|slim)/.test(tag);
+  const debian =
+    DEBIAN_FAMILY.has(name) ||
+    name.startsWith('mcr.microsoft.com/dotnet/') ||
+    /(bookworm|bullseye|buster|stretch|trixie|xenial|bionic|focal|jammy|noble|slim)/.test(tag);
   if (debian) {
-    const old = OLD_DEBIAN.test(tag) || (name === 'ubuntu' && /^(1[0-9]|20)\./.test(tag)) || (name === 'debian' && /^(9|10)(\.|$)/.test(tag));
+    const old =
+      OLD_DEBIAN.test(tag) || (name === 'ubuntu' && /^(1[0-9]|20)\./.test(tag)) || (name === 'debian' && /^(9|10)(\.|$)/.test(tag));
     return {
       sh: 'dash',
       bash: old ? '≤5.0' : '5.1+',
@@ -83,21 +127,31 @@ export function shellOfImage(image: string): ShellFlavour {
 /** bash of the RHEL family (its /bin/sh), by release: RHEL/UBI 8 = 4.4, Amazon Linux 2 and CentOS 7 = 4.2, 9+ and AL2023 ≥ 5.1. */
 function rhelBash(name: string, tag: string): { generation: BashGeneration; label: string } | undefined {
   const ubi = /ubi(\d+)/.exec(name) ?? /ubi(\d+)/.exec(tag);
-  const release = (n: number, what: string) => (n <= 8 ? { generation: '≤5.0' as const, label: `bash ${n <= 7 ? '4.2' : '4.4'} (${what} ${n})` } : { generation: '5.1+' as const, label: `bash ≥ 5.1 (${what} ${n})` });
+  const release = (n: number, what: string) =>
+    n <= 8
+      ? { generation: '≤5.0' as const, label: `bash ${n <= 7 ? '4.2' : '4.4'} (${what} ${n})` }
+      : { generation: '5.1+' as const, label: `bash ≥ 5.1 (${what} ${n})` };
   if (ubi) return release(Number(ubi[1]), 'RHEL/UBI');
-  if (/(^|\/)(centos|rockylinux|almalinux|oraclelinux)$/.test(name) || name.startsWith('quay.io/centos/') || name.startsWith('rockylinux/')) {
+  if (
+    /(^|\/)(centos|rockylinux|almalinux|oraclelinux)$/.test(name) ||
+    name.startsWith('quay.io/centos/') ||
+    name.startsWith('rockylinux/')
+  ) {
     const major = /(?:^|stream)(\d+)/.exec(tag);
     return major ? release(Number(major[1]), name.replace(/.*\//, '')) : { generation: 'unknown', label: `bash (${name})` };
   }
   if (name === 'amazonlinux' || name === 'amazoncorretto') {
     // amazonlinux:latest is 2023; amazoncorretto's default tags are Amazon Linux 2.
-    if (/al2023|^2023/.test(tag) || (name === 'amazonlinux' && (tag === '' || tag === 'latest'))) return { generation: '5.1+', label: 'bash 5.2 (Amazon Linux 2023)' };
+    if (/al2023|^2023/.test(tag) || (name === 'amazonlinux' && (tag === '' || tag === 'latest')))
+      return { generation: '5.1+', label: 'bash 5.2 (Amazon Linux 2023)' };
     if (name === 'amazonlinux' && !/^2(\.|$|-)/.test(tag)) return { generation: 'unknown', label: 'bash (Amazon Linux)' };
     return { generation: '≤5.0', label: 'bash 4.2 (Amazon Linux 2)' };
   }
   if (name === 'fedora') {
     const n = Number(/^(\d+)/.exec(tag)?.[1] ?? NaN);
-    return Number.isNaN(n) || n >= 34 ? { generation: '5.1+', label: 'bash ≥ 5.1 (Fedora)' } : { generation: '≤5.0', label: `bash 5.0 (Fedora ${n})` };
+    return Number.isNaN(n) || n >= 34
+      ? { generation: '5.1+', label: 'bash ≥ 5.1 (Fedora)' }
+      : { generation: '≤5.0', label: `bash 5.0 (Fedora ${n})` };
   }
   if (/azurelinux/.test(name) || /azurelinux/.test(tag)) return { generation: '5.1+', label: 'bash 5.2 (Azure Linux)' };
   if (/cbl-mariner/.test(name) || /cbl-mariner/.test(tag)) return { generation: '5.1+', label: 'bash 5.1 (CBL-Mariner 2)' };

@@ -13,7 +13,15 @@ import type { ShellScript } from '../facts/shell.js';
 import type { Container } from '../facts/k8s.js';
 import { imageRepository, shellOfImage } from './image-shells.js';
 
-export { imageRepository, imageTag, shellOfImage, shellsOfImage, type BashGeneration, type ImageShells, type ShellFlavour } from './image-shells.js';
+export {
+  imageRepository,
+  imageTag,
+  shellOfImage,
+  shellsOfImage,
+  type BashGeneration,
+  type ImageShells,
+  type ShellFlavour,
+} from './image-shells.js';
 
 const posix = path.posix;
 
@@ -53,7 +61,10 @@ export class ImageIndex {
     containers: readonly Container[],
     private readonly imageMap: Readonly<Record<string, string>>,
   ) {
-    this.dockerfiles = [...files.values()].filter((f) => f.dockerfile).map((f) => f.file).sort();
+    this.dockerfiles = [...files.values()]
+      .filter((f) => f.dockerfile)
+      .map((f) => f.file)
+      .sort();
     this.decls = [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []);
     this.fileSet = new Set([...files.keys()].map(norm));
     this.root = commonFolder([...this.fileSet]);
@@ -86,7 +97,9 @@ export class ImageIndex {
 
   private inferContext(dockerfile: string): string {
     const own = posix.dirname(dockerfile);
-    const sources = (this.facts(dockerfile)?.stages ?? []).flatMap((s) => s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources));
+    const sources = (this.facts(dockerfile)?.stages ?? []).flatMap((s) =>
+      s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources),
+    );
     const concrete = sources.filter((src) => src !== '.' && src !== './' && !/^[a-z]+:\/\//.test(src));
     if (concrete.length === 0) return own;
     let best = own;
@@ -134,7 +147,9 @@ export class ImageIndex {
     for (const dockerfile of this.dockerfiles) {
       const context = this.buildContextOf(dockerfile);
       if (!within(target, context)) continue;
-      const copied = (this.facts(dockerfile)?.stages ?? []).flatMap((s) => s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources));
+      const copied = (this.facts(dockerfile)?.stages ?? []).flatMap((s) =>
+        s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources),
+      );
       let score = -1;
       for (const src of copied.length > 0 ? copied : ['.']) {
         const at = posix.join(context, src.replace(/[*?[].*$/, ''));
@@ -237,7 +252,6 @@ export class ImageIndex {
     if (facts && stage) return imageLacksExecutable(facts, stage, executable) ? rootImageOf(facts, stage) : undefined;
     return container.image && shellOfImage(container.image) === 'none' ? container.image : undefined;
   }
-
 }
 
 function lastSegment(repo: string): string {
@@ -253,7 +267,17 @@ function namesImage(dockerfile: string, name: string): boolean {
   const file = norm(dockerfile);
   const base = posix.basename(file).toLowerCase();
   const folder = posix.basename(posix.dirname(file)).toLowerCase();
-  if ([`dockerfile.${name}`, `dockerfile-${name}`, `dockerfile_${name}`, `${name}.dockerfile`, `containerfile.${name}`, `containerfile-${name}`].includes(base)) return true;
+  if (
+    [
+      `dockerfile.${name}`,
+      `dockerfile-${name}`,
+      `dockerfile_${name}`,
+      `${name}.dockerfile`,
+      `containerfile.${name}`,
+      `containerfile-${name}`,
+    ].includes(base)
+  )
+    return true;
   return /^(dockerfile|containerfile)$/.test(base) && folder === name;
 }
 

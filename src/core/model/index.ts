@@ -75,22 +75,80 @@ export class AnalysisModel {
     // A step that throws must not take the analysis down: it is replaced by the same index built from no
     // input, so every rule still runs and only what depends on that step is missing.
     const none = new Map<string, FileFacts>();
-    this.units = this.step('units', () => buildUnits(files, options), () => buildUnits(none, options));
+    this.units = this.step(
+      'units',
+      () => buildUnits(files, options),
+      () => buildUnits(none, options),
+    );
     const emptyK8s = () => new KubernetesIndex(none, []);
     this.k8s = this.step('kubernetes', () => new KubernetesIndex(files, this.units.objects), emptyK8s);
-    this.step('env', () => { resolveEnv(this.k8s); }, () => undefined);
-    this.routes = this.step('routes', () => new RouteIndex(this.k8s), () => new RouteIndex(emptyK8s()));
-    this.mesh = this.step('mesh', () => new MeshIndex(this.k8s, files), () => new MeshIndex(emptyK8s(), none));
-    const containers: Container[] = this.step('containers', () => this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]), () => []);
-    this.images = this.step('images', () => new ImageIndex(files, containers, options.imageMap), () => new ImageIndex(none, [], options.imageMap));
-    this.appConfig = this.step('app-config', () => new AppConfigIndex(files), () => new AppConfigIndex(none));
-    this.dials = this.step('code', () => new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig), () => new DialIndex(none, emptyK8s(), this.images, this.mesh, this.appConfig));
-    this.pid1 = this.step('pid1', () => new Pid1Index(files, this.images, containers), () => new Pid1Index(none, this.images, []));
-    this.servers = this.step('servers', () => new ServerIndex(files, this.images, this.pid1, this.dials), () => new ServerIndex(none, this.images, this.pid1, this.dials));
-    this.drains = this.step('drains', () => new DrainIndex(this.servers), () => new DrainIndex(new ServerIndex(none, this.images, this.pid1, this.dials)));
-    this.fronts = this.step('fronts', () => new FrontIndex(this.k8s, this.mesh), () => new FrontIndex(emptyK8s(), this.mesh));
-    this.sidecars = this.step('sidecars', () => new SidecarIndex(this.k8s, this.mesh), () => new SidecarIndex(emptyK8s(), this.mesh));
-    this.catalog = this.step('backstage', () => new BackstageIndex(files, this.k8s), () => new BackstageIndex(none, this.k8s));
+    this.step(
+      'env',
+      () => {
+        resolveEnv(this.k8s);
+      },
+      () => undefined,
+    );
+    this.routes = this.step(
+      'routes',
+      () => new RouteIndex(this.k8s),
+      () => new RouteIndex(emptyK8s()),
+    );
+    this.mesh = this.step(
+      'mesh',
+      () => new MeshIndex(this.k8s, files),
+      () => new MeshIndex(emptyK8s(), none),
+    );
+    const containers: Container[] = this.step(
+      'containers',
+      () => this.k8s.workloads.flatMap((w) => [...w.containers, ...w.initContainers]),
+      () => [],
+    );
+    this.images = this.step(
+      'images',
+      () => new ImageIndex(files, containers, options.imageMap),
+      () => new ImageIndex(none, [], options.imageMap),
+    );
+    this.appConfig = this.step(
+      'app-config',
+      () => new AppConfigIndex(files),
+      () => new AppConfigIndex(none),
+    );
+    this.dials = this.step(
+      'code',
+      () => new DialIndex(files, this.k8s, this.images, this.mesh, this.appConfig),
+      () => new DialIndex(none, emptyK8s(), this.images, this.mesh, this.appConfig),
+    );
+    this.pid1 = this.step(
+      'pid1',
+      () => new Pid1Index(files, this.images, containers),
+      () => new Pid1Index(none, this.images, []),
+    );
+    this.servers = this.step(
+      'servers',
+      () => new ServerIndex(files, this.images, this.pid1, this.dials),
+      () => new ServerIndex(none, this.images, this.pid1, this.dials),
+    );
+    this.drains = this.step(
+      'drains',
+      () => new DrainIndex(this.servers),
+      () => new DrainIndex(new ServerIndex(none, this.images, this.pid1, this.dials)),
+    );
+    this.fronts = this.step(
+      'fronts',
+      () => new FrontIndex(this.k8s, this.mesh),
+      () => new FrontIndex(emptyK8s(), this.mesh),
+    );
+    this.sidecars = this.step(
+      'sidecars',
+      () => new SidecarIndex(this.k8s, this.mesh),
+      () => new SidecarIndex(emptyK8s(), this.mesh),
+    );
+    this.catalog = this.step(
+      'backstage',
+      () => new BackstageIndex(files, this.k8s),
+      () => new BackstageIndex(none, this.k8s),
+    );
   }
 
   private step<T>(name: string, build: () => T, fallback: () => T): T {
@@ -99,7 +157,10 @@ export class AnalysisModel {
       if (process.env.KUBECONN_TEST_FAIL_STEP === name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_STEP)');
       return build();
     } catch (error) {
-      this.notices.push({ step: name, message: `kubeconn internal error while linking ${name}: ${(error as Error)?.message ?? String(error)}; findings that depend on it are missing` });
+      this.notices.push({
+        step: name,
+        message: `kubeconn internal error while linking ${name}: ${(error as Error)?.message ?? String(error)}; findings that depend on it are missing`,
+      });
       return fallback();
     }
   }

@@ -71,7 +71,10 @@ export class KubernetesIndex {
       const candidates = byLabel.get(`${entries[0]![0]}=${entries[0]![1]}`) ?? [];
       // A Service selects the pods of its own deployment unit (an overlay's bases included), never another variant's.
       const matched = candidates.filter(
-        (w) => sameUnit(service.object, w.object) && sameNamespace(service.namespace, w.namespace) && entries.every(([k, v]) => w.podLabels[k] === v),
+        (w) =>
+          sameUnit(service.object, w.object) &&
+          sameNamespace(service.namespace, w.namespace) &&
+          entries.every(([k, v]) => w.podLabels[k] === v),
       );
       this.selects.set(service, matched);
       for (const w of matched) {

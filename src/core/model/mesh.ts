@@ -25,7 +25,11 @@ export interface MeshEvidence {
 
 /** Istio and Linkerd resources whose presence for a host or namespace says the mesh carries its traffic. */
 const ISTIO_HOSTED = new Set(['DestinationRule', 'VirtualService']);
-const NAMESPACED = new Map<string, Mesh>([['PeerAuthentication', 'istio'], ['Sidecar', 'istio'], ['Server', 'linkerd']]);
+const NAMESPACED = new Map<string, Mesh>([
+  ['PeerAuthentication', 'istio'],
+  ['Sidecar', 'istio'],
+  ['Server', 'linkerd'],
+]);
 
 export class MeshIndex {
   private readonly namespaces: ReadonlyMap<string, K8sObject>;
@@ -36,7 +40,10 @@ export class MeshIndex {
   /** Namespaces that scripts label for ambient or a waypoint. */
   private readonly scriptLabels = new Map<string, Record<string, string>>();
 
-  constructor(private readonly k8s: KubernetesIndex, files: ReadonlyMap<string, FileFacts> = new Map()) {
+  constructor(
+    private readonly k8s: KubernetesIndex,
+    files: ReadonlyMap<string, FileFacts> = new Map(),
+  ) {
     this.namespaces = k8s.namespaces;
     for (const o of k8s.objects) this.readResource(o);
     for (const facts of files.values()) if (facts.script) this.readScript(facts.file, facts.script.script);
@@ -68,24 +75,36 @@ export class MeshIndex {
   }
 
   /** Namespace-wide injection, unless the pod opts out (`linkerd.io/inject: disabled`, `sidecar.istio.io/inject: "false"`, ambient `none`). */
-  private meshOfNamespace(name: string | undefined, pod: { linkerd?: string; istio?: string; ambient?: string }, own: Record<string, string>): MeshEvidence | undefined {
+  private meshOfNamespace(
+    name: string | undefined,
+    pod: { linkerd?: string; istio?: string; ambient?: string },
+    own: Record<string, string>,
+  ): MeshEvidence | undefined {
     const ns = name ? this.namespaces.get(name) : undefined;
     const labels = { ...(ns?.labels ?? {}), ...(name ? this.scriptLabels.get(name) : {}) };
     const annotations = { ...(ns?.annotations ?? {}), ...(name ? this.scriptLabels.get(name) : {}) };
     const from = (key: string): Pick<MeshEvidence, 'object' | 'file' | 'key'> =>
-      ns && (ns.labels[key] !== undefined || ns.annotations[key] !== undefined) ? { object: ns, key } : { file: this.scriptFiles.get(`${name}\0${key}`), key };
-    if (annotations['linkerd.io/inject'] === 'enabled' && pod.linkerd !== 'disabled') return { mesh: 'linkerd', ...from('linkerd.io/inject') };
+      ns && (ns.labels[key] !== undefined || ns.annotations[key] !== undefined)
+        ? { object: ns, key }
+        : { file: this.scriptFiles.get(`${name}\0${key}`), key };
+    if (annotations['linkerd.io/inject'] === 'enabled' && pod.linkerd !== 'disabled')
+      return { mesh: 'linkerd', ...from('linkerd.io/inject') };
     if (pod.istio !== 'false') {
       if (labels['istio-injection'] === 'enabled') return { mesh: 'istio', ...from('istio-injection') };
       if (labels['istio.io/rev']) return { mesh: 'istio', ...from('istio.io/rev') };
     }
-    if (labels['istio.io/dataplane-mode'] === 'ambient' && pod.ambient !== 'none' && this.waypoint(name, own)) return { mesh: 'istio', ...from('istio.io/dataplane-mode') };
+    if (labels['istio.io/dataplane-mode'] === 'ambient' && pod.ambient !== 'none' && this.waypoint(name, own))
+      return { mesh: 'istio', ...from('istio.io/dataplane-mode') };
     return name ? this.meshedNamespaces.get(name) : undefined;
   }
 
   /** `istio.io/use-waypoint` on the pod/Service or its Namespace (a value of `none` opts out). */
   private waypoint(namespace: string | undefined, own: Record<string, string>): boolean {
-    const value = own['istio.io/use-waypoint'] ?? (namespace ? (this.namespaces.get(namespace)?.labels['istio.io/use-waypoint'] ?? this.scriptLabels.get(namespace)?.['istio.io/use-waypoint']) : undefined);
+    const value =
+      own['istio.io/use-waypoint'] ??
+      (namespace
+        ? (this.namespaces.get(namespace)?.labels['istio.io/use-waypoint'] ?? this.scriptLabels.get(namespace)?.['istio.io/use-waypoint'])
+        : undefined);
     return value !== undefined && value !== 'none';
   }
 

@@ -67,16 +67,24 @@ export class RouteIndex {
         out.push({ name: svc.name, backend: { route: o, kind: 'Ingress', port: p, grpc, cloud } });
       };
       add(spec.defaultBackend);
-      for (const rule of asList(spec.rules)) for (const path of asList(((rule as Plain).http as Plain | undefined)?.paths)) add((path as Plain).backend);
+      for (const rule of asList(spec.rules))
+        for (const path of asList(((rule as Plain).http as Plain | undefined)?.paths)) add((path as Plain).backend);
     } else if ((o.kind === 'GRPCRoute' || o.kind === 'HTTPRoute') && o.apiVersion.startsWith('gateway.networking.k8s.io/')) {
       for (const rule of asList(spec.rules)) {
         for (const ref of asList((rule as Plain).backendRefs)) {
           const r = ref as Plain;
-          if (typeof r.name !== 'string' || (r.kind !== undefined && r.kind !== 'Service') || (r.group !== undefined && r.group !== '')) continue;
+          if (typeof r.name !== 'string' || (r.kind !== undefined && r.kind !== 'Service') || (r.group !== undefined && r.group !== ''))
+            continue;
           out.push({
             name: r.name,
             namespace: typeof r.namespace === 'string' ? r.namespace : undefined,
-            backend: { route: o, kind: o.kind, port: typeof r.port === 'number' ? r.port : undefined, grpc: o.kind === 'GRPCRoute', cloud: false },
+            backend: {
+              route: o,
+              kind: o.kind,
+              port: typeof r.port === 'number' ? r.port : undefined,
+              grpc: o.kind === 'GRPCRoute',
+              cloud: false,
+            },
           });
         }
       }

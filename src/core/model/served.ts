@@ -20,7 +20,8 @@ export function targetsIn(port: ServicePort, workload: Workload): PortTarget[] {
     if (containerPort) out.push({ workload, container, containerPort });
   }
   // Undeclared numeric ports still receive traffic: with a single container, that is the one.
-  if (typeof target === 'number' && out.length === 0 && workload.containers.length === 1) out.push({ workload, container: workload.containers[0]! });
+  if (typeof target === 'number' && out.length === 0 && workload.containers.length === 1)
+    out.push({ workload, container: workload.containers[0]! });
   return out;
 }
 
@@ -43,15 +44,22 @@ export function isScrapePort(name: string | number | undefined): boolean {
 }
 
 /** Images and names of sidecars that serve the app over localhost, not the Service's clients. */
-const SIDECAR = /(cloud-sql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy|istio\/proxyv2|istio-proxy|linkerd[/-]proxy|envoyproxy\/envoy|opentelemetry-collector|otel-collector|fluent-bit|fluentbit|fluentd|timberio\/vector|promtail|[-_/]exporter|exporter[-_:]|^docker:[^/]*dind|\/dind|vault-agent|consul-template)/i;
+const SIDECAR =
+  /(cloud-sql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy|istio\/proxyv2|istio-proxy|linkerd[/-]proxy|envoyproxy\/envoy|opentelemetry-collector|otel-collector|fluent-bit|fluentbit|fluentd|timberio\/vector|promtail|[-_/]exporter|exporter[-_:]|^docker:[^/]*dind|\/dind|vault-agent|consul-template)/i;
 
 export function isSidecar(container: Container): boolean {
-  return SIDECAR.test(container.image ?? '') || SIDECAR.test(container.name) || /^(istio-proxy|linkerd-proxy|envoy|cloud-sql-proxy|cloudsql-proxy|dind)$/i.test(container.name);
+  return (
+    SIDECAR.test(container.image ?? '') ||
+    SIDECAR.test(container.name) ||
+    /^(istio-proxy|linkerd-proxy|envoy|cloud-sql-proxy|cloudsql-proxy|dind)$/i.test(container.name)
+  );
 }
 
 /** A DB proxy that must outlive the app (cloud-sql-proxy, alloydb-auth-proxy), by image or name. */
 export function isDbProxy(container: Container): boolean {
-  return /(cloud-sql-proxy|cloudsql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy)/i.test(`${container.image ?? ''} ${container.name}`);
+  return /(cloud-sql-proxy|cloudsql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy)/i.test(
+    `${container.image ?? ''} ${container.name}`,
+  );
 }
 
 /**

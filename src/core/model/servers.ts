@@ -101,7 +101,11 @@ export class ServerIndex {
       if (config.kind === 'gunicorn' && this.namedConfig(out.command, file)) out.gunicornConfig = { file, config };
       if (config.kind === 'puma') out.pumaConfig = { file, config };
       if (config.kind === 'boot-build') (out.spring ??= { configs: [] }).build ??= { file, build: config };
-      if (config.kind === 'spring' && /(^|\/)(src\/main\/resources|config)\/|^[^/]*$/.test(file.replace(/\\/g, '/')) && !/[/\\]test[/\\]/.test(file)) {
+      if (
+        config.kind === 'spring' &&
+        /(^|\/)(src\/main\/resources|config)\/|^[^/]*$/.test(file.replace(/\\/g, '/')) &&
+        !/[/\\]test[/\\]/.test(file)
+      ) {
         (out.spring ??= { configs: [] }).configs.push({ file, config });
       }
     }
@@ -133,7 +137,8 @@ export class ServerIndex {
       const at = container.workload.object.source.span(env.valueNode);
       if (at) {
         const words: CommandWord[] = [];
-        for (const m of env.value.matchAll(/\S+/g)) words.push({ value: m[0], at: { file: at.file, start: at.start + m.index, end: at.start + m.index + m[0].length } });
+        for (const m of env.value.matchAll(/\S+/g))
+          words.push({ value: m[0], at: { file: at.file, start: at.start + m.index, end: at.start + m.index + m[0].length } });
         readFlags(words, 'gunicorn', command);
       }
     }

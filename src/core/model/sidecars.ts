@@ -44,7 +44,8 @@ export class SidecarIndex {
   ) {
     const istio = k8s.objects.find((o) => o.kind === 'ConfigMap' && o.name === 'istio' && get(get(o.root, 'data', o.doc), 'mesh', o.doc));
     const parsed = istio ? parseSafely(str(getIn(istio.root, ['data', 'mesh'], istio.doc), istio.doc)) : undefined;
-    const defaults = typeof parsed === 'object' && parsed !== null ? proxyConfig((parsed as Record<string, unknown>).defaultConfig) : undefined;
+    const defaults =
+      typeof parsed === 'object' && parsed !== null ? proxyConfig((parsed as Record<string, unknown>).defaultConfig) : undefined;
     this.meshDefaults = { seconds: defaults?.seconds, exitOnZero: defaults?.exitOnZero ?? false };
   }
 
@@ -58,7 +59,11 @@ export class SidecarIndex {
     const ns = evidence.object && evidence.object !== workload.object ? evidence.object.annotations : {};
     const pod = workload.podAnnotations;
     if (evidence.mesh === 'linkerd') {
-      const native = [pod, ns].some((a) => a['config.beta.linkerd.io/proxy-enable-native-sidecar'] === 'true' || a['config.alpha.linkerd.io/proxy-enable-native-sidecar'] === 'true');
+      const native = [pod, ns].some(
+        (a) =>
+          a['config.beta.linkerd.io/proxy-enable-native-sidecar'] === 'true' ||
+          a['config.alpha.linkerd.io/proxy-enable-native-sidecar'] === 'true',
+      );
       if (native) return undefined;
       const annotation = annotations ? pairOf(annotations, LINKERD_WAIT, doc) : undefined;
       const value = pod[LINKERD_WAIT] ?? ns[LINKERD_WAIT];

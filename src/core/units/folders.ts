@@ -8,7 +8,18 @@ import path from 'node:path';
 import type { DeploymentUnit, K8sObject } from '../facts/manifests.js';
 
 const posix = path.posix;
-const IDENTITY_KINDS = new Set(['Service', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod', 'Job', 'CronJob', 'Rollout', 'ConfigMap']);
+const IDENTITY_KINDS = new Set([
+  'Service',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Pod',
+  'Job',
+  'CronJob',
+  'Rollout',
+  'ConfigMap',
+]);
 
 export function folderUnits(objects: readonly K8sObject[]): { unit: DeploymentUnit; objects: K8sObject[] }[] {
   if (objects.length === 0) return [];

@@ -70,9 +70,12 @@ export class HelmSource implements ObjectSource {
       const literal = this.literalOffset(at, template);
       if (literal) return this.lineOf(literal.offset);
       const seg = this.segmentAt(at);
-      if (seg?.origin.kind === 'expression' && seg.origin.file === template) return { file: template, start: seg.origin.start, end: seg.origin.end };
+      if (seg?.origin.kind === 'expression' && seg.origin.file === template)
+        return { file: template, start: seg.origin.start, end: seg.origin.end };
     }
-    return o.kind === 'template' ? { file: o.file, start: o.start + (start - s.start), end: o.start + (Math.min(end, s.end) - s.start) } : { file: o.file, start: o.start, end: o.end };
+    return o.kind === 'template'
+      ? { file: o.file, start: o.start + (start - s.start), end: o.start + (Math.min(end, s.end) - s.start) }
+      : { file: o.file, start: o.start, end: o.end };
   }
 
   /** The template line holding `offset`, from its first non-blank character to `offset`. */

@@ -164,7 +164,12 @@ function objectsOf(
       const at = source.rangeSpan(undefined, err.pos[0], err.pos[1]);
       const where = at && at.file === t.template ? at.start : 0;
       problems.push(
-        problemAt(t.template, where, `The rendered document ${index + 1} of this template is not valid YAML, so it is not analysed: ${err.message.split('\n')[0]}`, 'skipped'),
+        problemAt(
+          t.template,
+          where,
+          `The rendered document ${index + 1} of this template is not valid YAML, so it is not analysed: ${err.message.split('\n')[0]}`,
+          'skipped',
+        ),
       );
       return;
     }

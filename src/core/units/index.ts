@@ -37,7 +37,12 @@ export function buildUnits(files: ReadonlyMap<string, FileFacts>, options: Kubec
     }
   }
   objects.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index));
-  return { units: all.map((u) => u.unit), objects, problems: [...helm.problems, ...kustomize.problems], debug: [...helm.debug, ...kustomize.debug] };
+  return {
+    units: all.map((u) => u.unit),
+    objects,
+    problems: [...helm.problems, ...kustomize.problems],
+    debug: [...helm.debug, ...kustomize.debug],
+  };
 }
 
 /** Do two objects deploy together (the same unit, or one unit includes the other's)? */

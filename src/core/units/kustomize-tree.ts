@@ -119,7 +119,7 @@ export function strategicMerge(target: YAMLMap, patch: YAMLMap, where: Provenanc
   for (const item of patch.items) {
     const key = keyOf(item);
     if (key === undefined || key === '$patch' || key.startsWith('$setElementOrder')) continue;
-    const value = (item).value as Node | null;
+    const value = item.value as Node | null;
     const existing = get(target, key);
     if (value === null || (isScalar(value) && value.value === null)) {
       if (existing) target.items.splice(target.items.indexOf(existing), 1);
@@ -133,7 +133,8 @@ export function strategicMerge(target: YAMLMap, patch: YAMLMap, where: Provenanc
     // A patch restating a value (its `metadata.name`, the container's `name`) leaves the base's node in place.
     if (isScalar(value) && isScalar(current) && value.value === current.value) continue;
     if (isMap(value) && isMap(current) && directive(value) !== 'replace') strategicMerge(current, value, where, [...path, key]);
-    else if (isSeq(value) && isSeq(current) && MERGE_KEYS[key] && value.items.every(isMap)) mergeList(current, value, key, where, [...path, key]);
+    else if (isSeq(value) && isSeq(current) && MERGE_KEYS[key] && value.items.every(isMap))
+      mergeList(current, value, key, where, [...path, key]);
     else existing.value = cloneNode(value, where);
   }
 }
@@ -148,7 +149,9 @@ function mergeList(target: YAMLSeq, patch: YAMLSeq, field: string, where: Proven
   const mergeKey = field === 'ports' && path.length <= 2 ? 'port' : MERGE_KEYS[field]!;
   for (const item of patch.items as YAMLMap[]) {
     const id = scalarText(get(item, mergeKey)?.value) ?? scalarText(get(item, 'port')?.value);
-    const match = target.items.find((t) => isMap(t) && id !== undefined && scalarText(get(t, mergeKey)?.value ?? get(t, 'port')?.value) === id) as YAMLMap | undefined;
+    const match = target.items.find(
+      (t) => isMap(t) && id !== undefined && scalarText(get(t, mergeKey)?.value ?? get(t, 'port')?.value) === id,
+    ) as YAMLMap | undefined;
     const d = directive(item);
     if (d === 'delete') {
       if (match) target.items.splice(target.items.indexOf(match), 1);
@@ -185,7 +188,10 @@ export function applyJson6902(root: YAMLMap, ops: YAMLSeq, where: Provenance): v
 
 function pointer(text: string | undefined): string[] | undefined {
   if (!text?.startsWith('/')) return undefined;
-  return text.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return text
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function nodeAt(root: Node, path: string[]): Node | undefined {
@@ -271,13 +277,15 @@ export class KustomizeSource implements ObjectSource {
     if (!p.editable) return undefined;
     if (isMap(node) || isSeq(node)) {
       const items = node.items as unknown[];
-      if (items.some((i) => this.where(isPair(i) ? i.key : i).file !== p.file || !this.where(isPair(i) ? i.key : i).editable)) return undefined;
+      if (items.some((i) => this.where(isPair(i) ? i.key : i).file !== p.file || !this.where(isPair(i) ? i.key : i).editable))
+        return undefined;
     }
     const renamed = this.renamed;
     return {
       file: p.file,
       text: p.text,
-      toRepository: (edit) => (renamed && edit.start === edit.end && edit.text.includes('\n---') ? undefined : { ...edit, viaSource: true }),
+      toRepository: (edit) =>
+        renamed && edit.start === edit.end && edit.text.includes('\n---') ? undefined : { ...edit, viaSource: true },
     };
   }
 }

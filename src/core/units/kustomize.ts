@@ -128,7 +128,14 @@ function buildOne(
   return { unit, drafts };
 }
 
-function applyPatches(drafts: Draft[], patches: KPatch[], dir: string, files: ReadonlyMap<string, FileFacts>, out: KustomizeUnits, here: Provenance): Draft[] {
+function applyPatches(
+  drafts: Draft[],
+  patches: KPatch[],
+  dir: string,
+  files: ReadonlyMap<string, FileFacts>,
+  out: KustomizeUnits,
+  here: Provenance,
+): Draft[] {
   for (const patch of patches) {
     let docs: { doc: YDoc; where: Provenance }[] = [];
     if (patch.inline) docs = [{ doc: patch.inline, where: { ...here, editable: false, entry: patch.at } }];
@@ -171,7 +178,8 @@ function parseList(text: string): YDoc[] {
 function matches(d: Draft, target: KPatch['target']): boolean {
   if (!target) return true;
   const o = d.original;
-  const name = (n: string | undefined, pattern: string | undefined) => pattern === undefined || new RegExp(`^(?:${pattern})$`).test(n ?? '');
+  const name = (n: string | undefined, pattern: string | undefined) =>
+    pattern === undefined || new RegExp(`^(?:${pattern})$`).test(n ?? '');
   if (target.kind && !name(o.kind, target.kind)) return false;
   if (!name(o.name, target.name)) return false;
   if (target.namespace && o.namespace !== target.namespace) return false;
@@ -184,7 +192,16 @@ function matches(d: Draft, target: KPatch['target']): boolean {
   return true;
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+]);
 
 /** namespace, namePrefix/nameSuffix, labels, annotations, images, replicas — in kustomize's order. */
 function transform(drafts: Draft[], k: KustomizationFacts, here: Provenance): void {
@@ -207,17 +224,22 @@ function transform(drafts: Draft[], k: KustomizationFacts, here: Provenance): vo
     for (const l of k.labels) {
       for (const [key, value] of Object.entries(l.pairs)) {
         setScalar(mapAt(metadata, 'labels', here, d, l.at), key, value, here, l.at);
-        const spec = isMap(d.root.items.find((p) => isScalar(p.key) && p.key.value === 'spec')?.value) ? (d.root.items.find((p) => isScalar(p.key) && p.key.value === 'spec')!.value as YAMLMap) : undefined;
+        const spec = isMap(d.root.items.find((p) => isScalar(p.key) && p.key.value === 'spec')?.value)
+          ? (d.root.items.find((p) => isScalar(p.key) && p.key.value === 'spec')!.value as YAMLMap)
+          : undefined;
         if (!spec) continue;
         if (l.selectors) {
           if (d.original.kind === 'Service') setScalar(mapAt(spec, 'selector', here, d, l.at), key, value, here, l.at);
-          else if (spec.items.some((p) => isScalar(p.key) && p.key.value === 'selector')) setScalar(mapAt(mapAt(spec, 'selector', here, d, l.at), 'matchLabels', here, d, l.at), key, value, here, l.at);
+          else if (spec.items.some((p) => isScalar(p.key) && p.key.value === 'selector'))
+            setScalar(mapAt(mapAt(spec, 'selector', here, d, l.at), 'matchLabels', here, d, l.at), key, value, here, l.at);
         }
         const template = spec.items.find((p) => isScalar(p.key) && p.key.value === 'template')?.value;
-        if (l.templates && isMap(template)) setScalar(mapAt(mapAt(template, 'metadata', here, d, l.at), 'labels', here, d, l.at), key, value, here, l.at);
+        if (l.templates && isMap(template))
+          setScalar(mapAt(mapAt(template, 'metadata', here, d, l.at), 'labels', here, d, l.at), key, value, here, l.at);
       }
     }
-    for (const [key, value] of Object.entries(k.annotations)) setScalar(mapAt(metadata, 'annotations', here, d), key, value, here, { start: 0, end: 0 });
+    for (const [key, value] of Object.entries(k.annotations))
+      setScalar(mapAt(metadata, 'annotations', here, d), key, value, here, { start: 0, end: 0 });
     for (const container of containersOf(d.root)) {
       const imagePair = container.items.find((p) => isScalar(p.key) && p.key.value === 'image');
       if (!isScalar(imagePair?.value)) continue;
@@ -292,7 +314,12 @@ function setScalar(map: YAMLMap, key: string, value: string | number, here: Prov
 }
 
 /** A ConfigMap or Secret of a generator, as a built object (its values as `data`). */
-function generated(g: KustomizationFacts['generators'][number], here: Provenance, files: ReadonlyMap<string, FileFacts>, dir: string): Draft {
+function generated(
+  g: KustomizationFacts['generators'][number],
+  here: Provenance,
+  files: ReadonlyMap<string, FileFacts>,
+  dir: string,
+): Draft {
   const root = computedMap(here, g.at);
   const entries: [string, string][] = [];
   for (const l of g.literals) {

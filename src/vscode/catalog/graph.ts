@@ -28,7 +28,9 @@ const groupOf = (catalog: WireCatalog, c: WireComponent): string | undefined => 
 /** The component, its group, and its callers and callees elsewhere. */
 export function graphScope(component: WireComponent, catalog: WireCatalog): GraphScope {
   const neighbours = new Set(catalog.edges.flatMap((e) => (e.from === component.id ? [e.to] : e.to === component.id ? [e.from] : [])));
-  const all = catalog.components.filter((c) => c === component || neighbours.has(c.id) || groupOf(catalog, c) === groupOf(catalog, component));
+  const all = catalog.components.filter(
+    (c) => c === component || neighbours.has(c.id) || groupOf(catalog, c) === groupOf(catalog, component),
+  );
   // Keep the component and its neighbours first when the group is too large.
   const ranked = [...all].sort((a, b) => Number(b === component || neighbours.has(b.id)) - Number(a === component || neighbours.has(a.id)));
   const nodes = ranked.slice(0, MAX_NODES);
@@ -38,7 +40,8 @@ export function graphScope(component: WireComponent, catalog: WireCatalog): Grap
 
 export const failedChecks = (c: WireComponent): number => c.checks.filter((k) => k.status === 'fail').length;
 const serviceName = (label: string): string => label.replace(/^Service /, '');
-const portLabel = (c: WireComponent, i: number): string => `${serviceName(c.services[i]!.label)}${c.services[i]!.detail === 'headless' ? ' (headless)' : ''}`;
+const portLabel = (c: WireComponent, i: number): string =>
+  `${serviceName(c.services[i]!.label)}${c.services[i]!.detail === 'headless' ? ' (headless)' : ''}`;
 const kindLine = (c: WireComponent): string => {
   const failed = failedChecks(c);
   return `${c.kind}${c.replicas !== undefined ? ` ×${c.replicas}` : ''}${failed ? ` · ✗ ${failed} check${failed === 1 ? '' : 's'}` : ''}`;
@@ -50,21 +53,41 @@ const portId = (component: string, service: string): string => `port\u0000${comp
 export interface LaidOut {
   width: number;
   height: number;
-  nodes: { component: WireComponent; x: number; y: number; width: number; height: number; ports: { label: string; x: number; y: number }[] }[];
-  edges: { edge: WireEdge; points: { x: number; y: number }[]; label?: { text: string; x: number; y: number; width: number; height: number } }[];
+  nodes: {
+    component: WireComponent;
+    x: number;
+    y: number;
+    width: number;
+    height: number;
+    ports: { label: string; x: number; y: number }[];
+  }[];
+  edges: {
+    edge: WireEdge;
+    points: { x: number; y: number }[];
+    label?: { text: string; x: number; y: number; width: number; height: number };
+  }[];
 }
 
 export async function layout(scope: GraphScope): Promise<LaidOut> {
   const children: ElkNode[] = scope.nodes.map((c) => {
     const ports = c.services.map((_, i) => portLabel(c, i));
-    const width = Math.ceil(Math.max(140, c.name.length * NAME_CHAR, kindLine(c).length * TEXT_CHAR, ...ports.map((p) => p.length * TEXT_CHAR + 22)) + 2 * PAD);
+    const width = Math.ceil(
+      Math.max(140, c.name.length * NAME_CHAR, kindLine(c).length * TEXT_CHAR, ...ports.map((p) => p.length * TEXT_CHAR + 22)) + 2 * PAD,
+    );
     const height = HEADER + ports.length * PORT_ROW + (ports.length ? 6 : 0);
     return {
       id: c.id,
       width,
       height,
       layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
-      ports: c.serviceIds.map((s, i) => ({ id: portId(c.id, s), x: -4, y: HEADER + i * PORT_ROW + PORT_ROW / 2 - 4, width: 8, height: 8, layoutOptions: { 'elk.port.side': 'WEST' } })),
+      ports: c.serviceIds.map((s, i) => ({
+        id: portId(c.id, s),
+        x: -4,
+        y: HEADER + i * PORT_ROW + PORT_ROW / 2 - 4,
+        width: 8,
+        height: 8,
+        layoutOptions: { 'elk.port.side': 'WEST' },
+      })),
     };
   });
   const known = new Set(scope.nodes.flatMap((c) => c.serviceIds.map((s) => portId(c.id, s))));
@@ -72,7 +95,14 @@ export async function layout(scope: GraphScope): Promise<LaidOut> {
     const target = portId(e.to, e.service);
     if (!known.has(target)) return [];
     const text = edgeLabel(e);
-    return [{ id: `e${i}`, sources: [e.from], targets: [target], ...(text ? { labels: [{ text, width: Math.ceil(text.length * LABEL_CHAR) + 8, height: 16 }] } : {}) }];
+    return [
+      {
+        id: `e${i}`,
+        sources: [e.from],
+        targets: [target],
+        ...(text ? { labels: [{ text, width: Math.ceil(text.length * LABEL_CHAR) + 8, height: 16 }] } : {}),
+      },
+    ];
   });
   // A CommonJS module whose typings say `default`; at run time it is both the module and its `default`.
   const root: ElkNode = {
@@ -112,7 +142,11 @@ export async function layout(scope: GraphScope): Promise<LaidOut> {
         y: n.y ?? 0,
         width: n.width ?? 0,
         height: n.height ?? 0,
-        ports: (n.ports ?? []).map((p, i) => ({ label: portLabel(component, i), x: (n.x ?? 0) + (p.x ?? 0) + 4, y: (n.y ?? 0) + (p.y ?? 0) + 4 })),
+        ports: (n.ports ?? []).map((p, i) => ({
+          label: portLabel(component, i),
+          x: (n.x ?? 0) + (p.x ?? 0) + 4,
+          y: (n.y ?? 0) + (p.y ?? 0) + 4,
+        })),
       };
     }),
     edges: (graph.edges ?? []).map((e) => {
@@ -168,7 +202,12 @@ export async function renderGraphSvg(component: WireComponent, catalog: WireCata
     .map(({ component: n, x, y, width, height, ports }) => {
       const failing = failedChecks(n) > 0;
       const cls = ['node', n.id === component.id ? 'self' : '', failing ? 'failing' : ''].filter(Boolean).join(' ');
-      const portSvg = ports.map((p) => `<circle class="port" cx="${p.x}" cy="${p.y}" r="4"/><text class="port-label" x="${p.x + 12}" y="${p.y + 4}">${esc(p.label)}</text>`).join('');
+      const portSvg = ports
+        .map(
+          (p) =>
+            `<circle class="port" cx="${p.x}" cy="${p.y}" r="4"/><text class="port-label" x="${p.x + 12}" y="${p.y + 4}">${esc(p.label)}</text>`,
+        )
+        .join('');
       const kind = kindLine(n);
       const cut = kind.indexOf(' · ✗');
       const kindSvg = cut < 0 ? esc(kind) : `${esc(kind.slice(0, cut))} · <tspan class="failed">${esc(kind.slice(cut + 3))}</tspan>`;
@@ -176,7 +215,10 @@ export async function renderGraphSvg(component: WireComponent, catalog: WireCata
     })
     .join('\n');
   const note = scope.omitted > 0 ? `<p class="none">${scope.omitted} more components of this group are not drawn.</p>` : '';
-  const none = scope.edges.length === 0 ? '<p class="none">No calls between these components are known (dial sites and address env vars appear here once the code is in the workspace).</p>' : '';
+  const none =
+    scope.edges.length === 0
+      ? '<p class="none">No calls between these components are known (dial sites and address env vars appear here once the code is in the workspace).</p>'
+      : '';
   return `${none}${note}<svg id="graph" width="${g.width}" height="${g.height}" viewBox="0 0 ${g.width} ${g.height}" role="img" aria-label="who dials whom">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow" d="M 0 0 L 10 5 L 0 10 z"/></marker><marker id="arrow-finding" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path class="arrow finding" d="M 0 0 L 10 5 L 0 10 z"/></marker></defs>
 ${edgeSvg}

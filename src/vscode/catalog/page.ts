@@ -14,7 +14,8 @@ export interface PageContext {
 const esc = (s: unknown): string =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const openAttrs = (p: { uri: string; range: WirePlace['range'] }): string => (p.uri ? ` href="#" data-open="${esc(p.uri)}" data-range="${esc(JSON.stringify(p.range))}"` : '');
+const openAttrs = (p: { uri: string; range: WirePlace['range'] }): string =>
+  p.uri ? ` href="#" data-open="${esc(p.uri)}" data-range="${esc(JSON.stringify(p.range))}"` : '';
 
 export function contentSecurityPolicy(ctx: PageContext): string {
   return `default-src 'none'; img-src ${ctx.cspSource} data:; style-src 'nonce-${ctx.nonce}'; script-src 'nonce-${ctx.nonce}'; base-uri 'none'; form-action 'none'`;
@@ -26,13 +27,20 @@ const STATUS_TEXT = { pass: 'pass', off: 'rules switched off', na: 'n/a: does no
 export async function renderEntityPage(component: WireComponent, catalog: WireCatalog, ctx: PageContext): Promise<string> {
   const checks = component.checks
     .map((check) => {
-      const items = check.findings.map((f) => `<li><a${openAttrs(f)}>${esc(f.message)}</a> <code>kubeconn/${esc(f.ruleId)}</code></li>`).join('');
+      const items = check.findings
+        .map((f) => `<li><a${openAttrs(f)}>${esc(f.message)}</a> <code>kubeconn/${esc(f.ruleId)}</code></li>`)
+        .join('');
       return `<tr class="${check.status}"><td class="mark">${MARK[check.status]}</td><td>${esc(check.label)}</td><td>${check.status === 'fail' ? `<ul>${items}</ul>` : STATUS_TEXT[check.status]}</td></tr>`;
     })
     .join('');
   const list = (title: string, places: WirePlace[]): string =>
     `<h2>${esc(title)}</h2>${places.length === 0 ? '<p class="none">none known</p>' : `<ul>${places.map((p) => `<li><a${openAttrs(p)}>${esc(p.label)}</a>${p.detail ? ` <span class="detail">${esc(p.detail)}</span>` : ''}</li>`).join('')}</ul>`}`;
-  const images = component.images.map((i): WirePlace => ({ label: i.image, detail: i.links.map((l) => l.label).join(', ') || undefined, uri: i.links[0]?.uri ?? '', range: i.links[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
+  const images = component.images.map((i): WirePlace => ({
+    label: i.image,
+    detail: i.links.map((l) => l.label).join(', ') || undefined,
+    uri: i.links[0]?.uri ?? '',
+    range: i.links[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+  }));
   const title = `${component.name} — kubeconn`;
   const graph = await renderGraphSvg(component, catalog);
   return `<!DOCTYPE html>

@@ -47,9 +47,15 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
       const catalog = await this.source();
       if (!catalog) return [];
       const byId = new Map(catalog.components.map((c) => [c.id, c]));
-      const groups = catalog.groups.map((g): CatalogNode => ({ type: 'group', name: g.name, kind: g.kind, components: g.componentIds.map((id) => byId.get(id)!).filter(Boolean) }));
+      const groups = catalog.groups.map((g): CatalogNode => ({
+        type: 'group',
+        name: g.name,
+        kind: g.kind,
+        components: g.componentIds.map((id) => byId.get(id)!).filter(Boolean),
+      }));
       // One group only: list its components at the top level.
-      if (groups.length === 1 && groups[0]!.type === 'group') return groups[0]!.components.map((component) => ({ type: 'component', component }));
+      if (groups.length === 1 && groups[0]!.type === 'group')
+        return groups[0]!.components.map((component) => ({ type: 'component', component }));
       return groups;
     }
     switch (node.type) {
@@ -60,7 +66,11 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const out: CatalogNode[] = c.checks.map((check) => ({ type: 'check', component: c, check }));
         out.push({ type: 'place', place: c.manifest, icon: 'server-process' });
         if (c.services.length) out.push({ type: 'section', component: c, label: 'Services', icon: 'symbol-interface', places: c.services });
-        const images = c.images.map((i): WirePlace => (i.links[0] ? { ...i.links[0], label: i.image, detail: i.links.map((l) => l.label).join(', ') } : { label: i.image, uri: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }));
+        const images = c.images.map((i): WirePlace =>
+          i.links[0]
+            ? { ...i.links[0], label: i.image, detail: i.links.map((l) => l.label).join(', ') }
+            : { label: i.image, uri: '', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } },
+        );
         if (images.length) out.push({ type: 'section', component: c, label: 'Images', icon: 'package', places: images });
         if (c.calls.length) out.push({ type: 'section', component: c, label: 'Calls', icon: 'call-outgoing', places: c.calls });
         out.push({ type: 'section', component: c, label: 'Callers', icon: 'call-incoming', places: c.callers });
@@ -100,11 +110,20 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const tooltip = new vscode.MarkdownString();
         tooltip.isTrusted = false;
         tooltip.supportHtml = false;
-        tooltip.appendMarkdown('**').appendText(c.name).appendMarkdown('** ').appendText(`(${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`).appendMarkdown('\n\n');
+        tooltip
+          .appendMarkdown('**')
+          .appendText(c.name)
+          .appendMarkdown('** ')
+          .appendText(`(${c.kind}${c.namespace ? `, namespace ${c.namespace}` : ''})`)
+          .appendMarkdown('\n\n');
         if (c.services.length) tooltip.appendText(`Services: ${c.services.map((s) => s.label.replace(/^Service /, '')).join(', ')}`);
         else tooltip.appendText('No Service selects it.');
         tooltip.appendMarkdown('\n\n');
-        for (const k of c.checks) tooltip.appendMarkdown('- ').appendText(`${mark[k.status]} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`).appendMarkdown('\n');
+        for (const k of c.checks)
+          tooltip
+            .appendMarkdown('- ')
+            .appendText(`${mark[k.status]} ${k.label}${k.findings.length ? ` (${k.findings.length})` : ''}`)
+            .appendMarkdown('\n');
         item.tooltip = tooltip;
         item.command = { title: 'Open entity page', command: ENTITY_PAGE_COMMAND, arguments: [c.id] };
         return item;
@@ -113,7 +132,8 @@ export class CatalogTree implements vscode.TreeDataProvider<CatalogNode> {
         const { check } = node;
         const item = new vscode.TreeItem(check.label, check.findings.length > 0 ? Collapsed : None);
         item.id = `check:${node.component.id}:${check.id}`;
-        item.description = check.status === 'fail' ? `${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}` : DESCRIPTION[check.status];
+        item.description =
+          check.status === 'fail' ? `${check.findings.length} finding${check.findings.length === 1 ? '' : 's'}` : DESCRIPTION[check.status];
         item.iconPath = ICONS[check.status];
         item.contextValue = `check-${check.status}`;
         return item;

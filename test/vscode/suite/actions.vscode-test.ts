@@ -25,9 +25,11 @@ async function text(uri: vscode.Uri): Promise<string> {
 }
 
 // service-app-protocol speaks only for ports an HTTPRoute or cloud Ingress targets (a scratch copy gets one).
-const ROUTE = 'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ledger\n  namespace: fixture\nspec:\n  rules:\n    - backendRefs: [{name: ledger, port: 9090}]\n';
+const ROUTE =
+  'apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: ledger\n  namespace: fixture\nspec:\n  rules:\n    - backendRefs: [{name: ledger, port: 9090}]\n';
 // A served Deployment with neither preStop nor readinessProbe: two rules on one line.
-const API = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n          ports: [{containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080}]\n';
+const API =
+  'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n        - name: api\n          image: example/api:1.0\n          ports: [{containerPort: 8080}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: fixture\nspec:\n  selector: {app: api}\n  ports: [{port: 80, targetPort: 8080}]\n';
 
 suite('code actions', () => {
   teardown(revertAll);
@@ -52,7 +54,10 @@ suite('code actions', () => {
     const s = await scratch('grace');
     const uri = s.uri('deployment.yaml');
     const { actions } = await actionsFor(uri, 'grace-period-budget');
-    await apply(actions.find((a) => a.isPreferred), actions.map((a) => a.title));
+    await apply(
+      actions.find((a) => a.isPreferred),
+      actions.map((a) => a.title),
+    );
     assert.match(await text(uri), /terminationGracePeriodSeconds: 35\n/);
     await waitForDiagnostics(uri, 'grace-period-budget', 0);
   });
@@ -70,7 +75,10 @@ suite('code actions', () => {
     const b = await scratch('imbalance');
     const second = await actionsFor(b.uri('service.yaml'), 'grpc-clusterip-imbalance');
     const sibling = second.actions.find((x) => x.title.startsWith("Add a headless Service 'ledger-headless'"));
-    await apply(sibling, second.actions.map((x) => x.title));
+    await apply(
+      sibling,
+      second.actions.map((x) => x.title),
+    );
     assert.match(await text(b.uri('service.yaml')), /\n---\napiVersion: v1\nkind: Service\nmetadata:\n {2}name: ledger-headless\n/);
     // The sibling now exists, so the suggestion is no longer offered.
     await waitFor('the sibling suggestion to go', async () => {
@@ -85,7 +93,10 @@ suite('code actions', () => {
     const { actions } = await actionsFor(uri, 'service-app-protocol');
     const add = actions.find((a) => a.title.startsWith('Add appProtocol: kubernetes.io/h2c'));
     assert.equal(add?.isPreferred, false, 'a suggestion, never preferred');
-    await apply(add, actions.map((a) => a.title));
+    await apply(
+      add,
+      actions.map((a) => a.title),
+    );
     await waitForDiagnostics(uri, 'service-app-protocol', 0);
     assert.match(await text(uri), /appProtocol: kubernetes\.io\/h2c/);
   });
@@ -107,11 +118,17 @@ suite('code actions', () => {
     const s = await scratch('imbalance', { 'api.yaml': API });
     const uri = s.uri('api.yaml');
     const first = await actionsFor(uri, 'prestop-sleep');
-    await apply(first.actions.find((a) => a.title === 'Disable kubeconn/prestop-sleep for this line'), first.actions.map((a) => a.title));
+    await apply(
+      first.actions.find((a) => a.title === 'Disable kubeconn/prestop-sleep for this line'),
+      first.actions.map((a) => a.title),
+    );
     await waitForDiagnostics(uri, 'prestop-sleep', 0);
     assert.match(await text(uri), /\n {8}# eslint-disable-next-line kubeconn\/prestop-sleep\n {8}- name: api\n/);
     const second = await actionsFor(uri, 'readiness-probe');
-    await apply(second.actions.find((a) => a.title === 'Disable kubeconn/readiness-probe for this line'), second.actions.map((a) => a.title));
+    await apply(
+      second.actions.find((a) => a.title === 'Disable kubeconn/readiness-probe for this line'),
+      second.actions.map((a) => a.title),
+    );
     await waitForDiagnostics(uri, 'readiness-probe', 0);
     assert.match(await text(uri), /# eslint-disable-next-line kubeconn\/prestop-sleep, kubeconn\/readiness-probe\n/);
   });
@@ -120,7 +137,10 @@ suite('code actions', () => {
     const s = await scratch('imbalance');
     const uri = s.uri('deployment.yaml');
     const { actions } = await actionsFor(uri, 'prestop-sleep');
-    await apply(actions.find((a) => a.title.startsWith('Disable kubeconn/prestop-sleep for Deployment')), actions.map((a) => a.title));
+    await apply(
+      actions.find((a) => a.title.startsWith('Disable kubeconn/prestop-sleep for Deployment')),
+      actions.map((a) => a.title),
+    );
     await waitForDiagnostics(uri, 'prestop-sleep', 0);
     assert.match(await text(uri), /\n {2}namespace: [\w-]+\n {2}annotations:\n {4}kubeconn\.io\/ignore: prestop-sleep\n/);
   });
@@ -132,7 +152,10 @@ suite('code actions', () => {
     assert.equal(docs?.command?.command, 'kubeconn.showDocumentation');
     const [ruleId, href] = docs.command.arguments as [string, string];
     assert.equal(ruleId, 'grpc-clusterip-imbalance');
-    assert.equal(vscode.Uri.parse(href).fsPath, path.join(vscode.extensions.getExtension('kubeconn.kubeconn')!.extensionPath, 'docs', 'rules', 'grpc-clusterip-imbalance.md'));
+    assert.equal(
+      vscode.Uri.parse(href).fsPath,
+      path.join(vscode.extensions.getExtension('kubeconn.kubeconn')!.extensionPath, 'docs', 'rules', 'grpc-clusterip-imbalance.md'),
+    );
   });
 
   test('source.fixAll.kubeconn applies every safe fix of the document, and runs on save', async () => {
@@ -141,7 +164,10 @@ suite('code actions', () => {
     await waitForDiagnostics(uri, 'prestop-sleep', 1);
     const [fixAll] = await codeActions(uri, new vscode.Range(0, 0, 0, 0), vscode.CodeActionKind.SourceFixAll.append('kubeconn'));
     assert.equal(fixAll?.kind?.value, 'source.fixAll.kubeconn');
-    assert.deepEqual(fixAll.edit!.entries().map(([u]) => u.fsPath), [uri.fsPath]);
+    assert.deepEqual(
+      fixAll.edit!.entries().map(([u]) => u.fsPath),
+      [uri.fsPath],
+    );
 
     // Fix on save, through the editor's own codeActionsOnSave.
     const service = s.uri('service.yaml');
@@ -176,13 +202,28 @@ suite('code actions', () => {
     const s = await scratch('helper');
     const dial = s.uri('dial.go');
     const [d] = await waitForDiagnostics(dial, 'grpc-client-load-balancing', 1);
-    assert.match(d!.message, new RegExp(`^grpc\\.NewClient dials ClusterIP Service 'orders\\.${s.ns}' and 6 more \\(pick_first\\), so every call goes to one pod\\. `));
-    assert.match(d!.message, new RegExp(`Services: ${['orders', 'payments', 'catalog', 'cart', 'users', 'search', 'shipping'].map((n) => `${n}\\.${s.ns}`).join(', ')}\\.$`));
+    assert.match(
+      d!.message,
+      new RegExp(
+        `^grpc\\.NewClient dials ClusterIP Service 'orders\\.${s.ns}' and 6 more \\(pick_first\\), so every call goes to one pod\\. `,
+      ),
+    );
+    assert.match(
+      d!.message,
+      new RegExp(
+        `Services: ${['orders', 'payments', 'catalog', 'cart', 'users', 'search', 'shipping'].map((n) => `${n}\\.${s.ns}`).join(', ')}\\.$`,
+      ),
+    );
     assert.equal(d!.relatedInformation?.length, 7);
-    assert.ok(d!.relatedInformation.every((r) => r.message.startsWith(`scratch/${s.dir.split('/').pop()}/k8s.yaml: UPSTREAM_ADDR=`)), JSON.stringify(d!.relatedInformation.map((r) => r.message)));
+    assert.ok(
+      d!.relatedInformation.every((r) => r.message.startsWith(`scratch/${s.dir.split('/').pop()}/k8s.yaml: UPSTREAM_ADDR=`)),
+      JSON.stringify(d!.relatedInformation.map((r) => r.message)),
+    );
     const actions = await codeActions(dial, d!.range, vscode.CodeActionKind.QuickFix);
     const titles = actions.map((a) => a.title);
-    console.log(`    [scale] shared dial helper: ${kubeconnDiagnostics(dial).length} diagnostic, ${actions.length} quick-fix entries: ${titles.join(' | ')}`);
+    console.log(
+      `    [scale] shared dial helper: ${kubeconnDiagnostics(dial).length} diagnostic, ${actions.length} quick-fix entries: ${titles.join(' | ')}`,
+    );
     assert.deepEqual(titles, [
       'Dial the headless Service with round_robin for 7 Services',
       "Dial through kuberesolver with round_robin (adds RegisterInCluster and a Role for 'default') for 7 Services",

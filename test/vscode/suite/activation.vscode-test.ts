@@ -16,7 +16,9 @@ suite('activation', () => {
     assert.ok(api.client.isRunning());
     assert.equal(api.client.initializeResult?.serverInfo?.name, 'kubeconn');
     const { stats, files } = await api.idle();
-    console.log(`    [perf] activate() ${api.timings.activateMs.toFixed(1)} ms; first scan published ${api.timings.firstScanMs!.toFixed(0)} ms after activation (${files} files, server scan ${stats.scanMs.toFixed(0)} ms)`);
+    console.log(
+      `    [perf] activate() ${api.timings.activateMs.toFixed(1)} ms; first scan published ${api.timings.firstScanMs!.toFixed(0)} ms after activation (${files} files, server scan ${stats.scanMs.toFixed(0)} ms)`,
+    );
     assert.deepEqual(await internalErrors(), []);
   });
 
@@ -34,12 +36,19 @@ suite('activation', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
       main: string;
       capabilities: { untrustedWorkspaces: { supported: boolean } };
-      contributes: { views: Record<string, { id: string }[]>; viewsContainers: { activitybar: { id: string }[] }; commands: { command: string; title: string }[] };
+      contributes: {
+        views: Record<string, { id: string }[]>;
+        viewsContainers: { activitybar: { id: string }[] };
+        commands: { command: string; title: string }[];
+      };
     };
     assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
     assert.equal(pkg.main, './dist-vscode/extension.cjs');
     assert.ok(pkg.contributes.viewsContainers.activitybar.some((c) => c.id === 'kubeconn'));
-    assert.deepEqual(pkg.contributes.views.kubeconn!.map((v) => v.id), ['kubeconn.catalog']);
+    assert.deepEqual(
+      pkg.contributes.views.kubeconn!.map((v) => v.id),
+      ['kubeconn.catalog'],
+    );
     assert.equal(pkg.contributes.commands.find((c) => c.command === 'kubeconn.rescan')?.title, 'Rescan');
   });
 
@@ -54,7 +63,9 @@ suite('activation', () => {
     const api = await kubeconn();
     const { counts } = await api.idle();
     assert.ok(counts.errors + counts.warnings > 0);
-    await waitFor('the status bar counts', () => new RegExp(`\\$\\(error\\) ${counts.errors} \\$\\(warning\\) ${counts.warnings}`).test(api.status.item.text));
+    await waitFor('the status bar counts', () =>
+      new RegExp(`\\$\\(error\\) ${counts.errors} \\$\\(warning\\) ${counts.warnings}`).test(api.status.item.text),
+    );
     const before = (await api.serverStatus()).analyses;
     await vscode.commands.executeCommand('kubeconn.rescan');
     const after = await api.idle();

@@ -54,13 +54,20 @@ suite('catalog', () => {
     assert.ok(shopGroup, roots.map((n) => labelText(api.catalogTree.getTreeItem(n).label)).join(', '));
     assert.equal(api.catalogTree.getTreeItem(shopGroup).description, 'namespace');
     const all = await components();
-    for (const name of ['orders', 'payments', 'catalog', 'frontend']) assert.equal(all.get(`shop/${name}`)?.component.kind, 'Deployment', `no Deployment shop/${name}`);
+    for (const name of ['orders', 'payments', 'catalog', 'frontend'])
+      assert.equal(all.get(`shop/${name}`)?.component.kind, 'Deployment', `no Deployment shop/${name}`);
     const orders = all.get('shop/orders')!;
-    assert.deepEqual(orders.component.services.map((s) => s.label), ['Service orders']);
+    assert.deepEqual(
+      orders.component.services.map((s) => s.label),
+      ['Service orders'],
+    );
     assert.equal(status(orders.component).balanced, 'fail');
     assert.ok(orders.component.checks.find((c) => c.id === 'balanced')!.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'));
     assert.equal(orders.component.manifest.label, 'Deployment orders');
-    assert.deepEqual(orders.component.images.map((i) => i.image), ['ghcr.io/example/shop/orders:1.4.2']);
+    assert.deepEqual(
+      orders.component.images.map((i) => i.image),
+      ['ghcr.io/example/shop/orders:1.4.2'],
+    );
     assert.equal(status(all.get('shop/payments')!.component).grace, 'fail');
     assert.match(String(orders.item.description), /^Deployment · \d\/4 checks pass$/);
     assert.equal(orders.item.contextValue, 'component');
@@ -80,7 +87,8 @@ suite('catalog', () => {
 
   test('a Deployment selected by two Services is one component with two faces', async () => {
     const s = await scratch('imbalance', {
-      'service-admin.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: ledger-admin\n  namespace: fixture\nspec:\n  selector:\n    app: ledger\n  ports:\n    - name: http\n      port: 8080\n',
+      'service-admin.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: ledger-admin\n  namespace: fixture\nspec:\n  selector:\n    app: ledger\n  ports:\n    - name: http\n      port: 8080\n',
     });
     const all = await components();
     const ledger = all.get(`${s.ns}/ledger`);
@@ -94,17 +102,28 @@ suite('catalog', () => {
     const api = await kubeconn();
     const all = await components();
     const orders = all.get('shop/orders')!.component;
-    assert.ok(orders.callers.some((c) => c.uri.endsWith('/server.js') && c.label === 'new OrdersClient in shop/services/frontend/server.js'), JSON.stringify(orders.callers));
-    assert.ok(orders.images[0]!.links.some((l) => vscode.Uri.parse(l.uri).fsPath.endsWith(['services', 'orders', 'Dockerfile'].join(path.sep))), JSON.stringify(orders.images));
+    assert.ok(
+      orders.callers.some((c) => c.uri.endsWith('/server.js') && c.label === 'new OrdersClient in shop/services/frontend/server.js'),
+      JSON.stringify(orders.callers),
+    );
+    assert.ok(
+      orders.images[0]!.links.some((l) => vscode.Uri.parse(l.uri).fsPath.endsWith(['services', 'orders', 'Dockerfile'].join(path.sep))),
+      JSON.stringify(orders.images),
+    );
     const catalog = (await api.catalog())!;
     const edge = catalog.edges.find((e) => e.from === 'shop/Deployment/frontend' && e.to === 'shop/Deployment/orders');
     assert.ok(edge, JSON.stringify(catalog.edges.map((e) => `${e.from}→${e.to}`)));
     assert.equal(edge.service, 'shop/orders');
     assert.ok(edge.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'));
     const html = (await api.entityPageHtml(orders.id, 'n'))!;
-    assert.match(html, /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders">/);
+    assert.match(
+      html,
+      /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders">/,
+    );
     // The Callers section of the tree lists the dial site and opens it.
-    const callers = (await api.catalogTree.getChildren(all.get('shop/orders')!.node)).find((n) => n.type === 'section' && n.label === 'Callers')!;
+    const callers = (await api.catalogTree.getChildren(all.get('shop/orders')!.node)).find(
+      (n) => n.type === 'section' && n.label === 'Callers',
+    )!;
     const [site] = await api.catalogTree.getChildren(callers);
     assert.equal(api.catalogTree.getTreeItem(site!).command?.command, 'kubeconn.open');
   });
@@ -134,7 +153,9 @@ suite('catalog', () => {
     await vscode.workspace.fs.delete(s.uri('catalog-info.yaml'));
     await waitFor('namespace groups again', async () => {
       await api.idle();
-      return (await api.catalogTree.getChildren()).some((n) => n.type === 'group' && n.kind === 'namespace' && n.name === 'shop') || undefined;
+      return (
+        (await api.catalogTree.getChildren()).some((n) => n.type === 'group' && n.kind === 'namespace' && n.name === 'shop') || undefined
+      );
     });
   });
 
@@ -147,7 +168,10 @@ suite('catalog', () => {
     // No Service selects billing and it dials nothing: balancing and draining do not apply.
     assert.deepEqual(status(billing.component), { balanced: 'na', drains: 'na', grace: 'fail', sigterm: 'pass' });
     const checks = (await api.catalogTree.getChildren(billing.node)).filter((n) => n.type === 'check');
-    assert.deepEqual(checks.map((n) => api.catalogTree.getTreeItem(n).label), ['Balanced', 'Drains (preStop)', 'Fits the grace period', 'SIGTERM reaches the app']);
+    assert.deepEqual(
+      checks.map((n) => api.catalogTree.getTreeItem(n).label),
+      ['Balanced', 'Drains (preStop)', 'Fits the grace period', 'SIGTERM reaches the app'],
+    );
     const grace = checks[2]!;
     const graceItem = api.catalogTree.getTreeItem(grace);
     assert.equal(graceItem.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
@@ -173,7 +197,10 @@ suite('catalog', () => {
     assert.equal(line.text.trim(), 'terminationGracePeriodSeconds: 20');
     await editor.edit((b) => b.replace(line.range, '      terminationGracePeriodSeconds: 40'));
     await api.idle();
-    await waitFor('the grace check to pass', async () => status((await components()).get(`${s.ns}/billing`)!.component).grace === 'pass' || undefined);
+    await waitFor(
+      'the grace check to pass',
+      async () => status((await components()).get(`${s.ns}/billing`)!.component).grace === 'pass' || undefined,
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
@@ -214,10 +241,16 @@ suite('catalog', () => {
       ],
     };
     const html = await renderEntityPage(orders, two, { nonce: 'n', cspSource: 'vscode-resource:' });
-    assert.match(html, /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow-finding\)"\/><rect class="edge-label-bg"[^>]*\/><text class="edge-label"[^>]*>imbalanced<\/text>/);
+    assert.match(
+      html,
+      /<g class="edge finding" data-from="shop\/Deployment\/frontend" data-to="shop\/Deployment\/orders" data-service="shop\/orders"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow-finding\)"\/><rect class="edge-label-bg"[^>]*\/><text class="edge-label"[^>]*>imbalanced<\/text>/,
+    );
     // The label is short; the tooltip says which rules and what they found.
     assert.match(html, /<title>frontend → Service orders: kubeconn\/grpc-clusterip-imbalance: Service &#39;orders&#39; port 50051/);
-    assert.match(html, /<g class="edge" data-from="shop\/Deployment\/orders" data-to="shop\/Deployment\/frontend" data-service="shop\/frontend"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow\)"\/><\/g>/);
+    assert.match(
+      html,
+      /<g class="edge" data-from="shop\/Deployment\/orders" data-to="shop\/Deployment\/frontend" data-service="shop\/frontend"><title>[^<]*<\/title><path [^>]*marker-end="url\(#arrow\)"\/><\/g>/,
+    );
     // The Service is a port on its workload's left side, where the edge ends.
     assert.match(html, /<circle class="port"[^>]*\/><text class="port-label"[^>]*>orders<\/text>/);
   });
@@ -226,11 +259,17 @@ suite('catalog', () => {
     await kubeconn();
     const uri = wsUri('shop', 'k8s', 'orders.yaml');
     const doc = await vscode.workspace.openTextDocument(uri);
-    const nameLine = doc.getText().split('\n').findIndex((l) => l === '  name: orders');
+    const nameLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l === '  name: orders');
     const text = await hoverText(uri, new vscode.Position(nameLine, 10));
     assert.match(text, /\*\*Service orders\*\*/);
     assert.match(text, /Selects \[Deployment orders\]\(file:\/\/[^)]*orders\.yaml#L20\)/);
-    const imageLine = doc.getText().split('\n').findIndex((l) => l.includes('image: ghcr.io/example/shop/orders'));
+    const imageLine = doc
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('image: ghcr.io/example/shop/orders'));
     const imageText = await hoverText(uri, new vscode.Position(imageLine, 20));
     assert.match(imageText, /\*\*Image\*\* `ghcr\.io\/example\/shop\/orders:1\.4\.2`/);
     assert.match(imageText, /Run by \[Deployment orders\]/);

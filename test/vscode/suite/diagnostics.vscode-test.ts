@@ -5,7 +5,19 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { closeAll, codeOf, internalErrors, kubeconn, kubeconnDiagnostics, rangeText, revertAll, scratch, waitFor, waitForDiagnostics, wsUri } from './helpers.js';
+import {
+  closeAll,
+  codeOf,
+  internalErrors,
+  kubeconn,
+  kubeconnDiagnostics,
+  rangeText,
+  revertAll,
+  scratch,
+  waitFor,
+  waitForDiagnostics,
+  wsUri,
+} from './helpers.js';
 
 suite('diagnostics', () => {
   teardown(revertAll);
@@ -20,12 +32,24 @@ suite('diagnostics', () => {
     const code = d!.code as { value: string; target: vscode.Uri };
     assert.equal(code.value, 'grpc-clusterip-imbalance');
     assert.equal(code.target.scheme, 'file');
-    assert.equal(code.target.fsPath, path.join(vscode.extensions.getExtension('kubeconn.kubeconn')!.extensionPath, 'docs', 'rules', 'grpc-clusterip-imbalance.md'));
+    assert.equal(
+      code.target.fsPath,
+      path.join(vscode.extensions.getExtension('kubeconn.kubeconn')!.extensionPath, 'docs', 'rules', 'grpc-clusterip-imbalance.md'),
+    );
     assert.match(d!.message, /Service 'orders' port 50051/);
     const related = d!.relatedInformation ?? [];
-    assert.ok(related.some((r) => r.location.uri.fsPath === orders.fsPath && rangeText(r.location.range) === '20:9-20:15' && /^Deployment 'orders'/.test(r.message)), JSON.stringify(related.map((r) => [rangeText(r.location.range), r.message])));
+    assert.ok(
+      related.some(
+        (r) =>
+          r.location.uri.fsPath === orders.fsPath && rangeText(r.location.range) === '20:9-20:15' && /^Deployment 'orders'/.test(r.message),
+      ),
+      JSON.stringify(related.map((r) => [rangeText(r.location.range), r.message])),
+    );
     // Evidence in another file is named by its workspace-relative path (VS Code itself shows only the base name).
-    assert.ok(related.some((r) => r.message === 'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)'), JSON.stringify(related.map((r) => r.message)));
+    assert.ok(
+      related.some((r) => r.message === 'shop/services/frontend/server.js: gRPC channel dialed here (new OrdersClient)'),
+      JSON.stringify(related.map((r) => r.message)),
+    );
     assert.deepEqual(await internalErrors(), []);
   });
 
@@ -64,7 +88,10 @@ suite('diagnostics', () => {
     });
     // Closing without saving: the file on disk counts again.
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-    await waitFor('the related workload to come back', () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.relatedInformation?.length === 1);
+    await waitFor(
+      'the related workload to come back',
+      () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.relatedInformation?.length === 1,
+    );
   });
 
   test('a new Namespace with istio-injection clears the imbalance; deleting it brings it back', async () => {
@@ -72,7 +99,10 @@ suite('diagnostics', () => {
     const service = s.uri('service.yaml');
     await waitForDiagnostics(service, 'grpc-clusterip-imbalance', 1);
     const ns = s.uri('namespace.yaml');
-    await vscode.workspace.fs.writeFile(ns, new TextEncoder().encode(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${s.ns}\n  labels:\n    istio-injection: enabled\n`));
+    await vscode.workspace.fs.writeFile(
+      ns,
+      new TextEncoder().encode(`apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${s.ns}\n  labels:\n    istio-injection: enabled\n`),
+    );
     await waitForDiagnostics(service, 'grpc-clusterip-imbalance', 0);
     await vscode.workspace.fs.delete(ns);
     await waitForDiagnostics(service, 'grpc-clusterip-imbalance', 1);

@@ -43,7 +43,10 @@ let scratchCount = 0;
  * Copy a fixture folder into <workspace>/scratch/<name>-<n>/, with `namespace: fixture` renamed to a
  * namespace of its own; wait until the extension has analysed the copy. Returns the folder and namespace.
  */
-export async function scratch(fixture: string, extra: Record<string, string> = {}): Promise<{ dir: string; ns: string; uri(file: string): vscode.Uri }> {
+export async function scratch(
+  fixture: string,
+  extra: Record<string, string> = {},
+): Promise<{ dir: string; ns: string; uri(file: string): vscode.Uri }> {
   const k = await kubeconn();
   const n = ++scratchCount;
   const ns = `${fixture.replace(/[^a-z0-9]/g, '')}-${n}`;
@@ -53,20 +56,36 @@ export async function scratch(fixture: string, extra: Record<string, string> = {
   for (const name of readdirSync(source)) files[name] = readFileSync(path.join(source, name), 'utf8');
   Object.assign(files, extra);
   for (const [name, text] of Object.entries(files)) {
-    await vscode.workspace.fs.writeFile(vscode.Uri.file(path.join(dir, name)), new TextEncoder().encode(text.replaceAll('namespace: fixture', `namespace: ${ns}`)));
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.file(path.join(dir, name)),
+      new TextEncoder().encode(text.replaceAll('namespace: fixture', `namespace: ${ns}`)),
+    );
   }
-  await waitForKnown(Object.keys(files).map((name) => path.join(dir, name)), true, `the server to read ${fixture}-${n}`);
+  await waitForKnown(
+    Object.keys(files).map((name) => path.join(dir, name)),
+    true,
+    `the server to read ${fixture}-${n}`,
+  );
   await k.idle();
   return { dir, ns, uri: (file: string) => vscode.Uri.file(path.join(dir, file)) };
 }
 
 /** Wait until the server analyses (known = true) or has dropped (false) every one of these files. */
-export async function waitForKnown(files: string[], known: boolean, what = `${files.length} files ${known ? 'read' : 'forgotten'}`, timeoutMs?: number): Promise<void> {
+export async function waitForKnown(
+  files: string[],
+  known: boolean,
+  what = `${files.length} files ${known ? 'read' : 'forgotten'}`,
+  timeoutMs?: number,
+): Promise<void> {
   const k = await kubeconn();
-  await waitFor(what, async () => {
-    const status = await k.serverStatus({ files: files.map((f) => vscode.Uri.file(f).toString()) });
-    return status.known!.every((x) => x === known) || undefined;
-  }, timeoutMs);
+  await waitFor(
+    what,
+    async () => {
+      const status = await k.serverStatus({ files: files.map((f) => vscode.Uri.file(f).toString()) });
+      return status.known!.every((x) => x === known) || undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Internal errors of the client and the server (tests assert there are none). */
@@ -84,7 +103,11 @@ export function codeOf(d: vscode.Diagnostic): string | undefined {
   return code === undefined ? undefined : typeof code === 'object' ? String(code.value) : String(code);
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -96,7 +119,9 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
     }
     if (Date.now() > deadline) {
       const log = api ? `\n      kubeconn client log:\n      ${api.log.recent.slice(-25).join('\n      ')}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}${log}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last instanceof Error ? String(last) : JSON.stringify(last)}` : ''}${log}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
@@ -104,10 +129,14 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
 
 /** Wait for exactly `count` kubeconn diagnostics with `code` on `uri`. */
 export function waitForDiagnostics(uri: vscode.Uri, code: string, count: number, timeoutMs?: number): Promise<vscode.Diagnostic[]> {
-  return waitFor(`${count} × ${code} on ${path.basename(uri.fsPath)} (have ${kubeconnDiagnostics(uri, code).length})`, () => {
-    const list = kubeconnDiagnostics(uri, code);
-    return list.length === count ? list : undefined;
-  }, timeoutMs);
+  return waitFor(
+    `${count} × ${code} on ${path.basename(uri.fsPath)} (have ${kubeconnDiagnostics(uri, code).length})`,
+    () => {
+      const list = kubeconnDiagnostics(uri, code);
+      return list.length === count ? list : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 export async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: vscode.CodeActionKind): Promise<vscode.CodeAction[]> {

@@ -81,7 +81,10 @@ suite('performance (printed)', () => {
     const editor = await vscode.window.showTextDocument(doc);
     await waitFor('big.yaml analysed', () => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'kubeconn'));
     const before = await api.idle();
-    const lines = doc.getText().split('\n').flatMap((l, i) => (l === '  replicas: 2' ? [i] : []));
+    const lines = doc
+      .getText()
+      .split('\n')
+      .flatMap((l, i) => (l === '  replicas: 2' ? [i] : []));
     const rounds = 40;
     const analysis: number[] = [];
     const latency: number[] = [];
@@ -97,7 +100,9 @@ suite('performance (printed)', () => {
       analysis.push(status.stats.analysisMs.at(-1)!);
       latency.push(status.stats.editToResultMs.at(-1)!);
     }
-    console.log(`    [perf] 5,000-line manifest (${doc.lineCount} lines, ${before.files} files in the workspace): server analysis p50 ${ms(quantile(analysis, 0.5))}, p95 ${ms(quantile(analysis, 0.95))}, max ${ms(Math.max(...analysis))} over ${analysis.length} edits; edit→diagnostics in the server incl. 150 ms debounce p95 ${ms(quantile(latency, 0.95))}`);
+    console.log(
+      `    [perf] 5,000-line manifest (${doc.lineCount} lines, ${before.files} files in the workspace): server analysis p50 ${ms(quantile(analysis, 0.5))}, p95 ${ms(quantile(analysis, 0.95))}, max ${ms(Math.max(...analysis))} over ${analysis.length} edits; edit→diagnostics in the server incl. 150 ms debounce p95 ${ms(quantile(latency, 0.95))}`,
+    );
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
     rmSync(dir, { recursive: true, force: true });
     await waitForKnown([file], false, 'big.yaml forgotten');
@@ -131,21 +136,33 @@ suite('performance (printed)', () => {
     let sawProgress = false;
     try {
       await config.update('exclude', undefined, vscode.ConfigurationTarget.Workspace);
-      await waitFor('the corpus scanned', async () => {
-        if (/kubeconn \d+\/\d+/.test(api.status.item.text)) sawProgress = true;
-        return (await api.serverStatus({ files: [vscode.Uri.file(probe).toString()] })).known![0] || undefined;
-      }, 180_000);
+      await waitFor(
+        'the corpus scanned',
+        async () => {
+          if (/kubeconn \d+\/\d+/.test(api.status.item.text)) sawProgress = true;
+          return (await api.serverStatus({ files: [vscode.Uri.file(probe).toString()] })).known![0] || undefined;
+        },
+        180_000,
+      );
       await api.idle();
-      await waitFor('the last file\'s diagnostics', () => vscode.languages.getDiagnostics(vscode.Uri.file(last)).length > 0 || undefined, 120_000);
+      await waitFor(
+        "the last file's diagnostics",
+        () => vscode.languages.getDiagnostics(vscode.Uri.file(last)).length > 0 || undefined,
+        120_000,
+      );
     } finally {
       clearInterval(ticker);
     }
     const wall = performance.now() - started;
     const { stats, counts, files } = await api.serverStatus();
-    console.log(`    [perf] full scan: ${stats.scannedFiles} files (5,000 pairs in ${5000 / perFile} files + the rest of the workspace) in ${ms(stats.scanMs)} in the server, of which the final analysis ${ms(stats.scanAnalysisMs)}; ${counts.errors + counts.warnings + counts.infos} problems; setting → last diagnostics in VS Code ${ms(wall)}; longest event-loop stall of the extension host during the scan ${ms(maxStall)}; status bar showed scan progress: ${sawProgress}`);
+    console.log(
+      `    [perf] full scan: ${stats.scannedFiles} files (5,000 pairs in ${5000 / perFile} files + the rest of the workspace) in ${ms(stats.scanMs)} in the server, of which the final analysis ${ms(stats.scanAnalysisMs)}; ${counts.errors + counts.warnings + counts.infos} problems; setting → last diagnostics in VS Code ${ms(wall)}; longest event-loop stall of the extension host during the scan ${ms(maxStall)}; status bar showed scan progress: ${sawProgress}`,
+    );
     const catalogStart = performance.now();
     const catalog = (await api.catalog())!;
-    console.log(`    [perf] catalog of ${catalog.components.length} components fetched from the server in ${ms(performance.now() - catalogStart)}`);
+    console.log(
+      `    [perf] catalog of ${catalog.components.length} components fetched from the server in ${ms(performance.now() - catalogStart)}`,
+    );
     assert.ok(files >= 500);
     assert.ok(catalog.components.length >= 5000);
     rmSync(dir, { recursive: true, force: true });

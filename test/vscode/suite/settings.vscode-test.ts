@@ -27,7 +27,10 @@ suite('settings', () => {
     await waitForDiagnostics(deployment, 'prestop-sleep', 1);
     await set('rules', { 'prestop-sleep': 'off', 'kubeconn/grpc-clusterip-imbalance': 'error' });
     await waitForDiagnostics(deployment, 'prestop-sleep', 0);
-    await waitFor('grpc-clusterip-imbalance as an error', () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.severity === vscode.DiagnosticSeverity.Error || undefined);
+    await waitFor(
+      'grpc-clusterip-imbalance as an error',
+      () => kubeconnDiagnostics(service, 'grpc-clusterip-imbalance')[0]?.severity === vscode.DiagnosticSeverity.Error || undefined,
+    );
     await set('rules', undefined);
     await waitForDiagnostics(deployment, 'prestop-sleep', 1);
   });
@@ -37,9 +40,16 @@ suite('settings', () => {
     const uri = s.uri('deployment.yaml');
     assert.equal(await preferredFixTitle(uri, 'prestop-sleep'), 'Add lifecycle.preStop.sleep.seconds: 5');
     await set('preStopSeconds', 12);
-    await waitFor('12 s fix', async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 12' || undefined);
+    await waitFor(
+      '12 s fix',
+      async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 12' || undefined,
+    );
     await set('kubernetesVersion', '1.28');
-    await waitFor('exec sleep fix', async () => (await preferredFixTitle(uri, 'prestop-sleep'))?.startsWith('Add lifecycle.preStop.exec.command: ["sleep", "12"]') || undefined);
+    await waitFor(
+      'exec sleep fix',
+      async () =>
+        (await preferredFixTitle(uri, 'prestop-sleep'))?.startsWith('Add lifecycle.preStop.exec.command: ["sleep", "12"]') || undefined,
+    );
   });
 
   test('an invalid value gets a clear message and the default is used', async () => {
@@ -52,7 +62,10 @@ suite('settings', () => {
       const list = (await api.serverStatus()).settingsErrors;
       return list.length === 2 ? list.join('\n') : undefined;
     });
-    assert.match(errors, /kubeconn\.preStopSeconds: preStopSeconds must be a whole number of seconds from 1 to 3600, got 0; using the default\./);
+    assert.match(
+      errors,
+      /kubeconn\.preStopSeconds: preStopSeconds must be a whole number of seconds from 1 to 3600, got 0; using the default\./,
+    );
     assert.match(errors, /kubeconn\.kubernetesVersion: kubernetesVersion must look like "1\.30", got "latest"; using the default\./);
     assert.equal(await preferredFixTitle(uri, 'prestop-sleep'), 'Add lifecycle.preStop.sleep.seconds: 5');
     assert.deepEqual(await internalErrors(), []);
@@ -75,9 +88,15 @@ suite('settings', () => {
     const config = wsUri('.kubeconn.yaml');
     await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('preStopSeconds: 12\nrules:\n  readiness-probe: off\n'));
     try {
-      await waitFor('the config file to apply', async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 12' || undefined);
+      await waitFor(
+        'the config file to apply',
+        async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 12' || undefined,
+      );
       await set('preStopSeconds', 7);
-      await waitFor('the editor setting to win', async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 7' || undefined);
+      await waitFor(
+        'the editor setting to win',
+        async () => (await preferredFixTitle(uri, 'prestop-sleep')) === 'Add lifecycle.preStop.sleep.seconds: 7' || undefined,
+      );
       await vscode.workspace.fs.writeFile(config, new TextEncoder().encode('preStopSeconds: 12\nprestopSeconds: 3\n'));
       const [problem] = await waitForDiagnostics(config, 'config-error', 1);
       assert.match(problem!.message, /unknown key 'prestopSeconds'/);

@@ -24,13 +24,17 @@ function serviceConfig(setting: ChannelSetting): string | undefined {
 export const csharpEdits: CodeEditBuilder = {
   addChannelSetting(site, setting) {
     // C-core honours grpc.lb_policy_name.
-    if (site.channelArgs) return site.lb.length === 0 && !site.lbUnknown ? addChannelOptions(site.options, `new ChannelOption("${CHANNEL_ARG.lbPolicyName}", "${setting.policy}")`) : undefined;
+    if (site.channelArgs)
+      return site.lb.length === 0 && !site.lbUnknown
+        ? addChannelOptions(site.options, `new ChannelOption("${CHANNEL_ARG.lbPolicyName}", "${setting.policy}")`)
+        : undefined;
     const assignment = serviceConfig(setting);
     const options = site.options;
     if (!assignment) return undefined;
     if (options?.kind === 'none') return [appendItem(options.args, `new GrpcChannelOptions { ${assignment} }`)];
     // An initializer that already configures balancing cannot take a second ServiceConfig (CS1912).
-    if (options?.kind === 'list' && site.lb.length === 0 && !site.lbUnknown) return [appendItem(options.list, assignment, { ownLine: true, padEmpty: true })];
+    if (options?.kind === 'list' && site.lb.length === 0 && !site.lbUnknown)
+      return [appendItem(options.list, assignment, { ownLine: true, padEmpty: true })];
     return undefined;
   },
   replaceWithChannelSetting(at, setting) {
@@ -44,6 +48,10 @@ export const csharpEdits: CodeEditBuilder = {
           `new ChannelOption("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000})${s.graceSeconds === undefined ? '' : `, new ChannelOption("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`}`,
         )
       : undefined,
-  addImports: (imports, requests) => addImportLines(imports, requests.filter((r) => !hasImport(imports, r.module)).map((r) => `using ${r.module};`)),
+  addImports: (imports, requests) =>
+    addImportLines(
+      imports,
+      requests.filter((r) => !hasImport(imports, r.module)).map((r) => `using ${r.module};`),
+    ),
   replaceStringContent,
 };

@@ -23,12 +23,16 @@ export const goEdits: CodeEditBuilder = {
   replaceWithChannelSetting: (at, setting) => [replace(at, dialOption(setting))],
   addServerSetting(site, setting, imports) {
     const fields = `MaxConnectionAge: ${goDuration(setting.ageSeconds)}${setting.graceSeconds === undefined ? '' : `, MaxConnectionAgeGrace: ${goDuration(setting.graceSeconds)}`}`;
-    if (site.ageOptions) return [appendItem(site.ageOptions, fields, { ownLine: true }), ...goEdits.addImports(imports, [{ module: 'time' }])];
+    if (site.ageOptions)
+      return [appendItem(site.ageOptions, fields, { ownLine: true }), ...goEdits.addImports(imports, [{ module: 'time' }])];
     const args = site.options?.kind === 'list' ? site.options.list : undefined;
     if (!args || args.items.some((item) => item.spread)) return undefined;
     // First among the arguments: there is no layout to follow, and the options after it keep theirs.
     const option = `grpc.KeepaliveParams(keepalive.ServerParameters{${fields}})`;
-    return [insertAt(args.at[0] + 1, args.items.length > 0 ? `${option}, ` : option), ...goEdits.addImports(imports, [{ module: 'google.golang.org/grpc/keepalive' }, { module: 'time' }])];
+    return [
+      insertAt(args.at[0] + 1, args.items.length > 0 ? `${option}, ` : option),
+      ...goEdits.addImports(imports, [{ module: 'google.golang.org/grpc/keepalive' }, { module: 'time' }]),
+    ];
   },
   addImports(imports, requests) {
     const missing = [...new Set(requests.map((r) => r.module))].filter((m) => !imports.entries.some((e) => e.module === m));

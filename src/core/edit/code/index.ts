@@ -42,7 +42,13 @@ export interface CodeEditBuilder {
   replaceStringContent(at: Range, text: string): CodeEdit[] | undefined;
 }
 
-const builders: Record<GrpcLanguage, CodeEditBuilder> = { go: goEdits, python: pythonEdits, js: jsEdits, java: javaEdits, csharp: csharpEdits };
+const builders: Record<GrpcLanguage, CodeEditBuilder> = {
+  go: goEdits,
+  python: pythonEdits,
+  js: jsEdits,
+  java: javaEdits,
+  csharp: csharpEdits,
+};
 
 export function codeEditBuilder(language: GrpcLanguage): CodeEditBuilder {
   return builders[language];

@@ -7,7 +7,8 @@ function builderCall(setting: ChannelSetting): string {
 }
 
 export const javaEdits: CodeEditBuilder = {
-  addChannelSetting: (site, setting) => (site.options?.kind === 'chain' ? [insertAt(site.options.end, `.${builderCall(setting)}`)] : undefined),
+  addChannelSetting: (site, setting) =>
+    site.options?.kind === 'chain' ? [insertAt(site.options.end, `.${builderCall(setting)}`)] : undefined,
   replaceWithChannelSetting: (at, setting) => [replace(at, builderCall(setting))],
   addServerSetting(site, s, imports) {
     if (site.options?.kind !== 'chain') return undefined;
@@ -16,8 +17,12 @@ export const javaEdits: CodeEditBuilder = {
   },
   addImports(imports, requests) {
     // `import a.b.*;` covers every type of a.b.
-    const has = (type: string) => imports.entries.some((e) => e.module === type || e.module === `${type.slice(0, type.lastIndexOf('.'))}.*`);
-    return addImportLines(imports, requests.filter((r) => !has(r.module)).map((r) => `import ${r.module};`));
+    const has = (type: string) =>
+      imports.entries.some((e) => e.module === type || e.module === `${type.slice(0, type.lastIndexOf('.'))}.*`);
+    return addImportLines(
+      imports,
+      requests.filter((r) => !has(r.module)).map((r) => `import ${r.module};`),
+    );
   },
   replaceStringContent,
 };

@@ -51,5 +51,7 @@ export function addImportLines(imports: ImportsLayout, lines: readonly string[])
 
 /** Does the file already import `module` (and, for `names`, each of them)? */
 export function hasImport(imports: ImportsLayout, module: string, names?: readonly string[]): boolean {
-  return imports.entries.some((e) => e.module === module && (!names?.length || names.every((n) => e.names?.includes(n) || e.names?.includes('*'))));
+  return imports.entries.some(
+    (e) => e.module === module && (!names?.length || names.every((n) => e.names?.includes(n) || e.names?.includes('*'))),
+  );
 }

@@ -20,13 +20,18 @@ export const pythonEdits: CodeEditBuilder = {
   addChannelSetting: (site, setting) => addToOptions(site.options, channelArg(setting)),
   replaceWithChannelSetting: (at, setting) => [replace(at, channelArg(setting))],
   addServerSetting: (site, s) =>
-    addToOptions(site.options, `("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000})${s.graceSeconds === undefined ? '' : `, ("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`}`),
+    addToOptions(
+      site.options,
+      `("${CHANNEL_ARG.maxConnectionAge}", ${s.ageSeconds * 1000})${s.graceSeconds === undefined ? '' : `, ("${CHANNEL_ARG.maxConnectionAgeGrace}", ${s.graceSeconds * 1000})`}`,
+    ),
   addImports: (imports, requests) =>
     addImportLines(
       imports,
       requests
         // `from m import a` does not bind `m`: a plain `import m` is satisfied only by another `import m`.
-        .filter((r) => (r.names?.length ? !hasImport(imports, r.module, r.names) : !imports.entries.some((e) => e.module === r.module && !e.names)))
+        .filter((r) =>
+          r.names?.length ? !hasImport(imports, r.module, r.names) : !imports.entries.some((e) => e.module === r.module && !e.names),
+        )
         .map((r) => (r.names?.length ? `from ${r.module} import ${r.names.join(', ')}` : `import ${r.module}`)),
     ),
   replaceStringContent,

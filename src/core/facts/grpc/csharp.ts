@@ -31,7 +31,9 @@ const syntax: Syntax = {
       const type = node.childForFieldName('type');
       const argList = node.childForFieldName('arguments') ?? undefined;
       const initializer = node.childForFieldName('initializer') ?? undefined;
-      return type ? { node, kind: 'new', callee: squash(type.text), args: argsOf(argList ?? null), keywords: NO_KEYWORDS, argList, initializer } : undefined;
+      return type
+        ? { node, kind: 'new', callee: squash(type.text), args: argsOf(argList ?? null), keywords: NO_KEYWORDS, argList, initializer }
+        : undefined;
     }
     if (node.type !== 'invocation_expression') return undefined;
     const fn = node.childForFieldName('function');
@@ -55,7 +57,8 @@ const syntax: Syntax = {
   literal(node) {
     if (node.type === 'integer_literal') return { text: node.text, at: rangeOf(node) };
     if (node.type === 'string_literal') return { text: unescapeC(node.text.slice(1, -1)), at: [node.startIndex + 1, node.endIndex - 1] };
-    if (node.type === 'verbatim_string_literal') return { text: node.text.slice(2, -1).replace(/""/g, '"'), at: [node.startIndex + 2, node.endIndex - 1] };
+    if (node.type === 'verbatim_string_literal')
+      return { text: node.text.slice(2, -1).replace(/""/g, '"'), at: [node.startIndex + 2, node.endIndex - 1] };
     return undefined;
   },
   number: (node) => (node.type === 'integer_literal' ? Number(node.text.replace(/[_lLuU]/g, '')) : undefined),
@@ -100,10 +103,14 @@ const syntax: Syntax = {
   returnOf(node) {
     // `return x;`, or an expression body (`string Host() => Environment.GetEnvironmentVariable("HOST");`).
     const type = node.type;
-    const value = type === 'return_statement' || type === 'arrow_expression_clause' ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type)) : undefined;
+    const value =
+      type === 'return_statement' || type === 'arrow_expression_clause'
+        ? node.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type))
+        : undefined;
     for (let p = node.parent; p && value; p = p.parent) {
       if (p.type === 'lambda_expression' || p.type === 'declaration_list') return undefined;
-      if (p.type === 'method_declaration' || p.type === 'local_function_statement') return { fn: p.childForFieldName('name')!.text, value, within: p };
+      if (p.type === 'method_declaration' || p.type === 'local_function_statement')
+        return { fn: p.childForFieldName('name')!.text, value, within: p };
     }
     return undefined;
   },
@@ -115,7 +122,8 @@ const syntax: Syntax = {
       out.lastImportEnd = using.endIndex;
       // `using static X;` and `using A = X;` do not bring X's types into scope.
       const name = using.namedChildren.find((c) => c?.type === 'qualified_name' || c?.type === 'identifier');
-      if (name && !using.childForFieldName('name') && !/^using\s+static\b/.test(using.text)) out.entries.push({ module: squash(name.text), at: rangeOf(name) });
+      if (name && !using.childForFieldName('name') && !/^using\s+static\b/.test(using.text))
+        out.entries.push({ module: squash(name.text), at: rangeOf(name) });
     }
     return out;
   },
@@ -175,7 +183,8 @@ const channelOptionList: OptionForm = (node) => {
 /** Grpc.Core's classes, not another library's `Channel` or `Server`. */
 const grpcCore = (call: CallNode, ctx: ReadContext) => call.callee.startsWith('Grpc.Core.') || /\busing\s+Grpc\.Core\s*;/.test(ctx.text);
 /** `new Channel(host, port, creds[, options])` rather than `new Channel(target, creds[, options])`. */
-const hostPortChannel = (call: CallNode) => call.args.length === 4 || (call.args.length === 3 && /credentials|creds/i.test(call.args[2]!.text));
+const hostPortChannel = (call: CallNode) =>
+  call.args.length === 4 || (call.args.length === 3 && /credentials|creds/i.test(call.args[2]!.text));
 
 const CONFIG_ROOT = /(^|\.)_?(configuration|config|cfg|configRoot)$/i;
 const OPTIONS_TYPE = /^I(?:Options|OptionsSnapshot|OptionsMonitor)<\s*([\w.]+)\s*>$/;
@@ -221,20 +230,28 @@ function optionsMember(node: Node): { type: string; key: string } | undefined {
 function declarationOf(use: Node): { type: string; init?: Node } | undefined {
   const name = use.text;
   for (let scope = use.parent; scope; scope = scope.parent) {
-    const params = scope.childForFieldName('parameters') ?? (scope.type === 'class_declaration' || scope.type === 'record_declaration' ? scope.namedChildren.find((c) => c?.type === 'parameter_list') : null);
+    const params =
+      scope.childForFieldName('parameters') ??
+      (scope.type === 'class_declaration' || scope.type === 'record_declaration'
+        ? scope.namedChildren.find((c) => c?.type === 'parameter_list')
+        : null);
     for (const param of params?.namedChildren ?? []) {
-      if (param?.type === 'parameter' && param.childForFieldName('name')?.text === name) return { type: squash(param.childForFieldName('type')?.text ?? '') };
+      if (param?.type === 'parameter' && param.childForFieldName('name')?.text === name)
+        return { type: squash(param.childForFieldName('type')?.text ?? '') };
     }
     for (const child of scope.namedChildren) {
       if (!child) continue;
       const declaration =
-        child.type === 'local_declaration_statement' || child.type === 'field_declaration' ? child.namedChildren.find((c) => c?.type === 'variable_declaration') : undefined;
+        child.type === 'local_declaration_statement' || child.type === 'field_declaration'
+          ? child.namedChildren.find((c) => c?.type === 'variable_declaration')
+          : undefined;
       for (const d of declaration?.namedChildren ?? []) {
         if (d?.type !== 'variable_declarator' || d.childForFieldName('name')?.text !== name) continue;
         const init = d.namedChildren.filter((c) => c !== null && c.id !== d.childForFieldName('name')?.id).pop();
         return { type: squash(declaration!.childForFieldName('type')?.text ?? ''), init: init ?? undefined };
       }
-      if (child.type === 'property_declaration' && child.childForFieldName('name')?.text === name) return { type: squash(child.childForFieldName('type')?.text ?? '') };
+      if (child.type === 'property_declaration' && child.childForFieldName('name')?.text === name)
+        return { type: squash(child.childForFieldName('type')?.text ?? '') };
     }
     if (scope.type === 'class_declaration' || scope.type === 'record_declaration' || scope.type === 'struct_declaration') return undefined;
   }
@@ -273,11 +290,40 @@ export const csharpTable: LanguageTable = {
   jsonSerializers: [],
   dials: [
     // Grpc.Net.Client takes http(s) addresses, and without a LoadBalancingConfig holds one connection whatever they resolve to.
-    { call: 'GrpcChannel.ForAddress', target: 0, options: { arg: 1, form: channelOptionsObject }, httpTargets: true, oneConnectionUnlessBalanced: true },
-    { call: /\.AddGrpcClient(<.*>)?$/, api: 'AddGrpcClient', target: { find: assignedAddress }, options: { around: wholeStatement }, httpTargets: true, oneConnectionUnlessBalanced: true },
+    {
+      call: 'GrpcChannel.ForAddress',
+      target: 0,
+      options: { arg: 1, form: channelOptionsObject },
+      httpTargets: true,
+      oneConnectionUnlessBalanced: true,
+    },
+    {
+      call: /\.AddGrpcClient(<.*>)?$/,
+      api: 'AddGrpcClient',
+      target: { find: assignedAddress },
+      options: { around: wholeStatement },
+      httpTargets: true,
+      oneConnectionUnlessBalanced: true,
+    },
     // Grpc.Core: C-core's channel args (it honours grpc.lb_policy_name).
-    { kind: 'new', call: /^(Grpc\.Core\.)?Channel$/, api: 'new Channel', when: (c, ctx) => grpcCore(c, ctx) && !hostPortChannel(c), target: 0, options: { arg: 2, form: channelOptionList }, channelArgs: true },
-    { kind: 'new', call: /^(Grpc\.Core\.)?Channel$/, api: 'new Channel', when: (c, ctx) => grpcCore(c, ctx) && hostPortChannel(c), target: { host: 0, port: 1 }, options: { arg: 3, form: channelOptionList }, channelArgs: true },
+    {
+      kind: 'new',
+      call: /^(Grpc\.Core\.)?Channel$/,
+      api: 'new Channel',
+      when: (c, ctx) => grpcCore(c, ctx) && !hostPortChannel(c),
+      target: 0,
+      options: { arg: 2, form: channelOptionList },
+      channelArgs: true,
+    },
+    {
+      kind: 'new',
+      call: /^(Grpc\.Core\.)?Channel$/,
+      api: 'new Channel',
+      when: (c, ctx) => grpcCore(c, ctx) && hostPortChannel(c),
+      target: { host: 0, port: 1 },
+      options: { arg: 3, form: channelOptionList },
+      channelArgs: true,
+    },
   ],
   servers: [
     { call: /\.MapGrpcService(<.*>)?$/, api: (call) => call.name ?? call.callee },
@@ -294,7 +340,11 @@ export const csharpTable: LanguageTable = {
   channelOptions: {
     // A ServiceConfig built elsewhere may choose any policy.
     ServiceConfig: { sets: 'unknown', unlessConstructed: true },
-    LoadBalancingConfigs: { sets: 'lbPolicyObjects', via: 'loadBalancingConfigs', policies: { RoundRobinConfig: 'round_robin', PickFirstConfig: 'pick_first' } },
+    LoadBalancingConfigs: {
+      sets: 'lbPolicyObjects',
+      via: 'loadBalancingConfigs',
+      policies: { RoundRobinConfig: 'round_robin', PickFirstConfig: 'pick_first' },
+    },
     // Grpc.Core ChannelOption names (C-core channel args).
     [CHANNEL_ARG.lbPolicyName]: { sets: 'lbPolicy', via: 'lbPolicyName', reportAt: 'value', unreadable: 'unknown' },
     [CHANNEL_ARG.serviceConfig]: { sets: 'serviceConfig' },

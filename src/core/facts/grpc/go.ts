@@ -12,7 +12,14 @@ const COMMENTS = new Set(['comment']);
 
 /** Go durations count nanoseconds; `time.Duration(n)` converts a count. */
 const GO_DURATION: DurationUnit = {
-  units: { 'time.Nanosecond': 1e-6, 'time.Microsecond': 1e-3, 'time.Millisecond': 1, 'time.Second': 1000, 'time.Minute': 60_000, 'time.Hour': 3_600_000 },
+  units: {
+    'time.Nanosecond': 1e-6,
+    'time.Microsecond': 1e-3,
+    'time.Millisecond': 1,
+    'time.Second': 1000,
+    'time.Minute': 60_000,
+    'time.Hour': 3_600_000,
+  },
   bare: 1e-6,
   conversions: ['time.Duration'],
 };
@@ -24,7 +31,9 @@ const syntax: Syntax = {
     if (node.type === 'composite_literal') {
       const type = node.childForFieldName('type');
       const body = node.childForFieldName('body');
-      return type && body ? { node, kind: 'new', callee: squash(type.text), args: [], keywords: NO_KEYWORDS, initializer: body } : undefined;
+      return type && body
+        ? { node, kind: 'new', callee: squash(type.text), args: [], keywords: NO_KEYWORDS, initializer: body }
+        : undefined;
     }
     if (node.type !== 'call_expression') return undefined;
     const fn = node.childForFieldName('function');
@@ -46,7 +55,8 @@ const syntax: Syntax = {
   },
   chained: () => undefined,
   literal(node) {
-    if (node.type === 'interpreted_string_literal') return { text: unescapeC(node.text.slice(1, -1)), at: [node.startIndex + 1, node.endIndex - 1] };
+    if (node.type === 'interpreted_string_literal')
+      return { text: unescapeC(node.text.slice(1, -1)), at: [node.startIndex + 1, node.endIndex - 1] };
     if (node.type === 'raw_string_literal') return { text: node.text.slice(1, -1), at: [node.startIndex + 1, node.endIndex - 1] };
     if (node.type === 'int_literal') return { text: node.text, at: rangeOf(node) };
     return undefined;
@@ -55,7 +65,8 @@ const syntax: Syntax = {
   binary: (node) => binaryFields(node, ['binary_expression']),
   transparent(node) {
     if (node.type === 'parenthesized_expression') return node.namedChild(0) ?? undefined;
-    if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '*') return node.childForFieldName('operand') ?? undefined;
+    if (node.type === 'unary_expression' && node.childForFieldName('operator')?.text === '*')
+      return node.childForFieldName('operand') ?? undefined;
     return undefined;
   },
   interpolation: () => undefined,
@@ -90,10 +101,13 @@ const syntax: Syntax = {
   },
   returnOf(node) {
     if (node.type !== 'return_statement') return undefined;
-    const value = node.namedChildren.find((c) => c?.type === 'expression_list')?.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
+    const value = node.namedChildren
+      .find((c) => c?.type === 'expression_list')
+      ?.namedChildren.find((c) => c !== null && !COMMENTS.has(c.type));
     for (let p = node.parent; p && value; p = p.parent) {
       if (p.type === 'func_literal') return undefined;
-      if (p.type === 'function_declaration' || p.type === 'method_declaration') return { fn: p.childForFieldName('name')!.text, value, within: p };
+      if (p.type === 'function_declaration' || p.type === 'method_declaration')
+        return { fn: p.childForFieldName('name')!.text, value, within: p };
     }
     return undefined;
   },
@@ -153,7 +167,8 @@ function pointerSetters(): ScopeHook {
   const isAddressOf = (a: Node) => a.type === 'unary_expression' && a.childForFieldName('operator')?.text === '&';
   return {
     visit(node, call) {
-      if (node.type === 'function_declaration' || node.type === 'method_declaration') functions.set(node.childForFieldName('name')?.text ?? '', node);
+      if (node.type === 'function_declaration' || node.type === 'method_declaration')
+        functions.set(node.childForFieldName('name')?.text ?? '', node);
       if (call?.kind === 'call' && call.name && call.args.some(isAddressOf)) setters.push(call);
     },
     finish(bind, s) {
@@ -162,7 +177,8 @@ function pointerSetters(): ScopeHook {
         if (!decl || !/os\.(Getenv|LookupEnv)\(/.test(decl.text)) continue;
         const ref = call.args.find(isAddressOf);
         const envArg = call.args.find((a) => a !== ref && /^[A-Z][A-Z0-9_]*$/.test(s.literal(a)?.text ?? ''));
-        if (ref && envArg) bind(s.refKey(ref.childForFieldName('operand')!), { kind: 'env', name: s.literal(envArg)!.text, at: rangeOf(envArg) });
+        if (ref && envArg)
+          bind(s.refKey(ref.childForFieldName('operand')!), { kind: 'env', name: s.literal(envArg)!.text, at: rangeOf(envArg) });
       }
     },
   };
@@ -177,9 +193,18 @@ export const goTable: LanguageTable = {
   generated: /\.pb\.go$/,
   syntax,
   bindings: [
-    { types: ['const_spec', 'var_spec'], names: (n) => n.childrenForFieldName('name').filter((x): x is Node => x !== null), values: listField('value') },
+    {
+      types: ['const_spec', 'var_spec'],
+      names: (n) => n.childrenForFieldName('name').filter((x): x is Node => x !== null),
+      values: listField('value'),
+    },
     // `v, ok := os.LookupEnv("X")` binds v to the call: names and values pair up in order.
-    { types: ['short_var_declaration', 'assignment_statement'], names: (n) => listField('left')(n).map(unstar), values: listField('right'), key: (n, s) => s.refKey(n) },
+    {
+      types: ['short_var_declaration', 'assignment_statement'],
+      names: (n) => listField('left')(n).map(unstar),
+      values: listField('right'),
+      key: (n, s) => s.refKey(n),
+    },
   ],
   scopeHook: pointerSetters,
   env: [{ call: /^os\.(Getenv|LookupEnv)$/ }, { helper: /env/i, maxArgs: 2, fallbackArg: 1 }],

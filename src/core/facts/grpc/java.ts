@@ -11,7 +11,13 @@ import type { CallNode, DialRow, DurationUnit, LanguageTable, ReadContext, Serve
 import { rangeOf, unescapeC } from './value.js';
 
 const COMMENTS = new Set(['line_comment', 'block_comment']);
-const NUMBER = new Set(['decimal_integer_literal', 'hex_integer_literal', 'octal_integer_literal', 'binary_integer_literal', 'decimal_floating_point_literal']);
+const NUMBER = new Set([
+  'decimal_integer_literal',
+  'hex_integer_literal',
+  'octal_integer_literal',
+  'binary_integer_literal',
+  'decimal_floating_point_literal',
+]);
 
 /** `maxConnectionAge(5, TimeUnit.MINUTES)`: the unit is the second argument. */
 const TIME_UNIT_ARG: DurationUnit = {
@@ -36,7 +42,16 @@ function annotationOf(node: Node): CallNode | undefined {
   // `@Value(value = "…")` names its only element.
   if (args.length === 0 && keywords.has('value')) args.push(keywords.get('value')!);
   const callee = squash(name.text);
-  return { node, kind: 'annotation', callee: callee.slice(callee.lastIndexOf('.') + 1), name: name.text, nameAt: rangeOf(name), args, keywords, argList };
+  return {
+    node,
+    kind: 'annotation',
+    callee: callee.slice(callee.lastIndexOf('.') + 1),
+    name: name.text,
+    nameAt: rangeOf(name),
+    args,
+    keywords,
+    argList,
+  };
 }
 
 function callOf(node: Node): CallNode | undefined {
@@ -52,7 +67,14 @@ function callOf(node: Node): CallNode | undefined {
   }
   const object = node.childForFieldName('object');
   const name = node.childForFieldName('name')!;
-  return { ...base, kind: 'call', callee: object ? `${squash(object.text)}.${name.text}` : name.text, name: name.text, nameAt: rangeOf(name), receiver: object ?? undefined };
+  return {
+    ...base,
+    kind: 'call',
+    callee: object ? `${squash(object.text)}.${name.text}` : name.text,
+    name: name.text,
+    nameAt: rangeOf(name),
+    receiver: object ?? undefined,
+  };
 }
 
 const syntax: Syntax = {
@@ -113,9 +135,14 @@ const syntax: Syntax = {
 /** Fields and parameters injected by Spring's `@Value`: each name is bound to the annotation, read by the config row. */
 function valueAnnotated(node: Node): { names: Node[]; annotation: Node } | undefined {
   const modifiers = node.namedChildren.find((c) => c?.type === 'modifiers');
-  const annotation = modifiers?.namedChildren.find((a) => a?.type === 'annotation' && a.childForFieldName('name')?.text.replace(/^.*\./, '') === 'Value');
+  const annotation = modifiers?.namedChildren.find(
+    (a) => a?.type === 'annotation' && a.childForFieldName('name')?.text.replace(/^.*\./, '') === 'Value',
+  );
   if (!annotation) return undefined;
-  const names = node.type === 'formal_parameter' ? [node.childForFieldName('name')] : node.childrenForFieldName('declarator').map((d) => d?.childForFieldName('name') ?? null);
+  const names =
+    node.type === 'formal_parameter'
+      ? [node.childForFieldName('name')]
+      : node.childrenForFieldName('declarator').map((d) => d?.childForFieldName('name') ?? null);
   return { names: names.filter((n): n is Node => n !== null), annotation };
 }
 
@@ -176,7 +203,11 @@ export const javaTable: LanguageTable = {
     loadBalancerFactory: {
       sets: 'lbPolicyObjects',
       via: 'loadBalancerFactory',
-      policies: { 'RoundRobinLoadBalancerFactory.getInstance': 'round_robin', RoundRobinLoadBalancerFactory: 'round_robin', 'PickFirstBalancerFactory.getInstance': 'pick_first' },
+      policies: {
+        'RoundRobinLoadBalancerFactory.getInstance': 'round_robin',
+        RoundRobinLoadBalancerFactory: 'round_robin',
+        'PickFirstBalancerFactory.getInstance': 'pick_first',
+      },
     },
     // A resolver of the program's own (KubernetesNameResolverProvider watches the endpoints): the scheme is its business.
     nameResolverFactory: { sets: 'resolvers' },

@@ -50,7 +50,9 @@ const syntax: Syntax = {
   number: (node) => (node.type === 'number' ? Number(node.text.replace(/_/g, '')) : undefined),
   binary: (node) => binaryFields(node, ['binary_expression']),
   transparent(node) {
-    if (['parenthesized_expression', 'as_expression', 'non_null_expression', 'await_expression', 'satisfies_expression'].includes(node.type)) {
+    if (
+      ['parenthesized_expression', 'as_expression', 'non_null_expression', 'await_expression', 'satisfies_expression'].includes(node.type)
+    ) {
       return node.namedChild(0) ?? undefined;
     }
     return undefined;
@@ -61,7 +63,8 @@ const syntax: Syntax = {
     let cursor = node.startIndex + 1;
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'template_substitution') continue;
-      if (c.startIndex > cursor) out.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
+      if (c.startIndex > cursor)
+        out.push({ text: node.text.slice(cursor - node.startIndex, c.startIndex - node.startIndex), at: [cursor, c.startIndex] });
       const expr = c.namedChild(0);
       if (!expr) return undefined;
       out.push(expr);
@@ -144,11 +147,15 @@ const syntax: Syntax = {
   },
   destructured(node) {
     // `{ A }`, `{ A = 'd' }`, `{ A: b }`, `{ A: b = 'd' }` of `const {…} = process.env`.
-    const element = node.type === 'shorthand_property_identifier_pattern' && node.parent?.type === 'object_assignment_pattern' ? node.parent : node;
+    const element =
+      node.type === 'shorthand_property_identifier_pattern' && node.parent?.type === 'object_assignment_pattern' ? node.parent : node;
     const pair = element.parent?.type === 'pair_pattern' ? element.parent : undefined;
     const pattern = pair ? pair.parent : element.parent;
     const declarator = pattern?.type === 'object_pattern' ? pattern.parent : undefined;
-    const object = declarator?.type === 'variable_declarator' && declarator.childForFieldName('name')?.id === pattern!.id ? declarator.childForFieldName('value') : null;
+    const object =
+      declarator?.type === 'variable_declarator' && declarator.childForFieldName('name')?.id === pattern!.id
+        ? declarator.childForFieldName('value')
+        : null;
     if (!object) return undefined;
     let property: string | undefined;
     let fallback: Node | undefined;
@@ -165,7 +172,10 @@ const syntax: Syntax = {
   imports(root) {
     const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
     // A leading 'use strict' (or a #! line) stays first.
-    const header = first?.type === 'hash_bang_line' || (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string') ? first : undefined;
+    const header =
+      first?.type === 'hash_bang_line' || (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string')
+        ? first
+        : undefined;
     const out: ImportsLayout = { entries: [], headerEnd: header?.endIndex ?? 0 };
     let requireEnd: number | undefined;
     for (const stmt of root.namedChildren) {
@@ -183,7 +193,10 @@ const syntax: Syntax = {
           const source = call?.callee === 'require' ? call.args[0] : undefined;
           if (!source || !call) continue;
           const pattern = decl.childForFieldName('name');
-          const names = pattern?.type === 'object_pattern' ? pattern.namedChildren.map((p) => (p?.type === 'pair_pattern' ? p.childForFieldName('key') : p)?.text ?? '') : [];
+          const names =
+            pattern?.type === 'object_pattern'
+              ? pattern.namedChildren.map((p) => (p?.type === 'pair_pattern' ? p.childForFieldName('key') : p)?.text ?? '')
+              : [];
           out.entries.push({ module: syntax.literal(source)?.text ?? '', names, at: rangeOf(source) });
           requireEnd = stmt.endIndex;
         }
@@ -209,7 +222,8 @@ function functionName(fn: Node): string | undefined {
   const own = fn.childForFieldName('name')?.text;
   if (own) return own;
   const parent = fn.parent;
-  if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.type === 'identifier' ? parent.childForFieldName('name')!.text : undefined;
+  if (parent?.type === 'variable_declarator')
+    return parent.childForFieldName('name')?.type === 'identifier' ? parent.childForFieldName('name')!.text : undefined;
   if (parent?.type === 'pair') return keyText(parent.childForFieldName('key')!);
   return undefined;
 }
@@ -246,7 +260,9 @@ const objectPairs: OptionForm = (options) => {
     return name !== undefined && value ? [{ name, value, args: [value], at: rangeOf(p), keyAt: rangeOf(key!) }] : [];
   });
   // `{ ...base, … }`: what base holds is not written here.
-  return options.namedChildren.some((c) => c?.type === 'spread_element') ? { entries, list: options, opaque: true } : { entries, list: options };
+  return options.namedChildren.some((c) => c?.type === 'spread_element')
+    ? { entries, list: options, opaque: true }
+    : { entries, list: options };
 };
 
 /** Generated clients (`new OrdersClient(target, creds, options)`) are recognised by the channel credentials they take. */
@@ -270,7 +286,11 @@ export const jsTable: LanguageTable = {
   generated: /(_grpc_pb|_pb)\.[jt]s$/,
   syntax,
   bindings: [
-    { types: ['variable_declarator'], names: (n) => [n.childForFieldName('name')].filter((x): x is Node => x?.type === 'identifier'), values: field('value') },
+    {
+      types: ['variable_declarator'],
+      names: (n) => [n.childForFieldName('name')].filter((x): x is Node => x?.type === 'identifier'),
+      values: field('value'),
+    },
     // `const { ORDERS_ADDR = '' } = process.env`: each name is bound to its pattern element, read by the env row.
     {
       types: ['variable_declarator'],
@@ -306,6 +326,12 @@ export const jsTable: LanguageTable = {
     [CHANNEL_ARG.lbPolicyName]: { sets: 'ignoredLbPolicyName' },
     [CHANNEL_ARG.disableResolution]: { sets: 'disableServiceConfig' },
   },
-  listens: [{ call: /\.(bind|bindAsync)$/, arg: 0, when: (call) => call.args[1] !== undefined && /credentials|Credentials/.test(call.args[1].text) }],
+  listens: [
+    {
+      call: /\.(bind|bindAsync)$/,
+      arg: 0,
+      when: (call) => call.args[1] !== undefined && /credentials|Credentials/.test(call.args[1].text),
+    },
+  ],
   lbHint: /grpc\.service_config|grpc\.lb_policy_name/,
 };

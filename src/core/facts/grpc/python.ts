@@ -166,7 +166,9 @@ const channelArgTuples: OptionForm = (options, s) => {
     return key && v ? [{ name: key, value: v, args: [v], at: rangeOf(item) }] : [];
   });
   // `[*base, …]` or an item that is a variable: not written out here.
-  return itemsOf(options, COMMENTS).some((item) => item.type !== 'tuple') ? { entries, list: options, opaque: true } : { entries, list: options };
+  return itemsOf(options, COMMENTS).some((item) => item.type !== 'tuple')
+    ? { entries, list: options, opaque: true }
+    : { entries, list: options };
 };
 
 const GRPC_OWNER = '(grpc|grpc\\.aio|aio)';
@@ -189,8 +191,16 @@ export const pythonTable: LanguageTable = {
   jsonSerializers: ['json.dumps'],
   dials: [
     // The channel factories come from grpc (grpc.insecure_channel, grpc.aio.*, aio.*) or are imported by name.
-    { call: new RegExp(`^(${GRPC_OWNER}\\.)?insecure_channel$`), target: { keyword: 'target', arg: 0 }, options: { keyword: 'options', arg: 1, form: channelArgTuples } },
-    { call: new RegExp(`^(${GRPC_OWNER}\\.)?secure_channel$`), target: { keyword: 'target', arg: 0 }, options: { keyword: 'options', arg: 2, form: channelArgTuples } },
+    {
+      call: new RegExp(`^(${GRPC_OWNER}\\.)?insecure_channel$`),
+      target: { keyword: 'target', arg: 0 },
+      options: { keyword: 'options', arg: 1, form: channelArgTuples },
+    },
+    {
+      call: new RegExp(`^(${GRPC_OWNER}\\.)?secure_channel$`),
+      target: { keyword: 'target', arg: 0 },
+      options: { keyword: 'options', arg: 2, form: channelArgTuples },
+    },
   ],
   servers: [
     // A bare server() is anyone's function: only grpc's counts.

@@ -47,7 +47,14 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
   const ev = new Evaluator(valueHooks(table, scope), scope);
   const ctx: ReadContext = { syntax, text, scope, ev };
 
-  const facts: GrpcFacts = { language: table.language, dials: [], servers: [], shutdownTimeouts: [], removedApis: [], imports: syntax.imports(root, text) };
+  const facts: GrpcFacts = {
+    language: table.language,
+    dials: [],
+    servers: [],
+    shutdownTimeouts: [],
+    removedApis: [],
+    imports: syntax.imports(root, text),
+  };
   const servers: { call: CallNode; row: ServerRow }[] = [];
   const listens: Alt[] = [];
   const ageLiterals = new Map<string, CallNode[]>();
@@ -76,7 +83,9 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
       case 'removed': {
         const arg = match.row.policyArg === undefined ? undefined : call.args[match.row.policyArg];
         const policy = arg ? ev.plainLiteral(arg) : undefined;
-        facts.removedApis.push(policy === undefined ? { api: match.row.api, at: rangeOf(call.node) } : { api: match.row.api, at: rangeOf(call.node), policy });
+        facts.removedApis.push(
+          policy === undefined ? { api: match.row.api, at: rangeOf(call.node) } : { api: match.row.api, at: rangeOf(call.node), policy },
+        );
         break;
       }
       case 'register': {
@@ -113,10 +122,12 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
 /** The rows a call may be, in the order they win (servers before dials: a grpc-js Server is no client). */
 function candidatesOf(table: Table, call: CallNode): Match[] {
   const out: Match[] = [];
-  const fits = (row: { call: string | RegExp; kind?: CallNode['kind'] }) => (row.kind ?? 'call') === call.kind && matches(row.call, call.callee);
+  const fits = (row: { call: string | RegExp; kind?: CallNode['kind'] }) =>
+    (row.kind ?? 'call') === call.kind && matches(row.call, call.callee);
   for (const row of table.servers) {
     if (fits(row)) out.push({ kind: 'server', row });
-    if (row.ageLiteral && call.kind === 'new' && call.callee === row.ageLiteral.type) out.push({ kind: 'ageLiteral', type: row.ageLiteral.type });
+    if (row.ageLiteral && call.kind === 'new' && call.callee === row.ageLiteral.type)
+      out.push({ kind: 'ageLiteral', type: row.ageLiteral.type });
   }
   for (const row of table.dials) if (fits(row)) out.push({ kind: 'dial', row });
   for (const row of table.listens) if (fits(row)) out.push({ kind: 'listen', row });
@@ -154,7 +165,12 @@ function readDial(table: Table, call: CallNode, row: DialRow, ctx: ReadContext):
     targetAt = [target.startIndex, port.endIndex];
     const ports = ev.evaluate(port);
     const at = targetAt;
-    targets = targets.flatMap((h) => ports.map((p) => ({ parts: h.parts && p.parts ? [...h.parts, { kind: 'lit' as const, text: ':', at: h.at }, ...p.parts] : null, at })));
+    targets = targets.flatMap((h) =>
+      ports.map((p) => ({
+        parts: h.parts && p.parts ? [...h.parts, { kind: 'lit' as const, text: ':', at: h.at }, ...p.parts] : null,
+        at,
+      })),
+    );
   }
   const site: DialSite = {
     language: table.language,
@@ -209,7 +225,8 @@ function applyChannelOption(site: DialSite, entry: OptionEntry, meaning: Channel
       site.serviceConfigs.push({ json: json.text, at, option: entry.name });
       const reading = readServiceConfig(json.text);
       // grpc-js parses the deprecated loadBalancingPolicy but never reads it (docs/evidence/grpc-balancing.md §4).
-      if (reading.policy && !(meaning.legacyIgnored && reading.error?.kind === 'legacy')) site.lb.push({ policy: reading.policy, via: 'serviceConfig', at });
+      if (reading.policy && !(meaning.legacyIgnored && reading.error?.kind === 'legacy'))
+        site.lb.push({ policy: reading.policy, via: 'serviceConfig', at });
       return;
     }
     case 'lbPolicy': {
@@ -223,7 +240,10 @@ function applyChannelOption(site: DialSite, entry: OptionEntry, meaning: Channel
       if (!value) return;
       // The value is the policy object (`RoundRobinLoadBalancerFactory.getInstance()`), or a list of them.
       const own = syntax.call(value);
-      const first = own && policyOf(meaning.policies, own.callee) ? value : value.namedChildren.find((c) => c !== null && syntax.call(c)?.kind === 'new');
+      const first =
+        own && policyOf(meaning.policies, own.callee)
+          ? value
+          : value.namedChildren.find((c) => c !== null && syntax.call(c)?.kind === 'new');
       const policy = first ? policyOf(meaning.policies, syntax.call(first)!.callee) : undefined;
       if (policy) site.lb.push({ policy, via: meaning.via, at: rangeOf(first!) });
       else site.lbUnknown = true;
@@ -286,7 +306,12 @@ function readOptions(call: CallNode, at: OptionsAt, ctx: ReadContext): OptionsRe
   if ('chain' in at) {
     const entries: OptionEntry[] = [];
     for (let link = syntax.chained(call.node); link; link = syntax.chained(link.node)) {
-      entries.push({ name: link.name ?? '', value: link.args[0], args: link.args, at: [link.nameAt?.[0] ?? link.node.startIndex, link.node.endIndex] });
+      entries.push({
+        name: link.name ?? '',
+        value: link.args[0],
+        args: link.args,
+        at: [link.nameAt?.[0] ?? link.node.startIndex, link.node.endIndex],
+      });
     }
     return { entries, opaque: false, layout: at.readOnly ? undefined : { kind: 'chain', end: call.node.endIndex } };
   }
@@ -295,7 +320,11 @@ function readOptions(call: CallNode, at: OptionsAt, ctx: ReadContext): OptionsRe
   if (!node) return { entries: [], opaque: false, layout: args && { kind: 'none', args } };
   const read = at.form(node, syntax) ?? heldInVariable(node, at.form, ctx);
   if (!read) return { entries: [], opaque: true, layout: { kind: 'opaque', at: rangeOf(node) } };
-  return { entries: read.entries, opaque: read.opaque ?? false, layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined };
+  return {
+    entries: read.entries,
+    opaque: read.opaque ?? false,
+    layout: read.list ? { kind: 'list', list: listLayout(read.list, syntax, text) } : undefined,
+  };
 }
 
 /**
@@ -308,15 +337,26 @@ function heldInVariable(node: Node, form: OptionForm, ctx: ReadContext): ReturnT
   const only = bound?.length === 1 ? bound[0]! : undefined;
   if (!only || Array.isArray(only) || !('type' in only)) return undefined;
   const name = key!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  if (new RegExp(`\\b${name}\\s*(\\+=|\\.\\s*(Add|AddRange|Insert|append|extend|insert|push|unshift|concat)\\s*\\()`).test(ctx.text)) return undefined;
+  if (new RegExp(`\\b${name}\\s*(\\+=|\\.\\s*(Add|AddRange|Insert|append|extend|insert|push|unshift|concat)\\s*\\()`).test(ctx.text))
+    return undefined;
   return form(only, ctx.syntax);
 }
 
-function readServer(table: Table, call: CallNode, row: ServerRow, ctx: ReadContext, fileListens: Alt[], ageLiterals: Map<string, CallNode[]>): ServerSite {
+function readServer(
+  table: Table,
+  call: CallNode,
+  row: ServerRow,
+  ctx: ReadContext,
+  fileListens: Alt[],
+  ageLiterals: Map<string, CallNode[]>,
+): ServerSite {
   const { syntax, ev } = ctx;
   const options = row.options ? readOptions(call, row.options, ctx) : { entries: [], opaque: false };
   const literals = row.ageLiteral ? (ageLiterals.get(row.ageLiteral.type) ?? []) : [];
-  const entries = [...options.entries, ...literals.flatMap((l) => (l.initializer ? (row.ageLiteral!.form(l.initializer, syntax)?.entries ?? []) : []))];
+  const entries = [
+    ...options.entries,
+    ...literals.flatMap((l) => (l.initializer ? (row.ageLiteral!.form(l.initializer, syntax)?.entries ?? []) : [])),
+  ];
   const age = row.age;
   const read = (name: string) => {
     const entry = entries.find((e) => e.name === name);
@@ -343,7 +383,11 @@ function readServer(table: Table, call: CallNode, row: ServerRow, ctx: ReadConte
 }
 
 /** kuberesolver, when the file imports it: its major version and the schemes the file registers. */
-function kuberesolverUse(importPath: RegExp, imports: GrpcFacts['imports']['entries'], registers: KuberesolverUse['registers']): KuberesolverUse | undefined {
+function kuberesolverUse(
+  importPath: RegExp,
+  imports: GrpcFacts['imports']['entries'],
+  registers: KuberesolverUse['registers'],
+): KuberesolverUse | undefined {
   for (const entry of imports) {
     const m = importPath.exec(entry.module);
     if (m) return { version: m[1] ? Number(m[1]) : 1, importAt: entry.at, registers };

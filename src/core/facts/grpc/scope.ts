@@ -5,7 +5,18 @@
 import type { Node } from 'web-tree-sitter';
 import { springPlaceholders } from '../app-config.js';
 import { lastSegment } from './layout.js';
-import { matches, type CallNode, type ConfigRow, type DurationUnit, type EnvRow, type FormatRow, type LanguageTable, type LiteralValue, type ScopeHook, type Syntax } from './table.js';
+import {
+  matches,
+  type CallNode,
+  type ConfigRow,
+  type DurationUnit,
+  type EnvRow,
+  type FormatRow,
+  type LanguageTable,
+  type LiteralValue,
+  type ScopeHook,
+  type Syntax,
+} from './table.js';
 import type { Bound, FileScope, LangHooks } from './value.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -38,7 +49,11 @@ export class ScopeBuilder {
       // flag.StringVar(&addr, "addr", "orders:50051", …) writes the flag's value into addr.
       const flag = this.table.flags?.find((f) => f.binds !== undefined && matches(f.call, call.callee));
       const target = flag ? call.args[flag.binds!] : undefined;
-      if (target) this.bind(this.table.syntax.refKey(target) ?? (target.lastNamedChild ? this.table.syntax.refKey(target.lastNamedChild) : undefined), node);
+      if (target)
+        this.bind(
+          this.table.syntax.refKey(target) ?? (target.lastNamedChild ? this.table.syntax.refKey(target.lastNamedChild) : undefined),
+          node,
+        );
     }
     const returned = this.table.syntax.returnOf(node);
     if (returned) {
@@ -50,7 +65,9 @@ export class ScopeBuilder {
   }
 
   finish(): FileScope {
-    this.hook?.finish((key, value) => { this.bind(key, value); }, this.table.syntax);
+    this.hook?.finish((key, value) => {
+      this.bind(key, value);
+    }, this.table.syntax);
     return { bindings: this.bindings, calls: this.calls, returns: this.returns };
   }
 
@@ -152,7 +169,9 @@ function envRead(row: EnvRow, node: Node, syntax: Syntax): { name?: string; name
   // A name that is not a literal (a helper's parameter, a constant) is evaluated by the caller.
   const name = literal === undefined ? { nameNode: arg } : valid(literal) ? { name: literal } : undefined;
   if (!name) return undefined;
-  const fallback = (row.fallbackArg !== undefined ? call.args[row.fallbackArg] : undefined) ?? (row.fallbackKeyword ? call.keywords.get(row.fallbackKeyword) : undefined);
+  const fallback =
+    (row.fallbackArg !== undefined ? call.args[row.fallbackArg] : undefined) ??
+    (row.fallbackKeyword ? call.keywords.get(row.fallbackKeyword) : undefined);
   return fallback ? { ...name, fallback } : name;
 }
 
@@ -223,7 +242,8 @@ function sectionOf(node: Node, root: RegExp, cs: ConfigScope, depth = 0): string
 /** The pieces of a formatting call: literal text from the format string, the arguments in between. */
 function formatPieces(row: FormatRow, call: CallNode, syntax: Syntax): (Node | LiteralValue)[] | undefined {
   const { args } = call;
-  if (row.dialect === 'hostPort') return args.length === 2 ? [args[0]!, { text: ':', at: [args[0]!.endIndex, args[0]!.endIndex] }, args[1]!] : undefined;
+  if (row.dialect === 'hostPort')
+    return args.length === 2 ? [args[0]!, { text: ':', at: [args[0]!.endIndex, args[0]!.endIndex] }, args[1]!] : undefined;
   const formatNode = row.receiver ? call.receiver : args[0];
   const format = formatNode ? syntax.literal(formatNode) : undefined;
   if (!format) return undefined;
@@ -281,7 +301,8 @@ export function durationMs(node: Node, syntax: Syntax, unit: DurationUnit): numb
   if (named !== undefined) return named;
   if (unit.conversions) {
     const call = syntax.call(node);
-    if (call?.kind === 'call' && unit.conversions.includes(call.callee)) return call.args[0] ? durationMs(call.args[0], syntax, unit) : undefined;
+    if (call?.kind === 'call' && unit.conversions.includes(call.callee))
+      return call.args[0] ? durationMs(call.args[0], syntax, unit) : undefined;
   }
   const n = numberOf(node, syntax, unit.conversions);
   if (n !== undefined) return unit.bare === undefined ? undefined : n * unit.bare;

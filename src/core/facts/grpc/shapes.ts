@@ -10,7 +10,14 @@ export type GrpcLanguage = 'go' | 'python' | 'js' | 'java' | 'csharp';
 export interface LbChoice {
   policy: string;
   /** How it was set: a service-config JSON, grpc-js/grpcio `grpc.lb_policy_name`, Java's builder, .NET config. */
-  via: 'serviceConfig' | 'lbPolicyName' | 'defaultLoadBalancingPolicy' | 'loadBalancingConfigs' | 'withBalancerName' | 'loadBalancerFactory' | 'apiDefault';
+  via:
+    | 'serviceConfig'
+    | 'lbPolicyName'
+    | 'defaultLoadBalancingPolicy'
+    | 'loadBalancingConfigs'
+    | 'withBalancerName'
+    | 'loadBalancerFactory'
+    | 'apiDefault';
   at: Range;
 }
 

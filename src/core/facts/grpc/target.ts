@@ -27,7 +27,20 @@ export interface ParsedTarget {
   addresses?: { host: string; port?: string; service?: string; namespace?: string; literalAddress: boolean }[];
 }
 
-const KNOWN_SCHEMES = new Set(['dns', 'passthrough', 'unix', 'unix-abstract', 'ipv4', 'ipv6', 'xds', 'static', 'kubernetes', 'http', 'https', 'vsock']);
+const KNOWN_SCHEMES = new Set([
+  'dns',
+  'passthrough',
+  'unix',
+  'unix-abstract',
+  'ipv4',
+  'ipv6',
+  'xds',
+  'static',
+  'kubernetes',
+  'http',
+  'https',
+  'vsock',
+]);
 
 /**
  * Parse a target. `kubernetesSchemes` are the scheme names registered for kuberesolver (default
@@ -81,11 +94,23 @@ function staticList(list: string): ParsedTarget {
     .split(',')
     .filter((a) => a.trim() !== '')
     .map((a) => {
-      const { host = '', port, service, namespace, literalAddress } = hostPort(a.trim(), { scheme: 'dns', explicitScheme: true, literalAddress: false });
+      const {
+        host = '',
+        port,
+        service,
+        namespace,
+        literalAddress,
+      } = hostPort(a.trim(), { scheme: 'dns', explicitScheme: true, literalAddress: false });
       return { host, port, service, namespace, literalAddress };
     });
   const first = addresses[0];
-  const out: ParsedTarget = { scheme: 'static', schemeText: 'static', explicitScheme: true, literalAddress: first?.literalAddress ?? true, addresses };
+  const out: ParsedTarget = {
+    scheme: 'static',
+    schemeText: 'static',
+    explicitScheme: true,
+    literalAddress: first?.literalAddress ?? true,
+    addresses,
+  };
   if (first) Object.assign(out, { host: first.host, port: first.port, service: first.service, namespace: first.namespace });
   return out;
 }

@@ -71,7 +71,7 @@ const MAX_DEPTH = 8;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function isPart(b: Bound): b is Part {
-  return !Array.isArray(b) && 'kind' in b && typeof (b).kind === 'string' && !('type' in b);
+  return !Array.isArray(b) && 'kind' in b && typeof b.kind === 'string' && !('type' in b);
 }
 const MAX_ALTS = 32;
 
@@ -151,9 +151,10 @@ export class Evaluator {
     if (pieces) {
       let acc: Alt[] = [{ parts: [], at }];
       for (const piece of pieces) {
-        const options: Alt[] = 'text' in piece && !('type' in piece)
-          ? [{ parts: [{ kind: 'lit', text: piece.text, at: piece.at }], at }]
-          : this.evaluate(piece, depth + 1);
+        const options: Alt[] =
+          'text' in piece && !('type' in piece)
+            ? [{ parts: [{ kind: 'lit', text: piece.text, at: piece.at }], at }]
+            : this.evaluate(piece, depth + 1);
         if (options.length === 0) return [{ parts: null, at }];
         const next: Alt[] = [];
         for (const a of acc) {
@@ -191,7 +192,10 @@ export class Evaluator {
           if (!arg) continue;
           for (const alt of this.evaluate(arg, depth + 1)) {
             // The call-site argument is where this alternative is decided.
-            out.push({ parts: alt.parts, at: alt.at[0] >= arg.startIndex && alt.at[1] <= arg.endIndex ? alt.at : [arg.startIndex, arg.endIndex] });
+            out.push({
+              parts: alt.parts,
+              at: alt.at[0] >= arg.startIndex && alt.at[1] <= arg.endIndex ? alt.at : [arg.startIndex, arg.endIndex],
+            });
           }
         }
         return out.length > 0 ? out : [{ parts: null, at }];
@@ -199,7 +203,8 @@ export class Evaluator {
       let bound = this.scope.bindings.get(key) ?? this.scope.bindings.get(lastSegment(key));
       // Inside a helper, its own locals win over same-named variables elsewhere in the file (scopes are flat here).
       const frame = this.frame;
-      const local = frame && bound?.filter((b) => !Array.isArray(b) && !isPart(b) && b.startIndex >= frame.at[0] && b.endIndex <= frame.at[1]);
+      const local =
+        frame && bound?.filter((b) => !Array.isArray(b) && !isPart(b) && b.startIndex >= frame.at[0] && b.endIndex <= frame.at[1]);
       if (local && local.length > 0) bound = local;
       if (bound && bound.length > 0) {
         const out: Alt[] = [];
@@ -252,7 +257,8 @@ function mergeLiterals(parts: Part[]): Part[] {
   const out: Part[] = [];
   for (const p of parts) {
     const prev = out[out.length - 1];
-    if (p.kind === 'lit' && prev?.kind === 'lit') out[out.length - 1] = { kind: 'lit', text: prev.text + p.text, at: [prev.at[0], p.at[1]] };
+    if (p.kind === 'lit' && prev?.kind === 'lit')
+      out[out.length - 1] = { kind: 'lit', text: prev.text + p.text, at: [prev.at[0], p.at[1]] };
     else out.push(p);
   }
   return out;
@@ -261,7 +267,10 @@ function mergeLiterals(parts: Part[]): Part[] {
 function dedupe(alts: Alt[]): Alt[] {
   const seen = new Set<string>();
   return alts.filter((a) => {
-    const key = JSON.stringify([a.parts?.map((p) => (p.kind === 'lit' ? p.text : p.kind === 'config' ? `@${p.options ?? ''}:${p.key}` : `$${p.name}`)), a.at]);
+    const key = JSON.stringify([
+      a.parts?.map((p) => (p.kind === 'lit' ? p.text : p.kind === 'config' ? `@${p.options ?? ''}:${p.key}` : `$${p.name}`)),
+      a.at,
+    ]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -303,7 +312,9 @@ export function renderParts(parts: Part[] | null, values: PartValues | PartValue
 /** Names of the environment variables an alternative reads. */
 export function envNamesOf(parts: Part[] | null): string[] {
   if (!parts) return [];
-  return parts.flatMap((p) => (p.kind === 'env' ? [p.name, ...envNamesOf(p.fallback ?? null)] : p.kind === 'lit' ? [] : envNamesOf(p.fallback ?? null)));
+  return parts.flatMap((p) =>
+    p.kind === 'env' ? [p.name, ...envNamesOf(p.fallback ?? null)] : p.kind === 'lit' ? [] : envNamesOf(p.fallback ?? null),
+  );
 }
 
 /** Walk every named node (iteratively: generated files can nest deeper than the JS stack). */

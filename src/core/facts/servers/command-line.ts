@@ -72,7 +72,12 @@ export function readFlags(words: readonly CommandWord[], server: CommandServer['
     const eq = v.indexOf('=');
     const flag = v.startsWith('--') && eq > 0 ? v.slice(0, eq) : v;
     const key = VALUE_FLAGS[flag];
-    if (!key || (server === 'uvicorn' && /^--(keep-alive|graceful-timeout)$/.test(flag)) || (server === 'gunicorn' && flag.startsWith('--timeout-'))) continue;
+    if (
+      !key ||
+      (server === 'uvicorn' && /^--(keep-alive|graceful-timeout)$/.test(flag)) ||
+      (server === 'gunicorn' && flag.startsWith('--timeout-'))
+    )
+      continue;
     const inline = flag !== v;
     const valueWord = inline ? word : words[j + 1];
     const text = inline ? v.slice(eq + 1) : valueWord?.value;

@@ -53,7 +53,10 @@ function springProperties(text: string): SpringConfig {
   const out: SpringConfig = {
     kind: 'spring',
     format: 'properties',
-    addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eolOf(text) : ''}server.shutdown=graceful${eolOf(text)}` },
+    addShutdown: {
+      offset: text.length,
+      text: `${text.length > 0 && !text.endsWith('\n') ? eolOf(text) : ''}server.shutdown=graceful${eolOf(text)}`,
+    },
     anchor: firstLine(text),
   };
   let anchored = false;
@@ -78,7 +81,10 @@ function springYaml(text: string): SpringConfig {
   const out: SpringConfig = {
     kind: 'spring',
     format: 'yaml',
-    addShutdown: { offset: text.length, text: `${text.length > 0 && !text.endsWith('\n') ? eol : ''}server:${eol}  shutdown: graceful${eol}` },
+    addShutdown: {
+      offset: text.length,
+      text: `${text.length > 0 && !text.endsWith('\n') ? eol : ''}server:${eol}  shutdown: graceful${eol}`,
+    },
     anchor: firstLine(text),
   };
   let first = true;

@@ -19,7 +19,13 @@ export const csharpServers: LanguageReader = {
     let host: HttpServerSite | undefined;
     for (const call of w.calls) {
       if (!host && call.kind === 'call' && HOSTS.test(call.callee)) {
-        host = { language: 'csharp', framework: 'kestrel', api: call.callee.replace(/^.*\.(UseKestrel)$/, '$1'), at: rangeOf(call.node), unknown: false };
+        host = {
+          language: 'csharp',
+          framework: 'kestrel',
+          api: call.callee.replace(/^.*\.(UseKestrel)$/, '$1'),
+          at: rangeOf(call.node),
+          unknown: false,
+        };
         out.http.push(host);
       }
       if (call.name === 'UseShutdownTimeout' && call.args[0]) {
@@ -34,7 +40,8 @@ export const csharpServers: LanguageReader = {
       if (!right || !name) continue;
       const ms = timeSpanMs(w, right);
       if (name === 'KeepAliveTimeout' && host) host.idle = { ms, at: rangeOf(right), entry: rangeOf(assignment) };
-      if (name === 'ShutdownTimeout' && ms) out.drainTimeouts.push({ seconds: ms / 1000, at: rangeOf(right), what: 'HostOptions.ShutdownTimeout' });
+      if (name === 'ShutdownTimeout' && ms)
+        out.drainTimeouts.push({ seconds: ms / 1000, at: rangeOf(right), what: 'HostOptions.ShutdownTimeout' });
     }
   },
 };

@@ -13,7 +13,14 @@ import { boundNodes, enclosing, rangeOf, resolveNode, setting, within, type Lang
 import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts } from './shapes.js';
 
 const GO_DURATION: DurationUnit = {
-  units: { 'time.Nanosecond': 1e-6, 'time.Microsecond': 1e-3, 'time.Millisecond': 1, 'time.Second': 1000, 'time.Minute': 60_000, 'time.Hour': 3_600_000 },
+  units: {
+    'time.Nanosecond': 1e-6,
+    'time.Microsecond': 1e-3,
+    'time.Millisecond': 1,
+    'time.Second': 1000,
+    'time.Minute': 60_000,
+    'time.Hour': 3_600_000,
+  },
   bare: 1e-6,
   conversions: ['time.Duration'],
 };
@@ -85,8 +92,16 @@ function readServe(w: Walked, call: CallNode, out: ServerFacts): void {
   } else if ((call.name === 'Start' && made(/^echo\.New$/)) || (call.name === 'Listen' && made(/^fiber\.New$/))) {
     out.serves.push({ kind: 'http', api: `${call.receiver.text}.${call.name}`, at: rangeOf(call.node), background, canShutdown: true });
   } else if (SERVE_METHODS.has(call.name)) {
-    const grpc = made(/^grpc\.NewServer$/) !== undefined || (call.name === 'Serve' && !made(/^http\.Server$/) && w.calls.some((c) => c.callee === 'grpc.NewServer'));
-    out.serves.push({ kind: grpc ? 'grpc' : 'http', api: `${call.receiver.text}.${call.name}`, at: rangeOf(call.node), background, canShutdown: true });
+    const grpc =
+      made(/^grpc\.NewServer$/) !== undefined ||
+      (call.name === 'Serve' && !made(/^http\.Server$/) && w.calls.some((c) => c.callee === 'grpc.NewServer'));
+    out.serves.push({
+      kind: grpc ? 'grpc' : 'http',
+      api: `${call.receiver.text}.${call.name}`,
+      at: rangeOf(call.node),
+      background,
+      canShutdown: true,
+    });
   }
 }
 
@@ -134,7 +149,10 @@ function drainTimeout(w: Walked, call: CallNode): DrainTimeout | undefined {
   for (const c of w.calls) {
     if (!within(c.node, fn) || c.kind !== 'call') continue;
     if (c.callee === 'time.AfterFunc' && stops.test(c.args[1]?.text ?? '')) return timeoutOf(w, c.args[0], 'GracefulStop timer');
-    if ((c.callee === 'time.After' || c.callee === 'time.NewTimer') && stops.test(enclosing(c.node, new Set(['select_statement']))?.text ?? '')) {
+    if (
+      (c.callee === 'time.After' || c.callee === 'time.NewTimer') &&
+      stops.test(enclosing(c.node, new Set(['select_statement']))?.text ?? '')
+    ) {
       return timeoutOf(w, c.args[0], 'GracefulStop timer');
     }
   }
@@ -177,7 +195,11 @@ function keyedFields(body: Node): [string, Node, Node][] {
 /** The composite literal a `grpc.WithX(arg)` option names (written there, or bound to a variable). */
 function optionLiteral(w: Walked, call: CallNode, option: string, type: string): { literal?: Node; found: boolean } {
   const direct = call.args.map((a) => w.syntax.call(a)).find((c) => c?.callee === option);
-  const anywhere = direct ?? (call.args.some((a) => a.type === 'variadic_argument' || a.type === 'identifier') ? single(w.calls.filter((c) => c.callee === option)) : undefined);
+  const anywhere =
+    direct ??
+    (call.args.some((a) => a.type === 'variadic_argument' || a.type === 'identifier')
+      ? single(w.calls.filter((c) => c.callee === option))
+      : undefined);
   if (!anywhere) return { found: false };
   const arg = anywhere.args[0];
   const literal = arg && resolveNode(w, arg, (n) => n.type === 'composite_literal' && w.syntax.call(n)?.callee === type);
@@ -202,7 +224,9 @@ function keepaliveClient(w: Walked, call: CallNode, out: ServerFacts): void {
 function keepaliveServer(w: Walked, call: CallNode, out: ServerFacts): void {
   const { literal, found } = optionLiteral(w, call, 'grpc.KeepaliveEnforcementPolicy', 'keepalive.EnforcementPolicy');
   // Options built out of sight (a parameter, a helper) may carry a policy; options written here without one use the defaults.
-  const opaque = found ? !literal : call.args.some((a) => a.type === 'variadic_argument' && boundNodes(w, a.namedChild(0)?.text).length === 0);
+  const opaque = found
+    ? !literal
+    : call.args.some((a) => a.type === 'variadic_argument' && boundNodes(w, a.namedChild(0)?.text).length === 0);
   const server: KeepaliveServer = { call: rangeOf(call.node), opaque };
   for (const [key, value, entry] of literal ? keyedFields(literal) : []) {
     if (key === 'MinTime') server.minTime = setting(w, value, entry, GO_DURATION);

@@ -14,10 +14,23 @@ import { readServers, type LanguageReader } from './reader.js';
 import type { GrpcLanguage } from '../grpc/shapes.js';
 
 export type * from './shapes.js';
-export { gunicornKeepsAlive, readServerCommand, readFlags, type CommandServer, type CommandWord, type CommandFlag } from './command-line.js';
+export {
+  gunicornKeepsAlive,
+  readServerCommand,
+  readFlags,
+  type CommandServer,
+  type CommandWord,
+  type CommandFlag,
+} from './command-line.js';
 export { springSeconds } from './config.js';
 
-const readers: Record<GrpcLanguage, LanguageReader> = { go: goServers, python: pythonServers, js: jsServers, java: javaServers, csharp: csharpServers };
+const readers: Record<GrpcLanguage, LanguageReader> = {
+  go: goServers,
+  python: pythonServers,
+  js: jsServers,
+  java: javaServers,
+  csharp: csharpServers,
+};
 
 /** Words that a file must contain for any reader to find something (the cheap test). */
 const MENTIONS =
@@ -44,7 +57,17 @@ export const serversExtractor: Extractor = {
     try {
       const servers = readServers(readers[language.language], tree.rootNode, facts.text);
       const k = servers.keepalive;
-      if (servers.http.length + servers.serves.length + servers.signals.length + servers.drainCalls.length + servers.drainTimeouts.length + k.clients.length + k.servers.length > 0 || servers.managed) {
+      if (
+        servers.http.length +
+          servers.serves.length +
+          servers.signals.length +
+          servers.drainCalls.length +
+          servers.drainTimeouts.length +
+          k.clients.length +
+          k.servers.length >
+          0 ||
+        servers.managed
+      ) {
         facts.servers = servers;
       }
     } finally {

@@ -9,7 +9,15 @@ import { matches, type CallNode } from '../grpc/table.js';
 import { drainsIn, handlerNodes, rangeOf, type LanguageReader, type Walked } from './reader.js';
 import type { KeepaliveClient, KeepaliveServer, Setting } from './shapes.js';
 
-const UNIT_MS: Record<string, number> = { NANOSECONDS: 1e-6, MICROSECONDS: 1e-3, MILLISECONDS: 1, SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
+const UNIT_MS: Record<string, number> = {
+  NANOSECONDS: 1e-6,
+  MICROSECONDS: 1e-3,
+  MILLISECONDS: 1,
+  SECONDS: 1000,
+  MINUTES: 60_000,
+  HOURS: 3_600_000,
+  DAYS: 86_400_000,
+};
 const DRAINS: [RegExp, string][] = [[/\.shutdown\s*\(\s*\)/, 'shutdown']];
 
 export const javaServers: LanguageReader = {
@@ -20,17 +28,21 @@ export const javaServers: LanguageReader = {
   read(w, out) {
     const shutsDown = /\.shutdown\s*\(\s*\)/.test(w.text);
     for (const call of w.calls) {
-      if (call.name === 'addShutdownHook') out.signals.push({ signals: ['*'], at: rangeOf(call.node), drains: drainsIn(w, handlerNodes(w, call.args[0]), DRAINS) });
-      if (call.kind === 'call' && call.receiver && call.name === 'shutdown' && call.args.length === 0) out.drainCalls.push({ kind: 'shutdown', at: rangeOf(call.node) });
+      if (call.name === 'addShutdownHook')
+        out.signals.push({ signals: ['*'], at: rangeOf(call.node), drains: drainsIn(w, handlerNodes(w, call.args[0]), DRAINS) });
+      if (call.kind === 'call' && call.receiver && call.name === 'shutdown' && call.args.length === 0)
+        out.drainCalls.push({ kind: 'shutdown', at: rangeOf(call.node) });
       if (call.kind === 'call' && call.name === 'awaitTermination' && shutsDown && call.args.length === 2) {
         const ms = durationOf(w, call.args[0]!, call.args[1]!);
-        if (ms !== undefined && ms > 0) out.drainTimeouts.push({ seconds: ms / 1000, at: [call.args[0]!.startIndex, call.args[1]!.endIndex], what: 'awaitTermination' });
+        if (ms !== undefined && ms > 0)
+          out.drainTimeouts.push({ seconds: ms / 1000, at: [call.args[0]!.startIndex, call.args[1]!.endIndex], what: 'awaitTermination' });
       }
       if (javaTable.dials.some((r) => matches(r.call, call.callee))) {
         const client: KeepaliveClient = { call: rangeOf(call.node), opaque: false };
         for (const link of chain(w, call)) {
           if (link.name === 'keepAliveTime') client.time = chainSetting(w, link);
-          if (link.name === 'keepAliveWithoutCalls' && link.args[0]) client.permitWithoutCalls = { value: link.args[0].text === 'true', at: rangeOf(link.args[0]) };
+          if (link.name === 'keepAliveWithoutCalls' && link.args[0])
+            client.permitWithoutCalls = { value: link.args[0].text === 'true', at: rangeOf(link.args[0]) };
         }
         if (client.time) out.keepalive.clients.push(client);
       }
@@ -38,7 +50,8 @@ export const javaServers: LanguageReader = {
         const server: KeepaliveServer = { call: rangeOf(call.node), opaque: false };
         for (const link of chain(w, call)) {
           if (link.name === 'permitKeepAliveTime') server.minTime = chainSetting(w, link);
-          if (link.name === 'permitKeepAliveWithoutCalls' && link.args[0]) server.permitWithoutCalls = { value: link.args[0].text === 'true', at: rangeOf(link.args[0]) };
+          if (link.name === 'permitKeepAliveWithoutCalls' && link.args[0])
+            server.permitWithoutCalls = { value: link.args[0].text === 'true', at: rangeOf(link.args[0]) };
         }
         out.keepalive.servers.push(server);
       }
@@ -56,7 +69,11 @@ function chain(w: Walked, call: CallNode): CallNode[] {
 function chainSetting(w: Walked, link: CallNode): Setting | undefined {
   const [amount, unit] = link.args;
   if (!amount || !unit) return undefined;
-  return { ms: durationOf(w, amount, unit), at: [amount.startIndex, unit.endIndex], entry: [link.nameAt?.[0] ?? link.node.startIndex, link.node.endIndex] };
+  return {
+    ms: durationOf(w, amount, unit),
+    at: [amount.startIndex, unit.endIndex],
+    entry: [link.nameAt?.[0] ?? link.node.startIndex, link.node.endIndex],
+  };
 }
 
 function durationOf(w: Walked, amount: Node, unit: Node): number | undefined {

@@ -7,14 +7,33 @@ import type { Node } from 'web-tree-sitter';
 import { listLayout } from '../grpc/layout.js';
 import { jsTable } from '../grpc/js.js';
 import type { CallNode } from '../grpc/table.js';
-import { boundNodes, count, drainsIn, enclosing, handlerNodes, rangeOf, resolveNode, setting, unwrap, within, type LanguageReader, type Walked } from './reader.js';
+import {
+  boundNodes,
+  count,
+  drainsIn,
+  enclosing,
+  handlerNodes,
+  rangeOf,
+  resolveNode,
+  setting,
+  unwrap,
+  within,
+  type LanguageReader,
+  type Walked,
+} from './reader.js';
 import type { HttpFramework, HttpServerSite, KeepaliveClient, ServerFacts } from './shapes.js';
 
 const MS = { units: {}, bare: 1 };
 const HTTP_MODULES = /^(https?|node:https?)$/;
 const SIGNAL_REGISTRATION = /^process\.(on|once|addListener|prependListener|prependOnceListener)$/;
 const STATEMENT_PARENTS = new Set(['program', 'statement_block', 'class_body', 'switch_case']);
-const FUNCTIONS = new Set(['function_declaration', 'function_expression', 'arrow_function', 'method_definition', 'generator_function_declaration']);
+const FUNCTIONS = new Set([
+  'function_declaration',
+  'function_expression',
+  'arrow_function',
+  'method_definition',
+  'generator_function_declaration',
+]);
 /** What a SIGTERM handler calls that drains a server. */
 const DRAINS: [RegExp, string][] = [
   [/\.close\s*\(/, 'close'],
@@ -22,7 +41,8 @@ const DRAINS: [RegExp, string][] = [
   [/\btryShutdown\s*\(/, 'tryShutdown'],
 ];
 /** Libraries and framework hooks that close the server on SIGTERM themselves. */
-const MANAGED = /\.enableShutdownHooks\s*\(|\bcreateTerminus\s*\(|\bcloseWithGrace\s*\(|\bcreateLightship\s*\(|['"](http-graceful-shutdown|fastify-graceful-shutdown|@godaddy\/terminus|close-with-grace|lightship)['"]/;
+const MANAGED =
+  /\.enableShutdownHooks\s*\(|\bcreateTerminus\s*\(|\bcloseWithGrace\s*\(|\bcreateLightship\s*\(|['"](http-graceful-shutdown|fastify-graceful-shutdown|@godaddy\/terminus|close-with-grace|lightship)['"]/;
 
 export const jsServers: LanguageReader = {
   language: 'js',
@@ -60,7 +80,8 @@ function serverSite(w: Walked, call: CallNode): HttpServerSite | undefined {
   let options: Node | undefined;
   if (call.kind === 'call' && /^(?:(\w+)\.)?createServer$/.test(call.callee)) {
     const owner = /^(\w+)\.createServer$/.exec(call.callee)?.[1];
-    if (owner ? !isHttpModule(w, owner) : !w.imports.some((e) => HTTP_MODULES.test(e.module) && e.names?.includes('createServer'))) return undefined;
+    if (owner ? !isHttpModule(w, owner) : !w.imports.some((e) => HTTP_MODULES.test(e.module) && e.names?.includes('createServer')))
+      return undefined;
     framework = 'node';
     if (call.args[0]?.type === 'object') options = call.args[0];
   } else if (call.kind === 'new' && /^(https?\.)?Server$/.test(call.callee) && isHttpModule(w, call.callee.split('.')[0]!)) {
@@ -93,7 +114,12 @@ function serverSite(w: Walked, call: CallNode): HttpServerSite | undefined {
   const holder = holderOf(call.node);
   if (holder) {
     site.variable = holder.variable;
-    site.place = { kind: 'after', offset: holder.statement.endIndex, indent: indentOf(w.text, holder.statement.startIndex), target: holder.variable };
+    site.place = {
+      kind: 'after',
+      offset: holder.statement.endIndex,
+      indent: indentOf(w.text, holder.statement.startIndex),
+      target: holder.variable,
+    };
   }
   // The options object (or a new first argument) is the other place a timeout can go; `after` wins in edits when both exist.
   if (framework === 'node' || framework === 'fastify') {
@@ -111,7 +137,8 @@ function appFramework(w: Walked, receiver: Node): HttpFramework | undefined {
     if (!c) return false;
     if (c.kind === 'call' && /^(express|connect|polka)$/.test(c.callee)) found = 'express';
     else if (c.kind === 'new' && /^Koa$/.test(c.callee)) found = 'koa';
-    else if (c.kind === 'call' && c.callee === 'NestFactory.create') found = c.args.slice(1).some((a) => /FastifyAdapter/.test(a.text)) ? 'fastify' : 'nest';
+    else if (c.kind === 'call' && c.callee === 'NestFactory.create')
+      found = c.args.slice(1).some((a) => /FastifyAdapter/.test(a.text)) ? 'fastify' : 'nest';
     return found !== undefined;
   });
   return found;
@@ -132,13 +159,15 @@ function holderOf(node: Node): { variable: string; statement: Node } | undefined
   let n = node;
   for (let i = 0; i < 6 && n.parent; i++) {
     const p = n.parent;
-    if (p.type === 'member_expression' && p.childForFieldName('property')?.text === 'listen' && p.parent?.type === 'call_expression') n = p.parent;
+    if (p.type === 'member_expression' && p.childForFieldName('property')?.text === 'listen' && p.parent?.type === 'call_expression')
+      n = p.parent;
     else if (p.type === 'await_expression' || p.type === 'parenthesized_expression') n = p;
     else break;
   }
   const p = n.parent;
   let variable: string | undefined;
-  if (p?.type === 'variable_declarator' && p.childForFieldName('value')?.id === n.id) variable = p.childForFieldName('name')?.type === 'identifier' ? p.childForFieldName('name')!.text : undefined;
+  if (p?.type === 'variable_declarator' && p.childForFieldName('value')?.id === n.id)
+    variable = p.childForFieldName('name')?.type === 'identifier' ? p.childForFieldName('name')!.text : undefined;
   else if (p?.type === 'assignment_expression' && p.childForFieldName('right')?.id === n.id) variable = p.childForFieldName('left')?.text;
   if (!variable) return undefined;
   let statement: Node | undefined = p!;
@@ -154,7 +183,9 @@ function readAssignment(w: Walked, assignment: Node, sites: HttpServerSite[]): v
   const property = left.childForFieldName('property')?.text;
   if (property !== 'keepAliveTimeout' && property !== 'headersTimeout') return;
   const object = left.childForFieldName('object')!.text.replace(/\s+/g, '');
-  const owner = sites.find((s) => s.variable !== undefined && (object === s.variable || object.startsWith(`${s.variable}.`))) ?? (sites.length === 1 ? sites[0] : undefined);
+  const owner =
+    sites.find((s) => s.variable !== undefined && (object === s.variable || object.startsWith(`${s.variable}.`))) ??
+    (sites.length === 1 ? sites[0] : undefined);
   if (!owner) return;
   const value = setting(w, right, enclosing(assignment, new Set(['expression_statement'])) ?? assignment, MS);
   if (property === 'keepAliveTimeout') owner.idle = value;

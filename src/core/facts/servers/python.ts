@@ -58,7 +58,9 @@ function uvicornRun(w: Walked, call: CallNode, out: ServerFacts): void {
 
 /** The `(key, value)` tuples of a channel's or server's `options=[…]` (a literal, or a list bound to a name). */
 function optionTuples(w: Walked, call: CallNode, client: boolean): { entries: [string, Node, Node][]; opaque: boolean } | undefined {
-  const arg = call.keywords.get('options') ?? (client ? call.args[call.callee.endsWith('secure_channel') && !call.callee.endsWith('insecure_channel') ? 2 : 1] : undefined);
+  const arg =
+    call.keywords.get('options') ??
+    (client ? call.args[call.callee.endsWith('secure_channel') && !call.callee.endsWith('insecure_channel') ? 2 : 1] : undefined);
   if (!arg) return { entries: [], opaque: false };
   const list = resolveNode(w, arg, (n) => n.type === 'list' || n.type === 'tuple');
   if (!list) return { entries: [], opaque: true };

@@ -54,7 +54,18 @@ export function readServers(reader: LanguageReader, root: Node, text: string): S
   }
   const scope = scopeBuilder.finish();
   const imports = syntax.imports(root, text);
-  const w: Walked = { root, text, syntax, table, scope, ev: new Evaluator(valueHooks(table, scope), scope), calls, nodes, functions, imports: imports.entries };
+  const w: Walked = {
+    root,
+    text,
+    syntax,
+    table,
+    scope,
+    ev: new Evaluator(valueHooks(table, scope), scope),
+    calls,
+    nodes,
+    functions,
+    imports: imports.entries,
+  };
   const out: ServerFacts = {
     language: reader.language,
     http: [],
@@ -72,7 +83,7 @@ export function readServers(reader: LanguageReader, root: Node, text: string): S
 /** The expressions a name is bound to in the file (declarations and assignments), as nodes. */
 export function boundNodes(w: Walked, key: string | undefined): Node[] {
   if (!key) return [];
-  return (w.scope.bindings.get(key) ?? []).filter((b): b is Node => 'type' in b && typeof (b).startIndex === 'number');
+  return (w.scope.bindings.get(key) ?? []).filter((b): b is Node => 'type' in b && typeof b.startIndex === 'number');
 }
 
 /** The node itself, or what an identifier is bound to (first binding that passes `test`). */
@@ -90,7 +101,9 @@ export function resolveNode(w: Walked, node: Node, test: (n: Node) => boolean): 
 export function unwrap(w: Walked, node: Node): Node {
   let n = node;
   for (let i = 0; i < 8; i++) {
-    const inner = w.syntax.transparent(n) ?? (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&' ? n.childForFieldName('operand') : null);
+    const inner =
+      w.syntax.transparent(n) ??
+      (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '&' ? n.childForFieldName('operand') : null);
     if (!inner) return n;
     n = inner;
   }
@@ -136,7 +149,8 @@ export function handlerNodes(w: Walked, handler: Node | undefined): Node[] {
 }
 
 /** Calls a handler makes that neither drain nor hide a drain: exiting, logging, timers. */
-const BENIGN = /^(process\.exit|process\.kill|console\.\w+|logger?\.\w+|log\.\w+|setTimeout|clearTimeout|setImmediate|print|sys\.exit|os\._exit|System\.exit|System\.out\.\w+|Thread|Runtime\.getRuntime|\w+\.unref|\w+\.wait)$/;
+const BENIGN =
+  /^(process\.exit|process\.kill|console\.\w+|logger?\.\w+|log\.\w+|setTimeout|clearTimeout|setImmediate|print|sys\.exit|os\._exit|System\.exit|System\.out\.\w+|Thread|Runtime\.getRuntime|\w+\.unref|\w+\.wait)$/;
 
 /**
  * The drains a handler's code makes, by the call names it contains. A handler that calls code kubeconn cannot see
@@ -146,7 +160,13 @@ export function drainsIn(w: Walked, nodes: readonly Node[], patterns: readonly [
   const text = nodes.map((n) => n.text).join('\n');
   const found = patterns.filter(([re]) => re.test(text)).map(([, name]) => name);
   if (found.length > 0) return found;
-  const opaque = w.calls.some((c) => nodes.some((n) => within(c.node, n) && c.node.id !== n.id) && !w.functions.has(c.callee) && !BENIGN.test(c.callee) && !/^(function|lambda)$/.test(c.callee));
+  const opaque = w.calls.some(
+    (c) =>
+      nodes.some((n) => within(c.node, n) && c.node.id !== n.id) &&
+      !w.functions.has(c.callee) &&
+      !BENIGN.test(c.callee) &&
+      !/^(function|lambda)$/.test(c.callee),
+  );
   return opaque ? ['unknown'] : [];
 }
 

@@ -11,12 +11,17 @@ import { range } from '../../facts/yaml-util.js';
 import { rootImageOf, shellsOfImage, type DockerfileLink, type ImageIndex, type ImageShells } from '../images.js';
 import { evaluateArgv, type ArgWord, type Pid1Context, type Pid1Evaluation, type ScriptRef } from './evaluate.js';
 
-
 /** ENTRYPOINT + CMD of a stage as ArgWords (shell form becomes SHELL + code). */
 export function imageArgv(file: string, facts: DockerfileFacts, stage: DfStage): { entrypoint?: ArgWord[]; cmd?: ArgWord[] } {
   const words = (command: DfCommand | undefined): ArgWord[] | undefined => {
     if (!command) return undefined;
-    if (command.form === 'exec') return command.argv!.map((s) => ({ value: s.value, at: { file, start: s.start, end: s.end }, layer: 'dockerfile' as const, script: s.script }));
+    if (command.form === 'exec')
+      return command.argv!.map((s) => ({
+        value: s.value,
+        at: { file, start: s.start, end: s.end },
+        layer: 'dockerfile' as const,
+        script: s.script,
+      }));
     const keyword = { file, start: command.start, end: command.start + command.keyword.length };
     const shell = facts.stages[command.stage]?.shell ?? stage.shell;
     return [
@@ -35,7 +40,12 @@ export function imageArgv(file: string, facts: DockerfileFacts, stage: DfStage):
 }
 
 /** Script resolution inside a stage's filesystem (WORKDIR for relative paths, PATH for bare names). */
-function scriptResolver(files: ReadonlyMap<string, FileFacts>, images: ImageIndex, dockerfile: string, stage: DfStage): (p: string) => ScriptRef | undefined {
+function scriptResolver(
+  files: ReadonlyMap<string, FileFacts>,
+  images: ImageIndex,
+  dockerfile: string,
+  stage: DfStage,
+): (p: string) => ScriptRef | undefined {
   return (p) => {
     const candidates = p.includes('/')
       ? [path.posix.resolve(stage.workdir, p)]
@@ -102,9 +112,19 @@ export class Pid1Index {
     if (!facts || !stage) return undefined;
     const { entrypoint, cmd } = imageArgv(dockerfile, facts, stage);
     // An ENTRYPOINT inherited from an external base image is unknown; official images' entrypoints exec "$@".
-    const argv = [...(entrypoint ?? []), ...(stage.entrypoint?.form === 'shell' ? [] : cmd ?? [])];
-    const ctx: Pid1Context = { shells: shellsOfImage(rootImageOf(facts, stage)), resolveScript: scriptResolver(this.files, this.imageIndex, dockerfile, stage) };
-    return { dockerfile, stage, argv, entrypoint, cmd, evaluation: argv.length > 0 ? evaluateArgv(argv, ctx) : { drains: undefined, problems: [] } };
+    const argv = [...(entrypoint ?? []), ...(stage.entrypoint?.form === 'shell' ? [] : (cmd ?? []))];
+    const ctx: Pid1Context = {
+      shells: shellsOfImage(rootImageOf(facts, stage)),
+      resolveScript: scriptResolver(this.files, this.imageIndex, dockerfile, stage),
+    };
+    return {
+      dockerfile,
+      stage,
+      argv,
+      entrypoint,
+      cmd,
+      evaluation: argv.length > 0 ? evaluateArgv(argv, ctx) : { drains: undefined, problems: [] },
+    };
   }
 
   /**
@@ -117,10 +137,13 @@ export class Pid1Index {
     const command = yamlWords(container, 'command');
     const args = yamlWords(container, 'args');
     if (!command && !(args && image)) return undefined;
-    const argv = [...(command ?? image?.entrypoint ?? []), ...(args ?? (command ? [] : image?.cmd ?? []))];
+    const argv = [...(command ?? image?.entrypoint ?? []), ...(args ?? (command ? [] : (image?.cmd ?? [])))];
     const facts = link ? this.imageIndex.facts(link.dockerfile) : undefined;
     const shells: ImageShells = image && facts ? shellsOfImage(rootImageOf(facts, image.stage)) : shellsOfImage(container.image ?? '');
-    const ctx: Pid1Context = { shells, resolveScript: image ? scriptResolver(this.files, this.imageIndex, image.dockerfile, image.stage) : () => undefined };
+    const ctx: Pid1Context = {
+      shells,
+      resolveScript: image ? scriptResolver(this.files, this.imageIndex, image.dockerfile, image.stage) : () => undefined,
+    };
     return { container, link, image, command, args, argv, evaluation: evaluateArgv(argv, ctx) };
   }
 }
@@ -138,7 +161,7 @@ function yamlWords(container: Container, key: 'command' | 'args'): ArgWord[] | u
     const [start, end] = item ? range(item, text) : range(node, text);
     const source = text.slice(start, end);
     // Plain or simply quoted scalars map 1:1 onto the file; folded/escaped ones do not (fixes then search).
-    const codeStart = source === value ? start : (source === `"${value}"` || source === `'${value}'`) ? start + 1 : undefined;
+    const codeStart = source === value ? start : source === `"${value}"` || source === `'${value}'` ? start + 1 : undefined;
     return { value, at: { file, start, end }, layer: 'pod' as const, codeStart, script: shellCodeOf(item) };
   });
 }

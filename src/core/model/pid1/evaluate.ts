@@ -61,8 +61,23 @@ export type Reason =
  * (never exec'd), 'trap' (a trap is set: no shell execs), 'unknown-sh' (depends on which shell /bin/sh is).
  */
 export type ShellCause =
-  | 'script' | 'dash' | 'bash-redirect' | 'bash-compound' | 'bash-trap' | 'bash-list' | 'busybox-trap' | 'function'
-  | 'pipeline' | 'subshell' | 'loop' | 'compound' | 'trap' | 'unknown-sh' | 'not-last' | 'background' | 'trap-no-wait';
+  | 'script'
+  | 'dash'
+  | 'bash-redirect'
+  | 'bash-compound'
+  | 'bash-trap'
+  | 'bash-list'
+  | 'busybox-trap'
+  | 'function'
+  | 'pipeline'
+  | 'subshell'
+  | 'loop'
+  | 'compound'
+  | 'trap'
+  | 'unknown-sh'
+  | 'not-last'
+  | 'background'
+  | 'trap-no-wait';
 
 /** How sure the verdict is: 'certain' (measured for the shell in use), 'sh' (depends on which /bin/sh the image has), 'bash-version' (only bash ≤ 5.0 forks it). */
 export type Certainty = 'certain' | 'sh' | 'bash-version';
@@ -139,7 +154,12 @@ const PACKAGE_MANAGERS = new Set(['npm', 'yarn', 'pnpm', 'npx']);
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 /** Commands that exec their argument in place (same process): the app stays PID 1. */
 const EXEC_WRAPPERS: Record<string, (args: ArgWord[]) => number> = {
-  env: (a) => skipWhile(a, (v, i, all) => v.startsWith('-') || v.includes('=') || (['-u', '--unset', '-C', '--chdir', '-S'].includes(all[i - 1] ?? '') && !v.startsWith('-'))),
+  env: (a) =>
+    skipWhile(
+      a,
+      (v, i, all) =>
+        v.startsWith('-') || v.includes('=') || (['-u', '--unset', '-C', '--chdir', '-S'].includes(all[i - 1] ?? '') && !v.startsWith('-')),
+    ),
   gosu: () => 1,
   'su-exec': () => 1,
   's6-setuidgid': () => 1,
@@ -153,10 +173,65 @@ const EXEC_WRAPPERS: Record<string, (args: ArgWord[]) => number> = {
 };
 /** Commands that set up and exit, or report; never the long-running process of a script. */
 const TRIVIAL = new Set([
-  'echo', 'printf', 'cat', 'cp', 'mv', 'rm', 'mkdir', 'chmod', 'chown', 'chgrp', 'ln', 'sed', 'awk', 'grep', 'envsubst', 'export', 'set',
-  'unset', 'cd', 'source', '.', 'true', 'false', ':', 'test', '[', '[[', 'touch', 'exit', 'return', 'shift', 'local', 'readonly',
-  'declare', 'typeset', 'umask', 'ulimit', 'printenv', 'id', 'whoami', 'date', 'hostname', 'wait', 'trap', 'sleep', 'tee', 'ls',
-  'find', 'xargs', 'env', 'eval', 'let', 'read', 'usermod', 'useradd', 'adduser', 'addgroup', 'groupadd', 'update-ca-certificates',
+  'echo',
+  'printf',
+  'cat',
+  'cp',
+  'mv',
+  'rm',
+  'mkdir',
+  'chmod',
+  'chown',
+  'chgrp',
+  'ln',
+  'sed',
+  'awk',
+  'grep',
+  'envsubst',
+  'export',
+  'set',
+  'unset',
+  'cd',
+  'source',
+  '.',
+  'true',
+  'false',
+  ':',
+  'test',
+  '[',
+  '[[',
+  'touch',
+  'exit',
+  'return',
+  'shift',
+  'local',
+  'readonly',
+  'declare',
+  'typeset',
+  'umask',
+  'ulimit',
+  'printenv',
+  'id',
+  'whoami',
+  'date',
+  'hostname',
+  'wait',
+  'trap',
+  'sleep',
+  'tee',
+  'ls',
+  'find',
+  'xargs',
+  'env',
+  'eval',
+  'let',
+  'read',
+  'usermod',
+  'useradd',
+  'adduser',
+  'addgroup',
+  'groupadd',
+  'update-ca-certificates',
 ]);
 
 export function basename(value: string): string {
@@ -193,8 +268,26 @@ export function evaluateArgv(argv: ArgWord[], ctx: Pid1Context, depth = 0): Pid1
     }
     const script = depth < 6 ? ctx.resolveScript(word.value) : undefined;
     if (script) {
-      const code: ArgWord = { ...word, at: { file: script.file, start: script.offset, end: script.offset }, layer: 'script', codeStart: script.offset };
-      return merge(result, evaluateCode(script.script, { mode: 'file', flavour: 'unknown', fromShebang: true, code, via: word, args: rest, ctx, depth, scriptFile: script.file }));
+      const code: ArgWord = {
+        ...word,
+        at: { file: script.file, start: script.offset, end: script.offset },
+        layer: 'script',
+        codeStart: script.offset,
+      };
+      return merge(
+        result,
+        evaluateCode(script.script, {
+          mode: 'file',
+          flavour: 'unknown',
+          fromShebang: true,
+          code,
+          via: word,
+          args: rest,
+          ctx,
+          depth,
+          scriptFile: script.file,
+        }),
+      );
     }
     return { ...result, app: { word, args: rest, direct: true } }; // the app itself (we assume it handles SIGTERM: that is the code's business)
   }
@@ -207,7 +300,16 @@ export function evaluateArgv(argv: ArgWord[], ctx: Pid1Context, depth = 0): Pid1
  */
 export function evaluateScriptCode(script: ShellScript, code: ArgWord, shells: ImageShells): Pid1Evaluation {
   const flavour = shells.sh === 'none' ? 'unknown' : shells.sh;
-  return evaluateCode(script, { mode: 'c', flavour, fromShebang: false, code, via: code, args: [], ctx: { shells, resolveScript: () => undefined }, depth: 1 });
+  return evaluateCode(script, {
+    mode: 'c',
+    flavour,
+    fromShebang: false,
+    code,
+    via: code,
+    args: [],
+    ctx: { shells, resolveScript: () => undefined },
+    depth: 1,
+  });
 }
 
 /** Which package manager runs a script, as far as its SIGTERM handling goes (measured: runtime-package-managers.md). */
@@ -260,7 +362,8 @@ function skipPairs(args: ArgWord[], withValue?: string[]): number {
 function evaluateShellWord(shell: ArgWord, args: ArgWord[], ctx: Pid1Context, depth: number): Pid1Evaluation {
   const name = basename(shell.value!);
   const sh = ctx.shells.sh === 'none' ? 'unknown' : ctx.shells.sh;
-  const flavour: ShellFlavour = name === 'bash' ? 'bash' : name === 'dash' ? 'dash' : name === 'ash' ? 'busybox' : name === 'sh' ? sh : 'unknown';
+  const flavour: ShellFlavour =
+    name === 'bash' ? 'bash' : name === 'dash' ? 'dash' : name === 'ash' ? 'busybox' : name === 'sh' ? sh : 'unknown';
   let i = 0;
   let commandMode = false;
   while (i < args.length && /^[-+]/.test(args[i]!.value ?? '') && args[i]!.value !== '--') {
@@ -274,12 +377,31 @@ function evaluateShellWord(shell: ArgWord, args: ArgWord[], ctx: Pid1Context, de
   if (commandMode) {
     // The facts stage parsed every static `-c` code; computed code (`sh -c "$CMD"`) is unknown.
     if (target.value === undefined || !target.script) return { drains: undefined, problems: [] };
-    return evaluateCode(target.script, { mode: 'c', flavour, fromShebang: false, code: target, via: shell, args: args.slice(i + 2), ctx, depth });
+    return evaluateCode(target.script, {
+      mode: 'c',
+      flavour,
+      fromShebang: false,
+      code: target,
+      via: shell,
+      args: args.slice(i + 2),
+      ctx,
+      depth,
+    });
   }
   const ref = target.value ? ctx.resolveScript(target.value) : undefined;
   if (!ref) return { drains: undefined, problems: [] };
   const code: ArgWord = { ...target, at: { file: ref.file, start: ref.offset, end: ref.offset }, layer: 'script', codeStart: ref.offset };
-  return evaluateCode(ref.script, { mode: 'file', flavour, fromShebang: false, code, via: shell, args: args.slice(i + 1), ctx, depth, scriptFile: ref.file });
+  return evaluateCode(ref.script, {
+    mode: 'file',
+    flavour,
+    fromShebang: false,
+    code,
+    via: shell,
+    args: args.slice(i + 1),
+    ctx,
+    depth,
+    scriptFile: ref.file,
+  });
 }
 
 interface Terminal {
@@ -316,20 +438,45 @@ interface CodeRun {
 function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
   const { mode, flavour, fromShebang, code, via, args, ctx, depth, scriptFile } = run;
   const layer: Layer = scriptFile ? 'script' : code.layer;
-  const problem = (reason: Reason, command: ShCommand | undefined, verdict: { certainty: Certainty; cause: ShellCause }, execFixable: boolean): Pid1Evaluation => {
+  const problem = (
+    reason: Reason,
+    command: ShCommand | undefined,
+    verdict: { certainty: Certainty; cause: ShellCause },
+    execFixable: boolean,
+  ): Pid1Evaluation => {
     const words = command?.name ? wordsOf([command.name, ...command.args], code, args) : [];
     return {
       drains: verdict.certainty === 'certain' ? false : undefined,
-      problems: [{
-        kind: 'shell', layer, reason, flavour: fromShebang ? 'unknown' : flavour, certain: verdict.certainty === 'certain', certainty: verdict.certainty, cause: verdict.cause,
-        shells: ctx.shells, code, file: scriptFile, script, command, execFixable, via,
-      }],
+      problems: [
+        {
+          kind: 'shell',
+          layer,
+          reason,
+          flavour: fromShebang ? 'unknown' : flavour,
+          certain: verdict.certainty === 'certain',
+          certainty: verdict.certainty,
+          cause: verdict.cause,
+          shells: ctx.shells,
+          code,
+          file: scriptFile,
+          script,
+          command,
+          execFixable,
+          via,
+        },
+      ],
       app: words[0] ? { word: words[0], args: words.slice(1), direct: false } : undefined,
     };
   };
   const certainly = (cause: ShellCause) => ({ certainty: 'certain' as const, cause });
   const terminals: Terminal[] = [];
-  collectTerminals(script.statements, script, { topLevel: true, inFunction: false, trailing: false, sequence: script.statements.length > 1 }, terminals, 0);
+  collectTerminals(
+    script.statements,
+    script,
+    { topLevel: true, inFunction: false, trailing: false, sequence: script.statements.length > 1 },
+    terminals,
+    0,
+  );
   const flow = mainFlow(script);
   const background = flow.commands.find((s) => s.background);
   const waits = flow.commands.filter((s) => s.name?.value === 'wait').length + flow.loopWaits;
@@ -354,9 +501,17 @@ function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
       continue;
     }
     if (statement.background) continue;
-    const verdict = mode === 'file' ? certainly('script') : terminal.trailing ? certainly('not-last') : implicitExec(flavour, ctx.shells, terminal, statement, script);
+    const verdict =
+      mode === 'file'
+        ? certainly('script')
+        : terminal.trailing
+          ? certainly('not-last')
+          : implicitExec(flavour, ctx.shells, terminal, statement, script);
     if (verdict === 'exec') {
-      evaluation = combine(evaluation, evaluateArgv(wordsOf(statement.name ? [statement.name, ...statement.args] : statement.args, code, args), ctx, depth + 1));
+      evaluation = combine(
+        evaluation,
+        evaluateArgv(wordsOf(statement.name ? [statement.name, ...statement.args] : statement.args, code, args), ctx, depth + 1),
+      );
       continue;
     }
     const out = problem(terminal.trailing ? 'not-last' : 'not-exec', statement, verdict, !terminal.trailing);
@@ -369,7 +524,13 @@ function evaluateCode(script: ShellScript, run: CodeRun): Pid1Evaluation {
  * Does this shell exec the last command of its `-c` code by itself (measured: docs/evidence/runtime-shells.md)?
  * 'exec', or why not and how sure that is.
  */
-function implicitExec(flavour: ShellFlavour, shells: ImageShells, terminal: Terminal, statement: ShCommand, script: ShellScript): 'exec' | { certainty: Certainty; cause: ShellCause } {
+function implicitExec(
+  flavour: ShellFlavour,
+  shells: ImageShells,
+  terminal: Terminal,
+  statement: ShCommand,
+  script: ShellScript,
+): 'exec' | { certainty: Certainty; cause: ShellCause } {
   const certain = (cause: ShellCause) => ({ certainty: 'certain' as const, cause });
   if (terminal.inFunction) return certain('function');
   const trapped = script.traps.length > 0;
@@ -406,13 +567,20 @@ function combine(a: Pid1Evaluation, b: Pid1Evaluation): Pid1Evaluation {
 }
 
 /** The statements that run last: through lists, branches, groups and calls of the script's own functions. */
-function collectTerminals(list: ShStatement[], script: ShellScript, where: Omit<Terminal, 'statement'>, out: Terminal[], depth: number): void {
+function collectTerminals(
+  list: ShStatement[],
+  script: ShellScript,
+  where: Omit<Terminal, 'statement'>,
+  out: Terminal[],
+  depth: number,
+): void {
   if (depth > 8) return;
   let trailing = where.trailing;
   for (let i = list.length - 1; i >= 0; i--) {
     const s = list[i]!;
     if (isTrivial(s)) {
-      if (s.kind === 'command' && s.name?.value === 'exit') trailing = where.trailing; // exit after the app: fine to exec
+      if (s.kind === 'command' && s.name?.value === 'exit')
+        trailing = where.trailing; // exit after the app: fine to exec
       else trailing = true;
       continue;
     }
@@ -435,8 +603,17 @@ function collectTerminals(list: ShStatement[], script: ShellScript, where: Omit<
 }
 
 function isTrivial(s: ShStatement): boolean {
-  if (s.kind === 'command') return !s.background && (s.name === undefined || TRIVIAL.has(s.name.value ?? '') || (s.name.value === 'exec' && s.args.length === 0));
-  if (s.kind === 'opaque') return ['variable_assignment', 'declaration_command', 'test_command', 'unset_command', 'negated_command', 'variable_assignments'].includes(s.construct);
+  if (s.kind === 'command')
+    return !s.background && (s.name === undefined || TRIVIAL.has(s.name.value ?? '') || (s.name.value === 'exec' && s.args.length === 0));
+  if (s.kind === 'opaque')
+    return [
+      'variable_assignment',
+      'declaration_command',
+      'test_command',
+      'unset_command',
+      'negated_command',
+      'variable_assignments',
+    ].includes(s.construct);
   return false;
 }
 
@@ -477,9 +654,9 @@ function execArgv(command: ShCommand, code: ArgWord, args: ArgWord[]): ArgWord[]
 function wordsOf(words: ShWord[], code: ArgWord, args: ArgWord[]): ArgWord[] {
   return words.flatMap((w) => {
     if (w.allArgs) return args;
-    const at = code.codeStart !== undefined ? { file: code.at.file, start: code.codeStart + w.start, end: code.codeStart + w.end } : code.at;
+    const at =
+      code.codeStart !== undefined ? { file: code.at.file, start: code.codeStart + w.start, end: code.codeStart + w.end } : code.at;
     // Nested code (`exec sh -c '…'`) maps 1:1 onto the file only when its word is unquoted in the outer code.
     return [{ value: w.value, at, layer: code.layer, script: w.script }];
   });
 }
-
