@@ -280,7 +280,7 @@ async function hostStall(folder: string, summary: string[][]): Promise<void> {
   const started = performance.now();
   histogram.enable();
   const client = await TestClient.start({ folders: [folder] });
-  const status = await client.idle();
+  await client.idle();
   const scanMs = performance.now() - started;
   histogram.disable();
   clearInterval(ticker);

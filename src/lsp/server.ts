@@ -335,14 +335,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     workDoneProgress = caps.window?.workDoneProgress === true;
     showDocument = caps.window?.showDocument?.support === true;
     workspaceFolders = caps.workspace?.workspaceFolders === true;
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- rootUri/rootPath are the fallbacks for clients that predate workspaceFolders
+    // rootUri/rootPath are the fallbacks for clients that predate workspaceFolders (deprecated, still sent by some).
+    /* eslint-disable @typescript-eslint/no-deprecated */
+    const rootUri = params.rootUri;
+    const rootPath = params.rootPath;
+    /* eslint-enable @typescript-eslint/no-deprecated */
     const folders =
       params.workspaceFolders ??
-      (params.rootUri
-        ? [{ uri: params.rootUri, name: '' }]
-        : params.rootPath
-          ? [{ uri: pathToFileURL(params.rootPath).href, name: '' }]
-          : []);
+      (rootUri ? [{ uri: rootUri, name: '' }] : rootPath ? [{ uri: pathToFileURL(rootPath).href, name: '' }] : []);
     engine.folders = folders.map((f) => pathOf(f.uri)).filter((f): f is string => f !== undefined);
     const commands = [SHOW_DOCS_COMMAND].filter((c) => !(init.clientCommands ?? []).includes(c));
     return {
