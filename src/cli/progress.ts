@@ -18,10 +18,11 @@ export class Progress {
     return this.stream.isTTY;
   }
 
-  update(message: string): void {
+  /** `phase`: the first line of a new phase, written even within 100 ms of the last one. */
+  update(message: string, phase = false): void {
     if (!this.enabled) return;
     const now = performance.now();
-    if (now - this.started < AFTER_MS || now - this.lastWrite < 100) return;
+    if (now - this.started < AFTER_MS || (!phase && now - this.lastWrite < 100)) return;
     this.lastWrite = now;
     this.shown = true;
     const width = Math.max(20, (this.stream.columns || 80) - 1);
@@ -33,11 +34,11 @@ export class Progress {
     const steps = ws.analyzeSteps();
     const total = ws.rules.length;
     let done = 0;
-    this.update(`${what}: linking ${ws.files().length} files`);
+    this.update(`${what}: linking ${ws.files().length} files`, true);
     for (let step = steps.next(); ; step = steps.next()) {
       if (step.done) return step.value;
       if (step.value !== 'model') done++;
-      this.update(`${what}: ${done}/${total} rules`);
+      this.update(`${what}: ${done}/${total} rules`, done === 1);
     }
   }
 
