@@ -53,16 +53,51 @@ function verify(
     return ok;
   };
   const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
+  const clean = new Set<Fix>(); // re-parse verdicts settled by a batch
   const appliesCleanly = (fix: Fix): boolean => {
+    if (clean.has(fix)) return true;
     for (const [file, edits] of byFile(fix.edits)) {
       if (!reparses(file, applyEdits(files.get(file)!.text, edits))) return false;
     }
     return true;
   };
-  const out = findings.map((f) => {
-    let fix = f.fix && normalise(files, f.fix);
+  const normalised = findings.map((f) => ({
+    fix: f.fix && normalise(files, f.fix),
+    suggestions: f.suggestions.map((s) => normalise(files, s)),
+  }));
+  // Re-parsing a file once per fix is quadratic in a file with many findings: the single-file edits that pass the
+  // static checks are first applied together, in rounds of non-overlapping ones, and a round whose result parses
+  // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one.
+  const perFile = new Map<string, Fix[]>();
+  for (const { fix, suggestions } of normalised) {
+    for (const x of fix ? [fix, ...suggestions] : suggestions) {
+      const file = x.edits[0]?.file;
+      if (file !== undefined && x.edits.every((e) => e.file === file) && staticOk(x)) perFile.set(file, [...(perFile.get(file) ?? []), x]);
+    }
+  }
+  for (const [file, list] of perFile) {
+    let remaining = list;
+    while (remaining.length > 1) {
+      const taken = new Set(selectFixes(remaining));
+      const round = remaining.filter((x) => x.edits.every((e) => taken.has(e)));
+      if (round.length < 2) break;
+      if (
+        reparses(
+          file,
+          applyEdits(
+            files.get(file)!.text,
+            round.flatMap((x) => x.edits),
+          ),
+        )
+      )
+        for (const x of round) clean.add(x);
+      remaining = remaining.filter((x) => !round.includes(x));
+    }
+  }
+  const out = findings.map((f, i) => {
+    let fix = normalised[i]!.fix;
     if (fix && !(staticOk(fix) && appliesCleanly(fix))) fix = undefined;
-    const suggestions = f.suggestions.map((s) => normalise(files, s)).filter((s) => staticOk(s) && appliesCleanly(s));
+    const suggestions = normalised[i]!.suggestions.filter((s) => staticOk(s) && appliesCleanly(s));
     if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) {
       if (counters) counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length;
     }
