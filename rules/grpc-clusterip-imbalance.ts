@@ -140,7 +140,9 @@ function suggestions(model: AnalysisModel, service: Service, serviceKeys: Readon
   const base = `${service.name}-headless`;
   const siblingName = serviceKeys.has(`${service.namespace ?? ''}/${base}`) ? freeName(model, ['Service'], service.namespace, base) : base;
   const ports = portsAsValues(service);
-  if (service.spec && ports) {
+  // A headless Service with the same selector is already there: nothing to add (a name taken by another Service
+  // only moves the new one to a free name).
+  if (!headlessSibling(model, service) && service.spec && ports) {
     // Typed against the Kubernetes API (type-only import), so the generated manifest is a valid Service.
     const sibling: V1Service = {
       apiVersion: 'v1',
