@@ -3,6 +3,7 @@
 import {
   block,
   codeEditBuilder,
+  escapeRegExp,
   insertDocumentAfterObject,
   replaceObjectScalar,
   scalarString,
@@ -238,10 +239,9 @@ const GRPC_SCHEMES = new Set(['dns', 'static', 'grpc', 'grpcs']);
  */
 export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort, grpcPort: boolean): ConfigTarget[] {
   // Names come from the workspace (a YAML name may hold any character): matched literally, never as a pattern.
-  const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => literal(String(p)));
+  const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => escapeRegExp(String(p)));
   if (ports.length === 0) return [];
-  const host = `${literal(service.name)}(?:\\.${service.namespace !== undefined ? literal(service.namespace) : '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
+  const host = `${escapeRegExp(service.name)}(?:\\.${service.namespace !== undefined ? escapeRegExp(service.namespace) : '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
   const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
   const global = new RegExp(pattern.source, 'g');
   const wellKnown = port.port !== undefined && Object.hasOwn(WELL_KNOWN_GRPC_PORTS, port.port);

@@ -20,7 +20,7 @@ export {
 export { commentSyntaxOf, extractFacts, isAnalysable, tooLargeMessage, type CommentSyntax, type FileFacts } from './facts/index.js';
 export { applyEdits, selectFixes } from './edit.js';
 export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
-export { LineIndex } from './text.js';
+export { escapeRegExp, LineIndex } from './text.js';
 export { escapeMarkdown, markdownCode, markdownHref, printable } from './markdown.js';
 export { initKubeconn } from './init.js';
 export { setWasmLocator } from './facts/treesitter.js';

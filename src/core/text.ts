@@ -6,6 +6,11 @@ export interface Position {
   column: number;
 }
 
+/** `text` as a RegExp source matching it literally (outside a character class). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 /** Line starts of one text, built once and binary-searched: every report of a file shares it. */
 export class LineIndex {
   private readonly starts: number[];

@@ -4,13 +4,15 @@
 // ("… for 7 Services"). The findings' messages are the rules' templates filled in (rule.meta.messages), so
 // the parts that differ between them are read back from the template; nothing is guessed from free text.
 
+import { escapeRegExp } from '../api.js';
+
 /** Placeholder values of a message written from `template`, or undefined when it was not. */
 export function templateValues(template: string, message: string): Map<string, string> | undefined {
   const names: string[] = [];
   const pattern = template
     .split(/(\{\{\s*[^{}\s]+\s*\}\})/)
     .map((part, i) => {
-      if (i % 2 === 0) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      if (i % 2 === 0) return escapeRegExp(part);
       names.push(/\{\{\s*([^{}\s]+)\s*\}\}/.exec(part)![1]!);
       return '([\\s\\S]*?)';
     })
@@ -48,7 +50,7 @@ export function variation(template: string | undefined, messages: readonly strin
 
 /** The word naming what a placeholder stands for, when the template puts a capitalised kind right before it ("Service '{{service}}'"). */
 export function nounBefore(template: string, placeholder: string): string | undefined {
-  const at = template.search(new RegExp(`\\{\\{\\s*${placeholder.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`));
+  const at = template.search(new RegExp(`\\{\\{\\s*${escapeRegExp(placeholder)}\\s*\\}\\}`));
   if (at < 0) return undefined;
   return /\b([A-Z][A-Za-z]+)\s+['"`]?$/.exec(template.slice(0, at))?.[1];
 }

@@ -3,6 +3,7 @@
 // a listen address, a removed API, a resolver registration, a shutdown timeout). Everything language-specific
 // comes from the table (table.ts); the records are plain data (shapes.ts).
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../text.js';
 import { listLayout } from './layout.js';
 import { durationMs, optionMs, plainData, ScopeBuilder, valueHooks } from './scope.js';
 import { readServiceConfig } from './service-config.js';
@@ -336,7 +337,7 @@ function heldInVariable(node: Node, form: OptionForm, ctx: ReadContext): ReturnT
   const bound = key === undefined ? undefined : ctx.scope.bindings.get(key);
   const only = bound?.length === 1 ? bound[0]! : undefined;
   if (!only || Array.isArray(only) || !('type' in only)) return undefined;
-  const name = key!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const name = escapeRegExp(key!);
   if (new RegExp(`\\b${name}\\s*(\\+=|\\.\\s*(Add|AddRange|Insert|append|extend|insert|push|unshift|concat)\\s*\\()`).test(ctx.text))
     return undefined;
   return form(only, ctx.syntax);

@@ -5,6 +5,7 @@
 // select — never an unrelated `context.WithTimeout` elsewhere (facts §3.2). Also grpc-go keepalive
 // `ClientParameters` at dials and `EnforcementPolicy` at servers.
 import type { Node } from 'web-tree-sitter';
+import { escapeRegExp } from '../../text.js';
 import { goTable } from '../grpc/go.js';
 import { listLayout } from '../grpc/layout.js';
 import { durationMs } from '../grpc/scope.js';
@@ -144,7 +145,7 @@ function drainTimeout(w: Walked, call: CallNode): DrainTimeout | undefined {
   }
   if (!fn || !call.receiver) return undefined;
   // The timer must stop this server (`s.Stop()`), not a ticker or another select's work.
-  const server = call.receiver.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const server = escapeRegExp(call.receiver.text);
   const stops = new RegExp(`(^|[^\\w.])${server}\\.Stop\\b`);
   for (const c of w.calls) {
     if (!within(c.node, fn) || c.kind !== 'call') continue;
