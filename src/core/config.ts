@@ -59,7 +59,8 @@ export function configSchema(ruleIds: readonly string[]): Record<string, unknown
       include: {
         type: 'array',
         items: { type: 'string', minLength: 1 },
-        description: 'Patterns analysed although excluded by default (testdata/, fixtures/, __tests__/ …).',
+        description:
+          'Patterns analysed although excluded by default (test/, tests/, testdata/, fixtures/ …), also below an excluded folder.',
       },
       preStopSeconds: seconds('Seconds of preStop sleep that fixes insert (default 5).'),
       drainSeconds: seconds('Seconds the app gets to drain after SIGTERM when a fix sizes terminationGracePeriodSeconds (default 10).'),

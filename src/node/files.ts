@@ -19,8 +19,10 @@ export const DEFAULT_EXCLUDE = [
   '__fixtures__/',
   '__tests__/',
   '__snapshots__/',
-  'test/e2e/',
-  'tests/e2e/',
+  // Test suites' own manifests and apps (e2e and integration test apps, kustomize test compositions):
+  // deployed by a test harness, not served, and most of what they would report is noise.
+  'test/',
+  'tests/',
   'e2e/',
   'rendered/',
 ];
@@ -36,7 +38,8 @@ export interface WalkOptions {
 export function excludedBySettings(relative: string, options: WalkOptions = {}): boolean {
   const rel = relative.split(path.sep).join('/');
   if (rel === '' || rel.startsWith('..')) return false;
-  return settingsIgnore(options).ignores(rel);
+  const settings = settingsIgnore(options);
+  return settings.exclude.ignores(rel) && !settings.include.ignores(rel);
 }
 
 /**
@@ -58,11 +61,32 @@ export function globProblem(pattern: unknown): string | undefined {
   return undefined;
 }
 
-function settingsIgnore(options: WalkOptions): Ignore {
-  return ignore()
-    .add(DEFAULT_EXCLUDE)
-    .add([...(options.exclude ?? [])])
-    .add((options.include ?? []).map((p) => `!${p}`));
+/**
+ * The settings as two matchers. `include` is not a gitignore negation: gitignore cannot re-include a file below an
+ * excluded folder, and `include: [test/fixtures/prod/]` must work although `fixtures/` is a default exclude.
+ */
+interface Settings {
+  exclude: Ignore;
+  include: Ignore;
+  /** Folder paths (relative, ending in `/`) an include pattern may reach below: never pruned from the walk. */
+  reaches: (dir: string) => boolean;
+}
+
+function settingsIgnore(options: WalkOptions): Settings {
+  const includes = (options.include ?? []).filter((p) => globProblem(p) === undefined);
+  return {
+    exclude: ignore()
+      .add(DEFAULT_EXCLUDE)
+      .add([...(options.exclude ?? [])]),
+    include: ignore().add(includes),
+    reaches: (dir) =>
+      includes.some((p) => {
+        const anchored = p.replace(/^\//, '');
+        // A pattern without an inner slash (or starting with **) matches at any depth: any folder may hold a match.
+        if (!anchored.replace(/\/$/, '').includes('/') || anchored.startsWith('**')) return true;
+        return anchored.startsWith(dir) || /[*?[]/.test(anchored.slice(0, dir.length));
+      }),
+  };
 }
 
 /** Every analysable file under the given paths (files are taken as given), sorted, absolute. */
@@ -88,10 +112,13 @@ export function collectFiles(paths: readonly string[], options: WalkOptions = {}
 interface Scope {
   dir: string;
   rules: Ignore;
+  /** The root scope's settings: their include patterns win over the root's rules. */
+  settings?: Settings;
 }
 
 function rootIgnore(root: string, options: WalkOptions): Scope {
-  const rules = settingsIgnore(options);
+  const settings = settingsIgnore(options);
+  const rules = settings.exclude;
   // .gitignore files above the root still apply (the repository's top-level one).
   for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, '.git'))) {
@@ -100,7 +127,7 @@ function rootIgnore(root: string, options: WalkOptions): Scope {
     }
     if (path.dirname(dir) === dir) break;
   }
-  return { dir: root, rules };
+  return { dir: root, rules, settings };
 }
 
 function addGitignore(rules: Ignore, dir: string, root: string): void {
@@ -139,7 +166,11 @@ function walk(dir: string, root: string, scopes: Scope[], out: Set<string>): voi
 function ignored(scopes: readonly Scope[], abs: string, isDir: boolean): boolean {
   return scopes.some((s) => {
     const rel = path.relative(s.dir, abs).split(path.sep).join('/');
-    return rel !== '' && !rel.startsWith('..') && s.rules.ignores(isDir ? `${rel}/` : rel);
+    if (rel === '' || rel.startsWith('..')) return false;
+    const key = isDir ? `${rel}/` : rel;
+    if (!s.rules.ignores(key)) return false;
+    if (!s.settings) return true;
+    return !s.settings.include.ignores(key) && !(isDir && s.settings.reaches(key));
   });
 }
 

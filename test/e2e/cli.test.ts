@@ -252,14 +252,28 @@ describe('kubeconn CLI', () => {
   });
 
   it('skips test data folders unless the config includes them', () => {
-    const p = makeProject({ 'deploy/pod.yaml': bad, 'pkg/testdata/pod.yaml': bad, 'test/fixtures/pod.yaml': bad });
+    const p = makeProject({
+      'deploy/pod.yaml': bad,
+      'pkg/testdata/pod.yaml': bad,
+      'test/fixtures/pod.yaml': bad,
+      'test/fixtures/prod/pod.yaml': bad,
+      'tests/apps/echo/pod.yaml': bad,
+      'services/api/test/integration/pod.yaml': bad,
+      'contest/pod.yaml': bad,
+    });
     projects.push(p);
     const files = (r: Result[]) => r.filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));
-    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), ['deploy/pod.yaml']);
-    p.write('.kubeconn.yaml', 'include: [pkg/testdata/]\n');
     assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), [
+      'contest/pod.yaml',
+      'deploy/pod.yaml',
+    ]);
+    // An include reaches below an excluded folder (test/ and fixtures/ both are), unlike a gitignore negation.
+    p.write('.kubeconn.yaml', 'include: [pkg/testdata/, test/fixtures/prod/]\n');
+    assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), [
+      'contest/pod.yaml',
       'deploy/pod.yaml',
       'pkg/testdata/pod.yaml',
+      'test/fixtures/prod/pod.yaml',
     ]);
   });
 });
