@@ -107,6 +107,26 @@ runRuleTests(rule, {
         `,
       },
     },
+    {
+      name: 'a mesh gateway whose only container is pause: the injected proxy serves the numeric targetPort',
+      files: {
+        'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: gateway}\nspec: {selector: {app: gateway}, ports: [{port: 4143}]}\n',
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: gateway}
+          spec:
+            template:
+              metadata:
+                labels: {app: gateway}
+                annotations: {linkerd.io/inject: enabled, config.linkerd.io/enable-gateway: "true"}
+              spec:
+                containers:
+                  - name: holder
+                    image: registry.k8s.io/pause:3.9
+        `,
+      },
+    },
   ],
   invalid: [
     {

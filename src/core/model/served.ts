@@ -55,6 +55,12 @@ export function isSidecar(container: Container): boolean {
   );
 }
 
+/** The pause image (registry.k8s.io/pause, gcr.io/google_containers/pause-amd64, rancher/mirrored-pause …). */
+export function isPause(container: Container): boolean {
+  if (container.image === undefined || container.image.includes('<templated>')) return /^pause$/i.test(container.name);
+  return /(^|\/)(mirrored-)?pause(-[a-z0-9]+)?(:|@|$)/i.test(container.image);
+}
+
 /** A DB proxy that must outlive the app (cloud-sql-proxy, alloydb-auth-proxy), by image or name. */
 export function isDbProxy(container: Container): boolean {
   return /(cloud-sql-proxy|cloudsql-proxy|cloudsql-docker\/gce-proxy|alloydb-auth-proxy)/i.test(
@@ -93,7 +99,8 @@ export function servedContainers(q: ServedQueries, workload: Workload): Containe
   const targets = trafficTargets(q, workload);
   const declared = new Set(targets.filter((t) => t.containerPort).map((t) => t.container));
   if (declared.size > 0) return workload.containers.filter((c) => declared.has(c));
-  const apps = workload.containers.filter((c) => !isSidecar(c));
+  // A pause container only holds the pod open (a mesh gateway's injected proxy serves its ports): never the server.
+  const apps = workload.containers.filter((c) => !isSidecar(c) && !isPause(c));
   const withPorts = apps.filter((c) => c.ports.some((p) => !isScrapePort(p.name)));
   return withPorts.length > 0 ? withPorts : apps;
 }
