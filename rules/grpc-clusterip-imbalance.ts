@@ -24,7 +24,7 @@ import {
 } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { allKnown, freeName } from './lib/names.js';
-import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
+import { configTargetsNaming, headlessSibling, reachedOnOtherPortsOnly, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 
 export default defineRule({
@@ -91,7 +91,10 @@ export default defineRule({
           continue;
         }
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
-        if (selfBalancingDialers(model, service).length > 0 || named.length > 0 || (sibling && siblingUsed(model, sibling))) continue;
+        if (selfBalancingDialers(model, service).length > 0 || named.length > 0) continue;
+        // A headless sibling already offers per-pod discovery (peers and balancing clients use it), and clients
+        // that address the Service only on its other ports do not use this one: a port name alone says too little.
+        if (sibling || reachedOnOtherPortsOnly(model, service, port)) continue;
         if (routedOnly(model, service, port)) continue;
         const why =
           manifest!.reason === 'appProtocol'
@@ -119,11 +122,6 @@ function recycling(model: AnalysisModel, service: Service): string {
     return "Each client channel sticks to one pod until the server's MaxConnectionAge recycles it: the load is uneven between reconnects.";
   }
   return 'Each client channel sticks to the pod it first reached, and nothing recycles busy connections: pods added later get none of that traffic.';
-}
-
-/** Clients use the headless sibling: a dial site linked to it, or a config value naming its address. */
-function siblingUsed(model: AnalysisModel, sibling: Service): boolean {
-  return model.dials.linksTo(sibling).length > 0 || sibling.ports.some((p) => configTargetsNaming(model, sibling, p, true).length > 0);
 }
 
 /** Reached by an L7 proxy route (Ingress for gRPC, GRPCRoute, HTTPRoute) that balances each request. */

@@ -24,6 +24,54 @@ const deployment = (podMetadata = '{labels: {app: orders}}') => yaml`
 runRuleTests(rule, {
   valid: [
     {
+      name: 'only a port name says gRPC and a headless sibling exists: peers and balancing clients have per-pod discovery',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata: {name: db-public}
+          spec:
+            selector: {app: db}
+            ports: [{name: grpc, port: 26257}]
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: db}
+          spec:
+            clusterIP: None
+            selector: {app: db}
+            ports: [{name: grpc, port: 26257}]
+        `,
+      },
+    },
+    {
+      name: 'only a port name says gRPC and the repository addresses the Service on its other port only',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata: {name: dex}
+          spec:
+            selector: {app: dex}
+            ports:
+              - {name: http, port: 5556}
+              - {name: grpc, port: 5557}
+        `,
+        'server.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: server}
+          spec:
+            template:
+              metadata: {labels: {app: server}}
+              spec:
+                containers:
+                  - name: server
+                    env: [{name: DEX_SERVER, value: "http://dex:5556"}]
+        `,
+      },
+    },
+    {
       name: 'headless Service: clients resolve every pod',
       files: {
         'svc.yaml': yaml`
