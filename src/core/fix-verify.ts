@@ -18,9 +18,26 @@ export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<str
 export interface VerifyCounters {
   /** Models built to re-analyse fixes (a measure of the cost). */
   reanalyses: number;
+  /** Edited texts re-parsed to check that they parse like before (cached verdicts not counted). */
+  reparses?: number;
   dropped: number;
   /** Milliseconds spent verifying. */
   ms: number;
+}
+
+/**
+ * Re-parse verdicts kept across analyses (a workspace holds one): a file whose facts did not change keeps the
+ * verdicts of the same edits, so an edit elsewhere re-parses only the edited file's fixes. Keyed by the facts
+ * object (replaced whenever the file or the options change) and the edits, never by the edited text.
+ */
+export class VerifyCache {
+  private readonly verdicts = new WeakMap<FileFacts, Map<string, boolean>>();
+
+  of(facts: FileFacts): Map<string, boolean> {
+    let known = this.verdicts.get(facts);
+    if (!known) this.verdicts.set(facts, (known = new Map<string, boolean>()));
+    return known;
+  }
 }
 
 export function verifyFixes(
@@ -29,10 +46,11 @@ export function verifyFixes(
   options: KubeconnOptions,
   reanalyse: Reanalyse,
   counters?: VerifyCounters,
+  cache: VerifyCache = new VerifyCache(),
 ): Finding[] {
   const started = performance.now();
   try {
-    return verify(files, findings, options, reanalyse, counters);
+    return verify(files, findings, options, reanalyse, counters, cache);
   } finally {
     if (counters) counters.ms += performance.now() - started;
   }
@@ -43,13 +61,20 @@ function verify(
   findings: Finding[],
   options: KubeconnOptions,
   reanalyse: Reanalyse,
-  counters?: VerifyCounters,
+  counters: VerifyCounters | undefined,
+  cache: VerifyCache,
 ): Finding[] {
-  const parsed = new Map<string, boolean>(); // `${file}\0${text}` → parses without new problems
-  const reparses = (file: string, text: string): boolean => {
-    const key = `${file}\0${text.length}\0${text}`;
-    let ok = parsed.get(key);
-    if (ok === undefined) parsed.set(key, (ok = parsesLikeBefore(files.get(file)!, text, options)));
+  /** Does the file parse like before with these edits applied (no new problem, no new syntax error)? */
+  const reparses = (file: string, edits: readonly TextEdit[]): boolean => {
+    const facts = files.get(file)!;
+    const known = cache.of(facts);
+    const key = edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
+    let ok = known.get(key);
+    if (ok === undefined) {
+      const text = applyEdits(facts.text, edits);
+      if (counters) counters.reparses = (counters.reparses ?? 0) + 1;
+      known.set(key, (ok = parsesLikeBefore(facts, text, options)));
+    }
     return ok;
   };
   const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
@@ -57,7 +82,7 @@ function verify(
   const appliesCleanly = (fix: Fix): boolean => {
     if (clean.has(fix)) return true;
     for (const [file, edits] of byFile(fix.edits)) {
-      if (!reparses(file, applyEdits(files.get(file)!.text, edits))) return false;
+      if (!reparses(file, edits)) return false;
     }
     return true;
   };
@@ -84,10 +109,7 @@ function verify(
       if (
         reparses(
           file,
-          applyEdits(
-            files.get(file)!.text,
-            round.flatMap((x) => x.edits),
-          ),
+          round.flatMap((x) => x.edits),
         )
       )
         for (const x of round) clean.add(x);

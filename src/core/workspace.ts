@@ -4,7 +4,7 @@
 // analysis, and the result is cached until the next change.
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
-import { verifyFixes, type VerifyCounters } from './fix-verify.js';
+import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
 import { compareFindings, type Finding, type ParseProblem } from './finding.js';
 import { AnalysisModel } from './model/index.js';
 import { resolveOptions, type KubeconnOptions } from './options.js';
@@ -31,7 +31,9 @@ export class Workspace {
   private result: AnalysisResult | undefined;
   private opts: KubeconnOptions;
   /** What fix verification cost and dropped so far (benchmarks read it). */
-  readonly verifyCounters: VerifyCounters = { reanalyses: 0, dropped: 0, ms: 0 };
+  readonly verifyCounters: VerifyCounters = { reanalyses: 0, reparses: 0, dropped: 0, ms: 0 };
+  /** Re-parse verdicts of fixes in files whose facts did not change (fix-verify.ts). */
+  private readonly verifyCache = new VerifyCache();
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
 
@@ -149,6 +151,7 @@ export class Workspace {
         return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
       },
       this.verifyCounters,
+      this.verifyCache,
     );
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
     const located = run.notices.flatMap((n): ParseProblem[] =>

@@ -355,4 +355,23 @@ describe('generated names never collide', () => {
       assert.doesNotMatch(t, /<templated>|app: ""|port: null/, t);
     }
   });
+
+  it('an edit re-parses only the edited file’s fixes: verdicts of unchanged files are kept across analyses', () => {
+    const ws = new Workspace({}, allRules);
+    const named = (name: string) => served('').replaceAll(': api', `: ${name}`);
+    for (const name of ['a', 'b', 'c']) ws.setFile(`/p/${name}.yaml`, named(name));
+    const first = ws.analyze();
+    const fixable = (f: Finding) => f.fix !== undefined || f.suggestions.length > 0;
+    assert.ok(first.findings.filter(fixable).length >= 3, 'each file has fixes to verify');
+    const afterFirst = ws.verifyCounters.reparses!;
+    assert.ok(afterFirst > 0);
+    ws.setFile('/p/b.yaml', `${named('b')}# edited\n`);
+    const second = ws.analyze();
+    const perFile = (r: typeof first) =>
+      r.findings.filter((f) => f.file === '/p/a.yaml').map((f) => [f.ruleId, !!f.fix, f.suggestions.length]);
+    assert.deepEqual(perFile(second), perFile(first), 'the unchanged files keep their fixes');
+    const again = ws.verifyCounters.reparses! - afterFirst;
+    assert.ok(again > 0, 'the edited file is re-verified');
+    assert.ok(again * 2 < afterFirst, `only b.yaml re-parsed: ${again} of ${afterFirst}`);
+  });
 });
