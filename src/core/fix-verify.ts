@@ -45,11 +45,15 @@ function verify(
   reanalyse: Reanalyse,
   counters?: VerifyCounters,
 ): Finding[] {
-  const parsed = new Map<string, boolean>(); // `${file}\0${text}` → parses without new problems
   const reparses = (file: string, text: string): boolean => {
-    const key = `${file}\0${text.length}\0${text}`;
+    const before = files.get(file)!;
+    const key = `${file}\0${before.text.length}\0${text.length}\0${before.text}\0${text}`;
+    const parsed = verdictsFor(options);
     let ok = parsed.get(key);
-    if (ok === undefined) parsed.set(key, (ok = parsesLikeBefore(files.get(file)!, text, options)));
+    if (ok === undefined) {
+      ok = parsesLikeBefore(before, text, options);
+      if (isRuntimeReady()) remember(parsed, key, ok);
+    }
     return ok;
   };
   const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
@@ -231,6 +235,28 @@ function codeParsesAt(facts: FileFacts, start: number, end: number): boolean {
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * Re-parse verdicts outlive one analysis: parsesLikeBefore is a pure function of the file, its text before and
+ * after and the options, and the same fix of an unchanged file is re-verified on every analysis (each keystroke
+ * in the editor, each --fix pass, each fuzz input). Bounded by the characters of the keys it holds.
+ */
+const verdicts = new WeakMap<KubeconnOptions, Map<string, boolean>>();
+const VERDICT_CHARS = 16_000_000;
+const verdictChars = new WeakMap<Map<string, boolean>, number>();
+function verdictsFor(options: KubeconnOptions): Map<string, boolean> {
+  let map = verdicts.get(options);
+  if (!map) verdicts.set(options, (map = new Map<string, boolean>()));
+  return map;
+}
+function remember(map: Map<string, boolean>, key: string, ok: boolean): void {
+  const chars = (verdictChars.get(map) ?? 0) + key.length;
+  if (chars > VERDICT_CHARS) {
+    map.clear();
+    verdictChars.set(map, key.length);
+  } else verdictChars.set(map, chars);
+  map.set(key, ok);
 }
 
 /** The edited text parses with no problem the original did not have (problems compared by message). */
