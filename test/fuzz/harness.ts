@@ -481,12 +481,17 @@ function checkEdits(what: string, fix: Fix, texts: Record<string, string>, out: 
  * mutation did not touch yields the same text on every input of its seed, so the count is remembered.
  */
 const syntaxCounts = new Map<string, number>();
+let syntaxChars = 0;
 function syntaxProblems(ws: Workspace, file: string, text: string): number {
   const key = `${file}\0${text}`;
   let n = syntaxCounts.get(key);
   if (n === undefined) {
     n = extractFacts(file, text, ws.options).problems.filter((p) => p.kind === 'syntax').length;
-    if (syntaxCounts.size >= 4000) syntaxCounts.clear(); // bounded: a long campaign sees many mutated texts
+    // Bounded by the characters held: a long campaign sees many mutated texts, each seen once.
+    if ((syntaxChars += key.length) > 8_000_000) {
+      syntaxCounts.clear();
+      syntaxChars = key.length;
+    }
     syntaxCounts.set(key, n);
   }
   return n;
