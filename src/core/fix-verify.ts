@@ -73,7 +73,9 @@ function verify(
     if (ok === undefined) {
       const text = applyEdits(facts.text, edits);
       if (counters) counters.reparses = (counters.reparses ?? 0) + 1;
-      known.set(key, (ok = parsesLikeBefore(facts, text, options)));
+      ok = parsesLikeBefore(facts, text, options);
+      // Before the tree-sitter runtime is ready the code check is skipped: such a verdict is not kept.
+      if (isRuntimeReady()) known.set(key, ok);
     }
     return ok;
   };

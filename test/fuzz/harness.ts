@@ -475,9 +475,63 @@ function checkEdits(what: string, fix: Fix, texts: Record<string, string>, out: 
   }
 }
 
-/** Syntax problems of one file's text, extracted on its own (what "the fix re-parses" means). */
+/**
+ * Syntax problems of one file's text, extracted on its own (what "the fix re-parses" means). A pure function of
+ * the file's path and text (the options are the defaults, fixed per workspace): the same fix of a file the
+ * mutation did not touch yields the same text on every input of its seed, so the count is remembered.
+ */
+const syntaxCounts = new Map<string, number>();
+let syntaxChars = 0;
 function syntaxProblems(ws: Workspace, file: string, text: string): number {
-  return extractFacts(file, text, ws.options).problems.filter((p) => p.kind === 'syntax').length;
+  const key = `${file}\0${text}`;
+  let n = syntaxCounts.get(key);
+  if (n === undefined) {
+    n = extractFacts(file, text, ws.options).problems.filter((p) => p.kind === 'syntax').length;
+    // Bounded by the characters held: a long campaign sees many mutated texts, each seen once.
+    if ((syntaxChars += key.length) > 8_000_000) {
+      syntaxCounts.clear();
+      syntaxChars = key.length;
+    }
+    syntaxCounts.set(key, n);
+  }
+  return n;
+}
+
+/**
+ * One workspace per project shape (its files, in order), kept across inputs: a seed's files the mutation did
+ * not touch keep the facts extracted from their text the first time, and only the files whose text differs
+ * from what the workspace holds (the mutated file, files a previous input's fix passes edited) are extracted
+ * again, from scratch: every analysis sees the facts a fresh workspace would, in the same order. setFile alone
+ * would hand the old text's facts to the extractor for reuse (the editor's incremental path), so the file is
+ * first emptied and extracted (nothing left to reuse); removeFile or setSkipped would instead move it to the
+ * end of the facts, and the analysis depends on that order (which dial site a message names first). A
+ * workspace whose analysis threw is dropped (its state is unknown).
+ */
+const workspaces = new Map<string, Workspace>();
+const shapeOf = (files: Record<string, string>) => Object.keys(files).join('\0');
+export function projectWorkspace(files: Record<string, string>): Workspace {
+  const key = shapeOf(files);
+  let ws = workspaces.get(key);
+  if (!ws) workspaces.set(key, (ws = createWorkspace()));
+  for (const [file, text] of Object.entries(files)) {
+    if (ws.text(file) === text) continue;
+    if (ws.has(file)) {
+      ws.setFile(file, '');
+      ws.factsOf(file);
+    }
+    ws.setFile(file, text);
+  }
+  return ws;
+}
+function dropWorkspace(files: Record<string, string>): void {
+  workspaces.delete(shapeOf(files));
+}
+
+/** A fresh workspace with the project's files (what the cached one must always agree with). */
+export function freshWorkspace(files: Record<string, string>): Workspace {
+  const ws = createWorkspace();
+  for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
+  return ws;
 }
 
 function serialise(result: AnalysisResult, ws: Workspace): void {
@@ -505,8 +559,7 @@ export function check(files: Record<string, string>): Outcome {
   const out: Outcome = { ms: 0, hang: false, internal: [], violations: [], fixes: 0 };
   let stage = 'analyze';
   try {
-    const ws = createWorkspace();
-    for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
+    const ws = projectWorkspace(files);
     const [result, ms] = cpuMs(() => ws.analyze());
     out.ms = ms;
     checkResult(result, files, out);
@@ -524,7 +577,8 @@ export function check(files: Record<string, string>): Outcome {
           before,
           f.fix.edits.filter((e) => e.file === file),
         );
-        if (!parsedBefore.has(file)) parsedBefore.set(file, syntaxProblems(ws, file, before));
+        // The unfixed file's syntax problems are those of its facts (extracted from exactly this text).
+        if (!parsedBefore.has(file)) parsedBefore.set(file, ws.factsOf(file)!.problems.filter((p) => p.kind === 'syntax').length);
         const grew = syntaxProblems(ws, file, after) - parsedBefore.get(file)!;
         if (grew > 0) out.violations.push(`${f.ruleId} fix at ${where(f.file)}:${f.line}: the fixed file no longer parses`);
       }
@@ -548,6 +602,7 @@ export function check(files: Record<string, string>): Outcome {
       checkResult(next, texts, { ...out, internal: [] });
     }
   } catch (error) {
+    dropWorkspace(files);
     out.crash = `${stage}: ${(error as Error)?.stack ?? String(error)}`;
   }
   out.hang = out.ms > HANG_MS;
