@@ -19,13 +19,17 @@ export const DEFAULT_EXCLUDE = [
   '__fixtures__/',
   '__tests__/',
   '__snapshots__/',
-  // Test suites' own manifests and apps (e2e and integration test apps, kustomize test compositions):
-  // deployed by a test harness, not served, and most of what they would report is noise.
-  'test/',
-  'tests/',
   'e2e/',
   'rendered/',
 ];
+
+/**
+ * Test suites' folders: their manifests and apps (e2e and integration test apps) are deployed by a test harness,
+ * not served, and most of what they would report is noise. Their kustomizations are kept: one composing the
+ * project's base with its components (`kustomize/tests/all-components/`) is a variant users deploy.
+ */
+export const TEST_FOLDERS = ['test/', 'tests/'];
+const KUSTOMIZATION = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
 
 export interface WalkOptions {
   /** Extra gitignore-style patterns (the `exclude` setting), relative to each root. */
@@ -39,7 +43,7 @@ export function excludedBySettings(relative: string, options: WalkOptions = {}):
   const rel = relative.split(path.sep).join('/');
   if (rel === '' || rel.startsWith('..')) return false;
   const settings = settingsIgnore(options);
-  return settings.exclude.ignores(rel) && !settings.include.ignores(rel);
+  return excludedBy(settings, settings.exclude, rel, false);
 }
 
 /**
@@ -67,6 +71,8 @@ export function globProblem(pattern: unknown): string | undefined {
  */
 interface Settings {
   exclude: Ignore;
+  /** TEST_FOLDERS: skipped, but walked for their kustomizations. */
+  tests: Ignore;
   include: Ignore;
   /** Folder paths (relative, ending in `/`) an include pattern may reach below: never pruned from the walk. */
   reaches: (dir: string) => boolean;
@@ -78,6 +84,7 @@ function settingsIgnore(options: WalkOptions): Settings {
     exclude: ignore()
       .add(DEFAULT_EXCLUDE)
       .add([...(options.exclude ?? [])]),
+    tests: ignore().add(TEST_FOLDERS),
     include: ignore().add(includes),
     reaches: (dir) =>
       includes.some((p) => {
@@ -168,10 +175,16 @@ function ignored(scopes: readonly Scope[], abs: string, isDir: boolean): boolean
     const rel = path.relative(s.dir, abs).split(path.sep).join('/');
     if (rel === '' || rel.startsWith('..')) return false;
     const key = isDir ? `${rel}/` : rel;
-    if (!s.rules.ignores(key)) return false;
-    if (!s.settings) return true;
-    return !s.settings.include.ignores(key) && !(isDir && s.settings.reaches(key));
+    return s.settings ? excludedBy(s.settings, s.rules, key, isDir) : s.rules.ignores(key);
   });
+}
+
+/** `key` (relative; a folder ends in `/`) is skipped by the root's rules and settings. */
+function excludedBy(settings: Settings, rules: Ignore, key: string, isDir: boolean): boolean {
+  if (settings.include.ignores(key)) return false;
+  if (rules.ignores(key)) return !(isDir && settings.reaches(key));
+  if (settings.tests.ignores(key)) return !isDir && !KUSTOMIZATION.test(key);
+  return false;
 }
 
 /** An unreadable .gitignore ignores nothing (git itself warns and goes on). */

@@ -260,6 +260,7 @@ describe('kubeconn CLI', () => {
       'tests/apps/echo/pod.yaml': bad,
       'services/api/test/integration/pod.yaml': bad,
       'contest/pod.yaml': bad,
+      'kustomize/tests/all-components/kustomization.yaml': 'resources: [../../../deploy/]\n',
     });
     projects.push(p);
     const files = (r: Result[]) => r.filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));
@@ -267,6 +268,11 @@ describe('kubeconn CLI', () => {
       'contest/pod.yaml',
       'deploy/pod.yaml',
     ]);
+    const analysed = (JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]).map((x) =>
+      path.relative(p.dir, x.filePath),
+    );
+    assert.ok(analysed.includes('kustomize/tests/all-components/kustomization.yaml'), 'a kustomization in a test folder is a variant');
+    assert.ok(!analysed.some((f) => f.startsWith('tests/') || f.startsWith('test/')), analysed.join(', '));
     // An include reaches below an excluded folder (test/ and fixtures/ both are), unlike a gitignore negation.
     p.write('.kubeconn.yaml', 'include: [pkg/testdata/, test/fixtures/prod/]\n');
     assert.deepEqual(files(JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[]), [
