@@ -1,6 +1,7 @@
 // graceful-shutdown and test sources (real-repository trial: dapr's `tests/integration/.../proxy_test.go` starts a
 // gRPC server and was taken for the scheduler StatefulSet's server): a `_test.go`, `*.test.ts`, `test_*.py` file is
-// built into a test binary, never into the image's program, so it is linked to no container.
+// built into a test binary, never into the image's program, so it is linked to no container; nor is a Go
+// test-double package (`fake/`, `mocks/`, `testutil/`: dapr's `pkg/scheduler/server/fake`).
 import rule from '../../rules/graceful-shutdown.js';
 import { runRuleTests } from '../helpers/rule-tester.js';
 import { spanOf } from './grpc-k8s.js';
@@ -15,6 +16,10 @@ runRuleTests(rule, {
     {
       name: 'a gRPC server in a Go test file next to the workload code',
       files: { 'k8s/web.yaml': web(), 'web/proxy_test.go': goGrpc.replace('package main', 'package web') },
+    },
+    {
+      name: 'a fake gRPC server in a Go test-double package (pkg/scheduler/server/fake/)',
+      files: { 'k8s/web.yaml': web(), 'web/server/fake/fake.go': goGrpc.replace('package main', 'package fake') },
     },
     { name: 'an HTTP server in a TypeScript spec', files: { 'k8s/web.yaml': web(), 'web/server.test.ts': nodeServer } },
     {

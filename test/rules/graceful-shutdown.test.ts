@@ -56,6 +56,24 @@ const goGrpc = code`
   	s.Stop()
   }
 `;
+/** A gRPC server stopped gracefully when a library's signal context ends (the library calls signal.Notify). */
+const goHelper = (importLine: string, call: string) => code`
+  package main
+
+  import (
+  	${importLine}
+  	"google.golang.org/grpc"
+  )
+
+  func main() {
+  	ctx := ${call}
+  	s := grpc.NewServer()
+  	go s.Serve(lis)
+  	<-ctx.Done()
+  	s.GracefulStop()
+  }
+`;
+const goLookalike = goHelper('signals "example.com/acme/signals"', 'signals.Context()');
 const pyServer = code`
   import grpc
 
@@ -119,6 +137,18 @@ runRuleTests(rule, {
         'k8s/web.yaml': web(),
         'web/main.ts': 'const app = await NestFactory.create(AppModule);\napp.enableShutdownHooks();\nawait app.listen(8080);\n',
       },
+    },
+    {
+      name: "Go: controller-runtime's SetupSignalHandler under the usual ctrl alias catches SIGTERM",
+      files: { 'k8s/web.yaml': web(), 'web/main.go': goHelper('ctrl "sigs.k8s.io/controller-runtime"', 'ctrl.SetupSignalHandler()') },
+    },
+    {
+      name: "Go: dapr/kit's signals.Context() catches SIGTERM",
+      files: { 'k8s/web.yaml': web(), 'web/main.go': goHelper('"github.com/dapr/kit/signals"', 'signals.Context()') },
+    },
+    {
+      name: 'Go: knative signals.NewContext()',
+      files: { 'k8s/web.yaml': web(), 'web/main.go': goHelper('"knative.dev/pkg/signals"', 'signals.NewContext()') },
     },
     {
       name: 'Go: NotifyContext(SIGTERM) then Shutdown; the metrics server in a goroutine is left alone',
@@ -225,6 +255,11 @@ runRuleTests(rule, {
       name: 'Go catches only os.Interrupt (SIGINT)',
       files: { 'web/main.go': goInterrupt, 'k8s/web.yaml': web() },
       errors: [{ messageId: 'goHttp', ...spanOf(goInterrupt, 'srv.ListenAndServe()') }],
+    },
+    {
+      name: 'Go: a signals.Context() of a package not known to catch SIGTERM is not a handler',
+      files: { 'web/main.go': goLookalike, 'k8s/web.yaml': web() },
+      errors: [{ messageId: 'grpc', ...spanOf(goLookalike, 's.Serve(lis)') }],
     },
     {
       name: 'Go gRPC server stopped with Stop(), never GracefulStop()',

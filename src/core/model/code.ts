@@ -341,5 +341,9 @@ function portFor(service: Service, target: ParsedTarget): ServicePort | undefine
   return service.ports.find((sp) => sp.name === p);
 }
 
-/** Go `_test.go`, JS/TS `*.test.*`/`*.spec.*`, Python `test_*.py`/`*_test.py`, Java/C# `*Test(s).java|cs`. */
-const TEST_SOURCE = /(?:_test\.go|\.(?:test|spec)\.[cm]?[jt]sx?|(?:^|\/)test_[^/]*\.py|_test\.py|Tests?\.(?:java|cs|kt))$/;
+/**
+ * Go `_test.go`, JS/TS `*.test.*`/`*.spec.*`, Python `test_*.py`/`*_test.py`, Java/C# `*Test(s).java|cs`, and
+ * test doubles: Go packages named `fake`/`fakes`/`mock(s)`/`testutil(s)` (client-go's convention), `__mocks__`.
+ */
+const TEST_SOURCE =
+  /(?:_test\.go|\.(?:test|spec)\.[cm]?[jt]sx?|(?:^|\/)test_[^/]*\.py|_test\.py|Tests?\.(?:java|cs|kt)|(?:^|\/)(?:fakes?|mocks?|testutils?)\/[^/]+\.go|(?:^|\/)__mocks__\/[^/]+)$/;

@@ -119,7 +119,9 @@ const syntax: Syntax = {
       out.lastImportEnd = decl.endIndex;
       for (const spec of walk(decl)) {
         const path = spec.type === 'import_spec' ? spec.childForFieldName('path') : null;
-        if (path) out.entries.push({ module: syntax.literal(path)?.text ?? '', at: rangeOf(path) });
+        // The alias (`ctrl "sigs.k8s.io/controller-runtime"`) is the name the file calls the package by.
+        const alias = spec.type === 'import_spec' ? spec.childForFieldName('name')?.text : undefined;
+        if (path) out.entries.push({ module: syntax.literal(path)?.text ?? '', ...(alias ? { names: [alias] } : {}), at: rangeOf(path) });
       }
       const group = decl.namedChildren.find((c) => c?.type === 'import_spec_list');
       if (group && out.groupClose === undefined) out.groupClose = group.endIndex - 1;

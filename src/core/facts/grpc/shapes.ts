@@ -56,7 +56,7 @@ export type OptionsLayout =
 
 /** The file's imports, and where a new one goes. */
 export interface ImportsLayout {
-  /** Go package paths, Java types (or `pkg.*`), Python modules (`names` for `from m import a`), JS specifiers, C# namespaces. */
+  /** Go package paths (`names`: the alias), Java types (or `pkg.*`), Python modules (`names` for `from m import a`), JS specifiers, C# namespaces. */
   entries: { module: string; names?: string[]; at: Range }[];
   /** End of the last import declaration, when there is one. */
   lastImportEnd?: number;

@@ -41,6 +41,8 @@ export const goServers: LanguageReader = {
       if (call.callee === 'signal.Notify' || call.callee === 'signal.NotifyContext') {
         const sigs = call.args.slice(1).map((a) => signalName(a.text));
         out.signals.push({ signals: sigs.length > 0 ? sigs : ['*'], at: rangeOf(call.node), drains: [] });
+      } else if (signalHelper(w, call)) {
+        out.signals.push({ signals: ['SIGINT', 'SIGTERM'], at: rangeOf(call.node), drains: [] });
       }
       if (call.receiver && (call.name === 'Shutdown' || call.name === 'ShutdownWithTimeout' || call.name === 'GracefulStop')) {
         out.drainCalls.push({ kind: call.name === 'GracefulStop' ? 'GracefulStop' : 'Shutdown', at: rangeOf(call.node) });
@@ -53,6 +55,33 @@ export const goServers: LanguageReader = {
     for (const assignment of w.nodes.get('assignment_statement') ?? []) readAssignment(w, assignment, out.http);
   },
 };
+
+/**
+ * Libraries whose helpers call signal.Notify(SIGINT, SIGTERM) for the program and return a context (or channel)
+ * that ends on SIGTERM: the code out of the repository's sight still catches it. The package is matched by its
+ * import path (any alias: controller-runtime is usually `ctrl`), the helper by name.
+ */
+const SIGNAL_HELPERS: { module: RegExp; names: ReadonlySet<string> }[] = [
+  { module: /^sigs\.k8s\.io\/controller-runtime(\/pkg\/manager\/signals)?$/, names: new Set(['SetupSignalHandler']) },
+  { module: /^k8s\.io\/apiserver\/pkg\/server$/, names: new Set(['SetupSignalHandler', 'SetupSignalContext']) },
+  { module: /^knative\.dev\/pkg\/signals$/, names: new Set(['NewContext', 'SetupSignalHandler']) },
+  { module: /^github\.com\/dapr\/kit\/signals$/, names: new Set(['Context']) },
+];
+
+function signalHelper(w: Walked, call: CallNode): boolean {
+  if (!call.receiver || call.name === undefined) return false;
+  const name = call.name;
+  return SIGNAL_HELPERS.some((h) => h.names.has(name) && w.imports.some((e) => h.module.test(e.module) && qualifies(call, e)));
+}
+
+/** The call's qualifier is the import's alias, or the package's own name (the last path element) without one. */
+function qualifies(call: CallNode, entry: Walked['imports'][number]): boolean {
+  const qualifier = call.receiver!.text;
+  if (entry.names) return entry.names.includes(qualifier);
+  const segments = entry.module.split('/');
+  const last = /^v\d+$/.test(segments.at(-1)!) && segments.length > 1 ? segments.at(-2)! : segments.at(-1)!;
+  return qualifier === last.replace(/[^A-Za-z0-9_]/g, '');
+}
 
 function httpServer(w: Walked, call: CallNode): HttpServerSite {
   const site: HttpServerSite = { language: 'go', framework: 'go', api: 'http.Server{}', at: rangeOf(call.node), unknown: false };
