@@ -9,7 +9,7 @@
 import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
-import { asMap, get, range, str, stringMap, type YDoc, type YNode } from './yaml-util.js';
+import { asMap, get, range, str, stringMap, yamlErrorSpan, type YDoc, type YNode } from './yaml-util.js';
 import { FileSource, MaskedSource, type ObjectSource } from './source.js';
 import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 
@@ -126,9 +126,9 @@ export function extractManifests(
     if (doc.errors.length > 0) {
       if (!helm) {
         const err = doc.errors[0]!;
-        const [start, end] = err.pos;
+        const { start, end } = yamlErrorSpan(err, text.length);
         const at = lines.position(start);
-        const endAt = lines.position(Math.max(end, start));
+        const endAt = lines.position(end);
         problems.push({
           file,
           start,
