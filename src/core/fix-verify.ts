@@ -8,7 +8,7 @@
 import { applyEdits, eolOf, selectFixes } from './edit.js';
 import { extractFacts, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
-import { isRuntimeReady, parse } from './facts/treesitter.js';
+import { isRuntimeReady, parse, type GrammarName } from './facts/treesitter.js';
 import type { Finding, Fix, TextEdit } from './finding.js';
 import type { KubeconnOptions } from './options.js';
 
@@ -237,12 +237,21 @@ function commentStart(line: string, syntax: FileFacts['commentSyntax']): number 
   return -1;
 }
 
-/** Code files: the top-level declaration holding the edit has no tree-sitter ERROR or MISSING node. */
+/**
+ * The tree-sitter grammar a file is read with: gRPC code, or bash for a shell script. tree-sitter never fails
+ * a parse (a broken line becomes an ERROR node and the rest is still read), so a fix there must be checked here:
+ * `exec ` inserted into an ERROR of a broken entrypoint script re-appeared on every --fix pass.
+ */
+function grammarOf(facts: FileFacts): GrammarName | undefined {
+  return languageOfFile(facts.file)?.grammar ?? (facts.script ? 'bash' : undefined);
+}
+
+/** Code files and scripts: the top-level statement holding the edit has no tree-sitter ERROR or MISSING node. */
 function codeParsesAt(facts: FileFacts, start: number, end: number): boolean {
   const text = facts.text;
-  const lang = languageOfFile(facts.file);
-  if (!lang || !isRuntimeReady()) return true;
-  const tree = parse(lang.grammar, text);
+  const grammar = grammarOf(facts);
+  if (!grammar || !isRuntimeReady()) return true;
+  const tree = parse(grammar, text);
   try {
     const root = tree.rootNode;
     // Indices are UTF-16 offsets, as the extractors use them. A declaration ending where an insertion
@@ -267,10 +276,10 @@ function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptio
     if (n === 0) return false;
     old.set(p.message, n - 1);
   }
-  const lang = languageOfFile(facts.file);
-  if (lang && isRuntimeReady()) {
+  const grammar = grammarOf(facts);
+  if (grammar && isRuntimeReady()) {
     const errors = (t: string) => {
-      const tree = parse(lang.grammar, t);
+      const tree = parse(grammar, t);
       try {
         return tree.rootNode.hasError;
       } finally {
