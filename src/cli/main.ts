@@ -5,6 +5,7 @@ import {
   allRules,
   applyEdits,
   type Fix,
+  globProblem,
   initKubeconn,
   printable,
   type KubeconnOptions,
@@ -145,10 +146,10 @@ async function run(argv: string[]): Promise<number> {
   const config = values['no-config']
     ? { options: {}, problems: [] }
     : loadProjectConfig(firstFolder(roots[0]!), ruleIds, values.config ? path.resolve(values.config) : undefined);
-  if (config.problems.length > 0) {
-    for (const problem of config.problems) process.stderr.write(`kubeconn: ${printable(formatConfigProblem(problem))}\n`);
-    return 2;
-  }
+  // A config mistake stops the run; a warning (an unusable exclude pattern, left out) does not.
+  for (const problem of config.problems)
+    process.stderr.write(`kubeconn: ${problem.severity === 'warning' ? 'warning: ' : ''}${printable(formatConfigProblem(problem))}\n`);
+  if (config.problems.some((p) => p.severity !== 'warning')) return 2;
   const options = mergeOptions(config.options, toOptions(values));
   const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
@@ -269,10 +270,16 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
     throw new UsageError(`--app-protocol must be kubernetes.io/h2c or grpc, got '${appProtocol}'`);
   }
   if (values['max-warnings'] !== undefined) int('max-warnings');
+  // Checked like the config file's patterns: an unusable one is left out with a warning, the others and the defaults apply.
+  const exclude = ((values.exclude as string[] | undefined) ?? []).filter((pattern) => {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) process.stderr.write(`kubeconn: warning: --exclude: ${printable(problem)}; the pattern is ignored\n`);
+    return problem === undefined;
+  });
   return {
     rules: Object.keys(rules).length > 0 ? rules : undefined,
     imageMap: Object.keys(imageMap).length > 0 ? imageMap : undefined,
-    exclude: (values.exclude as string[] | undefined)?.length ? (values.exclude as string[]) : undefined,
+    exclude: exclude.length > 0 ? exclude : undefined,
     kubernetesVersion: values['kubernetes-version'] as string | undefined,
     preStopSeconds: int('pre-stop-seconds'),
     drainSeconds: int('drain-seconds'),
