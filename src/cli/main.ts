@@ -52,6 +52,7 @@ Options:
   --image-map <image>=<Dockerfile>  place an image the linker cannot (repeatable)
   --exclude <glob>             skip matching files (gitignore syntax, repeatable)
   --max-file-size <bytes>      skip larger files                                        [5242880]
+  --max-parse-ms <n>           skip a file whose parsing takes longer (milliseconds)    [5000]
   --debug                      say on stderr which parts of Helm charts and Kustomize overlays were unknown, and why
   --quiet                      report errors only
   --max-warnings <n>           exit 1 when there are more warnings than this
@@ -99,6 +100,7 @@ async function run(argv: string[]): Promise<number> {
         'image-map': { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
+        'max-parse-ms': { type: 'string' },
         quiet: { type: 'boolean' },
         debug: { type: 'boolean' },
         'max-warnings': { type: 'string' },
@@ -284,6 +286,7 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
     preStopSeconds: int('pre-stop-seconds'),
     drainSeconds: int('drain-seconds'),
     maxFileBytes: int('max-file-size'),
+    maxParseMs: int('max-parse-ms'),
     appProtocol: appProtocol,
   };
 }
