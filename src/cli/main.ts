@@ -5,6 +5,7 @@ import {
   allRules,
   applyEdits,
   type Fix,
+  globProblem,
   initKubeconn,
   printable,
   type KubeconnOptions,
@@ -51,6 +52,7 @@ Options:
   --image-map <image>=<Dockerfile>  place an image the linker cannot (repeatable)
   --exclude <glob>             skip matching files (gitignore syntax, repeatable)
   --max-file-size <bytes>      skip larger files                                        [5242880]
+  --max-parse-ms <n>           skip a file whose parsing takes longer (milliseconds)    [5000]
   --debug                      say on stderr which parts of Helm charts and Kustomize overlays were unknown, and why
   --quiet                      report errors only
   --max-warnings <n>           exit 1 when there are more warnings than this
@@ -98,6 +100,7 @@ async function run(argv: string[]): Promise<number> {
         'image-map': { type: 'string', multiple: true },
         exclude: { type: 'string', multiple: true },
         'max-file-size': { type: 'string' },
+        'max-parse-ms': { type: 'string' },
         quiet: { type: 'boolean' },
         debug: { type: 'boolean' },
         'max-warnings': { type: 'string' },
@@ -145,10 +148,10 @@ async function run(argv: string[]): Promise<number> {
   const config = values['no-config']
     ? { options: {}, problems: [] }
     : loadProjectConfig(firstFolder(roots[0]!), ruleIds, values.config ? path.resolve(values.config) : undefined);
-  if (config.problems.length > 0) {
-    for (const problem of config.problems) process.stderr.write(`kubeconn: ${printable(formatConfigProblem(problem))}\n`);
-    return 2;
-  }
+  // A config mistake stops the run; a warning (an unusable exclude pattern, left out) does not.
+  for (const problem of config.problems)
+    process.stderr.write(`kubeconn: ${problem.severity === 'warning' ? 'warning: ' : ''}${printable(formatConfigProblem(problem))}\n`);
+  if (config.problems.some((p) => p.severity !== 'warning')) return 2;
   const options = mergeOptions(config.options, toOptions(values));
   const files = collectFiles(roots, { exclude: options.exclude, include: options.include });
   await initKubeconn();
@@ -269,14 +272,21 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
     throw new UsageError(`--app-protocol must be kubernetes.io/h2c or grpc, got '${appProtocol}'`);
   }
   if (values['max-warnings'] !== undefined) int('max-warnings');
+  // Checked like the config file's patterns: an unusable one is left out with a warning, the others and the defaults apply.
+  const exclude = ((values.exclude as string[] | undefined) ?? []).filter((pattern) => {
+    const problem = globProblem(pattern);
+    if (problem !== undefined) process.stderr.write(`kubeconn: warning: --exclude: ${printable(problem)}; the pattern is ignored\n`);
+    return problem === undefined;
+  });
   return {
     rules: Object.keys(rules).length > 0 ? rules : undefined,
     imageMap: Object.keys(imageMap).length > 0 ? imageMap : undefined,
-    exclude: (values.exclude as string[] | undefined)?.length ? (values.exclude as string[]) : undefined,
+    exclude: exclude.length > 0 ? exclude : undefined,
     kubernetesVersion: values['kubernetes-version'] as string | undefined,
     preStopSeconds: int('pre-stop-seconds'),
     drainSeconds: int('drain-seconds'),
     maxFileBytes: int('max-file-size'),
+    maxParseMs: int('max-parse-ms'),
     appProtocol: appProtocol,
   };
 }

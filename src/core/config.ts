@@ -4,6 +4,7 @@
 // that are valid still apply. Where the file comes from (disk, an editor buffer) is the front end's business.
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { globProblem } from './glob-pattern.js';
 import type { KubeconnOptions, RuleLevel } from './options.js';
 
 /** File names searched for, in this order, in each folder from the project root upward. */
@@ -31,6 +32,8 @@ export interface ConfigProblem {
   /** Dotted key path (`rules.prestop-slep`), '' for the whole file. */
   key: string;
   message: string;
+  /** 'warning': the value is left out and the run goes on (an unusable exclude pattern); otherwise an error. */
+  severity?: 'warning';
 }
 
 /** The JSON schema of the config, for a set of rule ids (rule names are checked too). */
@@ -102,14 +105,57 @@ function validatorFor(ruleIds: readonly string[]): ((data: unknown) => boolean) 
   return validate;
 }
 
+type Locate = (path: (string | number)[], keyOnly: boolean) => { line: number; column: number };
+
 /** Validate a config value (already parsed). Returns the valid subset and one problem per mistake. */
 export function validateConfig(
   value: unknown,
   ruleIds: readonly string[],
   source: string,
-  locate: (path: (string | number)[], keyOnly: boolean) => { line: number; column: number } = () => ({ line: 1, column: 1 }),
+  locate: Locate = () => ({ line: 1, column: 1 }),
 ): { config: UserConfig; problems: ConfigProblem[] } {
   if (value === undefined || value === null) return { config: {}, problems: [] };
+  const { config, problems } = validateSchema(value, ruleIds, source, locate);
+  const patterns = checkPatterns(config, source, locate);
+  return {
+    config: patterns.config,
+    problems: [...problems, ...patterns.problems].sort((a, b) => a.line - b.line || a.column - b.column),
+  };
+}
+
+/**
+ * Patterns the schema accepts but gitignore cannot use as written (`*.{yaml,yml}` matches a literal brace):
+ * a warning each, and the pattern is left out; the other patterns and the default excludes still apply.
+ */
+function checkPatterns(config: UserConfig, source: string, locate: Locate): { config: UserConfig; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  let out = config;
+  for (const key of ['exclude', 'include'] as const) {
+    const list = config[key];
+    if (!list) continue;
+    const kept = list.filter((pattern, i) => {
+      const problem = globProblem(pattern);
+      if (problem)
+        problems.push({
+          source,
+          ...locate([key, i], false),
+          key: `${key}.${i}`,
+          message: `${key}: ${problem}; the pattern is ignored`,
+          severity: 'warning',
+        });
+      return problem === undefined;
+    });
+    if (kept.length !== list.length) out = { ...out, [key]: kept };
+  }
+  return { config: out, problems };
+}
+
+function validateSchema(
+  value: object,
+  ruleIds: readonly string[],
+  source: string,
+  locate: Locate,
+): { config: UserConfig; problems: ConfigProblem[] } {
   const validate = validatorFor(ruleIds);
   if (validate(value)) return { config: value, problems: [] };
   const problems: ConfigProblem[] = [];

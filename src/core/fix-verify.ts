@@ -8,7 +8,8 @@
 import { applyEdits, eolOf, selectFixes } from './edit.js';
 import { extractFacts, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
-import { isRuntimeReady, parse } from './facts/treesitter.js';
+import type { Tree } from 'web-tree-sitter';
+import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
 import type { Finding, Fix, TextEdit } from './finding.js';
 import type { KubeconnOptions } from './options.js';
 
@@ -79,7 +80,7 @@ function verify(
     }
     return ok;
   };
-  const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
+  const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e, options.maxParseMs));
   const clean = new Set<Fix>(); // re-parse verdicts settled by a batch
   const appliesCleanly = (fix: Fix): boolean => {
     if (clean.has(fix)) return true;
@@ -194,7 +195,7 @@ function normalise(files: ReadonlyMap<string, FileFacts>, fix: Fix): Fix {
 }
 
 /** An edit in range that splits no CRLF and no surrogate pair, touches no comment and sits where the file parses. */
-function editIsSafe(facts: FileFacts | undefined, e: TextEdit): boolean {
+function editIsSafe(facts: FileFacts | undefined, e: TextEdit, budgetMs: number): boolean {
   if (!facts) return false;
   const text = facts.text;
   if (e.start < 0 || e.end < e.start || e.end > text.length) return false;
@@ -207,7 +208,7 @@ function editIsSafe(facts: FileFacts | undefined, e: TextEdit): boolean {
   const first = facts.lines.position(e.start).line - 1;
   const last = facts.lines.position(e.end).line + 1;
   if (facts.problems.some((p) => p.kind === 'syntax' && (p.fatal || (p.endLine >= first && p.line <= last)))) return false;
-  return codeParsesAt(facts, e.start, e.end);
+  return codeParsesAt(facts, e.start, e.end, budgetMs);
 }
 
 /** Does the edit replace comment text, or insert after a comment marker on its line? */
@@ -237,12 +238,22 @@ function commentStart(line: string, syntax: FileFacts['commentSyntax']): number 
   return -1;
 }
 
-/** Code files: the top-level declaration holding the edit has no tree-sitter ERROR or MISSING node. */
-function codeParsesAt(facts: FileFacts, start: number, end: number): boolean {
+/**
+ * The tree-sitter grammar a file is read with: gRPC code, or bash for a shell script. tree-sitter never fails
+ * a parse (a broken line becomes an ERROR node and the rest is still read), so a fix there must be checked here:
+ * `exec ` inserted into an ERROR of a broken entrypoint script re-appeared on every --fix pass.
+ */
+function grammarOf(facts: FileFacts): GrammarName | undefined {
+  return languageOfFile(facts.file)?.grammar ?? (facts.script ? 'bash' : undefined);
+}
+
+/** Code files and scripts: the top-level statement holding the edit has no tree-sitter ERROR or MISSING node. */
+function codeParsesAt(facts: FileFacts, start: number, end: number, budgetMs: number): boolean {
   const text = facts.text;
-  const lang = languageOfFile(facts.file);
-  if (!lang || !isRuntimeReady()) return true;
-  const tree = parse(lang.grammar, text);
+  const grammar = grammarOf(facts);
+  if (!grammar || !isRuntimeReady()) return true;
+  const tree = parseWithin(grammar, text, budgetMs);
+  if (!tree) return false;
   try {
     const root = tree.rootNode;
     // Indices are UTF-16 offsets, as the extractors use them. A declaration ending where an insertion
@@ -267,10 +278,11 @@ function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptio
     if (n === 0) return false;
     old.set(p.message, n - 1);
   }
-  const lang = languageOfFile(facts.file);
-  if (lang && isRuntimeReady()) {
+  const grammar = grammarOf(facts);
+  if (grammar && isRuntimeReady()) {
     const errors = (t: string) => {
-      const tree = parse(lang.grammar, t);
+      const tree = parseWithin(grammar, t, options.maxParseMs);
+      if (!tree) return true;
       try {
         return tree.rootNode.hasError;
       } finally {
@@ -280,6 +292,16 @@ function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptio
     if (errors(text) && !errors(facts.text)) return false;
   }
   return true;
+}
+
+/** A parse under the per-file time budget; undefined when it ran out (the edit is then not known to be safe). */
+function parseWithin(grammar: GrammarName, text: string, budgetMs: number): Tree | undefined {
+  try {
+    return withParseBudget(budgetMs, () => parse(grammar, text));
+  } catch (error) {
+    if (error instanceof ParseBudgetExceeded) return undefined;
+    throw error;
+  }
 }
 
 function byFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {

@@ -16,6 +16,8 @@ export interface KubeconnOptions {
   rules: Record<string, RuleLevel>;
   /** Files larger than this are skipped with a message. */
   maxFileBytes: number;
+  /** Milliseconds one file's parsing may take before the file is skipped with a message (the last resort). */
+  maxParseMs: number;
   /** Image name (without tag) → Dockerfile path, for images the linker cannot place by itself. */
   imageMap: Record<string, string>;
   /** Whether the engine itself honours `eslint-disable` comments (ESLint does it on its own). */
@@ -35,6 +37,7 @@ export const defaultOptions: KubeconnOptions = {
   appProtocol: 'kubernetes.io/h2c',
   rules: {},
   maxFileBytes: 5 * 1024 * 1024,
+  maxParseMs: 5000,
   imageMap: {},
   applyDirectiveComments: true,
   exclude: [],
@@ -53,6 +56,9 @@ export function resolveOptions(partial: Partial<KubeconnOptions> = {}): Kubeconn
     if (!Number.isInteger(value) || value < 1 || value > 3600) {
       throw new OptionsError(`${key} must be a whole number of seconds from 1 to 3600, got ${JSON.stringify(value)}`);
     }
+  }
+  if (!Number.isInteger(merged.maxParseMs) || merged.maxParseMs < 1) {
+    throw new OptionsError(`maxParseMs must be a whole number of milliseconds of at least 1, got ${JSON.stringify(merged.maxParseMs)}`);
   }
   for (const [id, level] of Object.entries(merged.rules)) {
     if (!['off', 'info', 'warn', 'error'].includes(level)) {

@@ -160,7 +160,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       naming.uriOf(project.file),
       project.problems.map((p) => ({
         range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.line - 1, character: p.column - 1 } },
-        severity: DiagnosticSeverity.Error,
+        severity: p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
         source: SOURCE,
         code: 'config-error',
         message: p.message,

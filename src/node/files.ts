@@ -1,9 +1,12 @@
 // Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
 // vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
-import { isAnalysable, tooLargeMessage } from '../api.js';
+import { globProblem, isAnalysable, tooLargeMessage } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+
+// The pattern check lives in the core (the config file is validated there); the editor settings read it from here.
+export { globProblem };
 
 const ALWAYS_SKIPPED = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn']);
 
@@ -44,25 +47,6 @@ export function excludedBySettings(relative: string, options: WalkOptions = {}):
   if (rel === '' || rel.startsWith('..')) return false;
   const settings = settingsIgnore(options);
   return excludedBy(settings, settings.exclude, rel, false);
-}
-
-/**
- * Why a pattern of the `exclude`/`include` settings cannot be used, or undefined when it can. They are
- * gitignore patterns: no brace lists (`*.{yaml,yml}` would match a literal brace), relative, non-empty.
- */
-export function globProblem(pattern: unknown): string | undefined {
-  if (typeof pattern !== 'string') return `${JSON.stringify(pattern) ?? String(pattern)} is not a string`;
-  const shown = JSON.stringify(pattern);
-  if (pattern.trim() === '') return 'an empty pattern matches nothing';
-  if (/[{}]/.test(pattern)) return `${shown} uses braces, which gitignore patterns do not support (list each pattern on its own)`;
-  if (path.isAbsolute(pattern) && !pattern.startsWith('/'))
-    return `${shown} is an absolute path; patterns are relative to the workspace folder`;
-  try {
-    ignore().add([pattern]).ignores('probe/file.yaml');
-  } catch (error) {
-    return `${shown} is not a valid pattern (${(error as Error).message})`;
-  }
-  return undefined;
 }
 
 /**

@@ -143,6 +143,39 @@ describe('bad input', () => {
     const again = await analyse({ 'pod.yaml': fixed, 'svc.yaml': svc });
     assert.equal(again.result.findings.filter((f) => f.ruleId === 'prestop-sleep').length, 0);
   });
+
+  it('a YAML error at the end of the input is a problem inside the file, never one past it', async () => {
+    // An unclosed `[` makes the yaml library report [length, length + 1): every reader of YAML clamps it.
+    const files = {
+      'k8s/app.yaml': 'apiVersion: v1\nkind: Service\nmetadata: [',
+      'deploy/kustomization.yaml': '[',
+      'skaffold.yaml': 'apiVersion: skaffold/v4beta6\nkind: Config\nbuild: [',
+      'src/main/resources/application.yml': 'grpc:\n  client: [',
+      'appsettings.json': '{"GrpcClient": "\\u12',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 1.0.0\n',
+      'chart/values.yaml': 'port: [',
+      'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.port }}\n',
+    };
+    const { result } = await analyse(files);
+    const texts: Record<string, string> = files;
+    const outside = result.problems.filter((p) => p.start < 0 || p.end < p.start || p.end > texts[p.file]!.length);
+    assert.deepEqual(
+      outside.map((p) => `${p.file} [${p.start}, ${p.end}) ${p.message}`),
+      [],
+    );
+    for (const file of [
+      'k8s/app.yaml',
+      'deploy/kustomization.yaml',
+      'skaffold.yaml',
+      'src/main/resources/application.yml',
+      'appsettings.json',
+      'chart/values.yaml',
+    ])
+      assert.ok(
+        result.problems.some((p) => p.file === file),
+        `${file} has its syntax problem`,
+      );
+  });
 });
 
 describe('incremental workspace', () => {

@@ -44,6 +44,21 @@ describe('project config (.kubeconn.yaml)', () => {
     assert.deepEqual(config, { kubernetesVersion: '1.31', rules: {} });
   });
 
+  it('an unusable exclude/include pattern is a warning at its line and is left out; the other patterns apply', () => {
+    const text = 'exclude:\n  - generated/\n  - "**/*.{yaml"\ninclude: [pkg/testdata/, "  "]\n';
+    const { config, problems } = parseConfigFile('/p/.kubeconn.yaml', text, IDS);
+    assert.deepEqual(
+      problems.map((p) => `${p.line}:${p.column} ${p.severity} ${p.key} ${p.message}`),
+      [
+        '3:5 warning exclude.1 exclude: "**/*.{yaml" uses braces, which gitignore patterns do not support (list each pattern on its own); the pattern is ignored',
+        '4:26 warning include.1 include: an empty pattern matches nothing; the pattern is ignored',
+      ],
+    );
+    assert.deepEqual(config, { exclude: ['generated/'], include: ['pkg/testdata/'] });
+    // settings.kubeconn (ESLint) goes through the same check, without positions.
+    assert.deepEqual(validateConfig({ exclude: ['*.{yml,yaml}'] }, IDS, 'settings.kubeconn').config, { exclude: [] });
+  });
+
   it('reports YAML syntax errors and non-mapping content without throwing', () => {
     assert.match(parseConfigFile('/p/.kubeconn.yaml', 'rules: [a\n', IDS).problems[0]!.message, /YAML syntax error/);
     assert.match(parseConfigFile('/p/.kubeconn.yaml', '- a\n- b\n', IDS).problems[0]!.message, /must be a mapping/);

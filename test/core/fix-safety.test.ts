@@ -223,6 +223,41 @@ describe('fix safety', () => {
       assert.equal(out.slice(1, 7), '# new\n');
     });
 
+    it('drops a fix and a suggestion inside a tree-sitter ERROR of a shell script, even one that removes its finding', () => {
+      // tree-sitter reads a broken script without failing: `)$(#!/bin/sh` is an ERROR node, and `exec ` put there
+      // (the entrypoint-script-exec fix on a fuzzed script) came back on every --fix pass.
+      const execFix = (at: (text: string) => number) =>
+        defineRule({
+          id: 'fake-exec',
+          meta: {
+            type: 'problem',
+            category: 'signals',
+            description: 'Test rule',
+            remediation: 'None.',
+            severity: 'warning',
+            messages: { m: 'not exec', f: 'insert exec' },
+          },
+          // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
+          check({ model, report }) {
+            const text = model.files.get('/p/run.sh')!.text;
+            if (text.includes('exec ')) return;
+            const edits = [{ file: '/p/run.sh', start: at(text), end: at(text), text: 'exec ' }];
+            report({
+              messageId: 'm',
+              at: { file: '/p/run.sh', start: 0, end: 3 },
+              fix: { messageId: 'f', edits },
+              suggest: [{ messageId: 'f', edits }],
+            });
+          },
+        });
+      const clean = '#!/bin/sh\nset -e\n/app/server --listen :50051\n';
+      const [ok] = lint({ 'run.sh': clean }, [execFix((t) => t.indexOf('/app/server'))]);
+      assert.ok(ok?.fix, 'a clean script keeps its fix');
+      const [broken] = lint({ 'run.sh': `)$(${clean}` }, [execFix(() => 1)]);
+      assert.equal(broken?.fix, undefined);
+      assert.deepEqual(broken?.suggestions, []);
+    });
+
     it('drops a fix that touches a comment', () => {
       const c = DOC.indexOf('# keep me');
       const [f] = lint({ 'c.yaml': DOC.replace('a: "1"', 'a: "1" # x') }, [fake({ comment: { start: c, end: c + 9, text: '' } })]);

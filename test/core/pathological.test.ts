@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { initKubeconn, Workspace, allRules, createWorkspace } from '../../src/api.js';
+import { initKubeconn, Workspace, allRules, createWorkspace, extractFacts, resolveOptions } from '../../src/api.js';
+import { parse, ParseBudgetExceeded, withParseBudget } from '../../src/core/facts/treesitter.js';
 import { maskHelm } from '../../src/core/facts/manifests.js';
 import { globToRegExp } from '../../src/core/model/images.js';
 import { eslint, kubeconn, makeProject, type Result } from '../e2e/project.js';
@@ -215,5 +216,64 @@ describe('pathological input: linear time', () => {
     for (let i = 0; py.length < 500_000; i++) py += `a${i} = b${i % 97}(${i})\nc${i} = a${i} + "x"\n`;
     const result = await timed(60_000, () => analyse({ 'bundle.js': js, 'app.py': py, 'a.yaml': POD('a') }));
     assert.deepEqual(prestop(result), ['a.yaml']);
+  });
+});
+
+describe('pathological input: the per-file time budget (the last resort)', () => {
+  const projects: { cleanup(): void }[] = [];
+  after(() => projects.forEach((p) => p.cleanup()));
+  // 1.1 MB of `if true; then`: tree-sitter-bash needs several seconds for it (superlinear error recovery).
+  const slowScript = `#!/bin/sh\n${'if true; then\n'.repeat(80_000)}`;
+
+  it('a tree-sitter parse past the deadline is cancelled, and the next parse starts afresh', async () => {
+    await initKubeconn();
+    parse('bash', 'echo warm\n').delete(); // the grammar's first parse compiles its wasm: not the file's time
+    assert.throws(
+      () => withParseBudget(1, () => parse('bash', slowScript)),
+      (error) => error instanceof ParseBudgetExceeded && error.budgetMs === 1,
+    );
+    // A cancelled parser resumes where it stopped unless it is reset: the next script must get its own tree.
+    const tree = withParseBudget(1000, () => parse('bash', 'exec /app/server\n'));
+    try {
+      assert.equal(tree.rootNode.text, 'exec /app/server\n');
+      assert.equal(tree.rootNode.hasError, false);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('long extractor loops check the same deadline: 4,000 YAML documents with a 1 ms budget are skipped', async () => {
+    await initKubeconn();
+    const many = Array.from({ length: 2000 }, (_, i) => POD(`p${i}`)).join('---\n');
+    const facts = extractFacts('/w/many.yaml', many, resolveOptions({ maxParseMs: 1 }));
+    assert.deepEqual(
+      facts.problems.map((p) => [p.kind, p.message]),
+      [['skipped', 'Skipped: parsing many.yaml took longer than 1 ms, so nothing in it is analysed (setting maxParseMs).']],
+    );
+    assert.equal(facts.manifests, undefined);
+  });
+
+  it('the CLI skips the slow file with a notice naming it; every other file, scripts included, still reports', () => {
+    const p = makeProject({
+      'a-slow.sh': slowScript,
+      'a.yaml': POD('a'),
+      'svc/Dockerfile': 'FROM debian:12\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n',
+      'svc/entrypoint.sh': '#!/bin/sh\nset -e\n/app/server --listen :8080\n',
+    });
+    projects.push(p);
+    // 1 s, not 1 ms: the first file of each kind in a fresh process pays for JIT and wasm compilation (~100 ms
+    // on a loaded machine), which a tiny budget would count against it. a-slow.sh sorts first, so the bash
+    // parser is cancelled before entrypoint.sh is parsed with it.
+    const r = timed(60_000, () => kubeconn(p.dir, ['check', '--no-config', '--format', 'json', '--max-parse-ms', '1000']));
+    const results = JSON.parse(r.stdout) as Result[];
+    const messages = (file: string) =>
+      results.find((x) => path.relative(p.dir, x.filePath) === file)?.messages.map((m) => `${m.ruleId ?? ''} ${m.line}`) ?? [];
+    assert.deepEqual(
+      results.find((x) => x.filePath.endsWith('a-slow.sh'))?.messages.map((m) => m.message),
+      ['Skipped: parsing a-slow.sh took longer than 1 s, so nothing in it is analysed (setting maxParseMs).'],
+    );
+    assert.deepEqual(messages('a.yaml'), ['kubeconn/prestop-sleep 8', 'kubeconn/readiness-probe 8']);
+    assert.deepEqual(messages('svc/entrypoint.sh'), ['kubeconn/entrypoint-script-exec 3']);
+    assert.equal(r.status, 1, r.stderr);
   });
 });

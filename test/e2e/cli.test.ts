@@ -251,6 +251,27 @@ describe('kubeconn CLI', () => {
     assert.equal(kubeconn(p.dir, ['check', '--no-config', '--format', 'json']).status, 0);
   });
 
+  it('an unusable exclude pattern (flag or config) is a warning naming where it came from; the other patterns and the defaults apply', () => {
+    const p = makeProject({ 'deploy/pod.yaml': bad, 'generated/pod.yaml': bad, 'pkg/testdata/pod.yaml': bad });
+    projects.push(p);
+    const files = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as Result[]).filter((x) => x.messages.length > 0).map((x) => path.relative(p.dir, x.filePath));
+    const flag = kubeconn(p.dir, ['check', '--format', 'json', '--exclude', '**/*.{yaml', '--exclude', 'generated/']);
+    assert.equal(
+      flag.stderr,
+      'kubeconn: warning: --exclude: "**/*.{yaml" uses braces, which gitignore patterns do not support (list each pattern on its own); the pattern is ignored\n',
+    );
+    assert.equal(flag.status, 0, 'a warning does not stop the run (exit 2 is for mistakes)');
+    assert.deepEqual(files(flag), ['deploy/pod.yaml']);
+    p.write('.kubeconn.yaml', 'exclude:\n  - "**/*.{yaml"\n  - generated/\n');
+    const config = kubeconn(p.dir, ['check', '--format', 'json']);
+    assert.equal(
+      config.stderr,
+      'kubeconn: warning: .kubeconn.yaml:2:5: exclude: "**/*.{yaml" uses braces, which gitignore patterns do not support (list each pattern on its own); the pattern is ignored\n',
+    );
+    assert.deepEqual(files(config), ['deploy/pod.yaml']);
+  });
+
   it('skips test data folders unless the config includes them', () => {
     const p = makeProject({
       'deploy/pod.yaml': bad,

@@ -78,12 +78,14 @@ export const appConfigExtractor: Extractor = {
       read = { entries: readNginx(facts.text) };
     }
     if (read.error) {
-      const at = facts.lines.position(read.error.at);
+      // Both readers can report the end of the input one past it (yaml: an unclosed `[`; JSON: a cut `\u` escape).
+      const start = Math.min(read.error.at, facts.text.length);
+      const at = facts.lines.position(start);
       const what = format === 'spring' ? 'Spring config' : '.NET appsettings';
       facts.problems.push({
         file: facts.file,
-        start: read.error.at,
-        end: read.error.at,
+        start,
+        end: start,
         line: at.line,
         column: at.column,
         endLine: at.line,

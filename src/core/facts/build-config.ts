@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { Extractor, FileFacts } from './index.js';
 import type { TextRange } from '../finding.js';
+import { yamlErrorSpan } from './yaml-util.js';
 
 export interface BuildDecl {
   /** Image the build produces (skaffold `image`, compose `image`), when declared. */
@@ -76,12 +77,13 @@ export const buildConfigExtractor: Extractor = {
       if (doc.errors.length > 0) {
         // The manifest extractor reports syntax errors of files that hold `kind:` (skaffold does); say it once.
         const err = doc.errors[0]!;
-        if (!facts.problems.some((p) => p.kind === 'syntax' && p.start === err.pos[0])) {
-          const at = facts.lines.position(err.pos[0]);
+        const { start, end } = yamlErrorSpan(err, facts.text.length);
+        if (!facts.problems.some((p) => p.kind === 'syntax' && p.start === start)) {
+          const at = facts.lines.position(start);
           facts.problems.push({
             file: facts.file,
-            start: err.pos[0],
-            end: err.pos[1],
+            start,
+            end,
             line: at.line,
             column: at.column,
             endLine: at.line,

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ParseProblem } from '../finding.js';
 import type { KubeconnOptions } from '../options.js';
 import { LineIndex } from '../text.js';
+import { ParseBudgetExceeded, withParseBudget } from './treesitter.js';
 import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
 import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
 import { shellExtractor, type ScriptFacts } from './shell.js';
@@ -117,28 +118,53 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   if (skip) return skippedFacts(file, skip);
   // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_EXTRACTOR=<name> makes that extractor throw.
   const failing = process.env.KUBECONN_TEST_FAIL_EXTRACTOR;
-  for (const extractor of claimed) {
-    if (!extractor.mayMatter(text)) continue;
-    try {
-      if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
-      extractor.extract(facts, options, previous);
-    } catch (error) {
-      // A parser bug must not take the workspace down: report it where the user can see it.
-      facts.problems.push({
-        file,
-        start: 0,
-        end: 0,
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        kind: 'internal',
-        fatal: true,
-        message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
-      });
-    }
+  // One budget for all of the file's extractors (a Go file is parsed for dial sites and for servers): past it the
+  // file is skipped, so what its facts would be half-read never reaches a rule.
+  try {
+    withParseBudget(options.maxParseMs, () => {
+      for (const extractor of claimed) runExtractor(extractor, facts, options, previous, failing);
+    });
+  } catch (error) {
+    if (!(error instanceof ParseBudgetExceeded)) throw error;
+    return skippedFacts(file, parseTimeoutMessage(file, error.budgetMs));
   }
   return facts;
+}
+
+/** The message for a file whose parsing ran out of time (options.maxParseMs). */
+export function parseTimeoutMessage(file: string, budgetMs: number): string {
+  const limit = budgetMs >= 1000 ? `${budgetMs / 1000} s` : `${budgetMs} ms`;
+  return `Skipped: parsing ${path.basename(file)} took longer than ${limit}, so nothing in it is analysed (setting maxParseMs).`;
+}
+
+function runExtractor(
+  extractor: Extractor,
+  facts: FileFacts,
+  options: KubeconnOptions,
+  previous: FileFacts | undefined,
+  failing?: string,
+): void {
+  const { file, text } = facts;
+  if (!extractor.mayMatter(text)) return;
+  try {
+    if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
+    extractor.extract(facts, options, previous);
+  } catch (error) {
+    if (error instanceof ParseBudgetExceeded) throw error;
+    // A parser bug must not take the workspace down: report it where the user can see it.
+    facts.problems.push({
+      file,
+      start: 0,
+      end: 0,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      kind: 'internal',
+      fatal: true,
+      message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
+    });
+  }
 }
 
 /** The facts of a file that is not analysed (too large, unreadable, not a regular file): no text, one problem. */

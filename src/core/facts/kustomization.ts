@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { TextRange } from '../finding.js';
 import type { Extractor, FileFacts } from './index.js';
-import { scalarText, type YDoc } from './yaml-util.js';
+import { scalarText, yamlErrorSpan, type YDoc } from './yaml-util.js';
 
 export interface KEntry<T> {
   value: T;
@@ -69,11 +69,12 @@ export const kustomizationExtractor: Extractor = {
       // The manifest extractor reports syntax errors of files with `kind:`; say it once.
       const err = doc.errors[0]!;
       if (!facts.problems.some((p) => p.kind === 'syntax')) {
-        const at = facts.lines.position(err.pos[0]);
+        const { start, end } = yamlErrorSpan(err, facts.text.length);
+        const at = facts.lines.position(start);
         facts.problems.push({
           file: facts.file,
-          start: err.pos[0],
-          end: err.pos[1],
+          start,
+          end,
           line: at.line,
           column: at.column,
           endLine: at.line,

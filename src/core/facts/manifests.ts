@@ -9,9 +9,10 @@
 import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
-import { asMap, get, range, str, stringMap, type YDoc, type YNode } from './yaml-util.js';
+import { asMap, get, range, str, stringMap, yamlErrorSpan, type YDoc, type YNode } from './yaml-util.js';
 import { FileSource, MaskedSource, type ObjectSource } from './source.js';
 import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
+import { checkParseBudget } from './treesitter.js';
 
 export interface K8sObject {
   file: string;
@@ -123,12 +124,13 @@ export function extractManifests(
   const list = Array.isArray(docs) ? docs : [];
   const objects: K8sObject[] = [];
   list.forEach((doc, index) => {
+    checkParseBudget();
     if (doc.errors.length > 0) {
       if (!helm) {
         const err = doc.errors[0]!;
-        const [start, end] = err.pos;
+        const { start, end } = yamlErrorSpan(err, text.length);
         const at = lines.position(start);
-        const endAt = lines.position(Math.max(end, start));
+        const endAt = lines.position(end);
         problems.push({
           file,
           start,
@@ -193,6 +195,7 @@ function parseChunks(source: string, options: { uniqueKeys: boolean; prettyError
       if (old.start !== start) for (const doc of old.docs) shiftDocument(doc, start - old.start);
       return { start, text, mode, docs: old.docs };
     }
+    checkParseBudget();
     const parser = new Parser();
     parser.offset = start;
     const docs = Array.from(new Composer(options).compose(parser.parse(text), false, start + text.length)) as YDoc[];

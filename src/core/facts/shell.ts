@@ -4,7 +4,7 @@
 // ERROR node, the rest of the script is still read).
 import type { Node } from 'web-tree-sitter';
 import type { Extractor, FileFacts } from './index.js';
-import { parse } from './treesitter.js';
+import { checkParseBudget, parse } from './treesitter.js';
 
 /** A word of a command: its source range, its value when it is static, and whether it is `"$@"`. */
 export interface ShWord {
@@ -115,6 +115,7 @@ function statementsOf(node: Node, ctx: Ctx, from = 0, to = node.childCount): ShS
   // (a 107 KB line of `{` is 107,000 children of the program).
   const children = node.children;
   for (let i = from; i < to && i < children.length; i++) {
+    checkParseBudget();
     const child = children[i];
     if (!child) continue;
     if (child.type === '&' && out.length > 0) {

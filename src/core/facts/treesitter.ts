@@ -94,16 +94,58 @@ export function languageOf(name: GrammarName): Language {
   return language;
 }
 
+// ---- the per-file time budget ---------------------------------------------------------------------------
+// The last resort against inputs no linear-time fix foresaw: extractFacts runs a file's extractors under a
+// deadline, tree-sitter cancels a parse that passes it (its progress callback returning true), and long extractor
+// loops check it too. The file is then skipped with a notice; every other file is analysed as usual.
+
+/** Thrown when the file being extracted has used its time budget (caught by extractFacts). */
+export class ParseBudgetExceeded extends Error {
+  override name = 'ParseBudgetExceeded';
+  constructor(readonly budgetMs: number) {
+    super(`parsing took longer than ${budgetMs} ms`);
+  }
+}
+
+let deadline: { at: number; budgetMs: number } | undefined;
+
+/** Run `fn` with a deadline `budgetMs` from now for every parse and check inside it (nested calls restore the outer one). */
+export function withParseBudget<T>(budgetMs: number, fn: () => T): T {
+  const outer = deadline;
+  deadline = { at: performance.now() + budgetMs, budgetMs };
+  try {
+    return fn();
+  } finally {
+    deadline = outer;
+  }
+}
+
+/** For long extractor loops: throws ParseBudgetExceeded once the current file's budget is used (cheap: one clock read). */
+export function checkParseBudget(): void {
+  if (deadline && performance.now() > deadline.at) throw new ParseBudgetExceeded(deadline.budgetMs);
+}
+
 /** Parse a text; the caller must call tree.delete() when done (wasm memory is not garbage-collected). */
 export function parse(name: GrammarName, text: string): Tree {
   let parser = parsers.get(name);
   if (!parser) {
+    const loading = performance.now();
     parser = new Parser();
     parser.setLanguage(languageOf(name));
     parsers.set(name, parser);
+    // Compiling a grammar (up to 5 MB of wasm, once per run) is not the file's parsing: it does not count.
+    if (deadline) deadline.at += performance.now() - loading;
   }
-  const tree = parser.parse(text);
-  if (!tree) throw new Error(`kubeconn: tree-sitter returned no tree for a ${name} file`);
+  const budget = deadline;
+  if (budget && performance.now() > budget.at) throw new ParseBudgetExceeded(budget.budgetMs);
+  // The .d.ts types the callback as returning void, but web-tree-sitter 0.27 cancels the parse when it returns true.
+  const tree = parser.parse(text, null, budget ? { progressCallback: () => performance.now() > budget.at } : undefined);
+  if (!tree) {
+    // A cancelled parse resumes where it stopped on the next call unless the parser is reset.
+    parser.reset();
+    if (budget) throw new ParseBudgetExceeded(budget.budgetMs);
+    throw new Error(`kubeconn: tree-sitter returned no tree for a ${name} file`);
+  }
   return tree;
 }
 

@@ -125,3 +125,13 @@ function trimEnd(text: string, start: number, end: number): number {
   while (end > start && /\s/.test(text[end - 1]!)) end--;
   return end;
 }
+
+/**
+ * The span of a yaml library error, inside the text: an error at the end of the input (an unclosed `[`) has
+ * pos [length, length + 1), and a problem must never point past the file it is in.
+ */
+export function yamlErrorSpan(error: { pos: [number, number] }, length: number): { start: number; end: number } {
+  const clamp = (n: number) => Math.min(Math.max(0, n), length);
+  const start = clamp(error.pos[0]);
+  return { start, end: Math.max(start, clamp(error.pos[1])) };
+}

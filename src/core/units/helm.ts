@@ -107,9 +107,11 @@ function renderUnit(
   const problems: ParseProblem[] = [];
   const debug: string[] = [];
   const objects: K8sObject[] = [];
-  const problemAt = (file: string, start: number, message: string, kind: ParseProblem['kind']): ParseProblem => {
-    const lines = files.get(file)?.lines;
-    const p = lines?.position(start) ?? { line: 1, column: 1 };
+  const problemAt = (file: string, offset: number, message: string, kind: ParseProblem['kind']): ParseProblem => {
+    const facts = files.get(file);
+    // A yaml error at the end of a values file or rendered document sits one past it: keep it inside the file.
+    const start = Math.min(Math.max(0, offset), facts?.text.length ?? offset);
+    const p = facts?.lines.position(start) ?? { line: 1, column: 1 };
     return { file, start, end: start, line: p.line, column: p.column, endLine: p.line, endColumn: p.column, message, kind, fatal: false };
   };
   for (const d of render.diagnostics) {

@@ -5,6 +5,7 @@
 // return os.Getenv("HOST") }`). The result is a list of alternatives made of literal, environment, config
 // and flag parts; the linker substitutes each workload's `env`, args and config files later.
 import type { Node } from 'web-tree-sitter';
+import { checkParseBudget } from '../treesitter.js';
 
 export type Range = [number, number];
 
@@ -321,19 +322,25 @@ export function envNamesOf(parts: Part[] | null): string[] {
 export function* walk(root: Node): Generator<Node> {
   const cursor = root.walk();
   let descend = true;
-  for (;;) {
-    if (descend) {
-      if (cursor.currentNode.isNamed) yield cursor.currentNode;
-      if (cursor.gotoFirstChild()) continue;
+  let visited = 0;
+  try {
+    for (;;) {
+      if (descend) {
+        // Every reader walks the whole tree: the file's time budget is checked here, every 1024 nodes.
+        if ((++visited & 1023) === 0) checkParseBudget();
+        if (cursor.currentNode.isNamed) yield cursor.currentNode;
+        if (cursor.gotoFirstChild()) continue;
+      }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (!cursor.gotoParent()) break;
+      descend = false;
     }
-    if (cursor.gotoNextSibling()) {
-      descend = true;
-      continue;
-    }
-    if (!cursor.gotoParent()) break;
-    descend = false;
+  } finally {
+    cursor.delete();
   }
-  cursor.delete();
 }
 
 export function rangeOf(node: Node): Range {
