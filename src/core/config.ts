@@ -22,6 +22,7 @@ export interface UserConfig {
   imageMap?: Record<string, string>;
   helm?: { valuesFiles?: string[]; releaseName?: string; releaseNamespace?: string };
   maxFileBytes?: number;
+  maxParseMs?: number;
 }
 
 export interface ConfigProblem {
@@ -90,6 +91,11 @@ export function configSchema(ruleIds: readonly string[]): Record<string, unknown
         },
       },
       maxFileBytes: { type: 'integer', minimum: 1, description: 'Files larger than this are skipped with a message (default 5 MB).' },
+      maxParseMs: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Milliseconds one file may take to parse and extract; a slower file is skipped with a message (default 5000).',
+      },
     },
   };
 }
@@ -312,6 +318,7 @@ export function configToOptions(config: UserConfig, resolvePath: (p: string) => 
   if (config.drainSeconds !== undefined) out.drainSeconds = config.drainSeconds;
   if (config.appProtocol !== undefined) out.appProtocol = config.appProtocol;
   if (config.maxFileBytes !== undefined) out.maxFileBytes = config.maxFileBytes;
+  if (config.maxParseMs !== undefined) out.maxParseMs = config.maxParseMs;
   if (config.imageMap)
     out.imageMap = Object.fromEntries(Object.entries(config.imageMap).map(([image, file]) => [image, resolvePath(file)]));
   if (config.exclude) out.exclude = [...config.exclude];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { configSchema, mergeOptions, parseConfigFile, validateConfig } from '../../src/core/config.js';
+import { configSchema, configToOptions, mergeOptions, parseConfigFile, validateConfig } from '../../src/core/config.js';
 import { findConfigFile, loadProjectConfig } from '../../src/node/config-file.js';
 import { allRules } from '../../rules/index.js';
 import { repoRoot } from '../helpers/paths.js';
@@ -27,6 +27,13 @@ describe('project config (.kubeconn.yaml)', () => {
     // Paths are relative to the config file's folder.
     assert.deepEqual(found.options.imageMap, { orders: path.join(root, 'repo/services/orders/Dockerfile') });
     fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reads the limits: maxFileBytes and maxParseMs (the per-file time budget)', () => {
+    const { config, problems } = parseConfigFile('/p/.kubeconn.yaml', 'maxFileBytes: 1024\nmaxParseMs: 250\n', IDS);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(configToOptions(config), { maxFileBytes: 1024, maxParseMs: 250 });
+    assert.match(parseConfigFile('/p/.kubeconn.yaml', 'maxParseMs: 0\n', IDS).problems[0]?.message ?? '', /maxParseMs/);
   });
 
   it('reports an unknown key with its line, column and a suggestion, and keeps the valid keys', () => {
