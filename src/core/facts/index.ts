@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ParseProblem } from '../finding.js';
 import type { KubeconnOptions } from '../options.js';
 import { LineIndex } from '../text.js';
+import { CodeFile } from './code.js';
 import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
 import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
 import { shellExtractor, type ScriptFacts } from './shell.js';
@@ -60,8 +61,11 @@ export interface Extractor {
   claims(file: string): boolean;
   /** Cheap text test run before parsing; false skips the file. */
   mayMatter(text: string): boolean;
-  /** `previous`: this file's facts before the edit, which an extractor may reuse (they are discarded after). */
-  extract(facts: FileFacts, options: KubeconnOptions, previous?: FileFacts): void;
+  /**
+   * `previous`: this file's facts before the edit, which an extractor may reuse (they are discarded after).
+   * `code`: the file's tree-sitter parse and walk, shared by the extractors that read code (made on first use).
+   */
+  extract(facts: FileFacts, options: KubeconnOptions, previous: FileFacts | undefined, code: CodeFile): void;
 }
 
 export const YAML_FILE = /\.ya?ml$/i;
@@ -117,28 +121,43 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   if (skip) return skippedFacts(file, skip);
   // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_EXTRACTOR=<name> makes that extractor throw.
   const failing = process.env.KUBECONN_TEST_FAIL_EXTRACTOR;
-  for (const extractor of claimed) {
-    if (!extractor.mayMatter(text)) continue;
-    try {
-      if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
-      extractor.extract(facts, options, previous);
-    } catch (error) {
-      // A parser bug must not take the workspace down: report it where the user can see it.
-      facts.problems.push({
-        file,
-        start: 0,
-        end: 0,
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        kind: 'internal',
-        fatal: true,
-        message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
-      });
-    }
+  const code = new CodeFile(file, text);
+  try {
+    for (const extractor of claimed) runExtractor(extractor, facts, options, previous, code, failing);
+  } finally {
+    code.dispose();
   }
   return facts;
+}
+
+function runExtractor(
+  extractor: Extractor,
+  facts: FileFacts,
+  options: KubeconnOptions,
+  previous: FileFacts | undefined,
+  code: CodeFile,
+  failing: string | undefined,
+): void {
+  const { file, text } = facts;
+  if (!extractor.mayMatter(text)) return;
+  try {
+    if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
+    extractor.extract(facts, options, previous, code);
+  } catch (error) {
+    // A parser bug must not take the workspace down: report it where the user can see it.
+    facts.problems.push({
+      file,
+      start: 0,
+      end: 0,
+      line: 1,
+      column: 1,
+      endLine: 1,
+      endColumn: 1,
+      kind: 'internal',
+      fatal: true,
+      message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
+    });
+  }
 }
 
 /** The facts of a file that is not analysed (too large, unreadable, not a regular file): no text, one problem. */
