@@ -174,6 +174,20 @@ function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
 /** Apply edits to a text (non-overlapping; applied from the end so offsets stay valid). */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  // From the end, each edit's text and the original text after it: one join, linear in the file (slicing the
+  // result once per edit copied the file per edit). Overlapping edits keep the one-by-one semantics.
+  const parts: string[] = [];
+  let next = text.length;
+  for (const e of sorted) {
+    if (e.end > next) return applyOneByOne(text, sorted);
+    parts.push(text.slice(e.end, next), e.text);
+    next = e.start;
+  }
+  parts.push(text.slice(0, next));
+  return parts.reverse().join('');
+}
+
+function applyOneByOne(text: string, sorted: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;

@@ -72,7 +72,10 @@ function verify(
   for (const { fix, suggestions } of normalised) {
     for (const x of fix ? [fix, ...suggestions] : suggestions) {
       const file = x.edits[0]?.file;
-      if (file !== undefined && x.edits.every((e) => e.file === file) && staticOk(x)) perFile.set(file, [...(perFile.get(file) ?? []), x]);
+      if (file === undefined || !x.edits.every((e) => e.file === file) || !staticOk(x)) continue;
+      const list = perFile.get(file);
+      if (list) list.push(x);
+      else perFile.set(file, [x]);
     }
   }
   for (const [file, list] of perFile) {
@@ -91,7 +94,8 @@ function verify(
         )
       )
         for (const x of round) clean.add(x);
-      remaining = remaining.filter((x) => !round.includes(x));
+      const settled = new Set(round);
+      remaining = remaining.filter((x) => !settled.has(x));
     }
   }
   const out = findings.map((f, i) => {
@@ -110,8 +114,9 @@ function verify(
   if (pending.length === 0) return out;
   const survivors = new Set<Finding>();
   const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.message}`;
+  const pendingRules = new Set(pending.map((p) => p.ruleId));
   const before = countBy(
-    findings.filter((f) => pending.some((p) => p.ruleId === f.ruleId)),
+    findings.filter((f) => pendingRules.has(f.ruleId)),
     keyOf,
   );
   const check = (batch: Finding[]): Finding[] => {
@@ -131,8 +136,9 @@ function verify(
   const groups = new Map<string, Finding[]>();
   const spanning: Finding[] = [];
   for (const f of pending) {
-    if (f.fix!.edits.every((e) => e.file === f.file)) groups.set(f.file, [...(groups.get(f.file) ?? []), f]);
-    else spanning.push(f);
+    if (!f.fix!.edits.every((e) => e.file === f.file)) spanning.push(f);
+    else if (groups.has(f.file)) groups.get(f.file)!.push(f);
+    else groups.set(f.file, [f]);
   }
   let remaining = [...groups.values()];
   while (remaining.length > 0) {
@@ -143,7 +149,8 @@ function verify(
         const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
         const picked = batch.length > 0 ? batch : [group[0]!];
         round.push(...picked);
-        return group.filter((f) => !picked.includes(f));
+        const done = new Set(picked);
+        return group.filter((f) => !done.has(f));
       })
       .filter((group) => group.length > 0);
     for (const f of check(round)) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
@@ -260,7 +267,11 @@ function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptio
 
 function byFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
   const map = new Map<string, TextEdit[]>();
-  for (const e of edits) map.set(e.file, [...(map.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const list = map.get(e.file);
+    if (list) list.push(e);
+    else map.set(e.file, [e]);
+  }
   return map;
 }
 

@@ -65,12 +65,18 @@ export function isDbProxy(container: Container): boolean {
 /**
  * Service ports that carry traffic to the workload, with the containers they resolve to: only this workload's
  * targets of each port (all of a port's targets, for every workload it selects, would make n overlapping
- * Services over n workloads cubic).
+ * Services over n workloads cubic), each shape of port once (a port written like one already seen adds the same
+ * targets again).
  */
 function trafficTargets(q: ServedQueries, workload: Workload): PortTarget[] {
   const out: PortTarget[] = [];
+  // Ports written alike resolve alike: n Services of one selector over n workloads look at each shape once.
+  const seen = new Set<string>();
   for (const service of q.servicesSelecting(workload)) {
     for (const port of service.ports) {
+      const shape = `${typeof port.name}:${port.name}\0${typeof port.targetPort}:${port.targetPort}\0${typeof port.port}:${port.port}`;
+      if (seen.has(shape)) continue;
+      seen.add(shape);
       if (isScrapePort(port.name) || isScrapePort(port.targetPort)) continue;
       for (const t of targetsIn(port, workload)) if (!isScrapePort(t.containerPort?.name)) out.push(t);
     }
