@@ -201,8 +201,9 @@ function applyOneByOne(text: string, sorted: readonly Pick<TextEdit, 'start' | '
 export function selectFixes(fixes: readonly Pick<Fix, 'edits'>[]): TextEdit[] {
   const taken: TextEdit[] = [];
   const seen = new Set<string>();
-  const first = (f: Pick<Fix, 'edits'>) => Math.min(...f.edits.map((e) => e.start));
-  for (const fix of [...fixes].sort((a, b) => first(a) - first(b))) {
+  // Each fix's first offset once, not twice per comparison of the sort.
+  const first = new Map(fixes.map((f) => [f, Math.min(...f.edits.map((e) => e.start))]));
+  for (const fix of [...fixes].sort((a, b) => first.get(a)! - first.get(b)!)) {
     const key = JSON.stringify(fix.edits.map((e) => [e.file, e.start, e.end, e.text]));
     if (seen.has(key)) continue;
     if (fix.edits.some((e) => taken.some((t) => t.file === e.file && e.start <= t.end && t.start <= e.end))) continue;

@@ -74,7 +74,7 @@ function trafficTargets(q: ServedQueries, workload: Workload): PortTarget[] {
   const seen = new Set<string>();
   for (const service of q.servicesSelecting(workload)) {
     for (const port of service.ports) {
-      const shape = `${typeof port.name}:${port.name}\0${typeof port.targetPort}:${port.targetPort}\0${typeof port.port}:${port.port}`;
+      const shape = shapeOf(port);
       if (seen.has(shape)) continue;
       seen.add(shape);
       if (isScrapePort(port.name) || isScrapePort(port.targetPort)) continue;
@@ -94,6 +94,18 @@ export function isServed(q: ServedQueries, workload: Workload): boolean {
  * (sidecars included: the Service names them); else the containers that are not localhost sidecars, preferring
  * those that declare ports. Init containers never are.
  */
+const shapes = new WeakMap<ServicePort, string>();
+
+/** What a port's traffic targets depend on (its name, target port and port), as a key; made once per port. */
+function shapeOf(port: ServicePort): string {
+  let shape = shapes.get(port);
+  if (shape === undefined) {
+    shape = `${typeof port.name}:${port.name}\0${typeof port.targetPort}:${port.targetPort}\0${typeof port.port}:${port.port}`;
+    shapes.set(port, shape);
+  }
+  return shape;
+}
+
 export function servedContainers(q: ServedQueries, workload: Workload): Container[] {
   if (!isServed(q, workload)) return [];
   const targets = trafficTargets(q, workload);
