@@ -46,10 +46,21 @@ function verify(
   counters?: VerifyCounters,
 ): Finding[] {
   const parsed = new Map<string, boolean>(); // `${file}\0${text}` → parses without new problems
-  const reparses = (file: string, text: string): boolean => {
+  // The facts of the first round of each file's fixes (below): re-analysis applies the same fixes together and
+  // reads them instead of parsing that text again. One text per file: per-fix re-parses are not kept.
+  const kept = new Map<string, { text: string; facts: FileFacts }>();
+  const factsOf = (file: string, text: string): FileFacts => {
+    const hit = kept.get(file);
+    return hit?.text === text ? hit.facts : extractFacts(file, text, options);
+  };
+  const reparses = (file: string, text: string, keep = false): boolean => {
     const key = `${file}\0${text.length}\0${text}`;
     let ok = parsed.get(key);
-    if (ok === undefined) parsed.set(key, (ok = parsesLikeBefore(files.get(file)!, text, options)));
+    if (ok === undefined) {
+      const after = extractFacts(file, text, options);
+      if (keep && !kept.has(file)) kept.set(file, { text, facts: after });
+      parsed.set(key, (ok = parsesLikeBefore(files.get(file)!, text, after)));
+    }
     return ok;
   };
   const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e));
@@ -67,19 +78,11 @@ function verify(
   }));
   // Re-parsing a file once per fix is quadratic in a file with many findings: the single-file edits that pass the
   // static checks are first applied together, in rounds of non-overlapping ones, and a round whose result parses
-  // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one.
-  const perFile = new Map<string, Fix[]>();
-  for (const { fix, suggestions } of normalised) {
-    for (const x of fix ? [fix, ...suggestions] : suggestions) {
-      const file = x.edits[0]?.file;
-      if (file === undefined || !x.edits.every((e) => e.file === file) || !staticOk(x)) continue;
-      const list = perFile.get(file);
-      if (list) list.push(x);
-      else perFile.set(file, [x]);
-    }
-  }
-  for (const [file, list] of perFile) {
-    let remaining = list;
+  // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one. The fixes
+  // go first, in rounds of their own: re-analysis applies the same fixes together, and reads that round's facts.
+  const fixes = new Set(normalised.flatMap((n) => (n.fix ? [n.fix] : [])));
+  const settleInRounds = (file: string, pool: Fix[], keep: boolean): Fix[] => {
+    let remaining = pool;
     while (remaining.length > 1) {
       const taken = new Set(selectFixes(remaining));
       const round = remaining.filter((x) => x.edits.every((e) => taken.has(e)));
@@ -91,12 +94,38 @@ function verify(
             files.get(file)!.text,
             round.flatMap((x) => x.edits),
           ),
+          keep,
         )
       )
         for (const x of round) clean.add(x);
       const settled = new Set(round);
       remaining = remaining.filter((x) => !settled.has(x));
     }
+    return remaining;
+  };
+  const perFile = new Map<string, Fix[]>();
+  for (const { fix, suggestions } of normalised) {
+    for (const x of fix ? [fix, ...suggestions] : suggestions) {
+      const file = x.edits[0]?.file;
+      if (file === undefined || !x.edits.every((e) => e.file === file) || !staticOk(x)) continue;
+      const list = perFile.get(file);
+      if (list) list.push(x);
+      else perFile.set(file, [x]);
+    }
+  }
+  for (const [file, list] of perFile) {
+    const fixesLeft = new Set(
+      settleInRounds(
+        file,
+        list.filter((x) => fixes.has(x)),
+        true,
+      ),
+    );
+    settleInRounds(
+      file,
+      list.filter((x) => !fixes.has(x) || fixesLeft.has(x)),
+      false,
+    );
   }
   const out = findings.map((f, i) => {
     let fix = normalised[i]!.fix;
@@ -122,7 +151,7 @@ function verify(
   const check = (batch: Finding[]): Finding[] => {
     const edits = batch.flatMap((f) => f.fix!.edits);
     const edited = new Map(files);
-    for (const [file, list] of byFile(edits)) edited.set(file, extractFacts(file, applyEdits(files.get(file)!.text, list), options));
+    for (const [file, list] of byFile(edits)) edited.set(file, factsOf(file, applyEdits(files.get(file)!.text, list)));
     if (counters) counters.reanalyses++;
     const after = countBy(reanalyse(edited, new Set(batch.map((f) => f.ruleId))), keyOf);
     const expected = countBy(batch, keyOf);
@@ -240,9 +269,8 @@ function codeParsesAt(facts: FileFacts, start: number, end: number): boolean {
   }
 }
 
-/** The edited text parses with no problem the original did not have (problems compared by message). */
-function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptions): boolean {
-  const after = extractFacts(facts.file, text, options);
+/** The edited text (its facts: `after`) parses with no problem the original did not have (problems compared by message). */
+function parsesLikeBefore(facts: FileFacts, text: string, after: FileFacts): boolean {
   const old = new Map<string, number>();
   for (const p of facts.problems) old.set(p.message, (old.get(p.message) ?? 0) + 1);
   for (const p of after.problems) {
