@@ -174,6 +174,20 @@ function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
 /** Apply edits to a text (non-overlapping; applied from the end so offsets stay valid). */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  // From the end, each edit's text and the original text after it: one join, linear in the file (slicing the
+  // result once per edit copied the file per edit). Overlapping edits keep the one-by-one semantics.
+  const parts: string[] = [];
+  let next = text.length;
+  for (const e of sorted) {
+    if (e.end > next) return applyOneByOne(text, sorted);
+    parts.push(text.slice(e.end, next), e.text);
+    next = e.start;
+  }
+  parts.push(text.slice(0, next));
+  return parts.reverse().join('');
+}
+
+function applyOneByOne(text: string, sorted: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
   let out = text;
   for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
@@ -187,8 +201,9 @@ export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' 
 export function selectFixes(fixes: readonly Pick<Fix, 'edits'>[]): TextEdit[] {
   const taken: TextEdit[] = [];
   const seen = new Set<string>();
-  const first = (f: Pick<Fix, 'edits'>) => Math.min(...f.edits.map((e) => e.start));
-  for (const fix of [...fixes].sort((a, b) => first(a) - first(b))) {
+  // Each fix's first offset once, not twice per comparison of the sort.
+  const first = new Map(fixes.map((f) => [f, Math.min(...f.edits.map((e) => e.start))]));
+  for (const fix of [...fixes].sort((a, b) => first.get(a)! - first.get(b)!)) {
     const key = JSON.stringify(fix.edits.map((e) => [e.file, e.start, e.end, e.text]));
     if (seen.has(key)) continue;
     if (fix.edits.some((e) => taken.some((t) => t.file === e.file && e.start <= t.end && t.start <= e.end))) continue;

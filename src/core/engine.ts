@@ -85,11 +85,35 @@ export function finishFindings(files: ReadonlyMap<string, FileFacts>, findings: 
 }
 
 function locate(files: ReadonlyMap<string, FileFacts>, span: Span): Located {
+  return locateWith(files, span, undefined);
+}
+
+/**
+ * `{ ...span, line, column, endLine, endColumn, message? }`. A Service over n workloads lists n related spans per
+ * port, and V8's object spread gets slow on a large heap (~10 µs each, seconds for 400 × 400): a span that is just
+ * `{ file, start, end }` is copied field by field, anything else still spread.
+ */
+function locateWith(files: ReadonlyMap<string, FileFacts>, span: Span, message: string | undefined): Located & { message?: string } {
   const facts = files.get(span.file);
   if (!facts) throw new Error(`kubeconn: a rule reported on ${span.file}, which is not in the workspace`);
   const start = facts.lines.position(span.start);
   const end = facts.lines.position(span.end);
-  return { ...span, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  const [line, column, endLine, endColumn] = [start.line, start.column, end.line, end.column];
+  if (!isPlainSpan(span))
+    return message === undefined ? { ...span, line, column, endLine, endColumn } : { ...span, line, column, endLine, endColumn, message };
+  const { file } = span;
+  return message === undefined
+    ? { file, start: span.start, end: span.end, line, column, endLine, endColumn }
+    : { file, start: span.start, end: span.end, line, column, endLine, endColumn, message };
+}
+
+const SPAN_KEYS = ['file', 'start', 'end'];
+
+/** Exactly `file`, `start`, `end` in that order (what a spread would copy, in the order it would). */
+function isPlainSpan(span: Span): boolean {
+  let i = 0;
+  for (const key in span) if (key !== SPAN_KEYS[i++]) return false;
+  return i === SPAN_KEYS.length;
 }
 
 function toFinding(
@@ -123,7 +147,7 @@ function toFinding(
     messageId: d.messageId,
     message: message(d.messageId, d.data),
     severity: severityOverride ?? d.severity ?? rule.meta.severity,
-    related: (d.related ?? []).map((r) => ({ ...locate(files, r.at), message: r.message })),
+    related: (d.related ?? []).map((r) => locateWith(files, r.at, r.message) as Located & { message: string }),
     fix,
     suggestions,
   };

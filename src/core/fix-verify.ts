@@ -65,8 +65,15 @@ function verify(
   counters: VerifyCounters | undefined,
   cache: VerifyCache,
 ): Finding[] {
+  // The facts of the first round of each file's fixes (below): re-analysis applies the same fixes together and
+  // reads them instead of parsing that text again. One text per file: per-fix re-parses are not kept.
+  const kept = new Map<string, { text: string; facts: FileFacts }>();
+  const factsOf = (file: string, text: string): FileFacts => {
+    const hit = kept.get(file);
+    return hit?.text === text ? hit.facts : extractFacts(file, text, options);
+  };
   /** Does the file parse like before with these edits applied (no new problem, no new syntax error)? */
-  const reparses = (file: string, edits: readonly TextEdit[]): boolean => {
+  const reparses = (file: string, edits: readonly TextEdit[], keep = false): boolean => {
     const facts = files.get(file)!;
     const known = cache.of(facts);
     const key = edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
@@ -74,7 +81,9 @@ function verify(
     if (ok === undefined) {
       const text = applyEdits(facts.text, edits);
       if (counters) counters.reparses = (counters.reparses ?? 0) + 1;
-      ok = parsesLikeBefore(facts, text, options);
+      const after = extractFacts(file, text, options);
+      if (keep && !kept.has(file)) kept.set(file, { text, facts: after });
+      ok = parsesLikeBefore(facts, text, after, options);
       // Before the tree-sitter runtime is ready the code check is skipped: such a verdict is not kept.
       if (isRuntimeReady()) known.set(key, ok);
     }
@@ -96,15 +105,11 @@ function verify(
   // Re-parsing a file once per fix is quadratic in a file with many findings: the single-file edits that pass the
   // static checks are first applied together, in rounds of non-overlapping ones, and a round whose result parses
   // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one.
-  const perFile = new Map<string, Fix[]>();
-  for (const { fix, suggestions } of normalised) {
-    for (const x of fix ? [fix, ...suggestions] : suggestions) {
-      const file = x.edits[0]?.file;
-      if (file !== undefined && x.edits.every((e) => e.file === file) && staticOk(x)) perFile.set(file, [...(perFile.get(file) ?? []), x]);
-    }
-  }
-  for (const [file, list] of perFile) {
-    let remaining = list;
+  // The fixes go first, in rounds of their own: re-analysis applies the same fixes together, and reads that
+  // round's facts.
+  const fixes = new Set(normalised.flatMap((n) => (n.fix ? [n.fix] : [])));
+  const settleInRounds = (file: string, pool: Fix[], keep: boolean): Fix[] => {
+    let remaining = pool;
     while (remaining.length > 1) {
       const taken = new Set(selectFixes(remaining));
       const round = remaining.filter((x) => x.edits.every((e) => taken.has(e)));
@@ -113,11 +118,38 @@ function verify(
         reparses(
           file,
           round.flatMap((x) => x.edits),
+          keep,
         )
       )
         for (const x of round) clean.add(x);
-      remaining = remaining.filter((x) => !round.includes(x));
+      const settled = new Set(round);
+      remaining = remaining.filter((x) => !settled.has(x));
     }
+    return remaining;
+  };
+  const perFile = new Map<string, Fix[]>();
+  for (const { fix, suggestions } of normalised) {
+    for (const x of fix ? [fix, ...suggestions] : suggestions) {
+      const file = x.edits[0]?.file;
+      if (file === undefined || !x.edits.every((e) => e.file === file) || !staticOk(x)) continue;
+      const list = perFile.get(file);
+      if (list) list.push(x);
+      else perFile.set(file, [x]);
+    }
+  }
+  for (const [file, list] of perFile) {
+    const fixesLeft = new Set(
+      settleInRounds(
+        file,
+        list.filter((x) => fixes.has(x)),
+        true,
+      ),
+    );
+    settleInRounds(
+      file,
+      list.filter((x) => !fixes.has(x) || fixesLeft.has(x)),
+      false,
+    );
   }
   const out = findings.map((f, i) => {
     let fix = normalised[i]!.fix;
@@ -135,14 +167,15 @@ function verify(
   if (pending.length === 0) return out;
   const survivors = new Set<Finding>();
   const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.message}`;
+  const pendingRules = new Set(pending.map((p) => p.ruleId));
   const before = countBy(
-    findings.filter((f) => pending.some((p) => p.ruleId === f.ruleId)),
+    findings.filter((f) => pendingRules.has(f.ruleId)),
     keyOf,
   );
   const check = (batch: Finding[]): Finding[] => {
     const edits = batch.flatMap((f) => f.fix!.edits);
     const edited = new Map(files);
-    for (const [file, list] of byFile(edits)) edited.set(file, extractFacts(file, applyEdits(files.get(file)!.text, list), options));
+    for (const [file, list] of byFile(edits)) edited.set(file, factsOf(file, applyEdits(files.get(file)!.text, list)));
     if (counters) counters.reanalyses++;
     const after = countBy(reanalyse(edited, new Set(batch.map((f) => f.ruleId))), keyOf);
     const expected = countBy(batch, keyOf);
@@ -156,8 +189,9 @@ function verify(
   const groups = new Map<string, Finding[]>();
   const spanning: Finding[] = [];
   for (const f of pending) {
-    if (f.fix!.edits.every((e) => e.file === f.file)) groups.set(f.file, [...(groups.get(f.file) ?? []), f]);
-    else spanning.push(f);
+    if (!f.fix!.edits.every((e) => e.file === f.file)) spanning.push(f);
+    else if (groups.has(f.file)) groups.get(f.file)!.push(f);
+    else groups.set(f.file, [f]);
   }
   let remaining = [...groups.values()];
   while (remaining.length > 0) {
@@ -168,7 +202,8 @@ function verify(
         const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
         const picked = batch.length > 0 ? batch : [group[0]!];
         round.push(...picked);
-        return group.filter((f) => !picked.includes(f));
+        const done = new Set(picked);
+        return group.filter((f) => !done.has(f));
       })
       .filter((group) => group.length > 0);
     for (const f of check(round)) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
@@ -269,8 +304,7 @@ function codeParsesAt(facts: FileFacts, start: number, end: number, budgetMs: nu
 }
 
 /** The edited text parses with no problem the original did not have (problems compared by message). */
-function parsesLikeBefore(facts: FileFacts, text: string, options: KubeconnOptions): boolean {
-  const after = extractFacts(facts.file, text, options);
+function parsesLikeBefore(facts: FileFacts, text: string, after: FileFacts, options: KubeconnOptions): boolean {
   const old = new Map<string, number>();
   for (const p of facts.problems) old.set(p.message, (old.get(p.message) ?? 0) + 1);
   for (const p of after.problems) {
@@ -306,7 +340,11 @@ function parseWithin(grammar: GrammarName, text: string, budgetMs: number): Tree
 
 function byFile(edits: readonly TextEdit[]): Map<string, TextEdit[]> {
   const map = new Map<string, TextEdit[]>();
-  for (const e of edits) map.set(e.file, [...(map.get(e.file) ?? []), e]);
+  for (const e of edits) {
+    const list = map.get(e.file);
+    if (list) list.push(e);
+    else map.set(e.file, [e]);
+  }
   return map;
 }
 

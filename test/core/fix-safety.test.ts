@@ -58,6 +58,35 @@ describe('fix safety', () => {
     await initKubeconn();
   });
 
+  it('applyEdits: edits from the end, insertions at one offset last-first, overlaps applied one by one', () => {
+    const oneByOne = (text: string, edits: { start: number; end: number; text: string }[]) =>
+      [...edits].sort((a, b) => b.start - a.start || b.end - a.end).reduce((t, e) => t.slice(0, e.start) + e.text + t.slice(e.end), text);
+    const cases: { start: number; end: number; text: string }[][] = [
+      [],
+      [{ start: 0, end: 0, text: '>' }],
+      [
+        { start: 3, end: 3, text: 'a' },
+        { start: 3, end: 3, text: 'b' },
+        { start: 9, end: 10, text: '' },
+      ],
+      [
+        { start: 2, end: 2, text: 'i' },
+        { start: 2, end: 5, text: 'R' },
+        { start: 0, end: 1, text: 'x' },
+      ],
+      [
+        { start: 1, end: 6, text: 'X' },
+        { start: 4, end: 8, text: 'Y' },
+      ],
+      [
+        { start: 10, end: 10, text: '!' },
+        { start: 5, end: 10, text: '' },
+        { start: 7, end: 9, text: 'z' },
+      ],
+    ];
+    for (const edits of cases) assert.equal(applyEdits('0123456789', edits), oneByOne('0123456789', edits), JSON.stringify(edits));
+  });
+
   it('exec form keeps env assignments: CMD LANG=C.UTF-8 TZ=UTC /app/server → env as PID 1', () => {
     const text = 'FROM debian:12\nCMD LANG=C.UTF-8 TZ=UTC /app/server\n';
     const [f] = of(lint({ Dockerfile: text }), 'dockerfile-exec-form');

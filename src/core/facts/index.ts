@@ -6,6 +6,7 @@ import type { ParseProblem } from '../finding.js';
 import type { KubeconnOptions } from '../options.js';
 import { LineIndex } from '../text.js';
 import { ParseBudgetExceeded, withParseBudget } from './treesitter.js';
+import { CodeFile } from './code.js';
 import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
 import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
 import { shellExtractor, type ScriptFacts } from './shell.js';
@@ -61,8 +62,11 @@ export interface Extractor {
   claims(file: string): boolean;
   /** Cheap text test run before parsing; false skips the file. */
   mayMatter(text: string): boolean;
-  /** `previous`: this file's facts before the edit, which an extractor may reuse (they are discarded after). */
-  extract(facts: FileFacts, options: KubeconnOptions, previous?: FileFacts): void;
+  /**
+   * `previous`: this file's facts before the edit, which an extractor may reuse (they are discarded after).
+   * `code`: the file's tree-sitter parse and walk, shared by the extractors that read code (made on first use).
+   */
+  extract(facts: FileFacts, options: KubeconnOptions, previous: FileFacts | undefined, code: CodeFile): void;
 }
 
 export const YAML_FILE = /\.ya?ml$/i;
@@ -119,14 +123,17 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
   // Fault injection for the front ends' tests: KUBECONN_TEST_FAIL_EXTRACTOR=<name> makes that extractor throw.
   const failing = process.env.KUBECONN_TEST_FAIL_EXTRACTOR;
   // One budget for all of the file's extractors (a Go file is parsed for dial sites and for servers): past it the
-  // file is skipped, so what its facts would be half-read never reaches a rule.
+  // file is skipped, so what its facts would be half-read never reaches a rule. The code file's one tree is shared.
+  const code = new CodeFile(file, text);
   try {
     withParseBudget(options.maxParseMs, () => {
-      for (const extractor of claimed) runExtractor(extractor, facts, options, previous, failing);
+      for (const extractor of claimed) runExtractor(extractor, facts, options, previous, code, failing);
     });
   } catch (error) {
     if (!(error instanceof ParseBudgetExceeded)) throw error;
     return skippedFacts(file, parseTimeoutMessage(file, error.budgetMs));
+  } finally {
+    code.dispose();
   }
   return facts;
 }
@@ -142,13 +149,14 @@ function runExtractor(
   facts: FileFacts,
   options: KubeconnOptions,
   previous: FileFacts | undefined,
-  failing?: string,
+  code: CodeFile,
+  failing: string | undefined,
 ): void {
   const { file, text } = facts;
   if (!extractor.mayMatter(text)) return;
   try {
     if (failing === extractor.name) throw new Error('simulated failure (KUBECONN_TEST_FAIL_EXTRACTOR)');
-    extractor.extract(facts, options, previous);
+    extractor.extract(facts, options, previous, code);
   } catch (error) {
     if (error instanceof ParseBudgetExceeded) throw error;
     // A parser bug must not take the workspace down: report it where the user can see it.

@@ -123,6 +123,8 @@ export function extractManifests(
   const docs = chunks ? chunks.flatMap((c) => c.docs) : parseAllDocuments(source, options);
   const list = Array.isArray(docs) ? docs : [];
   const objects: K8sObject[] = [];
+  // Scanned once: per document, a file of n documents was read n times.
+  const mayHoldShell = source.includes('-c');
   list.forEach((doc, index) => {
     checkParseBudget();
     if (doc.errors.length > 0) {
@@ -154,7 +156,7 @@ export function extractManifests(
     } else object = toObject(file, index, doc, source, helm, text);
     if (object) {
       objects.push(object);
-      if (!reusedObjects.has(doc) && source.includes('-c')) parseShellCode(doc);
+      if (!reusedObjects.has(doc) && mayHoldShell) parseShellCode(doc);
       reusedObjects.set(doc, object);
     }
   });

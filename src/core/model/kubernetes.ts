@@ -34,6 +34,8 @@ export class KubernetesIndex {
   readonly namespaces = new Map<string, K8sObject>();
   private readonly selectedBy = new Map<Workload, Service[]>();
   private readonly selects = new Map<Service, Workload[]>();
+  /** servedContainers per workload: several rules ask for each workload, and each answer walks its Services. */
+  private readonly served = new Map<Workload, Container[]>();
 
   /** `objects`: every object of every deployment unit (src/core/units/), each with its unit. */
   constructor(
@@ -115,7 +117,9 @@ export class KubernetesIndex {
 
   /** The containers of a served workload that take traffic (served.ts): never sidecars the Service does not target, never init containers. */
   servedContainers(workload: Workload): Container[] {
-    return servedContainers(this, workload);
+    let containers = this.served.get(workload);
+    if (!containers) this.served.set(workload, (containers = servedContainers(this, workload)));
+    return containers;
   }
 
   textOf(file: string): string {

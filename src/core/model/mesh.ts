@@ -39,6 +39,8 @@ export class MeshIndex {
   private readonly meshedNamespaces = new Map<string, MeshEvidence>();
   /** Namespaces that scripts label for ambient or a waypoint. */
   private readonly scriptLabels = new Map<string, Record<string, string>>();
+  /** meshOf per workload: every Service selecting a workload asks again (n Services over n workloads). */
+  private readonly byWorkload = new Map<Workload, MeshEvidence | undefined>();
 
   constructor(
     private readonly k8s: KubernetesIndex,
@@ -51,6 +53,13 @@ export class MeshIndex {
 
   /** Is this workload's traffic handled per request by a service mesh (sidecar, or ambient with a waypoint)? */
   meshOf(workload: Workload): MeshEvidence | undefined {
+    if (this.byWorkload.has(workload)) return this.byWorkload.get(workload);
+    const mesh = this.podMesh(workload);
+    this.byWorkload.set(workload, mesh);
+    return mesh;
+  }
+
+  private podMesh(workload: Workload): MeshEvidence | undefined {
     const pod = { ...workload.podLabels, ...workload.podAnnotations };
     const object = workload.object;
     const linkerd = pod['linkerd.io/inject'];

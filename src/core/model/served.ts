@@ -71,12 +71,18 @@ export function isDbProxy(container: Container): boolean {
 /**
  * Service ports that carry traffic to the workload, with the containers they resolve to: only this workload's
  * targets of each port (all of a port's targets, for every workload it selects, would make n overlapping
- * Services over n workloads cubic).
+ * Services over n workloads cubic), each shape of port once (a port written like one already seen adds the same
+ * targets again).
  */
 function trafficTargets(q: ServedQueries, workload: Workload): PortTarget[] {
   const out: PortTarget[] = [];
+  // Ports written alike resolve alike: n Services of one selector over n workloads look at each shape once.
+  const seen = new Set<string>();
   for (const service of q.servicesSelecting(workload)) {
     for (const port of service.ports) {
+      const shape = shapeOf(port);
+      if (seen.has(shape)) continue;
+      seen.add(shape);
       if (isScrapePort(port.name) || isScrapePort(port.targetPort)) continue;
       for (const t of targetsIn(port, workload)) if (!isScrapePort(t.containerPort?.name)) out.push(t);
     }
@@ -94,6 +100,18 @@ export function isServed(q: ServedQueries, workload: Workload): boolean {
  * (sidecars included: the Service names them); else the containers that are not localhost sidecars, preferring
  * those that declare ports. Init containers never are.
  */
+const shapes = new WeakMap<ServicePort, string>();
+
+/** What a port's traffic targets depend on (its name, target port and port), as a key; made once per port. */
+function shapeOf(port: ServicePort): string {
+  let shape = shapes.get(port);
+  if (shape === undefined) {
+    shape = `${typeof port.name}:${port.name}\0${typeof port.targetPort}:${port.targetPort}\0${typeof port.port}:${port.port}`;
+    shapes.set(port, shape);
+  }
+  return shape;
+}
+
 export function servedContainers(q: ServedQueries, workload: Workload): Container[] {
   if (!isServed(q, workload)) return [];
   const targets = trafficTargets(q, workload);

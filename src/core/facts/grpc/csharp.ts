@@ -265,6 +265,7 @@ export const csharpTable: LanguageTable = {
   files: [{ name: /\.cs$/i, grammar: 'c_sharp' }],
   generated: /Grpc\.cs$/,
   syntax,
+  visits: ['object_creation_expression', 'invocation_expression', 'return_statement', 'arrow_expression_clause'],
   bindings: [
     {
       types: ['variable_declarator'],

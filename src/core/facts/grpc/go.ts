@@ -194,6 +194,7 @@ export const goTable: LanguageTable = {
   files: [{ name: /\.go$/i, grammar: 'go' }],
   generated: /\.pb\.go$/,
   syntax,
+  visits: ['composite_literal', 'call_expression', 'return_statement', 'function_declaration', 'method_declaration'],
   bindings: [
     {
       types: ['const_spec', 'var_spec'],

@@ -2,8 +2,9 @@
 // policy, service config, resolver options) and where servers are built (MaxConnectionAge, listen port).
 // Each language is a table (go.ts, python.ts, js.ts, java.ts, csharp.ts) run by one reader (reader.ts); the
 // records are plain data (shapes.ts). Files that never mention grpc are skipped before parsing.
+import type { CodeFile } from '../code.js';
 import type { FileFacts, Extractor } from '../index.js';
-import { parse, type GrammarName } from '../treesitter.js';
+import type { GrammarName } from '../treesitter.js';
 import { csharpTable } from './csharp.js';
 import { goTable } from './go.js';
 import { javaTable } from './java.js';
@@ -19,7 +20,7 @@ export type * from './shapes.js';
 /** Every language the readers know; a new language is one more table here. */
 export const languageTables: readonly LanguageTable[] = [goTable, pythonTable, jsTable, javaTable, csharpTable];
 
-function tableOf(file: string): { table: LanguageTable; grammar: GrammarName } | undefined {
+export function tableOf(file: string): { table: LanguageTable; grammar: GrammarName } | undefined {
   for (const table of languageTables) {
     const kind = table.files.find((f) => f.name.test(file) && !f.not?.test(file));
     if (kind) return { table, grammar: kind.grammar };
@@ -42,16 +43,12 @@ export const grpcExtractor: Extractor = {
   name: 'grpc',
   claims: (file) => tableOf(file) !== undefined && !/(^|\/)(node_modules|vendor|dist|\.git)\//.test(file),
   mayMatter: mentionsGrpc,
-  extract(facts: FileFacts) {
-    const { table, grammar } = tableOf(facts.file)!;
+  extract(facts: FileFacts, _options, _previous, code: CodeFile) {
+    const { table } = tableOf(facts.file)!;
     // Generated stubs (*.pb.go, *_pb2_grpc.py, *_grpc_pb.js) register services but never dial or configure.
     if (table.generated?.test(facts.file)) return;
-    const tree = parse(grammar, facts.text);
-    try {
-      const grpc = readGrpc(table, tree.rootNode, facts.text);
-      if (grpc.dials.length > 0 || grpc.servers.length > 0 || grpc.kuberesolver || grpc.removedApis.length > 0) facts.grpc = grpc;
-    } finally {
-      tree.delete();
-    }
+    const walked = code.walk();
+    const grpc = readGrpc(table, walked.root, facts.text, walked);
+    if (grpc.dials.length > 0 || grpc.servers.length > 0 || grpc.kuberesolver || grpc.removedApis.length > 0) facts.grpc = grpc;
   },
 };

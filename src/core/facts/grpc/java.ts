@@ -158,6 +158,7 @@ export const javaTable: LanguageTable = {
   language: 'java',
   files: [{ name: /\.java$/i, grammar: 'java' }],
   syntax,
+  visits: ['annotation', 'marker_annotation', 'object_creation_expression', 'method_invocation', 'return_statement'],
   bindings: [
     { types: ['variable_declarator'], names: field('name'), values: field('value') },
     {

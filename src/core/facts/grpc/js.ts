@@ -189,7 +189,9 @@ const syntax: Syntax = {
       } else if (stmt?.type === 'lexical_declaration' || stmt?.type === 'variable_declaration') {
         for (const decl of stmt.namedChildren) {
           const value = decl?.type === 'variable_declarator' ? decl.childForFieldName('value') : null;
-          const call = value ? syntax.call(value) : undefined;
+          // Only `require(…)` matters: a bundle's thousands of other top-level calls are not read as calls.
+          const call =
+            value?.type === 'call_expression' && value.childForFieldName('function')?.text === 'require' ? syntax.call(value) : undefined;
           const source = call?.callee === 'require' ? call.args[0] : undefined;
           if (!source || !call) continue;
           const pattern = decl.childForFieldName('name');
@@ -285,6 +287,7 @@ export const jsTable: LanguageTable = {
   ],
   generated: /(_grpc_pb|_pb)\.[jt]s$/,
   syntax,
+  visits: ['new_expression', 'call_expression', 'return_statement', 'arrow_function'],
   bindings: [
     {
       types: ['variable_declarator'],

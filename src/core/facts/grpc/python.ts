@@ -179,6 +179,7 @@ export const pythonTable: LanguageTable = {
   files: [{ name: /\.py$/i, grammar: 'python' }],
   generated: /_pb2(_grpc)?\.pyi?$/,
   syntax,
+  visits: ['call', 'return_statement'],
   bindings: [{ types: ['assignment'], names: field('left'), values: field('right'), key: (n, s) => s.refKey(n) }],
   env: [
     { index: /^(os\.)?environ$/ },

@@ -5,10 +5,11 @@
 import type { Node } from 'web-tree-sitter';
 import { escapeRegExp } from '../../text.js';
 import { listLayout } from './layout.js';
-import { durationMs, optionMs, plainData, ScopeBuilder, valueHooks } from './scope.js';
+import { durationMs, optionMs, plainData, valueHooks } from './scope.js';
 import { readServiceConfig } from './service-config.js';
 import type { Alt, Range } from './value.js';
-import { Evaluator, rangeOf, walk } from './value.js';
+import { Evaluator, rangeOf } from './value.js';
+import { walkCode, type CodeWalk } from './walk.js';
 import type { DialSite, GrpcFacts, KuberesolverUse, OptionsLayout, ServerSite } from './shapes.js';
 import {
   matches,
@@ -33,18 +34,15 @@ type Match =
   | { kind: 'timeout'; row: NonNullable<Table['shutdownTimeouts']>['calls'][number] }
   | { kind: 'ageLiteral'; type: string };
 
-export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
+/** `walked`: the file's walk when it is shared with the server reader (facts/code.ts); else the reader walks. */
+export function readGrpc(table: Table, root: Node, text: string, walked: CodeWalk = walkCode(table, root, text)): GrpcFacts {
   const { syntax } = table;
-  const scopeBuilder = new ScopeBuilder(table);
   const found: { call: CallNode; candidates: Match[] }[] = [];
-  for (const node of walk(root)) {
-    const call = syntax.call(node);
-    scopeBuilder.visit(node, call);
-    if (!call) continue;
+  for (const call of walked.calls) {
     const candidates = candidatesOf(table, call);
     if (candidates.length > 0) found.push({ call, candidates });
   }
-  const scope = scopeBuilder.finish();
+  const { scope } = walked;
   const ev = new Evaluator(valueHooks(table, scope), scope);
   const ctx: ReadContext = { syntax, text, scope, ev };
 
@@ -54,7 +52,7 @@ export function readGrpc(table: Table, root: Node, text: string): GrpcFacts {
     servers: [],
     shutdownTimeouts: [],
     removedApis: [],
-    imports: syntax.imports(root, text),
+    imports: walked.imports,
   };
   const servers: { call: CallNode; row: ServerRow }[] = [];
   const listens: Alt[] = [];

@@ -278,6 +278,11 @@ export interface LanguageTable {
   /** Generated stubs that register services but never dial or configure. */
   generated?: RegExp;
   syntax: Syntax;
+  /**
+   * Node types the walk hands to `syntax.call`, `syntax.returnOf` and the scope hook (binding rows' types are added
+   * to them): nodes of other types are never materialised (walk.ts). A visitor that looks at a new type lists it here.
+   */
+  visits: readonly string[];
   bindings: readonly BindingRow[];
   /** Language-specific bindings found during the scope walk (Go's `mustMapEnv(&x, "ENV")`); one hook per file. */
   scopeHook?: () => ScopeHook;

@@ -14,6 +14,7 @@ export const csharpServers: LanguageReader = {
   language: 'csharp',
   table: csharpTable,
   types: ['assignment_expression'],
+  functionTypes: [],
   functionName: () => undefined,
   read(w, out) {
     let host: HttpServerSite | undefined;

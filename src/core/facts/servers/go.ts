@@ -32,6 +32,7 @@ export const goServers: LanguageReader = {
   language: 'go',
   table: goTable,
   types: ['assignment_statement'],
+  functionTypes: ['function_declaration'],
   functionName: (node) => (node.type === 'function_declaration' ? node.childForFieldName('name')?.text : undefined),
   read(w, out) {
     for (const call of w.calls) {

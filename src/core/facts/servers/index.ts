@@ -1,9 +1,9 @@
 // Server facts per file: code (Go, Python, JS/TS, Java, C#) read by one walk per file with a reader per language
 // (reader.ts and go|python|js|java|csharp.ts, on the gRPC reader's grammar adapters and scope), and config files
 // (config.ts). A file that mentions none of the servers, signals or settings read here is skipped before parsing.
+import type { CodeFile } from '../code.js';
 import type { Extractor, FileFacts } from '../index.js';
 import { languageOfFile } from '../grpc/index.js';
-import { parse } from '../treesitter.js';
 import { configKindOf, readConfig } from './config.js';
 import { csharpServers } from './csharp.js';
 import { goServers } from './go.js';
@@ -24,7 +24,8 @@ export {
 } from './command-line.js';
 export { springSeconds } from './config.js';
 
-const readers: Record<GrpcLanguage, LanguageReader> = {
+/** The server reader of each language (facts/code.ts walks a file with its reader's extras). */
+export const serverReaders: Record<GrpcLanguage, LanguageReader> = {
   go: goServers,
   python: pythonServers,
   js: jsServers,
@@ -44,7 +45,7 @@ export const serversExtractor: Extractor = {
   // Config files are read whatever they say (a Spring config without `server.shutdown` is where the fix adds it),
   // so the cheap test runs in extract(), on code only.
   mayMatter: () => true,
-  extract(facts: FileFacts) {
+  extract(facts: FileFacts, _options, _previous, code: CodeFile) {
     if (configKindOf(facts.file)) {
       const config = readConfig(facts.file, facts.text);
       if (config) facts.serverConfig = config;
@@ -53,25 +54,21 @@ export const serversExtractor: Extractor = {
     if (!language || !MENTIONS.test(facts.text)) return;
     // Generated stubs serve nothing and handle no signals.
     if (/(\.pb\.go|_pb2(_grpc)?\.pyi?|_grpc_pb\.[jt]s|_pb\.[jt]s)$/.test(facts.file)) return;
-    const tree = parse(language.grammar, facts.text);
-    try {
-      const servers = readServers(readers[language.language], tree.rootNode, facts.text);
-      const k = servers.keepalive;
-      if (
-        servers.http.length +
-          servers.serves.length +
-          servers.signals.length +
-          servers.drainCalls.length +
-          servers.drainTimeouts.length +
-          k.clients.length +
-          k.servers.length >
-          0 ||
-        servers.managed
-      ) {
-        facts.servers = servers;
-      }
-    } finally {
-      tree.delete();
+    const walked = code.walk();
+    const servers = readServers(serverReaders[language.language], walked.root, facts.text, walked);
+    const k = servers.keepalive;
+    if (
+      servers.http.length +
+        servers.serves.length +
+        servers.signals.length +
+        servers.drainCalls.length +
+        servers.drainTimeouts.length +
+        k.clients.length +
+        k.servers.length >
+        0 ||
+      servers.managed
+    ) {
+      facts.servers = servers;
     }
   },
 };

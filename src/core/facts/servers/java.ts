@@ -24,6 +24,7 @@ export const javaServers: LanguageReader = {
   language: 'java',
   table: javaTable,
   types: [],
+  functionTypes: ['method_declaration'],
   functionName: (node) => (node.type === 'method_declaration' ? node.childForFieldName('name')?.text : undefined),
   read(w, out) {
     const shutsDown = /\.shutdown\s*\(\s*\)/.test(w.text);

@@ -48,6 +48,7 @@ export const jsServers: LanguageReader = {
   language: 'js',
   table: jsTable,
   types: ['assignment_expression'],
+  functionTypes: ['function_declaration', 'generator_function_declaration', 'variable_declarator'],
   functionName(node) {
     if (node.type === 'function_declaration' || node.type === 'generator_function_declaration') return node.childForFieldName('name')?.text;
     if (node.type === 'variable_declarator') {

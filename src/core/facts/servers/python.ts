@@ -16,6 +16,7 @@ export const pythonServers: LanguageReader = {
   language: 'python',
   table: pythonTable,
   types: [],
+  functionTypes: ['function_definition'],
   functionName: (node) => (node.type === 'function_definition' ? node.childForFieldName('name')?.text : undefined),
   read(w, out) {
     for (const call of w.calls) {

@@ -1,26 +1,18 @@
-// The server reader's shared machinery: one walk over a file's tree that collects the calls, the node types a
-// language reader asks for, the file's scope (the gRPC reader's ScopeBuilder over the same language table, so
-// constants and variables resolve the same way) and the functions it declares; then the language reader turns
-// them into ServerFacts. The grammar adapters (Syntax), evaluator and duration readers are the gRPC reader's.
+// The server reader's shared machinery: the walk over a file's tree (grpc/walk.ts, shared with the gRPC reader)
+// collects the calls, the node types a language reader asks for, the file's scope (the gRPC reader's ScopeBuilder
+// over the same language table, so constants and variables resolve the same way) and the functions it declares;
+// then the language reader turns them into ServerFacts. The grammar adapters (Syntax), evaluator and duration readers are the gRPC reader's.
 import type { Node } from 'web-tree-sitter';
-import { rangeOf, walk, Evaluator, type FileScope, type Range } from '../grpc/value.js';
-import { durationMs, numberOf, ScopeBuilder, valueHooks } from '../grpc/scope.js';
-import type { CallNode, DurationUnit, LanguageTable, Syntax } from '../grpc/table.js';
+import { rangeOf, Evaluator, type Range } from '../grpc/value.js';
+import { durationMs, numberOf, valueHooks } from '../grpc/scope.js';
+import type { DurationUnit, LanguageTable, Syntax } from '../grpc/table.js';
 import type { GrpcLanguage, ImportsLayout } from '../grpc/shapes.js';
+import { walkCode, type CodeWalk } from '../grpc/walk.js';
 import type { ServerFacts, Setting } from './shapes.js';
 
-export interface Walked {
-  root: Node;
-  text: string;
+export interface Walked extends Omit<CodeWalk, 'imports'> {
   syntax: Syntax;
-  table: LanguageTable;
-  scope: FileScope;
   ev: Evaluator;
-  calls: CallNode[];
-  /** Nodes of the types the language reader asked for, by type. */
-  nodes: Map<string, Node[]>;
-  /** Function declarations by name (the handler a signal registration names). */
-  functions: Map<string, Node>;
   /** The file's imports (modules and imported names). */
   imports: ImportsLayout['entries'];
 }
@@ -32,39 +24,24 @@ export interface LanguageReader {
   /** Node types to collect besides calls. */
   types: readonly string[];
   /** Function declarations: the node types and how to get their names. */
+  functionTypes: readonly string[];
   functionName(node: Node): string | undefined;
   read(w: Walked, out: ServerFacts): void;
 }
 
-export function readServers(reader: LanguageReader, root: Node, text: string): ServerFacts {
+/** `walked`: the file's walk when it is shared with the gRPC reader (facts/code.ts), made with this reader as extras. */
+export function readServers(
+  reader: LanguageReader,
+  root: Node,
+  text: string,
+  walked: CodeWalk = walkCode(reader.table, root, text, reader),
+): ServerFacts {
   const { table } = reader;
-  const syntax = table.syntax;
-  const scopeBuilder = new ScopeBuilder(table);
-  const calls: CallNode[] = [];
-  const nodes = new Map<string, Node[]>();
-  const functions = new Map<string, Node>();
-  const wanted = new Set(reader.types);
-  for (const node of walk(root)) {
-    const call = syntax.call(node);
-    scopeBuilder.visit(node, call);
-    if (call) calls.push(call);
-    if (wanted.has(node.type)) nodes.set(node.type, [...(nodes.get(node.type) ?? []), node]);
-    const fn = reader.functionName(node);
-    if (fn && !functions.has(fn)) functions.set(fn, node);
-  }
-  const scope = scopeBuilder.finish();
-  const imports = syntax.imports(root, text);
   const w: Walked = {
-    root,
-    text,
-    syntax,
-    table,
-    scope,
-    ev: new Evaluator(valueHooks(table, scope), scope),
-    calls,
-    nodes,
-    functions,
-    imports: imports.entries,
+    ...walked,
+    imports: walked.imports.entries,
+    syntax: table.syntax,
+    ev: new Evaluator(valueHooks(table, walked.scope), walked.scope),
   };
   const out: ServerFacts = {
     language: reader.language,
@@ -74,7 +51,7 @@ export function readServers(reader: LanguageReader, root: Node, text: string): S
     drainCalls: [],
     drainTimeouts: [],
     keepalive: { clients: [], servers: [] },
-    imports,
+    imports: walked.imports,
   };
   reader.read(w, out);
   return out;
