@@ -52,7 +52,7 @@ Options:
   --image-map <image>=<Dockerfile>  place an image the linker cannot (repeatable)
   --exclude <glob>             skip matching files (gitignore syntax, repeatable)
   --max-file-size <bytes>      skip larger files                                        [5242880]
-  --max-parse-ms <n>           skip a file whose parsing takes longer (milliseconds)    [5000]
+  --max-parse-ms <n>           skip a file whose parsing takes longer (CPU milliseconds) [10000]
   --debug                      say on stderr which parts of Helm charts and Kustomize overlays were unknown, and why
   --quiet                      report errors only
   --max-warnings <n>           exit 1 when there are more warnings than this

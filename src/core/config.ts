@@ -94,7 +94,8 @@ export function configSchema(ruleIds: readonly string[]): Record<string, unknown
       maxParseMs: {
         type: 'integer',
         minimum: 1,
-        description: 'Milliseconds one file may take to parse and extract; a slower file is skipped with a message (default 5000).',
+        description:
+          'Milliseconds of CPU time one file may take to parse and extract; a slower file is skipped with a message (default 10000).',
       },
     },
   };

@@ -37,7 +37,7 @@ export const defaultOptions: KubeconnOptions = {
   appProtocol: 'kubernetes.io/h2c',
   rules: {},
   maxFileBytes: 5 * 1024 * 1024,
-  maxParseMs: 5000,
+  maxParseMs: 10_000,
   imageMap: {},
   applyDirectiveComments: true,
   exclude: [],

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { initKubeconn, Workspace, allRules, createWorkspace, extractFacts, resolveOptions } from '../../src/api.js';
-import { parse, ParseBudgetExceeded, withParseBudget } from '../../src/core/facts/treesitter.js';
+import { checkParseBudget, parse, ParseBudgetExceeded, withParseBudget } from '../../src/core/facts/treesitter.js';
 import { maskHelm } from '../../src/core/facts/manifests.js';
 import { globToRegExp } from '../../src/core/model/images.js';
 import { eslint, kubeconn, makeProject, type Result } from '../e2e/project.js';
@@ -224,6 +224,23 @@ describe('pathological input: the per-file time budget (the last resort)', () =>
   after(() => projects.forEach((p) => p.cleanup()));
   // 1.1 MB of `if true; then`: tree-sitter-bash needs several seconds for it (superlinear error recovery).
   const slowScript = `#!/bin/sh\n${'if true; then\n'.repeat(80_000)}`;
+
+  it('the budget is CPU time: waiting (a loaded machine) does not use it, work does', () => {
+    const idle = new Int32Array(new SharedArrayBuffer(4));
+    withParseBudget(50, () => {
+      Atomics.wait(idle, 0, 0, 200); // 200 ms of wall time, next to no CPU
+      checkParseBudget();
+    });
+    assert.throws(
+      () =>
+        withParseBudget(50, () => {
+          const start = process.cpuUsage();
+          while (process.cpuUsage(start).user < 100_000); // 100 ms of CPU, however long that takes on this machine
+          checkParseBudget();
+        }),
+      ParseBudgetExceeded,
+    );
+  });
 
   it('a tree-sitter parse past the deadline is cancelled, and the next parse starts afresh', async () => {
     await initKubeconn();
