@@ -327,7 +327,7 @@ export function* walk(root: Node): Generator<Node> {
     for (;;) {
       if (descend) {
         // Every reader walks the whole tree: the file's time budget is checked here, every 1024 nodes.
-        if ((++visited & 1023) === 0) checkParseBudget();
+        if ((++visited & 15) === 0) checkParseBudget();
         if (cursor.currentNode.isNamed) yield cursor.currentNode;
         if (cursor.gotoFirstChild()) continue;
       }
