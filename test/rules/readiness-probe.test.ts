@@ -108,6 +108,23 @@ runRuleTests(rule, {
       },
     },
     {
+      name: 'selected only by a Service with publishNotReadyAddresses: true (peer discovery): readiness gates nothing',
+      files: {
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: worker-headless}\nspec: {clusterIP: None, publishNotReadyAddresses: true, selector: {app: worker}, ports: [{name: grpc-rpc, port: 7239}]}\n',
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: worker}
+          spec:
+            template:
+              metadata: {labels: {app: worker}}
+              spec:
+                containers: [{name: worker, ports: [{name: rpc, containerPort: 7239}]}]
+        `,
+      },
+    },
+    {
       name: 'a mesh gateway whose only container is pause: the injected proxy serves the numeric targetPort',
       files: {
         'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: gateway}\nspec: {selector: {app: gateway}, ports: [{port: 4143}]}\n',

@@ -40,6 +40,8 @@ export interface Service {
   clusterIP?: string;
   clusterIPPair?: Pair<Scalar, YNode>;
   headless: boolean;
+  /** `spec.publishNotReadyAddresses: true`: not-ready pods are endpoints too (readiness gates nothing). */
+  publishNotReady: boolean;
   /** undefined when the Service has no selector (endpoints managed by hand). */
   selector?: Record<string, string>;
   ports: ServicePort[];
@@ -170,6 +172,7 @@ export function toService(object: K8sObject): Service {
     clusterIP,
     clusterIPPair,
     headless: clusterIP === 'None',
+    publishNotReady: spec !== undefined && asScalar(get(spec, 'publishNotReadyAddresses', doc), doc)?.value === true,
     selector: selectorNode && asMap(selectorNode, doc) ? stringMap(selectorNode, doc) : undefined,
     ports: [],
   };
