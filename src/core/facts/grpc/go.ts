@@ -11,7 +11,7 @@ import { rangeOf, unescapeC, walk } from './value.js';
 const COMMENTS = new Set(['comment']);
 
 /** Go durations count nanoseconds; `time.Duration(n)` converts a count. */
-const GO_DURATION: DurationUnit = {
+export const GO_DURATION: DurationUnit = {
   units: {
     'time.Nanosecond': 1e-6,
     'time.Microsecond': 1e-3,

@@ -6,25 +6,13 @@
 // `ClientParameters` at dials and `EnforcementPolicy` at servers.
 import type { Node } from 'web-tree-sitter';
 import { escapeRegExp } from '../../text.js';
-import { goTable } from '../grpc/go.js';
+import { GO_DURATION, goTable } from '../grpc/go.js';
 import { listLayout } from '../grpc/layout.js';
 import { durationMs } from '../grpc/scope.js';
-import { matches, type CallNode, type DurationUnit } from '../grpc/table.js';
+import { matches, type CallNode } from '../grpc/table.js';
 import { boundNodes, enclosing, rangeOf, resolveNode, setting, within, type LanguageReader, type Walked } from './reader.js';
 import type { DrainTimeout, Flag, HttpServerSite, KeepaliveClient, KeepaliveServer, ServerFacts } from './shapes.js';
 
-const GO_DURATION: DurationUnit = {
-  units: {
-    'time.Nanosecond': 1e-6,
-    'time.Microsecond': 1e-3,
-    'time.Millisecond': 1,
-    'time.Second': 1000,
-    'time.Minute': 60_000,
-    'time.Hour': 3_600_000,
-  },
-  bare: 1e-6,
-  conversions: ['time.Duration'],
-};
 const FUNCTION = new Set(['function_declaration', 'method_declaration']);
 const SERVE_METHODS = new Set(['ListenAndServe', 'ListenAndServeTLS', 'Serve', 'ServeTLS']);
 
