@@ -127,16 +127,30 @@ export async function editorText(page: Page): Promise<string> {
   return el ? norm(await el.innerText()) : '';
 }
 
+/**
+ * Run one wait and, when it fails, say which wait it was: a bare "page.waitForFunction: Timeout 30000ms exceeded"
+ * from a check with several waits does not tell which of them raced.
+ */
+export async function step<T>(label: string, wait: () => Promise<T>): Promise<T> {
+  try {
+    return await wait();
+  } catch (error) {
+    throw new Error(`${label}: ${(error as Error).message}`);
+  }
+}
+
 /** Wait until the active editor shows `text` (or stops showing it with `{ absent: true }`). */
 export async function waitForEditorText(page: Page, text: string, timeoutMs = 30_000, opts: { absent?: boolean } = {}): Promise<void> {
-  await page.waitForFunction(
-    ([sel, t, absent]) => {
-      const el = document.querySelector(sel);
-      const has = !!el && el.innerText.replace(/\u00a0/g, ' ').includes(t);
-      return absent ? !has : has;
-    },
-    [SELECTORS.editorLines, text, !!opts.absent] as const,
-    { timeout: timeoutMs },
+  await step(`the editor ${opts.absent ? 'still shows' : 'never showed'} ${JSON.stringify(text)}`, () =>
+    page.waitForFunction(
+      ([sel, t, absent]) => {
+        const el = document.querySelector(sel);
+        const has = !!el && el.innerText.replace(/\u00a0/g, ' ').includes(t);
+        return absent ? !has : has;
+      },
+      [SELECTORS.editorLines, text, !!opts.absent] as const,
+      { timeout: timeoutMs },
+    ),
   );
 }
 
@@ -160,47 +174,79 @@ export async function readProblemRows(page: Page): Promise<string[]> {
 
 /** Wait until a Problems row contains `text`; resolves with that row's text. */
 export async function waitForProblem(page: Page, text: string, timeoutMs = 30_000): Promise<string> {
-  const handle = await page.waitForFunction(
-    ([sel, t]) => {
-      const row = [...document.querySelectorAll(sel)].find((r) => r.innerText.includes(t));
-      return row
-        ? row.innerText
-            .replace(/\u00a0/g, ' ')
-            .replace(/\s+/g, ' ')
-            .trim()
-        : false;
-    },
-    [SELECTORS.problemRow, text] as const,
-    { timeout: timeoutMs },
+  const handle = await step(`no Problems row ever showed ${JSON.stringify(text)}`, () =>
+    page.waitForFunction(
+      ([sel, t]) => {
+        const row = [...document.querySelectorAll(sel)].find((r) => r.innerText.includes(t));
+        return row
+          ? row.innerText
+              .replace(/\u00a0/g, ' ')
+              .replace(/\s+/g, ' ')
+              .trim()
+          : false;
+      },
+      [SELECTORS.problemRow, text] as const,
+      { timeout: timeoutMs },
+    ),
   );
   return (await handle.jsonValue()) as string;
 }
 
 /** Wait until no Problems row contains `text`. */
 export async function waitForProblemGone(page: Page, text: string, timeoutMs = 30_000): Promise<void> {
-  await page.waitForFunction(
-    ([sel, t]) => ![...document.querySelectorAll(sel)].some((r) => r.innerText.includes(t)),
-    [SELECTORS.problemRow, text] as const,
-    { timeout: timeoutMs },
+  await step(`a Problems row still shows ${JSON.stringify(text)}`, () =>
+    page.waitForFunction(
+      ([sel, t]) => ![...document.querySelectorAll(sel)].some((r) => r.innerText.includes(t)),
+      [SELECTORS.problemRow, text] as const,
+      { timeout: timeoutMs },
+    ),
   );
 }
 
 /**
- * Put the cursor on the next problem in the active editor (click, F8, Escape), open the quick-fix
- * menu with Ctrl+. and run the action titled `title` with the keyboard (arrow keys + Enter: a mouse
- * click on the menu times out, `.context-view-pointerBlock` intercepts pointer events).
+ * Put the cursor on the first problem of the active editor (click, Ctrl+Home, F8, Escape) and open the quick-fix
+ * menu with Ctrl+. until it lists `title`. On a loaded machine the markers of a just-opened file can arrive after
+ * F8 (which then goes nowhere and the menu lists only refactorings), and an Escape pressed before the marker peek
+ * widget shows leaves it open: so wait for the squiggle first and retry the whole gesture a few times.
  */
-export async function applyQuickFix(page: Page, title: string, timeoutMs = 30_000): Promise<void> {
-  await page.click(SELECTORS.editorLines);
-  await page.keyboard.press('Control+Home');
-  await page.keyboard.press('F8');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+.');
-  await page.waitForFunction(
-    ([sel, t]) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes(t)),
-    [SELECTORS.actionWidgetRow, title] as const,
-    { timeout: timeoutMs },
+export async function openQuickFixMenu(page: Page, title: string, opts: { attempts?: number; timeoutMs?: number } = {}): Promise<void> {
+  const attempts = opts.attempts ?? 4;
+  const perAttempt = Math.max(5_000, Math.floor((opts.timeoutMs ?? 40_000) / attempts));
+  await step('the active editor never showed a warning squiggle', () =>
+    page.waitForSelector('.monaco-editor .squiggly-warning, .monaco-editor .squiggly-error, .monaco-editor .squiggly-info', {
+      timeout: opts.timeoutMs ?? 30_000,
+    }),
   );
+  let rows: (string | null)[] = [];
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.click(SELECTORS.editorLines);
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('F8');
+    await page.waitForSelector('.zone-widget .marker-widget, .monaco-editor .peekview-widget', { timeout: 3_000 }).catch(() => undefined);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+.');
+    const shown = await page
+      .waitForFunction(
+        ([sel, t]) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes(t)),
+        [SELECTORS.actionWidgetRow, title] as const,
+        { timeout: perAttempt },
+      )
+      .then(
+        () => true,
+        () => false,
+      );
+    if (shown) return;
+    rows = await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => r.textContent));
+  }
+  throw new Error(`the quick-fix menu never offered ${JSON.stringify(title)} in ${attempts} attempts; last rows: ${JSON.stringify(rows)}`);
+}
+
+/**
+ * Run the action titled `title` of the open quick-fix menu with the keyboard (arrow keys + Enter: a mouse click on
+ * the menu times out, `.context-view-pointerBlock` intercepts pointer events).
+ */
+export async function pickQuickFix(page: Page, title: string): Promise<void> {
   for (let i = 0; i < 30; i++) {
     const focused = await page.$(SELECTORS.actionWidgetFocusedRow);
     if (focused && ((await focused.textContent()) ?? '').includes(title)) {
@@ -212,6 +258,12 @@ export async function applyQuickFix(page: Page, title: string, timeoutMs = 30_00
   throw new Error(
     `quick fix "${title}" never got the keyboard focus; rows: ${JSON.stringify(await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => r.textContent)))}`,
   );
+}
+
+/** Open the quick-fix menu on the first problem of the active editor and run the action titled `title`. */
+export async function applyQuickFix(page: Page, title: string, timeoutMs = 40_000): Promise<void> {
+  await openQuickFixMenu(page, title, { timeoutMs });
+  await pickQuickFix(page, title);
 }
 
 /** Full-page screenshot to `file` (folders created). Resolves with the path. */

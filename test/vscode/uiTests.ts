@@ -16,7 +16,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { generateServices } from './gen-services.js';
 import {
-  applyQuickFix,
+  openQuickFixMenu,
+  pickQuickFix,
   openFile,
   openFolder,
   openProblems,
@@ -90,35 +91,10 @@ export async function runUiTests({ root }: { root: string }): Promise<number> {
     {
       name: 'Ctrl+. offers the suggestions; Enter applies "Make \'orders\' headless" and the problem goes',
       async run(page) {
-        // Open the menu once for the screenshot, then let applyQuickFix pick the action with the keyboard. On a
-        // loaded machine the opened file's markers can arrive after the first F8 (which then goes nowhere): wait
-        // for the squiggle, and retry the menu a few times before giving up.
-        await page.waitForSelector('.monaco-editor .squiggly-warning', { timeout: 30_000 });
-        const offered = () =>
-          page
-            .waitForFunction(
-              (sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes("Make 'orders' headless")),
-              SELECTORS.actionWidgetRow,
-              { timeout: 10_000 },
-            )
-            .then(
-              () => true,
-              () => false,
-            );
-        let shown = false;
-        for (let attempt = 0; attempt < 3 && !shown; attempt++) {
-          await page.click(SELECTORS.editorLines);
-          await page.keyboard.press('Control+Home');
-          await page.keyboard.press('F8');
-          await page.keyboard.press('Escape');
-          await page.keyboard.press('Control+.');
-          shown = await offered();
-          if (!shown) await page.keyboard.press('Escape');
-        }
-        if (!shown) throw new Error('the quick-fix menu never offered "Make \'orders\' headless"');
+        // Open the menu once, take the screenshot of it, then pick the action from that same menu.
+        await openQuickFixMenu(page, "Make 'orders' headless");
         await screenshot(page, path.join(images, 'quick-fix.png'));
-        await page.keyboard.press('Escape');
-        await applyQuickFix(page, "Make 'orders' headless");
+        await pickQuickFix(page, "Make 'orders' headless");
         await waitForEditorText(page, 'clusterIP: None');
         await waitForProblemGone(page, IMBALANCE);
       },
@@ -229,16 +205,7 @@ function scaleChecks(images: string, serviceCount: number): Check[] {
           { timeout: 120_000 },
         );
         await openFile(page, 'dial.go', { expectText: 'grpc.NewClient' });
-        await page.click(SELECTORS.editorLines);
-        await page.keyboard.press('Control+Home');
-        await page.keyboard.press('F8');
-        await page.keyboard.press('Escape');
-        await page.keyboard.press('Control+.');
-        await page.waitForFunction(
-          (sel) => [...document.querySelectorAll(sel)].some((r) => (r.textContent ?? '').includes('for 7 Services')),
-          SELECTORS.actionWidgetRow,
-          { timeout: 60_000 },
-        );
+        await openQuickFixMenu(page, 'for 7 Services', { timeoutMs: 60_000 });
         await page.waitForTimeout(500);
         const rows = (await page.$$eval(SELECTORS.actionWidgetRow, (rs) => rs.map((r) => (r.textContent ?? '').trim()))).filter(
           (t) => t !== '',
