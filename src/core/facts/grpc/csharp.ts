@@ -7,7 +7,7 @@
 // `GetSection`), and members of options classes (`IOptions<ServiceUrls>` … `.Value.Orders`), helper methods.
 import type { Node } from 'web-tree-sitter';
 import { CHANNEL_ARG } from './channel-args.js';
-import { binaryFields, field, itemsOf, lastSegment, NO_KEYWORDS, parenthesized, squash } from './layout.js';
+import { binaryFields, field, itemsOf, lastSegment, NO_KEYWORDS, parenthesized, squash, topLevelOfTypes } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import type { CallNode, LanguageTable, OptionEntry, OptionForm, ReadContext, Syntax } from './table.js';
 import { rangeOf, unescapeC, walk } from './value.js';
@@ -117,8 +117,7 @@ const syntax: Syntax = {
   destructured: () => undefined,
   imports(root) {
     const out: ImportsLayout = { entries: [], headerEnd: 0 };
-    for (const using of root.namedChildren) {
-      if (using?.type !== 'using_directive') continue;
+    for (const using of topLevelOfTypes(root, ['using_directive'])) {
       out.lastImportEnd = using.endIndex;
       // `using static X;` and `using A = X;` do not bring X's types into scope.
       const name = using.namedChildren.find((c) => c?.type === 'qualified_name' || c?.type === 'identifier');

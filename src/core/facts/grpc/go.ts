@@ -3,7 +3,7 @@
 // APIs, and shutdown timeouts (`Shutdown(ctx)` under `context.WithTimeout`, `GracefulStop` raced by a timer).
 // Addresses: `os.Getenv`/`LookupEnv`, helpers that wrap them (one level), flag defaults set by the container's args.
 import type { Node } from 'web-tree-sitter';
-import { binaryFields, itemsOf, NO_KEYWORDS, squash } from './layout.js';
+import { binaryFields, itemsOf, NO_KEYWORDS, squash, topLevelOfTypes } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import type { CallNode, DurationUnit, LanguageTable, OptionForm, ReadContext, ScopeHook, Syntax } from './table.js';
 import { rangeOf, unescapeC, walk } from './value.js';
@@ -113,8 +113,9 @@ const syntax: Syntax = {
   },
   destructured: () => undefined,
   imports(root) {
-    const out: ImportsLayout = { entries: [], headerEnd: root.namedChildren.find((n) => n?.type === 'package_clause')?.endIndex ?? 0 };
-    for (const decl of root.namedChildren) {
+    const [head, ...decls] = topLevelOfTypes(root, ['package_clause', 'import_declaration']);
+    const out: ImportsLayout = { entries: [], headerEnd: head?.type === 'package_clause' ? head.endIndex : 0 };
+    for (const decl of head?.type === 'package_clause' ? decls : [head, ...decls]) {
       if (decl?.type !== 'import_declaration') continue;
       out.lastImportEnd = decl.endIndex;
       for (const spec of walk(decl)) {

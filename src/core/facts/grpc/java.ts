@@ -5,7 +5,7 @@
 // server builders (`NettyServerBuilder.forPort(...).maxConnectionAge(...)`). Addresses: `System.getenv`, Spring
 // `@Value("${key:default}")` fields and parameters, helper methods.
 import type { Node } from 'web-tree-sitter';
-import { binaryFields, field, itemsOf, NO_KEYWORDS, parenthesized, squash } from './layout.js';
+import { binaryFields, field, itemsOf, NO_KEYWORDS, parenthesized, squash, topLevelOfTypes } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import type { CallNode, DialRow, DurationUnit, LanguageTable, ReadContext, ServerRow, Syntax } from './table.js';
 import { rangeOf, unescapeC } from './value.js';
@@ -118,8 +118,9 @@ const syntax: Syntax = {
   },
   destructured: () => undefined,
   imports(root) {
-    const out: ImportsLayout = { entries: [], headerEnd: root.namedChildren.find((n) => n?.type === 'package_declaration')?.endIndex ?? 0 };
-    for (const decl of root.namedChildren) {
+    const [head, ...decls] = topLevelOfTypes(root, ['package_declaration', 'import_declaration']);
+    const out: ImportsLayout = { entries: [], headerEnd: head?.type === 'package_declaration' ? head.endIndex : 0 };
+    for (const decl of head?.type === 'package_declaration' ? decls : [head, ...decls]) {
       if (decl?.type !== 'import_declaration') continue;
       out.lastImportEnd = decl.endIndex;
       // `import static a.B.C;` brings in a member, not the type: it does not count as importing a.B.C.

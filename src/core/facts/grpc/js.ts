@@ -4,7 +4,7 @@
 // Addresses: `process.env.X`, `process.env['X']`, `const { X = 'd', Y: y } = process.env`, helper functions.
 import type { Node } from 'web-tree-sitter';
 import { CHANNEL_ARG } from './channel-args.js';
-import { binaryFields, field, itemsOf, NO_KEYWORDS, squash } from './layout.js';
+import { binaryFields, field, firstStatement, itemsOf, NO_KEYWORDS, squash, topLevel } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import type { CallNode, LanguageTable, OptionForm, ReadContext, Syntax } from './table.js';
 import { rangeOf, unescapeC } from './value.js';
@@ -169,8 +169,8 @@ const syntax: Syntax = {
     } else if (element.type === 'identifier' && pair) property = keyText(pair.childForFieldName('key')!);
     return property ? { object: squash(object.text), property, fallback } : undefined;
   },
-  imports(root) {
-    const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
+  imports(root, text) {
+    const first = firstStatement(root, COMMENTS);
     // A leading 'use strict' (or a #! line) stays first.
     const header =
       first?.type === 'hash_bang_line' || (first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string')
@@ -178,15 +178,28 @@ const syntax: Syntax = {
         : undefined;
     const out: ImportsLayout = { entries: [], headerEnd: header?.endIndex ?? 0 };
     let requireEnd: number | undefined;
-    for (const stmt of root.namedChildren) {
-      if (stmt?.type === 'import_statement') {
+    // Declarations matter only when they call require: a bundle's thousands of other top-level statements are
+    // never made into nodes.
+    // Statements come in order, so one forward scan finds the next `require` at or after each one's start.
+    let next = text.indexOf('require');
+    const requires = (start: number, end: number) => {
+      while (next !== -1 && next < start) next = text.indexOf('require', next + 1);
+      return next !== -1 && next < end;
+    };
+    const statements = topLevel(
+      root,
+      (type, start, end) =>
+        type === 'import_statement' || ((type === 'lexical_declaration' || type === 'variable_declaration') && requires(start, end)),
+    );
+    for (const stmt of statements) {
+      if (stmt.type === 'import_statement') {
         const source = stmt.childForFieldName('source');
         if (!source) continue;
         const names: string[] = [];
         for (const spec of stmt.descendantsOfType('import_specifier')) if (spec) names.push(spec.childForFieldName('name')?.text ?? '');
         out.entries.push({ module: syntax.literal(source)?.text ?? '', names, at: rangeOf(source) });
         out.lastImportEnd = stmt.endIndex;
-      } else if (stmt?.type === 'lexical_declaration' || stmt?.type === 'variable_declaration') {
+      } else {
         for (const decl of stmt.namedChildren) {
           const value = decl?.type === 'variable_declarator' ? decl.childForFieldName('value') : null;
           // Only `require(…)` matters: a bundle's thousands of other top-level calls are not read as calls.

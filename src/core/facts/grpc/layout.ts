@@ -1,6 +1,6 @@
 // Node helpers shared by the grammar adapters, and the layout records that edits need (a list's entries,
 // whether it spans lines, the indent of its last entry), taken while the tree is alive as plain data.
-import type { Node } from 'web-tree-sitter';
+import { Query, type Language, type Node } from 'web-tree-sitter';
 import type { ListLayout } from './shapes.js';
 import type { Syntax } from './table.js';
 import { rangeOf } from './value.js';
@@ -31,6 +31,49 @@ export function listLayout(list: Node, syntax: Syntax, text: string): ListLayout
     multiline: last !== undefined && last.startPosition.row !== list.startPosition.row,
     indent: /^[ \t]*/.exec(text.slice(lineStart))![0],
   };
+}
+
+/**
+ * The root's named children that `keep` accepts (by type and offsets), stepping with a cursor: a node object is made
+ * only for those. `root.namedChildren` makes one per statement, and a bundle or a generated file has tens of
+ * thousands of top-level statements.
+ */
+export function topLevel(root: Node, keep: (type: string, start: number, end: number) => boolean): Node[] {
+  const out: Node[] = [];
+  const cursor = root.walk();
+  try {
+    if (cursor.gotoFirstChild())
+      do {
+        if (cursor.nodeIsNamed && keep(cursor.nodeType, cursor.startIndex, cursor.endIndex)) out.push(cursor.currentNode);
+      } while (cursor.gotoNextSibling());
+  } finally {
+    cursor.delete();
+  }
+  return out;
+}
+
+const topLevelQueries = new WeakMap<Language, Map<string, Query>>();
+
+/**
+ * The root's children of these types, in order, found by the tree's own query engine: a cursor still costs a few
+ * WebAssembly calls per statement in JS, a query none for the statements it does not return.
+ */
+export function topLevelOfTypes(root: Node, types: readonly string[]): Node[] {
+  const language = root.tree.language;
+  let byKey = topLevelQueries.get(language);
+  if (!byKey) topLevelQueries.set(language, (byKey = new Map<string, Query>()));
+  const known = types.filter((t) => /^\w+$/.test(t) && language.idForNodeType(t, true) !== null);
+  if (known.length === 0 || !/^\w+$/.test(root.type)) return [];
+  const key = `${root.type} ${known.join(' ')}`;
+  let query = byKey.get(key);
+  if (!query) byKey.set(key, (query = new Query(language, `(${root.type} [${known.map((t) => `(${t})`).join(' ')}] @node)`)));
+  return query.captures(root).map((c) => c.node);
+}
+
+/** The root's first named child that is not a comment (a file's header: a docstring, `'use strict'`, a `#!` line). */
+export function firstStatement(root: Node, comments: ReadonlySet<string>): Node | undefined {
+  for (let n = root.firstNamedChild; n; n = n.nextNamedSibling) if (!comments.has(n.type)) return n;
+  return undefined;
 }
 
 export const NO_KEYWORDS: ReadonlyMap<string, Node> = new Map();

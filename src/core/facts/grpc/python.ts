@@ -4,7 +4,7 @@
 // Addresses: `os.environ[...]`, `os.environ.get(…, default)`, `os.getenv(…, default)`, helper functions.
 import type { Node } from 'web-tree-sitter';
 import { CHANNEL_ARG } from './channel-args.js';
-import { binaryFields, field, itemsOf, parenthesized, squash } from './layout.js';
+import { binaryFields, field, firstStatement, itemsOf, parenthesized, squash, topLevelOfTypes } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import type { LanguageTable, OptionForm, Syntax } from './table.js';
 import { rangeOf, unescapeC } from './value.js';
@@ -138,14 +138,14 @@ const syntax: Syntax = {
   },
   destructured: () => undefined,
   imports(root) {
-    const first = root.namedChildren.find((n) => n !== null && !COMMENTS.has(n.type));
+    const first = firstStatement(root, COMMENTS);
     const docstring = first?.type === 'expression_statement' && first.namedChild(0)?.type === 'string' ? first : undefined;
     const out: ImportsLayout = { entries: [], headerEnd: docstring?.endIndex ?? 0 };
     const dotted = (n: Node | null) => (n?.type === 'aliased_import' ? n.childForFieldName('name') : n)?.text ?? '';
-    for (const stmt of root.namedChildren) {
-      if (stmt?.type === 'import_statement') {
+    for (const stmt of topLevelOfTypes(root, PY_IMPORTS)) {
+      if (stmt.type === 'import_statement') {
         for (const name of stmt.childrenForFieldName('name')) out.entries.push({ module: dotted(name), at: rangeOf(stmt) });
-      } else if (stmt?.type === 'import_from_statement' || stmt?.type === 'future_import_statement') {
+      } else if (stmt.type === 'import_from_statement' || stmt.type === 'future_import_statement') {
         const module = stmt.type === 'future_import_statement' ? '__future__' : (stmt.childForFieldName('module_name')?.text ?? '');
         const names = stmt.namedChildren.some((c) => c?.type === 'wildcard_import') ? ['*'] : stmt.childrenForFieldName('name').map(dotted);
         out.entries.push({ module, names, at: rangeOf(stmt) });
@@ -170,6 +170,9 @@ const channelArgTuples: OptionForm = (options, s) => {
     ? { entries, list: options, opaque: true }
     : { entries, list: options };
 };
+
+/** The statements that import (only top-level ones are read). */
+const PY_IMPORTS = ['import_statement', 'import_from_statement', 'future_import_statement'];
 
 const GRPC_OWNER = '(grpc|grpc\\.aio|aio)';
 const MS = { units: {}, bare: 1 };
