@@ -8,6 +8,7 @@ import path from 'node:path';
 import { isMap, isScalar, isSeq, parseAllDocuments, type Node as YNode, Scalar } from 'yaml';
 import type { Part } from './grpc/value.js';
 import type { Extractor, FileFacts } from './index.js';
+import { problemAt } from './problem.js';
 
 type Range = [number, number];
 
@@ -79,21 +80,13 @@ export const appConfigExtractor: Extractor = {
     }
     if (read.error) {
       // Both readers can report the end of the input one past it (yaml: an unclosed `[`; JSON: a cut `\u` escape).
-      const start = Math.min(read.error.at, facts.text.length);
-      const at = facts.lines.position(start);
       const what = format === 'spring' ? 'Spring config' : '.NET appsettings';
-      facts.problems.push({
-        file: facts.file,
-        start,
-        end: start,
-        line: at.line,
-        column: at.column,
-        endLine: at.line,
-        endColumn: at.column,
-        kind: 'syntax',
-        fatal: false,
-        message: `${what} file does not parse, so its values are not used for dial targets: ${read.error.message}`,
-      });
+      facts.problems.push(
+        problemAt(facts, read.error.at, read.error.at, {
+          kind: 'syntax',
+          message: `${what} file does not parse, so its values are not used for dial targets: ${read.error.message}`,
+        }),
+      );
     }
     if (read.entries.length > 0) facts.appConfig = variant ? { format, variant, entries: read.entries } : { format, entries: read.entries };
   },

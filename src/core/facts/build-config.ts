@@ -9,6 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import type { Extractor, FileFacts } from './index.js';
 import type { TextRange } from '../finding.js';
 import { yamlErrorSpan } from './yaml-util.js';
+import { problemAt } from './problem.js';
 
 export interface BuildDecl {
   /** Image the build produces (skaffold `image`, compose `image`), when declared. */
@@ -79,19 +80,12 @@ export const buildConfigExtractor: Extractor = {
         const err = doc.errors[0]!;
         const { start, end } = yamlErrorSpan(err, facts.text.length);
         if (!facts.problems.some((p) => p.kind === 'syntax' && p.start === start)) {
-          const at = facts.lines.position(start);
-          facts.problems.push({
-            file: facts.file,
-            start,
-            end,
-            line: at.line,
-            column: at.column,
-            endLine: at.line,
-            endColumn: at.column,
-            kind: 'syntax',
-            fatal: false,
-            message: `${skaffold ? 'skaffold' : 'compose'} file does not parse, so its image builds are not linked: ${err.message.split('\n')[0]}`,
-          });
+          facts.problems.push(
+            problemAt(facts, start, end, {
+              kind: 'syntax',
+              message: `${skaffold ? 'skaffold' : 'compose'} file does not parse, so its image builds are not linked: ${err.message.split('\n')[0]}`,
+            }),
+          );
         }
         continue;
       }

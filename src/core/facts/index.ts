@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { ParseProblem } from '../finding.js';
 import type { KubeconnOptions } from '../options.js';
 import { LineIndex } from '../text.js';
+import { problemAt } from './problem.js';
 import { ParseBudgetExceeded, withParseBudget } from './treesitter.js';
 import { CodeFile } from './code.js';
 import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
@@ -160,36 +161,21 @@ function runExtractor(
   } catch (error) {
     if (error instanceof ParseBudgetExceeded) throw error;
     // A parser bug must not take the workspace down: report it where the user can see it.
-    facts.problems.push({
-      file,
-      start: 0,
-      end: 0,
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      kind: 'internal',
-      fatal: true,
-      message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
-    });
+    facts.problems.push(
+      problemAt(facts, 0, 0, {
+        kind: 'internal',
+        fatal: true,
+        message: `kubeconn could not analyse ${path.basename(file)} (${extractor.name}): ${(error as Error).message}`,
+      }),
+    );
   }
 }
 
 /** The facts of a file that is not analysed (too large, unreadable, not a regular file): no text, one problem. */
 export function skippedFacts(file: string, reason: string): FileFacts {
-  const problem: ParseProblem = {
-    file,
-    start: 0,
-    end: 0,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 1,
-    message: reason,
-    kind: 'skipped',
-    fatal: true,
-  };
-  return { file, text: '', lines: new LineIndex(''), commentSyntax: commentSyntaxOf(file), problems: [problem] };
+  const lines = new LineIndex('');
+  const problem = problemAt({ file, lines }, 0, 0, { kind: 'skipped', fatal: true, message: reason });
+  return { file, text: '', lines, commentSyntax: commentSyntaxOf(file), problems: [problem] };
 }
 
 /** The message for a file over the size limit; front ends that read from disk check the size before reading. */

@@ -6,6 +6,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair, type YAMLM
 import type { TextRange } from '../finding.js';
 import type { Extractor, FileFacts } from './index.js';
 import { scalarText, yamlErrorSpan, type YDoc } from './yaml-util.js';
+import { problemAt } from './problem.js';
 
 export interface KEntry<T> {
   value: T;
@@ -70,19 +71,13 @@ export const kustomizationExtractor: Extractor = {
       const err = doc.errors[0]!;
       if (!facts.problems.some((p) => p.kind === 'syntax')) {
         const { start, end } = yamlErrorSpan(err, facts.text.length);
-        const at = facts.lines.position(start);
-        facts.problems.push({
-          file: facts.file,
-          start,
-          end,
-          line: at.line,
-          column: at.column,
-          endLine: at.line,
-          endColumn: at.column,
-          kind: 'syntax',
-          fatal: true,
-          message: `kustomization does not parse, so the overlay is not built: ${err.message.split('\n')[0]}`,
-        });
+        facts.problems.push(
+          problemAt(facts, start, end, {
+            kind: 'syntax',
+            fatal: true,
+            message: `kustomization does not parse, so the overlay is not built: ${err.message.split('\n')[0]}`,
+          }),
+        );
       }
       return;
     }

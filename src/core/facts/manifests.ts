@@ -13,6 +13,7 @@ import { asMap, get, range, str, stringMap, yamlErrorSpan, type YDoc, type YNode
 import { FileSource, MaskedSource, type ObjectSource } from './source.js';
 import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 import { checkParseBudget } from './treesitter.js';
+import { problemAt } from './problem.js';
 
 export interface K8sObject {
   file: string;
@@ -131,20 +132,13 @@ export function extractManifests(
       if (!helm) {
         const err = doc.errors[0]!;
         const { start, end } = yamlErrorSpan(err, text.length);
-        const at = lines.position(start);
-        const endAt = lines.position(end);
-        problems.push({
-          file,
-          start,
-          end,
-          line: at.line,
-          column: at.column,
-          endLine: endAt.line,
-          endColumn: endAt.column,
-          message: `YAML syntax error in document ${index + 1}: ${firstLine(err.message)}`,
-          kind: 'syntax',
-          fatal: list.length === 1,
-        });
+        problems.push(
+          problemAt({ file, lines }, start, end, {
+            kind: 'syntax',
+            fatal: list.length === 1,
+            message: `YAML syntax error in document ${index + 1}: ${firstLine(err.message)}`,
+          }),
+        );
       }
       return;
     }

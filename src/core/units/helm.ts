@@ -8,8 +8,10 @@ import { parseAllDocuments } from 'yaml';
 import type { FileFacts } from '../facts/index.js';
 import { objectFromDocument, type DeploymentUnit, type K8sObject } from '../facts/manifests.js';
 import type { ParseProblem } from '../finding.js';
+import { problemAt } from '../facts/problem.js';
 import { isUnknownText, originAt, renderChart, type RenderedTemplate } from '../helm/index.js';
 import type { KubeconnOptions } from '../options.js';
+import { LineIndex } from '../text.js';
 import { HelmSource } from './helm-source.js';
 
 const posix = path.posix;
@@ -107,17 +109,13 @@ function renderUnit(
   const problems: ParseProblem[] = [];
   const debug: string[] = [];
   const objects: K8sObject[] = [];
-  const problemAt = (file: string, offset: number, message: string, kind: ParseProblem['kind']): ParseProblem => {
-    const facts = files.get(file);
-    // A yaml error at the end of a values file or rendered document sits one past it: keep it inside the file.
-    const start = Math.min(Math.max(0, offset), facts?.text.length ?? offset);
-    const p = facts?.lines.position(start) ?? { line: 1, column: 1 };
-    return { file, start, end: start, line: p.line, column: p.column, endLine: p.line, endColumn: p.column, message, kind, fatal: false };
-  };
+  // A yaml error at the end of a values file or rendered document sits one past it: problemAt keeps it inside the file.
+  const problemIn = (file: string, offset: number, message: string, kind: ParseProblem['kind']): ParseProblem =>
+    problemAt({ file, lines: files.get(file)?.lines ?? new LineIndex('') }, offset, offset, { kind, message });
   for (const d of render.diagnostics) {
     // Syntax errors and limits make Helm itself fail; other evaluation problems are what a chart does without its real values.
     if (d.kind === 'syntax' || d.kind === 'limit' || d.kind === 'values' || d.kind === 'chart') {
-      if (files.has(d.file)) problems.push(problemAt(d.file, d.start, `Helm: ${d.message}`, d.kind === 'syntax' ? 'syntax' : 'skipped'));
+      if (files.has(d.file)) problems.push(problemIn(d.file, d.start, `Helm: ${d.message}`, d.kind === 'syntax' ? 'syntax' : 'skipped'));
     } else debug.push(`${d.file}:${files.get(d.file)?.lines.position(d.start).line ?? 1}: ${d.kind}: ${d.message}`);
   }
   const textOf = (file: string) => chartFiles.get(file) ?? renderOptions?.extraValues?.get(file);
@@ -130,7 +128,7 @@ function renderUnit(
     };
     for (const u of t.unknowns) debug.push(`${where(u.start)}: unknown (${u.reason})`);
     for (const u of t.uncertain) debug.push(`${where(u.start)}: depends on an unknown condition (${u.reason})`);
-    objects.push(...objectsOf(t, textOf, files, problems, problemAt));
+    objects.push(...objectsOf(t, textOf, files, problems, problemIn));
   }
   return { unit, objects, problems, debug, templates: render.templates.map((t) => t.template) };
 }
@@ -149,7 +147,7 @@ function objectsOf(
   textOf: (file: string) => string | undefined,
   files: ReadonlyMap<string, FileFacts>,
   problems: ParseProblem[],
-  problemAt: (file: string, start: number, message: string, kind: ParseProblem['kind']) => ParseProblem,
+  problemIn: (file: string, start: number, message: string, kind: ParseProblem['kind']) => ParseProblem,
 ): K8sObject[] {
   const source = new HelmSource(t, textOf);
   const templateLength = files.get(t.template)!.text.length;
@@ -166,7 +164,7 @@ function objectsOf(
       const at = source.rangeSpan(undefined, err.pos[0], err.pos[1]);
       const where = at && at.file === t.template ? at.start : 0;
       problems.push(
-        problemAt(
+        problemIn(
           t.template,
           where,
           `The rendered document ${index + 1} of this template is not valid YAML, so it is not analysed: ${err.message.split('\n')[0]}`,
