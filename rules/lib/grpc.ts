@@ -231,6 +231,16 @@ const NOT_VIP_SCHEMES = new Set(['http', 'https', 'ws', 'wss', 'kubernetes', 'xd
 const GRPC_SCHEMES = new Set(['dns', 'static', 'grpc', 'grpcs']);
 
 /**
+ * The names a value can call the Service by, as a pattern: `orders`, `orders.shop`, `orders.shop.svc` and
+ * `orders.shop.svc.cluster.local` (any namespace when the Service's is not written). Names come from the workspace
+ * (a YAML name may hold any character): they are matched literally, never as a pattern.
+ */
+function serviceHost(service: Service): string {
+  const namespace = service.namespace !== undefined ? escapeRegExp(service.namespace) : '[a-z0-9-]+';
+  return `${escapeRegExp(service.name)}(?:\\.${namespace}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
+}
+
+/**
  * Env values and ConfigMap data that name the Service's VIP and port (`orders:50051`, `dns:///orders.shop:50051`,
  * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
  * A bare `host:port` says gRPC only when the port already does (`grpcPort`: its name or appProtocol) or is a
@@ -238,12 +248,9 @@ const GRPC_SCHEMES = new Set(['dns', 'static', 'grpc', 'grpcs']);
  * watching resolver (`kubernetes:///`, `xds:///`) or an HTTP URL are not VIP dials.
  */
 export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort, grpcPort: boolean): ConfigTarget[] {
-  // Names come from the workspace (a YAML name may hold any character): matched literally, never as a pattern.
   const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => escapeRegExp(String(p)));
   if (ports.length === 0) return [];
-  const host = `${escapeRegExp(service.name)}(?:\\.${service.namespace !== undefined ? escapeRegExp(service.namespace) : '[a-z0-9-]+'}(?:\\.svc(?:\\.[a-z0-9.-]+)?)?)?`;
-  const pattern = new RegExp(`(?:^|[\\s"'=/,])${host}:(?:${ports.join('|')})(?![\\w.])`);
-  const global = new RegExp(pattern.source, 'g');
+  const global = new RegExp(`(?:^|[\\s"'=/,])${serviceHost(service)}:(?:${ports.join('|')})(?![\\w.])`, 'g');
   const wellKnown = port.port !== undefined && Object.hasOwn(WELL_KNOWN_GRPC_PORTS, port.port);
   /** 'vip' for a gRPC dial of the VIP, 'self' for a watching resolver naming the Service, else undefined. */
   const says = (value: string): 'vip' | 'self' | undefined => {
@@ -295,8 +302,7 @@ export function reachedOnOtherPortsOnly(model: AnalysisModel, service: Service, 
     if (link.port === undefined) return false; // a dial whose port is unknown may be this one
     named.add(String(link.port.port ?? link.port.name));
   }
-  const host = `${escapeRegExp(service.name)}(?:\\.[a-z0-9.-]+)?`;
-  const mention = new RegExp(`(?:^|[\\s"'=/,@])${host}:([A-Za-z0-9-]+)(?![\\w.])`, 'g');
+  const mention = new RegExp(`(?:^|[\\s"'=/,@])${serviceHost(service)}:([A-Za-z0-9-]+)(?![\\w.])`, 'g');
   const { env, configMaps } = addressIndex(model).get(service.name) ?? { env: [], configMaps: [] };
   for (const value of [...env.map((e) => e.env.value ?? ''), ...configMaps.map((c) => c.value)])
     for (const m of value.matchAll(mention)) named.add(m[1]!);

@@ -72,6 +72,33 @@ runRuleTests(rule, {
       },
     },
     {
+      name: 'the other port is addressed with the Service namespace and cluster domain',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata: {name: dex, namespace: auth}
+          spec:
+            selector: {app: dex}
+            ports:
+              - {name: http, port: 5556}
+              - {name: grpc, port: 5557}
+        `,
+        'server.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: server, namespace: auth}
+          spec:
+            template:
+              metadata: {labels: {app: server}}
+              spec:
+                containers:
+                  - name: server
+                    env: [{name: DEX_SERVER, value: "http://dex.auth.svc.cluster.local:5556"}]
+        `,
+      },
+    },
+    {
       name: 'headless Service: clients resolve every pod',
       files: {
         'svc.yaml': yaml`
@@ -256,6 +283,91 @@ runRuleTests(rule, {
                     ports:
                       - name: grpc # gRPC API
                         port: 50051
+                    clusterIP: None
+                `,
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a same-named Service of another namespace is addressed, not this one: the port-name info stays',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata: {name: dex, namespace: auth}
+          spec:
+            selector: {app: dex}
+            ports:
+              - {name: http, port: 5556}
+              - {name: grpc, port: 5557}
+        `,
+        'server.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: server, namespace: auth}
+          spec:
+            template:
+              metadata: {labels: {app: server}}
+              spec:
+                containers:
+                  - name: server
+                    env: [{name: DEX_SERVER, value: "http://dex.other:5556"}]
+        `,
+      },
+      errors: [
+        {
+          messageId: 'pinnedByName',
+          line: 8,
+          column: 8,
+          endLine: 8,
+          endColumn: 18,
+          severity: 'info',
+          suggestions: [
+            {
+              messageId: 'addHeadlessSibling',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata: {name: dex, namespace: auth}
+                  spec:
+                    selector: {app: dex}
+                    ports:
+                      - {name: http, port: 5556}
+                      - {name: grpc, port: 5557}
+                  ---
+                  apiVersion: v1
+                  kind: Service
+                  metadata:
+                    name: dex-headless
+                    namespace: auth
+                  spec:
+                    clusterIP: None
+                    selector:
+                      app: dex
+                    ports:
+                      - name: http
+                        port: 5556
+                      - name: grpc
+                        port: 5557
+                `,
+              },
+            },
+            {
+              messageId: 'makeHeadless',
+              output: {
+                'svc.yaml': yaml`
+                  apiVersion: v1
+                  kind: Service
+                  metadata: {name: dex, namespace: auth}
+                  spec:
+                    selector: {app: dex}
+                    ports:
+                      - {name: http, port: 5556}
+                      - {name: grpc, port: 5557}
                     clusterIP: None
                 `,
               },
