@@ -24,7 +24,7 @@ import {
 } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { allKnown, freeName } from './lib/names.js';
-import { configTargetsNaming, headlessSibling, reachedOnOtherPortsOnly, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
+import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 
 export default defineRule({
@@ -92,9 +92,9 @@ export default defineRule({
         }
         // Only the manifests say gRPC: quiet when the known clients balance themselves or an L7 proxy fronts it.
         if (selfBalancingDialers(model, service).length > 0 || named.length > 0) continue;
-        // A headless sibling already offers per-pod discovery (peers and balancing clients use it), and clients
-        // that address the Service only on its other ports do not use this one: a port name alone says too little.
-        if (sibling || reachedOnOtherPortsOnly(model, service, port)) continue;
+        // A headless sibling already offers per-pod discovery (peers and balancing clients use it). Clients that use
+        // only the Service's other ports do not quiet it: this port's clients are often outside the repository.
+        if (sibling) continue;
         if (routedOnly(model, service, port)) continue;
         const why =
           manifest!.reason === 'appProtocol'

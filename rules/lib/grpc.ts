@@ -292,24 +292,6 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
   return out;
 }
 
-/**
- * The repository addresses the Service, but never on `port`: its dial sites are linked to other ports, and the
- * env and ConfigMap values naming `service:port` (any scheme: `http://dex:5556` counts) name other ports.
- */
-export function reachedOnOtherPortsOnly(model: AnalysisModel, service: Service, port: ServicePort): boolean {
-  const named = new Set<string>();
-  for (const link of model.dials.linksTo(service)) {
-    if (link.port === undefined) return false; // a dial whose port is unknown may be this one
-    named.add(String(link.port.port ?? link.port.name));
-  }
-  const mention = new RegExp(`(?:^|[\\s"'=/,@])${serviceHost(service)}:([A-Za-z0-9-]+)(?![\\w.])`, 'g');
-  const { env, configMaps } = addressIndex(model).get(service.name) ?? { env: [], configMaps: [] };
-  for (const value of [...env.map((e) => e.env.value ?? ''), ...configMaps.map((c) => c.value)])
-    for (const m of value.matchAll(mention)) named.add(m[1]!);
-  if (named.size === 0) return false;
-  return ![port.port, port.name].some((p) => p !== undefined && named.has(String(p)));
-}
-
 type EnvEntry = Workload['containers'][number]['env'][number];
 interface AddressUses {
   env: { workload: Workload; env: EnvEntry }[];

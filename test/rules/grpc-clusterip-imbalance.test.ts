@@ -45,60 +45,6 @@ runRuleTests(rule, {
       },
     },
     {
-      name: 'only a port name says gRPC and the repository addresses the Service on its other port only',
-      files: {
-        'svc.yaml': yaml`
-          apiVersion: v1
-          kind: Service
-          metadata: {name: dex}
-          spec:
-            selector: {app: dex}
-            ports:
-              - {name: http, port: 5556}
-              - {name: grpc, port: 5557}
-        `,
-        'server.yaml': yaml`
-          apiVersion: apps/v1
-          kind: Deployment
-          metadata: {name: server}
-          spec:
-            template:
-              metadata: {labels: {app: server}}
-              spec:
-                containers:
-                  - name: server
-                    env: [{name: DEX_SERVER, value: "http://dex:5556"}]
-        `,
-      },
-    },
-    {
-      name: 'the other port is addressed with the Service namespace and cluster domain',
-      files: {
-        'svc.yaml': yaml`
-          apiVersion: v1
-          kind: Service
-          metadata: {name: dex, namespace: auth}
-          spec:
-            selector: {app: dex}
-            ports:
-              - {name: http, port: 5556}
-              - {name: grpc, port: 5557}
-        `,
-        'server.yaml': yaml`
-          apiVersion: apps/v1
-          kind: Deployment
-          metadata: {name: server, namespace: auth}
-          spec:
-            template:
-              metadata: {labels: {app: server}}
-              spec:
-                containers:
-                  - name: server
-                    env: [{name: DEX_SERVER, value: "http://dex.auth.svc.cluster.local:5556"}]
-        `,
-      },
-    },
-    {
       name: 'headless Service: clients resolve every pod',
       files: {
         'svc.yaml': yaml`
@@ -292,7 +238,7 @@ runRuleTests(rule, {
       ],
     },
     {
-      name: 'a same-named Service of another namespace is addressed, not this one: the port-name info stays',
+      name: 'the repository calls the Service on its HTTP port only: the gRPC-named port keeps its hedged info (its clients are outside the repository)',
       files: {
         'svc.yaml': yaml`
           apiVersion: v1
@@ -314,7 +260,7 @@ runRuleTests(rule, {
               spec:
                 containers:
                   - name: server
-                    env: [{name: DEX_SERVER, value: "http://dex.other:5556"}]
+                    env: [{name: DEX_SERVER, value: "http://dex.auth.svc.cluster.local:5556"}]
         `,
       },
       errors: [
