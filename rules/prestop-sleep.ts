@@ -44,6 +44,9 @@ export default defineRule({
         services.length > 0 &&
         services.every((s) => s.headless) &&
         services.every((s) => model.routes.routesTo(s).length === 0);
+      // Services that publish not-ready addresses keep a terminating pod in their endpoints until it is gone: a
+      // delay before SIGTERM changes nothing for their clients (a gossip ring, a StatefulSet's peer discovery).
+      if (!model.isServedThroughReadyEndpoints(workload)) return;
       for (const container of model.servedContainers(workload)) {
         if (container.preStop) continue;
         report({

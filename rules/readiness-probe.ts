@@ -23,10 +23,9 @@ export default defineRule({
   },
   check({ model, report, each }) {
     each(model.workloads, (workload) => {
-      // Services that publish not-ready addresses (a StatefulSet's peer discovery) send traffic before readiness
-      // anyway: a probe would gate nothing.
-      const services = model.servicesSelecting(workload);
-      if (services.length > 0 && services.every((s) => s.publishNotReady)) return;
+      // Services that publish not-ready addresses (a StatefulSet's peer discovery, a gossip ring) send traffic before
+      // readiness anyway: a probe gates only the other Services.
+      if (!model.isServedThroughReadyEndpoints(workload)) return;
       for (const container of model.servedContainers(workload)) {
         if (container.readinessProbe) continue;
         const text = model.textOf(workload.object.file);

@@ -112,6 +112,37 @@ runRuleTests(rule, {
       },
     },
     {
+      name: 'a metrics Service and a gossip ring that publishes not-ready addresses: the endpoints keep a terminating pod anyway',
+      files: {
+        'svc.yaml': yaml`
+          apiVersion: v1
+          kind: Service
+          metadata: {name: compactor}
+          spec: {selector: {app: compactor}, ports: [{name: http-metrics, port: 3200}]}
+          ---
+          apiVersion: v1
+          kind: Service
+          metadata: {name: gossip-ring}
+          spec:
+            clusterIP: None
+            publishNotReadyAddresses: true
+            selector: {part-of: memberlist}
+            ports: [{name: gossip-ring, port: 7946}]
+        `,
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: compactor}
+          spec:
+            template:
+              metadata: {labels: {app: compactor, part-of: memberlist}}
+              spec:
+                containers:
+                  - {name: compactor, ports: [{name: http-metrics, containerPort: 3200}, {name: gossip, containerPort: 7946}]}
+        `,
+      },
+    },
+    {
       name: 'bare Pods, restartPolicy Never/OnFailure, Helm hooks and chart tests are one-shot',
       files: {
         'svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: api}\nspec: {selector: {app: api}, ports: [{port: 80}]}\n',
@@ -298,6 +329,20 @@ runRuleTests(rule, {
           metadata: {name: web}
           spec: {selector: {app: web}, ports: [{port: 80}]}
         `,
+      },
+    },
+    {
+      name: 'a headless peer Service without publishNotReadyAddresses drops a terminating pod from its endpoints: the delay matters',
+      files: {
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: compactor}\nspec: {selector: {app: compactor}, ports: [{name: http-metrics, port: 3200}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: gossip-ring}\nspec:\n  clusterIP: None\n  selector: {part-of: memberlist}\n  ports: [{name: gossip-ring, port: 7946}]\n',
+        'deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: compactor}\nspec:\n  template:\n    metadata: {labels: {app: compactor, part-of: memberlist}}\n    spec:\n      containers:\n        - {name: compactor, ports: [{name: http-metrics, containerPort: 3200}, {name: gossip, containerPort: 7946}]}\n',
+      },
+      errors: [{ file: 'deploy.yaml', messageId: 'missing', line: 9, column: 12, endLine: 9, endColumn: 27 }],
+      output: {
+        'deploy.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: compactor}\nspec:\n  template:\n    metadata: {labels: {app: compactor, part-of: memberlist}}\n    spec:\n      containers:\n        - {name: compactor, ports: [{name: http-metrics, containerPort: 3200}, {name: gossip, containerPort: 7946}], lifecycle: {preStop: {sleep: {seconds: 5}}}}\n',
       },
     },
     {

@@ -108,6 +108,23 @@ runRuleTests(rule, {
       },
     },
     {
+      name: 'a metrics Service and a gossip ring that publishes not-ready addresses: a probe gates neither',
+      files: {
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: compactor}\nspec: {selector: {app: compactor}, ports: [{name: http-metrics, port: 3200}]}\n---\napiVersion: v1\nkind: Service\nmetadata: {name: gossip-ring}\nspec: {clusterIP: None, publishNotReadyAddresses: true, selector: {part-of: memberlist}, ports: [{name: gossip-ring, port: 7946}]}\n',
+        'deploy.yaml': yaml`
+          apiVersion: apps/v1
+          kind: Deployment
+          metadata: {name: compactor}
+          spec:
+            template:
+              metadata: {labels: {app: compactor, part-of: memberlist}}
+              spec:
+                containers: [{name: compactor, ports: [{name: http-metrics, containerPort: 3200}, {name: gossip, containerPort: 7946}]}]
+        `,
+      },
+    },
+    {
       name: 'selected only by a Service with publishNotReadyAddresses: true (peer discovery): readiness gates nothing',
       files: {
         'svc.yaml':

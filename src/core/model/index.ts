@@ -193,6 +193,9 @@ export class AnalysisModel {
   isServed(workload: Workload): boolean {
     return this.k8s.isServed(workload);
   }
+  isServedThroughReadyEndpoints(workload: Workload): boolean {
+    return this.k8s.isServedThroughReadyEndpoints(workload);
+  }
   servedContainers(workload: Workload): Container[] {
     return this.k8s.servedContainers(workload);
   }

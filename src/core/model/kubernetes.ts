@@ -17,7 +17,7 @@ import {
 } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
 import { sameUnit } from '../units/index.js';
-import { isServed, servedContainers, targetsIn } from './served.js';
+import { isServed, isServedThroughReadyEndpoints, servedContainers, targetsIn } from './served.js';
 
 export interface PortTarget {
   workload: Workload;
@@ -113,6 +113,11 @@ export class KubernetesIndex {
   /** A workload whose pods receive traffic: selected by a Service through a port that is not a metrics scrape; never a one-shot pod (served.ts). */
   isServed(workload: Workload): boolean {
     return isServed(this, workload);
+  }
+
+  /** Served by a Service whose endpoints follow readiness and termination (not `publishNotReadyAddresses`; served.ts). */
+  isServedThroughReadyEndpoints(workload: Workload): boolean {
+    return isServedThroughReadyEndpoints(this, workload);
   }
 
   /** The containers of a served workload that take traffic (served.ts): never sidecars the Service does not target, never init containers. */

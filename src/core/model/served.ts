@@ -92,7 +92,24 @@ function trafficTargets(q: ServedQueries, workload: Workload): PortTarget[] {
 
 export function isServed(q: ServedQueries, workload: Workload): boolean {
   if (isOneShot(workload)) return false;
-  return q.servicesSelecting(workload).some((s) => s.ports.some((p) => !isScrapePort(p.name) && !isScrapePort(p.targetPort)));
+  return q.servicesSelecting(workload).some(carriesTraffic);
+}
+
+/**
+ * Served through endpoints that follow readiness and termination. A Service with `publishNotReadyAddresses` keeps a
+ * pod in its endpoints while it starts and while it terminates (EndpointConditions: `ready` stays true for
+ * terminating endpoints when the Service overrides readiness; the endpoints controller keeps terminating pods only
+ * then): a peer-discovery or gossip-ring Service. Neither a readiness probe nor a preStop delay changes what its
+ * clients see, so only the other Services count here.
+ */
+export function isServedThroughReadyEndpoints(q: ServedQueries, workload: Workload): boolean {
+  if (isOneShot(workload)) return false;
+  return q.servicesSelecting(workload).some((s) => !s.publishNotReady && carriesTraffic(s));
+}
+
+/** A Service with a port that is not only a metrics scrape. */
+function carriesTraffic(service: Service): boolean {
+  return service.ports.some((p) => !isScrapePort(p.name) && !isScrapePort(p.targetPort));
 }
 
 /**
