@@ -41,7 +41,14 @@ export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
 export { AnalysisModel, type MeshEvidence, type PortTarget, type RouteBackend } from './model/index.js';
 export { isDbProxy, isScrapePort, isSidecar } from './model/served.js';
-export { grpcPortEvidence, isGrpcAppProtocol, isGrpcPortName, sameNamespace, type GrpcPortEvidence } from './model/kubernetes.js';
+export {
+  grpcPortEvidence,
+  grpcPortNameHint,
+  isGrpcAppProtocol,
+  isGrpcPortName,
+  sameNamespace,
+  type GrpcPortEvidence,
+} from './model/kubernetes.js';
 export {
   imageLacksExecutable,
   imageRepository,
@@ -56,7 +63,7 @@ export {
 } from './model/images.js';
 export type { ConfigLink, DialLink, ServerLink } from './model/code.js';
 export type { ConfigUse } from './model/app-config.js';
-export { grpcPortNameHint, WELL_KNOWN_GRPC_PORTS } from './model/grpc-evidence.js';
+export { WELL_KNOWN_GRPC_PORTS } from './model/grpc-evidence.js';
 export { bootVersion, springShutdown, type Drain, type SpringShutdown } from './model/drains.js';
 export { nativeSidecar, type Front, type FrontKind } from './model/fronts.js';
 export { durationSeconds, ISTIO_DRAIN_SECONDS, type Sidecar } from './model/sidecars.js';

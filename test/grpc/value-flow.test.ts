@@ -18,7 +18,7 @@ import { parseTarget } from '../../src/core/facts/grpc/target.js';
 import type { Part } from '../../src/core/facts/grpc/value.js';
 import { parse } from '../../src/core/facts/treesitter.js';
 import { initKubeconn } from '../../src/core/init.js';
-import { grpcPortNameHint } from '../../src/core/model/grpc-evidence.js';
+import { grpcPortNameHint } from '../../src/core/model/kubernetes.js';
 import { resolveOptions } from '../../src/core/options.js';
 import { code } from '../helpers/rule-tester.js';
 import { app } from '../rules/grpc-k8s.js';

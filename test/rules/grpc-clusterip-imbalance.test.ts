@@ -323,6 +323,39 @@ runRuleTests(rule, {
       ],
     },
     {
+      name: 'a port named *-grpc (jaeger-grpc) says gRPC too',
+      files: {
+        'svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: collector}\nspec:\n  selector: {app: collector}\n  ports: [{name: jaeger-grpc, port: 14250}]\n',
+      },
+      errors: [
+        {
+          messageId: 'pinnedByName',
+          line: 6,
+          column: 12,
+          endLine: 6,
+          endColumn: 29,
+          severity: 'info',
+          suggestions: [
+            {
+              messageId: 'addHeadlessSibling',
+              output: {
+                'svc.yaml':
+                  'apiVersion: v1\nkind: Service\nmetadata: {name: collector}\nspec:\n  selector: {app: collector}\n  ports: [{name: jaeger-grpc, port: 14250}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: collector-headless\nspec:\n  clusterIP: None\n  selector:\n    app: collector\n  ports:\n    - name: jaeger-grpc\n      port: 14250\n',
+              },
+            },
+            {
+              messageId: 'makeHeadless',
+              output: {
+                'svc.yaml':
+                  'apiVersion: v1\nkind: Service\nmetadata: {name: collector}\nspec:\n  selector: {app: collector}\n  ports: [{name: jaeger-grpc, port: 14250}]\n  clusterIP: None\n',
+              },
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'appProtocol h2c on a NodePort Service: only the sibling (a NodePort cannot be headless), nodePort dropped',
       files: {
         'svc.yaml': yaml`

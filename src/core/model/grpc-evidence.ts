@@ -13,7 +13,6 @@ import type { Workload } from '../facts/k8s.js';
 import { parseTarget, type ParsedTarget } from '../facts/grpc/target.js';
 import type { Range } from '../facts/grpc/value.js';
 import type { AppConfigIndex } from './app-config.js';
-import { isGrpcPortName } from './kubernetes.js';
 
 /** Ports that gRPC owns by convention: OTLP/gRPC, Jaeger's gRPC collector, gRPC's own examples. */
 export const WELL_KNOWN_GRPC_PORTS: Readonly<Record<number, string>> = {
@@ -38,13 +37,6 @@ export interface ConfigAddress {
   node?: YNode;
   /** The workload whose env holds it (its namespace is the one the name resolves in). */
   workload?: Workload;
-}
-
-/** `otlp-grpc`, `tcp-grpc`, `metrics-grpc`, `grpc-web`…: names that suggest gRPC, beyond Istio's `grpc`/`grpc-*`. */
-export function grpcPortNameHint(name: string | undefined): boolean {
-  if (!name) return false;
-  const n = name.toLowerCase();
-  return isGrpcPortName(n) || n.endsWith('-grpc') || n.startsWith('grpc');
 }
 
 const ADDRESS =

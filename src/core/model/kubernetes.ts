@@ -161,6 +161,13 @@ export function isGrpcPortName(name: string | undefined): boolean {
   return n === 'grpc' || n.startsWith('grpc-') || n.startsWith('h2c') || n.startsWith('http2');
 }
 
+/** `otlp-grpc`, `tcp-grpc`, `client-grpc`, `grpcs`…: names that suggest gRPC, beyond Istio's `grpc`/`grpc-*`. */
+export function grpcPortNameHint(name: string | undefined): boolean {
+  if (!name) return false;
+  const n = name.toLowerCase();
+  return isGrpcPortName(n) || n.endsWith('-grpc') || n.startsWith('grpc');
+}
+
 export function isGrpcAppProtocol(appProtocol: string | undefined): boolean {
   return appProtocol !== undefined && GRPC_APP_PROTOCOLS.has(appProtocol.toLowerCase());
 }
@@ -171,11 +178,14 @@ export interface GrpcPortEvidence {
   target?: PortTarget;
 }
 
-/** Why a Service port is taken to carry gRPC/HTTP2 from the manifests alone, or undefined. */
+/**
+ * Why a Service port is taken to carry gRPC/HTTP2 from the manifests alone, or undefined. Names beyond Istio's
+ * convention count (`otlp-grpc`, `client-grpc`, `grpcs`: grpcPortNameHint), as real charts name their gRPC ports so.
+ */
 export function grpcPortEvidence(graph: Pick<KubernetesIndex, 'targetsOf'>, port: ServicePort): GrpcPortEvidence | undefined {
   if (isGrpcAppProtocol(port.appProtocol)) return { reason: 'appProtocol' };
   if (port.appProtocol) return undefined; // declared as something else (http, tcp, kubernetes.io/ws…)
-  if (isGrpcPortName(port.name)) return { reason: 'name' };
-  const target = graph.targetsOf(port).find((t) => isGrpcPortName(t.containerPort?.name));
+  if (grpcPortNameHint(port.name)) return { reason: 'name' };
+  const target = graph.targetsOf(port).find((t) => grpcPortNameHint(t.containerPort?.name));
   return target ? { reason: 'containerPortName', target } : undefined;
 }
