@@ -22,6 +22,7 @@ export { applyEdits, selectFixes } from './edit.js';
 export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
 export { escapeRegExp, LineIndex } from './text.js';
 export { globProblem } from './glob-pattern.js';
+export { generatorInputs } from './facts/kustomization.js';
 export { escapeMarkdown, markdownCode, markdownHref, printable } from './markdown.js';
 export { initKubeconn } from './init.js';
 export { setWasmLocator } from './facts/treesitter.js';

@@ -1,6 +1,6 @@
 // Reading a project from disk for the CLI and the ESLint plugin: walk folders (skipping node_modules,
 // vendor, .git and whatever .gitignore files say), keep the files some extractor claims, read them as text.
-import { globProblem, isAnalysable, tooLargeMessage } from '../api.js';
+import { generatorInputs, globProblem, isAnalysable, tooLargeMessage } from '../api.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -148,9 +148,35 @@ function walk(dir: string, root: string, scopes: Scope[], out: Set<string>): voi
     if (entry.isDirectory()) {
       if (ALWAYS_SKIPPED.has(entry.name) || ignored(here, abs, true)) continue;
       walk(abs, root, here, out);
-    } else if (entry.isFile() && isAnalysable(abs) && !ignored(here, abs, false)) {
-      out.add(abs);
+    } else if (entry.isFile() && !ignored(here, abs, false)) {
+      if (isAnalysable(abs)) out.add(abs);
+      if (KUSTOMIZATION.test(entry.name)) for (const input of generatorFiles(abs, root)) out.add(input);
     }
+  }
+}
+
+/** Generator inputs hold a kustomization's ConfigMap data: at most this large, like a kustomization itself. */
+const MAX_KUSTOMIZATION_BYTES = 1024 * 1024;
+
+/**
+ * The regular files under `root` that the kustomization `file` generates ConfigMaps and Secrets from (any
+ * extension), so the front ends read them with the rest. Remote and missing entries are left out (the unit
+ * builder says which were not found); an unreadable kustomization names none.
+ */
+function generatorFiles(file: string, root: string): string[] {
+  try {
+    if (fs.statSync(file).size > MAX_KUSTOMIZATION_BYTES) return [];
+    const out: string[] = [];
+    for (const entry of generatorInputs(fs.readFileSync(file, 'utf8'))) {
+      if (entry.includes('://')) continue;
+      const abs = path.resolve(path.dirname(file), entry);
+      const rel = path.relative(root, abs);
+      if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+      if (fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) out.push(abs);
+    }
+    return out;
+  } catch {
+    return [];
   }
 }
 

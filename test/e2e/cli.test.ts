@@ -272,6 +272,31 @@ describe('kubeconn CLI', () => {
     assert.deepEqual(files(config), ['deploy/pod.yaml']);
   });
 
+  it('reads the files a kustomization generates ConfigMaps from, whatever their extension, as evidence', () => {
+    const p = makeProject({
+      'config/kustomization.yaml':
+        'configMapGenerator:\n  - name: cfg\n    files: [frontend.jsonnet, remote=https://example.invalid/x.conf]\n',
+      'config/frontend.jsonnet': "{ scheduler: { address: 'scheduler:8982' } }\n",
+      'notes/other.jsonnet': "{ scheduler: { address: 'scheduler:8982' } }\n",
+      'kustomization.yaml': 'resources: [config/, k8s.yaml]\n',
+      'k8s.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata: {name: scheduler}\nspec: {selector: {app: scheduler}, ports: [{name: grpc, port: 8982}]}\n' +
+        '---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: scheduler}\nspec:\n  replicas: 2\n  template:\n    metadata: {labels: {app: scheduler}}\n' +
+        '    spec:\n      containers: [{name: s, ports: [{containerPort: 8982}], readinessProbe: {tcpSocket: {port: 8982}}, lifecycle: {preStop: {sleep: {seconds: 5}}}}]\n',
+    });
+    projects.push(p);
+    const results = JSON.parse(kubeconn(p.dir, ['check', '--format', 'json']).stdout) as Result[];
+    const analysed = results.map((x) => path.relative(p.dir, x.filePath).split(path.sep).join('/'));
+    assert.ok(analysed.includes('config/frontend.jsonnet'), analysed.join(', '));
+    assert.ok(!analysed.includes('notes/other.jsonnet'), 'only the files a generator names are read');
+    const messages = results.flatMap((x) => x.messages.map((m) => ({ file: path.relative(p.dir, x.filePath), ...m })));
+    assert.deepEqual(
+      messages.map((m) => [m.file, m.ruleId, m.line, m.column, m.severity]),
+      [['k8s.yaml', 'kubeconn/grpc-clusterip-imbalance', 4, 45, 1]],
+    );
+    assert.match(messages[0]!.message, /named by ConfigMap 'cfg' key frontend\.jsonnet/);
+  });
+
   it('skips test data folders unless the config includes them', () => {
     const p = makeProject({
       'deploy/pod.yaml': bad,

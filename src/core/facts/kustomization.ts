@@ -60,6 +60,17 @@ export function isKustomizationFile(file: string): boolean {
   return NAMES.has(path.posix.basename(file.replace(/\\/g, '/')));
 }
 
+/**
+ * The files a kustomization's generators read (`files:`, `envs:`, `env:`), relative to its folder as written: the
+ * front ends read them whatever their extension (`frontend.jsonnet`, `app.properties`, `.env`), since no extractor
+ * claims them and a generated ConfigMap's data is often where a client's address is.
+ */
+export function generatorInputs(text: string): string[] {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false }) as YDoc;
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return [];
+  return read(doc.contents, doc).generators.flatMap((g) => [...g.envs, ...g.files.map((f) => f.path)]);
+}
+
 export const kustomizationExtractor: Extractor = {
   name: 'kustomization',
   claims: isKustomizationFile,
