@@ -86,9 +86,12 @@ export class Engine {
       .sort((a, b) => b.length - a.length)[0];
   }
 
-  /** Is this a file kubeconn reads: claimed by an extractor, inside a workspace folder, not excluded? */
+  /**
+   * Is this a file kubeconn reads: claimed by an extractor (or already read by a scan: a file a kustomization's
+   * generator names, whatever its extension), inside a workspace folder, not excluded?
+   */
   wants(file: string): boolean {
-    if (!isAnalysable(file)) return false;
+    if (!isAnalysable(file) && !this.ws.has(file)) return false;
     if (this.folders.length === 0) return true;
     const folder = this.folderOf(file);
     if (!folder) return false;
@@ -169,7 +172,7 @@ export class Engine {
   }
 
   /** Read a file from disk again (closed in the editor, changed outside it, created). */
-  async fromDisk(file: string): Promise<void> {
+  async fromDisk(file: string, collected = false): Promise<void> {
     if (this.hooks.openText(file) !== undefined) return;
     // Reads of one file may overlap (close, then a watcher event): the latest one wins. A deletion seen
     // while reading may concern this file: look again before re-adding it.
@@ -187,7 +190,8 @@ export class Engine {
       this.forget(file);
       return;
     }
-    if (this.hooks.openText(file) !== undefined || !this.wants(file)) return; // opened meanwhile: the editor wins
+    // Opened meanwhile: the editor wins. `collected`: a walk picked it (a generator's input), wanted as it is.
+    if (this.hooks.openText(file) !== undefined || (!collected && !this.wants(file))) return;
     if (text === undefined ? this.ws.setSkipped(file, result.skipped!) : this.ws.setFile(file, text)) this.schedule();
   }
 
@@ -205,8 +209,9 @@ export class Engine {
         .some((s) => SKIPPED_FOLDERS.has(s))
     )
       return;
+    // The walk also picks the files kustomization generators name (any extension): take those as it gives them.
     for (const found of collectFiles([file], { exclude: this.ws.options.exclude, include: this.ws.options.include })) {
-      if (this.wants(found)) await this.fromDisk(found);
+      if (this.wants(found) || !isAnalysable(found)) await this.fromDisk(found, true);
     }
   }
 

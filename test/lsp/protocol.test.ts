@@ -283,6 +283,44 @@ describe('kubeconn lsp --stdio', () => {
     assert.deepEqual((await client.idle([file])).known, [false]);
   });
 
+  it("watched files: a kustomization generator's input of any extension is read, and its edits re-analysed", async () => {
+    const folder = path.join(dir, 'gen');
+    const input = path.join(folder, 'config', 'frontend.jsonnet');
+    const manifest = path.join(folder, 'k8s.yaml');
+    fs.mkdirSync(path.dirname(input), { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, 'config', 'kustomization.yaml'),
+      'configMapGenerator:\n  - name: cfg\n    files: [frontend.jsonnet]\n',
+    );
+    fs.writeFileSync(input, "{ scheduler: { address: 'scheduler:8982' } }\n");
+    fs.writeFileSync(path.join(folder, 'kustomization.yaml'), 'resources: [config/, k8s.yaml]\n');
+    fs.writeFileSync(
+      manifest,
+      'apiVersion: v1\nkind: Service\nmetadata: {name: scheduler}\nspec: {selector: {app: scheduler}, ports: [{name: grpc, port: 8982}]}\n' +
+        '---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: scheduler}\nspec:\n  replicas: 2\n  template:\n    metadata: {labels: {app: scheduler}}\n' +
+        '    spec:\n      containers: [{name: s, ports: [{containerPort: 8982}], readinessProbe: {tcpSocket: {port: 8982}}, lifecycle: {preStop: {sleep: {seconds: 5}}}}]\n',
+    );
+    const imbalance = () => client.diagnosticsOf(manifest, 'grpc-clusterip-imbalance');
+    const textOf = (m: string | { value: string }) => (typeof m === 'string' ? m : m.value);
+    try {
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(folder), type: 1 }] });
+      await client.waitFor('the ConfigMap evidence', () =>
+        imbalance().some((d) => /named by ConfigMap 'cfg' key frontend\.jsonnet/.test(textOf(d.message))),
+      );
+      assert.deepEqual((await client.idle([input])).known, [true]);
+      // The input changes on disk: the address is gone, and the finding falls back to the hedged port-name info.
+      fs.writeFileSync(input, "{ scheduler: { address: 'elsewhere:1' } }\n");
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(input), type: 2 }] });
+      await client.waitFor('the hedged info', () =>
+        imbalance().some((d) => /no client in the repository dials it/.test(textOf(d.message))),
+      );
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf(folder), type: 3 }] });
+      await client.waitFor('its diagnostics to clear', () => client.diagnosticsOf(manifest).length === 0);
+    }
+  });
+
   it('workspace folders: an added folder is scanned, a removed one dropped', async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-folder-'));
     try {
