@@ -113,10 +113,10 @@ const syntax: Syntax = {
   },
   destructured: () => undefined,
   imports(root) {
-    const [head, ...decls] = topLevelOfTypes(root, ['package_clause', 'import_declaration']);
-    const out: ImportsLayout = { entries: [], headerEnd: head?.type === 'package_clause' ? head.endIndex : 0 };
-    for (const decl of head?.type === 'package_clause' ? decls : [head, ...decls]) {
-      if (decl?.type !== 'import_declaration') continue;
+    const statements = topLevelOfTypes(root, ['package_clause', 'import_declaration']);
+    const out: ImportsLayout = { entries: [], headerEnd: statements.find((n) => n.type === 'package_clause')?.endIndex ?? 0 };
+    for (const decl of statements) {
+      if (decl.type !== 'import_declaration') continue;
       out.lastImportEnd = decl.endIndex;
       for (const spec of walk(decl)) {
         const path = spec.type === 'import_spec' ? spec.childForFieldName('path') : null;

@@ -118,10 +118,10 @@ const syntax: Syntax = {
   },
   destructured: () => undefined,
   imports(root) {
-    const [head, ...decls] = topLevelOfTypes(root, ['package_declaration', 'import_declaration']);
-    const out: ImportsLayout = { entries: [], headerEnd: head?.type === 'package_declaration' ? head.endIndex : 0 };
-    for (const decl of head?.type === 'package_declaration' ? decls : [head, ...decls]) {
-      if (decl?.type !== 'import_declaration') continue;
+    const statements = topLevelOfTypes(root, ['package_declaration', 'import_declaration']);
+    const out: ImportsLayout = { entries: [], headerEnd: statements.find((n) => n.type === 'package_declaration')?.endIndex ?? 0 };
+    for (const decl of statements) {
+      if (decl.type !== 'import_declaration') continue;
       out.lastImportEnd = decl.endIndex;
       // `import static a.B.C;` brings in a member, not the type: it does not count as importing a.B.C.
       const name = decl.namedChildren.find((c) => c?.type === 'scoped_identifier' || c?.type === 'identifier');

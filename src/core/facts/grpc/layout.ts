@@ -52,22 +52,37 @@ export function topLevel(root: Node, keep: (type: string, start: number, end: nu
   return out;
 }
 
-const topLevelQueries = new WeakMap<Language, Map<string, Query>>();
+const queries = new WeakMap<Language, Map<string, Query>>();
+
+/**
+ * One query capturing, as `@node`, any node of the types the grammar has (a table serves JS, TS and TSX), or with
+ * `parent` only its direct children of those types; compiled once per language and types. Undefined when the
+ * grammar has none of them.
+ */
+export function typesQuery(language: Language, types: readonly string[], parent?: string): Query | undefined {
+  let byKey = queries.get(language);
+  if (!byKey) queries.set(language, (byKey = new Map<string, Query>()));
+  const known = [...new Set(types)].filter((t) => /^\w+$/.test(t) && language.idForNodeType(t, true) !== null).sort();
+  if (known.length === 0 || (parent !== undefined && !/^\w+$/.test(parent))) return undefined;
+  const key = `${parent ?? ''} ${known.join(' ')}`;
+  let query = byKey.get(key);
+  if (!query) {
+    const alternatives = `[${known.map((t) => `(${t})`).join(' ')}] @node`;
+    byKey.set(key, (query = new Query(language, parent === undefined ? alternatives : `(${parent} ${alternatives})`)));
+  }
+  return query;
+}
 
 /**
  * The root's children of these types, in order, found by the tree's own query engine: a cursor still costs a few
  * WebAssembly calls per statement in JS, a query none for the statements it does not return.
  */
 export function topLevelOfTypes(root: Node, types: readonly string[]): Node[] {
-  const language = root.tree.language;
-  let byKey = topLevelQueries.get(language);
-  if (!byKey) topLevelQueries.set(language, (byKey = new Map<string, Query>()));
-  const known = types.filter((t) => /^\w+$/.test(t) && language.idForNodeType(t, true) !== null);
-  if (known.length === 0 || !/^\w+$/.test(root.type)) return [];
-  const key = `${root.type} ${known.join(' ')}`;
-  let query = byKey.get(key);
-  if (!query) byKey.set(key, (query = new Query(language, `(${root.type} [${known.map((t) => `(${t})`).join(' ')}] @node)`)));
-  return query.captures(root).map((c) => c.node);
+  return (
+    typesQuery(root.tree.language, types, root.type)
+      ?.captures(root)
+      .map((c) => c.node) ?? []
+  );
 }
 
 /** The root's first named child that is not a comment (a file's header: a docstring, `'use strict'`, a `#!` line). */

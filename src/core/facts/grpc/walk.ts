@@ -6,7 +6,8 @@
 // step through the tree in JS: one query finds the nodes of the types some visitor looks at (the table's `visits`:
 // calls, returns, its scope hook; its binding rows' types; the server reader's), and only those become Nodes. A
 // large file (a minified bundle, generated code) is mostly other nodes, which then cost nothing in JS.
-import { Query, type Language, type Node } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { typesQuery } from './layout.js';
 import type { ImportsLayout } from './shapes.js';
 import { ScopeBuilder } from './scope.js';
 import type { CallNode, LanguageTable } from './table.js';
@@ -45,7 +46,7 @@ export function walkCode(table: LanguageTable, root: Node, text: string, extras?
   const functionTypes = new Set(extras?.functionTypes ?? []);
   // The tree's own query engine finds the visited nodes (in document order, outer before inner), so nodes of
   // other types never cross into JS.
-  for (const { node } of visitQuery(root.tree.language, visitedTypes(table, extras)).captures(root)) {
+  for (const { node } of typesQuery(root.tree.language, [...visitedTypes(table, extras)])?.captures(root) ?? []) {
     if (!node.isNamed) continue;
     const type = node.type;
     const call = syntax.call(node);
@@ -81,20 +82,4 @@ export function visitedTypes(table: LanguageTable, extras?: WalkExtras): Set<str
     ...(extras?.types ?? []),
     ...(extras?.functionTypes ?? []),
   ]);
-}
-
-const queries = new WeakMap<Language, Map<string, Query>>();
-
-/** One pattern matching a node of any of the types (those the grammar has: a table serves JS, TS and TSX). */
-function visitQuery(language: Language, types: ReadonlySet<string>): Query {
-  let byKey = queries.get(language);
-  if (!byKey) queries.set(language, (byKey = new Map<string, Query>()));
-  const known = [...types].filter((t) => /^\w+$/.test(t) && language.idForNodeType(t, true) !== null).sort();
-  const key = known.join(' ');
-  let q = byKey.get(key);
-  if (!q) {
-    q = new Query(language, `[${known.map((t) => `(${t})`).join(' ')}] @node`);
-    byKey.set(key, q);
-  }
-  return q;
 }
