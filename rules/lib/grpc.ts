@@ -4,6 +4,7 @@ import {
   block,
   codeEditBuilder,
   escapeRegExp,
+  pushTo,
   insertDocumentAfterObject,
   replaceObjectScalar,
   scalarString,
@@ -132,7 +133,7 @@ function sameSelector(model: AnalysisModel, service: Service): Service[] {
     index = new Map();
     for (const s of model.services) {
       const key = selectorKey(s);
-      if (key !== undefined) index.set(key, [...(index.get(key) ?? []), s]);
+      if (key !== undefined) pushTo(index, key, s);
     }
     bySelector.set(model, index);
   }

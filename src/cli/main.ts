@@ -25,6 +25,7 @@ import { formatJson, formatStylish, type Format } from './format.js';
 import { Progress } from './progress.js';
 import { toResult } from './results.js';
 import { toSarif } from './sarif.js';
+import { pushTo } from '../core/multimap.js';
 
 const USAGE = `Usage: kubeconn check [paths...] [options]
        kubeconn rules
@@ -303,7 +304,7 @@ export function applyFixes(ws: Workspace, write = true, progress?: Progress, roo
     const byFile = new Map<string, Fix[]>();
     for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`) : ws.analyze()).findings) {
       if (!f.fix || f.fix.edits.some((e) => e.file !== f.file)) continue;
-      byFile.set(f.file, [...(byFile.get(f.file) ?? []), f.fix]);
+      pushTo(byFile, f.file, f.fix);
     }
     if (byFile.size === 0) break;
     for (const [file, fixes] of byFile) {

@@ -5,6 +5,7 @@
 // test/cli/sarif.test.ts validates the output against the official SARIF 2.1.0 schema.
 import { DOCS_BASE_URL, docsPath, type Finding, LineIndex, type ParseProblem, type Rule, type Severity, type TextEdit } from '../api.js';
 import path from 'node:path';
+import { pushTo } from '../core/multimap.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
@@ -67,7 +68,7 @@ export function toSarif(input: SarifInput): object {
     }
     if (f.fix && f.fix.edits.length > 0) {
       const byFile = new Map<string, TextEdit[]>();
-      for (const e of f.fix.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), e]);
+      for (const e of f.fix.edits) pushTo(byFile, e.file, e);
       result.fixes = [
         {
           description: { text: f.fix.message || 'Apply the fix' },

@@ -12,6 +12,7 @@ import type { Tree } from 'web-tree-sitter';
 import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
 import type { Finding, Fix, TextEdit } from './finding.js';
 import type { KubeconnOptions } from './options.js';
+import { pushTo } from './multimap.js';
 
 /** Re-run the rules `ruleIds` over `files` (the edited workspace); returns their findings after suppression. */
 export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<string>) => Finding[];
@@ -19,6 +20,8 @@ export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<str
 export interface VerifyCounters {
   /** Models built to re-analyse fixes (a measure of the cost). */
   reanalyses: number;
+  /** Fixes re-analysed (cached verdicts not counted; a fix re-checked alone counts again). */
+  reanalysedFixes?: number;
   /** Edited texts re-parsed to check that they parse like before (cached verdicts not counted). */
   reparses?: number;
   dropped: number;
@@ -27,18 +30,37 @@ export interface VerifyCounters {
 }
 
 /**
- * Re-parse verdicts kept across analyses (a workspace holds one): a file whose facts did not change keeps the
- * verdicts of the same edits, so an edit elsewhere re-parses only the edited file's fixes. Keyed by the facts
- * object (replaced whenever the file or the options change) and the edits, never by the edited text.
+ * Verdicts kept across analyses (a workspace holds one), so that an edit re-checks only the edited file's fixes.
+ * - Re-parse verdicts: keyed by the facts object (replaced whenever the file or the options change) and the
+ *   edits, never by the edited text. A re-parse reads that one file only, so the verdict is exact.
+ * - Re-analysis verdicts (does the fix remove its finding): keyed by the fixed file's facts object, the finding
+ *   (rule, message, related locations) and the fix's edits. Re-analysis reads the whole workspace, so the other
+ *   files are part of its input too: whatever they contribute to the finding is named in its message and
+ *   related locations (the Service, the server, the numbers), and a file added or removed drops every verdict
+ *   (`forgetReanalyses`, called by the workspace). The incremental property test holds it to a fresh
+ *   workspace's result.
  */
 export class VerifyCache {
   private readonly verdicts = new WeakMap<FileFacts, Map<string, boolean>>();
+  private reanalysed = new WeakMap<FileFacts, Map<string, boolean>>();
 
   of(facts: FileFacts): Map<string, boolean> {
-    let known = this.verdicts.get(facts);
-    if (!known) this.verdicts.set(facts, (known = new Map<string, boolean>()));
-    return known;
+    return entry(this.verdicts, facts);
   }
+
+  reanalysisOf(facts: FileFacts): Map<string, boolean> {
+    return entry(this.reanalysed, facts);
+  }
+
+  forgetReanalyses(): void {
+    this.reanalysed = new WeakMap();
+  }
+}
+
+function entry(map: WeakMap<FileFacts, Map<string, boolean>>, facts: FileFacts): Map<string, boolean> {
+  let known = map.get(facts);
+  if (!known) map.set(facts, (known = new Map<string, boolean>()));
+  return known;
 }
 
 export function verifyFixes(
@@ -91,10 +113,11 @@ function verify(
   };
   const staticOk = (fix: Fix): boolean => fix.edits.every((e) => editIsSafe(files.get(e.file), e, options.maxParseMs));
   const clean = new Set<Fix>(); // re-parse verdicts settled by a batch
-  const appliesCleanly = (fix: Fix): boolean => {
+  // A fix's re-parsed facts are kept (its re-analysis reads them); a suggestion's are not.
+  const appliesCleanly = (fix: Fix, keep: boolean): boolean => {
     if (clean.has(fix)) return true;
     for (const [file, edits] of byFile(fix.edits)) {
-      if (!reparses(file, edits)) return false;
+      if (!reparses(file, edits, keep)) return false;
     }
     return true;
   };
@@ -153,8 +176,8 @@ function verify(
   }
   const out = findings.map((f, i) => {
     let fix = normalised[i]!.fix;
-    if (fix && !(staticOk(fix) && appliesCleanly(fix))) fix = undefined;
-    const suggestions = normalised[i]!.suggestions.filter((s) => staticOk(s) && appliesCleanly(s));
+    if (fix && !(staticOk(fix) && appliesCleanly(fix, true))) fix = undefined;
+    const suggestions = normalised[i]!.suggestions.filter((s) => staticOk(s) && appliesCleanly(s, false));
     if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) {
       if (counters) counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length;
     }
@@ -176,7 +199,10 @@ function verify(
     const edits = batch.flatMap((f) => f.fix!.edits);
     const edited = new Map(files);
     for (const [file, list] of byFile(edits)) edited.set(file, factsOf(file, applyEdits(files.get(file)!.text, list)));
-    if (counters) counters.reanalyses++;
+    if (counters) {
+      counters.reanalyses++;
+      counters.reanalysedFixes = (counters.reanalysedFixes ?? 0) + batch.length;
+    }
     const after = countBy(reanalyse(edited, new Set(batch.map((f) => f.ruleId))), keyOf);
     const expected = countBy(batch, keyOf);
     const failed = new Set<string>();
@@ -186,13 +212,21 @@ function verify(
   // Rounds: each file contributes its next batch of non-overlapping fixes, and one re-analysis checks the batches
   // of every file together (a re-analysis per file is quadratic on large workspaces); a fix that seems to fail is
   // re-checked alone before it is dropped. Fixes spanning files are checked alone.
+  // A single-file fix whose verdict is known from an earlier analysis (VerifyCache) is not re-analysed.
   const groups = new Map<string, Finding[]>();
   const spanning: Finding[] = [];
+  const verdictKey = (f: Finding): string =>
+    `${f.ruleId}\0${f.message}\0${JSON.stringify(f.related)}\0${f.fix!.edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0')}`;
+  const known = (f: Finding) => cache.reanalysisOf(files.get(f.file)!);
   for (const f of pending) {
     if (!f.fix!.edits.every((e) => e.file === f.file)) spanning.push(f);
-    else if (groups.has(f.file)) groups.get(f.file)!.push(f);
-    else groups.set(f.file, [f]);
+    else {
+      const verdict = known(f).get(verdictKey(f));
+      if (verdict === false) survivors.add(f);
+      else if (verdict === undefined) pushTo(groups, f.file, f);
+    }
   }
+  const checked = [...groups.values()].flat();
   let remaining = [...groups.values()];
   while (remaining.length > 0) {
     const round: Finding[] = [];
@@ -208,6 +242,8 @@ function verify(
       .filter((group) => group.length > 0);
     for (const f of check(round)) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
   }
+  // Before the tree-sitter runtime is ready code files have no facts: such verdicts are not kept.
+  if (isRuntimeReady()) for (const f of checked) known(f).set(verdictKey(f), !survivors.has(f));
   for (const f of spanning) if (check([f]).length > 0) survivors.add(f);
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;

@@ -4,6 +4,7 @@
 export { defineRule, docsPath, type FixDescriptor, type ReportDescriptor, type Rule, type RuleContext, type RuleMeta } from './rule.js';
 export type { Fix, Severity, Span, TextEdit, TextRange } from './finding.js';
 export { escapeRegExp } from './text.js';
+export { pushTo } from './multimap.js';
 export { compareMinor, parseVersion, type KubeconnOptions } from './options.js';
 export { block, columnOf, eolOf, flow, insertDocumentAfter, insertIntoMap, replaceScalar, scalarString, type YamlValue } from './edit.js';
 export { insertDocumentAfterObject, insertIntoObjectMap, replaceObjectScalar } from './object-edits.js';

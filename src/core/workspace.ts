@@ -32,7 +32,7 @@ export class Workspace {
   private opts: KubeconnOptions;
   /** What fix verification cost and dropped so far (benchmarks read it). */
   readonly verifyCounters: VerifyCounters = { reanalyses: 0, reparses: 0, dropped: 0, ms: 0 };
-  /** Re-parse verdicts of fixes in files whose facts did not change (fix-verify.ts). */
+  /** Re-parse and re-analysis verdicts of fixes in files whose facts did not change (fix-verify.ts). */
   private readonly verifyCache = new VerifyCache();
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
@@ -63,6 +63,7 @@ export class Workspace {
     // The old facts may be reused by the extractor (unchanged document chunks); nothing else keeps them.
     const old = this.facts.get(file);
     if (old) this.reusable.set(file, old);
+    if (!this.texts.has(file)) this.verifyCache.forgetReanalyses();
     this.texts.set(file, text);
     this.dirty.add(file);
     this.invalidate();
@@ -75,6 +76,7 @@ export class Workspace {
    */
   setSkipped(file: string, reason: string): boolean {
     if (this.skipped.get(file) === reason) return false;
+    if (!this.texts.has(file)) this.verifyCache.forgetReanalyses();
     this.facts.delete(file);
     this.reusable.delete(file);
     this.skipped.set(file, reason);
@@ -92,6 +94,7 @@ export class Workspace {
   removeFile(file: string): boolean {
     this.skipped.delete(file);
     if (!this.texts.delete(file)) return false;
+    this.verifyCache.forgetReanalyses();
     this.facts.delete(file);
     this.reusable.delete(file);
     this.dirty.delete(file);

@@ -18,6 +18,7 @@ import { type CodeAction, CodeActionKind, type Diagnostic, type WorkspaceEdit } 
 import type { Naming } from './diagnostics.js';
 import { mergeTitles, targetsOf } from './merge.js';
 import { FIX_ALL_KIND, SHOW_DOCS_COMMAND } from './protocol.js';
+import { pushTo } from '../core/multimap.js';
 
 export interface ActionContext {
   result: AnalysisResult;
@@ -83,7 +84,7 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
     ];
     for (const c of candidates) {
       const key = `${finding.ruleId}\0${finding.line}\0${c.preferred}\0${c.fix.messageId ?? c.fix.message}`;
-      groups.set(key, [...(groups.get(key) ?? []), c]);
+      pushTo(groups, key, c);
     }
   }
   for (const group of groups.values()) {
@@ -118,7 +119,7 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
   }
 
   const byRule = new Map<string, Finding[]>();
-  for (const f of unique) byRule.set(f.ruleId, [...(byRule.get(f.ruleId) ?? []), f]);
+  for (const f of unique) pushTo(byRule, f.ruleId, f);
   for (const [ruleId, list] of byRule) {
     const first = list[0]!;
     const all = fixAllOfRule(ctx, ruleId, diagnostics(list));

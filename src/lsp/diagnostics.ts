@@ -6,6 +6,7 @@
 import { type AnalysisResult, type Finding, type ParseProblem, type Rule } from '../api.js';
 import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import { mergeMessages } from './merge.js';
+import { pushTo } from '../core/multimap.js';
 
 export const SOURCE = 'kubeconn';
 /** Codes of parse problems by kind: a syntax error, a file skipped on purpose (size, binary), a kubeconn bug. */
@@ -102,7 +103,7 @@ export class DiagnosticsView {
       const byKey = new Map<string, Finding[]>();
       for (const g of groups) {
         const key = rangeKey(g.ruleId, g.range);
-        byKey.set(key, [...(byKey.get(key) ?? []), ...g.findings]);
+        pushTo(byKey, key, ...g.findings);
       }
       this.index.set(file, byKey);
       this.groups.set(file, groups);
@@ -112,7 +113,7 @@ export class DiagnosticsView {
       ];
       byUri.set(this.naming.uriOf(file), diagnostics);
     }
-    for (const [uri, diagnostics] of extra) byUri.set(uri, [...(byUri.get(uri) ?? []), ...diagnostics]);
+    for (const [uri, diagnostics] of extra) pushTo(byUri, uri, ...diagnostics);
     for (const uri of this.published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
     for (const [uri, diagnostics] of byUri) {
       const signature = JSON.stringify(diagnostics);

@@ -5,6 +5,7 @@
 import { type AnalysisResult, type Catalog, escapeMarkdown, type FileFacts, hoverAt, markdownHref, type Place } from '../api.js';
 import type { Hover } from 'vscode-languageserver';
 import type { FindingGroup, Naming } from './diagnostics.js';
+import { pushTo } from '../core/multimap.js';
 
 export function hoverFor(
   result: AnalysisResult,
@@ -39,7 +40,7 @@ export function hoverFor(
   if (content) paragraphs.push(...content.lines.map((line) => line.map((part) => (typeof part === 'string' ? part : link(part))).join('')));
   // One paragraph per rule: its groups' (already merged) messages.
   const byRule = new Map<string, FindingGroup[]>();
-  for (const g of here) byRule.set(g.ruleId, [...(byRule.get(g.ruleId) ?? []), g]);
+  for (const g of here) pushTo(byRule, g.ruleId, g);
   for (const [ruleId, list] of byRule) {
     const count = list.reduce((n, g) => n + g.findings.length, 0);
     paragraphs.push(

@@ -438,4 +438,37 @@ describe('generated names never collide', () => {
     assert.ok(again > 0, 'the edited file is re-verified');
     assert.ok(again * 2 < afterFirst, `only b.yaml re-parsed: ${again} of ${afterFirst}`);
   });
+
+  const fresh = (ws: Workspace): Workspace => {
+    const copy = new Workspace({}, allRules);
+    for (const file of ws.files()) copy.setFile(file, ws.text(file)!);
+    return copy;
+  };
+
+  it('an edit re-analyses only the edited file’s fixes; a file added or removed re-analyses every fix', () => {
+    const ws = new Workspace({}, allRules);
+    const named = (name: string) => served('').replaceAll(': api', `: ${name}`);
+    for (const name of ['a', 'b', 'c']) ws.setFile(`/p/${name}.yaml`, named(name));
+    const fixesIn = (r: ReturnType<Workspace['analyze']>, file?: string) =>
+      r.findings.filter((f) => f.fix !== undefined && (file === undefined || f.file === file)).length;
+    const first = ws.analyze();
+    const all = fixesIn(first);
+    assert.ok(fixesIn(first, '/p/b.yaml') > 0 && all > fixesIn(first, '/p/b.yaml'), 'fixes in b.yaml and elsewhere');
+    const count = () => ws.verifyCounters.reanalysedFixes ?? 0;
+    assert.equal(count(), all, 'each fix re-analysed once');
+    ws.setFile('/p/b.yaml', named('b').replace('image: b:1', 'image: b:2'));
+    const second = ws.analyze();
+    assert.equal(count() - all, fixesIn(second, '/p/b.yaml'), 'only b.yaml’s fixes are re-analysed');
+    assert.deepEqual(
+      second.findings.map((f) => [f.file, f.ruleId, !!f.fix]),
+      fresh(ws)
+        .analyze()
+        .findings.map((f) => [f.file, f.ruleId, !!f.fix]),
+      'the same fixes as a fresh workspace',
+    );
+    const before = count();
+    ws.setFile('/p/d.yaml', named('d'));
+    const third = ws.analyze();
+    assert.equal(count() - before, fixesIn(third), 'a new file: every fix is re-analysed');
+  });
 });

@@ -12,6 +12,7 @@ import type { Finding } from '../finding.js';
 import type { Rule } from '../rule.js';
 import type { AnalysisResult } from '../workspace.js';
 import { graphLinks, type Link } from './links.js';
+import { pushTo } from '../multimap.js';
 
 export type CheckId = 'balanced' | 'drains' | 'grace' | 'sigterm';
 /** na: the check does not concern this component (no traffic to drain, no pods to stop). */
@@ -172,7 +173,7 @@ export function buildCatalog(result: AnalysisResult, rules: readonly Rule[], opt
     component.services.push(place(service.object, service.headless ? 'headless' : service.type));
     component.serviceIds.push(serviceId(service));
     owned.add(component, service.object.file, service.object.span);
-    facesOf.set(service, [...(facesOf.get(service) ?? []), component]);
+    pushTo(facesOf, service, component);
   };
 
   for (const w of graph.workloads) {

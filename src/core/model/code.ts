@@ -19,6 +19,7 @@ import { collectConfigAddresses, type ConfigAddress } from './grpc-evidence.js';
 import type { ImageIndex } from './images.js';
 import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
 import type { MeshEvidence, MeshIndex } from './mesh.js';
+import { pushTo } from '../multimap.js';
 
 export interface CodeSite<T> {
   file: string;
@@ -93,10 +94,9 @@ export class DialIndex {
       for (const r of grpc.kuberesolver?.registers ?? []) this.kuberesolverSchemes.add(r.scheme);
     }
     for (const w of k8s.workloads) {
-      for (const c of w.containers)
-        for (const e of c.env) if (e.value !== undefined) this.envValues.set(e.name, [...(this.envValues.get(e.name) ?? []), e]);
+      for (const c of w.containers) for (const e of c.env) if (e.value !== undefined) pushTo(this.envValues, e.name, e);
     }
-    for (const svc of k8s.services) this.servicesByName.set(svc.name, [...(this.servicesByName.get(svc.name) ?? []), svc]);
+    for (const svc of k8s.services) pushTo(this.servicesByName, svc.name, svc);
     for (const dial of this.dials) this.linkDial(dial);
     for (const address of collectConfigAddresses(files, appConfig, k8s.objects, k8s.workloads)) this.linkConfig(address);
   }
@@ -199,7 +199,7 @@ export class DialIndex {
         if (seen.has(key)) continue;
         seen.add(key);
         this.links.push(link);
-        if (link.service) this.byService.set(link.service, [...(this.byService.get(link.service) ?? []), link]);
+        if (link.service) pushTo(this.byService, link.service, link);
       }
     }
   }
@@ -291,7 +291,7 @@ export class DialIndex {
       (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
     this.attachService(link, address.target, ns, address.workload?.containers[0] ?? this.containersRunning(address.file)[0], address.file);
     this.configLinks.push(link);
-    if (link.service) this.configByService.set(link.service, [...(this.configByService.get(link.service) ?? []), link]);
+    if (link.service) pushTo(this.configByService, link.service, link);
   }
 }
 

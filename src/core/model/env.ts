@@ -9,6 +9,7 @@ import type { K8sObject } from '../facts/manifests.js';
 import { get, scalarText, type YNode } from '../facts/yaml-util.js';
 import { sameUnit } from '../units/index.js';
 import { sameNamespace, type KubernetesIndex } from './kubernetes.js';
+import { pushTo } from '../multimap.js';
 
 interface Entry {
   value: string;
@@ -22,7 +23,7 @@ export function resolveEnv(k8s: KubernetesIndex): void {
   for (const o of k8s.objects) {
     if (o.kind !== 'ConfigMap' && o.kind !== 'Secret') continue;
     const key = `${o.kind}/${o.name}`;
-    stores.set(key, [...(stores.get(key) ?? []), o]);
+    pushTo(stores, key, o);
   }
   const dataOf = new Map<K8sObject, Map<string, Entry>>();
   const lookup = (

@@ -12,6 +12,7 @@ import type { FileFacts } from '../facts/index.js';
 import type { ShellScript } from '../facts/shell.js';
 import type { Container } from '../facts/k8s.js';
 import { imageRepository, shellOfImage } from './image-shells.js';
+import { pushTo } from '../multimap.js';
 
 export {
   imageRepository,
@@ -71,7 +72,7 @@ export class ImageIndex {
     for (const container of containers) {
       const links = this.link(container);
       this.links.set(container, links);
-      for (const l of links) this.builtFrom.set(l.dockerfile, [...(this.builtFrom.get(l.dockerfile) ?? []), container]);
+      for (const l of links) pushTo(this.builtFrom, l.dockerfile, container);
     }
   }
 

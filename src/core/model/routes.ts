@@ -7,6 +7,7 @@ import type { Service } from '../facts/k8s.js';
 import type { K8sObject } from '../facts/manifests.js';
 import type { KubernetesIndex } from './kubernetes.js';
 import { sameNamespace } from './kubernetes.js';
+import { pushTo } from '../multimap.js';
 
 export interface RouteBackend {
   route: K8sObject;
@@ -35,12 +36,12 @@ export class RouteIndex {
 
   constructor(k8s: KubernetesIndex) {
     const byName = new Map<string, Service[]>();
-    for (const s of k8s.services) byName.set(s.name, [...(byName.get(s.name) ?? []), s]);
+    for (const s of k8s.services) pushTo(byName, s.name, s);
     for (const o of k8s.objects) {
       const backends = this.backendsOf(o);
       for (const b of backends) {
         const candidates = (byName.get(b.name) ?? []).filter((s) => sameNamespace(b.namespace ?? o.namespace, s.namespace));
-        for (const service of candidates) this.byService.set(service, [...(this.byService.get(service) ?? []), b.backend]);
+        for (const service of candidates) pushTo(this.byService, service, b.backend);
       }
     }
   }
@@ -51,6 +52,8 @@ export class RouteIndex {
   }
 
   private backendsOf(o: K8sObject): { name: string; namespace?: string; backend: RouteBackend }[] {
+    // Only routes are read as plain data (toJSON of every object of a large workspace is most of a model build).
+    if (o.kind !== 'Ingress' && o.kind !== 'GRPCRoute' && o.kind !== 'HTTPRoute') return [];
     const root = (o.root.toJSON() ?? {}) as Plain;
     const spec = (root.spec ?? {}) as Plain;
     const out: { name: string; namespace?: string; backend: RouteBackend }[] = [];

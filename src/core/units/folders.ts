@@ -6,6 +6,7 @@
 // again the same way); otherwise the folder and everything under it is one unit.
 import path from 'node:path';
 import type { DeploymentUnit, K8sObject } from '../facts/manifests.js';
+import { pushTo } from '../multimap.js';
 
 const posix = path.posix;
 const IDENTITY_KINDS = new Set([
@@ -33,7 +34,7 @@ function split(dir: string, objects: K8sObject[], out: { unit: DeploymentUnit; o
   for (const o of objects) {
     const rel = posix.relative(dir, posix.dirname(o.file));
     const first = rel === '' ? '.' : rel.split('/')[0]!;
-    groups.set(first, [...(groups.get(first) ?? []), o]);
+    pushTo(groups, first, o);
   }
   const childGroups = [...groups].filter(([name]) => name !== '.');
   if (childGroups.length >= 2 && definedTwice(childGroups.map(([, list]) => list))) {

@@ -23,6 +23,7 @@ import {
   type ReadContext,
   type ServerRow,
 } from './table.js';
+import { pushTo } from '../../multimap.js';
 
 type Table = LanguageTable;
 type Match =
@@ -100,7 +101,7 @@ export function readGrpc(table: Table, root: Node, text: string, walked: CodeWal
         break;
       }
       case 'ageLiteral':
-        ageLiterals.set(match.type, [...(ageLiterals.get(match.type) ?? []), call]);
+        pushTo(ageLiterals, match.type, call);
         break;
     }
   }

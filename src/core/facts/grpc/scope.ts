@@ -18,6 +18,7 @@ import {
   type Syntax,
 } from './table.js';
 import type { Bound, FileScope, LangHooks } from './value.js';
+import { pushTo } from '../../multimap.js';
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -30,7 +31,7 @@ export class ScopeBuilder {
   private readonly hook: ScopeHook | undefined;
 
   constructor(private readonly table: LanguageTable) {
-    for (const row of table.bindings) for (const type of row.types) this.rows.set(type, [...(this.rows.get(type) ?? []), row]);
+    for (const row of table.bindings) for (const type of row.types) pushTo(this.rows, type, row);
     this.hook = table.scopeHook?.();
   }
 
