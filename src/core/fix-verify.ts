@@ -6,7 +6,7 @@
 // when its finding survives. Re-analysis is batched per file: the non-overlapping fixes of a file are checked
 // together in one model, and only those that fail there are re-checked alone.
 import { applyEdits, eolOf, selectFixes } from './edit.js';
-import { extractFacts, type FileFacts } from './facts/index.js';
+import { editedManifestParsesCleanly, extractFacts, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
 import type { Tree } from 'web-tree-sitter';
 import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
@@ -103,9 +103,14 @@ function verify(
     if (ok === undefined) {
       const text = applyEdits(facts.text, edits);
       if (counters) counters.reparses = (counters.reparses ?? 0) + 1;
-      const after = extractFacts(file, text, options);
-      if (keep && !kept.has(file)) kept.set(file, { text, facts: after });
-      ok = parsesLikeBefore(facts, text, after, options);
+      // A verdict without facts (a suggestion) may come from the changed YAML chunks alone.
+      const quick = keep ? undefined : editedManifestParsesCleanly(facts, text, options);
+      if (quick !== undefined) ok = quick;
+      else {
+        const after = extractFacts(file, text, options);
+        if (keep && !kept.has(file)) kept.set(file, { text, facts: after });
+        ok = parsesLikeBefore(facts, text, after, options);
+      }
       // Before the tree-sitter runtime is ready the code check is skipped: such a verdict is not kept.
       if (isRuntimeReady()) known.set(key, ok);
     }

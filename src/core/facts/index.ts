@@ -8,7 +8,7 @@ import { LineIndex } from '../text.js';
 import { problemAt } from './problem.js';
 import { ParseBudgetExceeded, withParseBudget } from './treesitter.js';
 import { CodeFile } from './code.js';
-import { extractManifests, mayHoldManifests, type ManifestFacts } from './manifests.js';
+import { changedChunksParseCleanly, extractManifests, isHelmTemplate, mayHoldManifests, type ManifestFacts } from './manifests.js';
 import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
 import { shellExtractor, type ScriptFacts } from './shell.js';
 import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
@@ -137,6 +137,29 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
     code.dispose();
   }
   return facts;
+}
+
+/**
+ * Does `text`, this file after an edit, parse with no problem? Answered from what the edit changed, for a plain
+ * YAML manifest whose facts have no problem and that no other extractor reads (before or after the edit): its
+ * problems can then only be YAML errors, and only in the chunks the edit changed. Undefined where that does
+ * not hold (the caller re-extracts the whole file). Fix verification uses it for suggestions, whose re-parse
+ * needs a verdict and no facts.
+ */
+export function editedManifestParsesCleanly(facts: FileFacts, text: string, options: KubeconnOptions): boolean | undefined {
+  const { file } = facts;
+  if (facts.problems.length > 0 || !facts.manifests || facts.manifests.helm) return undefined;
+  if (skipReason(text, options) || isHelmTemplate(file, text) || !mayHoldManifests(text)) return undefined;
+  for (const e of extractors) {
+    if (e !== manifestExtractor && e.claims(file) && (e.mayMatter(facts.text) || e.mayMatter(text))) return undefined;
+  }
+  try {
+    return withParseBudget(options.maxParseMs, () => changedChunksParseCleanly(facts.text, text));
+  } catch (error) {
+    // Out of time: the whole file would be skipped, a problem it did not have.
+    if (error instanceof ParseBudgetExceeded) return false;
+    throw error;
+  }
 }
 
 /** The message for a file whose parsing ran out of time (options.maxParseMs). */

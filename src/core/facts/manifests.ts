@@ -172,6 +172,34 @@ function chunkable(source: string): boolean {
   return count >= CHUNKED_MIN_DOCUMENTS;
 }
 
+/**
+ * Does an edited manifest parse without YAML errors, judged from the chunks the edit changed? The file splits at
+ * `---` lines into chunks that parse independently (as in parseChunks): the chunks the edit left as they were
+ * parse as before, so only the changed run of chunks is parsed. Undefined where chunks do not hold (directives,
+ * `...` markers).
+ */
+export function changedChunksParseCleanly(before: string, after: string): boolean | undefined {
+  const tied = /^(%|\.\.\.)/m;
+  if (tied.test(before) || tied.test(after)) return undefined;
+  const a = chunkTexts(before);
+  const b = chunkTexts(after);
+  let p = 0;
+  while (p < a.length && p < b.length && a[p] === b[p]) p++;
+  let s = 0;
+  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+  const region = b.slice(p, b.length - s).join('');
+  if (region === '') return true;
+  checkParseBudget();
+  const docs = parseAllDocuments(region, { uniqueKeys: true, prettyErrors: false });
+  return (Array.isArray(docs) ? docs : []).every((d) => d.errors.length === 0);
+}
+
+function chunkTexts(source: string): string[] {
+  const starts = [0];
+  for (const m of source.matchAll(DOCUMENT_START())) if (m.index > 0) starts.push(m.index);
+  return starts.map((start, i) => source.slice(start, starts[i + 1] ?? source.length));
+}
+
 function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
   const starts = [0];
   for (const m of source.matchAll(DOCUMENT_START())) if (m.index > 0) starts.push(m.index);
