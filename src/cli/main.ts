@@ -25,7 +25,7 @@ import { formatJson, formatStylish, type Format } from './format.js';
 import { Progress } from './progress.js';
 import { toResult } from './results.js';
 import { toSarif } from './sarif.js';
-import { pushTo } from '../core/multimap.js';
+import { pushTo } from '../api.js';
 
 const USAGE = `Usage: kubeconn check [paths...] [options]
        kubeconn rules

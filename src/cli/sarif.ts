@@ -5,7 +5,7 @@
 // test/cli/sarif.test.ts validates the output against the official SARIF 2.1.0 schema.
 import { DOCS_BASE_URL, docsPath, type Finding, LineIndex, type ParseProblem, type Rule, type Severity, type TextEdit } from '../api.js';
 import path from 'node:path';
-import { pushTo } from '../core/multimap.js';
+import { pushTo } from '../api.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SRCROOT = '%SRCROOT%';

@@ -18,7 +18,7 @@ import { type CodeAction, CodeActionKind, type Diagnostic, type WorkspaceEdit } 
 import type { Naming } from './diagnostics.js';
 import { mergeTitles, targetsOf } from './merge.js';
 import { FIX_ALL_KIND, SHOW_DOCS_COMMAND } from './protocol.js';
-import { pushTo } from '../core/multimap.js';
+import { pushTo } from '../api.js';
 
 export interface ActionContext {
   result: AnalysisResult;

@@ -6,7 +6,7 @@
 import { type AnalysisResult, type Finding, type ParseProblem, type Rule } from '../api.js';
 import { type Diagnostic, DiagnosticSeverity, type Range } from 'vscode-languageserver';
 import { mergeMessages } from './merge.js';
-import { pushTo } from '../core/multimap.js';
+import { pushTo } from '../api.js';
 
 export const SOURCE = 'kubeconn';
 /** Codes of parse problems by kind: a syntax error, a file skipped on purpose (size, binary), a kubeconn bug. */

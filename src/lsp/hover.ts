@@ -5,7 +5,7 @@
 import { type AnalysisResult, type Catalog, escapeMarkdown, type FileFacts, hoverAt, markdownHref, type Place } from '../api.js';
 import type { Hover } from 'vscode-languageserver';
 import type { FindingGroup, Naming } from './diagnostics.js';
-import { pushTo } from '../core/multimap.js';
+import { pushTo } from '../api.js';
 
 export function hoverFor(
   result: AnalysisResult,
