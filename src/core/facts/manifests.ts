@@ -6,7 +6,7 @@
 // the fallback for templates outside any chart: template actions masked with spaces of the same length, so
 // every offset and line still points into the real file. A `{{` inside a plain YAML string (a dashboard's
 // `legendFormat: "{{__name__}}"`) does not make a file a template.
-import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, visit, type Scalar, type YAMLMap } from 'yaml';
+import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
 import { asMap, get, range, str, stringMap, yamlErrorSpan, type YDoc, type YNode } from './yaml-util.js';
@@ -314,20 +314,32 @@ export function shellCodeOf(node: YNode | undefined): ShellScript | undefined {
 }
 
 function parseShellCode(doc: YDoc): void {
-  visit(doc, {
-    Map(_, map) {
-      // A container (or exec handler): `command` then `args` form one argv.
-      const words = ['command', 'args'].flatMap((key) => {
-        const value = map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
-        return isSeq(value) ? value.items : [];
-      });
-      words.forEach((word, i) => {
-        const previous = words[i - 1];
-        if (i > 0 && isScalar(word) && typeof word.value === 'string' && isScalar(previous) && isCommandFlag(String(previous.value))) {
-          shellCode.set(word as YNode, parseShell(word.value));
-        }
-      });
-    },
+  // A direct walk, as in shiftDocument: yaml's visit() was most of this function's time on large workspaces.
+  const walk = (node: unknown): void => {
+    if (isPair(node)) {
+      walk(node.key);
+      walk(node.value);
+    } else if (isMap(node)) {
+      readArgv(node);
+      for (const item of node.items) walk(item);
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item);
+    }
+  };
+  walk(doc.contents);
+}
+
+/** A container (or exec handler): `command` then `args` form one argv; the word after `-c` is shell code. */
+function readArgv(map: YAMLMap): void {
+  const words = ['command', 'args'].flatMap((key) => {
+    const value = map.items.find((p) => isScalar(p.key) && p.key.value === key)?.value;
+    return isSeq(value) ? value.items : [];
+  });
+  words.forEach((word, i) => {
+    const previous = words[i - 1];
+    if (i > 0 && isScalar(word) && typeof word.value === 'string' && isScalar(previous) && isCommandFlag(String(previous.value))) {
+      shellCode.set(word as YNode, parseShell(word.value));
+    }
   });
 }
 
