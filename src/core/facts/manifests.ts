@@ -174,23 +174,20 @@ function chunkable(source: string): boolean {
 
 /**
  * Does an edited manifest parse without YAML errors, judged from the chunks the edit changed? The file splits at
- * `---` lines into chunks that parse independently (as in parseChunks): the chunks the edit left as they were
- * parse as before, so only the changed run of chunks is parsed. Undefined where chunks do not hold (directives,
- * `...` markers).
+ * `---` lines into chunks that each parse on their own, whatever surrounds them (as in parseChunks). So a chunk
+ * of the edited text that is also a chunk of the text before — moved or not — parses as it did there, and only
+ * the chunks found nowhere before are parsed. The text before must have had no YAML error. Undefined where
+ * chunks do not hold (directives, `...` markers).
  */
 export function changedChunksParseCleanly(before: string, after: string): boolean | undefined {
   const tied = /^(%|\.\.\.)/m;
   if (tied.test(before) || tied.test(after)) return undefined;
-  const a = chunkTexts(before);
-  const b = chunkTexts(after);
-  let p = 0;
-  while (p < a.length && p < b.length && a[p] === b[p]) p++;
-  let s = 0;
-  while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
-  const region = b.slice(p, b.length - s).join('');
-  if (region === '') return true;
+  const known = new Set(chunkTexts(before));
+  // In file order, so that the one chunk that may lack a final newline (the last) stays last when joined.
+  const changed = chunkTexts(after).filter((c) => !known.has(c));
+  if (changed.length === 0) return true;
   checkParseBudget();
-  const docs = parseAllDocuments(region, { uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(changed.join(''), { uniqueKeys: true, prettyErrors: false });
   return (Array.isArray(docs) ? docs : []).every((d) => d.errors.length === 0);
 }
 
