@@ -141,8 +141,8 @@ function toFinding(
     suggestions.unshift(fix);
     fix = undefined;
   }
-  return {
-    ...locate(files, d.at),
+  // Assigned onto the located span, which is fresh: a spread of it is slow on a large heap (see locateWith).
+  return Object.assign(locate(files, d.at), {
     ruleId: rule.id,
     messageId: d.messageId,
     message: message(d.messageId, d.data),
@@ -150,7 +150,7 @@ function toFinding(
     related: (d.related ?? []).map((r) => locateWith(files, r.at, r.message) as Located & { message: string }),
     fix,
     suggestions,
-  };
+  });
 }
 
 function dedupe(findings: Finding[]): Finding[] {

@@ -25,26 +25,43 @@ const IDENTITY_KINDS = new Set([
 export function folderUnits(objects: readonly K8sObject[]): { unit: DeploymentUnit; objects: K8sObject[] }[] {
   if (objects.length === 0) return [];
   const out: { unit: DeploymentUnit; objects: K8sObject[] }[] = [];
-  split(commonFolder(objects.map((o) => o.file)), [...objects], out);
+  // Each object's folder, once ('/'-separated as commonFolder reads it): split() descends one level at a time.
+  const dirs = new Map(objects.map((o) => [o, posix.dirname(o.file.replace(/\\/g, '/'))]));
+  split(commonFolder(objects.map((o) => o.file)), [...objects], dirs, out);
   return out;
 }
 
-function split(dir: string, objects: K8sObject[], out: { unit: DeploymentUnit; objects: K8sObject[] }[]): void {
+function split(
+  dir: string,
+  objects: K8sObject[],
+  dirs: ReadonlyMap<K8sObject, string>,
+  out: { unit: DeploymentUnit; objects: K8sObject[] }[],
+): void {
   const groups = new Map<string, K8sObject[]>();
-  for (const o of objects) {
-    const rel = posix.relative(dir, posix.dirname(o.file));
-    const first = rel === '' ? '.' : rel.split('/')[0]!;
-    pushTo(groups, first, o);
-  }
+  for (const o of objects) pushTo(groups, firstFolder(dir, dirs.get(o)!), o);
   const childGroups = [...groups].filter(([name]) => name !== '.');
   if (childGroups.length >= 2 && definedTwice(childGroups.map(([, list]) => list))) {
     // Variants: each sub-folder on its own; files directly in `dir` form a unit of their own.
     const direct = groups.get('.');
     if (direct) out.push({ unit: unitOf(dir), objects: direct });
-    for (const [name, list] of childGroups) split(posix.join(dir, name), list, out);
+    for (const [name, list] of childGroups) split(posix.join(dir, name), list, dirs, out);
     return;
   }
   out.push({ unit: unitOf(dir), objects });
+}
+
+/** The first folder of `sub` below `dir` ('.' for `dir` itself); `dir` holds `sub` (commonFolder made it so). */
+function firstFolder(dir: string, sub: string): string {
+  if (sub === dir) return '.';
+  const prefix = dir === '/' ? '/' : dir === '.' ? '' : `${dir}/`;
+  if (!sub.startsWith(prefix)) {
+    // Not below dir (relative paths around '.'): what posix.relative would name.
+    const rel = posix.relative(dir, sub);
+    return rel === '' ? '.' : rel.split('/')[0]!;
+  }
+  const rest = sub.slice(prefix.length);
+  const slash = rest.indexOf('/');
+  return slash === -1 ? rest : rest.slice(0, slash);
 }
 
 /** Does an identity (kind, namespace, name) occur in more than one of the groups? */
