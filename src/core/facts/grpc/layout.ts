@@ -78,9 +78,11 @@ export function typesQuery(language: Language, types: readonly string[], parent?
  * WebAssembly calls per statement in JS, a query none for the statements it does not return.
  */
 export function topLevelOfTypes(root: Node, types: readonly string[]): Node[] {
+  // maxStartDepth 0: matches start at the root only (its children are the pattern's), so the cursor does not walk
+  // every statement's subtree looking for other `(module …)` nodes — most of the time on 1 MB of statements.
   return (
     typesQuery(root.tree.language, types, root.type)
-      ?.captures(root)
+      ?.captures(root, { maxStartDepth: 0 })
       .map((c) => c.node) ?? []
   );
 }
