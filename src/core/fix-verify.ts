@@ -6,7 +6,7 @@
 // when its finding survives. Re-analysis is batched per file: the non-overlapping fixes of a file are checked
 // together in one model, and only those that fail there are re-checked alone.
 import { applyEdits, eolOf, selectFixes } from './edit.js';
-import { editedManifestParsesCleanly, extractFacts, type FileFacts } from './facts/index.js';
+import { editedManifestParsesCleanly, extractFacts, YAML_FILE, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
 import type { Tree } from 'web-tree-sitter';
 import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
@@ -30,37 +30,39 @@ export interface VerifyCounters {
 }
 
 /**
- * Verdicts kept across analyses (a workspace holds one), so that an edit re-checks only the edited file's fixes.
+ * Verdicts kept across analyses (a workspace holds one), so that an edit re-checks only the fixes it can change.
  * - Re-parse verdicts: keyed by the facts object (replaced whenever the file or the options change) and the
  *   edits, never by the edited text. A re-parse reads that one file only, so the verdict is exact.
- * - Re-analysis verdicts (does the fix remove its finding): keyed by the fixed file's facts object, the finding
- *   (rule, message, related locations) and the fix's edits. Re-analysis reads the whole workspace, so the other
- *   files are part of its input too: whatever they contribute to the finding is named in its message and
- *   related locations (the Service, the server, the numbers), and a file added or removed drops every verdict
- *   (`forgetReanalyses`, called by the workspace). The incremental property test holds it to a fresh
+ * - Re-analysis verdicts (does the fix remove its finding): keyed by the file, the finding (rule, message,
+ *   related locations), the fix's edits and the text of what the fix edits (the `---` documents it touches in
+ *   a plain manifest, the whole file otherwise). Re-analysis reads the whole workspace, so the rest of it is
+ *   part of the input too: whatever it contributes to the finding is named in the finding's message and related
+ *   locations (the Service, the server, the numbers), and a file added or removed, or new options, drop every
+ *   verdict (`forgetReanalyses`, called by the workspace). The incremental property test holds this to a fresh
  *   workspace's result.
  */
 export class VerifyCache {
   private readonly verdicts = new WeakMap<FileFacts, Map<string, boolean>>();
-  private reanalysed = new WeakMap<FileFacts, Map<string, boolean>>();
+  private reanalysed = new Map<string, boolean>();
 
   of(facts: FileFacts): Map<string, boolean> {
-    return entry(this.verdicts, facts);
+    let known = this.verdicts.get(facts);
+    if (!known) this.verdicts.set(facts, (known = new Map<string, boolean>()));
+    return known;
   }
 
-  reanalysisOf(facts: FileFacts): Map<string, boolean> {
-    return entry(this.reanalysed, facts);
+  reanalysis(key: string): boolean | undefined {
+    return this.reanalysed.get(key);
+  }
+
+  /** The verdicts of the fixes of the latest analysis replace the earlier ones (no verdict outlives its fix). */
+  keepReanalyses(next: Map<string, boolean>): void {
+    this.reanalysed = next;
   }
 
   forgetReanalyses(): void {
-    this.reanalysed = new WeakMap();
+    this.reanalysed = new Map();
   }
-}
-
-function entry(map: WeakMap<FileFacts, Map<string, boolean>>, facts: FileFacts): Map<string, boolean> {
-  let known = map.get(facts);
-  if (!known) map.set(facts, (known = new Map<string, boolean>()));
-  return known;
 }
 
 export function verifyFixes(
@@ -130,6 +132,22 @@ function verify(
     fix: f.fix && normalise(files, f.fix),
     suggestions: f.suggestions.map((s) => normalise(files, s)),
   }));
+  // Re-analysis verdicts from earlier analyses (VerifyCache), for fixes that edit their finding's file only.
+  const regions = new RegionIndex();
+  const verdictKeys = new Map<Fix, string>();
+  normalised.forEach(({ fix }, i) => {
+    const f = findings[i]!;
+    const facts = files.get(f.file);
+    if (!fix || !facts || !fix.edits.every((e) => e.file === f.file)) return;
+    const edits = fix.edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
+    verdictKeys.set(fix, `${f.file}\0${f.ruleId}\0${f.message}\0${JSON.stringify(f.related)}\0${edits}\0${regions.of(facts, fix.edits)}`);
+  });
+  const earlier = (fix: Fix): boolean | undefined => {
+    const key = verdictKeys.get(fix);
+    return key === undefined ? undefined : cache.reanalysis(key);
+  };
+  /** A fix whose re-analysis verdict is not known needs the facts of its re-parse. */
+  const needsFacts = (fix: Fix): boolean => earlier(fix) === undefined;
   // Re-parsing a file once per fix is quadratic in a file with many findings: the single-file edits that pass the
   // static checks are first applied together, in rounds of non-overlapping ones, and a round whose result parses
   // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one.
@@ -169,19 +187,19 @@ function verify(
     const fixesLeft = new Set(
       settleInRounds(
         file,
-        list.filter((x) => fixes.has(x)),
+        list.filter((x) => fixes.has(x) && needsFacts(x)),
         true,
       ),
     );
     settleInRounds(
       file,
-      list.filter((x) => !fixes.has(x) || fixesLeft.has(x)),
+      list.filter((x) => !fixes.has(x) || !needsFacts(x) || fixesLeft.has(x)),
       false,
     );
   }
   const out = findings.map((f, i) => {
     let fix = normalised[i]!.fix;
-    if (fix && !(staticOk(fix) && appliesCleanly(fix, true))) fix = undefined;
+    if (fix && !(staticOk(fix) && appliesCleanly(fix, needsFacts(fix)))) fix = undefined;
     const suggestions = normalised[i]!.suggestions.filter((s) => staticOk(s) && appliesCleanly(s, false));
     if ((f.fix && !fix) || suggestions.length !== f.suggestions.length) {
       if (counters) counters.dropped += (f.fix && !fix ? 1 : 0) + f.suggestions.length - suggestions.length;
@@ -220,15 +238,18 @@ function verify(
   // A single-file fix whose verdict is known from an earlier analysis (VerifyCache) is not re-analysed.
   const groups = new Map<string, Finding[]>();
   const spanning: Finding[] = [];
-  const verdictKey = (f: Finding): string =>
-    `${f.ruleId}\0${f.message}\0${JSON.stringify(f.related)}\0${f.fix!.edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0')}`;
-  const known = (f: Finding) => cache.reanalysisOf(files.get(f.file)!);
+  const next = new Map<string, boolean>();
   for (const f of pending) {
-    if (!f.fix!.edits.every((e) => e.file === f.file)) spanning.push(f);
+    const key = verdictKeys.get(f.fix!);
+    if (key === undefined) {
+      spanning.push(f);
+      continue;
+    }
+    const verdict = cache.reanalysis(key);
+    if (verdict === undefined) pushTo(groups, f.file, f);
     else {
-      const verdict = known(f).get(verdictKey(f));
-      if (verdict === false) survivors.add(f);
-      else if (verdict === undefined) pushTo(groups, f.file, f);
+      next.set(key, verdict);
+      if (!verdict) survivors.add(f);
     }
   }
   const checked = [...groups.values()].flat();
@@ -248,7 +269,8 @@ function verify(
     for (const f of check(round)) if (round.length === 1 || check([f]).length > 0) survivors.add(f);
   }
   // Before the tree-sitter runtime is ready code files have no facts: such verdicts are not kept.
-  if (isRuntimeReady()) for (const f of checked) known(f).set(verdictKey(f), !survivors.has(f));
+  if (isRuntimeReady()) for (const f of checked) next.set(verdictKeys.get(f.fix!)!, !survivors.has(f));
+  cache.keepReanalyses(next);
   for (const f of spanning) if (check([f]).length > 0) survivors.add(f);
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;
@@ -393,4 +415,53 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   const map = new Map<string, number>();
   for (const item of items) map.set(key(item), (map.get(key(item)) ?? 0) + 1);
   return map;
+}
+
+/**
+ * What a fix's re-analysis verdict is tied to besides the finding: the text of the `---` documents its edits touch
+ * in a plain YAML file (an edit of another document leaves it), the whole text otherwise; as two 32-bit hashes
+ * and a length, so that the cache does not hold copies of the files.
+ */
+class RegionIndex {
+  private readonly starts = new Map<FileFacts, number[]>();
+
+  of(facts: FileFacts, edits: readonly TextEdit[]): string {
+    const text = facts.text;
+    const starts = this.startsOf(facts);
+    let from = 0;
+    let to = text.length;
+    if (starts.length > 1) {
+      const lo = Math.min(...edits.map((e) => e.start));
+      const hi = Math.max(...edits.map((e) => e.end));
+      // From the document start before the first edit (strictly: an insertion at a `---` line touches both
+      // neighbours) to the first document start after the last one.
+      for (const s of starts) if (s < lo) from = s;
+      to = starts.find((s) => s > hi) ?? text.length;
+    }
+    return hashOf(text, from, to);
+  }
+
+  /** Offsets where the file's `---` documents start; just [0] where documents are not independent. */
+  private startsOf(facts: FileFacts): number[] {
+    let starts = this.starts.get(facts);
+    if (!starts) {
+      starts = [0];
+      const { text } = facts;
+      const plain = YAML_FILE.test(facts.file) && facts.manifests !== undefined && !facts.manifests.helm && !/^(%|\.\.\.)/m.test(text);
+      if (plain) for (const m of text.matchAll(/^---(?=[ \t\r]|$)/gm)) if (m.index > 0) starts.push(m.index);
+      this.starts.set(facts, starts);
+    }
+    return starts;
+  }
+}
+
+function hashOf(text: string, from: number, to: number): string {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${to - from}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`;
 }

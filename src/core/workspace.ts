@@ -51,6 +51,7 @@ export class Workspace {
   /** Replace the options; every file is re-extracted (limits and versions change what facts say). */
   setOptions(options: Partial<KubeconnOptions>): void {
     this.opts = resolveOptions(options);
+    this.verifyCache.forgetReanalyses();
     for (const [file, facts] of this.facts) this.reusable.set(file, facts);
     for (const file of this.texts.keys()) this.dirty.add(file);
     this.invalidate();

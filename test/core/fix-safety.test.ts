@@ -445,6 +445,27 @@ describe('generated names never collide', () => {
     return copy;
   };
 
+  it('an edit of one document of a manifest re-analyses only that document’s fixes, and agrees with a fresh workspace', () => {
+    const ws = new Workspace({}, allRules);
+    const named = (name: string) => served('').replaceAll(': api', `: ${name}`);
+    ws.setFile('/p/all.yaml', ['a', 'b', 'c'].map((n) => `---\n${named(n)}`).join(''));
+    const first = ws.analyze();
+    const all = first.findings.filter((f) => f.fix).length;
+    const count = () => ws.verifyCounters.reanalysedFixes ?? 0;
+    assert.equal(count(), all);
+    // The fixes inside b's Deployment document (the one the edit changes; b's Service is a document of its own).
+    const text = ws.text('/p/all.yaml')!;
+    const from = text.indexOf('kind: Deployment\nmetadata:\n  name: b');
+    const to = text.indexOf('\n---\n', from);
+    const inB = first.findings.filter((f) => f.fix && f.start >= from && f.start < to).length;
+    assert.ok(inB > 0 && inB < all, `fixes in b's Deployment: ${inB} of ${all}`);
+    ws.setFile('/p/all.yaml', ws.text('/p/all.yaml')!.replace('image: b:1', 'image: b:2'));
+    const second = ws.analyze();
+    assert.equal(count() - all, inB, 'only the edited document’s fixes are re-analysed');
+    const same = (r: typeof first) => r.findings.map((f) => [f.ruleId, f.start, f.message, f.fix?.edits]);
+    assert.deepEqual(same(second), same(fresh(ws).analyze()));
+  });
+
   it('an edit re-analyses only the edited file’s fixes; a file added or removed re-analyses every fix', () => {
     const ws = new Workspace({}, allRules);
     const named = (name: string) => served('').replaceAll(': api', `: ${name}`);
