@@ -184,16 +184,16 @@ function verify(
     }
   }
   for (const [file, list] of perFile) {
-    const fixesLeft = new Set(
-      settleInRounds(
-        file,
-        list.filter((x) => fixes.has(x) && needsFacts(x)),
-        true,
-      ),
+    // The fixes that need facts go in rounds that keep them; one left over is re-parsed alone below, keeping them
+    // too (a round with the rest would not). The rest (suggestions, fixes with a known verdict) need no facts.
+    settleInRounds(
+      file,
+      list.filter((x) => fixes.has(x) && needsFacts(x)),
+      true,
     );
     settleInRounds(
       file,
-      list.filter((x) => !fixes.has(x) || !needsFacts(x) || fixesLeft.has(x)),
+      list.filter((x) => !fixes.has(x) || !needsFacts(x)),
       false,
     );
   }
