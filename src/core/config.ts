@@ -259,7 +259,7 @@ function editDistance(a: string, b: string): number {
 /** Parse and validate the text of a config file (YAML or JSON). */
 export function parseConfigFile(file: string, text: string, ruleIds: readonly string[]): { config: UserConfig; problems: ConfigProblem[] } {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const at = (offset: number) => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };

@@ -179,6 +179,29 @@ describe('bad input', () => {
 });
 
 describe('incremental workspace', () => {
+  it('a collection used as a map key prints no Node warning (yaml warns through process.emitWarning when converting it)', async () => {
+    const warnings: string[] = [];
+    const listen = (w: Error) => warnings.push(w.message);
+    process.on('warning', listen);
+    try {
+      const { result } = await analyse({
+        'k8s/svc.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec:\n  selector: {app: orders}\n  ports: [{name: grpc, port: 50051, {a: 1}: x}]\n---\n' +
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  template:\n    metadata: {labels: {app: orders}}\n' +
+          '    spec: {containers: [{name: a, image: orders:1, ports: [{containerPort: 50051}]}]}\n',
+        'client.py': 'import grpc\nchannel = grpc.insecure_channel("orders:50051")\n',
+      });
+      assert.ok(
+        result.findings.some((f) => f.ruleId === 'grpc-clusterip-imbalance'),
+        'the Service port (its map holding the odd key) was read and converted',
+      );
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', listen);
+    }
+  });
+
   it('re-extracts only the file that changed and reuses the result until something changes', async () => {
     const { ws } = await analyse({ 'svc.yaml': grpcService, 'other.yaml': grpcService.replace('orders', 'other') });
     const first = ws.analyze();

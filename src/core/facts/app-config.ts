@@ -155,7 +155,7 @@ function topLevelColon(inner: string): number {
 function readSpringYaml(text: string): { entries: ConfigEntry[]; error?: { at: number; message: string } } {
   const entries: ConfigEntry[] = [];
   let error: { at: number; message: string } | undefined;
-  for (const doc of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false })) {
+  for (const doc of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' })) {
     if ('errors' in doc && doc.errors.length > 0) {
       error ??= { at: doc.errors[0]!.pos[0], message: doc.errors[0]!.message.split('\n')[0]! };
       continue;

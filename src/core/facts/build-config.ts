@@ -73,7 +73,7 @@ export const buildConfigExtractor: Extractor = {
     const dir = posix.dirname(file);
     const skaffold = SKAFFOLD.test(posix.basename(file));
     const decls: BuildDecl[] = [];
-    const docs = parseAllDocuments(facts.text, { prettyErrors: false });
+    const docs = parseAllDocuments(facts.text, { prettyErrors: false, logLevel: 'error' });
     for (const doc of Array.isArray(docs) ? docs : []) {
       if (doc.errors.length > 0) {
         // The manifest extractor reports syntax errors of files that hold `kind:` (skaffold does); say it once.
@@ -156,7 +156,7 @@ function repoRootOf(workflow: string): string {
 function workflowDecls(text: string, root: string): BuildDecl[] {
   let doc: unknown;
   try {
-    doc = parseAllDocuments(text, { prettyErrors: false })[0]?.toJS({ maxAliasCount: 50 });
+    doc = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' })[0]?.toJS({ maxAliasCount: 50 });
   } catch {
     return [];
   }

@@ -66,7 +66,7 @@ export function isKustomizationFile(file: string): boolean {
  * claims them and a generated ConfigMap's data is often where a client's address is.
  */
 export function generatorInputs(text: string): string[] {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false }) as YDoc;
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' }) as YDoc;
   if (doc.errors.length > 0 || !isMap(doc.contents)) return [];
   return read(doc.contents, doc).generators.flatMap((g) => [...g.envs, ...g.files.map((f) => f.path)]);
 }
@@ -76,7 +76,7 @@ export const kustomizationExtractor: Extractor = {
   claims: isKustomizationFile,
   mayMatter: () => true,
   extract(facts: FileFacts) {
-    const doc = parseDocument(facts.text, { prettyErrors: false, uniqueKeys: false }) as YDoc;
+    const doc = parseDocument(facts.text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' }) as YDoc;
     if (doc.errors.length > 0) {
       // The manifest extractor reports syntax errors of files with `kind:`; say it once.
       const err = doc.errors[0]!;
@@ -236,7 +236,7 @@ function read(root: YAMLMap, doc: YDoc): KustomizationFacts {
 }
 
 function inlineDocument(text: string): YDoc | undefined {
-  const doc = parseDocument(text, { prettyErrors: false }) as YDoc;
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' }) as YDoc;
   return doc.errors.length === 0 ? doc : undefined;
 }
 

@@ -119,7 +119,9 @@ export function extractManifests(
 ): ManifestFacts {
   const helm = isHelmTemplate(file, text);
   const source = helm ? maskHelm(text) : text;
-  const options = { uniqueKeys: !helm, prettyErrors: false };
+  // logLevel 'error' here and at every parse: yaml's warnings (a collection used as a map key, then converted with
+  // toJS) would reach the user's terminal through process.emitWarning.
+  const options = { uniqueKeys: !helm, prettyErrors: false, logLevel: 'error' as const };
   const chunks = chunkable(source) ? parseChunks(source, options, previous?.chunks) : undefined;
   const docs = chunks ? chunks.flatMap((c) => c.docs) : parseAllDocuments(source, options);
   const list = Array.isArray(docs) ? docs : [];
@@ -187,7 +189,7 @@ export function changedChunksParseCleanly(before: string, after: string): boolea
   const changed = chunkTexts(after).filter((c) => !known.has(c));
   if (changed.length === 0) return true;
   checkParseBudget();
-  const docs = parseAllDocuments(changed.join(''), { uniqueKeys: true, prettyErrors: false });
+  const docs = parseAllDocuments(changed.join(''), { uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
   return (Array.isArray(docs) ? docs : []).every((d) => d.errors.length === 0);
 }
 

@@ -32,7 +32,7 @@ export function parseYaml(file: string, text: string, diags: Diagnostic[], withP
 function parseYamlUncached(file: string, text: string, diags: Diagnostic[], withProv: boolean): unknown {
   let doc: Document;
   try {
-    doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, merge: true });
+    doc = parseDocument(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, merge: true, logLevel: 'error' });
   } catch (e) {
     diags.push({ file, start: 0, end: 0, message: `cannot parse: ${(e as Error).message}`, kind: 'values' });
     return null;

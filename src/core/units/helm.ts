@@ -79,7 +79,7 @@ export function helmUnits(files: ReadonlyMap<string, FileFacts>, options: Kubeco
 function localDependencies(chartYaml: string, root: string): { name: string; dir: string }[] {
   let doc: unknown;
   try {
-    doc = parseAllDocuments(chartYaml)[0]?.toJS({ maxAliasCount: 20 });
+    doc = parseAllDocuments(chartYaml, { logLevel: 'error' })[0]?.toJS({ maxAliasCount: 20 });
   } catch {
     return [];
   }
@@ -157,7 +157,7 @@ function objectsOf(
     return span && span.file === t.template ? [span.start, span.end] : [0, Math.min(templateLength, 1)];
   };
   const out: K8sObject[] = [];
-  const docs = parseAllDocuments(blockUnknownsAsComments(t.text), { prettyErrors: false, uniqueKeys: false });
+  const docs = parseAllDocuments(blockUnknownsAsComments(t.text), { prettyErrors: false, uniqueKeys: false, logLevel: 'error' });
   (Array.isArray(docs) ? docs : []).forEach((doc, index) => {
     if (doc.errors.length > 0) {
       const err = doc.errors[0]!;

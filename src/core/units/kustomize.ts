@@ -171,7 +171,7 @@ function applyPatches(
 
 /** JSON 6902 patch files hold a bare list (no kind), so the manifest extractor did not parse them. */
 function parseList(text: string): YDoc[] {
-  const doc = parseDocument(text, { prettyErrors: false }) as YDoc;
+  const doc = parseDocument(text, { prettyErrors: false, logLevel: 'error' }) as YDoc;
   return doc.errors.length === 0 ? [doc] : [];
 }
 

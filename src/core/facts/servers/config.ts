@@ -88,7 +88,7 @@ function springYaml(text: string): SpringConfig {
     anchor: firstLine(text),
   };
   let first = true;
-  for (const doc of parseAllDocuments(text, { keepSourceTokens: false })) {
+  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, logLevel: 'error' })) {
     if (!('contents' in doc) || !isMap(doc.contents)) {
       first = false;
       continue;
