@@ -8,6 +8,7 @@
 import { applyEdits, eolOf, selectFixes } from './edit.js';
 import { editedManifestParsesCleanly, extractFacts, YAML_FILE, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
+import { documentStarts, documentsTied } from './facts/manifests.js';
 import type { Tree } from 'web-tree-sitter';
 import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
 import type { Finding, Fix, TextEdit } from './finding.js';
@@ -142,12 +143,11 @@ function verify(
     const edits = fix.edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
     verdictKeys.set(fix, `${f.file}\0${f.ruleId}\0${f.message}\0${JSON.stringify(f.related)}\0${edits}\0${regions.of(facts, fix.edits)}`);
   });
-  const earlier = (fix: Fix): boolean | undefined => {
-    const key = verdictKeys.get(fix);
-    return key === undefined ? undefined : cache.reanalysis(key);
-  };
   /** A fix whose re-analysis verdict is not known needs the facts of its re-parse. */
-  const needsFacts = (fix: Fix): boolean => earlier(fix) === undefined;
+  const needsFacts = (fix: Fix): boolean => {
+    const key = verdictKeys.get(fix);
+    return key === undefined || cache.reanalysis(key) === undefined;
+  };
   // Re-parsing a file once per fix is quadratic in a file with many findings: the single-file edits that pass the
   // static checks are first applied together, in rounds of non-overlapping ones, and a round whose result parses
   // like before settles all of its edits; the rest (a failed round, overlaps) are re-parsed one by one.
@@ -445,10 +445,9 @@ class RegionIndex {
   private startsOf(facts: FileFacts): number[] {
     let starts = this.starts.get(facts);
     if (!starts) {
-      starts = [0];
       const { text } = facts;
-      const plain = YAML_FILE.test(facts.file) && facts.manifests !== undefined && !facts.manifests.helm && !/^(%|\.\.\.)/m.test(text);
-      if (plain) for (const m of text.matchAll(/^---(?=[ \t\r]|$)/gm)) if (m.index > 0) starts.push(m.index);
+      const plain = YAML_FILE.test(facts.file) && facts.manifests !== undefined && !facts.manifests.helm && !documentsTied(text);
+      starts = plain ? documentStarts(text) : [0];
       this.starts.set(facts, starts);
     }
     return starts;

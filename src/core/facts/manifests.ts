@@ -167,7 +167,7 @@ export function extractManifests(
  * markers tie documents together: such files are parsed whole.
  */
 function chunkable(source: string): boolean {
-  if (/^(%|\.\.\.)/m.test(source)) return false;
+  if (documentsTied(source)) return false;
   let count = 0;
   const marker = DOCUMENT_START();
   while (marker.exec(source) && ++count < CHUNKED_MIN_DOCUMENTS);
@@ -182,8 +182,7 @@ function chunkable(source: string): boolean {
  * chunks do not hold (directives, `...` markers).
  */
 export function changedChunksParseCleanly(before: string, after: string): boolean | undefined {
-  const tied = /^(%|\.\.\.)/m;
-  if (tied.test(before) || tied.test(after)) return undefined;
+  if (documentsTied(before) || documentsTied(after)) return undefined;
   const known = new Set(chunkTexts(before));
   // In file order, so that the one chunk that may lack a final newline (the last) stays last when joined.
   const changed = chunkTexts(after).filter((c) => !known.has(c));
@@ -194,14 +193,24 @@ export function changedChunksParseCleanly(before: string, after: string): boolea
 }
 
 function chunkTexts(source: string): string[] {
-  const starts = [0];
-  for (const m of source.matchAll(DOCUMENT_START())) if (m.index > 0) starts.push(m.index);
+  const starts = documentStarts(source);
   return starts.map((start, i) => source.slice(start, starts[i + 1] ?? source.length));
 }
 
-function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
+/** Directives (`%YAML`) or `...` markers tie documents together: the file does not split into chunks. */
+export function documentsTied(source: string): boolean {
+  return /^(%|\.\.\.)/m.test(source);
+}
+
+/** Where the chunks start: 0, then every `---` line at column 0 after it. */
+export function documentStarts(source: string): number[] {
   const starts = [0];
   for (const m of source.matchAll(DOCUMENT_START())) if (m.index > 0) starts.push(m.index);
+  return starts;
+}
+
+function parseChunks(source: string, options: { uniqueKeys: boolean; prettyErrors: boolean }, previous: Chunk[] | undefined): Chunk[] {
+  const starts = documentStarts(source);
   // Keyed by everything that changes what a parse gives (today: duplicate keys are errors outside Helm).
   const mode = JSON.stringify(options);
   const reusable = new Map<string, Chunk[]>();
