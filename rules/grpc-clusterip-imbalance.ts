@@ -5,8 +5,9 @@
 //     scheme): a warning;
 //   - only self-balancing clients (kuberesolver, xds — in code or in config values), clients of a headless sibling, or an L7 proxy
 //     (Ingress with backend-protocol GRPC, GRPCRoute, HTTPRoute) reach it: quiet;
-//   - only the manifests say gRPC (port name, appProtocol): info, hedged — peers that dial pods directly
-//     (gossip rings, quorum ports) are not pinned.
+//   - only the manifests say gRPC (port name, appProtocol), or gRPC server code linked behind the port (listening
+//     on it, or behind a one-port Service): info, hedged — peers that dial pods directly (gossip rings, quorum
+//     ports) are not pinned, and the clients may all be outside the repository.
 import path from 'node:path';
 import {
   type AnalysisModel,
@@ -24,7 +25,7 @@ import {
 } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
 import { allKnown, freeName } from './lib/names.js';
-import { configTargetsNaming, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
+import { configTargetsNaming, grpcServerBehind, headlessSibling, scaleNote, selfBalancingDialers, vipDialers } from './lib/grpc.js';
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 
 export default defineRule({
@@ -55,11 +56,12 @@ export default defineRule({
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
         const manifest = grpcPortEvidence(model, port);
-        // gRPC server code linked behind the Service says its address is a gRPC one, as a port name would.
+        // gRPC server code linked behind the port says it carries gRPC, as a port name would.
+        const server = manifest ? undefined : grpcServerBehind(model, service, port);
         const grpcPort = manifest !== undefined || model.dials.serversBehind(service).length > 0;
         const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
         const configured = named.filter((c) => c.kind === 'vip');
-        if (dialers.length === 0 && configured.length === 0 && !manifest) continue;
+        if (dialers.length === 0 && configured.length === 0 && !manifest && !server) continue;
         const related: { at: Span; message: string }[] = model
           .workloadsSelectedBy(service)
           .map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
@@ -69,6 +71,11 @@ export default defineRule({
             message: `container port named '${manifest.target.containerPort.name}'`,
           });
         }
+        if (server && dialers.length === 0 && configured.length === 0)
+          related.push({
+            at: { file: server.file, start: server.site.call[0], end: server.site.call[1] },
+            message: `gRPC server (${server.site.api})`,
+          });
         for (const d of dialers)
           related.push({
             at: { file: d.file, start: d.site.targetAt[0], end: d.site.targetAt[1] },
@@ -96,12 +103,13 @@ export default defineRule({
         // only the Service's other ports do not quiet it: this port's clients are often outside the repository.
         if (sibling) continue;
         if (routedOnly(model, service, port)) continue;
-        const why =
-          manifest!.reason === 'appProtocol'
+        const why = !manifest
+          ? `gRPC server code behind it: ${server!.site.api} in ${path.posix.relative(from, server!.file)}`
+          : manifest.reason === 'appProtocol'
             ? `appProtocol ${port.appProtocol}`
-            : manifest!.reason === 'name'
+            : manifest.reason === 'name'
               ? `port name '${port.name}'`
-              : `target port '${manifest!.target!.containerPort!.name}'`;
+              : `target port '${manifest.target!.containerPort!.name}'`;
         report({
           messageId: 'pinnedByName',
           severity: 'info',

@@ -11,6 +11,8 @@ import {
   type AnalysisModel,
   type CodeEdit,
   type DialLink,
+  renderParts,
+  type ServerLink,
   type Range,
   type Service,
   type ServicePort,
@@ -120,6 +122,34 @@ export function podPortNumber(model: AnalysisModel, port: ServicePort): number |
   const target = port.targetPort ?? port.port;
   if (typeof target === 'number') return target;
   return model.targetsOf(port).find((t) => t.containerPort?.containerPort !== undefined)?.containerPort?.containerPort;
+}
+
+/**
+ * gRPC server code behind a Service port: a server linked to a workload the Service selects that listens on the
+ * port's pod port (a listen address written in the code, its defaults included), or, when no server's listen
+ * address can be read, behind a workload with one way in: this one-port Service is the only one selecting it and
+ * its containers declare at most one port. Undefined otherwise: a server whose port is known to be another one,
+ * or an unknown one where other ports exist (metrics, admin, webhooks), says nothing — a large image links the
+ * gRPC servers of all of its packages to every binary built from it.
+ */
+export function grpcServerBehind(model: AnalysisModel, service: Service, port: ServicePort): ServerLink | undefined {
+  const servers = model.dials.serversBehind(service);
+  if (servers.length === 0) return undefined;
+  const pod = podPortNumber(model, port);
+  const known = servers.map((server) => ({
+    server,
+    ports: server.site.listens.flatMap((alt) => {
+      const m = /(?:^|:)(\d{1,5})$/.exec(renderParts(alt.parts, () => undefined) ?? '');
+      return m ? [Number(m[1])] : [];
+    }),
+  }));
+  const listening = known.find((k) => pod !== undefined && k.ports.includes(pod));
+  if (listening) return listening.server;
+  if (service.ports.length !== 1 || known.some((k) => k.ports.length > 0)) return undefined;
+  const oneWayIn = model
+    .workloadsSelectedBy(service)
+    .every((w) => model.servicesSelecting(w).length === 1 && w.containers.flatMap((c) => c.ports).length <= 1);
+  return oneWayIn ? servers[0] : undefined;
 }
 
 /** Services by namespace and selector, built once per model (a scan over every Service per lookup is quadratic). */

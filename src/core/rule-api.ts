@@ -38,6 +38,7 @@ export { TEMPLATED, type K8sObject } from './facts/manifests.js';
 export type { DfCommand, DfStage, DockerfileFacts } from './facts/dockerfile.js';
 export type { DialSite, GrpcFacts, LbChoice, Range, RemovedApi, ServerSite, ServiceConfigLiteral } from './facts/grpc/index.js';
 export { readServiceConfig, serviceConfigSelecting } from './facts/grpc/service-config.js';
+export { renderParts } from './facts/grpc/value.js';
 export { codeEditBuilder, type CodeEdit } from './edit/code/index.js';
 export type { ParsedTarget } from './facts/grpc/target.js';
 export { AnalysisModel, type MeshEvidence, type PortTarget, type RouteBackend } from './model/index.js';

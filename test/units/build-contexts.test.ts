@@ -100,3 +100,182 @@ describe('build contexts in a monorepo', () => {
     );
   });
 });
+
+// The shapes of BuildKit-era repositories: sources lent to `go build` by `RUN --mount=type=bind` (no COPY at all),
+// images built by a workflow whose matrix is computed at run time (`./${{ matrix.path }}/build.Dockerfile`) or
+// listed (with docker/metadata-action naming the images), and a Dockerfile alone in its folder under another name.
+const bindBuild = (name: string) =>
+  [
+    'FROM golang:1.25-alpine AS builder',
+    'WORKDIR /src',
+    'RUN --mount=type=cache,target=/go/pkg/mod/ \\',
+    `    --mount=type=bind,source=./${name}/go.mod,target=./${name}/go.mod \\`,
+    '    go mod download',
+    'RUN --mount=type=cache,target=/root/.cache/go-build \\',
+    '    --mount=type=bind,source=./core,target=./core \\',
+    `    --mount=type=bind,source=./${name},target=./${name} \\`,
+    '    --mount=type=bind,from=tools,source=/bin/protoc,target=/usr/bin/protoc \\',
+    `    CGO_ENABLED=0 go build -o /bin/${name} ./${name}`,
+    'FROM gcr.io/distroless/static:nonroot',
+    `COPY --from=builder /bin/${name} /${name}`,
+    `ENTRYPOINT ["/${name}"]`,
+    '',
+  ].join('\n');
+
+// A port number, or the port read from configuration (unknown to the analysis).
+const server = (port: number | 'configured') =>
+  `package main\n\nimport (\n\t"fmt"\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ${
+    port === 'configured' ? 'fmt.Sprintf(":%d", cfg.Port)' : `":${port}"`
+  })\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n`;
+
+const SERVED = (name: string, image: string, port: number) => yaml`
+  apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: ${name}}
+  spec:
+    replicas: 3
+    selector: {matchLabels: {app: ${name}}}
+    template:
+      metadata: {labels: {app: ${name}}}
+      spec:
+        containers:
+          - name: ${name}
+            image: ${image}
+            ports: [{containerPort: ${port}}]
+  ---
+  apiVersion: v1
+  kind: Service
+  metadata: {name: ${name}}
+  spec:
+    selector: {app: ${name}}
+    ports: [{port: ${port}}]
+`;
+
+const BUILDKIT: Record<string, string> = {
+  '/feat/.github/workflows/release.yaml': yaml`
+    on: push
+    env:
+      REGISTRY: ghcr.io
+      REPO_OWNER: \${{ github.repository_owner }}
+    jobs:
+      containers:
+        runs-on: ubuntu-latest
+        strategy:
+          matrix:
+            path: \${{ fromJSON(needs.release.outputs.items) }}
+        steps:
+          - uses: docker/build-push-action@v5
+            with:
+              context: .
+              file: ./\${{ matrix.path }}/build.Dockerfile
+              tags: |
+                \${{ env.REGISTRY }}/\${{ env.REPO_OWNER }}/\${{ matrix.path }}:latest
+                \${{ env.REGISTRY }}/\${{ env.REPO_OWNER }}/\${{ matrix.path }}:\${{ env.VERSION }}
+      listed:
+        runs-on: ubuntu-latest
+        strategy:
+          matrix:
+            service: [api, worker, legacy]
+            exclude: [{service: legacy}]
+        steps:
+          - id: meta
+            uses: docker/metadata-action@v5
+            with:
+              images: |
+                name=quay.io/acme/\${{ matrix.service }},enable=true
+          - uses: docker/build-push-action@v6
+            with:
+              file: deploy/\${{ matrix.service }}.Dockerfile
+              tags: \${{ steps.meta.outputs.tags }}
+  `,
+  '/feat/flagd/build.Dockerfile': bindBuild('flagd'),
+  '/feat/flagd-proxy/build.Dockerfile': bindBuild('flagd-proxy'),
+  '/feat/flagd-proxy/main.go': server('configured'),
+  '/feat/operator/Dockerfile':
+    'FROM golang:1.25 AS build\nCOPY operator /src\nRUN go build -o /op /src\nFROM gcr.io/distroless/static\nCOPY --from=build /op /op\nENTRYPOINT ["/op"]\n',
+  '/feat/operator/main.go': server('configured'),
+  '/feat/config/operator.yaml': `${SERVED('operator', 'ghcr.io/acme/operator:1', 443)}---\n${yaml`
+    apiVersion: v1
+    kind: Service
+    metadata: {name: operator-api}
+    spec:
+      selector: {app: operator}
+      ports: [{port: 80, targetPort: 6500}]
+  `}`,
+  '/feat/flagd/main.go': server(8013),
+  '/feat/core/sync.go': 'package core\n',
+  '/feat/deploy/api.Dockerfile': 'FROM node:20-slim\nCOPY services/api /app\nCMD ["node", "/app/index.js"]\n',
+  '/feat/deploy/worker.Dockerfile': 'FROM node:20-slim\nCOPY services/worker /app\nCMD ["node", "/app/index.js"]\n',
+  '/feat/deploy/legacy.Dockerfile': 'FROM node:20-slim\nCOPY services/legacy /app\nCMD ["node", "/app/index.js"]\n',
+  '/feat/services/api/index.js': '',
+  '/feat/services/worker/index.js': '',
+  '/feat/services/legacy/index.js': '',
+  '/feat/config/proxy.yaml': SERVED('flagd-proxy', 'ghcr.io/open-feature/flagd-proxy:v0.7', 8015),
+  '/feat/config/flagd.yaml': SERVED('flagd', 'ghcr.io/open-feature/flagd:v0.12', 8013).replace(
+    'ports: [{port: 8013}]',
+    'ports: [{port: 8013}, {port: 8014}]',
+  ),
+  '/feat/config/api.yaml': deployment('api', 'quay.io/acme/api:3'),
+  '/feat/config/worker.yaml': deployment('worker', 'quay.io/acme/worker:3'),
+  '/feat/config/legacy.yaml': deployment('legacy', 'quay.io/acme/legacy:3'),
+  '/feat/tools/gateway/Dockerfile.release': 'FROM alpine:3.20\nCOPY gateway /gateway\nENTRYPOINT ["/gateway"]\n',
+  '/feat/config/gateway.yaml': deployment('gateway', 'registry.local/gateway:1'),
+};
+
+describe('BuildKit bind mounts and matrix-templated workflows', () => {
+  let result: AnalysisResult;
+  let ws: ReturnType<typeof createWorkspace>;
+  before(async () => {
+    await initKubeconn();
+    ws = createWorkspace();
+    for (const [file, text] of Object.entries(BUILDKIT)) ws.setFile(file, text);
+    result = ws.analyze();
+  });
+
+  const builtBy = (workload: string) => {
+    const w = result.model.workloads.find((x) => x.name === workload)!;
+    return result.model.images
+      .dockerfilesForContainer(w.containers[0]!)
+      .map((l) => `${l.dockerfile.replace('/feat/', '')} via ${l.via} in ${l.context.replace('/feat', '') || '/'}`);
+  };
+
+  it('binds a computed matrix value from the Dockerfile paths that fit the workflow, and fills it into the tags', () => {
+    assert.deepEqual(builtBy('flagd-proxy'), ['flagd-proxy/build.Dockerfile via workflow in /']);
+  });
+
+  it('reads listed matrices (less exclude) and docker/metadata-action images', () => {
+    assert.deepEqual(builtBy('api'), ['deploy/api.Dockerfile via workflow in /']);
+    assert.deepEqual(builtBy('worker'), ['deploy/worker.Dockerfile via workflow in /']);
+    // Excluded from the matrix: only its name links it.
+    assert.deepEqual(builtBy('legacy'), ['deploy/legacy.Dockerfile via folder in /']);
+  });
+
+  it('names an image by the folder of a Dockerfile that is alone there, whatever its name', () => {
+    assert.deepEqual(builtBy('gateway'), ['tools/gateway/Dockerfile.release via folder in /tools']);
+  });
+
+  it('links sources lent by bind mounts to the container, and a mount from a stage lends nothing', () => {
+    const runners = (file: string) =>
+      result.model.images
+        .containersForSourceFile(`/feat/${file}`)
+        .map((c) => c.workload.name)
+        .sort();
+    assert.deepEqual(runners('flagd-proxy/main.go'), ['flagd-proxy']);
+    assert.deepEqual(runners('flagd/main.go'), ['flagd']);
+    const stage = ws.factsOf('/feat/flagd-proxy/build.Dockerfile')!.dockerfile!.stages[0]!;
+    assert.deepEqual(stage.binds, ['./flagd-proxy/go.mod', './core', './flagd-proxy']);
+  });
+
+  it('so the server code behind an unnamed port is the gRPC evidence: on the port it listens on, or the one way in', () => {
+    // operator: the listen port is configured and two Services select it (a webhook and the API): no evidence.
+    const found = result.findings
+      .filter((f) => f.ruleId === 'grpc-clusterip-imbalance')
+      .map((f) => `${f.file.replace('/feat/', '')}:${f.line}:${f.column} ${f.severity} ${f.message.split('. ')[0]}`);
+    assert.deepEqual(found, [
+      "config/flagd.yaml:20:12 info Service 'flagd' port 8013 may carry gRPC (gRPC server code behind it: grpc.NewServer in ../flagd/main.go), but no client in the repository dials it",
+      "config/proxy.yaml:20:12 info Service 'flagd-proxy' port 8015 may carry gRPC (gRPC server code behind it: grpc.NewServer in ../flagd-proxy/main.go), but no client in the repository dials it",
+    ]);
+    const proxy = result.findings.find((f) => f.ruleId === 'grpc-clusterip-imbalance' && f.file === '/feat/config/proxy.yaml')!;
+    assert.ok(proxy.related.some((r) => r.file === '/feat/flagd-proxy/main.go' && r.message === 'gRPC server (grpc.NewServer)'));
+  });
+});

@@ -152,7 +152,18 @@ function repoRootOf(workflow: string): string {
   return posix.dirname(posix.dirname(posix.dirname(workflow)));
 }
 
-/** GitHub workflow steps: docker/build-push-action's `with`, and `docker build` in `run:` scripts. */
+/**
+ * A matrix value a workflow computes at run time (`matrix: {path: ${{ fromJSON(…) }}}`), written `⟨path⟩` in a
+ * declaration's Dockerfile, context and image. The image linker binds it to the Dockerfiles whose paths fit
+ * (`./⟨path⟩/build.Dockerfile` fits `flagd/build.Dockerfile` with path = flagd) and fills it in elsewhere.
+ */
+export const MATRIX_SLOT = /\u27e8([^\u27e9/]+)\u27e9/g;
+
+/**
+ * GitHub workflow steps: docker/build-push-action's `with` (also per matrix combination, with `${{ matrix.x }}`
+ * and literal `${{ env.X }}` filled in, and tags from a docker/metadata-action step's `images`), and
+ * `docker build` in `run:` scripts.
+ */
 function workflowDecls(text: string, root: string): BuildDecl[] {
   let doc: unknown;
   try {
@@ -161,30 +172,49 @@ function workflowDecls(text: string, root: string): BuildDecl[] {
     return [];
   }
   const out: BuildDecl[] = [];
-  for (const job of Object.values(record(record(doc).jobs))) {
-    const steps = record(job).steps;
-    for (const step of Array.isArray(steps) ? steps.map(record) : []) {
+  const workflowEnv = literalValues(record(doc).env);
+  for (const job of Object.values(record(record(doc).jobs)).map(record)) {
+    const jobEnv = { ...workflowEnv, ...literalValues(job.env) };
+    const steps = Array.isArray(job.steps) ? job.steps.map(record) : [];
+    const combos = matrixCombos(record(job.strategy).matrix);
+    // docker/metadata-action computes tags from its `images`; build-push-action then reads `steps.<id>.outputs.tags`.
+    const metaImages = new Map<string, string>();
+    for (const step of steps) {
+      const images = record(step.with).images;
+      if (
+        typeof step.uses === 'string' &&
+        /^docker\/metadata-action@/.test(step.uses) &&
+        typeof step.id === 'string' &&
+        typeof images === 'string'
+      )
+        metaImages.set(step.id, images);
+    }
+    const seen = new Set<string>();
+    for (const step of steps) {
       if (typeof step.uses === 'string' && /^docker\/build-push-action@/.test(step.uses)) {
         const w = record(step.with);
-        const context = typeof w.context === 'string' && !w.context.includes('${{') ? posix.join(root, w.context) : root;
-        const file = typeof w.file === 'string' && !w.file.includes('${{') ? posix.join(root, w.file) : posix.join(context, 'Dockerfile');
-        const tags =
-          typeof w.tags === 'string'
-            ? w.tags
-                .split(/[\n,]/)
-                .map((t) => t.trim())
-                .filter(Boolean)
-            : [];
-        const images = tags.map(tagImage).filter((t): t is string => t !== undefined);
-        for (const image of images.length > 0 ? images : [undefined]) {
-          out.push({
-            image,
-            context,
-            dockerfile: file,
-            target: typeof w.target === 'string' ? w.target : undefined,
-            via: 'workflow',
-            at: { start: 0, end: 0 },
-          });
+        for (const combo of combos) {
+          const env = { ...jobEnv, ...literalValues(step.env) };
+          const fill = (value: unknown) => (typeof value === 'string' ? fillExpressions(value, combo, env) : undefined);
+          const contextIn = fill(w.context);
+          const fileIn = fill(w.file);
+          const context = contextIn !== undefined && !contextIn.includes('${{') ? posix.join(root, contextIn) : root;
+          const file = fileIn !== undefined && !fileIn.includes('${{') ? posix.join(root, fileIn) : posix.join(context, 'Dockerfile');
+          const tagsIn = typeof w.tags === 'string' ? w.tags : '';
+          const meta = /^\s*\$\{\{\s*steps\.([\w-]+)\.outputs\.tags\s*\}\}\s*$/.exec(tagsIn);
+          const tags = meta ? metadataImages(metaImages.get(meta[1]!) ?? '') : tagsIn.split(/[\n,]/);
+          const images = tags
+            .map((t) => fill(t.trim()))
+            .filter((t): t is string => Boolean(t))
+            .map(tagImage)
+            .filter((t): t is string => t !== undefined);
+          const target = fill(w.target);
+          for (const image of images.length > 0 ? [...new Set(images)] : [undefined]) {
+            const key = `${image}\0${context}\0${file}\0${target}`;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            out.push({ image, context, dockerfile: file, target, via: 'workflow', at: { start: 0, end: 0 } });
+          }
         }
       }
       if (typeof step.run === 'string') {
@@ -194,6 +224,87 @@ function workflowDecls(text: string, root: string): BuildDecl[] {
     }
   }
   return out;
+}
+
+/** Scalar entries of an `env:` map (a computed map is none). */
+function literalValues(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(record(value)))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  return out;
+}
+
+/**
+ * `${{ matrix.x }}` and `${{ env.X }}` filled in where known. A matrix value that is not known becomes a slot
+ * (`⟨x⟩`, see MATRIX_SLOT); every other expression stays as written.
+ */
+function fillExpressions(value: string, combo: Readonly<Record<string, string>>, env: Readonly<Record<string, string>>): string {
+  return value.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (whole, expr: string) => {
+    const matrix = /^matrix\.([\w.-]+)$/.exec(expr);
+    if (matrix) return combo[matrix[1]!] ?? `\u27e8${matrix[1]}\u27e9`;
+    const named = /^env\.(\w+)$/.exec(expr);
+    const known = named ? env[named[1]!] : undefined;
+    return known !== undefined && !known.includes('${{') ? known : whole;
+  });
+}
+
+/** The most combinations of one job's matrix that are read (a matrix of hundreds adds nothing but time). */
+const MAX_COMBOS = 64;
+
+/**
+ * A job's matrix combinations: the product of its list-valued keys (objects flattened to `key.field`), less
+ * `exclude`, with `include` extending the combinations it fits or adding its own. A key whose value is computed
+ * (`${{ fromJSON(…) }}`) is left out: its expressions become slots. No matrix: one empty combination.
+ */
+function matrixCombos(matrix: unknown): Record<string, string>[] {
+  const m = record(matrix);
+  let combos: Record<string, string>[] = [{}];
+  for (const [key, values] of Object.entries(m)) {
+    if (key === 'include' || key === 'exclude' || !Array.isArray(values)) continue;
+    const next: Record<string, string>[] = [];
+    for (const combo of combos) for (const v of values) if (next.length < MAX_COMBOS) next.push({ ...combo, ...flatten(key, v) });
+    if (next.length > 0) combos = next;
+  }
+  if (Array.isArray(m.exclude)) {
+    const excluded = m.exclude.map((e) => flatten('', e)).filter((e) => Object.keys(e).length > 0);
+    combos = combos.filter((c) => !excluded.some((e) => Object.entries(e).every(([k, v]) => c[k] === v)));
+  }
+  if (Array.isArray(m.include)) {
+    const entries = m.include.map((e) => flatten('', e)).filter((e) => Object.keys(e).length > 0);
+    if (combos.every((c) => Object.keys(c).length === 0)) combos = entries.slice(0, MAX_COMBOS);
+    else {
+      // An entry extends every combination whose original values it does not overwrite, or is one of its own.
+      const original = combos.map((c) => ({ ...c }));
+      for (const entry of entries) {
+        let added = false;
+        original.forEach((o, i) => {
+          if (Object.entries(entry).every(([k, v]) => !(k in o) || o[k] === v)) {
+            Object.assign(combos[i]!, entry);
+            added = true;
+          }
+        });
+        if (!added && combos.length < MAX_COMBOS) combos.push(entry);
+      }
+    }
+  }
+  return combos.length > 0 ? combos : [{}];
+}
+
+/** A matrix value as `${{ matrix.key }}` reads it, objects as `key.field` (up to four levels). */
+function flatten(key: string, value: unknown, depth = 0): Record<string, string> {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return key ? { [key]: String(value) } : {};
+  if (!value || typeof value !== 'object' || Array.isArray(value) || depth > 3) return {};
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) Object.assign(out, flatten(key ? `${key}.${k}` : k, v, depth + 1));
+  return out;
+}
+
+/** docker/metadata-action's `images`: one per line or comma, or the CSV form `name=ghcr.io/acme/x,enable=…`. */
+function metadataImages(images: string): string[] {
+  return images.split('\n').flatMap((line) => {
+    const name = /(?:^|,)\s*name=([^,]+)/.exec(line)?.[1];
+    return name !== undefined ? [name.trim()] : line.split(',').map((x) => x.trim());
+  });
 }
 
 /** `docker build [-f file] [-t tag]… [--target t] context` (also `docker buildx build`) in shell-like text. */
@@ -285,10 +396,18 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
   return out;
 }
 
-/** The image of a tag (`ghcr.io/acme/orders:${{ github.sha }}` → `ghcr.io/acme/orders:x`), or undefined when computed. */
+/**
+ * The image of a tag (`ghcr.io/acme/orders:${{ github.sha }}` → `ghcr.io/acme/orders:tag`). Where the repository
+ * is partly computed (`${{ env.REGISTRY }}/${{ github.repository_owner }}/orders`), what follows the last
+ * computed part (`orders`): images are matched by their repository's trailing path segments. Undefined when
+ * nothing of it is known.
+ */
 function tagImage(tag: string): string | undefined {
-  const repo = tag.replace(/:[^/]*$/, '');
-  return repo && !/[$`{}()]/.test(repo) ? `${repo}:tag` : undefined;
+  const marked = tag.replace(/\$\{\{[^}]*\}\}/g, '\u0001');
+  const repo = marked.replace(/:[^/]*$/, '');
+  const computed = repo.lastIndexOf('\u0001');
+  const known = computed === -1 ? repo : repo[computed + 1] === '/' ? repo.slice(computed + 2) : '';
+  return known && !/[$`{}()\u0001]/.test(known) ? `${known}:tag` : undefined;
 }
 
 function unquote(word: string): string {

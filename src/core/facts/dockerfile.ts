@@ -77,6 +77,12 @@ export interface DfStage {
   shell: string[];
   shellAt?: { start: number; end: number };
   copies: DfCopy[];
+  /**
+   * Build-context paths that `RUN --mount=type=bind` lends to a build step (`source`, default the context's
+   * root), as written. They never reach the image, but what is built from them does (BuildKit's way of
+   * compiling sources without copying them: `docker init`'s templates do this).
+   */
+  binds: string[];
   workdir: string;
   stopSignal?: string;
 }
@@ -144,6 +150,7 @@ export function extractDockerfile(source: string, lines: LineIndex): DockerfileF
         shell: parent?.shell ?? ['/bin/sh', '-c'],
         shellAt: parent?.shellAt,
         copies: [],
+        binds: [],
         workdir: parent?.workdir ?? '/',
         stopSignal: parent?.stopSignal,
       };
@@ -197,6 +204,9 @@ export function extractDockerfile(source: string, lines: LineIndex): DockerfileF
         if (copy) stage.copies.push(copy);
         break;
       }
+      case 'RUN':
+        stage.binds.push(...contextBinds(instruction, args));
+        break;
     }
   }
   return { stages, escape };
@@ -337,6 +347,28 @@ function toCopy(
     chmod: flags.get('chmod'),
     workdir,
   };
+}
+
+/**
+ * The build-context sources of a RUN's bind mounts: `--mount=type=bind,source=./core,target=/src/core`
+ * (`type` defaults to bind, `source`/`src` to the context's root). A mount `from` a stage or an image
+ * lends nothing from the context.
+ */
+function contextBinds(instruction: Instruction, args: ReadonlyMap<string, string>): string[] {
+  const flagged = instruction as Instruction & { getFlags?: () => { getName(): string; getValue(): string | null }[] };
+  const out: string[] = [];
+  for (const flag of flagged.getFlags?.() ?? []) {
+    if (flag.getName().toLowerCase() !== 'mount') continue;
+    const options = new Map<string, string>();
+    for (const part of (flag.getValue() ?? '').split(',')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) options.set(part.slice(0, eq).trim().toLowerCase(), unquote(part.slice(eq + 1).trim()));
+    }
+    if ((options.get('type') ?? 'bind') !== 'bind' || options.has('from')) continue;
+    const source = substitute(options.get('source') ?? options.get('src') ?? '.', args);
+    if (source && !source.includes('$')) out.push(source);
+  }
+  return out;
 }
 
 function unquote(value: string): string {

@@ -6,13 +6,14 @@
 // `build`), then by name: the image's last path segment (or the container's name) names the Dockerfile's
 // folder (`…/orders/Dockerfile`) or the file (`orders.Dockerfile`).
 import path from 'node:path';
-import type { BuildDecl } from '../facts/build-config.js';
+import { MATRIX_SLOT, type BuildDecl } from '../facts/build-config.js';
 import type { DfCopy, DfStage, DockerfileFacts } from '../facts/dockerfile.js';
 import type { FileFacts } from '../facts/index.js';
 import type { ShellScript } from '../facts/shell.js';
 import type { Container } from '../facts/k8s.js';
 import { imageRepository, shellOfImage } from './image-shells.js';
 import { pushTo } from '../multimap.js';
+import { escapeRegExp } from '../text.js';
 
 export {
   imageRepository,
@@ -50,6 +51,8 @@ export class ImageIndex {
   private readonly builtFrom = new Map<string, Container[]>();
   private readonly fileSet: ReadonlySet<string>;
   private readonly contexts = new Map<string, string>();
+  /** Dockerfiles that are the only one in their folder (whatever their name: `build.Dockerfile`). */
+  private readonly aloneInFolder: ReadonlySet<string>;
   /** The deepest folder holding every file: the repository, as far as the analysis can tell. */
   private readonly root: string;
 
@@ -66,7 +69,13 @@ export class ImageIndex {
       .filter((f) => f.dockerfile)
       .map((f) => f.file)
       .sort();
-    this.decls = [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []);
+    const perFolder = new Map<string, string[]>();
+    for (const d of this.dockerfiles) pushTo(perFolder, posix.dirname(norm(d)), d);
+    this.aloneInFolder = new Set([...perFolder.values()].filter((list) => list.length === 1).flat());
+    this.decls = expandPatterns(
+      [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []),
+      this.dockerfiles.map(norm),
+    );
     this.fileSet = new Set([...files.keys()].map(norm));
     this.root = commonFolder([...this.fileSet]);
     for (const container of containers) {
@@ -82,7 +91,7 @@ export class ImageIndex {
 
   /**
    * The build context: as a build configuration declares it, else inferred — the Dockerfile's folder or an
-   * ancestor up to the repository root, whichever makes the COPY sources land on files that exist (or, for
+   * ancestor up to the repository root, whichever makes the COPY and bind-mount sources land on files that exist (or, for
    * build outputs that are not in the repository, whose COPY sources name the Dockerfile's own folder from
    * there: `COPY build/server/bin /app` next to build/server/Dockerfile means the repository root).
    */
@@ -98,9 +107,7 @@ export class ImageIndex {
 
   private inferContext(dockerfile: string): string {
     const own = posix.dirname(dockerfile);
-    const sources = (this.facts(dockerfile)?.stages ?? []).flatMap((s) =>
-      s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources),
-    );
+    const sources = contextSources(this.facts(dockerfile));
     const concrete = sources.filter((src) => src !== '.' && src !== './' && !/^[a-z]+:\/\//.test(src));
     if (concrete.length === 0) return own;
     let best = own;
@@ -137,7 +144,7 @@ export class ImageIndex {
   }
 
   /**
-   * Containers whose image is built from a source file: the Dockerfile whose COPY/ADD sources (in any
+   * Containers whose image is built from a source file: the Dockerfile whose COPY/ADD and bind-mount sources (in any
    * stage, resolved in its build context) hold the file — the most specific source wins; a `COPY . .` counts
    * as the whole context, so with several root-context Dockerfiles only the one that copies the file's folder
    * claims it.
@@ -148,9 +155,7 @@ export class ImageIndex {
     for (const dockerfile of this.dockerfiles) {
       const context = this.buildContextOf(dockerfile);
       if (!within(target, context)) continue;
-      const copied = (this.facts(dockerfile)?.stages ?? []).flatMap((s) =>
-        s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources),
-      );
+      const copied = contextSources(this.facts(dockerfile));
       let score = -1;
       for (const src of copied.length > 0 ? copied : ['.']) {
         const at = posix.join(context, src.replace(/[*?[].*$/, ''));
@@ -236,7 +241,7 @@ export class ImageIndex {
     }
     if (out.length > 0) return out;
     for (const name of [lastSegment(repo), container.name.toLowerCase()]) {
-      const matches = dockerfiles.filter((d) => namesImage(d, name));
+      const matches = dockerfiles.filter((d) => namesImage(d, name, this.aloneInFolder.has(d)));
       const manifestDir = posix.dirname(norm(container.workload.object.file));
       matches.sort((a, b) => commonPrefix(norm(b), manifestDir) - commonPrefix(norm(a), manifestDir));
       for (const file of matches) add({ dockerfile: file, context: this.buildContextOf(file), via: 'folder' });
@@ -260,11 +265,67 @@ function lastSegment(repo: string): string {
 }
 
 /** Same repository, allowing one side to omit the registry/organisation (`orders` vs `ghcr.io/acme/orders`). */
+/**
+ * Declarations with matrix slots (facts/build-config.ts, MATRIX_SLOT) made concrete: each Dockerfile whose path
+ * fits a declaration's Dockerfile pattern gives one declaration, its slots bound from that path and filled into
+ * the context, image and target. An image with a slot the path does not bind is left unknown; a context with one
+ * drops the declaration.
+ */
+function expandPatterns(decls: readonly BuildDecl[], dockerfiles: readonly string[]): BuildDecl[] {
+  const slotted = (value: string | undefined) => value !== undefined && new RegExp(MATRIX_SLOT.source).test(value);
+  return decls.flatMap((decl): BuildDecl[] => {
+    const bindings: Record<string, string>[] = [];
+    if (!slotted(decl.dockerfile)) bindings.push({});
+    else {
+      const names: string[] = [];
+      let pattern = '';
+      let last = 0;
+      for (const m of decl.dockerfile.matchAll(new RegExp(MATRIX_SLOT.source, 'g'))) {
+        pattern += escapeRegExp(decl.dockerfile.slice(last, m.index));
+        const seen = names.indexOf(m[1]!);
+        pattern += seen >= 0 ? `\\${seen + 1}` : '([^/]+)';
+        if (seen < 0) names.push(m[1]!);
+        last = m.index + m[0].length;
+      }
+      const re = new RegExp(`^${pattern}${escapeRegExp(decl.dockerfile.slice(last))}$`);
+      for (const file of dockerfiles) {
+        const m = re.exec(file);
+        if (m) bindings.push(Object.fromEntries(names.map((n, i) => [n, m[i + 1]!])));
+      }
+    }
+    return bindings.flatMap((bound): BuildDecl[] => {
+      const fill = (value: string) => value.replace(new RegExp(MATRIX_SLOT.source, 'g'), (whole, name: string) => bound[name] ?? whole);
+      const context = fill(decl.context);
+      if (slotted(context)) return [];
+      const image = decl.image !== undefined ? fill(decl.image) : undefined;
+      const target = decl.target !== undefined ? fill(decl.target) : undefined;
+      return [
+        {
+          ...decl,
+          dockerfile: fill(decl.dockerfile),
+          context,
+          image: slotted(image) ? undefined : image,
+          target: slotted(target) ? undefined : target,
+        },
+      ];
+    });
+  });
+}
+
+/** What a build reads from its context: COPY/ADD sources (not `--from`, not heredocs) and RUN bind mounts' sources. */
+function contextSources(facts: DockerfileFacts | undefined): string[] {
+  return (facts?.stages ?? []).flatMap((s) => [...s.copies.filter((c) => !c.from && !c.heredoc).flatMap((c) => c.sources), ...s.binds]);
+}
+
 function sameRepository(a: string, b: string): boolean {
   return a === b || a.endsWith(`/${b}`) || b.endsWith(`/${a}`);
 }
 
-function namesImage(dockerfile: string, name: string): boolean {
+/**
+ * Does the Dockerfile's name say it builds `name`: `Dockerfile.<name>`, `<name>.Dockerfile`…, or a folder
+ * named so holding a `Dockerfile` (or any one Dockerfile alone: `orders/build.Dockerfile`)?
+ */
+function namesImage(dockerfile: string, name: string, alone: boolean): boolean {
   const file = norm(dockerfile);
   const base = posix.basename(file).toLowerCase();
   const folder = posix.basename(posix.dirname(file)).toLowerCase();
@@ -279,7 +340,7 @@ function namesImage(dockerfile: string, name: string): boolean {
     ].includes(base)
   )
     return true;
-  return /^(dockerfile|containerfile)$/.test(base) && folder === name;
+  return (alone || /^(dockerfile|containerfile)$/.test(base)) && folder === name;
 }
 
 function commonFolder(files: readonly string[]): string {
