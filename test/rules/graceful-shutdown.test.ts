@@ -37,6 +37,16 @@ const goDrained = code`
 `;
 const goListen = 'package main\n\nimport "net/http"\n\nfunc main() {\n\thttp.ListenAndServe(":8080", mux)\n}\n';
 const goInterrupt = goDrained.replace('syscall.SIGTERM', 'os.Interrupt');
+// podinfo's pkg/signals: the signals in a package variable, spread into signal.Notify.
+const goSignalsVar = (list: string) =>
+  goDrained
+    .replace(
+      'ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)\n\tdefer stop()\n\t<-ctx.Done()',
+      'c := make(chan os.Signal, 2)\n\tsignal.Notify(c, shutdownSignals...)\n\t<-c',
+    )
+    .replace('func main() {', `var shutdownSignals = []os.Signal{${list}}\n\nfunc main() {`)
+    .replace('"net/http"', '"net/http"\n\t"os"');
+const goSignalsParam = goSignalsVar('os.Interrupt').replace('signal.Notify(c, shutdownSignals...)', 'signal.Notify(c, config.Signals...)');
 const goGrpc = code`
   package main
 
@@ -114,6 +124,14 @@ const nodeDockerfile = 'FROM node:20-slim\nCOPY . .\nCMD ["node", "server.js"]\n
 
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'Go: SIGTERM in a package variable spread into signal.Notify (podinfo)',
+      files: { 'web/main.go': goSignalsVar('os.Interrupt, syscall.SIGTERM, syscall.SIGINT'), 'k8s/web.yaml': web() },
+    },
+    {
+      name: 'Go: signals from a variable the file does not define may include SIGTERM',
+      files: { 'web/main.go': goSignalsParam, 'k8s/web.yaml': web() },
+    },
     { name: 'Express closed on SIGTERM', files: { 'k8s/web.yaml': web(), 'web/server.js': drainedExpress } },
     {
       name: 'the SIGTERM handler lives in another file of the image',
@@ -250,6 +268,11 @@ runRuleTests(rule, {
         },
       ],
       output: null,
+    },
+    {
+      name: 'Go: a package variable that lists only os.Interrupt, spread into signal.Notify',
+      files: { 'web/main.go': goSignalsVar('os.Interrupt, syscall.SIGINT'), 'k8s/web.yaml': web() },
+      errors: [{ messageId: 'goHttp', ...spanOf(goSignalsVar('os.Interrupt, syscall.SIGINT'), 'srv.ListenAndServe()') }],
     },
     {
       name: 'Go catches only os.Interrupt (SIGINT)',

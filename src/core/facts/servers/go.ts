@@ -28,7 +28,7 @@ export const goServers: LanguageReader = {
       if (call.kind !== 'call') continue;
       readServe(w, call, out);
       if (call.callee === 'signal.Notify' || call.callee === 'signal.NotifyContext') {
-        const sigs = call.args.slice(1).map((a) => signalName(a.text));
+        const sigs = call.args.slice(1).flatMap((a) => notifiedSignals(w, a));
         out.signals.push({ signals: sigs.length > 0 ? sigs : ['*'], at: rangeOf(call.node), drains: [] });
       } else if (signalHelper(w, call)) {
         out.signals.push({ signals: ['SIGINT', 'SIGTERM'], at: rangeOf(call.node), drains: [] });
@@ -127,6 +127,25 @@ function readServe(w: Walked, call: CallNode, out: ServerFacts): void {
 function isBackground(node: Node): boolean {
   for (let p = node.parent; p && !FUNCTION.has(p.type); p = p.parent) if (p.type === 'go_statement') return true;
   return false;
+}
+
+/**
+ * The signals one argument of signal.Notify names: a constant (`syscall.SIGTERM`, `os.Interrupt`), or a variable
+ * (spread or not: `shutdownSignals...`) bound once in the file to a `[]os.Signal{…}` literal. `*` when it cannot
+ * be told (a parameter, another package's variable): it may well be SIGTERM, and the rules stay quiet.
+ */
+function notifiedSignals(w: Walked, arg: Node): string[] {
+  const text = arg.text.replace(/\.\.\.$/, '').trim();
+  const constant = /^(?:syscall|unix|os)\.[A-Za-z_]\w*$/;
+  if (constant.test(text)) return [signalName(text)];
+  const bound = w.scope.bindings.get(text);
+  const only = bound?.length === 1 ? bound[0]! : undefined;
+  if (only && !Array.isArray(only) && 'type' in only && only.type === 'composite_literal') {
+    const body = only.childForFieldName('body');
+    const elements = body?.namedChildren.filter((c): c is Node => c !== null).map((c) => c.text.trim()) ?? [];
+    if (elements.length > 0) return elements.map((e) => (constant.test(e) ? signalName(e) : '*'));
+  }
+  return ['*'];
 }
 
 function signalName(text: string): string {
