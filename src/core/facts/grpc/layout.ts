@@ -55,9 +55,10 @@ export function topLevel(root: Node, keep: (type: string, start: number, end: nu
 const queries = new WeakMap<Language, Map<string, Query>>();
 
 /**
- * One query capturing, as `@node`, any node of the types the grammar has (a table serves JS, TS and TSX), or with
- * `parent` only its direct children of those types; compiled once per language and types. Undefined when the
- * grammar has none of them.
+ * One query capturing any named node of the types the grammar has (a table serves JS, TS and TSX), or with
+ * `parent` only its direct children of those types; compiled once per language and types. Each type is captured
+ * under its own name, so a capture's name is its node's type (`node.type` costs a WebAssembly call). Undefined
+ * when the grammar has none of them.
  */
 export function typesQuery(language: Language, types: readonly string[], parent?: string): Query | undefined {
   let byKey = queries.get(language);
@@ -67,7 +68,7 @@ export function typesQuery(language: Language, types: readonly string[], parent?
   const key = `${parent ?? ''} ${known.join(' ')}`;
   let query = byKey.get(key);
   if (!query) {
-    const alternatives = `[${known.map((t) => `(${t})`).join(' ')}] @node`;
+    const alternatives = `[${known.map((t) => `(${t}) @${t}`).join(' ')}]`;
     byKey.set(key, (query = new Query(language, parent === undefined ? alternatives : `(${parent} ${alternatives})`)));
   }
   return query;

@@ -26,7 +26,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class ScopeBuilder {
   private readonly bindings = new Map<string, Bound[]>();
   private readonly calls = new Map<string, Node[][]>();
-  private readonly returns = new Map<string, { values: Node[]; at: [number, number] }>();
+  /** Every visited node, in document order: helpers' return values are read from them when first asked for. */
+  private readonly visited: Node[] = [];
   private readonly rows = new Map<string, LanguageTable['bindings'][number][]>();
   private readonly hook: ScopeHook | undefined;
 
@@ -56,12 +57,7 @@ export class ScopeBuilder {
           node,
         );
     }
-    const returned = this.table.syntax.returnOf(node);
-    if (returned) {
-      const fn = this.returns.get(returned.fn);
-      if (fn) fn.values.push(returned.value);
-      else this.returns.set(returned.fn, { values: [returned.value], at: [returned.within.startIndex, returned.within.endIndex] });
-    }
+    this.visited.push(node);
     this.hook?.visit(node, call);
   }
 
@@ -69,7 +65,28 @@ export class ScopeBuilder {
     this.hook?.finish((key, value) => {
       this.bind(key, value);
     }, this.table.syntax);
-    return { bindings: this.bindings, calls: this.calls, returns: this.returns };
+    // Most files never call a helper of their own in a dial: reading every `return` (its enclosing function's
+    // name, a walk up the tree) is then wasted, a tenth of the walk of a large bundle. Read on first use, while
+    // the tree is alive (the scope does not outlive the reader's walk).
+    const { visited } = this;
+    const syntax = this.table.syntax;
+    let returns: FileScope['returns'] | undefined;
+    return {
+      bindings: this.bindings,
+      calls: this.calls,
+      get returns() {
+        if (returns) return returns;
+        returns = new Map();
+        for (const node of visited) {
+          const returned = syntax.returnOf(node);
+          if (!returned) continue;
+          const fn = returns.get(returned.fn);
+          if (fn) fn.values.push(returned.value);
+          else returns.set(returned.fn, { values: [returned.value], at: [returned.within.startIndex, returned.within.endIndex] });
+        }
+        return returns;
+      },
+    };
   }
 
   private bind(key: string | undefined, value: Bound): void {

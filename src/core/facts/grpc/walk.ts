@@ -45,10 +45,11 @@ export function walkCode(table: LanguageTable, root: Node, text: string, extras?
   const wanted = new Set(extras?.types ?? []);
   const functionTypes = new Set(extras?.functionTypes ?? []);
   // The tree's own query engine finds the visited nodes (in document order, outer before inner), so nodes of
-  // other types never cross into JS.
-  for (const { node } of typesQuery(root.tree.language, [...visitedTypes(table, extras)])?.captures(root) ?? []) {
-    if (!node.isNamed) continue;
-    const type = node.type;
+  // other types never cross into JS. Its patterns match named nodes only, and each capture is named after its
+  // node's type: the type is kept on the node (an own property over the prototype's getter, the same value), as
+  // every visitor reads it again.
+  for (const { name: type, node } of typesQuery(root.tree.language, [...visitedTypes(table, extras)])?.captures(root) ?? []) {
+    Object.defineProperty(node, 'type', { value: type });
     const call = syntax.call(node);
     scopeBuilder.visit(node, call);
     if (call) calls.push(call);
