@@ -8,7 +8,7 @@
 import { applyEdits, eolOf, selectFixes } from './edit.js';
 import { editedManifestParsesCleanly, extractFacts, YAML_FILE, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
-import { documentStarts, documentsTied } from './facts/manifests.js';
+import { CleanChunks, documentStarts, documentsTied } from './facts/manifests.js';
 import type { Tree } from 'web-tree-sitter';
 import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type GrammarName } from './facts/treesitter.js';
 import type { Finding, Fix, TextEdit } from './finding.js';
@@ -45,6 +45,11 @@ export interface VerifyCounters {
 export class VerifyCache {
   private readonly verdicts = new WeakMap<FileFacts, Map<string, boolean>>();
   private reanalysed = new Map<string, boolean>();
+  /**
+   * YAML chunks (`---` documents) that parsed cleanly in a suggestion's re-parse. A chunk parses the same wherever
+   * it sits, so after an edit elsewhere in the file a suggestion's changed chunks are known clean already.
+   */
+  readonly cleanChunks = new CleanChunks();
 
   of(facts: FileFacts): Map<string, boolean> {
     let known = this.verdicts.get(facts);
@@ -107,7 +112,7 @@ function verify(
       const text = applyEdits(facts.text, edits);
       if (counters) counters.reparses = (counters.reparses ?? 0) + 1;
       // A verdict without facts (a suggestion) may come from the changed YAML chunks alone.
-      const quick = keep ? undefined : editedManifestParsesCleanly(facts, text, options);
+      const quick = keep ? undefined : editedManifestParsesCleanly(facts, text, options, cache.cleanChunks);
       if (quick !== undefined) ok = quick;
       else {
         const after = extractFacts(file, text, options);

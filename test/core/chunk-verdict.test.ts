@@ -1,12 +1,14 @@
 // Fix verification judges a suggestion on a plain manifest from the YAML chunks its edit changed
 // (editedManifestParsesCleanly). Whatever the edit, that verdict must be the one a full re-extraction gives:
-// the edited file has no problem exactly when the shortcut says it parses cleanly.
+// the edited file has no problem exactly when the shortcut says it parses cleanly, also when chunks are known
+// clean from earlier verdicts (CleanChunks).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { initKubeconn } from '../../src/core/init.js';
 import { editedManifestParsesCleanly, extractFacts } from '../../src/core/facts/index.js';
 import { resolveOptions } from '../../src/core/options.js';
+import { CleanChunks } from '../../src/core/facts/manifests.js';
 
 const options = resolveOptions({});
 
@@ -63,6 +65,9 @@ describe('the chunk verdict of an edited manifest', () => {
   it('agrees with a full re-extraction on random edits of a clean multi-document file', async () => {
     await initKubeconn();
     let decided = 0;
+    // Shared by every run, as a workspace's fix verification shares it across analyses: a chunk it holds as
+    // clean must never turn a broken edit's verdict.
+    const shared = new CleanChunks();
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.array(edit, { minLength: 1, maxLength: 3 }), (docs, edits) => {
         const file = '/w/k8s/services.yaml';
@@ -79,6 +84,9 @@ describe('the chunk verdict of an edited manifest', () => {
           full.problems.length === 0,
           `quick ${quick}, full problems: ${full.problems.map((p) => p.message).join('; ')}\n${edited}`,
         );
+        // Twice: what the first verdict leaves in the cache must not change the second.
+        for (let i = 0; i < 2; i++)
+          assert.equal(editedManifestParsesCleanly(facts, edited, options, shared), quick, `with known clean chunks\n${edited}`);
       }),
       { numRuns: 600, seed: 20261201 },
     );

@@ -8,7 +8,14 @@ import { LineIndex } from '../text.js';
 import { problemAt } from './problem.js';
 import { ParseBudgetExceeded, withParseBudget } from './treesitter.js';
 import { CodeFile } from './code.js';
-import { changedChunksParseCleanly, extractManifests, isHelmTemplate, mayHoldManifests, type ManifestFacts } from './manifests.js';
+import {
+  changedChunksParseCleanly,
+  extractManifests,
+  type CleanChunks,
+  isHelmTemplate,
+  mayHoldManifests,
+  type ManifestFacts,
+} from './manifests.js';
 import { dockerfileExtractor, type DockerfileFacts } from './dockerfile.js';
 import { shellExtractor, type ScriptFacts } from './shell.js';
 import { packageJsonExtractor, type PackageJsonFacts } from './package-json.js';
@@ -146,7 +153,12 @@ export function extractFacts(file: string, text: string, options: KubeconnOption
  * not hold (the caller re-extracts the whole file). Fix verification uses it for suggestions, whose re-parse
  * needs a verdict and no facts.
  */
-export function editedManifestParsesCleanly(facts: FileFacts, text: string, options: KubeconnOptions): boolean | undefined {
+export function editedManifestParsesCleanly(
+  facts: FileFacts,
+  text: string,
+  options: KubeconnOptions,
+  clean?: CleanChunks,
+): boolean | undefined {
   const { file } = facts;
   if (facts.problems.length > 0 || !facts.manifests || facts.manifests.helm) return undefined;
   if (skipReason(text, options) || isHelmTemplate(file, text) || !mayHoldManifests(text)) return undefined;
@@ -154,7 +166,7 @@ export function editedManifestParsesCleanly(facts: FileFacts, text: string, opti
     if (e !== manifestExtractor && e.claims(file) && (e.mayMatter(facts.text) || e.mayMatter(text))) return undefined;
   }
   try {
-    return withParseBudget(options.maxParseMs, () => changedChunksParseCleanly(facts.text, text));
+    return withParseBudget(options.maxParseMs, () => changedChunksParseCleanly(facts.text, text, clean));
   } catch (error) {
     // Out of time: the whole file would be skipped, a problem it did not have.
     if (error instanceof ParseBudgetExceeded) return false;

@@ -6,6 +6,7 @@
 // the fallback for templates outside any chart: template actions masked with spaces of the same length, so
 // every offset and line still points into the real file. A `{{` inside a plain YAML string (a dashboard's
 // `legendFormat: "{{__name__}}"`) does not make a file a template.
+import { createHash } from 'node:crypto';
 import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
 import type { LineIndex } from '../text.js';
@@ -181,15 +182,47 @@ function chunkable(source: string): boolean {
  * the chunks found nowhere before are parsed. The text before must have had no YAML error. Undefined where
  * chunks do not hold (directives, `...` markers).
  */
-export function changedChunksParseCleanly(before: string, after: string): boolean | undefined {
+export function changedChunksParseCleanly(before: string, after: string, clean?: CleanChunks): boolean | undefined {
   if (documentsTied(before) || documentsTied(after)) return undefined;
   const known = new Set(chunkTexts(before));
   // In file order, so that the one chunk that may lack a final newline (the last) stays last when joined.
-  const changed = chunkTexts(after).filter((c) => !known.has(c));
+  let changed = chunkTexts(after).filter((c) => !known.has(c));
+  // Chunks seen clean before (an earlier suggestion, or the same suggestion before an edit elsewhere in the file).
+  let keys: string[] = [];
+  if (clean) {
+    const pending = changed.map((chunk) => ({ chunk, key: chunkKey(chunk) })).filter((c) => !clean.has(c.key));
+    changed = pending.map((c) => c.chunk);
+    keys = pending.map((c) => c.key);
+  }
   if (changed.length === 0) return true;
   checkParseBudget();
   const docs = parseAllDocuments(changed.join(''), { uniqueKeys: true, prettyErrors: false, logLevel: 'error' });
-  return (Array.isArray(docs) ? docs : []).every((d) => d.errors.length === 0);
+  const ok = (Array.isArray(docs) ? docs : []).every((d) => d.errors.length === 0);
+  if (ok && clean) clean.add(keys);
+  return ok;
+}
+
+/**
+ * Chunks known to parse cleanly, by a hash of their text (a chunk's text is a slice of an edited copy of a file;
+ * kept as a key, it would keep that whole copy alive). Bounded: past MAX_CLEAN_CHUNKS it starts over.
+ */
+export class CleanChunks {
+  private readonly keys = new Set<string>();
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+
+  add(keys: readonly string[]): void {
+    if (this.keys.size + keys.length > MAX_CLEAN_CHUNKS) this.keys.clear();
+    for (const k of keys) this.keys.add(k);
+  }
+}
+
+const MAX_CLEAN_CHUNKS = 200_000;
+
+function chunkKey(chunk: string): string {
+  return `${chunk.length}:${createHash('sha256').update(chunk).digest('base64')}`;
 }
 
 function chunkTexts(source: string): string[] {
