@@ -66,11 +66,28 @@ export class VerifyCache {
     this.reanalysed = next;
   }
 
+  /**
+   * Verdicts of some findings' fixes (verification on demand, `only`) join the known ones: the rest of the
+   * analysis was not verified, so its verdicts are not replaced. Bounded: past MAX_VERDICTS it starts over.
+   */
+  addReanalyses(next: Map<string, boolean>): void {
+    if (this.reanalysed.size + next.size > MAX_VERDICTS) this.reanalysed = new Map();
+    for (const [key, verdict] of next) this.reanalysed.set(key, verdict);
+  }
+
   forgetReanalyses(): void {
     this.reanalysed = new Map();
   }
 }
 
+const MAX_VERDICTS = 100_000;
+
+/**
+ * The findings with their fixes verified (a fix or suggestion that fails a check is dropped). With `only`, just
+ * those findings' fixes are verified and the others are returned as they are: an editor verifies the fixes of
+ * the findings a code action asks for, not the whole workspace's on every keystroke. `findings` is still the
+ * analysis's every finding, since a re-analysis compares the counts of findings before and after a fix.
+ */
 export function verifyFixes(
   files: ReadonlyMap<string, FileFacts>,
   findings: Finding[],
@@ -78,10 +95,11 @@ export function verifyFixes(
   reanalyse: Reanalyse,
   counters?: VerifyCounters,
   cache: VerifyCache = new VerifyCache(),
+  only?: ReadonlySet<Finding>,
 ): Finding[] {
   const started = performance.now();
   try {
-    return verify(files, findings, options, reanalyse, counters, cache);
+    return verify(files, findings, options, reanalyse, counters, cache, only);
   } finally {
     if (counters) counters.ms += performance.now() - started;
   }
@@ -94,7 +112,9 @@ function verify(
   reanalyse: Reanalyse,
   counters: VerifyCounters | undefined,
   cache: VerifyCache,
+  only: ReadonlySet<Finding> | undefined,
 ): Finding[] {
+  const inScope = (f: Finding) => !only || only.has(f);
   // The facts of the first round of each file's fixes (below): re-analysis applies the same fixes together and
   // reads them instead of parsing that text again. One text per file: per-fix re-parses are not kept.
   const kept = new Map<string, { text: string; facts: FileFacts }>();
@@ -134,10 +154,11 @@ function verify(
     }
     return true;
   };
-  const normalised = findings.map((f) => ({
-    fix: f.fix && normalise(files, f.fix),
-    suggestions: f.suggestions.map((s) => normalise(files, s)),
-  }));
+  const normalised = findings.map((f) =>
+    inScope(f)
+      ? { fix: f.fix && normalise(files, f.fix), suggestions: f.suggestions.map((s) => normalise(files, s)) }
+      : { suggestions: [] },
+  );
   // Re-analysis verdicts from earlier analyses (VerifyCache), for fixes that edit their finding's file only.
   const regions = new RegionIndex();
   const verdictKeys = new Map<Fix, string>();
@@ -203,6 +224,7 @@ function verify(
     );
   }
   const out = findings.map((f, i) => {
+    if (!inScope(f)) return f;
     let fix = normalised[i]!.fix;
     if (fix && !(staticOk(fix) && appliesCleanly(fix, needsFacts(fix)))) fix = undefined;
     const suggestions = normalised[i]!.suggestions.filter((s) => staticOk(s) && appliesCleanly(s, false));
@@ -214,7 +236,7 @@ function verify(
       : { ...f, fix, suggestions };
   });
   // Re-analysis: each fix must remove its finding.
-  const pending = out.filter((f) => f.fix);
+  const pending = out.filter((f, i) => f.fix && inScope(findings[i]!));
   if (pending.length === 0) return out;
   const survivors = new Set<Finding>();
   const keyOf = (f: Finding) => `${f.ruleId}\0${f.file}\0${f.message}`;
@@ -275,7 +297,8 @@ function verify(
   }
   // Before the tree-sitter runtime is ready code files have no facts: such verdicts are not kept.
   if (isRuntimeReady()) for (const f of checked) next.set(verdictKeys.get(f.fix!)!, !survivors.has(f));
-  cache.keepReanalyses(next);
+  if (only) cache.addReanalyses(next);
+  else cache.keepReanalyses(next);
   for (const f of spanning) if (check([f]).length > 0) survivors.add(f);
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;

@@ -19,6 +19,20 @@ export interface AnalysisResult {
   /** Findings per file (files with none are absent). */
   byFile: Map<string, Finding[]>;
   problemsByFile: Map<string, ParseProblem[]>;
+  /**
+   * Whether every fix and suggestion has passed fix verification (re-parsed, fixes re-analysed). False for
+   * `analyze({ verifyFixes: false })`: the findings are the same, their fixes are verified on demand with
+   * `verifyFindings` before a front end may offer them.
+   */
+  fixesVerified: boolean;
+}
+
+export interface AnalyzeOptions {
+  /**
+   * Verify every fix now (the default: the CLI and ESLint apply them). An editor passes false and verifies the
+   * fixes of the findings a code action asks for (verifyFindings): a keystroke then costs no re-analysis of fixes.
+   */
+  verifyFixes?: boolean;
 }
 
 export class Workspace {
@@ -29,6 +43,10 @@ export class Workspace {
   /** Files not read, with the reason (setSkipped). */
   private readonly skipped = new Map<string, string>();
   private result: AnalysisResult | undefined;
+  /** The latest analysis made without verifying fixes (cleared with `result`). */
+  private unverified: AnalysisResult | undefined;
+  /** Per unverified analysis: the findings verified so far (verifyFindings). */
+  private readonly verifiedOf = new WeakMap<AnalysisResult, Map<Finding, Finding>>();
   private opts: KubeconnOptions;
   /** What fix verification cost and dropped so far (benchmarks read it). */
   readonly verifyCounters: VerifyCounters = { reanalyses: 0, reparses: 0, dropped: 0, ms: 0 };
@@ -120,10 +138,37 @@ export class Workspace {
     return this.facts.get(file);
   }
 
-  analyze(): AnalysisResult {
-    const steps = this.analyzeSteps();
+  analyze(options?: AnalyzeOptions): AnalysisResult {
+    const steps = this.analyzeSteps(options);
     for (let step = steps.next(); ; step = steps.next()) if (step.done) return step.value;
   }
+
+  /**
+   * Some findings of `result` (an analysis of this workspace) as analyze() with verified fixes returns them:
+   * their fixes and suggestions verified now when the result was made without (`verifyFixes: false`), each
+   * finding once per result.
+   */
+  verifyFindings(result: AnalysisResult, findings: readonly Finding[]): Finding[] {
+    if (result.fixesVerified) return [...findings];
+    let known = this.verifiedOf.get(result);
+    if (!known) this.verifiedOf.set(result, (known = new Map<Finding, Finding>()));
+    const only = new Set(findings.filter((f) => !known.has(f) && (f.fix !== undefined || f.suggestions.length > 0)));
+    if (only.size > 0) {
+      const out = verifyFixes(result.model.files, result.findings, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache, only);
+      result.findings.forEach((f, i) => {
+        if (only.has(f)) known.set(f, out[i]!);
+      });
+    }
+    return findings.map((f) => known.get(f) ?? f);
+  }
+
+  /** Re-run some rules on an edited copy of the workspace's facts (fix verification's re-analysis). */
+  private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] => {
+    const again: RuleRun = { findings: [], notices: [] };
+    const editedModel = new AnalysisModel(edited, this.opts);
+    for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
+    return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
+  };
 
   /**
    * The same analysis as analyze(), yielding between its steps (linking, each rule) so that a caller on a
@@ -131,8 +176,10 @@ export class Workspace {
    * facts: if the workspace changes while it is paused, the result it returns is for the snapshot and is not
    * cached (compare `version` before and after).
    */
-  *analyzeSteps(): Generator<string, AnalysisResult> {
+  *analyzeSteps(options?: AnalyzeOptions): Generator<string, AnalysisResult> {
+    const verify = options?.verifyFixes !== false;
     if (this.result) return this.result;
+    if (!verify && this.unverified) return this.unverified;
     const version = this.version;
     this.extractDirty();
     const files = new Map(this.facts);
@@ -143,20 +190,10 @@ export class Workspace {
       runRule(rule, model, this.opts, run);
       yield rule.id;
     }
-    // Every fix and suggestion is re-parsed, and every fix re-analysed, before a front end can offer it.
-    const kept = verifyFixes(
-      files,
-      finishFindings(files, run.findings, this.opts.applyDirectiveComments),
-      this.opts,
-      (edited, ruleIds) => {
-        const again: RuleRun = { findings: [], notices: [] };
-        const editedModel = new AnalysisModel(edited, this.opts);
-        for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
-        return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
-      },
-      this.verifyCounters,
-      this.verifyCache,
-    );
+    // Every fix and suggestion is re-parsed, and every fix re-analysed, before a front end can offer it (now, or
+    // on demand through verifyFindings).
+    const finished = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
+    const kept = verify ? verifyFixes(files, finished, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache) : finished;
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
     const located = run.notices.flatMap((n): ParseProblem[] =>
       n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
@@ -169,8 +206,12 @@ export class Workspace {
       model,
       byFile: groupByFile(kept),
       problemsByFile: groupByFile(problems),
+      fixesVerified: verify,
     };
-    if (this.version === version) this.result = result;
+    if (this.version === version) {
+      if (verify) this.result = result;
+      else this.unverified = result;
+    }
     return result;
   }
 
@@ -184,6 +225,7 @@ export class Workspace {
 
   private invalidate(): void {
     this.result = undefined;
+    this.unverified = undefined;
     this.version++;
   }
 

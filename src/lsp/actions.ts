@@ -25,6 +25,8 @@ export interface ActionContext {
   rules: ReadonlyMap<string, Rule>;
   naming: Naming;
   factsOf(file: string): FileFacts | undefined;
+  /** The findings with their fixes verified (the editor's analysis leaves that to the code actions). */
+  verify(findings: readonly Finding[]): Finding[];
 }
 
 /** Core edits (UTF-16 offsets into the analysed text of each file) → a WorkspaceEdit. */
@@ -70,7 +72,7 @@ interface Candidate {
 
 export function quickFixes(ctx: ActionContext, findings: readonly Finding[], diagnosticsOf: (f: Finding) => Diagnostic[]): CodeAction[] {
   const actions: CodeAction[] = [];
-  const unique = [...new Set(findings)];
+  const unique = ctx.verify([...new Set(findings)]);
   const diagnostics = (fs: readonly Finding[]): Diagnostic[] => [
     ...new Map(fs.flatMap(diagnosticsOf).map((d) => [JSON.stringify([d.code, d.range]), d])).values(),
   ];
@@ -169,7 +171,10 @@ function splitByEdits(group: Candidate[]): { edits: TextEdit[]; members: Candida
 
 /** "Fix all <rule> problems": every safe fix of the rule in the workspace as one WorkspaceEdit, when that is more than one fix. */
 function fixAllOfRule(ctx: ActionContext, ruleId: string, diagnostics: Diagnostic[]): CodeAction | undefined {
-  const fixes = ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix).map((f) => f.fix!);
+  const fixes = ctx
+    .verify(ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix))
+    .filter((f) => f.fix)
+    .map((f) => f.fix!);
   const distinct = new Set(fixes.map((f) => f.edits.map(editKey).sort().join('\n')));
   if (distinct.size < 2) return undefined;
   const edit = toWorkspaceEdit(ctx, selectFixes(fixes));
@@ -178,7 +183,10 @@ function fixAllOfRule(ctx: ActionContext, ruleId: string, diagnostics: Diagnosti
 
 /** Fix-on-save: the safe fixes of a file's findings whose edits stay inside that file. */
 export function fixAllInFile(ctx: ActionContext, file: string): CodeAction | undefined {
-  const fixes = (ctx.result.byFile.get(file) ?? []).filter((f) => f.fix && f.fix.edits.every((e) => e.file === file)).map((f) => f.fix!);
+  const fixes = ctx
+    .verify((ctx.result.byFile.get(file) ?? []).filter((f) => f.fix))
+    .filter((f) => f.fix && f.fix.edits.every((e) => e.file === file))
+    .map((f) => f.fix!);
   if (fixes.length === 0) return undefined;
   const edit = toWorkspaceEdit(ctx, selectFixes(fixes));
   return edit && { title: 'Fix all kubeconn problems', kind: FIX_ALL_KIND, edit };

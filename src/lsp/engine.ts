@@ -251,7 +251,7 @@ export class Engine {
     const ws = this.ws;
     const version = ws.version;
     if (this.last && this.lastVersion === version) return this.last;
-    if (this.scansRunning > 0) return ws.analyze();
+    if (this.scansRunning > 0) return ws.analyze(EDITOR_ANALYSIS);
     return this.analyzeAndPublish();
   }
 
@@ -263,7 +263,7 @@ export class Engine {
     const started = performance.now();
     let result: AnalysisResult;
     try {
-      result = ws.analyze();
+      result = ws.analyze(EDITOR_ANALYSIS);
     } catch (error) {
       // Keep showing the previous results; the next change retries.
       this.hooks.internalError('analysis', error);
@@ -285,7 +285,7 @@ export class Engine {
       const started = performance.now();
       let result: AnalysisResult;
       try {
-        const steps = ws.analyzeSteps();
+        const steps = ws.analyzeSteps(EDITOR_ANALYSIS);
         let slice = performance.now();
         let step = steps.next();
         while (!step.done) {
@@ -336,6 +336,12 @@ export class Engine {
     if (this.timer) clearTimeout(this.timer);
   }
 }
+
+/**
+ * Diagnostics need no fixes: fixes are verified when a code action asks for them (ActionContext.verify), so an
+ * edit costs no re-parse and no re-analysis of the workspace's fixes.
+ */
+const EDITOR_ANALYSIS = { verifyFixes: false } as const;
 
 function pause(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));

@@ -126,6 +126,11 @@ export interface ServerStatus {
     /** Duration of recent analyses and of edit → diagnostics (debounce included), most recent last. */
     analysisMs: number[];
     editToResultMs: number[];
+    /**
+     * Fix verification so far: edited texts re-parsed, fixes re-analysed, fixes and suggestions dropped. Analyses
+     * verify nothing; code actions verify the fixes they offer.
+     */
+    fixVerification: { reparses: number; reanalysedFixes: number; dropped: number };
   };
   known?: boolean[];
 }

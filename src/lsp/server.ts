@@ -270,7 +270,15 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       counts: counts(),
       settingsErrors: settingsErrors(),
       internalErrors,
-      stats: { ...engine.stats, firstScanMs },
+      stats: {
+        ...engine.stats,
+        firstScanMs,
+        fixVerification: {
+          reparses: engine.workspace.verifyCounters.reparses ?? 0,
+          reanalysedFixes: engine.workspace.verifyCounters.reanalysedFixes ?? 0,
+          dropped: engine.workspace.verifyCounters.dropped,
+        },
+      },
       ...(params.files
         ? {
             known: params.files.map((uri) => {
@@ -432,7 +440,15 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   // --- features -----------------------------------------------------------------------------------------
   const actionContext = (): ActionContext | undefined => {
     const result = engine.analyzeNow();
-    return result && { result, rules: RULES, naming, factsOf: (file) => result.model.files.get(file) ?? engine.workspace.factsOf(file) };
+    return (
+      result && {
+        result,
+        rules: RULES,
+        naming,
+        factsOf: (file) => result.model.files.get(file) ?? engine.workspace.factsOf(file),
+        verify: (findings) => engine.workspace.verifyFindings(result, findings),
+      }
+    );
   };
   /** Is the analysed text of a file the one the editor has (no edit in flight)? */
   const current = (uri: string, file: string): boolean => {

@@ -287,6 +287,37 @@ describe('fix safety', () => {
       assert.deepEqual(broken?.suggestions, []);
     });
 
+    it('verifies on demand what an analysis without verification left (the editor path), each finding alone', () => {
+      const fixes = {
+        good: { start: at, end: at + 6, text: 'a: "2"' },
+        idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' },
+        dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' },
+      };
+      const shape = (fs: Finding[]) => fs.map((f) => [f.message, f.fix?.edits.length ?? 0, f.suggestions.length]);
+      const ws = new Workspace({}, [fake(fixes)]);
+      ws.setFile('/p/c.yaml', DOC);
+      const result = ws.analyze({ verifyFixes: false });
+      assert.equal(result.fixesVerified, false);
+      assert.equal(ws.verifyCounters.reparses, 0, 'the analysis verified nothing');
+      assert.deepEqual(shape(result.findings), [
+        ['finding good', 1, 1],
+        ['finding idle', 1, 1],
+        ['finding dup', 1, 1],
+      ]);
+      // One finding at a time, as a code action asks: as the checks above have it with that fix alone.
+      const [good, idle, dup] = result.findings;
+      assert.deepEqual(shape(ws.verifyFindings(result, [idle!, dup!])), [
+        ['finding idle', 0, 1],
+        ['finding dup', 0, 0],
+      ]);
+      assert.deepEqual(shape(ws.verifyFindings(result, [good!])), [['finding good', 1, 1]]);
+      const reparses = ws.verifyCounters.reparses;
+      ws.verifyFindings(result, result.findings);
+      assert.equal(ws.verifyCounters.reparses, reparses, 'a finding is verified once per result');
+      assert.equal(ws.analyze({ verifyFixes: false }), result, 'the unverified result is kept until the workspace changes');
+      assert.equal(ws.analyze().fixesVerified, true, 'and a verified analysis is still there to be had');
+    });
+
     it('drops a fix that touches a comment', () => {
       const c = DOC.indexOf('# keep me');
       const [f] = lint({ 'c.yaml': DOC.replace('a: "1"', 'a: "1" # x') }, [fake({ comment: { start: c, end: c + 9, text: '' } })]);

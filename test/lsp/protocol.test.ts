@@ -127,6 +127,34 @@ describe('kubeconn lsp --stdio', () => {
     await client.waitFor('prestop-sleep back', () => client.diagnosticsOf(file, 'prestop-sleep').length === 1);
   });
 
+  it('codeAction: fixes are verified when asked for, not on each edit; one verification drops is not offered', async () => {
+    // The diagnostics of an edit come from an analysis that verifies no fix (the status request counts them); the
+    // code action verifies its findings' fixes: with a syntax error in the dial's function, the fix is dropped.
+    const file = shop('services', 'payments', 'server.py');
+    const text = fs.readFileSync(file, 'utf8');
+    const broken = text.replace('grpc.insecure_channel(CATALOG_ADDR))\n', 'grpc.insecure_channel(CATALOG_ADDR)) +\n');
+    assert.notEqual(broken, text);
+    const verified = async () =>
+      (await client.request<{ stats?: { fixVerification?: { reparses: number } } }>('kubeconn/status', { waitForIdle: true })).stats;
+    const before = (await verified())?.fixVerification?.reparses;
+    client.open(file, broken);
+    await client.waitFor('the edited file analysed', () => client.diagnosticsOf(file, 'grpc-client-load-balancing').length === 1);
+    assert.equal((await verified())?.fixVerification?.reparses, before, 'the edit verified no fix');
+    const [d] = client.diagnosticsOf(file, 'grpc-client-load-balancing');
+    const actions = await actionsAt(file, d!);
+    assert.deepEqual(
+      actions.filter((a) => a.edit && !a.title.startsWith('Disable')).map((a) => a.title),
+      [],
+      'no fix, no suggestion on the broken function',
+    );
+    client.change(file, text);
+    await client.waitFor('the fixed file analysed', () => client.diagnosticsOf(file, 'grpc-client-load-balancing').length === 1);
+    const [again] = client.diagnosticsOf(file, 'grpc-client-load-balancing');
+    const fixes = (await actionsAt(file, again!)).filter((a) => a.isPreferred);
+    assert.equal(fixes.length, 1, 'the clean file gets its fix');
+    client.close(file);
+  });
+
   it('at scale: seven findings on a shared dial helper are one diagnostic with one action per distinct fix', async () => {
     const file = helper('dial.go');
     const list = client.diagnosticsOf(file, 'grpc-client-load-balancing');
