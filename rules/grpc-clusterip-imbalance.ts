@@ -53,6 +53,7 @@ export default defineRule({
       if (service.headless || service.type === 'ExternalName') return;
       if (model.meshOfService(service)) return;
       const sibling = headlessSibling(model, service);
+      let made: FixDescriptor[] | undefined;
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
         const manifest = grpcPortEvidence(model, port);
@@ -83,7 +84,8 @@ export default defineRule({
           });
         for (const c of configured) related.push({ at: c.at, message: c.message });
         const from = path.posix.dirname(service.object.file);
-        const suggest = service.object.helm ? [] : suggestions(model, service, serviceKeys);
+        // Made once per Service, and only for a port that is reported.
+        const suggest = (): FixDescriptor[] => (made ??= service.object.helm ? [] : suggestions(model, service, serviceKeys));
         const portText = port.port ?? port.name ?? '?';
         if (dialers.length > 0 || configured.length > 0) {
           const why =
@@ -93,7 +95,7 @@ export default defineRule({
             data: { service: service.name, port: portText, why, recycling: recycling(model, service), scale: scaleNote(model, service) },
             at: headSpan(service.object, port.node),
             related,
-            suggest,
+            suggest: suggest(),
           });
           continue;
         }
@@ -116,7 +118,7 @@ export default defineRule({
           data: { service: service.name, port: portText, why },
           at: headSpan(service.object, port.node),
           related,
-          suggest,
+          suggest: suggest(),
         });
       }
     });

@@ -154,8 +154,15 @@ export function grpcServerBehind(model: AnalysisModel, service: Service, port: S
 
 /** Services by namespace and selector, built once per model (a scan over every Service per lookup is quadratic). */
 const bySelector = new WeakMap<AnalysisModel, Map<string, Service[]>>();
+/** Keys already made, per Service view; reused while its namespace and selector are the same values. */
+const keys = new WeakMap<Service, { namespace: string | undefined; selector: Service['selector']; key: string | undefined }>();
 function selectorKey(service: Service): string | undefined {
-  return service.selector === undefined ? undefined : JSON.stringify([service.namespace ?? '', Object.entries(service.selector).sort()]);
+  const known = keys.get(service);
+  if (known && known.namespace === service.namespace && known.selector === service.selector) return known.key;
+  const key =
+    service.selector === undefined ? undefined : JSON.stringify([service.namespace ?? '', Object.entries(service.selector).sort()]);
+  keys.set(service, { namespace: service.namespace, selector: service.selector, key });
+  return key;
 }
 function sameSelector(model: AnalysisModel, service: Service): Service[] {
   let index = bySelector.get(model);
