@@ -303,7 +303,13 @@ function flatten(key: string, value: unknown, depth = 0): Record<string, string>
 function metadataImages(images: string): string[] {
   return images.split('\n').flatMap((line) => {
     const name = /(?:^|,)\s*name=([^,]+)/.exec(line)?.[1];
-    return name !== undefined ? [name.trim()] : line.split(',').map((x) => x.trim());
+    // Other CSV attributes (`enable=…`) and an empty name are not images.
+    return name !== undefined
+      ? [name.trim()]
+      : line
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x !== '' && !x.includes('='));
   });
 }
 
