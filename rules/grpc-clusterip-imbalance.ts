@@ -53,13 +53,14 @@ export default defineRule({
       if (service.headless || service.type === 'ExternalName') return;
       if (model.meshOfService(service)) return;
       const sibling = headlessSibling(model, service);
+      const serversBehind = model.dials.serversBehind(service).length > 0;
       let made: FixDescriptor[] | undefined;
       for (const port of service.ports) {
         const dialers = vipDialers(model, service, port);
         const manifest = grpcPortEvidence(model, port);
         // gRPC server code linked behind the port says it carries gRPC, as a port name would.
         const server = manifest ? undefined : grpcServerBehind(model, service, port);
-        const grpcPort = manifest !== undefined || model.dials.serversBehind(service).length > 0;
+        const grpcPort = manifest !== undefined || serversBehind;
         const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
         const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest && !server) continue;

@@ -4,7 +4,7 @@
 // linked to the container whose image copies it, and to no other.
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { createWorkspace, initKubeconn, type AnalysisResult } from '../../src/api.js';
+import { createWorkspace, initKubeconn } from '../../src/api.js';
 import { yaml } from '../helpers/rule-tester.js';
 
 const deployment = (name: string, image: string) => yaml`
@@ -52,21 +52,38 @@ const FILES: Record<string, string> = {
   '/mono/Makefile': 'worker:\n\tdocker build -f build/Dockerfile_worker -t ghcr.io/acme/worker:$(VERSION) .\n',
 };
 
+/** A workspace of `files` (under `root`) analysed, with readers of its image links named relative to `root`. */
+function analyzedAt(root: string, files: Record<string, string>) {
+  const ws = createWorkspace();
+  for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
+  const result = ws.analyze();
+  const rel = (p: string) => p.replace(`${root}/`, '');
+  return {
+    ws,
+    result,
+    /** The Dockerfiles that build a workload's first container: `file via <link> in <context>`. */
+    builtBy: (workload: string) => {
+      const w = result.model.workloads.find((x) => x.name === workload)!;
+      return result.model.images
+        .dockerfilesForContainer(w.containers[0]!)
+        .map((l) => `${rel(l.dockerfile)} via ${l.via} in ${l.context.replace(root, '') || '/'}`);
+    },
+    /** The workloads whose image is built from a source file. */
+    runners: (file: string) =>
+      result.model.images
+        .containersForSourceFile(`${root}/${file}`)
+        .map((c) => c.workload.name)
+        .sort(),
+  };
+}
+
 describe('build contexts in a monorepo', () => {
-  let result: AnalysisResult;
+  let mono: ReturnType<typeof analyzedAt>;
   before(async () => {
     await initKubeconn();
-    const ws = createWorkspace();
-    for (const [file, text] of Object.entries(FILES)) ws.setFile(file, text);
-    result = ws.analyze();
+    mono = analyzedAt('/mono', FILES);
   });
-
-  const builtBy = (workload: string) => {
-    const w = result.model.workloads.find((x) => x.name === workload)!;
-    return result.model.images
-      .dockerfilesForContainer(w.containers[0]!)
-      .map((l) => `${l.dockerfile.replace('/mono/', '')} via ${l.via} in ${l.context.replace('/mono', '') || '/'}`);
-  };
+  const builtBy = (workload: string) => mono.builtBy(workload);
 
   it('links images to Dockerfiles from workflows, bake files and Makefiles, with their build contexts', () => {
     assert.deepEqual(builtBy('api'), ['build/Dockerfile-api via workflow in /']);
@@ -76,11 +93,7 @@ describe('build contexts in a monorepo', () => {
   });
 
   it('links each code file to the container whose image copies it, and to no other', () => {
-    const runners = (file: string) =>
-      result.model.images
-        .containersForSourceFile(`/mono/${file}`)
-        .map((c) => c.workload.name)
-        .sort();
+    const { runners } = mono;
     assert.deepEqual(runners('services/api/main.go'), ['api']);
     assert.deepEqual(runners('services/worker/main.py'), ['worker']);
     assert.deepEqual(runners('services/billing/server.js'), ['billing']);
@@ -223,21 +236,12 @@ const BUILDKIT: Record<string, string> = {
 };
 
 describe('BuildKit bind mounts and matrix-templated workflows', () => {
-  let result: AnalysisResult;
-  let ws: ReturnType<typeof createWorkspace>;
+  let feat: ReturnType<typeof analyzedAt>;
   before(async () => {
     await initKubeconn();
-    ws = createWorkspace();
-    for (const [file, text] of Object.entries(BUILDKIT)) ws.setFile(file, text);
-    result = ws.analyze();
+    feat = analyzedAt('/feat', BUILDKIT);
   });
-
-  const builtBy = (workload: string) => {
-    const w = result.model.workloads.find((x) => x.name === workload)!;
-    return result.model.images
-      .dockerfilesForContainer(w.containers[0]!)
-      .map((l) => `${l.dockerfile.replace('/feat/', '')} via ${l.via} in ${l.context.replace('/feat', '') || '/'}`);
-  };
+  const builtBy = (workload: string) => feat.builtBy(workload);
 
   it('binds a computed matrix value from the Dockerfile paths that fit the workflow, and fills it into the tags', () => {
     assert.deepEqual(builtBy('flagd-proxy'), ['flagd-proxy/build.Dockerfile via workflow in /']);
@@ -255,11 +259,7 @@ describe('BuildKit bind mounts and matrix-templated workflows', () => {
   });
 
   it('links sources lent by bind mounts to the container, and a mount from a stage lends nothing', () => {
-    const runners = (file: string) =>
-      result.model.images
-        .containersForSourceFile(`/feat/${file}`)
-        .map((c) => c.workload.name)
-        .sort();
+    const { runners, ws } = feat;
     assert.deepEqual(runners('flagd-proxy/main.go'), ['flagd-proxy']);
     assert.deepEqual(runners('flagd/main.go'), ['flagd']);
     const stage = ws.factsOf('/feat/flagd-proxy/build.Dockerfile')!.dockerfile!.stages[0]!;
@@ -268,6 +268,7 @@ describe('BuildKit bind mounts and matrix-templated workflows', () => {
 
   it('so the server code behind an unnamed port is the gRPC evidence: on the port it listens on, or the one way in', () => {
     // operator: the listen port is configured and two Services select it (a webhook and the API): no evidence.
+    const { result } = feat;
     const found = result.findings
       .filter((f) => f.ruleId === 'grpc-clusterip-imbalance')
       .map((f) => `${f.file.replace('/feat/', '')}:${f.line}:${f.column} ${f.severity} ${f.message.split('. ')[0]}`);

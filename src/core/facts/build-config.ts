@@ -193,8 +193,8 @@ function workflowDecls(text: string, root: string): BuildDecl[] {
     for (const step of steps) {
       if (typeof step.uses === 'string' && /^docker\/build-push-action@/.test(step.uses)) {
         const w = record(step.with);
+        const env = { ...jobEnv, ...literalValues(step.env) };
         for (const combo of combos) {
-          const env = { ...jobEnv, ...literalValues(step.env) };
           const fill = (value: unknown) => (typeof value === 'string' ? fillExpressions(value, combo, env) : undefined);
           const contextIn = fill(w.context);
           const fileIn = fill(w.file);
