@@ -280,3 +280,67 @@ describe('BuildKit bind mounts and matrix-templated workflows', () => {
     assert.ok(proxy.related.some((r) => r.file === '/feat/flagd-proxy/main.go' && r.message === 'gRPC server (grpc.NewServer)'));
   });
 });
+
+// A repository that deploys with envsubst: the manifests write their image as a variable (`image: ${IMG}`), the
+// Makefile defaults it and builds it (`IMG ?= …`, `docker buildx build -t ${IMG} -f …`), and a release script
+// builds another image from its own variable. The folder holding the server's Dockerfile holds a second one, so
+// no name links it.
+const ENVSUBST: Record<string, string> = {
+  '/env/Makefile': [
+    'FLAGS_NAMESPACE ?= flags-dev',
+    'export IMG ?= ghcr.io/acme/flags:latest',
+    'REGISTRY := ghcr.io/acme',
+    '',
+    'docker-build:',
+    '\tdocker buildx build --build-arg=VERSION="$$(git describe --tags)" --platform="linux/amd64" -t ${IMG} -f flags/build.Dockerfile .',
+    'relay-build:',
+    '\tdocker build -t $(REGISTRY)/relay:$(VERSION) -f relay/Dockerfile.release relay',
+    'deploy:',
+    "\tenvsubst '$${IMG}' < deploy/flags.yaml | kubectl apply -f - -n $(FLAGS_NAMESPACE)",
+    '',
+  ].join('\n'),
+  '/env/flags/build.Dockerfile':
+    'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /flags ./flags\nFROM gcr.io/distroless/static\nCOPY --from=build /flags /flags\nENTRYPOINT ["/flags"]\n',
+  '/env/flags/profile.Dockerfile': 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /flags ./flags\nENTRYPOINT ["/flags"]\n',
+  '/env/flags/main.go': 'package main\n\nimport "google.golang.org/grpc"\n\nfunc main() { grpc.NewServer() }\n',
+  '/env/relay/Dockerfile.release': 'FROM alpine:3.20\nCOPY relay /relay\nENTRYPOINT ["/relay"]\n',
+  '/env/relay/Dockerfile.debug': 'FROM alpine:3.20\nCOPY relay /relay\nENTRYPOINT ["/relay", "-v"]\n',
+  '/env/deploy/flags.yaml': deployment('flags', '${IMG}'),
+  '/env/deploy/relay.yaml': deployment('relay-svc', 'ghcr.io/acme/relay:0.4'),
+  // A tool elsewhere builds its own `${IMG}`: the nearest declaration names the image.
+  '/env/tools/linter/Makefile': 'IMG = linter:dev\nbuild:\n\tdocker build -t ${IMG} .\n',
+  '/env/tools/linter/Dockerfile': 'FROM alpine:3.20\nCOPY lint.sh /lint.sh\nENTRYPOINT ["/lint.sh"]\n',
+  '/env/tools/linter/lint.yaml': deployment('linter', '${IMG}'),
+  '/env/release.sh':
+    '#!/bin/sh\nset -eu\nIMAGE="quay.io/acme/gateway"\ndocker build -t "$IMAGE:${TAG:-dev}" -f gateway/Dockerfile gateway\n',
+  '/env/gateway/Dockerfile': 'FROM alpine:3.20\nCOPY gateway /gateway\nENTRYPOINT ["/gateway"]\n',
+  '/env/gateway/extra/Dockerfile': 'FROM alpine:3.20\nCOPY gateway /gateway\n',
+  '/env/deploy/gateway.yaml': deployment('edge', 'quay.io/acme/gateway:1.2'),
+};
+
+describe('images written as variables, and tags built from Makefile and script variables', () => {
+  let env: ReturnType<typeof analyzedAt>;
+  before(async () => {
+    await initKubeconn();
+    env = analyzedAt('/env', ENVSUBST);
+  });
+
+  it('links `image: ${IMG}` to the build tagged with that variable, the nearest one where two declare it', () => {
+    assert.deepEqual(env.builtBy('flags'), ['flags/build.Dockerfile via make in /']);
+    assert.deepEqual(env.builtBy('linter'), ['tools/linter/Dockerfile via make in /tools/linter']);
+    assert.deepEqual(env.runners('flags/main.go'), ['flags']);
+  });
+
+  it('fills a tag from the file’s literal assignments, in Makefiles and scripts', () => {
+    assert.deepEqual(env.builtBy('relay-svc'), ['relay/Dockerfile.release via make in /relay']);
+    assert.deepEqual(env.builtBy('edge'), ['gateway/Dockerfile via script in /gateway']);
+    const decls = env.ws.factsOf('/env/Makefile')!.buildConfig!.decls;
+    assert.deepEqual(
+      decls.map((d) => [d.image, d.imageVar]),
+      [
+        ['ghcr.io/acme/flags:tag', 'IMG'],
+        ['ghcr.io/acme/relay:tag', undefined],
+      ],
+    );
+  });
+});

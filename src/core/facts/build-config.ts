@@ -22,6 +22,11 @@ export interface BuildDecl {
   dockerfile: string;
   /** Build stage (`target`). */
   target?: string;
+  /**
+   * The variable the tag is, when it is one whole reference (`-t ${IMG}`, `-t $(IMG)`, `-t "$IMAGE"`): a manifest
+   * that writes its image as that variable for envsubst (`image: ${IMG}`) names this build.
+   */
+  imageVar?: string;
   via: 'skaffold' | 'compose' | 'bake' | 'workflow' | 'make' | 'script';
   /** Where the declaration is written. */
   at: TextRange;
@@ -313,10 +318,15 @@ function metadataImages(images: string): string[] {
   });
 }
 
-/** `docker build [-f file] [-t tag]… [--target t] context` (also `docker buildx build`) in shell-like text. */
+/**
+ * `docker build [-f file] [-t tag]… [--target t] context` (also `docker buildx build`) in shell-like text. Variables
+ * in a tag are filled in from the file's own literal assignments (`IMG ?= ghcr.io/acme/x:latest` in a Makefile,
+ * `IMAGE=acme/x` in a script); a tag that is one whole variable also keeps its name (`imageVar`).
+ */
 export function commandDecls(text: string, dir: string, via: BuildDecl['via']): BuildDecl[] {
   const out: BuildDecl[] = [];
   const joined = text.replace(/\\\r?\n/g, ' ');
+  const vars = assignments(joined, via === 'make');
   for (const m of joined.matchAll(/\bdocker(?:\s+buildx)?\s+build\b([^\n;&|]*)/g)) {
     const words = m[1]!.trim().split(/\s+/).filter(Boolean);
     let dockerfile: string | undefined;
@@ -344,9 +354,52 @@ export function commandDecls(text: string, dir: string, via: BuildDecl['via']): 
     if (!ctxWord || /[$`(]/.test(ctxWord) || ctxWord === '-' || /^[a-z]+:\/\//.test(ctxWord)) continue;
     const context = posix.join(dir, unquote(ctxWord));
     const file = dockerfile && !/[$`(]/.test(dockerfile) ? posix.join(dir, unquote(dockerfile)) : posix.join(context, 'Dockerfile');
-    const images = tags.map((t) => tagImage(unquote(t))).filter((t): t is string => t !== undefined);
     const at = { start: m.index, end: m.index + m[0].length };
-    for (const image of images.length > 0 ? images : [undefined]) out.push({ image, context, dockerfile: file, target, via, at });
+    const builds = tags.map((t) => {
+      const word = unquote(t);
+      return { image: tagImage(expandVariables(word, vars)), imageVar: VARIABLE_WORD.exec(word)?.slice(1).find(Boolean) };
+    });
+    const known = builds.filter((b) => b.image !== undefined || b.imageVar !== undefined);
+    for (const b of known.length > 0 ? known : [{ image: undefined, imageVar: undefined }])
+      out.push({ image: b.image, ...(b.imageVar ? { imageVar: b.imageVar } : {}), context, dockerfile: file, target, via, at });
+  }
+  return out;
+}
+
+/** A word that is one whole variable reference: `${IMG}`, `$(IMG)` (make), `$IMG`, `${IMG:-default}`. */
+export const VARIABLE_WORD = /^\$(?:\{(\w+)(?::?[-=][^}]*)?\}|\((\w+)\)|(\w+))$/;
+
+/**
+ * Literal variable assignments of a Makefile (`X = v`, `X := v`, `X ?= v`, `export X ?= v`) or a script
+ * (`X=v`, `export X="v"`). The first literal one wins for `?=` (a default), the last otherwise; `+=` and values
+ * that run commands (`$(shell …)`, backquotes) are not read.
+ */
+function assignments(text: string, make: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const re = make
+    ? /^[ \t]*(?:export[ \t]+|override[ \t]+)*([A-Za-z_][\w.-]*)[ \t]*(\?|:{1,3}|!)?=[ \t]*(.*?)[ \t]*$/gm
+    : /^[ \t]*(?:export[ \t]+|readonly[ \t]+|local[ \t]+)?([A-Za-z_]\w*)=("[^"\n]*"|'[^'\n]*'|[^\s;&|]*)/gm;
+  for (const m of text.matchAll(re)) {
+    const name = m[1]!;
+    const value = unquote((make ? m[3] : m[2]) ?? '').replace(/[ \t]+#.*$/, '');
+    if (/\$\(shell\b|`|\$\(\(/.test(value) || (!make && /\$\(/.test(value))) continue;
+    if (make && m[2] === '!') continue;
+    if (make && m[2] === '?' && out.has(name)) continue;
+    out.set(name, value);
+  }
+  return out;
+}
+
+/** `$(X)`, `${X}`, `${X:-default}` and `$X` filled in from `vars` (nested up to four deep); others stay as written. */
+function expandVariables(word: string, vars: ReadonlyMap<string, string>): string {
+  let out = word;
+  for (let depth = 0; depth < 4 && /\$[({\w]/.test(out); depth++) {
+    const next = out.replace(/\$(?:\{(\w+)(?::?-([^}]*))?\}|\((\w+)\)|(\w+))/g, (whole, a, fallback, b, c) => {
+      const value = vars.get(a ?? b ?? c);
+      return value ?? (typeof fallback === 'string' && !fallback.includes('$') ? fallback : whole);
+    });
+    if (next === out) break;
+    out = next;
   }
   return out;
 }
@@ -409,7 +462,7 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
  * nothing of it is known.
  */
 function tagImage(tag: string): string | undefined {
-  const marked = tag.replace(/\$\{\{[^}]*\}\}/g, '\u0001');
+  const marked = tag.replace(/\$\{\{[^}]*\}\}|\$(?:\{[^}]*\}|\([^)]*\)|\w+)/g, '\u0001');
   const repo = marked.replace(/:[^/]*$/, '');
   const computed = repo.lastIndexOf('\u0001');
   const known = computed === -1 ? repo : repo[computed + 1] === '/' ? repo.slice(computed + 2) : '';

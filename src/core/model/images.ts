@@ -6,7 +6,7 @@
 // `build`), then by name: the image's last path segment (or the container's name) names the Dockerfile's
 // folder (`…/orders/Dockerfile`) or the file (`orders.Dockerfile`).
 import path from 'node:path';
-import { MATRIX_SLOT, type BuildDecl } from '../facts/build-config.js';
+import { MATRIX_SLOT, VARIABLE_WORD, type BuildDecl } from '../facts/build-config.js';
 import type { DfCopy, DfStage, DockerfileFacts } from '../facts/dockerfile.js';
 import type { FileFacts } from '../facts/index.js';
 import type { ShellScript } from '../facts/shell.js';
@@ -147,12 +147,13 @@ export class ImageIndex {
    * Containers whose image is built from a source file: the Dockerfile whose COPY/ADD and bind-mount sources (in any
    * stage, resolved in its build context) hold the file — the most specific source wins; a `COPY . .` counts
    * as the whole context, so with several root-context Dockerfiles only the one that copies the file's folder
-   * claims it.
+   * claims it; between equally specific ones, the Dockerfile nearest the file. A Dockerfile that builds no deployed image (a profiling or debug variant) claims nothing.
    */
   containersForSourceFile(file: string): Container[] {
     const target = norm(file);
-    let best: { score: number; dockerfile: string } | undefined;
+    let best: { score: number; dockerfile: string; distance: number } | undefined;
     for (const dockerfile of this.dockerfiles) {
+      if (this.containersBuiltFrom(dockerfile).length === 0) continue;
       const context = this.buildContextOf(dockerfile);
       if (!within(target, context)) continue;
       const copied = contextSources(this.facts(dockerfile));
@@ -161,7 +162,10 @@ export class ImageIndex {
         const at = posix.join(context, src.replace(/[*?[].*$/, ''));
         if (within(target, at)) score = Math.max(score, at.length);
       }
-      if (score >= 0 && (!best || score > best.score)) best = { score, dockerfile };
+      // Equally specific sources (two Dockerfiles that both mount a shared module): the Dockerfile nearer the file.
+      const distance = folderDistance(posix.dirname(norm(dockerfile)), posix.dirname(target));
+      if (score >= 0 && (!best || score > best.score || (score === best.score && distance < best.distance)))
+        best = { score, dockerfile, distance };
     }
     return best ? this.containersBuiltFrom(best.dockerfile) : [];
   }
@@ -233,16 +237,22 @@ export class ImageIndex {
       const file = dockerfiles.find((d) => norm(d) === norm(target) || norm(d).endsWith(`/${norm(target)}`));
       if (file) add({ dockerfile: file, context: this.buildContextOf(file), via: 'imageMap' });
     }
+    // An image written as a variable for envsubst (`image: ${IMG}`) is whatever the builds tagged with that variable
+    // produce (`docker build -t ${IMG}`); where several files declare one, the nearest to the manifest.
+    const variable = VARIABLE_WORD.exec(image.trim())?.slice(1).find(Boolean);
+    const manifestDir = posix.dirname(norm(container.workload.object.file));
+    const byVariable = variable === undefined ? [] : this.decls.filter((d) => d.imageVar === variable);
+    const nearest = Math.min(Infinity, ...byVariable.map((d) => folderDistance(d.context, manifestDir)));
     for (const decl of this.decls) {
       const byImage = decl.image !== undefined && sameRepository(imageRepository(decl.image), repo);
       const byService = decl.image === undefined && decl.service !== undefined && lastSegment(repo) === decl.service;
+      const byVar = decl.imageVar !== undefined && decl.imageVar === variable && folderDistance(decl.context, manifestDir) === nearest;
       const file = dockerfiles.find((d) => norm(d) === decl.dockerfile);
-      if ((byImage || byService) && file) add({ dockerfile: file, target: decl.target, context: decl.context, via: decl.via });
+      if ((byImage || byService || byVar) && file) add({ dockerfile: file, target: decl.target, context: decl.context, via: decl.via });
     }
     if (out.length > 0) return out;
     for (const name of [lastSegment(repo), container.name.toLowerCase()]) {
       const matches = dockerfiles.filter((d) => namesImage(d, name, this.aloneInFolder.has(d)));
-      const manifestDir = posix.dirname(norm(container.workload.object.file));
       matches.sort((a, b) => commonPrefix(norm(b), manifestDir) - commonPrefix(norm(a), manifestDir));
       for (const file of matches) add({ dockerfile: file, context: this.buildContextOf(file), via: 'folder' });
       if (out.length > 0) break;
@@ -356,6 +366,15 @@ function norm(file: string): string {
 
 function within(file: string, dir: string): boolean {
   return dir === '.' || dir === '' || file === dir || file.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+}
+
+/** Folders between two folders (up from one to their common ancestor, then down): `a/b` to `a/c/d` is 3. */
+function folderDistance(a: string, b: string): number {
+  const x = a.split('/').filter(Boolean);
+  const y = b.split('/').filter(Boolean);
+  let common = 0;
+  while (common < x.length && common < y.length && x[common] === y[common]) common++;
+  return x.length + y.length - 2 * common;
 }
 
 function commonPrefix(a: string, b: string): number {
