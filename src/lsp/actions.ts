@@ -27,6 +27,16 @@ export interface ActionContext {
   factsOf(file: string): FileFacts | undefined;
   /** The findings with their fixes verified (the editor's analysis leaves that to the code actions). */
   verify(findings: readonly Finding[]): Finding[];
+  /**
+   * The client resolves code actions' edits (`codeAction/resolve`): "Fix all <rule> problems" is then offered
+   * without its edit, and verifying every fix of the rule in the workspace waits until it is picked.
+   */
+  resolvesEdits?: boolean;
+}
+
+/** What a lazily offered code action carries for `codeAction/resolve`. */
+export interface FixAllData {
+  fixAllOfRule: string;
 }
 
 /** Core edits (UTF-16 offsets into the analysed text of each file) → a WorkspaceEdit. */
@@ -169,16 +179,49 @@ function splitByEdits(group: Candidate[]): { edits: TextEdit[]; members: Candida
   return [...parts.values()];
 }
 
-/** "Fix all <rule> problems": every safe fix of the rule in the workspace as one WorkspaceEdit, when that is more than one fix. */
+/**
+ * "Fix all <rule> problems": every safe fix of the rule in the workspace as one WorkspaceEdit, when that is more
+ * than one fix. Where the client resolves edits, the entry is offered when the rule has more than one fix before
+ * verification, and its edit (of the fixes that pass) is made by `resolveFixAll` when it is picked.
+ */
 function fixAllOfRule(ctx: ActionContext, ruleId: string, diagnostics: Diagnostic[]): CodeAction | undefined {
-  const fixes = ctx
-    .verify(ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix))
+  const title = `Fix all kubeconn/${ruleId} problems`;
+  const ofRule = ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix);
+  if (ctx.resolvesEdits) {
+    if (distinctFixes(ofRule.map((f) => f.fix!)) < 2) return undefined;
+    const data: FixAllData = { fixAllOfRule: ruleId };
+    return { title, kind: CodeActionKind.QuickFix, diagnostics, data };
+  }
+  const fixes = verifiedFixes(ctx, ofRule);
+  if (distinctFixes(fixes) < 2) return undefined;
+  const edit = toWorkspaceEdit(ctx, selectFixes(fixes));
+  return edit && { title, kind: CodeActionKind.QuickFix, edit, diagnostics };
+}
+
+/** `codeAction/resolve` of a lazily offered "Fix all <rule> problems": its edit, from the current analysis. */
+export function resolveFixAll(ctx: ActionContext, action: CodeAction, data: FixAllData): CodeAction {
+  const fixes = verifiedFixes(
+    ctx,
+    ctx.result.findings.filter((f) => f.ruleId === data.fixAllOfRule && f.fix),
+  );
+  const edit = fixes.length > 0 ? toWorkspaceEdit(ctx, selectFixes(fixes)) : undefined;
+  // No fix passed (or the analysis changed under it): an empty edit, never a stale one.
+  return { ...action, edit: edit ?? { changes: {} } };
+}
+
+export function isFixAllData(data: unknown): data is FixAllData {
+  return typeof data === 'object' && data !== null && typeof (data as FixAllData).fixAllOfRule === 'string';
+}
+
+function verifiedFixes(ctx: ActionContext, findings: readonly Finding[]): Fix[] {
+  return ctx
+    .verify(findings)
     .filter((f) => f.fix)
     .map((f) => f.fix!);
-  const distinct = new Set(fixes.map((f) => f.edits.map(editKey).sort().join('\n')));
-  if (distinct.size < 2) return undefined;
-  const edit = toWorkspaceEdit(ctx, selectFixes(fixes));
-  return edit && { title: `Fix all kubeconn/${ruleId} problems`, kind: CodeActionKind.QuickFix, edit, diagnostics };
+}
+
+function distinctFixes(fixes: readonly Fix[]): number {
+  return new Set(fixes.map((f) => f.edits.map(editKey).sort().join('\n'))).size;
 }
 
 /** Fix-on-save: the safe fixes of a file's findings whose edits stay inside that file. */

@@ -24,7 +24,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { formatConfigProblem, loadProjectConfig, type ProjectConfig } from '../node/config-file.js';
-import { fixAllInFile, quickFixes, type ActionContext } from './actions.js';
+import { fixAllInFile, isFixAllData, quickFixes, resolveFixAll, type ActionContext } from './actions.js';
 import { toWireCatalog } from './catalog.js';
 import { DiagnosticsView, type Naming, rangeOf, SOURCE } from './diagnostics.js';
 import { Engine } from './engine.js';
@@ -66,6 +66,8 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
   let dynamicConfiguration = false;
   let dynamicWatch = false;
   let workDoneProgress = false;
+  /** The client resolves code actions' edits (`codeAction/resolve`), so the workspace-wide fix-all is made when picked. */
+  let resolvesEdits = false;
   let showDocument = false;
   let workspaceFolders = false;
   let pushedSettings: unknown;
@@ -341,6 +343,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     dynamicWatch = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     workDoneProgress = caps.window?.workDoneProgress === true;
+    resolvesEdits = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') === true;
     showDocument = caps.window?.showDocument?.support === true;
     workspaceFolders = caps.workspace?.workspaceFolders === true;
     // rootUri/rootPath are the fallbacks for clients that predate workspaceFolders (deprecated, still sent by some).
@@ -356,7 +359,10 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND],
+          ...(resolvesEdits ? { resolveProvider: true } : {}),
+        },
         hoverProvider: true,
         ...(commands.length > 0 ? { executeCommandProvider: { commands } } : {}),
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -447,6 +453,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         naming,
         factsOf: (file) => result.model.files.get(file) ?? engine.workspace.factsOf(file),
         verify: (findings) => engine.workspace.verifyFindings(result, findings),
+        resolvesEdits,
       }
     );
   };
@@ -491,6 +498,16 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       [],
     ),
   );
+
+  connection.onCodeActionResolve(async (action): Promise<CodeAction> => {
+    const resolved = await guard('code action resolve', (): CodeAction => {
+      if (!isFixAllData(action.data)) return action;
+      const ctx = actionContext();
+      return ctx ? resolveFixAll(ctx, action, action.data) : { ...action, edit: { changes: {} } };
+    })();
+    // A failure (reported as an internal error) resolves to an empty edit: the client applies nothing.
+    return resolved ?? { ...action, edit: { changes: {} } };
+  });
 
   connection.onHover(
     guard('hover', (params) => {

@@ -17,6 +17,8 @@ export interface ClientOptions {
   /** Advertise dynamic registration of watched files and configuration. */
   dynamic?: boolean;
   workDoneProgress?: boolean;
+  /** Advertise `codeAction/resolve` of edits (as vscode-languageclient does). */
+  resolveEdits?: boolean;
   /** Server command line (default: node bin/kubeconn.js lsp --stdio). */
   command?: string[];
 }
@@ -91,6 +93,7 @@ export class TestClient {
           codeAction: {
             codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } },
             isPreferredSupport: true,
+            ...(opts.resolveEdits ? { dataSupport: true, resolveSupport: { properties: ['edit'] } } : {}),
           },
           hover: { contentFormat: ['markdown', 'plaintext'] },
         },

@@ -397,3 +397,96 @@ describe('kubeconn lsp for clients without workspace/configuration', () => {
     }
   });
 });
+
+describe('kubeconn lsp --stdio, with a client that resolves code actions', () => {
+  let dir: string;
+  let lazy: TestClient;
+  let eager: TestClient;
+  const k8s = () => path.join(dir, 'k8s', 'services.yaml');
+  const served = (name: string) =>
+    [
+      'apiVersion: v1',
+      'kind: Service',
+      `metadata: {name: ${name}}`,
+      `spec: {selector: {app: ${name}}, ports: [{name: http, port: 8080}]}`,
+      '---',
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      `metadata: {name: ${name}}`,
+      'spec:',
+      `  selector: {matchLabels: {app: ${name}}}`,
+      '  template:',
+      `    metadata: {labels: {app: ${name}}}`,
+      '    spec:',
+      '      containers:',
+      `        - name: ${name}`,
+      `          image: ghcr.io/example/${name}:1.0`,
+      '          ports: [{containerPort: 8080}]',
+      '          readinessProbe: {httpGet: {path: /ready, port: 8080}}',
+      '',
+    ].join('\n');
+  type Status = { stats?: { fixVerification?: { reanalysedFixes: number } } };
+  const reanalysed = async (c: TestClient) =>
+    (await c.request<Status>('kubeconn/status', { waitForIdle: true })).stats?.fixVerification?.reanalysedFixes ?? 0;
+  const fixAllIn = async (c: TestClient) => {
+    const [d] = c.diagnosticsOf(k8s(), 'prestop-sleep');
+    assert.ok(d, 'a prestop-sleep diagnostic');
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri: uriOf(k8s()) },
+      range: d.range,
+      context: { diagnostics: [d] },
+    });
+    return actions.find((a) => a.title === 'Fix all kubeconn/prestop-sleep problems');
+  };
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-resolve-'));
+    fs.mkdirSync(path.join(dir, 'k8s'));
+    fs.writeFileSync(k8s(), ['orders', 'payments', 'catalog'].map(served).join('---\n'));
+    fs.writeFileSync(path.join(dir, 'k8s', 'search.yaml'), served('search'));
+    lazy = await TestClient.start({ folders: [dir], resolveEdits: true });
+    eager = await TestClient.start({ folders: [dir] });
+    await Promise.all([lazy.idle(), eager.idle()]);
+  });
+  after(() => {
+    for (const c of [lazy, eager]) if (c.child.exitCode === null) c.child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says it resolves code actions only to a client that does', () => {
+    assert.deepEqual(lazy.initializeResult!.capabilities.codeActionProvider, {
+      codeActionKinds: ['quickfix', 'source.fixAll.kubeconn'],
+      resolveProvider: true,
+    });
+    assert.equal((eager.initializeResult!.capabilities.codeActionProvider as { resolveProvider?: boolean }).resolveProvider, undefined);
+  });
+
+  it('offers "Fix all <rule> problems" without its edit, and verifies the rule’s fixes only when it is resolved', async () => {
+    const offered = await fixAllIn(lazy);
+    assert.ok(offered, 'the fix-all entry is offered');
+    assert.equal(offered.edit, undefined);
+    assert.deepEqual(offered.data, { fixAllOfRule: 'prestop-sleep' });
+    // The menu verified the fixes of the line's findings, not the rule's four.
+    const menu = await reanalysed(lazy);
+    assert.equal(menu, 1, 'the menu re-analysed the one fix of its line');
+    const resolved = await lazy.request<CodeAction>('codeAction/resolve', offered);
+    // The menu's verdict is kept: resolving re-analysed the other three.
+    assert.equal((await reanalysed(lazy)) - menu, 3, 'resolving verified the rule’s other fixes');
+    // The same edit as the client that gets it eagerly.
+    const eagerAll = await fixAllIn(eager);
+    assert.deepEqual(resolved.edit, eagerAll?.edit);
+    assert.deepEqual(Object.keys(resolved.edit!.changes!).sort(), [uriOf(path.join(dir, 'k8s', 'search.yaml')), uriOf(k8s())].sort());
+    const fixed = applyTextEdits(fs.readFileSync(k8s(), 'utf8'), resolved.edit!.changes![uriOf(k8s())]!);
+    assert.equal(fixed.match(/preStop:/g)?.length, 3);
+  });
+
+  it('resolves an entry it does not know to itself, and a fix-all whose rule has no fix left to an empty edit', async () => {
+    const other = { title: 'x', kind: 'quickfix', data: { something: 1 } };
+    assert.deepEqual(await lazy.request<CodeAction>('codeAction/resolve', other), other);
+    const none = await lazy.request<CodeAction>('codeAction/resolve', {
+      title: 'Fix all kubeconn/nope problems',
+      data: { fixAllOfRule: 'nope' },
+    });
+    assert.deepEqual(none.edit, { changes: {} });
+  });
+});

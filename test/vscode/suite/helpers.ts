@@ -142,7 +142,10 @@ export function waitForDiagnostics(uri: vscode.Uri, code: string, count: number,
 export async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: vscode.CodeActionKind): Promise<vscode.CodeAction[]> {
   // The command needs the document's text model in the workbench, i.e. an opened document.
   await vscode.workspace.openTextDocument(uri);
-  return (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind?.value)) ?? [];
+  // Resolved as the workbench resolves an entry when it is picked (the fix-all entry comes without its edit).
+  return (
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, range, kind?.value, 1000)) ?? []
+  );
 }
 
 export function rangeText(r: vscode.Range): string {
