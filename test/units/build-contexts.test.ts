@@ -344,3 +344,38 @@ describe('images written as variables, and tags built from Makefile and script v
     );
   });
 });
+
+// A UI image whose build stage copies its whole folder: the UI server, a mock backend and a smoke-test proxy all
+// reach the build stage, only the server is the image's program. The repository sits under a folder whose name a
+// test-harness folder would have: only the path below the build context is judged.
+const HARNESS_ROOT = '/work/integration-tests/ui-repo';
+const UI: Record<string, string> = {
+  [`${HARNESS_ROOT}/deploy/ui.yaml`]: `${deployment('frontend', 'ghcr.io/acme/frontend:2')}---\napiVersion: v1\nkind: Service\nmetadata: {name: frontend}\nspec: {selector: {app: frontend}, ports: [{port: 3000}]}\n`,
+  [`${HARNESS_ROOT}/frontend/Dockerfile`]:
+    'FROM node:22-slim AS build\nWORKDIR /src\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /src/server /server\nWORKDIR /server\nCMD ["node", "app.js"]\n',
+  [`${HARNESS_ROOT}/frontend/server/app.js`]: "const http = require('http');\nhttp.createServer((q, s) => s.end('ok')).listen(3000);\n",
+  [`${HARNESS_ROOT}/frontend/mock-backend/api.js`]:
+    "const http = require('http');\nhttp.createServer((q, s) => s.end('{}')).listen(3001);\n",
+  [`${HARNESS_ROOT}/frontend/scripts/ui-smoke-test/proxy.js`]:
+    "const http = require('http');\nhttp.createServer((q, s) => s.end('')).listen(3002);\n",
+};
+
+describe('test-harness folders copied into a build stage', () => {
+  it('are not the image’s program: only the server reports, wherever the repository sits', async () => {
+    await initKubeconn();
+    const { result } = analyzedAt(HARNESS_ROOT, UI);
+    const drains = result.findings
+      .filter((f) => f.ruleId === 'graceful-shutdown')
+      .map((f) => `${f.file.replace(`${HARNESS_ROOT}/`, '')}:${f.line}:${f.column}`);
+    assert.deepEqual(drains, ['frontend/server/app.js:2:1']);
+    const dials = result.model.dials;
+    assert.deepEqual(
+      dials.containersRunning(`${HARNESS_ROOT}/frontend/mock-backend/api.js`).map((c) => c.name),
+      [],
+    );
+    assert.deepEqual(
+      dials.containersRunning(`${HARNESS_ROOT}/frontend/server/app.js`).map((c) => c.name),
+      ['frontend'],
+    );
+  });
+});

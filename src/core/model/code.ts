@@ -112,7 +112,9 @@ export class DialIndex {
     // gRPC was taken for the scheduler's server in the real-repository trial).
     if (TEST_SOURCE.test(file)) cached = [];
     else {
-      cached = this.images.containersForSourceFile(file).filter((c) => !c.init);
+      // Test-harness folders are judged below the build context (or the folder the image is named after), never in
+      // the path the repository itself sits under.
+      cached = this.images.containersForSourceFile(file, TEST_FOLDER).filter((c) => !c.init);
       if (cached.length === 0) cached = this.byFolderName(file);
     }
     this.containersCache.set(file, cached);
@@ -140,7 +142,7 @@ export class DialIndex {
     const folders = path.posix.dirname(file.replace(/\\/g, '/')).toLowerCase().split('/');
     for (let depth = folders.length - 1; depth >= 0; depth--) {
       const hit = this.byImageName.get(folders[depth]!);
-      if (hit) return hit;
+      if (hit) return TEST_FOLDER.test(`${folders.slice(depth + 1).join('/')}/`) ? [] : hit;
     }
     return [];
   }
@@ -347,3 +349,12 @@ function portFor(service: Service, target: ParsedTarget): ServicePort | undefine
  */
 const TEST_SOURCE =
   /(?:_test\.go|\.(?:test|spec)\.[cm]?[jt]sx?|(?:^|\/)test_[^/]*\.py|_test\.py|Tests?\.(?:java|cs|kt)|(?:^|\/)(?:fakes?|mocks?|testutils?)\/[^/]+\.go|(?:^|\/)__mocks__\/[^/]+)$/;
+
+/**
+ * Folders of test harnesses and doubles in any language, named so by convention: `mock-backend/`, `api-mocks/`,
+ * `e2e/`, `integration-tests/`, `ui-smoke-test/`, `test-server/`, `__tests__/`. Their servers are started by tests
+ * and dev scripts, not by the image's program, even when a build stage copies the whole tree (kubeflow/pipelines'
+ * frontend stage copies `frontend/`, whose `mock-backend/` and `scripts/ui-smoke-test/` servers were taken for
+ * the UI's).
+ */
+const TEST_FOLDER = /(?:^|\/)(?:mocks?|mock[-_][^/]*|[^/]*[-_]mocks?|__tests__|e2e|[^/]*[-_]e2e|[^/]*[-_]tests?|tests?[-_][^/]*)\//i;

@@ -147,11 +147,12 @@ export class ImageIndex {
    * Containers whose image is built from a source file: the Dockerfile whose COPY/ADD and bind-mount sources (in any
    * stage, resolved in its build context) hold the file — the most specific source wins; a `COPY . .` counts
    * as the whole context, so with several root-context Dockerfiles only the one that copies the file's folder
-   * claims it; between equally specific ones, the Dockerfile nearest the file. A Dockerfile that builds no deployed image (a profiling or debug variant) claims nothing.
+   * claims it; between equally specific ones, the Dockerfile nearest the file. None when the file's path below
+   * that build context is matched by `notUnder` (test-harness folders). A Dockerfile that builds no deployed image (a profiling or debug variant) claims nothing.
    */
-  containersForSourceFile(file: string): Container[] {
+  containersForSourceFile(file: string, notUnder?: RegExp): Container[] {
     const target = norm(file);
-    let best: { score: number; dockerfile: string; distance: number } | undefined;
+    let best: { score: number; dockerfile: string; distance: number; context: string } | undefined;
     for (const dockerfile of this.dockerfiles) {
       if (this.containersBuiltFrom(dockerfile).length === 0) continue;
       const context = this.buildContextOf(dockerfile);
@@ -165,9 +166,10 @@ export class ImageIndex {
       // Equally specific sources (two Dockerfiles that both mount a shared module): the Dockerfile nearer the file.
       const distance = folderDistance(posix.dirname(norm(dockerfile)), posix.dirname(target));
       if (score >= 0 && (!best || score > best.score || (score === best.score && distance < best.distance)))
-        best = { score, dockerfile, distance };
+        best = { score, dockerfile, distance, context };
     }
-    return best ? this.containersBuiltFrom(best.dockerfile) : [];
+    if (!best || notUnder?.test(posix.relative(best.context, target))) return [];
+    return this.containersBuiltFrom(best.dockerfile);
   }
 
   /** The workspace file (or heredoc) that a COPY/ADD puts at `imagePath` in a stage, following --from stages. */
