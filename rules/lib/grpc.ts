@@ -283,7 +283,8 @@ function serviceHost(service: Service): string {
  * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
  * A bare `host:port` says gRPC only when the port already does (`grpcPort`: its name or appProtocol) or is a
  * well-known gRPC port (4317…); otherwise it is any TCP client (`REDIS_ADDR=redis-cart:6379`). Values with a
- * watching resolver (`kubernetes:///`, `xds:///`) or an HTTP URL are not VIP dials.
+ * watching resolver (`kubernetes:///`, `xds:///`), an HTTP URL, or a path after the port (`check http
+ * database:3306/readyz`: gRPC targets have no path) are not VIP dials.
  */
 export function configTargetsNaming(model: AnalysisModel, service: Service, port: ServicePort, grpcPort: boolean): ConfigTarget[] {
   const ports = [port.port, port.name].filter((p) => p !== undefined).map((p) => escapeRegExp(String(p)));
@@ -294,6 +295,8 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
   const says = (value: string): 'vip' | 'self' | undefined => {
     let verdict: 'vip' | 'self' | undefined;
     for (const m of value.matchAll(global)) {
+      // A path after the port (`orders:8080/readyz`) makes it a URL: gRPC targets have none.
+      if (value[m.index + m[0].length] === '/') continue;
       const scheme = /([a-z][a-z0-9+.-]*):\/*$/i.exec(value.slice(0, m.index + 1))?.[1]?.toLowerCase();
       if (scheme === 'kubernetes' || scheme === 'xds') verdict ??= 'self';
       else if (scheme && NOT_VIP_SCHEMES.has(scheme)) continue;

@@ -15,6 +15,8 @@ const frontend = (env: Record<string, string>) => app({ name: 'frontend', namesp
 const repo = app({ name: 'repo', portName: 'server', port: 8081, namespace: 'shop' });
 const goServer =
   'package main\n\nimport (\n\t"net"\n\n\t"google.golang.org/grpc"\n)\n\nfunc main() {\n\tlis, _ := net.Listen("tcp", ":8081")\n\ts := grpc.NewServer()\n\ts.Serve(lis)\n}\n';
+const database = app({ name: 'database', portName: 'db', port: 3306, namespace: 'shop' });
+const grpcOnOtherPort = goServer.replace(':8081', ':9999');
 const ordersHeadless =
   'apiVersion: v1\nkind: Service\nmetadata: {name: orders-headless, namespace: shop}\nspec: {clusterIP: None, selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n';
 const configMap = (data: string) =>
@@ -44,6 +46,14 @@ runRuleTests(rule, {
         'k8s/orders.yaml': orders,
         'k8s/orders-headless.yaml': ordersHeadless,
         'k8s/frontend.yaml': frontend({ ORDERS_ADDR: 'orders-headless.shop.svc.cluster.local.:50051' }),
+      },
+    },
+    {
+      name: 'an address followed by a URL path (a health check in a script) is HTTP, though gRPC server code runs behind',
+      files: {
+        'k8s/database.yaml': database,
+        'database/main.go': grpcOnOtherPort,
+        'k8s/cm.yaml': configMap('    check.sh: podcli check http database.shop:3306/readyz\n'),
       },
     },
     {
