@@ -82,6 +82,16 @@ function shapes(): Shape[] {
     'chart/values.yaml': 'a: 1\n',
     'chart/templates/svc.yaml': helm,
   };
+  // Overlays over a base with a large CRD (argo-workflows: 40 kustomizations over 11 MB of CRDs took minutes).
+  let schema = '';
+  for (let i = 0; schema.length < 100_000; i++) schema += `          f${i}: {type: object, description: "field ${i} of the schema"}\n`;
+  const crd = `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: orders.acme.io}\nspec:\n  group: acme.io\n  versions:\n    - name: v1\n      schema:\n        openAPIV3Schema:\n          properties:\n${schema.replace(/^ {10}/gm, '            ')}`;
+  const overlays: Record<string, string> = {
+    'base/crd.yaml': crd,
+    'base/app.yaml': pair(0),
+    'base/kustomization.yaml': 'resources: [crd.yaml, app.yaml]\n',
+  };
+  for (let i = 0; i < 20; i++) overlays[`overlays/o${i}/kustomization.yaml`] = `namePrefix: o${i}-\nresources: [../../base]\n`;
   return [
     { name: 'minified JS bundle (580 KB, one line)', files: { 'bundle.js': js }, baseline: treeBaseline('javascript', js) },
     { name: 'Python, 1 MB of statements', files: { 'app.py': py }, baseline: treeBaseline('python', py) },
@@ -90,6 +100,7 @@ function shapes(): Shape[] {
     { name: 'Helm template, 500 KB of `{{` never closed', files: { 'templates/svc.yaml': helm }, baseline: yamlBaseline({ helm }) },
     { name: 'the same inside a chart', files: chart, baseline: yamlBaseline({ helm }) },
     { name: '400 identical Service/Deployment pairs', files: { 'pairs.yaml': pairs }, baseline: yamlBaseline({ pairs }) },
+    { name: '20 Kustomize overlays of a base with a 100 KB CRD', files: overlays, baseline: yamlBaseline(overlays) },
   ];
 }
 
