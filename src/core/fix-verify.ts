@@ -246,7 +246,8 @@ function verify(
     keyOf,
   );
   const check = (batch: Finding[]): Finding[] => {
-    const edits = batch.flatMap((f) => f.fix!.edits);
+    // Twins (one base line's fix, reported once per overlay that builds on it) carry the same edits: applied once.
+    const edits = [...new Map(batch.flatMap((f) => f.fix!.edits).map((e) => [editKeyOf(e), e])).values()];
     const edited = new Map(files);
     for (const [file, list] of byFile(edits)) edited.set(file, factsOf(file, applyEdits(files.get(file)!.text, list)));
     if (counters) {
@@ -287,7 +288,9 @@ function verify(
       .map((group) => {
         const taken = new Set(selectFixes(group.map((f) => f.fix!)));
         const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
-        const picked = batch.length > 0 ? batch : [group[0]!];
+        // A fix's twins (the same edits) go with it: one re-analysis settles them all, instead of one each.
+        const keys = new Set((batch.length > 0 ? batch : [group[0]!]).map((f) => fixKeyOf(f.fix!)));
+        const picked = group.filter((f) => keys.has(fixKeyOf(f.fix!)));
         round.push(...picked);
         const done = new Set(picked);
         return group.filter((f) => !done.has(f));
@@ -303,6 +306,14 @@ function verify(
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;
   return out.map((f) => (survivors.has(f) ? { ...f, fix: undefined } : f));
+}
+
+function editKeyOf(e: TextEdit): string {
+  return `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+}
+
+function fixKeyOf(fix: Fix): string {
+  return fix.edits.map(editKeyOf).join('\n');
 }
 
 /** Inserted text in the file's line ending; nothing inserted in front of a byte-order mark. */

@@ -40,8 +40,20 @@ const FILES: Record<string, string> = {
       selector: {app: orders}
       ports: [{name: grpc, port: 50051, appProtocol: grpc}]
   `,
+  '/repo/deploy/base/crd.yaml': yaml`
+    apiVersion: apiextensions.k8s.io/v1
+    kind: CustomResourceDefinition
+    metadata:
+      name: orders.acme.io
+    spec:
+      group: acme.io
+      names: {kind: Order, plural: orders}
+      scope: Namespaced
+      versions: [{name: v1, served: true, storage: true, schema: {openAPIV3Schema: {type: object}}}]
+  `,
   '/repo/deploy/base/kustomization.yaml': yaml`
     resources:
+      - crd.yaml
       - deployment.yaml
       - service.yaml
     configMapGenerator:
@@ -141,5 +153,28 @@ describe('Kustomize units', () => {
     // Its fix edits the base container (the overlay did not rename the container map).
     const fix = prestop[0]!.fix!;
     assert.equal(fix.edits[0]!.file, '/repo/deploy/base/deployment.yaml');
+  });
+
+  it('carries no CustomResourceDefinition into its overlays: a schema no rule reads, often megabytes of it', () => {
+    const kinds = new Set(result.model.objects.filter((o) => o.unit?.kind === 'kustomize').map((o) => o.kind));
+    assert.deepEqual([...kinds].sort(), ['ConfigMap', 'Deployment', 'Service']);
+    assert.ok(!result.model.objects.some((o) => o.kind === 'CustomResourceDefinition'));
+  });
+});
+
+describe('Kustomize overlays sharing a base line to fix', () => {
+  it('verify the one fix the overlays share once: one re-analysis for twelve findings, each keeping the fix', async () => {
+    await initKubeconn();
+    const ws = createWorkspace();
+    ws.setFile('/r/base/app.yaml', FILES['/repo/deploy/base/deployment.yaml']!);
+    ws.setFile('/r/base/svc.yaml', FILES['/repo/deploy/base/service.yaml']!);
+    ws.setFile('/r/base/kustomization.yaml', 'resources: [app.yaml, svc.yaml]\n');
+    for (let i = 0; i < 12; i++) ws.setFile(`/r/overlays/o${i}/kustomization.yaml`, `namePrefix: o${i}-\nresources: [../../base]\n`);
+    const prestop = ws.analyze().findings.filter((f) => f.ruleId === 'prestop-sleep');
+    assert.equal(prestop.length, 12);
+    assert.equal(new Set(prestop.map((f) => JSON.stringify(f.fix?.edits))).size, 1, 'one edit of the base, twelve times');
+    assert.equal(ws.verifyCounters.reanalyses, 1);
+    assert.equal(ws.verifyCounters.reanalysedFixes, 12);
+    assert.equal(ws.verifyCounters.dropped, 0);
   });
 });
