@@ -394,10 +394,13 @@ function assignments(text: string, make: boolean): Map<string, string> {
 function expandVariables(word: string, vars: ReadonlyMap<string, string>): string {
   let out = word;
   for (let depth = 0; depth < 4 && /\$[({\w]/.test(out); depth++) {
-    const next = out.replace(/\$(?:\{(\w+)(?::?-([^}]*))?\}|\((\w+)\)|(\w+))/g, (whole, a, fallback, b, c) => {
-      const value = vars.get(a ?? b ?? c);
-      return value ?? (typeof fallback === 'string' && !fallback.includes('$') ? fallback : whole);
-    });
+    const next = out.replace(
+      /\$(?:\{(\w+)(?::?-([^}]*))?\}|\((\w+)\)|(\w+))/g,
+      (whole: string, a?: string, fallback?: string, b?: string, c?: string) => {
+        const value = vars.get(a ?? b ?? c ?? '');
+        return value ?? (typeof fallback === 'string' && !fallback.includes('$') ? fallback : whole);
+      },
+    );
     if (next === out) break;
     out = next;
   }
