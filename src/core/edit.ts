@@ -171,6 +171,16 @@ function indentStep(text: string, map: YAMLMap<Scalar, Node>): number {
   return m ? Math.min(m[1]!.length, 8) : 2;
 }
 
+/** One edit as a key: two edits with equal keys are the same edit. */
+export function editKey(e: Pick<TextEdit, 'file' | 'start' | 'end' | 'text'>): string {
+  return `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
+}
+
+/** One fix as a key, whatever the order of its edits: two fixes with equal keys make the same change. */
+export function fixKey(fix: Pick<Fix, 'edits'>): string {
+  return fix.edits.map(editKey).sort().join('\n');
+}
+
 /** Apply edits to a text (non-overlapping; applied from the end so offsets stay valid). */
 export function applyEdits(text: string, edits: readonly Pick<TextEdit, 'start' | 'end' | 'text'>[]): string {
   const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);

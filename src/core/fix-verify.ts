@@ -5,7 +5,7 @@
 // new problem may appear); a fix is also re-analysed (its rule re-run on the edited workspace) and dropped
 // when its finding survives. Re-analysis is batched per file: the non-overlapping fixes of a file are checked
 // together in one model, and only those that fail there are re-checked alone.
-import { applyEdits, eolOf, selectFixes } from './edit.js';
+import { applyEdits, editKey, eolOf, fixKey, selectFixes } from './edit.js';
 import { editedManifestParsesCleanly, extractFacts, YAML_FILE, type FileFacts } from './facts/index.js';
 import { languageOfFile } from './facts/grpc/index.js';
 import { CleanChunks, documentStarts, documentsTied } from './facts/manifests.js';
@@ -126,7 +126,7 @@ function verify(
   const reparses = (file: string, edits: readonly TextEdit[], keep = false): boolean => {
     const facts = files.get(file)!;
     const known = cache.of(facts);
-    const key = edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
+    const key = edits.map(editKey).join('\n');
     let ok = known.get(key);
     if (ok === undefined) {
       const text = applyEdits(facts.text, edits);
@@ -166,7 +166,7 @@ function verify(
     const f = findings[i]!;
     const facts = files.get(f.file);
     if (!fix || !facts || !fix.edits.every((e) => e.file === f.file)) return;
-    const edits = fix.edits.map((e) => `${e.start}:${e.end}:${e.text}`).join('\0');
+    const edits = fix.edits.map(editKey).join('\n');
     verdictKeys.set(fix, `${f.file}\0${f.ruleId}\0${f.message}\0${JSON.stringify(f.related)}\0${edits}\0${regions.of(facts, fix.edits)}`);
   });
   /** A fix whose re-analysis verdict is not known needs the facts of its re-parse. */
@@ -247,7 +247,7 @@ function verify(
   );
   const check = (batch: Finding[]): Finding[] => {
     // Twins (one base line's fix, reported once per overlay that builds on it) carry the same edits: applied once.
-    const edits = [...new Map(batch.flatMap((f) => f.fix!.edits).map((e) => [editKeyOf(e), e])).values()];
+    const edits = [...new Map(batch.flatMap((f) => f.fix!.edits).map((e) => [editKey(e), e])).values()];
     const edited = new Map(files);
     for (const [file, list] of byFile(edits)) edited.set(file, factsOf(file, applyEdits(files.get(file)!.text, list)));
     if (counters) {
@@ -289,8 +289,8 @@ function verify(
         const taken = new Set(selectFixes(group.map((f) => f.fix!)));
         const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
         // A fix's twins (the same edits) go with it: one re-analysis settles them all, instead of one each.
-        const keys = new Set((batch.length > 0 ? batch : [group[0]!]).map((f) => fixKeyOf(f.fix!)));
-        const picked = group.filter((f) => keys.has(fixKeyOf(f.fix!)));
+        const keys = new Set((batch.length > 0 ? batch : [group[0]!]).map((f) => fixKey(f.fix!)));
+        const picked = group.filter((f) => keys.has(fixKey(f.fix!)));
         round.push(...picked);
         const done = new Set(picked);
         return group.filter((f) => !done.has(f));
@@ -306,14 +306,6 @@ function verify(
   if (survivors.size === 0) return out;
   if (counters) counters.dropped += survivors.size;
   return out.map((f) => (survivors.has(f) ? { ...f, fix: undefined } : f));
-}
-
-function editKeyOf(e: TextEdit): string {
-  return `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
-}
-
-function fixKeyOf(fix: Fix): string {
-  return fix.edits.map(editKeyOf).join('\n');
 }
 
 /** Inserted text in the file's line ending; nothing inserted in front of a byte-order mark. */

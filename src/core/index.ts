@@ -18,7 +18,7 @@ export {
   type UserConfig,
 } from './config.js';
 export { commentSyntaxOf, extractFacts, isAnalysable, tooLargeMessage, type CommentSyntax, type FileFacts } from './facts/index.js';
-export { applyEdits, selectFixes } from './edit.js';
+export { applyEdits, editKey, fixKey, selectFixes } from './edit.js';
 export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
 export { escapeRegExp, LineIndex } from './text.js';
 export { pushTo } from './multimap.js';

@@ -7,9 +7,11 @@ import {
   type AnalysisResult,
   disableLineEdit,
   disableObjectEdit,
+  editKey,
   type FileFacts,
   type Finding,
   type Fix,
+  fixKey,
   type Rule,
   selectFixes,
   type TextEdit,
@@ -55,8 +57,6 @@ export function toWorkspaceEdit(ctx: ActionContext, edits: readonly TextEdit[]):
   }
   return { changes };
 }
-
-const editKey = (e: TextEdit): string => `${e.file}\0${e.start}\0${e.end}\0${e.text}`;
 
 /** The union of several fixes' edits with shared edits once, or undefined when two of them conflict. */
 export function unionOfEdits(fixes: readonly Fix[]): TextEdit[] | undefined {
@@ -171,7 +171,7 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
 function splitByEdits(group: Candidate[]): { edits: TextEdit[]; members: Candidate[] }[] {
   const parts = new Map<string, { edits: TextEdit[]; members: Candidate[] }>();
   for (const c of group) {
-    const key = c.fix.edits.map(editKey).sort().join('\n');
+    const key = fixKey(c.fix);
     const part = parts.get(key);
     if (part) part.members.push(c);
     else parts.set(key, { edits: c.fix.edits, members: [c] });
@@ -186,7 +186,7 @@ function splitByEdits(group: Candidate[]): { edits: TextEdit[]; members: Candida
  */
 function fixAllOfRule(ctx: ActionContext, ruleId: string, diagnostics: Diagnostic[]): CodeAction | undefined {
   const title = `Fix all kubeconn/${ruleId} problems`;
-  const ofRule = ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix);
+  const ofRule = fixableOfRule(ctx, ruleId);
   if (ctx.resolvesEdits) {
     if (distinctFixes(ofRule.map((f) => f.fix!)) < 2) return undefined;
     const data: FixAllData = { fixAllOfRule: ruleId };
@@ -200,10 +200,7 @@ function fixAllOfRule(ctx: ActionContext, ruleId: string, diagnostics: Diagnosti
 
 /** `codeAction/resolve` of a lazily offered "Fix all <rule> problems": its edit, from the current analysis. */
 export function resolveFixAll(ctx: ActionContext, action: CodeAction, data: FixAllData): CodeAction {
-  const fixes = verifiedFixes(
-    ctx,
-    ctx.result.findings.filter((f) => f.ruleId === data.fixAllOfRule && f.fix),
-  );
+  const fixes = verifiedFixes(ctx, fixableOfRule(ctx, data.fixAllOfRule));
   const edit = fixes.length > 0 ? toWorkspaceEdit(ctx, selectFixes(fixes)) : undefined;
   // No fix passed (or the analysis changed under it): an empty edit, never a stale one.
   return { ...action, edit: edit ?? { changes: {} } };
@@ -211,6 +208,11 @@ export function resolveFixAll(ctx: ActionContext, action: CodeAction, data: FixA
 
 export function isFixAllData(data: unknown): data is FixAllData {
   return typeof data === 'object' && data !== null && typeof (data as FixAllData).fixAllOfRule === 'string';
+}
+
+/** The rule's findings in the current analysis that carry a fix (not yet verified). */
+function fixableOfRule(ctx: ActionContext, ruleId: string): Finding[] {
+  return ctx.result.findings.filter((f) => f.ruleId === ruleId && f.fix);
 }
 
 function verifiedFixes(ctx: ActionContext, findings: readonly Finding[]): Fix[] {
@@ -221,7 +223,7 @@ function verifiedFixes(ctx: ActionContext, findings: readonly Finding[]): Fix[] 
 }
 
 function distinctFixes(fixes: readonly Fix[]): number {
-  return new Set(fixes.map((f) => f.edits.map(editKey).sort().join('\n'))).size;
+  return new Set(fixes.map(fixKey)).size;
 }
 
 /** Fix-on-save: the safe fixes of a file's findings whose edits stay inside that file. */

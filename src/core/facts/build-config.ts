@@ -357,7 +357,7 @@ export function commandDecls(text: string, dir: string, via: BuildDecl['via']): 
     const at = { start: m.index, end: m.index + m[0].length };
     const builds = tags.map((t) => {
       const word = unquote(t);
-      return { image: tagImage(expandVariables(word, vars)), imageVar: VARIABLE_WORD.exec(word)?.slice(1).find(Boolean) };
+      return { image: tagImage(expandVariables(word, vars)), imageVar: variableName(VARIABLE_WORD.exec(word)) };
     });
     const known = builds.filter((b) => b.image !== undefined || b.imageVar !== undefined);
     for (const b of known.length > 0 ? known : [{ image: undefined, imageVar: undefined }])
@@ -366,8 +366,25 @@ export function commandDecls(text: string, dir: string, via: BuildDecl['via']): 
   return out;
 }
 
-/** A word that is one whole variable reference: `${IMG}`, `$(IMG)` (make), `$IMG`, `${IMG:-default}`. */
-export const VARIABLE_WORD = /^\$(?:\{(\w+)(?::?[-=][^}]*)?\}|\((\w+)\)|(\w+))$/;
+/**
+ * A variable reference: `${IMG}`, `$(IMG)` (make), `$IMG`, `${IMG:-default}` / `${IMG:=default}`. Groups: the
+ * name in braces, its default, the name in parentheses, the bare name (`variableName` picks the name).
+ */
+const VARIABLE_REFERENCE = String.raw`\$(?:\{(\w+)(?::?[-=]([^}]*))?\}|\((\w+)\)|(\w+))`;
+
+/** A word that is one whole variable reference. */
+export const VARIABLE_WORD = new RegExp(`^${VARIABLE_REFERENCE}$`);
+
+/** The variable named by a match of VARIABLE_WORD. */
+export function variableName(m: RegExpExecArray | null): string | undefined {
+  return m ? (m[1] ?? m[3] ?? m[4]) : undefined;
+}
+
+/**
+ * Any computed part of a tag: a workflow expression (`${{ github.sha }}`), a variable reference, or a command
+ * (`$(shell git describe)`) — wider than VARIABLE_REFERENCE, since any of them hides what the tag says there.
+ */
+const COMPUTED_PART = new RegExp(String.raw`\$\{\{[^}]*\}\}|\$(?:\{[^}]*\}|\([^)]*\)|\w+)`, 'g');
 
 /**
  * Literal variable assignments of a Makefile (`X = v`, `X := v`, `X ?= v`, `export X ?= v`) or a script
@@ -395,7 +412,7 @@ function expandVariables(word: string, vars: ReadonlyMap<string, string>): strin
   let out = word;
   for (let depth = 0; depth < 4 && /\$[({\w]/.test(out); depth++) {
     const next = out.replace(
-      /\$(?:\{(\w+)(?::?-([^}]*))?\}|\((\w+)\)|(\w+))/g,
+      new RegExp(VARIABLE_REFERENCE, 'g'),
       (whole: string, a?: string, fallback?: string, b?: string, c?: string) => {
         const value = vars.get(a ?? b ?? c ?? '');
         return value ?? (typeof fallback === 'string' && !fallback.includes('$') ? fallback : whole);
@@ -465,7 +482,7 @@ function bakeDecls(text: string, dir: string, json: boolean): BuildDecl[] {
  * nothing of it is known.
  */
 function tagImage(tag: string): string | undefined {
-  const marked = tag.replace(/\$\{\{[^}]*\}\}|\$(?:\{[^}]*\}|\([^)]*\)|\w+)/g, '\u0001');
+  const marked = tag.replace(COMPUTED_PART, '\u0001');
   const repo = marked.replace(/:[^/]*$/, '');
   const computed = repo.lastIndexOf('\u0001');
   const known = computed === -1 ? repo : repo[computed + 1] === '/' ? repo.slice(computed + 2) : '';

@@ -6,7 +6,7 @@
 // `build`), then by name: the image's last path segment (or the container's name) names the Dockerfile's
 // folder (`…/orders/Dockerfile`) or the file (`orders.Dockerfile`).
 import path from 'node:path';
-import { MATRIX_SLOT, VARIABLE_WORD, type BuildDecl } from '../facts/build-config.js';
+import { MATRIX_SLOT, VARIABLE_WORD, variableName, type BuildDecl } from '../facts/build-config.js';
 import type { DfCopy, DfStage, DockerfileFacts } from '../facts/dockerfile.js';
 import type { FileFacts } from '../facts/index.js';
 import type { ShellScript } from '../facts/shell.js';
@@ -148,7 +148,8 @@ export class ImageIndex {
    * stage, resolved in its build context) hold the file — the most specific source wins; a `COPY . .` counts
    * as the whole context, so with several root-context Dockerfiles only the one that copies the file's folder
    * claims it; between equally specific ones, the Dockerfile nearest the file. None when the file's path below
-   * that build context is matched by `notUnder` (test-harness folders). A Dockerfile that builds no deployed image (a profiling or debug variant) claims nothing.
+   * that build context is matched by `notUnder` (test-harness folders). A Dockerfile that builds no deployed
+   * image (a profiling or debug variant) claims nothing.
    */
   containersForSourceFile(file: string, notUnder?: RegExp): Container[] {
     const target = norm(file);
@@ -241,7 +242,7 @@ export class ImageIndex {
     }
     // An image written as a variable for envsubst (`image: ${IMG}`) is whatever the builds tagged with that variable
     // produce (`docker build -t ${IMG}`); where several files declare one, the nearest to the manifest.
-    const variable = VARIABLE_WORD.exec(image.trim())?.slice(1).find(Boolean);
+    const variable = variableName(VARIABLE_WORD.exec(image.trim()));
     const manifestDir = posix.dirname(norm(container.workload.object.file));
     const byVariable = variable === undefined ? [] : this.decls.filter((d) => d.imageVar === variable);
     const nearest = Math.min(Infinity, ...byVariable.map((d) => folderDistance(d.context, manifestDir)));
