@@ -281,16 +281,60 @@ function verify(
     }
   }
   const checked = [...groups.values()].flat();
+  // A round counts findings by rule, file and message, so a fix whose finding another fix of the round removes
+  // would be credited with it: a fix that edits a document another fix's finding cites (where it is, or a related
+  // location) waits for a later round. What a rule reads without citing it is not seen (documented limit).
+  const documentsOf = (located: readonly { file: string; start: number; end?: number }[]): string[] => {
+    const out = new Set<string>();
+    for (const l of located) {
+      const facts = files.get(l.file);
+      if (!facts) continue;
+      // An insertion at a document start touches the document before it too.
+      for (const at of [Math.max(0, l.start - 1), l.start, l.end ?? l.start]) out.add(`${l.file}\0${regions.documentAt(facts, at)}`);
+    }
+    return [...out];
+  };
+  const fixKeys = new Map<Finding, string>();
+  const keyOfFix = (f: Finding): string => {
+    let key = fixKeys.get(f);
+    if (key === undefined) fixKeys.set(f, (key = fixKey(f.fix!)));
+    return key;
+  };
   let remaining = [...groups.values()];
   while (remaining.length > 0) {
     const round: Finding[] = [];
+    const edited = new Map<string, Set<string>>(); // document → keys of the round's fixes that edit it
+    const cited = new Map<string, Set<string>>(); // document → keys of the round's fixes whose findings cite it
+    const clashes = (key: string, docs: readonly string[], by: Map<string, Set<string>>) =>
+      docs.some((d) => [...(by.get(d) ?? [])].some((k) => k !== key));
+    const add = (key: string, docs: readonly string[], to: Map<string, Set<string>>) => {
+      for (const d of docs) {
+        const keys = to.get(d);
+        if (keys) keys.add(key);
+        else to.set(d, new Set([key]));
+      }
+    };
     remaining = remaining
       .map((group) => {
         const taken = new Set(selectFixes(group.map((f) => f.fix!)));
         const batch = group.filter((f) => f.fix!.edits.every((e) => taken.has(e)));
         // A fix's twins (the same edits) go with it: one re-analysis settles them all, instead of one each.
-        const keys = new Set((batch.length > 0 ? batch : [group[0]!]).map((f) => fixKey(f.fix!)));
-        const picked = group.filter((f) => keys.has(fixKey(f.fix!)));
+        const byKey = new Map<string, Finding[]>();
+        for (const g of group) pushTo(byKey, keyOfFix(g), g);
+        const keys = new Set<string>();
+        for (const f of batch.length > 0 ? batch : [group[0]!]) {
+          const key = keyOfFix(f);
+          if (keys.has(key)) continue;
+          const twins = byKey.get(key)!;
+          const edits = documentsOf(f.fix!.edits);
+          const cites = documentsOf(twins.flatMap((t) => [t, ...t.related]));
+          // The round's first fix always goes: every round settles at least one.
+          if (round.length + keys.size > 0 && (clashes(key, edits, cited) || clashes(key, cites, edited))) continue;
+          keys.add(key);
+          add(key, edits, edited);
+          add(key, cites, cited);
+        }
+        const picked = group.filter((f) => keys.has(keyOfFix(f)));
         round.push(...picked);
         const done = new Set(picked);
         return group.filter((f) => !done.has(f));
@@ -470,6 +514,19 @@ class RegionIndex {
       to = starts.find((s) => s > hi) ?? text.length;
     }
     return hashOf(text, from, to);
+  }
+
+  /** The index of the document of `facts` that holds `offset` (0 where documents are not independent). */
+  documentAt(facts: FileFacts, offset: number): number {
+    const starts = this.startsOf(facts);
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** Offsets where the file's `---` documents start; just [0] where documents are not independent. */

@@ -238,6 +238,57 @@ describe('fix safety', () => {
       assert.equal(f?.suggestions.length, 1);
     });
 
+    it('drops an idle fix whose finding another fix of the same re-analysis round removes', () => {
+      // Finding A (first document) cites the second document; its fix only adds a key to the first, and does
+      // nothing for A. Finding B's fix edits the second document, which removes B and A. Re-analysed in one
+      // round, A's count drops as if its own fix had worked.
+      const TWO = `${DOC}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  b: "1"\n`;
+      const second = TWO.indexOf('b: "1"');
+      const file = '/p/c.yaml';
+      const rule = defineRule({
+        id: 'fake-cited',
+        meta: {
+          type: 'problem',
+          category: 'shutdown',
+          description: 'Test rule',
+          remediation: 'None.',
+          severity: 'warning',
+          messages: { m: 'finding {{id}}', f: 'fix {{id}}' },
+        },
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
+        check({ model, report }) {
+          const text = model.files.get(file)!.text;
+          if (!text.includes('b: "1"')) return;
+          const b = text.indexOf('b: "1"');
+          const end = text.indexOf('\n---');
+          report({
+            messageId: 'm',
+            data: { id: 'A' },
+            at: { file, start: 0, end: 10 },
+            related: [{ at: { file, start: b, end: b + 6 }, message: 'the value A reads' }],
+            fix: { messageId: 'f', data: { id: 'A' }, edits: [{ file, start: end, end, text: '\n  c: "1"' }] },
+          });
+          report({
+            messageId: 'm',
+            data: { id: 'B' },
+            at: { file, start: b, end: b + 6 },
+            fix: { messageId: 'f', data: { id: 'B' }, edits: [{ file, start: b, end: b + 6, text: 'b: "2"' }] },
+          });
+        },
+      });
+      const ws = new Workspace({}, [rule]);
+      ws.setFile(file, TWO);
+      const findings = ws.analyze().findings;
+      assert.deepEqual(
+        findings.map((f) => [f.message, f.start, f.fix !== undefined]),
+        [
+          ['finding A', 0, false],
+          ['finding B', second, true],
+        ],
+      );
+      assert.equal(ws.verifyCounters.reanalyses, 2, 'two rounds: A alone, then B');
+    });
+
     it('drops a fix and a suggestion whose result does not parse (a duplicate key)', () => {
       const [f] = lint({ 'c.yaml': DOC }, [fake({ dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' } })]);
       assert.equal(f?.fix, undefined);
