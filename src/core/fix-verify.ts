@@ -284,13 +284,13 @@ function verify(
   // A round counts findings by rule, file and message, so a fix whose finding another fix of the round removes
   // would be credited with it: a fix that edits a document another fix's finding cites (where it is, or a related
   // location) waits for a later round. What a rule reads without citing it is not seen (documented limit).
-  const documentsOf = (located: readonly { file: string; start: number; end?: number }[]): string[] => {
+  const documentsOf = (located: readonly { file: string; start: number; end: number }[]): string[] => {
     const out = new Set<string>();
     for (const l of located) {
       const facts = files.get(l.file);
       if (!facts) continue;
       // An insertion at a document start touches the document before it too.
-      for (const at of [Math.max(0, l.start - 1), l.start, l.end ?? l.start]) out.add(`${l.file}\0${regions.documentAt(facts, at)}`);
+      for (const at of [Math.max(0, l.start - 1), l.start, l.end]) out.add(`${l.file}\0${regions.documentAt(facts, at)}`);
     }
     return [...out];
   };
@@ -305,8 +305,12 @@ function verify(
     const round: Finding[] = [];
     const edited = new Map<string, Set<string>>(); // document → keys of the round's fixes that edit it
     const cited = new Map<string, Set<string>>(); // document → keys of the round's fixes whose findings cite it
+    // Does another fix of the round (a key other than `key`) edit or cite one of `docs`?
     const clashes = (key: string, docs: readonly string[], by: Map<string, Set<string>>) =>
-      docs.some((d) => [...(by.get(d) ?? [])].some((k) => k !== key));
+      docs.some((d) => {
+        const keys = by.get(d);
+        return keys !== undefined && (keys.size > 1 || !keys.has(key));
+      });
     const add = (key: string, docs: readonly string[], to: Map<string, Set<string>>) => {
       for (const d of docs) {
         const keys = to.get(d);

@@ -10,7 +10,7 @@ import { before, describe, it } from 'node:test';
 import { applyFixes, writeFixed } from '../../src/cli/main.js';
 import { allRules, applyEdits, initKubeconn, selectFixes, Workspace } from '../../src/api.js';
 import type { Finding } from '../../src/core/finding.js';
-import { defineRule, type Rule } from '../../src/core/rule.js';
+import { defineRule, type Rule, type RuleMeta } from '../../src/core/rule.js';
 import { app } from '../rules/grpc-k8s.js';
 import { repoRoot } from '../helpers/paths.js';
 
@@ -197,17 +197,19 @@ describe('fix safety', () => {
   describe('the central check drops what a rule gets wrong', () => {
     const DOC = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg # keep me\ndata:\n  a: "1"\n';
     const edit = (start: number, end: number, text: string) => ({ file: '/p/c.yaml', start, end, text });
+    // The test rules below: one finding per id, each with its fix.
+    const FAKE_META = {
+      type: 'problem',
+      category: 'shutdown',
+      description: 'Test rule',
+      remediation: 'None.',
+      severity: 'warning',
+      messages: { m: 'finding {{id}}', f: 'fix {{id}}' },
+    } satisfies RuleMeta;
     const fake = (fixes: Record<string, { start: number; end: number; text: string }>) =>
       defineRule({
         id: 'fake',
-        meta: {
-          type: 'problem',
-          category: 'shutdown',
-          description: 'Test rule',
-          remediation: 'None.',
-          severity: 'warning',
-          messages: { m: 'finding {{id}}', f: 'fix {{id}}' },
-        },
+        meta: FAKE_META,
         // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
         check({ model, report }) {
           const facts = model.files.get('/p/c.yaml')!;
@@ -247,14 +249,7 @@ describe('fix safety', () => {
       const file = '/p/c.yaml';
       const rule = defineRule({
         id: 'fake-cited',
-        meta: {
-          type: 'problem',
-          category: 'shutdown',
-          description: 'Test rule',
-          remediation: 'None.',
-          severity: 'warning',
-          messages: { m: 'finding {{id}}', f: 'fix {{id}}' },
-        },
+        meta: FAKE_META,
         // eslint-disable-next-line @typescript-eslint/unbound-method -- the rule context's members are closures
         check({ model, report }) {
           const text = model.files.get(file)!.text;
