@@ -181,7 +181,8 @@ async function run(argv: string[]): Promise<number> {
   }
   if (values.fix) applyFixes(ws, true, progress, roots);
 
-  const result = progress.analyze(ws);
+  // Only the JSON report lists suggestions: for the others they are neither verified nor kept.
+  const result = progress.analyze(ws, undefined, { suggestions: format === 'json' });
   progress.done();
   const cwd = process.cwd();
   const keep = (severity: string) => !values.quiet || severity === 'error';
@@ -302,7 +303,8 @@ export function applyFixes(ws: Workspace, write = true, progress?: Progress, roo
   const original = new Map<string, string>();
   for (let pass = 0; pass < 10; pass++) {
     const byFile = new Map<string, Fix[]>();
-    for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`) : ws.analyze()).findings) {
+    const fixesOnly = { suggestions: false };
+    for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`, fixesOnly) : ws.analyze(fixesOnly)).findings) {
       if (!f.fix || f.fix.edits.some((e) => e.file !== f.file)) continue;
       pushTo(byFile, f.file, f.fix);
     }

@@ -2,7 +2,7 @@
 // shown only when stderr is a terminal and only once the run has taken a few seconds, and erased before the
 // report is written. The report itself (stylish, JSON, SARIF on stdout or a file) never contains it. The
 // analysis is synchronous, so the line is updated from the work loop, at most every 100 ms.
-import type { AnalysisResult, Workspace } from '../api.js';
+import type { AnalysisResult, AnalyzeOptions, Workspace } from '../api.js';
 
 /** How long a run goes before progress appears (KUBECONN_PROGRESS_AFTER_MS overrides it, for tests). */
 const AFTER_MS = Number(process.env.KUBECONN_PROGRESS_AFTER_MS ?? 2000);
@@ -30,8 +30,8 @@ export class Progress {
   }
 
   /** The analysis step by step (linking, then each rule), reporting which rule runs. */
-  analyze(ws: Workspace, what = 'analysing'): AnalysisResult {
-    const steps = ws.analyzeSteps();
+  analyze(ws: Workspace, what = 'analysing', options?: AnalyzeOptions): AnalysisResult {
+    const steps = ws.analyzeSteps(options);
     const total = ws.rules.length;
     let done = 0;
     this.update(`${what}: linking ${ws.files().length} files`, true);

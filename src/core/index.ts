@@ -1,7 +1,7 @@
 // The public API of the analysis core: everything a front end (CLI, ESLint plugin, language server, VS Code
 // extension) uses, and nothing else; front ends import the core only from here. The rule registry is not
 // part of the core: front ends pass it to the Workspace (src/api.ts wires the default one).
-export { Workspace, type AnalysisResult } from './workspace.js';
+export { Workspace, type AnalysisResult, type AnalyzeOptions } from './workspace.js';
 export type { RuleNotice } from './engine.js';
 export { AnalysisModel } from './model/index.js';
 export type { Finding, Fix, Located, ParseProblem, RelatedLocation, Severity, Span, TextEdit, TextRange } from './finding.js';

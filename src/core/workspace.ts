@@ -33,6 +33,13 @@ export interface AnalyzeOptions {
    * fixes of the findings a code action asks for (verifyFindings): a keystroke then costs no re-analysis of fixes.
    */
   verifyFixes?: boolean;
+  /**
+   * False when the caller shows no suggestions (the CLI's stylish and SARIF reports, `--fix`): with verified
+   * fixes, suggestions are then left out of the result instead of being verified, which re-parses every file
+   * they edit. An analysis that kept them may still be returned from the cache. Ignored with `verifyFixes:
+   * false` (nothing is verified then).
+   */
+  suggestions?: boolean;
 }
 
 export class Workspace {
@@ -45,6 +52,8 @@ export class Workspace {
   private result: AnalysisResult | undefined;
   /** The latest analysis made without verifying fixes (cleared with `result`). */
   private unverified: AnalysisResult | undefined;
+  /** The latest analysis with verified fixes and no suggestions (`suggestions: false`; cleared with `result`). */
+  private fixesOnly: AnalysisResult | undefined;
   /** Per unverified analysis: the findings verified so far (verifyFindings). */
   private readonly verifiedOf = new WeakMap<AnalysisResult, Map<Finding, Finding>>();
   private opts: KubeconnOptions;
@@ -178,7 +187,9 @@ export class Workspace {
    */
   *analyzeSteps(options?: AnalyzeOptions): Generator<string, AnalysisResult> {
     const verify = options?.verifyFixes !== false;
+    const suggestions = !verify || options?.suggestions !== false;
     if (this.result) return this.result;
+    if (!suggestions && this.fixesOnly) return this.fixesOnly;
     if (!verify && this.unverified) return this.unverified;
     const version = this.version;
     this.extractDirty();
@@ -193,7 +204,8 @@ export class Workspace {
     // Every fix and suggestion is re-parsed, and every fix re-analysed, before a front end can offer it (now, or
     // on demand through verifyFindings).
     const finished = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
-    const kept = verify ? verifyFixes(files, finished, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache) : finished;
+    const offered = suggestions ? finished : finished.map((f) => (f.suggestions.length > 0 ? { ...f, suggestions: [] } : f));
+    const kept = verify ? verifyFixes(files, offered, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache) : finished;
     // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
     const located = run.notices.flatMap((n): ParseProblem[] =>
       n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
@@ -209,8 +221,9 @@ export class Workspace {
       fixesVerified: verify,
     };
     if (this.version === version) {
-      if (verify) this.result = result;
-      else this.unverified = result;
+      if (!verify) this.unverified = result;
+      else if (suggestions) this.result = result;
+      else this.fixesOnly = result;
     }
     return result;
   }
@@ -226,6 +239,7 @@ export class Workspace {
   private invalidate(): void {
     this.result = undefined;
     this.unverified = undefined;
+    this.fixesOnly = undefined;
     this.version++;
   }
 

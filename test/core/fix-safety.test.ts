@@ -364,6 +364,55 @@ describe('fix safety', () => {
       assert.equal(ws.analyze().fixesVerified, true, 'and a verified analysis is still there to be had');
     });
 
+    it('leaves suggestions out, unverified, for a caller that shows none (the CLI: stylish, SARIF, --fix)', () => {
+      const fixes = {
+        good: { start: at, end: at + 6, text: 'a: "2"' },
+        idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' },
+        dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' },
+      };
+      const shape = (fs: Finding[]) => fs.map((f) => [f.message, f.fix?.edits.length ?? 0, f.suggestions.length]);
+      const ws = new Workspace({}, [fake(fixes)]);
+      ws.setFile('/p/c.yaml', DOC);
+      const result = ws.analyze({ suggestions: false });
+      assert.equal(result.fixesVerified, true);
+      // The fixes verified as in a full analysis (the idle and the duplicating ones dropped), no suggestion at all.
+      assert.deepEqual(shape(result.findings), [
+        ['finding good', 1, 0],
+        ['finding idle', 0, 0],
+        ['finding dup', 0, 0],
+      ]);
+      // The fixes only: good and idle in one round, dup (overlapping good) alone.
+      assert.equal(ws.verifyCounters.reparses, 2);
+      assert.equal(ws.analyze({ suggestions: false }), result, 'kept until the workspace changes');
+      const full = ws.analyze();
+      assert.notEqual(full, result);
+      assert.deepEqual(shape(full.findings), [
+        ['finding good', 1, 1],
+        ['finding idle', 0, 1],
+        ['finding dup', 0, 0],
+      ]);
+      assert.equal(ws.analyze({ suggestions: false }), full, 'a full analysis serves a caller that wants less');
+      // kubeconn's rules on a Deployment and its gRPC Service: the same findings and fixes, fewer re-parses.
+      const pair = [
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  selector: {matchLabels: {app: orders}}',
+        '  template:\n    metadata: {labels: {app: orders}}\n    spec:',
+        '      containers: [{name: app, image: orders:1, ports: [{name: grpc, containerPort: 50051}]}]',
+        '---\napiVersion: v1\nkind: Service\nmetadata: {name: orders}',
+        'spec: {selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n',
+      ].join('\n');
+      const run = (options: { suggestions?: boolean }) => {
+        const w = new Workspace({}, allRules);
+        w.setFile('/p/app.yaml', pair);
+        const findings = w.analyze(options).findings;
+        return { findings, reparses: w.verifyCounters.reparses!, suggestions: findings.flatMap((f) => f.suggestions).length };
+      };
+      const [all, fixesOnly] = [run({}), run({ suggestions: false })];
+      assert.ok(all.suggestions > 0 && fixesOnly.suggestions === 0, `${all.suggestions} suggestions, then none`);
+      const fixesOf = (fs: Finding[]) => fs.map((f) => [f.ruleId, f.message, f.fix?.edits]);
+      assert.deepEqual(fixesOf(fixesOnly.findings), fixesOf(all.findings));
+      assert.ok(fixesOnly.reparses < all.reparses, `${fixesOnly.reparses} re-parses instead of ${all.reparses}`);
+    });
+
     it('drops a fix that touches a comment', () => {
       const c = DOC.indexOf('# keep me');
       const [f] = lint({ 'c.yaml': DOC.replace('a: "1"', 'a: "1" # x') }, [fake({ comment: { start: c, end: c + 9, text: '' } })]);
