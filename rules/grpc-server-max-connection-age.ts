@@ -118,11 +118,19 @@ function reachingService(model: AnalysisModel, server: ServerLink) {
     if (model.meshOf(workload)) continue; // the mesh proxy balances per request and holds the connections
     for (const service of model.servicesSelecting(workload)) {
       if (service.type === 'ExternalName') continue;
-      // Clients that watch the endpoints (kuberesolver) see new pods without reconnecting.
       const links = model.dials.linksTo(service);
-      if (links.length > 0 && links.every((l) => effectiveScheme(l) === 'kubernetes')) continue;
+      const envoys = model.dials.configLinksTo(service).filter((l) => l.envoy);
+      // Quiet when every client in the repository finds new pods without reconnecting: a client that watches the
+      // endpoints (kuberesolver), or an Envoy STRICT_DNS cluster on a headless Service (it resolves every pod,
+      // re-resolves every few seconds and balances per request). On a ClusterIP name, STRICT_DNS resolves the VIP
+      // alone and Envoy's connections stay where kube-proxy put them.
+      const rebalances = envoys.every((l) => service.headless && l.envoy!.type === 'STRICT_DNS');
+      if (links.length + envoys.length > 0 && links.every((l) => effectiveScheme(l) === 'kubernetes') && rebalances) continue;
       const grpc =
-        links.length > 0 || service.ports.some((p) => grpcPortEvidence(model, p)) || model.catalog.grpcApisBehind(service).length > 0;
+        links.length > 0 ||
+        envoys.length > 0 ||
+        service.ports.some((p) => grpcPortEvidence(model, p)) ||
+        model.catalog.grpcApisBehind(service).length > 0;
       if (grpc) return { service, workload };
     }
   }

@@ -280,7 +280,8 @@ function serviceHost(service: Service): string {
 
 /**
  * Env values and ConfigMap data that name the Service's VIP and port (`orders:50051`, `dns:///orders.shop:50051`,
- * `static://orders:50051`): a client configured from them dials the VIP even when its code is not in the repository.
+ * `static://orders:50051`), and Envoy HTTP/2 clusters whose endpoint it is: a client configured from them dials the
+ * VIP even when its code is not in the repository.
  * A bare `host:port` says gRPC only when the port already does (`grpcPort`: its name or appProtocol) or is a
  * well-known gRPC port (4317…); otherwise it is any TCP client (`REDIS_ADDR=redis-cart:6379`). Values with a
  * watching resolver (`kubernetes:///`, `xds:///`), an HTTP URL, or a path after the port (`check http
@@ -329,6 +330,19 @@ export function configTargetsNaming(model: AnalysisModel, service: Service, port
         message: `ConfigMap '${o.name}' key ${key} names the Service's address`,
         why: `named by ConfigMap '${o.name}' key ${key}`,
       });
+  }
+  // Envoy's HTTP/2 clusters on the Service's name: whatever their discovery type, a ClusterIP name resolves to the
+  // VIP alone, so Envoy holds a few connections (per worker thread) that stay on the pods kube-proxy picked.
+  for (const l of model.dials.configLinksTo(service)) {
+    if (!l.envoy || l.port !== port) continue;
+    const at = l.at ? { file: l.file, start: l.at[0], end: l.at[1] } : l.object && l.node ? nodeSpan(l.object, l.node) : undefined;
+    if (!at) continue;
+    out.push({
+      kind: 'vip',
+      at,
+      message: `Envoy cluster '${l.envoy.name}' (${l.envoy.type}) sends HTTP/2 to the Service's address`,
+      why: `the upstream of Envoy cluster '${l.envoy.name}' (${l.envoy.type}): the name resolves to the ClusterIP alone, so Envoy's few connections stay on the pods kube-proxy picked`,
+    });
   }
   return out;
 }

@@ -21,8 +21,45 @@ const deployment = (podMetadata = '{labels: {app: orders}}') => yaml`
                 containerPort: 50051
 `;
 
+/** A Service on port 8081 that nothing but an Envoy bootstrap names, and that bootstrap (cluster `type`, HTTP/2 or not). */
+const envoyFronted = (type: string, http2 = true, headless = false) => ({
+  'svc.yaml': yaml`
+    apiVersion: v1
+    kind: Service
+    metadata:
+      name: echo
+    spec:${headless ? '\n      clusterIP: None' : ''}
+      selector: {app: echo}
+      ports:
+        - name: tcp-echo
+          port: 8081
+  `,
+  'envoy/envoy.yaml': yaml`
+    static_resources:
+      clusters:
+      - name: echo
+        type: ${type}
+        lb_policy: ROUND_ROBIN${http2 ? '\n        http2_protocol_options: {}' : ''}
+        load_assignment:
+          cluster_name: echo
+          endpoints:
+          - lb_endpoints:
+            - endpoint:
+                address:
+                  socket_address: {address: echo.default.svc.cluster.local, port_value: 8081}
+  `,
+});
+
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'an Envoy STRICT_DNS cluster on a headless Service: one host per pod, re-resolved',
+      files: envoyFronted('STRICT_DNS', true, true),
+    },
+    {
+      name: 'an Envoy cluster that speaks HTTP/1.1 to the Service (a connection per request in flight)',
+      files: envoyFronted('STRICT_DNS', false),
+    },
     {
       name: 'only a port name says gRPC and a headless sibling exists: peers and balancing clients have per-pod discovery',
       files: {
@@ -154,6 +191,11 @@ runRuleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'an Envoy HTTP/2 cluster on the ClusterIP name: its few connections stay on the pods kube-proxy picked',
+      files: envoyFronted('STRICT_DNS'),
+      errors: [{ messageId: 'pinned', line: 8, column: 7, endLine: 8, endColumn: 21, related: ['envoy/envoy.yaml:13:41'] }],
+    },
     {
       name: 'port named grpc on a ClusterIP Service, with both suggestions',
       files: {

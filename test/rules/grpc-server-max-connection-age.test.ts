@@ -75,8 +75,42 @@ const java = code`
   }
 `;
 
+const headless = app({ name: 'orders', portName: 'grpc', headless: true });
+const tcpPort = app({ name: 'orders', portName: 'tcp' });
+/** An Envoy bootstrap with one HTTP/2 cluster of `type` on orders.default.svc.cluster.local:50051. */
+const envoy = (type: string, indent = '') =>
+  `admin:
+  address: {socket_address: {address: 127.0.0.1, port_value: 9901}}
+static_resources:
+  clusters:
+  - name: orders
+    connect_timeout: 0.5s
+    type: ${type}
+    lb_policy: ROUND_ROBIN
+    http2_protocol_options: {}
+    load_assignment:
+      cluster_name: orders
+      endpoints:
+      - lb_endpoints:
+        - endpoint:
+            address:
+              socket_address:
+                address: orders.default.svc.cluster.local
+                port_value: 50051
+`.replace(/^/gm, indent);
+const envoyConfigMap = (type: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: envoy\ndata:\n  envoy.yaml: |\n${envoy(type, '    ')}`;
+
 runRuleTests(rule, {
   valid: [
+    {
+      name: 'go: a headless Service whose only client is an Envoy STRICT_DNS cluster (re-resolved every 5 s)',
+      files: { 'k8s/orders.yaml': headless, 'orders/main.go': go, 'envoy/envoy.yaml': envoy('STRICT_DNS') },
+    },
+    {
+      name: 'go: the same, the bootstrap inside a ConfigMap',
+      files: { 'k8s/orders.yaml': headless, 'orders/main.go': go, 'envoy/k8s/config.yaml': envoyConfigMap('STRICT_DNS') },
+    },
     {
       name: 'go: MaxConnectionAge set',
       files: {
@@ -137,6 +171,18 @@ runRuleTests(rule, {
     },
   ],
   invalid: [
+    {
+      name: 'go: an Envoy STRICT_DNS cluster on a ClusterIP name resolves the VIP alone: its connections stay pinned',
+      files: { 'orders/main.go': go, 'k8s/orders.yaml': tcpPort, 'envoy/envoy.yaml': envoy('STRICT_DNS') },
+      errors: [{ messageId: 'noAge', ...spanOf(go, 'grpc.NewServer()'), related: ['k8s/orders.yaml:4:9'] }],
+      output: null,
+    },
+    {
+      name: 'go: a headless Service behind an Envoy LOGICAL_DNS cluster (it connects to the first address only)',
+      files: { 'orders/main.go': go, 'k8s/orders.yaml': headless, 'envoy/k8s/config.yaml': envoyConfigMap('LOGICAL_DNS') },
+      errors: [{ messageId: 'noAge', ...spanOf(go, 'grpc.NewServer()'), related: ['k8s/orders.yaml:4:9'] }],
+      output: null,
+    },
     {
       name: 'go: no keepalive; the fix adds KeepaliveParams and the imports',
       files: { 'orders/main.go': go, 'k8s/orders.yaml': orders },

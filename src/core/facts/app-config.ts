@@ -23,9 +23,30 @@ export interface ConfigEntry {
   content?: Range;
   /** Spring: the profile of a multi-document file's document (`spring.config.activate.on-profile: prod`). */
   profile?: string;
+  /** Envoy: the cluster whose endpoint this address is. */
+  envoy?: EnvoyCluster;
+}
+
+/** An Envoy cluster of a bootstrap's `static_resources` (what it does with the addresses it is given). */
+export interface EnvoyCluster {
+  name: string;
+  /**
+   * Service discovery: STRICT_DNS resolves every address of the name and re-resolves it (dns_refresh_rate, 5 s by
+   * default), LOGICAL_DNS connects to the first address only, STATIC (the default) takes the address as is.
+   */
+  type: string;
+  /** `lb_policy` (ROUND_ROBIN by default): per request, over the cluster's hosts. */
+  lbPolicy: string;
+  /** Speaks HTTP/2 to its hosts (`http2_protocol_options`, the v3 `typed_extension_protocol_options` too): gRPC can. */
+  http2: boolean;
 }
 
 export type AppConfigFormat = 'spring' | 'dotnet' | 'nginx';
+
+/** An Envoy bootstrap's static clusters' endpoints (envoyExtractor). */
+export interface EnvoyFacts {
+  entries: ConfigEntry[];
+}
 
 export interface AppConfigFacts {
   format: AppConfigFormat;
@@ -44,6 +65,8 @@ export interface OptionsBinding {
 const SPRING = /^application(?:-([\w.-]+))?\.(ya?ml|properties)$/i;
 const DOTNET = /^appsettings(?:\.([\w-]+))?\.json$/i;
 const NGINX = /\.conf(?:\.template)?$/i;
+/** Envoy bootstraps: any YAML file (read only when it says `static_resources`), JSON ones named after Envoy. */
+const ENVOY = /\.ya?ml$|envoy[^/]*\.json$/i;
 
 export const appConfigExtractor: Extractor = {
   name: 'app-config',
@@ -306,6 +329,86 @@ function readJsonConfig(text: string): { entries: ConfigEntry[]; error?: { at: n
     return { entries, error: { at: (error as { at: number }).at, message: (error as Error).message } };
   }
   return { entries };
+}
+
+/**
+ * Envoy bootstraps, an extractor of their own: it claims every YAML file, and its cheap test keeps the others
+ * (the manifests' quick re-parse verdicts hold only for files no other extractor reads).
+ */
+export const envoyExtractor: Extractor = {
+  name: 'envoy',
+  claims: (file) => !/(^|\/)(node_modules|vendor|\.git)\//.test(file) && ENVOY.test(file),
+  mayMatter: (text) => mayBeEnvoyBootstrap(text),
+  extract(facts: FileFacts) {
+    // Its YAML errors are the manifest extractor's to report (a .yaml file), or not kubeconn's (JSON).
+    const entries = readEnvoy(facts.text);
+    if (entries.length > 0) facts.envoy = { entries };
+  },
+};
+
+// ---- Envoy --------------------------------------------------------------------------------------------------
+
+/** Cheap test before parsing: an Envoy bootstrap declares its clusters under `static_resources`. */
+export function mayBeEnvoyBootstrap(text: string): boolean {
+  return text.includes('static_resources') && text.includes('clusters');
+}
+
+/**
+ * The endpoints of an Envoy bootstrap's static clusters (`static_resources.clusters[].load_assignment` and the
+ * v2 `hosts` list): one entry per socket address, `host:port`, at the address as written (offsets in `text`).
+ */
+export function readEnvoy(text: string): ConfigEntry[] {
+  const out: ConfigEntry[] = [];
+  for (const doc of parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' })) {
+    if (!('errors' in doc) || doc.errors.length > 0) continue;
+    const clusters = child(child(doc.contents, 'static_resources'), 'clusters');
+    if (!isSeq(clusters)) continue;
+    for (const c of clusters.items) {
+      const name = scalarText(child(c, 'name'));
+      if (name === undefined) continue;
+      const cluster: EnvoyCluster = {
+        name,
+        type: (scalarText(child(c, 'type')) ?? 'STATIC').toUpperCase(),
+        lbPolicy: (scalarText(child(c, 'lb_policy')) ?? 'ROUND_ROBIN').toUpperCase(),
+        http2:
+          child(c, 'http2_protocol_options') !== undefined || says(child(c, 'typed_extension_protocol_options'), 'http2_protocol_options'),
+      };
+      const addresses: (YNode | undefined)[] = [];
+      for (const group of items(child(child(c, 'load_assignment'), 'endpoints')))
+        for (const e of items(child(group, 'lb_endpoints')))
+          addresses.push(child(child(child(e, 'endpoint'), 'address'), 'socket_address'));
+      for (const h of items(child(c, 'hosts'))) addresses.push(child(h, 'socket_address'));
+      for (const a of addresses) {
+        const host = child(a, 'address');
+        const port = scalarText(child(a, 'port_value'));
+        const hostText = scalarText(host);
+        if (!isScalar(host) || !host.range || hostText === undefined || port === undefined) continue;
+        out.push({ key: `clusters.${name}`, value: `${hostText}:${port}`, at: [host.range[0], host.range[1]], envoy: cluster });
+      }
+    }
+  }
+  return out;
+}
+
+function child(node: unknown, key: string): YNode | undefined {
+  if (!isMap(node)) return undefined;
+  const pair = node.items.find((p) => isScalar(p.key) && p.key.value === key);
+  return (pair?.value as YNode | null | undefined) ?? undefined;
+}
+
+/** Does a key of this name appear anywhere below the node (a few levels: Envoy's typed configs nest)? */
+function says(node: unknown, key: string, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (isMap(node)) return node.items.some((p) => (isScalar(p.key) && p.key.value === key) || says(p.value, key, depth + 1));
+  return isSeq(node) && node.items.some((i) => says(i, key, depth + 1));
+}
+
+function items(node: unknown): unknown[] {
+  return isSeq(node) ? node.items : [];
+}
+
+function scalarText(node: unknown): string | undefined {
+  return isScalar(node) && (typeof node.value === 'string' || typeof node.value === 'number') ? String(node.value) : undefined;
 }
 
 // ---- nginx --------------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ import { grpcExtractor, type GrpcFacts } from './grpc/index.js';
 import { backstageExtractor, type BackstageFacts } from './backstage.js';
 import { buildConfigExtractor, type BuildConfigFacts } from './build-config.js';
 import { kustomizationExtractor, type KustomizationFacts } from './kustomization.js';
-import { appConfigExtractor, type AppConfigFacts, type OptionsBinding } from './app-config.js';
+import { appConfigExtractor, envoyExtractor, type AppConfigFacts, type EnvoyFacts, type OptionsBinding } from './app-config.js';
 import { serversExtractor, type ServerConfig, type ServerFacts } from './servers/index.js';
 import { goModExtractor, type GoModFacts } from './go-mod.js';
 import { protoExtractor, type ProtoFacts } from './proto.js';
@@ -53,6 +53,8 @@ export interface FileFacts {
   kustomization?: KustomizationFacts;
   /** Application config (Spring application*.yml/properties, .NET appsettings*.json, nginx grpc_pass) (src/core/facts/app-config.ts). */
   appConfig?: AppConfigFacts;
+  /** Envoy bootstrap clusters' endpoints (src/core/facts/app-config.ts). */
+  envoy?: EnvoyFacts;
   /** .NET options classes bound to config sections in this C# file (src/core/facts/app-config.ts). */
   optionsBindings?: OptionsBinding[];
   /** HTTP/gRPC servers, signal handling, drains and keepalive in code; server config files (src/core/facts/servers/). */
@@ -108,6 +110,7 @@ export const extractors: Extractor[] = [
   kustomizationExtractor,
   helmPartialExtractor,
   appConfigExtractor,
+  envoyExtractor,
   serversExtractor,
   protoExtractor,
   goModExtractor,

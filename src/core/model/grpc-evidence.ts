@@ -1,12 +1,14 @@
 // gRPC evidence weaker than a dial site: addresses written in configuration that only gRPC clients use — a gRPC
 // scheme (`dns:///orders:9090`, `static://orders:9090`, nginx `grpc_pass grpc://orders:50051`) or a well-known
-// gRPC port (`collector:4317`) — in application config files, container env values and ConfigMap data; and port
-// names that say gRPC without following Istio's `<protocol>[-suffix]` convention (`otlp-grpc`, `tcp-grpc`).
+// gRPC port (`collector:4317`) — in application config files, container env values and ConfigMap data; the
+// endpoints of Envoy's HTTP/2 clusters (a bootstrap file, or one inside a ConfigMap), with how Envoy resolves
+// them; and port names that say gRPC without following Istio's `<protocol>[-suffix]` convention (`otlp-grpc`,
+// `tcp-grpc`).
 // Collected here as places; the code index (model/code.ts) links them to Services. The rules decide how much
 // they weigh.
 import type { Node as YNode } from 'yaml';
 import { isMap, isScalar } from 'yaml';
-import type { ConfigEntry } from '../facts/app-config.js';
+import { mayBeEnvoyBootstrap, readEnvoy, type ConfigEntry, type EnvoyCluster } from '../facts/app-config.js';
 import type { FileFacts } from '../facts/index.js';
 import type { K8sObject } from '../facts/manifests.js';
 import type { Workload } from '../facts/k8s.js';
@@ -22,12 +24,14 @@ export const WELL_KNOWN_GRPC_PORTS: Readonly<Record<number, string>> = {
 };
 
 export interface ConfigAddress {
-  source: 'app-config' | 'nginx' | 'env' | 'configmap';
+  source: 'app-config' | 'nginx' | 'envoy' | 'env' | 'configmap';
   /** The config key, env var or ConfigMap data key that holds the address. */
   key: string;
   /** The address as written. */
   text: string;
-  reason: 'scheme' | 'port' | 'grpc_pass';
+  reason: 'scheme' | 'port' | 'grpc_pass' | 'envoy-http2';
+  /** An Envoy cluster's endpoint (its HTTP/2 clusters only): how Envoy resolves and balances it. */
+  envoy?: EnvoyCluster;
   target: ParsedTarget;
   file: string;
   /** The address's place in a config file. */
@@ -63,6 +67,14 @@ export function grpcAddressesIn(value: string): { text: string; offset: number; 
   return out;
 }
 
+/** A ConfigMap value's Envoy bootstrap, read once per parsed value (an unchanged document keeps its nodes). */
+const envoyOfValue = new WeakMap<YNode, ConfigEntry[]>();
+function envoyIn(node: YNode, text: string): ConfigEntry[] {
+  let entries = envoyOfValue.get(node);
+  if (!entries) envoyOfValue.set(node, (entries = readEnvoy(text)));
+  return entries;
+}
+
 /** Every gRPC-looking address in the workspace's config: app config files, nginx, container env, ConfigMaps. */
 export function collectConfigAddresses(
   files: ReadonlyMap<string, FileFacts>,
@@ -84,8 +96,27 @@ export function collectConfigAddresses(
     }
   };
   for (const f of appConfig.files) for (const e of f.facts.entries) fromEntry(f.file, e, 'app-config');
-  for (const facts of files.values())
+  /** An HTTP/2 cluster's endpoint of an Envoy bootstrap (a file, or a ConfigMap value: then at that value). */
+  const fromEnvoy = (file: string, entry: ConfigEntry, inObject?: { object: K8sObject; node: YNode }) => {
+    const target = entry.envoy?.http2 ? parseTarget(entry.value) : undefined;
+    if (!target) return;
+    const at = inObject ? {} : { at: entry.at };
+    out.push({
+      source: 'envoy',
+      key: entry.key,
+      text: entry.value,
+      reason: 'envoy-http2',
+      target,
+      file,
+      envoy: entry.envoy,
+      ...at,
+      ...inObject,
+    });
+  };
+  for (const facts of files.values()) {
     if (facts.appConfig?.format === 'nginx') for (const e of facts.appConfig.entries) fromEntry(facts.file, e, 'nginx');
+    for (const e of facts.envoy?.entries ?? []) fromEnvoy(facts.file, e);
+  }
   for (const w of workloads) {
     for (const c of [...w.containers, ...w.initContainers]) {
       for (const e of c.env) {
@@ -113,6 +144,7 @@ export function collectConfigAddresses(
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
       const value = pair.value;
       if (key === undefined || !isScalar(value) || typeof value.value !== 'string') continue;
+      if (mayBeEnvoyBootstrap(value.value)) for (const e of envoyIn(value, value.value)) fromEnvoy(object.file, e, { object, node: value });
       for (const a of grpcAddressesIn(value.value))
         out.push({ source: 'configmap', key, text: a.text, reason: a.reason, target: a.target, file: object.file, object, node: value });
     }
