@@ -108,6 +108,17 @@ runRuleTests(rule, {
       files: { 'k8s/orders.yaml': headless, 'orders/main.go': go, 'envoy/envoy.yaml': envoy('STRICT_DNS') },
     },
     {
+      name: "go: the bootstrap ConfigMap in a Kustomize base: each overlay's copy names that overlay's Service",
+      files: {
+        'deploy/base/orders.yaml': headless,
+        'deploy/base/envoy.yaml': envoyConfigMap('STRICT_DNS'),
+        'deploy/base/kustomization.yaml': 'resources: [orders.yaml, envoy.yaml]\n',
+        'deploy/overlays/staging/kustomization.yaml': 'resources: [../../base]\nreplicas: [{name: orders, count: 1}]\n',
+        'deploy/overlays/prod/kustomization.yaml': 'resources: [../../base]\nreplicas: [{name: orders, count: 5}]\n',
+        'orders/main.go': go,
+      },
+    },
+    {
       name: 'go: the same, the bootstrap inside a ConfigMap',
       files: { 'k8s/orders.yaml': headless, 'orders/main.go': go, 'envoy/k8s/config.yaml': envoyConfigMap('STRICT_DNS') },
     },

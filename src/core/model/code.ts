@@ -14,6 +14,7 @@ import type { DialSite, GrpcFacts, ServerSite } from '../facts/grpc/index.js';
 import { parseTarget, type ParsedTarget } from '../facts/grpc/target.js';
 import { renderParts, type Alt } from '../facts/grpc/value.js';
 import type { Container, EnvVar, Service, ServicePort, Workload } from '../facts/k8s.js';
+import type { DeploymentUnit } from '../facts/manifests.js';
 import type { AppConfigIndex, ConfigUse } from './app-config.js';
 import { collectConfigAddresses, type ConfigAddress } from './grpc-evidence.js';
 import type { ImageIndex } from './images.js';
@@ -175,8 +176,9 @@ export class DialIndex {
     client: Container | undefined,
     file: string,
     namespace: string | undefined,
+    unit?: DeploymentUnit,
   ): [Service, ...Service[]] {
-    const ranked = rankServices(services, client, file, namespace);
+    const ranked = rankServices(services, client, file, namespace, unit);
     return ranked as [Service, ...Service[]];
   }
 
@@ -272,6 +274,8 @@ export class DialIndex {
     clientNs: string | undefined,
     client: Container | undefined,
     file: string,
+    /** The unit of the object that holds the address (a ConfigMap), when no client container gives one. */
+    unit?: DeploymentUnit,
   ): void {
     if (!target?.service || target.literalAddress || target.scheme === 'unix' || target.scheme === 'xds' || target.scheme === 'other')
       return;
@@ -279,7 +283,7 @@ export class DialIndex {
     link.namespace = ns;
     const services = (this.servicesByName.get(target.service) ?? []).filter((s) => sameNamespace(ns, s.namespace));
     if (services.length === 0) return;
-    const [service, ...tied] = this.closest(services, client ?? this.containersRunning(file)[0], file, ns);
+    const [service, ...tied] = this.closest(services, client ?? this.containersRunning(file)[0], file, ns, unit);
     link.service = service;
     if (tied.length > 0) link.alternatives = tied;
     link.port = portFor(service, target);
@@ -291,7 +295,15 @@ export class DialIndex {
       address.workload?.namespace ??
       address.object?.namespace ??
       (address.at ? this.containersRunning(address.file)[0]?.workload.namespace : undefined);
-    this.attachService(link, address.target, ns, address.workload?.containers[0] ?? this.containersRunning(address.file)[0], address.file);
+    // A ConfigMap's copy in each unit that builds it names that unit's Service.
+    this.attachService(
+      link,
+      address.target,
+      ns,
+      address.workload?.containers[0] ?? this.containersRunning(address.file)[0],
+      address.file,
+      address.object?.unit,
+    );
     this.configLinks.push(link);
     if (link.service) pushTo(this.configByService, link.service, link);
   }
@@ -302,8 +314,14 @@ export class DialIndex {
  * first, then a unit that includes the client's or is included by it, then the nearest by folder; an
  * explicit namespace match breaks a tie.
  */
-function rankServices(services: Service[], client: Container | undefined, file: string, namespace: string | undefined): Service[] {
-  const unit = client?.workload.object.unit;
+function rankServices(
+  services: Service[],
+  client: Container | undefined,
+  file: string,
+  namespace: string | undefined,
+  holder?: DeploymentUnit,
+): Service[] {
+  const unit = client?.workload.object.unit ?? holder;
   const score = (s: Service): number => {
     const u = s.object.unit;
     if (unit && u === unit) return 0;
