@@ -21,6 +21,7 @@ import {
   type Service,
   type ServicePort,
   type Span,
+  type Workload,
   type YamlValue,
 } from '../src/core/rule-api.js';
 import { describeWorkload, headSpan, nameSpan, nodeSpan } from './lib/common.js';
@@ -64,9 +65,7 @@ export default defineRule({
         const named = dialers.length === 0 ? configTargetsNaming(model, service, port, grpcPort) : [];
         const configured = named.filter((c) => c.kind === 'vip');
         if (dialers.length === 0 && configured.length === 0 && !manifest && !server) continue;
-        const related: { at: Span; message: string }[] = model
-          .workloadsSelectedBy(service)
-          .map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
+        const related = trafficRelated(model.workloadsSelectedBy(service));
         if (manifest?.target?.containerPort) {
           related.push({
             at: nodeSpan(manifest.target.workload.object, manifest.target.containerPort.node),
@@ -125,6 +124,26 @@ export default defineRule({
     });
   },
 });
+
+/** Workloads listed by name in a finding; past it, the next one stands for the rest (overlapping selectors). */
+export const MAX_WORKLOADS_LISTED = 10;
+
+/**
+ * The related locations for the workloads behind the Service: each one, up to MAX_WORKLOADS_LISTED, then one
+ * entry for the rest. 400 Services with one selector listed 400 workloads each: 160,000 related locations.
+ */
+function trafficRelated(workloads: readonly Workload[]): { at: Span; message: string }[] {
+  const listed = workloads.length > MAX_WORKLOADS_LISTED + 1 ? workloads.slice(0, MAX_WORKLOADS_LISTED) : workloads;
+  const related = listed.map((w) => ({ at: nameSpan(w.object), message: `${describeWorkload(w)} receives this traffic` }));
+  const next = workloads[listed.length];
+  const rest = workloads.length - listed.length - 1;
+  if (next)
+    related.push({
+      at: nameSpan(next.object),
+      message: `${describeWorkload(next)} and ${rest} more ${rest === 1 ? 'workload' : 'workloads'} receive this traffic`,
+    });
+  return related;
+}
 
 /** What ends pinned connections: a server max connection age (then the load is uneven between reconnects), or nothing while busy. */
 function recycling(model: AnalysisModel, service: Service): string {

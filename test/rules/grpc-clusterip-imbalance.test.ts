@@ -1,4 +1,8 @@
 import rule from '../../rules/grpc-clusterip-imbalance.js';
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createWorkspace, initKubeconn } from '../../src/api.js';
+import { MAX_WORKLOADS_LISTED } from '../../rules/grpc-clusterip-imbalance.js';
 import { runRuleTests, yaml } from '../helpers/rule-tester.js';
 
 const deployment = (podMetadata = '{labels: {app: orders}}') => yaml`
@@ -543,4 +547,29 @@ runRuleTests(rule, {
       ],
     },
   ],
+});
+
+describe('grpc-clusterip-imbalance with overlapping selectors', () => {
+  it('lists the first workloads behind the Service by name, then one entry for the rest', async () => {
+    await initKubeconn();
+    const n = MAX_WORKLOADS_LISTED + 5;
+    const deployments = Array.from(
+      { length: n },
+      (_, i) =>
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w${i}}\nspec:\n  selector: {matchLabels: {app: orders}}\n  template:\n    metadata: {labels: {app: orders}}\n    spec:\n      containers: [{name: app, image: orders:1}]\n`,
+    );
+    const service =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: orders}\nspec: {selector: {app: orders}, ports: [{name: grpc, port: 50051}]}\n';
+    const ws = createWorkspace({});
+    ws.setFile('/p/svc.yaml', service);
+    ws.setFile('/p/deploy.yaml', deployments.join('---\n'));
+    const [finding, ...others] = ws.analyze().findings.filter((f) => f.ruleId === 'grpc-clusterip-imbalance');
+    assert.equal(others.length, 0);
+    const related = finding!.related.map((r) => `${r.line}: ${r.message}`);
+    // Each Deployment is 9 lines plus its `---`: w<i>'s name is on line 10 i + 3.
+    assert.deepEqual(related, [
+      ...Array.from({ length: MAX_WORKLOADS_LISTED }, (_, i) => `${10 * i + 3}: Deployment 'w${i}' receives this traffic`),
+      `${10 * MAX_WORKLOADS_LISTED + 3}: Deployment 'w${MAX_WORKLOADS_LISTED}' and 4 more workloads receive this traffic`,
+    ]);
+  });
 });
