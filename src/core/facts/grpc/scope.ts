@@ -29,6 +29,12 @@ export class ScopeBuilder {
   /** Every visited node, in document order: helpers' return values are read from them when first asked for. */
   private readonly visited: Node[] = [];
   private readonly rows = new Map<string, LanguageTable['bindings'][number][]>();
+  /** Visited nodes a binding row reads, with their place in `visited` (binding order is document order). */
+  private readonly bindable: { node: Node; at: number }[] = [];
+  /** Setter calls' bindings (`flag.StringVar(&addr, …)`), with their place in `visited`. */
+  private readonly setters: { key: string | undefined; node: Node; at: number }[] = [];
+  /** The hook's bindings, made at finish. */
+  private readonly hooked: { key: string | undefined; value: Bound }[] = [];
   private readonly hook: ScopeHook | undefined;
 
   constructor(private readonly table: LanguageTable) {
@@ -37,13 +43,8 @@ export class ScopeBuilder {
   }
 
   visit(node: Node, call: CallNode | undefined): void {
-    for (const row of this.rows.get(node.type) ?? []) {
-      const values = row.values(node);
-      row.names(node).forEach((name, i) => {
-        const value = values[i];
-        if (value) this.bind(row.key ? row.key(name, this.table.syntax) : name.text, value);
-      });
-    }
+    // Binding rows are read when the bindings are first asked for (most files never look one up).
+    if (this.rows.has(node.type)) this.bindable.push({ node, at: this.visited.length });
     if (call?.kind === 'call' && call.name) {
       const list = this.calls.get(call.name);
       if (list) list.push(call.args);
@@ -52,10 +53,11 @@ export class ScopeBuilder {
       const flag = this.table.flags?.find((f) => f.binds !== undefined && matches(f.call, call.callee));
       const target = flag ? call.args[flag.binds!] : undefined;
       if (target)
-        this.bind(
-          this.table.syntax.refKey(target) ?? (target.lastNamedChild ? this.table.syntax.refKey(target.lastNamedChild) : undefined),
+        this.setters.push({
+          key: this.table.syntax.refKey(target) ?? (target.lastNamedChild ? this.table.syntax.refKey(target.lastNamedChild) : undefined),
           node,
-        );
+          at: this.visited.length,
+        });
     }
     this.visited.push(node);
     this.hook?.visit(node, call);
@@ -63,7 +65,7 @@ export class ScopeBuilder {
 
   finish(): FileScope {
     this.hook?.finish((key, value) => {
-      this.bind(key, value);
+      this.hooked.push({ key, value });
     }, this.table.syntax);
     // Most files never call a helper of their own in a dial: reading every `return` (its enclosing function's
     // name, a walk up the tree) is then wasted, a tenth of the walk of a large bundle. Read on first use, while
@@ -71,8 +73,20 @@ export class ScopeBuilder {
     const { visited } = this;
     const syntax = this.table.syntax;
     let returns: FileScope['returns'] | undefined;
+    // Bindings too: reading a row's names and values costs WebAssembly calls per node (1 MB of Python assignments:
+    // a seventh of its analysis), and most files never look one up. Made in the order the walk saw them.
+    let bound = false;
+    const bindings = (): Map<string, Bound[]> => {
+      if (!bound) {
+        bound = true;
+        this.bindAll();
+      }
+      return this.bindings;
+    };
     return {
-      bindings: this.bindings,
+      get bindings() {
+        return bindings();
+      },
       calls: this.calls,
       get returns() {
         if (returns) return returns;
@@ -87,6 +101,28 @@ export class ScopeBuilder {
         return returns;
       },
     };
+  }
+
+  /** Every binding, in the walk's order: each visited node's rows, then its setter call; the hook's last. */
+  private bindAll(): void {
+    let setter = 0;
+    const settersUpTo = (at: number) => {
+      for (; setter < this.setters.length && this.setters[setter]!.at <= at; setter++)
+        this.bind(this.setters[setter]!.key, this.setters[setter]!.node);
+    };
+    for (const { node, at } of this.bindable) {
+      settersUpTo(at - 1);
+      for (const row of this.rows.get(node.type) ?? []) {
+        const values = row.values(node);
+        row.names(node).forEach((name, i) => {
+          const value = values[i];
+          if (value) this.bind(row.key ? row.key(name, this.table.syntax) : name.text, value);
+        });
+      }
+      settersUpTo(at);
+    }
+    settersUpTo(Infinity);
+    for (const { key, value } of this.hooked) this.bind(key, value);
   }
 
   private bind(key: string | undefined, value: Bound): void {
