@@ -21,15 +21,20 @@ const syntax: Syntax = {
     if (!fn || argList?.type !== 'argument_list') return undefined;
     const member = fn.type === 'attribute';
     const nameNode = fn.type === 'identifier' ? fn : member ? fn.childForFieldName('attribute') : null;
-    const keywords = new Map<string, Node>();
-    const args: Node[] = [];
-    for (const a of itemsOf(argList, COMMENTS)) {
-      if (a.type !== 'keyword_argument') args.push(a);
-      else {
-        const [name, value] = [a.childForFieldName('name'), a.childForFieldName('value')];
-        if (name && value && !keywords.has(name.text)) keywords.set(name.text, value);
+    // The arguments are read when first asked for: of a large file's calls, few are ever looked into.
+    let read: { args: Node[]; keywords: Map<string, Node> } | undefined;
+    const readArgs = () => {
+      if (read) return read;
+      read = { args: [], keywords: new Map<string, Node>() };
+      for (const a of itemsOf(argList, COMMENTS)) {
+        if (a.type !== 'keyword_argument') read.args.push(a);
+        else {
+          const [name, value] = [a.childForFieldName('name'), a.childForFieldName('value')];
+          if (name && value && !read.keywords.has(name.text)) read.keywords.set(name.text, value);
+        }
       }
-    }
+      return read;
+    };
     return {
       node,
       kind: 'call',
@@ -37,8 +42,12 @@ const syntax: Syntax = {
       name: nameNode?.text,
       nameAt: nameNode ? rangeOf(nameNode) : undefined,
       receiver: member ? (fn.childForFieldName('object') ?? undefined) : undefined,
-      args,
-      keywords,
+      get args() {
+        return readArgs().args;
+      },
+      get keywords() {
+        return readArgs().keywords;
+      },
       argList,
     };
   },

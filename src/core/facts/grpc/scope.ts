@@ -25,7 +25,8 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Collects bindings (declarations, assignments), call arguments (for parameters fed by call sites) and return values. */
 export class ScopeBuilder {
   private readonly bindings = new Map<string, Bound[]>();
-  private readonly calls = new Map<string, Node[][]>();
+  /** Calls by a name, in order: their argument lists are grouped by name when first asked for (FileScope.calls). */
+  private readonly namedCalls: CallNode[] = [];
   /** Every visited node, in document order: helpers' return values are read from them when first asked for. */
   private readonly visited: Node[] = [];
   private readonly rows = new Map<string, LanguageTable['bindings'][number][]>();
@@ -46,9 +47,7 @@ export class ScopeBuilder {
     // Binding rows are read when the bindings are first asked for (most files never look one up).
     if (this.rows.has(node.type)) this.bindable.push({ node, at: this.visited.length });
     if (call?.kind === 'call' && call.name) {
-      const list = this.calls.get(call.name);
-      if (list) list.push(call.args);
-      else this.calls.set(call.name, [call.args]);
+      this.namedCalls.push(call);
       // flag.StringVar(&addr, "addr", "orders:50051", …) writes the flag's value into addr.
       const flag = this.table.flags?.find((f) => f.binds !== undefined && matches(f.call, call.callee));
       const target = flag ? call.args[flag.binds!] : undefined;
@@ -76,6 +75,8 @@ export class ScopeBuilder {
     // Bindings too: reading a row's names and values costs WebAssembly calls per node (1 MB of Python assignments:
     // a seventh of its analysis), and most files never look one up. Made in the order the walk saw them.
     let bound = false;
+    const { namedCalls } = this;
+    let calls: Map<string, Node[][]> | undefined;
     const bindings = (): Map<string, Bound[]> => {
       if (!bound) {
         bound = true;
@@ -87,7 +88,12 @@ export class ScopeBuilder {
       get bindings() {
         return bindings();
       },
-      calls: this.calls,
+      get calls() {
+        if (calls) return calls;
+        calls = new Map<string, Node[][]>();
+        for (const call of namedCalls) pushTo(calls, call.name!, call.args);
+        return calls;
+      },
       get returns() {
         if (returns) return returns;
         returns = new Map();
