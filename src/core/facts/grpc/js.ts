@@ -26,6 +26,8 @@ const syntax: Syntax = {
     if (!fn || argList?.type !== 'arguments') return undefined;
     const member = fn.type === 'member_expression';
     const nameNode = fn.type === 'identifier' ? fn : member ? fn.childForFieldName('property') : null;
+    // The arguments are read when first asked for: of a bundle's calls, few are ever looked into.
+    let args: Node[] | undefined;
     return {
       node,
       kind: isNew ? 'new' : 'call',
@@ -33,7 +35,9 @@ const syntax: Syntax = {
       name: nameNode?.text,
       nameAt: nameNode ? rangeOf(nameNode) : undefined,
       receiver: member ? (fn.childForFieldName('object') ?? undefined) : undefined,
-      args: itemsOf(argList, COMMENTS),
+      get args() {
+        return (args ??= itemsOf(argList, COMMENTS));
+      },
       keywords: NO_KEYWORDS,
       argList,
     };
