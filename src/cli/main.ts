@@ -301,9 +301,9 @@ function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {
 export function applyFixes(ws: Workspace, write = true, progress?: Progress, roots: readonly string[] = ['.']): Set<string> {
   const changed = new Set<string>();
   const original = new Map<string, string>();
+  const fixesOnly = { suggestions: false }; // --fix applies fixes: suggestions are neither verified nor kept
   for (let pass = 0; pass < 10; pass++) {
     const byFile = new Map<string, Fix[]>();
-    const fixesOnly = { suggestions: false };
     for (const f of (progress ? progress.analyze(ws, `fixing (pass ${pass + 1})`, fixesOnly) : ws.analyze(fixesOnly)).findings) {
       if (!f.fix || f.fix.edits.some((e) => e.file !== f.file)) continue;
       pushTo(byFile, f.file, f.fix);

@@ -227,6 +227,14 @@ describe('fix safety', () => {
         },
       });
     const at = DOC.indexOf('a: "1"');
+    /** A fix that works, one that does nothing, and one that duplicates a key (each also offered as a suggestion). */
+    const threeFixes = {
+      good: { start: at, end: at + 6, text: 'a: "2"' },
+      idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' },
+      dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' },
+    };
+    /** Per finding: its message, how many edits its fix has (0: none), how many suggestions it keeps. */
+    const shape = (fs: Finding[]) => fs.map((f) => [f.message, f.fix?.edits.length ?? 0, f.suggestions.length]);
 
     it('keeps a fix that parses and removes its finding', () => {
       const [f] = lint({ 'c.yaml': DOC }, [fake({ good: { start: at, end: at + 6, text: 'a: "2"' } })]);
@@ -334,13 +342,7 @@ describe('fix safety', () => {
     });
 
     it('verifies on demand what an analysis without verification left (the editor path), each finding alone', () => {
-      const fixes = {
-        good: { start: at, end: at + 6, text: 'a: "2"' },
-        idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' },
-        dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' },
-      };
-      const shape = (fs: Finding[]) => fs.map((f) => [f.message, f.fix?.edits.length ?? 0, f.suggestions.length]);
-      const ws = new Workspace({}, [fake(fixes)]);
+      const ws = new Workspace({}, [fake(threeFixes)]);
       ws.setFile('/p/c.yaml', DOC);
       const result = ws.analyze({ verifyFixes: false });
       assert.equal(result.fixesVerified, false);
@@ -365,13 +367,7 @@ describe('fix safety', () => {
     });
 
     it('leaves suggestions out, unverified, for a caller that shows none (the CLI: stylish, SARIF, --fix)', () => {
-      const fixes = {
-        good: { start: at, end: at + 6, text: 'a: "2"' },
-        idle: { start: DOC.length, end: DOC.length, text: '  b: "2"\n' },
-        dup: { start: at, end: at + 6, text: 'a: "2"\n  a: "3"' },
-      };
-      const shape = (fs: Finding[]) => fs.map((f) => [f.message, f.fix?.edits.length ?? 0, f.suggestions.length]);
-      const ws = new Workspace({}, [fake(fixes)]);
+      const ws = new Workspace({}, [fake(threeFixes)]);
       ws.setFile('/p/c.yaml', DOC);
       const result = ws.analyze({ suggestions: false });
       assert.equal(result.fixesVerified, true);

@@ -72,11 +72,11 @@ export class ScopeBuilder {
     const { visited } = this;
     const syntax = this.table.syntax;
     let returns: FileScope['returns'] | undefined;
+    const { namedCalls } = this;
+    let calls: Map<string, Node[][]> | undefined;
     // Bindings too: reading a row's names and values costs WebAssembly calls per node (1 MB of Python assignments:
     // a seventh of its analysis), and most files never look one up. Made in the order the walk saw them.
     let bound = false;
-    const { namedCalls } = this;
-    let calls: Map<string, Node[][]> | undefined;
     const bindings = (): Map<string, Bound[]> => {
       if (!bound) {
         bound = true;
