@@ -3,6 +3,7 @@
 // the engine, the CLI (JSON) and ESLint. Time bounds here are generous hang catchers, not benchmarks
 // (bench/pathological.ts measures).
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -128,10 +129,14 @@ describe('pathological input: files on disk', () => {
     // 1 GB by stat (sparse: nothing is written, and nothing must be read).
     fs.truncateSync(path.join(p.dir, 'big.yaml'), 1024 ** 3);
     fs.symlinkSync('loop.yaml', path.join(p.dir, 'loop.yaml'));
+    // A FIFO with no writer: opening it to read would block for ever unless it is opened without blocking.
+    execFileSync('mkfifo', [path.join(p.dir, 'pipe.yaml')]);
     // An unreadable .gitignore above the root (a folder of that name: reading it fails even as root).
     fs.mkdirSync(path.join(p.dir, '.git'));
     fs.mkdirSync(path.join(p.dir, '.gitignore'));
-    const r = timed(30_000, () => kubeconn(p.dir, ['check', '--no-config', '--format', 'json', 'sub', 'a.yaml', 'big.yaml', 'loop.yaml']));
+    const r = timed(30_000, () =>
+      kubeconn(p.dir, ['check', '--no-config', '--format', 'json', 'sub', 'a.yaml', 'big.yaml', 'loop.yaml', 'pipe.yaml']),
+    );
     assert.equal(r.status, 0, r.stderr); // warnings only: no file made the run fail
     const results = JSON.parse(r.stdout) as (Result & { source?: string })[];
     const byName = new Map(results.map((x) => [path.relative(p.dir, x.filePath), x]));
@@ -142,6 +147,10 @@ describe('pathological input: files on disk', () => {
     assert.deepEqual(
       byName.get('loop.yaml')?.messages.map((m) => m.message),
       ['Skipped: cannot read the file (a symbolic link loop).'],
+    );
+    assert.deepEqual(
+      byName.get('pipe.yaml')?.messages.map((m) => m.message),
+      ['Skipped: not a regular file (a pipe, socket or device).'],
     );
     assert.equal(byName.get('big.yaml')?.source, undefined);
     assert.equal(byName.get('loop.yaml')?.source, undefined);
