@@ -231,12 +231,17 @@ export function readForAnalysis(file: string, maxFileBytes: number): ReadResult 
 /** Read-only, and non-blocking where the platform has O_NONBLOCK (Windows has none, and no FIFOs whose open blocks). */
 const OPEN_FOR_ANALYSIS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 
+/** The editor's twin of readForAnalysis: the same one open and fstat, without blocking the language server's thread. */
 export async function readForAnalysisAsync(file: string, maxFileBytes: number): Promise<ReadResult> {
+  let handle: fs.promises.FileHandle | undefined;
   try {
-    const skipped = skipBeforeReading(await fs.promises.stat(file), maxFileBytes);
-    return skipped ? { skipped } : { text: await fs.promises.readFile(file, 'utf8') };
+    handle = await fs.promises.open(file, OPEN_FOR_ANALYSIS);
+    const skipped = skipBeforeReading(await handle.stat(), maxFileBytes);
+    return skipped ? { skipped } : { text: await handle.readFile('utf8') };
   } catch (error) {
     return { skipped: unreadable(error) };
+  } finally {
+    await handle?.close().catch(() => undefined);
   }
 }
 

@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { initKubeconn, Workspace, allRules, createWorkspace, extractFacts, resolveOptions } from '../../src/api.js';
 import { checkParseBudget, parse, ParseBudgetExceeded, withParseBudget } from '../../src/core/facts/treesitter.js';
 import { maskHelm } from '../../src/core/facts/manifests.js';
+import { readForAnalysis, readForAnalysisAsync } from '../../src/node/files.js';
 import { globToRegExp } from '../../src/core/model/images.js';
 import { eslint, kubeconn, makeProject, type Result } from '../e2e/project.js';
 
@@ -156,6 +157,30 @@ describe('pathological input: files on disk', () => {
     assert.equal(byName.get('loop.yaml')?.source, undefined);
     assert.ok(byName.get('a.yaml')?.messages.some((m) => m.ruleId === 'kubeconn/prestop-sleep'));
     assert.ok(byName.get('sub/x.yaml')?.messages.some((m) => m.ruleId === 'kubeconn/prestop-sleep'));
+  });
+
+  it("the editor's asynchronous read says the same as the CLI's for every kind of file, and a FIFO does not block it", async () => {
+    const p = makeProject({ 'a.yaml': POD('a'), 'big.yaml': '', 'latin1.yaml': '' });
+    projects.push(p);
+    const at = (name: string) => path.join(p.dir, name);
+    fs.truncateSync(at('big.yaml'), 1024 ** 3);
+    fs.writeFileSync(at('latin1.yaml'), Buffer.from([0xef, 0xbb, 0xbf, 0x61, 0x3a, 0x20, 0xe9, 0x0a]));
+    fs.symlinkSync('loop.yaml', at('loop.yaml'));
+    execFileSync('mkfifo', [at('pipe.yaml')]);
+    fs.mkdirSync(at('folder.yaml'));
+    const names = ['a.yaml', 'big.yaml', 'latin1.yaml', 'loop.yaml', 'pipe.yaml', 'folder.yaml', 'gone.yaml'];
+    const limit = 5 * 1024 * 1024;
+    const started = performance.now();
+    const reads = await Promise.all(names.map((n) => readForAnalysisAsync(at(n), limit)));
+    assert.ok(performance.now() - started < 5_000, 'no read waited for a writer');
+    assert.deepEqual(reads, names.map((n) => readForAnalysis(at(n), limit)));
+    assert.equal(reads[0]!.text, POD('a'));
+    assert.equal(reads[1]!.skipped, 'Skipped: the file is 1024.0 MB, over the 5.0 MB limit (setting maxFileBytes).');
+    assert.equal(reads[2]!.text, '\ufeffa: \ufffd\n');
+    assert.equal(reads[3]!.skipped, 'Skipped: cannot read the file (a symbolic link loop).');
+    assert.equal(reads[4]!.skipped, 'Skipped: not a regular file (a pipe, socket or device).');
+    assert.equal(reads[5]!.skipped, 'Skipped: this is a folder, not a file.');
+    assert.equal(reads[6]!.skipped, 'Skipped: cannot read the file (it no longer exists).');
   });
 
   it('a file over the limit that is read anyway (an editor buffer) is skipped, and the JSON does not embed it', () => {
