@@ -173,7 +173,10 @@ describe('pathological input: files on disk', () => {
     const started = performance.now();
     const reads = await Promise.all(names.map((n) => readForAnalysisAsync(at(n), limit)));
     assert.ok(performance.now() - started < 5_000, 'no read waited for a writer');
-    assert.deepEqual(reads, names.map((n) => readForAnalysis(at(n), limit)));
+    assert.deepEqual(
+      reads,
+      names.map((n) => readForAnalysis(at(n), limit)),
+    );
     assert.equal(reads[0]!.text, POD('a'));
     assert.equal(reads[1]!.skipped, 'Skipped: the file is 1024.0 MB, over the 5.0 MB limit (setting maxFileBytes).');
     assert.equal(reads[2]!.text, '\ufeffa: \ufffd\n');
