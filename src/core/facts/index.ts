@@ -163,7 +163,7 @@ export function editedManifestParsesCleanly(
   clean?: CleanChunks,
 ): boolean | undefined {
   const { file } = facts;
-  if (facts.problems.length > 0 || !facts.manifests || facts.manifests.helm) return undefined;
+  if (facts.problems.length > 0 || !facts.manifests || facts.manifests.helm || facts.manifests.joinedQuotes) return undefined;
   if (skipReason(text, options) || isHelmTemplate(file, text) || !mayHoldManifests(text)) return undefined;
   for (const e of extractors) {
     if (e !== manifestExtractor && e.claims(file) && (e.mayMatter(facts.text) || e.mayMatter(text))) return undefined;
