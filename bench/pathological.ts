@@ -34,10 +34,10 @@ interface Shape {
   options?: AnalyzeOptions;
 }
 
-const yamlBaseline = (files: Record<string, string>) => ({
-  label: 'yaml parse',
+const yamlBaseline = (files: Record<string, string>, label = 'yaml parse', options: { uniqueKeys?: boolean } = {}) => ({
+  label,
   run: () => {
-    Object.values(files).forEach((t) => parseAllDocuments(t));
+    Object.values(files).forEach((t) => parseAllDocuments(t, options));
   },
 });
 const treeBaseline = (grammar: GrammarName, text: string) => ({
@@ -94,6 +94,14 @@ function shapes(): Shape[] {
     'base/kustomization.yaml': 'resources: [crd.yaml, app.yaml]\n',
   };
   for (let i = 0; i < 20; i++) overlays[`overlays/o${i}/kustomization.yaml`] = `namePrefix: o${i}-\nresources: [../../base]\n`;
+  // One map of 50,000 keys: yaml's own duplicate-key check compares every pair (about 19 s here).
+  let keys = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags}\ndata:\n';
+  for (let i = 0; i < 50_000; i++) keys += `  flag-${i}: "on"\n`;
+  // 2,000 argo-workflows-style documents whose quoted scripts close at the key's indentation (quoted-lines.ts).
+  let workflows = '';
+  for (let i = 0; i < 2_000; i++) {
+    workflows += `---\napiVersion: argoproj.io/v1alpha1\nkind: Workflow\nmetadata: {name: w${i}}\nspec:\n  templates:\n  - name: main\n    container:\n      image: golang:1.22\n      command: [sh, -c]\n      args: ["\n        cd /src &&\n        go build ./...\n      "]\n`;
+  }
   return [
     { name: 'minified JS bundle (580 KB, one line)', files: { 'bundle.js': js }, baseline: treeBaseline('javascript', js) },
     { name: 'Python, 1 MB of statements', files: { 'app.py': py }, baseline: treeBaseline('python', py) },
@@ -110,6 +118,16 @@ function shapes(): Shape[] {
       options: { suggestions: false },
     },
     { name: '20 Kustomize overlays of a base with a 100 KB CRD', files: overlays, baseline: yamlBaseline(overlays) },
+    {
+      name: 'a ConfigMap of 50,000 keys',
+      files: { 'flags.yaml': keys },
+      baseline: yamlBaseline({ keys }, 'yaml parse, no key check', { uniqueKeys: false }),
+    },
+    {
+      name: '2,000 documents with short-indented quoted lines',
+      files: { 'workflows.yaml': workflows },
+      baseline: yamlBaseline({ workflows }, 'yaml parse, no key check', { uniqueKeys: false }),
+    },
   ];
 }
 
