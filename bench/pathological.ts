@@ -124,6 +124,11 @@ function shapes(): Shape[] {
       baseline: yamlBaseline({ keys }, 'yaml parse, no key check', { uniqueKeys: false }),
     },
     {
+      name: 'a Spring application.yml of 50,000 keys',
+      files: { 'src/main/resources/application.yml': keys.replace(/^[^ ].*\n/gm, '').replace(/^ {2}/gm, 'feature.') },
+      baseline: yamlBaseline({ keys }, 'yaml parse, no key check', { uniqueKeys: false }),
+    },
+    {
       name: '2,000 documents with short-indented quoted lines',
       files: { 'workflows.yaml': workflows },
       baseline: yamlBaseline({ workflows }, 'yaml parse, no key check', { uniqueKeys: false }),

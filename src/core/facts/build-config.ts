@@ -172,7 +172,8 @@ export const MATRIX_SLOT = /\u27e8([^\u27e9/]+)\u27e9/g;
 function workflowDecls(text: string, root: string): BuildDecl[] {
   let doc: unknown;
   try {
-    doc = parseAllDocuments(text, { prettyErrors: false, logLevel: 'error' })[0]?.toJS({ maxAliasCount: 50 });
+    // Errors are not read here, so yaml's duplicate-key check (pairwise: quadratic in a map's size) is off.
+    doc = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: false, logLevel: 'error' })[0]?.toJS({ maxAliasCount: 50 });
   } catch {
     return [];
   }

@@ -88,7 +88,8 @@ function springYaml(text: string): SpringConfig {
     anchor: firstLine(text),
   };
   let first = true;
-  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, logLevel: 'error' })) {
+  // Errors are not read here, so yaml's duplicate-key check (pairwise: quadratic in a map's size) is off.
+  for (const doc of parseAllDocuments(text, { keepSourceTokens: false, uniqueKeys: false, logLevel: 'error' })) {
     if (!('contents' in doc) || !isMap(doc.contents)) {
       first = false;
       continue;
