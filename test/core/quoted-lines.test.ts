@@ -3,12 +3,15 @@
 // are checked against PyYAML, another port of libyaml's scanner, run for real (Debian's python3-yaml).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { createWorkspace } from '../../src/api.js';
 import { extractManifests } from '../../src/core/facts/manifests.js';
 import { initKubeconn } from '../../src/core/init.js';
 import { LineIndex } from '../../src/core/text.js';
 import { eslint, kubeconn, makeProject, summarize, type Result } from '../e2e/project.js';
+import { applyTextEdits, TestClient, uriOf } from '../lsp/client.js';
 
 /** A Deployment whose `sh -c` script is a double-quoted scalar closed on a line indented like its key. */
 const DEPLOYMENT = [
@@ -137,6 +140,33 @@ describe('quoted scalars with short-indented continuation lines', () => {
   describe('in every front end', () => {
     const projects: { cleanup(): void }[] = [];
     after(() => projects.forEach((p) => p.cleanup()));
+
+    it('the language server publishes the findings, and its fix keeps the joined lines', async () => {
+      const p = makeProject({ 'k8s/orders.yaml': DEPLOYMENT });
+      projects.push(p);
+      const file = path.join(p.dir, 'k8s', 'orders.yaml');
+      const client = await TestClient.start({ folders: [p.dir] });
+      try {
+        await client.idle();
+        const at = (d: Diagnostic) => `${d.code} ${d.range.start.line + 1}:${d.range.start.character + 1}`;
+        assert.deepEqual(client.diagnosticsOf(file).map(at).sort(), ['prestop-sleep 13:9', 'readiness-probe 13:9']);
+        const [d] = client.diagnosticsOf(file, 'prestop-sleep');
+        const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+          textDocument: { uri: uriOf(file) },
+          range: d!.range,
+          context: { diagnostics: [d] },
+        });
+        const fix = actions.find((a) => a.isPreferred)!;
+        const fixed = applyTextEdits(DEPLOYMENT, fix.edit!.changes![uriOf(file)]!);
+        assert.ok(fixed.includes('        args: ["\n          ./migrate &&\n          exec /app/orders\n        "]\n'), fixed);
+        client.open(file, DEPLOYMENT);
+        client.change(file, fixed);
+        await client.waitFor('prestop-sleep to go', () => client.diagnosticsOf(file, 'prestop-sleep').length === 0);
+        assert.deepEqual(client.diagnosticsOf(file).map(at), ['readiness-probe 13:9']);
+      } finally {
+        client.child.kill('SIGKILL');
+      }
+    });
 
     it('the CLI and ESLint report the same findings, and --fix keeps the joined lines as written', () => {
       const p = makeProject({ 'k8s/orders.yaml': DEPLOYMENT });

@@ -77,6 +77,11 @@ const TOKENS: Record<InputKind | 'any', string[]> = {
     'selector: {app: x}',
     'ports: [{port: 50051}]',
     'command: ["sh", "-c", "npm start"]',
+    // Quoted scalars closed at their key's indentation (read as kubectl reads them: quoted-lines.ts).
+    'args: ["\n',
+    '\n  "]\n',
+    'a: "x\ny"\n',
+    "- 'it''s\n",
     '? ',
     '%YAML 1.2\n',
   ],

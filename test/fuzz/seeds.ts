@@ -80,6 +80,12 @@ spec:
       appProtocol: grpc
 `;
 
+/** A served Deployment whose `sh -c` script closes its quotes at the key's indentation (argo-workflows' shape). */
+const QUOTED_LINES = SERVED('orders').replace(
+  '          ports:\n',
+  '          command: ["/bin/sh", "-c"]\n          args: ["\n            ./migrate &&\n            /app/orders --port 50051\n          "]\n          ports:\n',
+);
+
 const JAVA = `package com.example.orders;
 
 import io.grpc.ManagedChannel;
@@ -182,6 +188,7 @@ export function seeds(): Seed[] {
       targets: [{ file: 'src/Program.cs', kind: 'csharp' }],
     },
     { name: 'ts', files: { 'k8s/orders.yaml': SERVED('orders'), 'src/server.ts': TS }, targets: [{ file: 'src/server.ts', kind: 'ts' }] },
+    { name: 'quoted-lines', files: { 'k8s/orders.yaml': QUOTED_LINES }, targets: [{ file: 'k8s/orders.yaml', kind: 'kubernetes' }] },
     {
       name: 'kustomize',
       files: {
