@@ -64,6 +64,7 @@ type Edit =
   | { op: 'duplicateKey'; file: number; which: number; key: number }
   | { op: 'number'; file: number; which: number; value: number }
   | { op: 'typo'; file: number; at: number; text: string }
+  | { op: 'cutQuote'; file: number; which: number; closed: boolean }
   | { op: 'create'; which: number }
   | { op: 'delete'; which: number };
 
@@ -92,6 +93,9 @@ const edit: fc.Arbitrary<Edit> = fc.oneof(
       text: fc.constantFrom('', '{', '"', ':', ' ', '\n', '#', '- ', '\t'),
     }),
   },
+  // A quoted script closed at its key's indentation (read joined, quoted-lines.ts), or never closed (it swallows the
+  // documents after it).
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('cutQuote' as const), file: fc.nat(), which: fc.nat(), closed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('create' as const), which: fc.nat(extraFiles.length - 1) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('delete' as const), which: fc.nat() }) },
 );
@@ -153,6 +157,14 @@ function apply(files: Map<string, string>, e: Edit): { file: string; removed?: b
       next = ls.join('\n');
       break;
     }
+    case 'cutQuote': {
+      const at = ls.flatMap((l, i) => (l.startsWith('          image:') ? [i] : []));
+      if (at.length === 0) return undefined;
+      const script = ['          args: ["', '            ./migrate &&', ...(e.closed ? ['            /app/server', '          "]'] : [])];
+      ls.splice(at[e.which % at.length]! + 1, 0, ...script);
+      next = ls.join('\n');
+      break;
+    }
     case 'number': {
       const numbers = [...text.matchAll(/\d+/g)];
       if (numbers.length === 0) return undefined;
@@ -184,7 +196,7 @@ function fresh(files: Map<string, string>): string {
 }
 
 describe('incremental analysis equals a fresh analysis', () => {
-  it('after every edit of random edit sequences (Helm flips, --- lines, duplicate keys, files created and deleted)', async () => {
+  it('after every edit of random edit sequences (Helm flips, --- lines, duplicate keys, cut quotes, files created and deleted)', async () => {
     await initKubeconn();
     let compared = 0;
     const started = Date.now();
