@@ -135,6 +135,8 @@ export function extractManifests(
     ({ source, list } = joined);
     chunks = undefined; // the chunks hold the failed documents; an edit re-parses the whole file
   }
+  // Compared once: two long strings of equal length are compared character by character.
+  const masked = source !== text;
   const objects: K8sObject[] = [];
   // Scanned once: per document, a file of n documents was read n times.
   const mayHoldShell = source.includes('-c');
@@ -158,8 +160,8 @@ export function extractManifests(
     let object = reusedObjects.get(doc);
     if (object && object.file === file && object.helm === helm) {
       object.index = index;
-      object.source = source !== text ? new MaskedSource(file, source, text) : new FileSource(file, source);
-    } else object = toObject(file, index, doc, source, helm, text);
+      object.source = masked ? new MaskedSource(file, source, text) : new FileSource(file, source);
+    } else object = toObject(file, index, doc, source, helm, masked ? text : undefined);
     if (object) {
       objects.push(object);
       if (!reusedObjects.has(doc) && mayHoldShell) parseShellCode(doc);
@@ -416,14 +418,22 @@ function shiftDocument(doc: YDoc, delta: number): void {
     object.nameSpan = [object.nameSpan[0] + delta, object.nameSpan[1] + delta];
   }
 }
-function toObject(file: string, index: number, doc: YDoc, text: string, helm: boolean, original: string): K8sObject | undefined {
+/** `original`: the file's text when `text` is a masked or joined copy of it. */
+function toObject(
+  file: string,
+  index: number,
+  doc: YDoc,
+  text: string,
+  helm: boolean,
+  original: string | undefined,
+): K8sObject | undefined {
   return objectFromDocument({
     file,
     index,
     doc,
     text,
     helm,
-    source: text !== original ? new MaskedSource(file, text, original) : new FileSource(file, text),
+    source: original !== undefined ? new MaskedSource(file, text, original) : new FileSource(file, text),
   });
 }
 
