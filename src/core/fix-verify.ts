@@ -14,6 +14,7 @@ import { isRuntimeReady, parse, ParseBudgetExceeded, withParseBudget, type Gramm
 import type { Finding, Fix, TextEdit } from './finding.js';
 import type { KubeconnOptions } from './options.js';
 import { pushTo } from './multimap.js';
+import { firstAfter } from './text.js';
 
 /** Re-run the rules `ruleIds` over `files` (the edited workspace); returns their findings after suppression. */
 export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<string>) => Finding[];
@@ -515,22 +516,15 @@ class RegionIndex {
       // From the document start before the first edit (strictly: an insertion at a `---` line touches both
       // neighbours) to the first document start after the last one.
       for (const s of starts) if (s < lo) from = s;
-      to = starts.find((s) => s > hi) ?? text.length;
+      to = starts[firstAfter(starts, hi)] ?? text.length;
     }
     return hashOf(text, from, to);
   }
 
   /** The index of the document of `facts` that holds `offset` (0 where documents are not independent). */
   documentAt(facts: FileFacts, offset: number): number {
-    const starts = this.startsOf(facts);
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    // The last document start at or before `offset` (starts[0] is 0).
+    return Math.max(0, firstAfter(this.startsOf(facts), offset) - 1);
   }
 
   /** Offsets where the file's `---` documents start; just [0] where documents are not independent. */

@@ -6,6 +6,18 @@ export interface Position {
   column: number;
 }
 
+/** The index of the first of the sorted `values` past `offset` (values.length when none is): a binary search. */
+export function firstAfter(values: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid]! <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** `text` as a RegExp source matching it literally (outside a character class). */
 export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -24,14 +36,9 @@ export class LineIndex {
   /** 1-based line and column of an offset (clamped to the text). */
   position(offset: number): Position {
     const at = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid]! <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: at - this.starts[lo]! + 1 };
+    // The last line start at or before `at` (starts[0] is 0).
+    const line = Math.max(0, firstAfter(this.starts, at) - 1);
+    return { line: line + 1, column: at - this.starts[line]! + 1 };
   }
 
   /** Offset of a 1-based line and column. */

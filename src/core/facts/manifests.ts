@@ -9,10 +9,10 @@
 import { createHash } from 'node:crypto';
 import { Composer, isMap, isPair, isScalar, isSeq, parseAllDocuments, Parser, type Scalar, type YAMLMap } from 'yaml';
 import type { ParseProblem } from '../finding.js';
-import type { LineIndex } from '../text.js';
+import { firstAfter, type LineIndex } from '../text.js';
 import { asMap, flagDuplicateKeys, get, range, str, stringMap, yamlErrorSpan, type YDoc, type YNode } from './yaml-util.js';
 import { FileSource, MaskedSource, type ObjectSource } from './source.js';
-import { firstAfter, hasCutQuote, joinCutQuotes, restoreFoldedValues, type JoinedQuotes } from './quoted-lines.js';
+import { hasCutQuote, joinCutQuotes, restoreFoldedValues, type JoinedQuotes } from './quoted-lines.js';
 import { isCommandFlag, parseShell, type ShellScript } from './shell.js';
 import { checkParseBudget } from './treesitter.js';
 import { problemAt } from './problem.js';
@@ -181,6 +181,8 @@ function joinQuotedLines(source: string, docs: YDoc[], options: ParseMode): { so
   const starts = documentStarts(source);
   let text = source;
   let list = docs;
+  const openings: number[] = [];
+  const tried = new Set<number>();
   /** A failed document, as the file delimits it (up to the next `---` line), joined; or undefined. */
   const joinAt = (doc: YDoc) => {
     const start = doc.range[0];
@@ -189,8 +191,6 @@ function joinQuotedLines(source: string, docs: YDoc[], options: ParseMode): { so
     const join = joinDocument(text.slice(start, end), start, doc, options);
     return join && { ...join, end };
   };
-  const openings: number[] = [];
-  const tried = new Set<number>();
   for (let round = 0; round < MAX_JOIN_ROUNDS; round++) {
     const parts: string[] = [];
     const next: YDoc[] = [];

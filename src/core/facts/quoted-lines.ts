@@ -12,6 +12,7 @@
 // scalar gets the value of its own text folded as YAML folds it. The document is used only when it then parses
 // with no error; edits that would touch a joined line break are refused (MaskedSource).
 import { isScalar, parseDocument, visit, type Scalar } from 'yaml';
+import { firstAfter } from '../text.js';
 import type { YDoc } from './yaml-util.js';
 
 /** A document's text with its cut-short scalars joined, and where each joined scalar opens (file offsets). */
@@ -66,18 +67,6 @@ export function joinCutQuotes(text: string, start: number, doc: YDoc): JoinedQuo
   }
   parts.push(text.slice(after));
   return done.length > 0 ? { text: parts.join(''), openings: done } : undefined;
-}
-
-/** The index of the first of the sorted `values` past `offset` (values.length when none is). */
-export function firstAfter(values: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (values[mid]! <= offset) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**
