@@ -3,6 +3,8 @@
 // file's facts; the model is rebuilt and the rules re-run only when something changed since the last
 // analysis, and the result is cached until the next change.
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
+import { folderSignature, Islands, keysOfModel, structureOf, type FileKeys } from './islands.js';
+import type { DeploymentUnit } from './facts/manifests.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
 import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
 import { compareFindings, type Finding, type ParseProblem } from './finding.js';
@@ -15,7 +17,15 @@ export interface AnalysisResult {
   problems: ParseProblem[];
   /** Rules that failed (kubeconn bugs); the other rules' findings are all there. */
   notices: RuleNotice[];
+  /**
+   * The model of the whole workspace. After an incremental analysis it is built when first read (the catalog
+   * reads it); `modelFor` gives the model that analysed a file without building anything.
+   */
   model: AnalysisModel;
+  /** The model that made this file's findings: the whole workspace's, or (incremental) the file's island's. */
+  modelFor(file: string): AnalysisModel;
+  /** Every file's facts as analysed. */
+  files: ReadonlyMap<string, FileFacts>;
   /** Findings per file (files with none are absent). */
   byFile: Map<string, Finding[]>;
   problemsByFile: Map<string, ParseProblem[]>;
@@ -63,6 +73,19 @@ export class Workspace {
   private readonly verifyCache = new VerifyCache();
   /** Bumped on every change; front ends use it to drop stale results. */
   version = 0;
+  /**
+   * What an incremental analysis starts from (islands.ts): the latest unverified analysis, the islands and
+   * folder units it found, and the files changed since. Dropped when the workspace's structure changes.
+   */
+  private base: IncrementalBase | undefined;
+  /**
+   * The largest share of the workspace an incremental analysis re-analyses; past it the whole workspace is
+   * analysed (one model is cheaper than several rounds over most of it). Tests set 1 to hold every edit to a
+   * fresh analysis.
+   */
+  incrementalShare = 0.5;
+  /** How the latest unverified analyses were made (benchmarks and tests read it). */
+  readonly incrementalCounters = { full: 0, incremental: 0, files: 0, rounds: 0, fallbacks: {} as Record<string, number> };
 
   constructor(
     options: Partial<KubeconnOptions>,
@@ -78,6 +101,7 @@ export class Workspace {
   /** Replace the options; every file is re-extracted (limits and versions change what facts say). */
   setOptions(options: Partial<KubeconnOptions>): void {
     this.opts = resolveOptions(options);
+    this.base = undefined;
     this.verifyCache.forgetReanalyses();
     for (const [file, facts] of this.facts) this.reusable.set(file, facts);
     for (const file of this.texts.keys()) this.dirty.add(file);
@@ -91,7 +115,11 @@ export class Workspace {
     // The old facts may be reused by the extractor (unchanged document chunks); nothing else keeps them.
     const old = this.facts.get(file);
     if (old) this.reusable.set(file, old);
-    if (!this.texts.has(file)) this.verifyCache.forgetReanalyses();
+    if (!this.texts.has(file)) {
+      this.verifyCache.forgetReanalyses();
+      this.base = undefined;
+    }
+    this.base?.changed.add(file);
     this.texts.set(file, text);
     this.dirty.add(file);
     this.invalidate();
@@ -105,6 +133,7 @@ export class Workspace {
   setSkipped(file: string, reason: string): boolean {
     if (this.skipped.get(file) === reason) return false;
     if (!this.texts.has(file)) this.verifyCache.forgetReanalyses();
+    this.base = undefined;
     this.facts.delete(file);
     this.reusable.delete(file);
     this.skipped.set(file, reason);
@@ -123,6 +152,7 @@ export class Workspace {
     this.skipped.delete(file);
     if (!this.texts.delete(file)) return false;
     this.verifyCache.forgetReanalyses();
+    this.base = undefined;
     this.facts.delete(file);
     this.reusable.delete(file);
     this.dirty.delete(file);
@@ -163,7 +193,7 @@ export class Workspace {
     if (!known) this.verifiedOf.set(result, (known = new Map<Finding, Finding>()));
     const only = new Set(findings.filter((f) => !known.has(f) && (f.fix !== undefined || f.suggestions.length > 0)));
     if (only.size > 0) {
-      const out = verifyFixes(result.model.files, result.findings, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache, only);
+      const out = verifyFixes(result.files, result.findings, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache, only);
       result.findings.forEach((f, i) => {
         if (only.has(f)) known.set(f, out[i]!);
       });
@@ -193,6 +223,13 @@ export class Workspace {
     if (!verify && this.unverified) return this.unverified;
     const version = this.version;
     this.extractDirty();
+    if (!verify) {
+      const incremental = this.incremental();
+      if (incremental) {
+        if (this.version === version) this.unverified = incremental;
+        return incremental;
+      }
+    }
     const files = new Map(this.facts);
     const model = new AnalysisModel(files, this.opts);
     yield 'model';
@@ -211,15 +248,18 @@ export class Workspace {
       n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
     );
     const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
-    const result = {
+    const result: AnalysisResult = {
       findings: kept,
       problems,
       notices: run.notices,
       model,
+      modelFor: () => model,
+      files,
       byFile: groupByFile(kept),
       problemsByFile: groupByFile(problems),
       fixesVerified: verify,
     };
+    if (!verify && this.version === version) this.startBase(result, model);
     if (this.version === version) {
       if (!verify) this.unverified = result;
       else if (suggestions) this.result = result;
@@ -234,6 +274,114 @@ export class Workspace {
 
   problemsFor(file: string): ParseProblem[] {
     return this.analyze().problemsByFile.get(file) ?? [];
+  }
+
+  /** After a whole-workspace unverified analysis: the islands and folder units incremental analyses start from. */
+  private startBase(result: AnalysisResult, model: AnalysisModel): void {
+    this.incrementalCounters.full++;
+    if (result.notices.length > 0) {
+      this.base = undefined;
+      return;
+    }
+    const structure = structureOf(model.files, this.opts);
+    const folders = new Map<string, DeploymentUnit>();
+    for (const o of model.units.objects) if (o.unit?.kind === 'folder') folders.set(o.file, o.unit);
+    const signatures = new Map<string, string>();
+    for (const [file, facts] of model.files) signatures.set(file, folderSignature(facts));
+    this.base = {
+      result,
+      islands: new Islands(keysOfModel(model, structure), structure),
+      folders,
+      signatures,
+      changed: new Set(),
+      models: new Map(),
+      whole: model,
+    };
+  }
+
+  /**
+   * The unverified analysis of the changes since the base, made over the changed files' islands only; undefined
+   * when the whole workspace must be analysed (no base, a structural change, a model step or rule that failed,
+   * or islands that grow past half the workspace).
+   */
+  private incremental(): AnalysisResult | undefined {
+    const base = this.base;
+    if (!base || base.changed.size === 0) return undefined;
+    const fallback = (why: string): AnalysisResult | undefined => {
+      this.incrementalCounters.fallbacks[why] = (this.incrementalCounters.fallbacks[why] ?? 0) + 1;
+      this.base = undefined;
+      return undefined;
+    };
+    for (const file of base.changed) {
+      const facts = this.facts.get(file);
+      if (!facts) return fallback('removed');
+      // A kustomization or chart decides which files deploy together; a change of a plain manifest's identities
+      // can split or join folder variants (units/folders.ts).
+      if (facts.kustomization || /(^|\/)Chart\.ya?ml$/.test(file)) return fallback('structure');
+      if (folderSignature(facts) !== base.signatures.get(file)) return fallback('identities');
+    }
+    const inside = new Set<string>();
+    for (const file of base.changed) for (const f of base.islands.island(file)) inside.add(f);
+    let model: AnalysisModel;
+    let keys: Map<string, FileKeys>;
+    for (let round = 1; ; round++) {
+      if (inside.size > this.facts.size * this.incrementalShare) return fallback('large');
+      const subset = new Map<string, FileFacts>();
+      for (const file of inside) subset.set(file, this.facts.get(file)!);
+      model = new AnalysisModel(subset, this.opts, base.folders);
+      if (model.notices.length > 0) return fallback('model');
+      keys = keysOfModel(model, base.islands.structure);
+      const outside = base.islands.outsiders(keys, inside);
+      this.incrementalCounters.rounds++;
+      if (outside.size === 0) break;
+      for (const file of outside) for (const f of base.islands.island(file)) inside.add(f);
+    }
+    const run: RuleRun = { findings: [], notices: [] };
+    for (const rule of this.rules) runRule(rule, model, this.opts, run);
+    if (run.notices.length > 0) return fallback('rule');
+    const found = finishFindings(model.files, run.findings, this.opts.applyDirectiveComments);
+    const previous = base.result;
+    const byFile = new Map(previous.byFile);
+    const problemsByFile = new Map(previous.problemsByFile);
+    for (const file of inside) {
+      byFile.delete(file);
+      problemsByFile.delete(file);
+    }
+    for (const [file, list] of groupByFile(found)) byFile.set(file, list);
+    const problems = [...[...model.files.values()].flatMap((f) => f.problems), ...model.units.problems].sort(compareFindings);
+    for (const [file, list] of groupByFile(problems)) problemsByFile.set(file, list);
+    base.islands.replace([...inside], keys);
+    for (const file of base.changed) base.signatures.set(file, folderSignature(this.facts.get(file)));
+    base.changed.clear();
+    for (const file of inside) base.models.set(file, model);
+    const models = new Map(base.models);
+    const first = base.whole;
+    const files = new Map(this.facts);
+    const opts = this.opts;
+    let whole: AnalysisModel | undefined;
+    let findings: Finding[] | undefined;
+    let allProblems: ParseProblem[] | undefined;
+    const result: AnalysisResult = {
+      get findings() {
+        return (findings ??= concatByFile(byFile));
+      },
+      get problems() {
+        return (allProblems ??= concatByFile(problemsByFile));
+      },
+      notices: [],
+      get model() {
+        return (whole ??= new AnalysisModel(files, opts));
+      },
+      modelFor: (file) => models.get(file) ?? first,
+      files,
+      byFile,
+      problemsByFile,
+      fixesVerified: false,
+    };
+    base.result = result;
+    this.incrementalCounters.incremental++;
+    this.incrementalCounters.files += inside.size;
+    return result;
   }
 
   private invalidate(): void {
@@ -253,6 +401,26 @@ export class Workspace {
     this.dirty.clear();
     this.reusable.clear();
   }
+}
+
+interface IncrementalBase {
+  result: AnalysisResult;
+  islands: Islands;
+  folders: Map<string, DeploymentUnit>;
+  /** folderSignature of every file as the islands know it. */
+  signatures: Map<string, string>;
+  /** Files set since `result` was made. */
+  changed: Set<string>;
+  /** The island models that analysed files since the whole-workspace analysis. */
+  models: Map<string, AnalysisModel>;
+  /** The whole-workspace analysis's model. */
+  whole: AnalysisModel;
+}
+
+/** Per-file lists (each sorted) as one list sorted like compareFindings: files in order, then each file's list. */
+function concatByFile<T>(byFile: ReadonlyMap<string, T[]>): T[] {
+  const names = [...byFile.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return names.flatMap((name) => byFile.get(name)!);
 }
 
 function groupByFile<T extends { file: string }>(items: T[]): Map<string, T[]> {

@@ -145,7 +145,7 @@ export function quickFixes(ctx: ActionContext, findings: readonly Finding[], dia
         edit: line,
         diagnostics: diagnostics(list),
       });
-    const object = disableObjectEdit(ctx.result.model.objects, first);
+    const object = disableObjectEdit(ctx.result.modelFor(first.file).objects, first);
     const objectEdit = object && toWorkspaceEdit(ctx, [object.edit]);
     if (object && objectEdit) {
       actions.push({

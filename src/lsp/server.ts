@@ -329,7 +329,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         (cache.wire ??= toWireCatalog(
           cache.catalog,
           naming,
-          (file, offset) => result.model.files.get(file)?.lines.position(offset) ?? engine.workspace.factsOf(file)?.lines.position(offset),
+          (file, offset) => result.files.get(file)?.lines.position(offset) ?? engine.workspace.factsOf(file)?.lines.position(offset),
         )),
     };
   };
@@ -451,7 +451,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
         result,
         rules: RULES,
         naming,
-        factsOf: (file) => result.model.files.get(file) ?? engine.workspace.factsOf(file),
+        factsOf: (file) => result.files.get(file) ?? engine.workspace.factsOf(file),
         verify: (findings) => engine.workspace.verifyFindings(result, findings),
         resolvesEdits,
       }
@@ -514,14 +514,14 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const file = pathOf(params.textDocument.uri);
       if (file === undefined || !engine.wants(file) || !isPosition(params.position)) return null;
       const result = engine.analyzeNow();
-      const facts = result?.model.files.get(file);
+      const facts = result?.files.get(file);
       const doc = documents.get(params.textDocument.uri);
       if (!result || !facts || (doc && facts.text !== doc.getText())) return null;
       const catalog = catalogOf()?.catalog;
       if (!catalog) return null;
       const offset = facts.lines.offset(params.position.line + 1, params.position.character + 1);
       const lineOf = (f: string, at: number): number | undefined =>
-        (result.model.files.get(f) ?? engine.workspace.factsOf(f))?.lines.position(at).line;
+        (result.files.get(f) ?? engine.workspace.factsOf(f))?.lines.position(at).line;
       return hoverFor(result, catalog, facts, offset, diagnostics.groupsOf(file), naming, init.hoverFindings !== false, lineOf) ?? null;
     }),
   );

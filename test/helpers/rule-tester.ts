@@ -9,6 +9,7 @@ import type { KubeconnOptions } from '../../src/core/options.js';
 import type { Rule } from '../../src/core/rule.js';
 import { Workspace } from '../../src/api.js';
 import { initKubeconn } from '../../src/core/init.js';
+import { assertIncrementalMatches } from './incremental.js';
 
 export type Files = Record<string, string>;
 
@@ -48,6 +49,7 @@ export function runRuleTests(rule: Rule, cases: { valid: ValidCase[]; invalid: I
         it(c.name, async () => {
           const findings = await lint(rule, c.files, c.options);
           assert.deepEqual(findings.map(show), [], 'expected no findings');
+          assertIncrementalMatches(c.files, c.options);
         });
       }
     });
@@ -108,6 +110,8 @@ export function runRuleTests(rule: Rule, cases: { valid: ValidCase[]; invalid: I
           }
           // Every suggestion's output must parse as well as the input did.
           for (const f of findings) for (const s of f.suggestions) await assertParsesAsBefore(rule, c, applyAll(c.files, s.edits));
+          // Editing any file and analysing incrementally gives what a fresh analysis gives.
+          assertIncrementalMatches(c.files, c.options);
         });
       }
     });

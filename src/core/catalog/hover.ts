@@ -28,7 +28,7 @@ export function hoverAt(
   offset: number,
   displayPath?: (file: string) => string,
 ): HoverContent | undefined {
-  const model = result.model;
+  const model = result.modelFor(file);
   const within = (start: number, end: number): boolean => start <= offset && offset <= end;
   const facing = (service: Service): Component[] => catalog.components.filter((c) => c.serviceIds.includes(serviceId(service)));
   for (const service of model.services) {

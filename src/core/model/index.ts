@@ -17,7 +17,7 @@
 //         ─▶ backstage (catalog entities → workloads)
 import type { FileFacts } from '../facts/index.js';
 import type { Container, HorizontalPodAutoscaler, Service, ServicePort, Workload } from '../facts/k8s.js';
-import type { K8sObject } from '../facts/manifests.js';
+import type { DeploymentUnit, K8sObject } from '../facts/manifests.js';
 import type { KubeconnOptions } from '../options.js';
 import { AppConfigIndex } from './app-config.js';
 import { BackstageIndex } from './backstage.js';
@@ -71,13 +71,15 @@ export class AnalysisModel {
   constructor(
     readonly files: ReadonlyMap<string, FileFacts>,
     readonly options: KubeconnOptions,
+    /** The folder units of plain manifests, kept from a whole-workspace analysis (units/index.ts). */
+    folders?: ReadonlyMap<string, DeploymentUnit>,
   ) {
     // A step that throws must not take the analysis down: it is replaced by the same index built from no
     // input, so every rule still runs and only what depends on that step is missing.
     const none = new Map<string, FileFacts>();
     this.units = this.step(
       'units',
-      () => buildUnits(files, options),
+      () => buildUnits(files, options, folders),
       () => buildUnits(none, options),
     );
     const emptyK8s = () => new KubernetesIndex(none, []);

@@ -20,7 +20,16 @@ export interface Units {
   debug: string[];
 }
 
-export function buildUnits(files: ReadonlyMap<string, FileFacts>, options: KubeconnOptions): Units {
+/**
+ * `folders`: the folder unit of every plain manifest, from an analysis of the whole workspace (an incremental
+ * analysis builds the units of part of the workspace, where folder variants cannot be told apart: their
+ * folders are kept as the whole workspace's analysis found them). A plain manifest missing from it is an error.
+ */
+export function buildUnits(
+  files: ReadonlyMap<string, FileFacts>,
+  options: KubeconnOptions,
+  folders?: ReadonlyMap<string, DeploymentUnit>,
+): Units {
   const helm = helmUnits(files, options);
   const kustomize = kustomizeUnits(files);
   const plain: K8sObject[] = [];
@@ -28,7 +37,7 @@ export function buildUnits(files: ReadonlyMap<string, FileFacts>, options: Kubec
     if (helm.rendered.has(facts.file) || kustomize.consumed.has(facts.file) || facts.kustomization) continue;
     plain.push(...(facts.manifests?.objects ?? []));
   }
-  const all = [...helm.units, ...kustomize.units, ...folderUnits(plain)];
+  const all = [...helm.units, ...kustomize.units, ...(folders ? keptFolderUnits(plain, folders) : folderUnits(plain))];
   const objects: K8sObject[] = [];
   for (const { unit, objects: list } of all) {
     for (const o of list) {
@@ -43,6 +52,21 @@ export function buildUnits(files: ReadonlyMap<string, FileFacts>, options: Kubec
     problems: [...helm.problems, ...kustomize.problems],
     debug: [...helm.debug, ...kustomize.debug],
   };
+}
+
+function keptFolderUnits(
+  objects: readonly K8sObject[],
+  folders: ReadonlyMap<string, DeploymentUnit>,
+): { unit: DeploymentUnit; objects: K8sObject[] }[] {
+  const byUnit = new Map<DeploymentUnit, K8sObject[]>();
+  for (const o of objects) {
+    const unit = folders.get(o.file);
+    if (!unit) throw new Error(`no folder unit is known for ${o.file}`);
+    const list = byUnit.get(unit);
+    if (list) list.push(o);
+    else byUnit.set(unit, [o]);
+  }
+  return [...byUnit].map(([unit, list]) => ({ unit, objects: list }));
 }
 
 /** Do two objects deploy together (the same unit, or one unit includes the other's)? */
