@@ -177,7 +177,7 @@ function kindOf(
   if (problem.name !== 'yarn') return 'npm';
   const major = /^yarn@(\d+)/.exec(packageManager ?? '')?.[1];
   if (major !== undefined) return Number(major) >= 2 ? 'yarn-berry' : 'yarn1';
-  if (context !== undefined && model.files.has(path.posix.join(context, '.yarnrc.yml'))) return 'yarn-berry';
+  if (context !== undefined && model.exists(path.posix.join(context, '.yarnrc.yml'))) return 'yarn-berry';
   return 'yarn1';
 }
 

@@ -20,6 +20,8 @@ import { parseTarget } from './facts/grpc/target.js';
 import type { K8sObject } from './facts/manifests.js';
 import type { AnalysisModel } from './model/index.js';
 import { grpcAddressesIn } from './model/grpc-evidence.js';
+import { imageRepository } from './model/image-shells.js';
+import { VARIABLE_WORD, variableName } from './facts/build-config.js';
 import type { KubeconnOptions } from './options.js';
 
 const posix = path.posix;
@@ -29,8 +31,72 @@ export interface FileKeys {
   uses: Set<string>;
 }
 
-/** The one key of the code side: code, Dockerfiles, scripts, build and app config files, and every object. */
+/**
+ * The code side (code, Dockerfiles, scripts, build and app config files) is one island of its own: its files
+ * link to each other in many ways (build contexts, COPY sources, modules, protos). It joins the manifests
+ * through what its files name and what links them to containers:
+ * - `image:<name>`: a container whose image's last path segment (or whose name) is `<name>` is built by a
+ *   Dockerfile in a folder so named or named `Dockerfile.<name>` / `<name>.Dockerfile`…, or declared by a build
+ *   configuration, and runs code in a folder so named (model/images.ts, model/code.ts);
+ * - `image-var:<VAR>`: an image written as a variable, and the builds tagged with it;
+ * - `svc:<name>`: a host a dial target, config address or env value can name;
+ * - `env:<NAME>`: a variable code reads, and the workloads that set it (an env var every container agrees on
+ *   resolves workspace-wide); `env:*` for Spring and .NET config, which bind env vars by relaxed names;
+ * - `namespace:<ns>`: a namespace a script labels for a mesh;
+ * - `label:<k>=<v>`: the workloads a Backstage entity claims.
+ * RBAC objects (read for kuberesolver clients) and, with the `imageMap` setting, every workload use `code`.
+ */
 const CODE = 'code';
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ServiceAccount']);
+const QUOTED_HOST = /["'`]([a-z0-9][a-z0-9-]*)/g;
+const SCHEME_HOST = /:\/\/\/?([a-z0-9][a-z0-9-]*)/g;
+const ENV_NAME = /\b[A-Z][A-Z0-9_]{2,}\b/g;
+const DOCKERFILE_NAME = /^(?:(?:dockerfile|containerfile)[.\-_](.+)|(.+)\.dockerfile)$/;
+
+/** The keys by which a code-side file joins manifests (see CODE). */
+function codeKeys(facts: FileFacts, k: FileKeys): void {
+  both(k, CODE);
+  const file = norm(facts.file).toLowerCase();
+  const folders = posix.dirname(file).split('/');
+  if (facts.dockerfile) {
+    const base = posix.basename(file);
+    const m = DOCKERFILE_NAME.exec(base);
+    if (m) k.provides.add(`image:${m[1] ?? m[2]}`);
+    k.provides.add(`image:${folders[folders.length - 1]}`);
+  }
+  for (const decl of facts.buildConfig?.decls ?? []) {
+    if (decl.image) k.provides.add(`image:${lastSegment(imageRepository(decl.image))}`);
+    if (decl.service) k.provides.add(`image:${decl.service.toLowerCase()}`);
+    if (decl.imageVar) k.provides.add(`image-var:${decl.imageVar}`);
+  }
+  // Code → containers without a Dockerfile claiming it: an image named after a folder on the path (model/code.ts).
+  if (facts.grpc || facts.servers || facts.serverConfig) for (const f of folders) if (f) k.provides.add(`image:${f}`);
+  if (facts.grpc || facts.appConfig || facts.envoy || facts.serverConfig || facts.optionsBindings || facts.servers) {
+    const text = facts.text;
+    hostsIn(text, k.uses);
+    for (const m of text.matchAll(QUOTED_HOST)) k.uses.add(`svc:${m[1]!}`);
+    for (const m of text.matchAll(SCHEME_HOST)) k.uses.add(`svc:${m[1]!}`);
+    for (const m of text.matchAll(ENV_NAME)) k.uses.add(`env:${m[0]}`);
+    for (const e of facts.appConfig?.entries ?? [])
+      for (const m of e.value.toLowerCase().matchAll(/[a-z0-9][a-z0-9-]*/g)) k.uses.add(`svc:${m[0]}`);
+    if (facts.appConfig || facts.optionsBindings) k.uses.add('env:*');
+  }
+  if (facts.script) {
+    // `kubectl label|annotate ns <names…> key=value` (model/mesh.ts): every word of such a line may be a namespace.
+    for (const line of facts.text.split('\n')) {
+      if (!/\b(?:kubectl|oc)\b/.test(line) || !/\b(?:label|annotate)\b/.test(line)) continue;
+      for (const m of line.matchAll(/[A-Za-z0-9][A-Za-z0-9.-]*/g)) both(k, `namespace:${m[0]}`);
+    }
+  }
+  for (const entity of facts.backstage?.entities ?? []) {
+    if (entity.kubernetesId) k.uses.add(`label:backstage.io/kubernetes-id=${entity.kubernetesId}`);
+    for (const [key, value] of Object.entries(entity.kubernetesLabelSelector ?? {})) k.uses.add(`label:${key}=${value}`);
+  }
+}
+
+function lastSegment(repo: string): string {
+  return repo.slice(repo.lastIndexOf('/') + 1);
+}
 
 /** Does a file hold facts of the code side (anything but manifests and kustomizations)? */
 function codeSide(facts: FileFacts): boolean {
@@ -112,6 +178,12 @@ function hostsIn(value: string, out: Set<string>): void {
   }
 }
 
+/** Every word of a short value (an env value, an argument) that could be a Service name: hosts come without ports too. */
+function wordsIn(value: string, out: Set<string>): void {
+  for (const m of value.toLowerCase().matchAll(/[a-z0-9][a-z0-9-]*/g)) out.add(`svc:${m[0]}`);
+  hostsIn(value, out);
+}
+
 const stem = (name: string): string => name.replace(/-\d+$/, '');
 
 /** A key read both ways: the holders affect each other (order decides, or they are compared). */
@@ -139,8 +211,9 @@ export function keysOfModel(model: AnalysisModel, structure: Structure): Map<str
     const units = new Set<string>();
     unitKeys(facts.file, structure, units);
     for (const key of units) both(k, key);
-    if (codeSide(facts)) both(k, CODE);
+    if (codeSide(facts)) codeKeys(facts, k);
   }
+  const imageMap = Object.keys(model.options.imageMap).length > 0;
   const k8s = model.k8s;
   for (const o of k8s.objects) objectKeys(o, of(o.file));
   for (const s of k8s.services) {
@@ -156,6 +229,9 @@ export function keysOfModel(model: AnalysisModel, structure: Structure): Map<str
   for (const w of k8s.workloads) {
     const k = of(w.object.file);
     for (const [key, value] of Object.entries(w.podLabels)) k.provides.add(`label:${key}=${value}`);
+    // Backstage entities match the workload's own labels too (model/backstage.ts).
+    for (const [key, value] of Object.entries(w.object.labels)) k.provides.add(`label:${key}=${value}`);
+    if (imageMap) k.uses.add(CODE);
     k.provides.add(`workload:${w.kind}/${w.name}`);
     if (w.namespace) k.uses.add(`namespace:${w.namespace}`);
     k.uses.add('istio-mesh-config');
@@ -164,7 +240,18 @@ export function keysOfModel(model: AnalysisModel, structure: Structure): Map<str
     for (const c of [...w.containers, ...w.initContainers]) {
       for (const source of c.envFrom) k.uses.add(`store:${source.kind}/${source.name}`);
       for (const e of c.declaredEnv) if (e.ref) k.uses.add(`store:${e.ref.kind}/${e.ref.name}`);
-      for (const e of c.env) if (e.value !== undefined) hostsIn(e.value, k.uses);
+      for (const e of c.env) {
+        k.provides.add(`env:${e.name}`);
+        k.provides.add('env:*');
+        if (e.value !== undefined) wordsIn(e.value, k.uses);
+      }
+      for (const word of [...(c.command ?? []), ...(c.args ?? [])]) wordsIn(word, k.uses);
+      k.uses.add(`image:${c.name.toLowerCase()}`);
+      if (c.image) {
+        k.uses.add(`image:${lastSegment(imageRepository(c.image))}`);
+        const variable = variableName(VARIABLE_WORD.exec(c.image.trim()));
+        if (variable !== undefined) k.uses.add(`image-var:${variable}`);
+      }
     }
   }
   for (const h of k8s.hpas) if (h.targetKind && h.targetName) of(h.object.file).uses.add(`workload:${h.targetKind}/${h.targetName}`);
@@ -173,7 +260,7 @@ export function keysOfModel(model: AnalysisModel, structure: Structure): Map<str
 
 /** Keys of an object by kind (the typed views add theirs in keysOfModel). */
 function objectKeys(o: K8sObject, k: FileKeys): void {
-  k.uses.add(CODE);
+  if (RBAC_KINDS.has(o.kind)) k.uses.add(CODE);
   k.provides.add(`name:${o.kind}:${stem(o.name)}`);
   const group = o.apiVersion.split('/')[0] ?? '';
   switch (o.kind) {

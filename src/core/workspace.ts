@@ -328,7 +328,7 @@ export class Workspace {
       if (inside.size > this.facts.size * this.incrementalShare) return fallback('large');
       const subset = new Map<string, FileFacts>();
       for (const file of inside) subset.set(file, this.facts.get(file)!);
-      model = new AnalysisModel(subset, this.opts, base.folders);
+      model = new AnalysisModel(subset, this.opts, base.folders, this.facts);
       if (model.notices.length > 0) return fallback('model');
       keys = keysOfModel(model, base.islands.structure);
       const outside = base.islands.outsiders(keys, inside);

@@ -81,7 +81,7 @@ spec:
     for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
     ws.analyze({ verifyFixes: false });
     // A value edit: the file's island is itself.
-    ws.setFile('k8s/svc-7.yaml', files['k8s/svc-7.yaml'].replace('replicas: 2', 'replicas: 3'));
+    ws.setFile('k8s/svc-7.yaml', files['k8s/svc-7.yaml']!.replace('replicas: 2', 'replicas: 3'));
     ws.analyze({ verifyFixes: false });
     assert.deepEqual(ws.incrementalCounters, { full: 1, incremental: 1, files: 1, rounds: 1, fallbacks: {} });
     // The HPA and its Deployment are one island.

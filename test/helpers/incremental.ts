@@ -67,12 +67,14 @@ export function mutate(text: string, names: readonly string[], rng: () => number
  * compare with the first analysis. Returns how many incremental analyses were compared.
  */
 export function assertIncrementalMatches(files: Files, options: Partial<KubeconnOptions> = {}, editsPerFile = 2, maxFiles = 6): number {
+  // KUBECONN_INCREMENTAL_EDITS=<n> runs n edits per file (a longer search than the suite's).
+  editsPerFile = Number(process.env.KUBECONN_INCREMENTAL_EDITS ?? editsPerFile);
   const names = [...new Set(Object.values(files).flatMap((t) => [...t.matchAll(/\b[a-z][a-z0-9-]{2,}\b/g)].map((m) => m[0])))];
   const ws = createWorkspace(options);
   ws.incrementalShare = 1;
   for (const [file, text] of Object.entries(files)) ws.setFile(file, text);
   const original = shape(ws.analyze({ verifyFixes: false }));
-  const rng = prng(hash(Object.keys(files).join('|')));
+  const rng = prng(hash(Object.keys(files).join('|')) ^ Number(process.env.KUBECONN_INCREMENTAL_SEED ?? 0));
   let compared = 0;
   for (const [file, text] of Object.entries(files).slice(0, maxFiles)) {
     for (let e = 0; e < editsPerFile; e++) {

@@ -64,6 +64,8 @@ export class ImageIndex {
     private readonly files: ReadonlyMap<string, FileFacts>,
     containers: readonly Container[],
     private readonly imageMap: Readonly<Record<string, string>>,
+    /** Every file of the workspace, for what exists (`files` may be part of it). */
+    everyFile: ReadonlyMap<string, FileFacts> = files,
   ) {
     this.dockerfiles = [...files.values()]
       .filter((f) => f.dockerfile)
@@ -76,7 +78,7 @@ export class ImageIndex {
       [...files.values()].flatMap((f) => f.buildConfig?.decls ?? []),
       this.dockerfiles.map(norm),
     );
-    this.fileSet = new Set([...files.keys()].map(norm));
+    this.fileSet = new Set([...everyFile.keys()].map(norm));
     this.root = commonFolder([...this.fileSet]);
     for (const container of containers) {
       const links = this.link(container);

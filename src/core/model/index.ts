@@ -65,6 +65,14 @@ export class AnalysisModel {
   /** Backstage catalog entities and their workloads. */
   readonly catalog: BackstageIndex;
 
+  /** Every file of the workspace (`files` unless this model analyses part of it). */
+  private readonly everyFile: ReadonlyMap<string, FileFacts>;
+
+  /** Is this file in the workspace (analysed by this model or not)? */
+  exists(file: string): boolean {
+    return this.everyFile.has(file);
+  }
+
   /** Steps that failed (kubeconn bugs): each is a notice, and the model goes on with that index empty. */
   readonly notices: ModelNotice[] = [];
 
@@ -73,7 +81,13 @@ export class AnalysisModel {
     readonly options: KubeconnOptions,
     /** The folder units of plain manifests, kept from a whole-workspace analysis (units/index.ts). */
     folders?: ReadonlyMap<string, DeploymentUnit>,
+    /**
+     * Every file of the workspace, when `files` is part of it (an incremental analysis of some islands): what
+     * exists decides build contexts (a COPY source is there or not) and yarn's flavour (`.yarnrc.yml`).
+     */
+    workspace?: ReadonlyMap<string, FileFacts>,
   ) {
+    this.everyFile = workspace ?? files;
     // A step that throws must not take the analysis down: it is replaced by the same index built from no
     // input, so every rule still runs and only what depends on that step is missing.
     const none = new Map<string, FileFacts>();
@@ -108,7 +122,7 @@ export class AnalysisModel {
     );
     this.images = this.step(
       'images',
-      () => new ImageIndex(files, containers, options.imageMap),
+      () => new ImageIndex(files, containers, options.imageMap, this.everyFile),
       () => new ImageIndex(none, [], options.imageMap),
     );
     this.appConfig = this.step(
