@@ -92,14 +92,31 @@ export class DiagnosticsView {
     this.rules = new Map(rules.map((r) => [r.id, r]));
   }
 
+  /**
+   * Per file, the findings and problems lists last turned into diagnostics. An incremental analysis keeps the
+   * lists of the files it did not re-analyse (workspace.ts), so those files are not grouped and compared again.
+   */
+  private readonly lists = new Map<string, [Finding[] | undefined, AnalysisResult['problems'] | undefined]>();
+
   /** Publish a result; `extra` are diagnostics of files outside the analysis (the config file's problems). */
   publish(result: AnalysisResult, extra: ReadonlyMap<string, Diagnostic[]> = new Map()): void {
     const byUri = new Map<string, Diagnostic[]>();
     const files = new Set([...result.byFile.keys(), ...result.problemsByFile.keys()]);
-    this.index.clear();
-    this.groups.clear();
+    for (const file of this.lists.keys()) {
+      if (files.has(file)) continue;
+      this.lists.delete(file);
+      this.index.delete(file);
+      this.groups.delete(file);
+      byUri.set(this.naming.uriOf(file), []);
+    }
     for (const file of files) {
-      const groups = groupFindings(result.byFile.get(file) ?? [], this.rules);
+      const findings = result.byFile.get(file);
+      const problems = result.problemsByFile.get(file);
+      const uri = this.naming.uriOf(file);
+      const last = this.lists.get(file);
+      if (last && last[0] === findings && last[1] === problems && !extra.has(uri) && !this.extraUris.has(uri)) continue;
+      this.lists.set(file, [findings, problems]);
+      const groups = groupFindings(findings ?? [], this.rules);
       const byKey = new Map<string, Finding[]>();
       for (const g of groups) {
         const key = rangeKey(g.ruleId, g.range);
@@ -107,14 +124,13 @@ export class DiagnosticsView {
       }
       this.index.set(file, byKey);
       this.groups.set(file, groups);
-      const diagnostics = [
-        ...(result.problemsByFile.get(file) ?? []).map((p) => this.fromProblem(p)),
-        ...groups.map((g) => this.fromGroup(file, g)),
-      ];
-      byUri.set(this.naming.uriOf(file), diagnostics);
+      const diagnostics = [...(problems ?? []).map((p) => this.fromProblem(p)), ...groups.map((g) => this.fromGroup(file, g))];
+      byUri.set(uri, diagnostics);
     }
     for (const [uri, diagnostics] of extra) pushTo(byUri, uri, ...diagnostics);
-    for (const uri of this.published.keys()) if (!byUri.has(uri)) byUri.set(uri, []);
+    // A file that had extra diagnostics last time and has none now is published again.
+    for (const uri of this.extraUris) if (!extra.has(uri) && !byUri.has(uri)) byUri.set(uri, this.diagnosticsOfUri(uri));
+    this.extraUris = new Set(extra.keys());
     for (const [uri, diagnostics] of byUri) {
       const signature = JSON.stringify(diagnostics);
       if (this.published.get(uri) === signature) continue;
@@ -122,6 +138,17 @@ export class DiagnosticsView {
       else this.published.set(uri, signature);
       this.send(uri, diagnostics);
     }
+  }
+
+  private extraUris = new Set<string>();
+
+  /** The diagnostics of a file's last published lists (without extra diagnostics). */
+  private diagnosticsOfUri(uri: string): Diagnostic[] {
+    for (const [file, [, problems]] of this.lists) {
+      if (this.naming.uriOf(file) !== uri) continue;
+      return [...(problems ?? []).map((p) => this.fromProblem(p)), ...(this.groups.get(file) ?? []).map((g) => this.fromGroup(file, g))];
+    }
+    return [];
   }
 
   /** The findings a diagnostic (as a client hands it back in a code-action context) stands for. */
