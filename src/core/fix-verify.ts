@@ -16,8 +16,11 @@ import type { KubeconnOptions } from './options.js';
 import { pushTo } from './multimap.js';
 import { firstAfter } from './text.js';
 
-/** Re-run the rules `ruleIds` over `files` (the edited workspace); returns their findings after suppression. */
-export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<string>) => Finding[];
+/**
+ * Re-run the rules `ruleIds` over `files` (the edited workspace); returns their findings after suppression, at
+ * least those in the files of `about` (a re-analysis may leave out files that the edits cannot affect).
+ */
+export type Reanalyse = (files: Map<string, FileFacts>, ruleIds: ReadonlySet<string>, about: readonly string[]) => Finding[];
 
 export interface VerifyCounters {
   /** Models built to re-analyse fixes (a measure of the cost). */
@@ -255,7 +258,14 @@ function verify(
       counters.reanalyses++;
       counters.reanalysedFixes = (counters.reanalysedFixes ?? 0) + batch.length;
     }
-    const after = countBy(reanalyse(edited, new Set(batch.map((f) => f.ruleId))), keyOf);
+    const after = countBy(
+      reanalyse(
+        edited,
+        new Set(batch.map((f) => f.ruleId)),
+        batch.map((f) => f.file),
+      ),
+      keyOf,
+    );
     const expected = countBy(batch, keyOf);
     const failed = new Set<string>();
     for (const [key, n] of expected) if ((after.get(key) ?? 0) > (before.get(key) ?? 0) - n) failed.add(key);

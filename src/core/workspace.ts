@@ -193,7 +193,10 @@ export class Workspace {
     if (!known) this.verifiedOf.set(result, (known = new Map<Finding, Finding>()));
     const only = new Set(findings.filter((f) => !known.has(f) && (f.fix !== undefined || f.suggestions.length > 0)));
     if (only.size > 0) {
-      const out = verifyFixes(result.files, result.findings, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache, only);
+      // The result the islands describe: a fix's re-analysis runs over the islands it can reach.
+      const base = this.base;
+      const reanalyse = base && base.result === result && base.changed.size === 0 ? this.islandReanalyse(base) : this.reanalyse;
+      const out = verifyFixes(result.files, result.findings, this.opts, reanalyse, this.verifyCounters, this.verifyCache, only);
       result.findings.forEach((f, i) => {
         if (only.has(f)) known.set(f, out[i]!);
       });
@@ -201,8 +204,57 @@ export class Workspace {
     return findings.map((f) => known.get(f) ?? f);
   }
 
+  /**
+   * Fix verification's re-analysis over the islands the edited files and the checked findings are in (grown
+   * until no key of the edited files crosses their border), when the edits leave the workspace's structure
+   * as it is; else over the whole workspace.
+   */
+  private islandReanalyse(
+    base: IncrementalBase,
+  ): (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>, about: readonly string[]) => Finding[] {
+    return (edited, ruleIds, about) => {
+      const changed: string[] = [];
+      for (const [file, facts] of edited) if (this.facts.get(file) !== facts) changed.push(file);
+      const whole = (): Finding[] => this.reanalyse(edited, ruleIds, about);
+      for (const file of changed) {
+        const facts = edited.get(file)!;
+        if (!this.facts.has(file) || facts.kustomization || folderSignature(facts) !== base.signatures.get(file)) return whole();
+      }
+      const island = this.closure(base, [...changed, ...about], edited);
+      if (!island) return whole();
+      const run: RuleRun = { findings: [], notices: [] };
+      for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, island.model, this.opts, run);
+      return finishFindings(island.model.files, run.findings, this.opts.applyDirectiveComments);
+    };
+  }
+
+  /**
+   * The model of the islands of `files` over `facts` (the workspace's, or an edited copy), with the islands
+   * grown until no key crosses their border; undefined when that passes `incrementalShare` of the workspace or a
+   * model step fails.
+   */
+  private closure(
+    base: IncrementalBase,
+    files: Iterable<string>,
+    facts: ReadonlyMap<string, FileFacts>,
+  ): { model: AnalysisModel; keys: Map<string, FileKeys>; inside: Set<string>; rounds: number } | undefined {
+    const inside = new Set<string>();
+    for (const file of files) for (const f of base.islands.island(file)) inside.add(f);
+    for (let round = 1; ; round++) {
+      if (inside.size > facts.size * this.incrementalShare) return undefined;
+      const subset = new Map<string, FileFacts>();
+      for (const file of inside) subset.set(file, facts.get(file)!);
+      const model = new AnalysisModel(subset, this.opts, base.folders, facts);
+      if (model.notices.length > 0) return undefined;
+      const keys = keysOfModel(model, base.islands.structure);
+      const outside = base.islands.outsiders(keys, inside);
+      if (outside.size === 0) return { model, keys, inside, rounds: round };
+      for (const file of outside) for (const f of base.islands.island(file)) inside.add(f);
+    }
+  }
+
   /** Re-run some rules on an edited copy of the workspace's facts (fix verification's re-analysis). */
-  private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] => {
+  private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>, _about?: readonly string[]): Finding[] => {
     const again: RuleRun = { findings: [], notices: [] };
     const editedModel = new AnalysisModel(edited, this.opts);
     for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
@@ -320,22 +372,10 @@ export class Workspace {
       if (facts.kustomization || /(^|\/)Chart\.ya?ml$/.test(file)) return fallback('structure');
       if (folderSignature(facts) !== base.signatures.get(file)) return fallback('identities');
     }
-    const inside = new Set<string>();
-    for (const file of base.changed) for (const f of base.islands.island(file)) inside.add(f);
-    let model: AnalysisModel;
-    let keys: Map<string, FileKeys>;
-    for (let round = 1; ; round++) {
-      if (inside.size > this.facts.size * this.incrementalShare) return fallback('large');
-      const subset = new Map<string, FileFacts>();
-      for (const file of inside) subset.set(file, this.facts.get(file)!);
-      model = new AnalysisModel(subset, this.opts, base.folders, this.facts);
-      if (model.notices.length > 0) return fallback('model');
-      keys = keysOfModel(model, base.islands.structure);
-      const outside = base.islands.outsiders(keys, inside);
-      this.incrementalCounters.rounds++;
-      if (outside.size === 0) break;
-      for (const file of outside) for (const f of base.islands.island(file)) inside.add(f);
-    }
+    const island = this.closure(base, base.changed, this.facts);
+    if (!island) return fallback('large or failed');
+    const { model, keys, inside } = island;
+    this.incrementalCounters.rounds += island.rounds;
     const run: RuleRun = { findings: [], notices: [] };
     for (const rule of this.rules) runRule(rule, model, this.opts, run);
     if (run.notices.length > 0) return fallback('rule');
