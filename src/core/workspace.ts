@@ -254,7 +254,7 @@ export class Workspace {
   }
 
   /** Re-run some rules on an edited copy of the workspace's facts (fix verification's re-analysis). */
-  private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>, _about?: readonly string[]): Finding[] => {
+  private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] => {
     const again: RuleRun = { findings: [], notices: [] };
     const editedModel = new AnalysisModel(edited, this.opts);
     for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
