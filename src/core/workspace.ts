@@ -215,7 +215,7 @@ export class Workspace {
     return (edited, ruleIds, about) => {
       const changed: string[] = [];
       for (const [file, facts] of edited) if (this.facts.get(file) !== facts) changed.push(file);
-      const whole = (): Finding[] => this.reanalyse(edited, ruleIds, about);
+      const whole = (): Finding[] => this.reanalyse(edited, ruleIds);
       for (const file of changed) {
         const facts = edited.get(file)!;
         if (!this.facts.has(file) || facts.kustomization || folderSignature(facts) !== base.signatures.get(file)) return whole();
