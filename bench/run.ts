@@ -501,6 +501,7 @@ async function cliVsEslint(
   const rel = path.relative(root, k8sDir);
   const eslintRuns: { ms: number; rss?: number; cpu?: number }[] = [];
   const cliRuns: { ms: number; rss?: number; cpu?: number }[] = [];
+  const parallelRuns: { ms: number; rss?: number; cpu?: number }[] = [];
   let eslintFiles = 0;
   let cliFiles = 0;
   let cliMessages = 0;
@@ -515,6 +516,10 @@ async function cliVsEslint(
     cliFiles = results.length;
     cliMessages = results.reduce((s, r) => s + r.messages.length, 0);
     cliRuns.push({ ms: k.ms, rss: k.peakRss, cpu: k.cpuMs });
+    // The same check over two worker threads (src/node/parallel.ts): its JSON must be the same.
+    const p = await timeChild(process.execPath, [kubeconn, 'check', rel, '--format', 'json', '--jobs', '2'], root);
+    if (p.stdout !== k.stdout) throw new Error('kubeconn check --jobs 2 printed another report than --jobs 1');
+    parallelRuns.push({ ms: p.ms, rss: p.peakRss, cpu: p.cpuMs });
   }
   const em = median(eslintRuns.map((r) => r.ms));
   const km = median(cliRuns.map((r) => r.ms));
@@ -540,8 +545,17 @@ async function cliVsEslint(
         rss(cliRuns),
         cliRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' '),
       ],
+      [
+        'kubeconn check --format json --jobs 2 (worker threads)',
+        fmtMs(median(parallelRuns.map((r) => r.ms))),
+        rate(cliFiles, median(parallelRuns.map((r) => r.ms))),
+        fmtMs(cpu(parallelRuns)),
+        rss(parallelRuns),
+        parallelRuns.map((r) => (r.ms / 1000).toFixed(1)).join(' '),
+      ],
     ]),
   );
+  log('   (the --jobs 2 report is byte-identical to the single-threaded one)');
   log(`   eslint linted ${eslintFiles} files; kubeconn reported on ${cliFiles} files, ${cliMessages} messages`);
   summary.push(['CLI vs eslint+yml (wall)', fmtMs(em), fmtMs(km), `${fmtRatio(em / km)} faster`, '≥ 3.00× faster', verdict(em / km >= 3)]);
   summary.push([
@@ -557,6 +571,8 @@ async function cliVsEslint(
   figure('eslintCpuMs', cpu(eslintRuns));
   figure('cliCpuMs', cpu(cliRuns));
   figure('cliSpeedupVsEslint', em / km);
+  figure('cliParallelWallMs', median(parallelRuns.map((r) => r.ms)));
+  figure('cliParallelSpeedupVsEslint', em / median(parallelRuns.map((r) => r.ms)));
   const peak = cliRuns[0]?.rss === undefined ? undefined : Math.max(...cliRuns.map((r) => r.rss!));
   if (peak !== undefined) figure('cliPeakRssBytes', peak);
   return { cliMs: km, cliPeakRss: peak };

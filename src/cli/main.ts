@@ -20,12 +20,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { collectFiles, FileError, readForAnalysis } from '../node/files.js';
+import { analyzeInParallel, defaultJobs, type FileInput } from '../node/parallel.js';
 import { formatConfigProblem, loadProjectConfig } from '../node/config-file.js';
 import { formatJson, formatStylish, type Format } from './format.js';
 import { Progress } from './progress.js';
 import { toResult } from './results.js';
 import { toSarif } from './sarif.js';
-import { pushTo } from '../api.js';
+import { pushTo, type AnalysisResult } from '../api.js';
 
 const USAGE = `Usage: kubeconn check [paths...] [options]
        kubeconn rules
@@ -54,6 +55,7 @@ Options:
   --exclude <glob>             skip matching files (gitignore syntax, repeatable)
   --max-file-size <bytes>      skip larger files                                        [5242880]
   --max-parse-ms <n>           skip a file whose parsing takes longer (CPU milliseconds) [10000]
+  --jobs <n>                   analyse in n worker threads (default 1: the main thread; see docs/benchmarks.md)
   --debug                      say on stderr which parts of Helm charts and Kustomize overlays were unknown, and why
   --quiet                      report errors only
   --max-warnings <n>           exit 1 when there are more warnings than this
@@ -104,6 +106,7 @@ async function run(argv: string[]): Promise<number> {
         'max-parse-ms': { type: 'string' },
         quiet: { type: 'boolean' },
         debug: { type: 'boolean' },
+        jobs: { type: 'string' },
         'max-warnings': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -158,12 +161,18 @@ async function run(argv: string[]): Promise<number> {
   await initKubeconn();
   const ws = new Workspace(options, allRules);
   const progress = new Progress();
+  // Worker threads for a plain check of a large workspace (src/node/parallel.ts); --fix, --stdin and --debug
+  // need the workspace's own analysis.
+  const jobs = values.jobs !== undefined ? parseJobs(values.jobs) : defaultJobs();
+  const parallel = jobs > 1 && !values.fix && !values.stdin && !values.debug;
+  const reads: FileInput[] = [];
   for (const [i, file] of files.entries()) {
     // A file that cannot be read (or is too large, or not a regular file) is a problem of that file only.
     const read = readForAnalysis(file, ws.options.maxFileBytes);
     if (read.skipped !== undefined) ws.setSkipped(file, read.skipped);
     else ws.setFile(file, read.text);
-    if (progress.enabled) {
+    if (parallel) reads.push(read.skipped !== undefined ? { file, skipped: read.skipped } : { file, text: read.text });
+    else if (progress.enabled) {
       ws.factsOf(file); // extract now rather than all at once in analyze(), so the count moves
       progress.update(`reading ${i + 1}/${files.length} files`);
     }
@@ -182,7 +191,11 @@ async function run(argv: string[]): Promise<number> {
   if (values.fix) applyFixes(ws, true, progress, roots);
 
   // Only the JSON report lists suggestions: for the others they are neither verified nor kept.
-  const result = progress.analyze(ws, undefined, { suggestions: format === 'json' });
+  let result: Pick<AnalysisResult, 'findings' | 'problems' | 'byFile' | 'problemsByFile' | 'notices'>;
+  if (parallel) {
+    progress.update(`analysing ${files.length} files in ${jobs} threads`, true);
+    result = await analyzeInParallel(reads, ws.options, jobs, format === 'json');
+  } else result = progress.analyze(ws, undefined, { suggestions: format === 'json' });
   progress.done();
   const cwd = process.cwd();
   const keep = (severity: string) => !values.quiet || severity === 'error';
@@ -213,9 +226,10 @@ async function run(argv: string[]): Promise<number> {
   if (values['output-file']) fs.writeFileSync(values['output-file'], report);
   else process.stdout.write(report);
 
-  if (values.debug) {
-    for (const u of result.model.units.units) process.stderr.write(`kubeconn: unit ${printable(u.id.replace(cwd + '/', ''))}\n`);
-    for (const line of result.model.units.debug) process.stderr.write(`kubeconn: ${printable(line.split(cwd + '/').join(''))}\n`);
+  if (values.debug && 'model' in result) {
+    const model = (result as AnalysisResult).model;
+    for (const u of model.units.units) process.stderr.write(`kubeconn: unit ${printable(u.id.replace(cwd + '/', ''))}\n`);
+    for (const line of model.units.debug) process.stderr.write(`kubeconn: ${printable(line.split(cwd + '/').join(''))}\n`);
   }
   // A rule that failed is a kubeconn bug: every other finding is reported, and the exit code says so.
   for (const n of result.notices) {
@@ -247,6 +261,12 @@ async function lsp(argv: string[]): Promise<number> {
 function firstFolder(p: string): string {
   const abs = path.resolve(p);
   return fs.statSync(abs, { throwIfNoEntry: false })?.isFile() ? path.dirname(abs) : abs;
+}
+
+function parseJobs(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64)
+    throw new UsageError(`--jobs takes a number of threads from 1 to 64, got '${value}'`);
+  return Number(value);
 }
 
 function toOptions(values: Record<string, unknown>): Partial<KubeconnOptions> {

@@ -155,7 +155,7 @@ export function structureOf(files: ReadonlyMap<string, FileFacts>, options: Kube
 }
 
 /** The unit keys of a file: the charts it is in, the kustomizations that read it. */
-function unitKeys(file: string, structure: Structure, out: Set<string>): void {
+export function unitKeys(file: string, structure: Structure, out: Set<string>): void {
   const f = norm(file);
   for (const root of structure.charts) if (under(f, root)) out.add(`chart:${root}`);
   if (structure.valuesFiles.includes(f)) for (const root of structure.charts) out.add(`chart:${root}`);
@@ -199,7 +199,7 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
  * The keys of every file of a model (the files it was built from). `codeWorld`: whether the workspace holds
  * any code-side file (then every object uses the code key; without one the key joins nothing anyway).
  */
-export function keysOfModel(model: AnalysisModel, structure: Structure): Map<string, FileKeys> {
+export function keysOfModel(model: Pick<AnalysisModel, 'files' | 'k8s' | 'options'>, structure: Structure): Map<string, FileKeys> {
   const out = new Map<string, FileKeys>();
   const of = (file: string): FileKeys => {
     let k = out.get(file);

@@ -242,8 +242,9 @@ export class Workspace {
     for (const file of files) for (const f of base.islands.island(file)) inside.add(f);
     for (let round = 1; ; round++) {
       if (inside.size > facts.size * this.incrementalShare) return undefined;
+      // In the workspace's order: the model lists what it links in file order (a Service's dialers).
       const subset = new Map<string, FileFacts>();
-      for (const file of inside) subset.set(file, facts.get(file)!);
+      for (const [file, f] of facts) if (inside.has(file)) subset.set(file, f);
       const model = new AnalysisModel(subset, this.opts, base.folders, facts);
       if (model.notices.length > 0) return undefined;
       const keys = keysOfModel(model, base.islands.structure);

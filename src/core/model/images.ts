@@ -65,7 +65,7 @@ export class ImageIndex {
     containers: readonly Container[],
     private readonly imageMap: Readonly<Record<string, string>>,
     /** Every file of the workspace, for what exists (`files` may be part of it). */
-    everyFile: ReadonlyMap<string, FileFacts> = files,
+    everyFile: { keys(): Iterable<string> } = files,
   ) {
     this.dockerfiles = [...files.values()]
       .filter((f) => f.dockerfile)

@@ -35,6 +35,12 @@ import { ServerIndex } from './servers.js';
 import { SidecarIndex } from './sidecars.js';
 import { isOneShot, runsOnce } from './served.js';
 
+/** The names of every file of a workspace (a Map of facts or a Set of names). */
+export interface FileNames {
+  has(file: string): boolean;
+  keys(): Iterable<string>;
+}
+
 /** A model step that failed (a kubeconn bug), named by the step. */
 export interface ModelNotice {
   step: string;
@@ -66,7 +72,7 @@ export class AnalysisModel {
   readonly catalog: BackstageIndex;
 
   /** Every file of the workspace (`files` unless this model analyses part of it). */
-  private readonly everyFile: ReadonlyMap<string, FileFacts>;
+  private readonly everyFile: FileNames;
 
   /** Is this file in the workspace (analysed by this model or not)? */
   exists(file: string): boolean {
@@ -85,7 +91,7 @@ export class AnalysisModel {
      * Every file of the workspace, when `files` is part of it (an incremental analysis of some islands): what
      * exists decides build contexts (a COPY source is there or not) and yarn's flavour (`.yarnrc.yml`).
      */
-    workspace?: ReadonlyMap<string, FileFacts>,
+    workspace?: FileNames,
   ) {
     this.everyFile = workspace ?? files;
     // A step that throws must not take the analysis down: it is replaced by the same index built from no
