@@ -2,7 +2,16 @@
 // every other editor. It wires the engine (workspace folders scanned from disk, open documents overlaying
 // them, watched-file events, settings over `.kubeconn.yaml`) to diagnostics, code actions, hovers, the
 // `kubeconn/*` requests (catalog, status, rescan) and progress during scans.
-import { allRules, buildCatalog, type Catalog, CONFIG_FILE_NAMES, DOCS_BASE_URL, type Rule } from '../api.js';
+import {
+  allRules,
+  type AnalysisModel,
+  type AnalysisResult,
+  buildCatalog,
+  type Catalog,
+  CONFIG_FILE_NAMES,
+  DOCS_BASE_URL,
+  type Rule,
+} from '../api.js';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
@@ -304,6 +313,38 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     });
   };
 
+  /**
+   * The catalog a hover reads: the one of the model that analysed the file. After an incremental analysis that
+   * is the file's island's model, so a hover does not build the whole workspace's model and catalog.
+   */
+  const hoverCatalogs = new WeakMap<AnalysisModel, Map<string, Catalog>>();
+  const hoverCatalog = (result: AnalysisResult, file: string): Catalog => {
+    const model = result.modelFor(file);
+    let byGroup = hoverCatalogs.get(model);
+    if (!byGroup) hoverCatalogs.set(model, (byGroup = new Map<string, Catalog>()));
+    let catalog = byGroup.get(settings.groupBy);
+    if (!catalog) {
+      const findings = [...model.files.keys()].flatMap((f) => result.byFile.get(f) ?? []);
+      const scoped = { ...pick(result), model, findings } as AnalysisResult;
+      catalog = buildCatalog(scoped, allRules, {
+        ruleLevels: engine.workspace.options.rules,
+        groupBy: settings.groupBy === 'namespace' ? 'namespace' : 'system',
+        displayPath: (f) => naming.relative(f),
+      });
+      byGroup.set(settings.groupBy, catalog);
+    }
+    return catalog;
+  };
+  const pick = (r: AnalysisResult) => ({
+    byFile: r.byFile,
+    problemsByFile: r.problemsByFile,
+    files: r.files,
+    modelFor: (f: string) => r.modelFor(f),
+    notices: r.notices,
+    fixesVerified: r.fixesVerified,
+    problems: [],
+  });
+
   // --- catalog ------------------------------------------------------------------------------------------
   let catalogCache: { key: string; catalog: Catalog; wire?: WireCatalog } | undefined;
   const catalogOf = (
@@ -517,8 +558,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
       const facts = result?.files.get(file);
       const doc = documents.get(params.textDocument.uri);
       if (!result || !facts || (doc && facts.text !== doc.getText())) return null;
-      const catalog = catalogOf()?.catalog;
-      if (!catalog) return null;
+      const catalog = hoverCatalog(result, file);
       const offset = facts.lines.offset(params.position.line + 1, params.position.character + 1);
       const lineOf = (f: string, at: number): number | undefined =>
         (result.files.get(f) ?? engine.workspace.factsOf(f))?.lines.position(at).line;

@@ -226,6 +226,26 @@ describe('kubeconn lsp --stdio', () => {
     );
   });
 
+  it("hover after an edit: read from the edited file's island (an incremental analysis)", async () => {
+    const orders = shop('k8s', 'orders.yaml');
+    const disk = fs.readFileSync(orders, 'utf8');
+    const edited = disk.replace(/replicas: 3\b/, 'replicas: 4');
+    assert.notEqual(edited, disk);
+    client.open(orders, disk);
+    client.change(orders, edited);
+    await client.idle([orders]);
+    const line = edited.split('\n').indexOf('  name: orders');
+    const hover = await client.request<Hover>('textDocument/hover', {
+      textDocument: { uri: uriOf(orders) },
+      position: { line, character: 9 },
+    });
+    const text = (hover.contents as { value: string }).value;
+    assert.ok(text.includes('(4 replicas)'), text);
+    assert.match(text, /Called from \[new OrdersClient in shop\/services\/frontend\/server\.js\]/);
+    client.close(orders);
+    await client.idle([orders]);
+  });
+
   it('kubeconn/catalog: workloads with their Services as faces, n/a checks, calls from workload to Service', async () => {
     const catalog = await client.request<WireCatalog>('kubeconn/catalog', {});
     const byId = new Map(catalog.components.map((c) => [c.id, c]));
