@@ -35,6 +35,8 @@ export interface AnalysisResult {
    * `verifyFindings` before a front end may offer them.
    */
   fixesVerified: boolean;
+  /** Made incrementally, over the changed files' islands (the editor reconciles it with a whole analysis when idle). */
+  incremental?: boolean;
 }
 
 export interface AnalyzeOptions {
@@ -329,6 +331,16 @@ export class Workspace {
     return this.analyze().problemsByFile.get(file) ?? [];
   }
 
+  /**
+   * The next analysis is of the whole workspace (the islands are formed again from it). The editor calls this
+   * when idle after incremental analyses, to hold them to a whole one.
+   */
+  forgetIncremental(): void {
+    if (!this.base) return;
+    this.base = undefined;
+    this.unverified = undefined;
+  }
+
   /** After a whole-workspace unverified analysis: the islands and folder units incremental analyses start from. */
   private startBase(result: AnalysisResult, model: AnalysisModel): void {
     this.incrementalCounters.full++;
@@ -418,6 +430,7 @@ export class Workspace {
       byFile,
       problemsByFile,
       fixesVerified: false,
+      incremental: true,
     };
     base.result = result;
     this.incrementalCounters.incremental++;

@@ -3,7 +3,7 @@
 // requests are still answered during the scan), open documents overlaying the files on disk, debounced
 // re-analysis after edits, and file-system events. It never analyses on its own: it feeds texts to the core
 // and announces each AnalysisResult. Files are keyed by absolute path.
-import { allRules, type AnalysisResult, isAnalysable, type KubeconnOptions, Workspace } from '../api.js';
+import { allRules, type AnalysisResult, type Finding, isAnalysable, type KubeconnOptions, Workspace } from '../api.js';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { collectFiles, excludedBySettings, readForAnalysisAsync } from '../node/files.js';
@@ -14,6 +14,9 @@ export interface EngineStats {
   scanAnalysisMs: number;
   analysisMs: number[];
   editToResultMs: number[];
+  /** Whole analyses made when idle after incremental ones, and how many of them differed (kubeconn bugs). */
+  reconciled: number;
+  reconcileDiffered: number;
 }
 
 export interface EngineHooks {
@@ -36,7 +39,21 @@ const SKIPPED_FOLDERS = new Set(['node_modules', 'vendor', '.git', '.hg', '.svn'
 
 export class Engine {
   private ws: Workspace;
-  readonly stats: EngineStats = { scannedFiles: 0, scanMs: 0, scanAnalysisMs: 0, analysisMs: [], editToResultMs: [] };
+  readonly stats: EngineStats = {
+    scannedFiles: 0,
+    scanMs: 0,
+    scanAnalysisMs: 0,
+    analysisMs: [],
+    editToResultMs: [],
+    reconciled: 0,
+    reconcileDiffered: 0,
+  };
+  /**
+   * How long the workspace must be idle after an incremental analysis before a whole one checks it
+   * (KUBECONN_RECONCILE_MS overrides it, for tests).
+   */
+  reconcileMs = Number(process.env.KUBECONN_RECONCILE_MS ?? 20_000);
+  private reconcileTimer: ReturnType<typeof setTimeout> | undefined;
   debounceMs = 150;
   folders: string[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -277,11 +294,11 @@ export class Engine {
    * slice exceeds SLICE_MS. If the workspace changes meanwhile, that result is stale: analyse again (and,
    * failing that, in one step).
    */
-  private async analyzeInSlices(): Promise<void> {
+  private async analyzeInSlices(force = false): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const ws = this.ws;
       const version = ws.version;
-      if (this.last && this.lastVersion === version) return;
+      if (this.last && this.lastVersion === version && !(force && attempt === 0)) return;
       const started = performance.now();
       let result: AnalysisResult;
       try {
@@ -319,7 +336,37 @@ export class Engine {
     for (const n of result.notices)
       if (!n.at) this.hooks.internalError(n.step ? `model step ${n.step}` : `rule ${n.ruleId}`, new Error(n.message));
     this.hooks.onResult(result);
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
+    this.reconcileTimer = result.incremental ? setTimeout(() => void this.reconcile(), this.reconcileMs) : undefined;
     return result;
+  }
+
+  /**
+   * When idle after incremental analyses: a whole analysis (in slices), published in their place. Should it
+   * differ, that is a kubeconn bug (the islands missed a join): it is reported, and the whole result is shown.
+   */
+  private async reconcile(): Promise<void> {
+    this.reconcileTimer = undefined;
+    const ws = this.ws;
+    const shown = this.last;
+    if (!shown || this.timer || this.scansRunning > 0 || this.lastVersion !== ws.version) return;
+    ws.forgetIncremental();
+    await this.analyzeInSlices(true);
+    const whole = this.last;
+    if (!whole || whole === shown || this.lastVersion !== ws.version) return;
+    this.stats.reconciled++;
+    const differing = [...new Set([...shown.byFile.keys(), ...whole.byFile.keys()])].filter(
+      (file) => signature(shown.byFile.get(file)) !== signature(whole.byFile.get(file)),
+    );
+    if (differing.length > 0) {
+      this.stats.reconcileDiffered++;
+      this.hooks.internalError(
+        'incremental analysis',
+        new Error(
+          `an incremental analysis differed from a whole one in ${differing.length} files (first: ${differing[0]}); the whole one is shown`,
+        ),
+      );
+    }
   }
 
   /** Resolves when no scan and no debounced analysis is pending (a pending one is run now). */
@@ -334,7 +381,24 @@ export class Engine {
 
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
   }
+}
+
+/** What a file's findings say (positions, messages, related locations, fixes) as one string. */
+function signature(findings: readonly Finding[] | undefined): string {
+  return JSON.stringify(
+    (findings ?? []).map((f) => [
+      f.start,
+      f.end,
+      f.ruleId,
+      f.message,
+      f.severity,
+      f.related,
+      f.fix?.edits,
+      f.suggestions.map((x) => x.edits),
+    ]),
+  );
 }
 
 /**

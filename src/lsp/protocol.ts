@@ -126,6 +126,9 @@ export interface ServerStatus {
     /** Duration of recent analyses and of edit → diagnostics (debounce included), most recent last. */
     analysisMs: number[];
     editToResultMs: number[];
+    /** Whole analyses made when idle after incremental ones, and how many differed from them (kubeconn bugs). */
+    reconciled: number;
+    reconcileDiffered: number;
     /**
      * Fix verification so far: edited texts re-parsed, fixes re-analysed, fixes and suggestions dropped. Analyses
      * verify nothing; code actions verify the fixes they offer.

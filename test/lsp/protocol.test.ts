@@ -246,6 +246,37 @@ describe('kubeconn lsp --stdio', () => {
     await client.idle([orders]);
   });
 
+  it('when idle after incremental analyses, a whole analysis checks them and finds no difference', async () => {
+    // Ten independent Deployment+Service pairs: an edit of one re-analyses its own island only.
+    const pairs = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconn-lsp-islands-'));
+    const pair = (name: string): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: ${name}}\n` +
+      `  template:\n    metadata:\n      labels: {app: ${name}}\n    spec:\n      containers:\n        - name: app\n          image: example/${name}:1\n` +
+      `          ports: [{name: grpc, containerPort: 50051}]\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n` +
+      `  selector: {app: ${name}}\n  ports: [{name: grpc, port: 50051}]\n`;
+    for (let i = 0; i < 10; i++) fs.writeFileSync(path.join(pairs, `svc-${i}.yaml`), pair(`svc-${i}`));
+    process.env.KUBECONN_RECONCILE_MS = '200';
+    const other = await TestClient.start({ folders: [pairs] }).finally(() => delete process.env.KUBECONN_RECONCILE_MS);
+    try {
+      await other.idle();
+      const file = path.join(pairs, 'svc-4.yaml');
+      const disk = fs.readFileSync(file, 'utf8');
+      other.open(file, disk);
+      other.change(file, disk.replace('replicas: 3', 'replicas: 5'));
+      let status = await other.idle([file]);
+      for (let i = 0; i < 100 && status.stats.reconciled === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = await other.idle();
+      }
+      assert.equal(status.stats.reconciled, 1);
+      assert.equal(status.stats.reconcileDiffered, 0);
+      assert.deepEqual(status.internalErrors, []);
+    } finally {
+      await other.stop();
+      fs.rmSync(pairs, { recursive: true, force: true });
+    }
+  });
+
   it('kubeconn/catalog: workloads with their Services as faces, n/a checks, calls from workload to Service', async () => {
     const catalog = await client.request<WireCatalog>('kubeconn/catalog', {});
     const byId = new Map(catalog.components.map((c) => [c.id, c]));
