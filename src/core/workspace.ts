@@ -4,7 +4,9 @@
 // analysis, and the result is cached until the next change.
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { folderSignature, Islands, keysOfModel, structureOf, type FileKeys } from './islands.js';
-import type { DeploymentUnit } from './facts/manifests.js';
+import type { DeploymentUnit, K8sObject } from './facts/manifests.js';
+import { pushTo } from './multimap.js';
+import { folderUnits } from './units/folders.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
 import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
 import { compareFindings, type Finding, type ParseProblem } from './finding.js';
@@ -87,7 +89,7 @@ export class Workspace {
    */
   incrementalShare = 0.5;
   /** How the latest unverified analyses were made (benchmarks and tests read it). */
-  readonly incrementalCounters = { full: 0, incremental: 0, files: 0, rounds: 0, fallbacks: {} as Record<string, number> };
+  readonly incrementalCounters = { full: 0, incremental: 0, files: 0, rounds: 0, regrouped: 0, fallbacks: {} as Record<string, number> };
 
   constructor(
     options: Partial<KubeconnOptions>,
@@ -353,15 +355,44 @@ export class Workspace {
     for (const o of model.units.objects) if (o.unit?.kind === 'folder') folders.set(o.file, o.unit);
     const signatures = new Map<string, string>();
     for (const [file, facts] of model.files) signatures.set(file, folderSignature(facts));
+    const plain = new Map<string, Identity[]>();
+    const inUnits = new Set<string>();
+    for (const o of model.units.objects) {
+      if (o.unit?.kind === 'folder') pushTo(plain, o.file, { file: o.file, kind: o.kind, namespace: o.namespace, name: o.name });
+      else inUnits.add(o.file);
+    }
     this.base = {
       result,
       islands: new Islands(keysOfModel(model, structure), structure),
       folders,
       signatures,
+      plain,
+      inUnits,
       changed: new Set(),
       models: new Map(),
       whole: model,
     };
+  }
+
+  /**
+   * A plain manifest's identities changed (a name typed, a document added): do the folder units stay as they
+   * are? They are formed again from every plain manifest's identities (kept per file, units/folders.ts); when
+   * every file keeps its unit, the new identities are kept and the analysis can stay incremental.
+   */
+  private foldersStay(base: IncrementalBase, file: string, facts: FileFacts): boolean {
+    // A chart's or kustomization's file stays one (that is the structure, unchanged): folder units never hold it.
+    if (base.inUnits.has(file) && !base.plain.has(file)) return true;
+    const before = base.plain.get(file);
+    if (!before || facts.manifests?.helm) return false; // not known as a plain manifest: no cheap answer
+    const now: Identity[] = (facts.manifests?.objects ?? []).map((o) => ({ file, kind: o.kind, namespace: o.namespace, name: o.name }));
+    const all: Identity[] = [];
+    for (const [f, list] of base.plain) all.push(...(f === file ? now : list));
+    const regrouped = folderUnits(all as K8sObject[]);
+    for (const { unit, objects } of regrouped) for (const o of objects) if (base.folders.get(o.file)?.id !== unit.id) return false;
+    if (now.length === 0) base.plain.delete(file);
+    else base.plain.set(file, now);
+    this.incrementalCounters.regrouped++;
+    return true;
   }
 
   /**
@@ -383,7 +414,7 @@ export class Workspace {
       // A kustomization or chart decides which files deploy together; a change of a plain manifest's identities
       // can split or join folder variants (units/folders.ts).
       if (facts.kustomization || /(^|\/)Chart\.ya?ml$/.test(file)) return fallback('structure');
-      if (folderSignature(facts) !== base.signatures.get(file)) return fallback('identities');
+      if (folderSignature(facts) !== base.signatures.get(file) && !this.foldersStay(base, file, facts)) return fallback('identities');
     }
     const island = this.closure(base, base.changed, this.facts);
     if (!island) return fallback('large or failed');
@@ -457,12 +488,18 @@ export class Workspace {
   }
 }
 
+type Identity = Pick<K8sObject, 'file' | 'kind' | 'namespace' | 'name'>;
+
 interface IncrementalBase {
   result: AnalysisResult;
   islands: Islands;
   folders: Map<string, DeploymentUnit>;
   /** folderSignature of every file as the islands know it. */
   signatures: Map<string, string>;
+  /** The identities of the plain manifests' objects (what folder units are formed from), per file. */
+  plain: Map<string, Identity[]>;
+  /** Files whose objects a chart renders or a kustomization builds. */
+  inUnits: Set<string>;
   /** Files set since `result` was made. */
   changed: Set<string>;
   /** The island models that analysed files since the whole-workspace analysis. */

@@ -83,7 +83,7 @@ spec:
     // A value edit: the file's island is itself.
     ws.setFile('k8s/svc-7.yaml', files['k8s/svc-7.yaml']!.replace('replicas: 2', 'replicas: 3'));
     ws.analyze({ verifyFixes: false });
-    assert.deepEqual(ws.incrementalCounters, { full: 1, incremental: 1, files: 1, rounds: 1, fallbacks: {} });
+    assert.deepEqual(ws.incrementalCounters, { full: 1, incremental: 1, files: 1, rounds: 1, regrouped: 0, fallbacks: {} });
     // The HPA and its Deployment are one island.
     ws.setFile('k8s/hpa.yaml', files['k8s/hpa.yaml'].replace('maxReplicas: 9', 'maxReplicas: 10'));
     ws.analyze({ verifyFixes: false });
@@ -105,17 +105,34 @@ spec:
     assert.equal(ws.incrementalCounters.files, 1 + 2 + 3 + 2);
   });
 
-  it('analyses the whole workspace when a file is added or an identity changes', async () => {
+  it('analyses the whole workspace when a file is added, or when changed identities regroup folder variants', async () => {
     await initKubeconn();
     const ws = createWorkspace();
-    for (let i = 0; i < 4; i++) ws.setFile(`k8s/svc-${i}.yaml`, pair(`svc-${i}`, 'team: shop'));
+    ws.incrementalShare = 1;
+    for (let i = 0; i < 4; i++) ws.setFile(`k8s/dev/svc-${i}.yaml`, pair(`svc-${i}`, 'team: shop'));
+    ws.setFile('k8s/prod/other.yaml', pair('other', 'team: shop'));
     ws.analyze({ verifyFixes: false });
-    ws.setFile('k8s/svc-9.yaml', pair('svc-9', 'team: shop'));
+    // A new file: a whole analysis.
+    ws.setFile('k8s/dev/svc-9.yaml', pair('svc-9', 'team: shop'));
     ws.analyze({ verifyFixes: false });
-    ws.setFile('k8s/svc-9.yaml', pair('svc-10', 'team: shop'));
-    ws.analyze({ verifyFixes: false });
-    assert.equal(ws.incrementalCounters.incremental, 0);
-    assert.equal(ws.incrementalCounters.full, 3);
+    assert.deepEqual([ws.incrementalCounters.full, ws.incrementalCounters.incremental], [2, 0]);
+    // A rename that leaves the folder units as they are: incremental.
+    ws.setFile('k8s/dev/svc-9.yaml', pair('svc-10', 'team: shop'));
+    const renamed = ws.analyze({ verifyFixes: false });
+    assert.deepEqual([ws.incrementalCounters.full, ws.incrementalCounters.incremental, ws.incrementalCounters.regrouped], [2, 1, 1]);
+    // prod/ now defines what dev/ defines: dev/ and prod/ become variants (units of their own), a whole analysis.
+    ws.setFile('k8s/prod/other.yaml', pair('svc-1', 'team: shop'));
+    const split = ws.analyze({ verifyFixes: false });
     assert.deepEqual(ws.incrementalCounters.fallbacks, { identities: 1 });
+    for (const [result, files] of [
+      [renamed, { 'k8s/dev/svc-9.yaml': pair('svc-10', 'team: shop'), 'k8s/prod/other.yaml': pair('other', 'team: shop') }],
+      [split, { 'k8s/dev/svc-9.yaml': pair('svc-10', 'team: shop'), 'k8s/prod/other.yaml': pair('svc-1', 'team: shop') }],
+    ] as const) {
+      const fresh = createWorkspace();
+      for (let i = 0; i < 4; i++) fresh.setFile(`k8s/dev/svc-${i}.yaml`, pair(`svc-${i}`, 'team: shop'));
+      for (const [file, text] of Object.entries(files)) fresh.setFile(file, text);
+      const show = (r: typeof result) => r.findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.ruleId} ${f.message}`);
+      assert.deepEqual(show(result), show(fresh.analyze({ verifyFixes: false })));
+    }
   });
 });
