@@ -21,7 +21,7 @@ export { commentSyntaxOf, extractFacts, isAnalysable, tooLargeMessage, type Comm
 export { applyEdits, editKey, fixKey, selectFixes } from './edit.js';
 export { docsPath, DOCS_BASE_URL, type Rule, type RuleCategory, type RuleMeta } from './rule.js';
 export { escapeRegExp, LineIndex } from './text.js';
-export { pushTo } from './multimap.js';
+export { groupByFile, pushTo } from './multimap.js';
 export { globProblem } from './glob-pattern.js';
 export { generatorInputs } from './facts/kustomization.js';
 export { escapeMarkdown, markdownCode, markdownHref, printable } from './markdown.js';

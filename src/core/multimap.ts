@@ -8,3 +8,14 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, ...values: V[]): void {
   if (list) list.push(...values);
   else map.set(key, values);
 }
+
+/** Items grouped by their file, each group in the items' order. */
+export function groupByFile<T extends { file: string }>(items: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const list = map.get(item.file);
+    if (list) list.push(item);
+    else map.set(item.file, [item]);
+  }
+  return map;
+}

@@ -5,7 +5,7 @@
 import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { folderSignature, Islands, keysOfModel, structureOf, type FileKeys } from './islands.js';
 import type { DeploymentUnit, K8sObject } from './facts/manifests.js';
-import { pushTo } from './multimap.js';
+import { groupByFile, pushTo } from './multimap.js';
 import { folderUnits } from './units/folders.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
 import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
@@ -512,14 +512,4 @@ interface IncrementalBase {
 function concatByFile<T>(byFile: ReadonlyMap<string, T[]>): T[] {
   const names = [...byFile.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return names.flatMap((name) => byFile.get(name)!);
-}
-
-function groupByFile<T extends { file: string }>(items: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const list = map.get(item.file);
-    if (list) list.push(item);
-    else map.set(item.file, [item]);
-  }
-  return map;
 }

@@ -12,6 +12,7 @@ import {
   compareFindings,
   extractFacts,
   folderUnits,
+  groupByFile,
   isKustomizationFile,
   Islands,
   structureOf,
@@ -238,20 +239,10 @@ export async function analyzeInParallel(
       findings,
       problems,
       notices: results.flatMap((r) => r.notices),
-      byFile: group(findings),
-      problemsByFile: group(problems),
+      byFile: groupByFile(findings),
+      problemsByFile: groupByFile(problems),
     };
   } finally {
     await Promise.all(parts.map((p) => p.stop()));
   }
-}
-
-function group<T extends { file: string }>(items: T[]): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const item of items) {
-    const list = map.get(item.file);
-    if (list) list.push(item);
-    else map.set(item.file, [item]);
-  }
-  return map;
 }

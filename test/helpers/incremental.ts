@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { AnalysisResult } from '../../src/core/workspace.js';
 import type { KubeconnOptions } from '../../src/core/options.js';
 import { createWorkspace } from '../../src/api.js';
+import { prng } from '../../bench/gen-k8s.js';
 
 export type Files = Record<string, string>;
 
@@ -20,18 +21,6 @@ function shape(result: Pick<AnalysisResult, 'findings' | 'problems'>): string[] 
 
 /** Over every call: analyses compared, and how many of them were incremental (the rest fell back to whole ones). */
 export const totals = { compared: 0, incremental: 0 };
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash(text: string): number {
   let h = 2166136261;
