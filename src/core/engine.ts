@@ -4,7 +4,7 @@
 // exception becomes an internal-error notice naming the rule (and the entity, when the rule runs per entity
 // through `context.each`), and every other rule's findings still come out.
 import type { FileFacts } from './facts/index.js';
-import { compareFindings, type Finding, type Fix, type Located, type Severity, type Span } from './finding.js';
+import { compareFindings, type Finding, type Fix, type Located, type ParseProblem, type Severity, type Span } from './finding.js';
 import type { AnalysisModel } from './model/index.js';
 import type { KubeconnOptions } from './options.js';
 import type { FixDescriptor, ReportDescriptor, Rule, RuleContext } from './rule.js';
@@ -67,6 +67,32 @@ export function runRule(rule: Rule, model: AnalysisModel, options: KubeconnOptio
   } catch (error) {
     notice(error);
   }
+}
+
+/**
+ * Run `rules` (only those in `only`, when given) over a model and finish their findings; rule failures are
+ * the notices. The whole-workspace analysis runs its rules one step at a time and finishes them itself.
+ */
+export function checkModel(
+  model: AnalysisModel,
+  rules: readonly Rule[],
+  options: KubeconnOptions,
+  only?: ReadonlySet<string>,
+): { findings: Finding[]; notices: RuleNotice[] } {
+  const run: RuleRun = { findings: [], notices: [] };
+  for (const rule of rules) if (!only || only.has(rule.id)) runRule(rule, model, options, run);
+  return { findings: finishFindings(model.files, run.findings, options.applyDirectiveComments), notices: run.notices };
+}
+
+/**
+ * A model's problems, sorted: its files' (parse errors, skipped files), its units' (templates, overlays), and
+ * each rule failure on an entity as a problem of that entity's file, so every front end shows it there.
+ */
+export function problemsOf(model: AnalysisModel, notices: readonly RuleNotice[]): ParseProblem[] {
+  const located = notices.flatMap((n): ParseProblem[] =>
+    n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
+  );
+  return [...[...model.files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
 }
 
 /** The findings that survive suppression (annotations always; directive comments unless ESLint applies them). */

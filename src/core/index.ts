@@ -46,7 +46,7 @@ export {
 export { hoverAt, type HoverContent, type HoverLine } from './catalog/hover.js';
 // The analysis in parts, for front ends that spread it over threads (src/node/parallel.ts).
 export { analyzePart, partKeys, type PartKeys, type PartResult } from './parts.js';
-export { Islands, structureOf, unitKeys, type FileKeys, type Structure } from './islands.js';
+export { Components, Islands, structureOf, unitKeys, type FileKeys, type Structure } from './islands.js';
 export { folderUnits } from './units/folders.js';
 export { skippedFacts } from './facts/index.js';
 export { isKustomizationFile } from './facts/kustomization.js';

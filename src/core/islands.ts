@@ -335,8 +335,8 @@ interface Holders {
   users: number;
 }
 
-/** Union-find over file names. */
-class Components {
+/** Union-find over file names (and keys, for the worker-thread driver's parts). */
+export class Components {
   private readonly parent = new Map<string, string>();
   find(x: string): string {
     let root = x;

@@ -2,10 +2,10 @@
 // part's files are extracted where they are read, the islands (islands.ts) are formed from every part's keys,
 // and each island is analysed — model, rules, fix verification — in one part. Everything that crosses between
 // parts is plain data (file names, keys, identities, findings), never a parsed document.
-import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
+import { checkModel, problemsOf, type RuleNotice } from './engine.js';
 import type { FileFacts } from './facts/index.js';
 import type { DeploymentUnit } from './facts/manifests.js';
-import { compareFindings, type Finding, type ParseProblem } from './finding.js';
+import type { Finding, ParseProblem } from './finding.js';
 import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
 import { keysOfModel, type Structure } from './islands.js';
 import { AnalysisModel, type FileNames } from './model/index.js';
@@ -55,21 +55,13 @@ export function analyzePart(
   verify: { fixes: boolean; suggestions: boolean },
 ): PartResult {
   const model = new AnalysisModel(files, options, folders, workspace);
-  const run: RuleRun = { findings: [], notices: model.notices.map((n) => ({ ruleId: '', step: n.step, message: n.message })) };
-  for (const rule of rules) runRule(rule, model, options, run);
-  const finished = finishFindings(files, run.findings, options.applyDirectiveComments);
+  const checked = checkModel(model, rules, options);
+  const notices: RuleNotice[] = [...model.notices.map((n) => ({ ruleId: '', step: n.step, message: n.message })), ...checked.notices];
+  const finished = checked.findings;
   const offered = verify.suggestions ? finished : finished.map((f) => (f.suggestions.length > 0 ? { ...f, suggestions: [] } : f));
   const counters: VerifyCounters = { reanalyses: 0, reparses: 0, dropped: 0, ms: 0 };
-  const reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] => {
-    const again: RuleRun = { findings: [], notices: [] };
-    const editedModel = new AnalysisModel(edited, options, folders, workspace);
-    for (const rule of rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, options, again);
-    return finishFindings(edited, again.findings, options.applyDirectiveComments);
-  };
+  const reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] =>
+    checkModel(new AnalysisModel(edited, options, folders, workspace), rules, options, ruleIds).findings;
   const findings = verify.fixes ? verifyFixes(files, offered, options, reanalyse, counters, new VerifyCache()) : finished;
-  const located = run.notices.flatMap((n): ParseProblem[] =>
-    n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
-  );
-  const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
-  return { findings, problems, notices: run.notices, counters };
+  return { findings, problems: problemsOf(model, notices), notices, counters };
 }

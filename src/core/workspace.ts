@@ -2,14 +2,14 @@
 // handed in by the front end (the core never imports rules/). Incremental: setFile re-extracts that one
 // file's facts; the model is rebuilt and the rules re-run only when something changed since the last
 // analysis, and the result is cached until the next change.
-import { finishFindings, runRule, type RuleNotice, type RuleRun } from './engine.js';
+import { checkModel, finishFindings, problemsOf, runRule, type RuleNotice, type RuleRun } from './engine.js';
 import { folderSignature, Islands, keysOfModel, structureOf, type FileKeys } from './islands.js';
 import type { DeploymentUnit, K8sObject } from './facts/manifests.js';
 import { groupByFile, pushTo } from './multimap.js';
 import { folderUnits } from './units/folders.js';
 import { extractFacts, skippedFacts, type FileFacts } from './facts/index.js';
 import { VerifyCache, verifyFixes, type VerifyCounters } from './fix-verify.js';
-import { compareFindings, type Finding, type ParseProblem } from './finding.js';
+import type { Finding, ParseProblem } from './finding.js';
 import { AnalysisModel } from './model/index.js';
 import { resolveOptions, type KubeconnOptions } from './options.js';
 import type { Rule } from './rule.js';
@@ -226,9 +226,7 @@ export class Workspace {
       }
       const island = this.closure(base, [...changed, ...about], edited);
       if (!island) return whole();
-      const run: RuleRun = { findings: [], notices: [] };
-      for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, island.model, this.opts, run);
-      return finishFindings(island.model.files, run.findings, this.opts.applyDirectiveComments);
+      return checkModel(island.model, this.rules, this.opts, ruleIds).findings;
     };
   }
 
@@ -260,10 +258,7 @@ export class Workspace {
 
   /** Re-run some rules on an edited copy of the workspace's facts (fix verification's re-analysis). */
   private readonly reanalyse = (edited: Map<string, FileFacts>, ruleIds: ReadonlySet<string>): Finding[] => {
-    const again: RuleRun = { findings: [], notices: [] };
-    const editedModel = new AnalysisModel(edited, this.opts);
-    for (const rule of this.rules) if (ruleIds.has(rule.id)) runRule(rule, editedModel, this.opts, again);
-    return finishFindings(edited, again.findings, this.opts.applyDirectiveComments);
+    return checkModel(new AnalysisModel(edited, this.opts), this.rules, this.opts, ruleIds).findings;
   };
 
   /**
@@ -300,11 +295,7 @@ export class Workspace {
     const finished = finishFindings(files, run.findings, this.opts.applyDirectiveComments);
     const offered = suggestions ? finished : finished.map((f) => (f.suggestions.length > 0 ? { ...f, suggestions: [] } : f));
     const kept = verify ? verifyFixes(files, offered, this.opts, this.reanalyse, this.verifyCounters, this.verifyCache) : finished;
-    // A rule that failed on an entity is a problem of that entity's file, so every front end shows it there.
-    const located = run.notices.flatMap((n): ParseProblem[] =>
-      n.at ? [{ ...n.at, message: n.message, kind: 'internal', fatal: false, ruleId: n.ruleId }] : [],
-    );
-    const problems = [...[...files.values()].flatMap((f) => f.problems), ...model.units.problems, ...located].sort(compareFindings);
+    const problems = problemsOf(model, run.notices);
     const result: AnalysisResult = {
       findings: kept,
       problems,
@@ -351,15 +342,18 @@ export class Workspace {
       return;
     }
     const structure = structureOf(model.files, this.opts);
-    const folders = new Map<string, DeploymentUnit>();
-    for (const o of model.units.objects) if (o.unit?.kind === 'folder') folders.set(o.file, o.unit);
     const signatures = new Map<string, string>();
     for (const [file, facts] of model.files) signatures.set(file, folderSignature(facts));
+    const folders = new Map<string, DeploymentUnit>();
     const plain = new Map<string, Identity[]>();
     const inUnits = new Set<string>();
     for (const o of model.units.objects) {
-      if (o.unit?.kind === 'folder') pushTo(plain, o.file, { file: o.file, kind: o.kind, namespace: o.namespace, name: o.name });
-      else inUnits.add(o.file);
+      if (o.unit?.kind !== 'folder') {
+        inUnits.add(o.file);
+        continue;
+      }
+      folders.set(o.file, o.unit);
+      pushTo(plain, o.file, { file: o.file, kind: o.kind, namespace: o.namespace, name: o.name });
     }
     this.base = {
       result,
@@ -420,10 +414,8 @@ export class Workspace {
     if (!island) return fallback('large or failed');
     const { model, keys, inside } = island;
     this.incrementalCounters.rounds += island.rounds;
-    const run: RuleRun = { findings: [], notices: [] };
-    for (const rule of this.rules) runRule(rule, model, this.opts, run);
-    if (run.notices.length > 0) return fallback('rule');
-    const found = finishFindings(model.files, run.findings, this.opts.applyDirectiveComments);
+    const { findings: found, notices } = checkModel(model, this.rules, this.opts);
+    if (notices.length > 0) return fallback('rule');
     const previous = base.result;
     const byFile = new Map(previous.byFile);
     const problemsByFile = new Map(previous.problemsByFile);
@@ -432,8 +424,7 @@ export class Workspace {
       problemsByFile.delete(file);
     }
     for (const [file, list] of groupByFile(found)) byFile.set(file, list);
-    const problems = [...[...model.files.values()].flatMap((f) => f.problems), ...model.units.problems].sort(compareFindings);
-    for (const [file, list] of groupByFile(problems)) problemsByFile.set(file, list);
+    for (const [file, list] of groupByFile(problemsOf(model, []))) problemsByFile.set(file, list);
     base.islands.replace([...inside], keys);
     for (const file of base.changed) base.signatures.set(file, folderSignature(this.facts.get(file)));
     base.changed.clear();

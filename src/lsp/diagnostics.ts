@@ -124,8 +124,7 @@ export class DiagnosticsView {
       }
       this.index.set(file, byKey);
       this.groups.set(file, groups);
-      const diagnostics = [...(problems ?? []).map((p) => this.fromProblem(p)), ...groups.map((g) => this.fromGroup(file, g))];
-      byUri.set(uri, diagnostics);
+      byUri.set(uri, this.diagnosticsOf(file, problems, groups));
     }
     for (const [uri, diagnostics] of extra) pushTo(byUri, uri, ...diagnostics);
     // A file that had extra diagnostics last time and has none now is published again.
@@ -144,11 +143,13 @@ export class DiagnosticsView {
 
   /** The diagnostics of a file's last published lists (without extra diagnostics). */
   private diagnosticsOfUri(uri: string): Diagnostic[] {
-    for (const [file, [, problems]] of this.lists) {
-      if (this.naming.uriOf(file) !== uri) continue;
-      return [...(problems ?? []).map((p) => this.fromProblem(p)), ...(this.groups.get(file) ?? []).map((g) => this.fromGroup(file, g))];
-    }
+    for (const [file, [, problems]] of this.lists)
+      if (this.naming.uriOf(file) === uri) return this.diagnosticsOf(file, problems, this.groups.get(file) ?? []);
     return [];
+  }
+
+  private diagnosticsOf(file: string, problems: readonly ParseProblem[] | undefined, groups: readonly FindingGroup[]): Diagnostic[] {
+    return [...(problems ?? []).map((p) => this.fromProblem(p)), ...groups.map((g) => this.fromGroup(file, g))];
   }
 
   /** The findings a diagnostic (as a client hands it back in a code-action context) stands for. */

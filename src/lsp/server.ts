@@ -8,6 +8,7 @@ import {
   type AnalysisResult,
   buildCatalog,
   type Catalog,
+  type CatalogOptions,
   CONFIG_FILE_NAMES,
   DOCS_BASE_URL,
   type Rule,
@@ -325,24 +326,15 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     let catalog = byGroup.get(settings.groupBy);
     if (!catalog) {
       const findings = [...model.files.keys()].flatMap((f) => result.byFile.get(f) ?? []);
-      const scoped = { ...pick(result), model, findings } as AnalysisResult;
-      catalog = buildCatalog(scoped, allRules, {
-        ruleLevels: engine.workspace.options.rules,
-        groupBy: settings.groupBy === 'namespace' ? 'namespace' : 'system',
-        displayPath: (f) => naming.relative(f),
-      });
+      catalog = buildCatalog({ model, findings }, allRules, catalogOptions(settings.groupBy));
       byGroup.set(settings.groupBy, catalog);
     }
     return catalog;
   };
-  const pick = (r: AnalysisResult) => ({
-    byFile: r.byFile,
-    problemsByFile: r.problemsByFile,
-    files: r.files,
-    modelFor: (f: string) => r.modelFor(f),
-    notices: r.notices,
-    fixesVerified: r.fixesVerified,
-    problems: [],
+  const catalogOptions = (groupBy: 'auto' | 'namespace' | 'system'): CatalogOptions => ({
+    ruleLevels: engine.workspace.options.rules,
+    groupBy: groupBy === 'namespace' ? 'namespace' : 'system',
+    displayPath: (file) => naming.relative(file),
   });
 
   // --- catalog ------------------------------------------------------------------------------------------
@@ -356,11 +348,7 @@ export function startServer(connection: Connection, serverOptions: ServerOptions
     if (catalogCache?.key !== key) {
       catalogCache = {
         key,
-        catalog: buildCatalog(result, allRules, {
-          ruleLevels: engine.workspace.options.rules,
-          groupBy: groupBy === 'namespace' ? 'namespace' : 'system',
-          displayPath: (file) => naming.relative(file),
-        }),
+        catalog: buildCatalog(result, allRules, catalogOptions(groupBy)),
       };
     }
     const cache = catalogCache;

@@ -30,14 +30,8 @@ async function handle(message: ToWorker): Promise<FromWorker> {
   await initKubeconn();
   if (message.kind === 'extract') {
     options = message.options;
-    const t0 = performance.now();
     for (const f of message.files) extract(f);
-    const t1 = performance.now();
     const keys = partKeys(facts, options, message.structure);
-    if (process.env.KUBECONN_PARALLEL_TIMES)
-      process.stderr.write(
-        `worker: extracted ${message.files.length} files in ${(t1 - t0).toFixed(0)} ms, keys in ${(performance.now() - t1).toFixed(0)} ms\n`,
-      );
     return { kind: 'keys', keys };
   }
   for (const f of message.extra) extract(f);

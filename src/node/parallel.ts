@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import {
   compareFindings,
+  Components,
   extractFacts,
   folderUnits,
   groupByFile,
@@ -123,43 +124,21 @@ export async function analyzeInParallel(
     else if (/(^|[\\/])Chart\.ya?ml$/.test(f.file)) structural.set(f.file, { file: f.file } as FileFacts);
   }
   const structure = structureOf(structural, options);
-  const groupOf = new Map<string, string>();
-  const groups = new Map<string, FileInput[]>();
+  // Files that share a unit key (a chart, a kustomization that reads them) are one group; a file in two units
+  // (a base two overlays read) joins their groups.
+  const components = new Components();
   for (const f of files) {
     const keys = new Set<string>();
     unitKeys(f.file, structure, keys);
-    const group = keys.size > 0 ? [...keys].sort()[0]! : f.file;
-    groupOf.set(f.file, group);
-    const list = groups.get(group);
-    if (list) list.push(f);
-    else groups.set(group, [f]);
-  }
-  // A file in two units (a base two overlays read) joins their groups.
-  const parent = new Map<string, string>();
-  const find = (g: string): string => {
-    let r = g;
-    while (parent.has(r)) r = parent.get(r)!;
-    return r;
-  };
-  for (const f of files) {
-    const keys = new Set<string>();
-    unitKeys(f.file, structure, keys);
-    const sorted = [...keys].sort();
-    for (const k of sorted.slice(1)) {
-      const a = find(sorted[0]!);
-      const b = find(k);
-      if (a !== b) parent.set(b, a);
-    }
+    for (const key of keys) components.union(f.file, `\0${key}`);
   }
   const merged = new Map<string, FileInput[]>();
-  for (const [group, list] of groups) {
-    const root = find(group);
-    const into = merged.get(root);
-    if (into) into.push(...list);
-    else merged.set(root, [...list]);
+  for (const f of files) {
+    const root = components.find(f.file);
+    const list = merged.get(root);
+    if (list) list.push(f);
+    else merged.set(root, [f]);
   }
-  const times: [string, number][] = [['start', performance.now()]];
-  const mark = (what: string): void => void times.push([what, performance.now()]);
   const parts = Array.from({ length: jobs }, () => new Part());
   try {
     const inputs: FileInput[][] = parts.map(() => []);
@@ -174,7 +153,6 @@ export async function analyzeInParallel(
     const extracted = await Promise.all(
       parts.map(async (part, i) => expect(await part.ask({ kind: 'extract', options, structure, files: inputs[i]! }), 'keys').keys),
     );
-    mark('extracted');
     // 2. Islands and folder units of the whole workspace.
     const keys = new Map<string, FileKeys>();
     const plain: Pick<K8sObject, 'file' | 'kind' | 'namespace' | 'name'>[] = [];
@@ -211,7 +189,6 @@ export async function analyzeInParallel(
       }
       load[owner]! += island.length;
     }
-    mark('islands');
     // 3. Each worker analyses its islands.
     const workspace = files.map((f) => f.file);
     const results = await Promise.all(
@@ -228,11 +205,6 @@ export async function analyzeInParallel(
         return expect(await part.ask(message), 'result').result;
       }),
     );
-    mark('analysed');
-    if (process.env.KUBECONN_PARALLEL_TIMES)
-      process.stderr.write(
-        `${times.map(([w, t]) => `${w} ${(t - times[0]![1]).toFixed(0)}`).join(', ')}; islands per part ${load.join('/')}\n`,
-      );
     const findings = results.flatMap((r) => r.findings).sort(compareFindings);
     const problems = results.flatMap((r) => r.problems).sort(compareFindings);
     return {

@@ -139,7 +139,11 @@ function applies(id: CheckId, c: Component, hasPods: boolean): boolean {
 
 export const serviceId = (s: Service): string => `${s.namespace ?? ''}/${s.name}`;
 
-export function buildCatalog(result: AnalysisResult, rules: readonly Rule[], options: CatalogOptions = {}): Catalog {
+export function buildCatalog(
+  result: Pick<AnalysisResult, 'model' | 'findings'>,
+  rules: readonly Rule[],
+  options: CatalogOptions = {},
+): Catalog {
   const graph = result.model;
   const ruleLevels = options.ruleLevels ?? {};
   const links = graphLinks(graph, options.displayPath);
